@@ -1,0 +1,5 @@
+"""``python -m bot``: the same as the ``gpubot`` command."""
+
+from bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,197 @@
+"""Recommendations: score GPUs for a workload from their specs, price and power.
+
+A workload (``specs/workloads.yaml``) weights the spec fields that decide its speed. Each GPU's
+performance score is the weighted mean of its values scaled against the best candidate (1.0 =
+best on every weighted field). Value (performance per launch dollar) and efficiency (per watt)
+are scaled the same way and blended in by the workload's ``value_weight`` and
+``efficiency_weight``; a budget question raises the value share. Nothing is hard-coded per GPU:
+the seed article's verdicts (A6000 for training large models, A4000 for budget inference) fall out
+of these numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalog import GPU, Catalog
+
+__all__ = ["Advice", "Scored", "Workload", "advise", "rank_by_field"]
+
+BUDGET_VALUE_WEIGHT = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    name: str
+    label: str
+    weights: Mapping[str, float]
+    value_weight: float
+    efficiency_weight: float
+    require: Mapping[str, Any]
+    why: str
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog, name: str) -> Workload:
+        raw = catalog.workloads[name]
+        return cls(
+            name=name,
+            label=str(raw["label"]),
+            weights={k: float(v) for k, v in raw["weights"].items()},
+            value_weight=float(raw.get("value_weight", 0.0)),
+            efficiency_weight=float(raw.get("efficiency_weight", 0.0)),
+            require=dict(raw.get("require") or {}),
+            why=str(raw.get("why", "")),
+        )
+
+
+@dataclass(slots=True)
+class Scored:
+    gpu: GPU
+    score: float
+    perf: float
+    value: float | None  # perf per dollar, scaled; None without a launch price
+    efficiency: float | None
+    parts: dict[str, float] = field(default_factory=dict)  # field -> value scaled to the best candidate
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Advice:
+    workload: Workload
+    ranked: list[Scored]
+    excluded: list[tuple[GPU, str]]
+    value_focus: bool
+    budget_usd: float | None
+    violations: dict[str, list[str]] = field(default_factory=dict)  # named GPUs that break a requirement
+
+    @property
+    def best(self) -> Scored | None:
+        return self.ranked[0] if self.ranked else None
+
+
+def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str) -> str | None:
+    value = gpu.get(key)
+    if isinstance(rule, bool):
+        if value is None:
+            return f"{label} unknown"
+        return None if bool(value) == rule else f"no {label}" if rule else f"has {label}"
+    if isinstance(rule, Mapping):
+        num = gpu.number(key)
+        if num is None:
+            return f"{label} unknown"
+        if "min" in rule and num < float(rule["min"]):
+            return f"{label} {num:g} < {rule['min']}"
+        if "max" in rule and num > float(rule["max"]):
+            return f"{label} {num:g} > {rule['max']}"
+    return None
+
+
+def _scale(values: dict[str, float | None]) -> dict[str, float]:
+    known = [v for v in values.values() if v is not None and v > 0]
+    top = max(known) if known else 0.0
+    return {k: (v / top if (v is not None and top > 0) else 0.0) for k, v in values.items()}
+
+
+def advise(
+    catalog: Catalog,
+    workload_name: str,
+    *,
+    gpus: Iterable[str] = (),
+    budget_usd: float | None = None,
+    value_focus: bool = False,
+) -> Advice:
+    """Rank ``gpus`` (or the whole catalog) for a workload under a budget."""
+    workload = Workload.from_catalog(catalog, workload_name)
+    named = [catalog.gpus[g] for g in gpus]
+    pool = named or list(catalog)
+    excluded: list[tuple[GPU, str]] = []
+    violations: dict[str, list[str]] = {}
+    candidates: list[GPU] = []
+    for gpu in pool:
+        problems = []
+        for key, rule in workload.require.items():
+            label = catalog.fields[key].label
+            failure = _requirement_failure(gpu, key, rule, label)
+            if failure:
+                problems.append(failure)
+        price = gpu.number("launch_price_usd")
+        if budget_usd is not None:
+            if price is None:
+                problems.append("no public launch price")
+            elif price > budget_usd:
+                problems.append(f"launch price ${price:,.0f} is over the ${budget_usd:,.0f} budget")
+        if problems and not named:
+            excluded.append((gpu, "; ".join(problems)))
+            continue
+        if problems:
+            violations[gpu.id] = problems
+            if budget_usd is not None and any("budget" in p or "price" in p for p in problems):
+                excluded.append((gpu, "; ".join(problems)))
+                continue
+        candidates.append(gpu)
+
+    weights = workload.weights
+    total = sum(weights.values())
+    scaled = {key: _scale({g.id: g.number(key) for g in candidates}) for key in weights}
+    perf = {g.id: sum(weights[k] * scaled[k][g.id] for k in weights) / total for g in candidates}
+    per_dollar: dict[str, float | None] = {}
+    per_watt: dict[str, float | None] = {}
+    for g in candidates:
+        price, watts = g.number("launch_price_usd"), g.number("tdp_w")
+        per_dollar[g.id] = perf[g.id] / price if price else None
+        per_watt[g.id] = perf[g.id] / watts if watts else None
+    value_scaled = _scale(per_dollar)
+    eff_scaled = _scale(per_watt)
+
+    vw = max(workload.value_weight, BUDGET_VALUE_WEIGHT) if value_focus else workload.value_weight
+    ew = workload.efficiency_weight
+    pw = max(0.0, 1.0 - vw - ew)
+    ranked = []
+    for g in candidates:
+        score = pw * perf[g.id] + vw * value_scaled[g.id] + ew * eff_scaled[g.id]
+        ranked.append(
+            Scored(
+                gpu=g,
+                score=score,
+                perf=perf[g.id],
+                value=value_scaled[g.id] if per_dollar[g.id] is not None else None,
+                efficiency=eff_scaled[g.id] if per_watt[g.id] is not None else None,
+                parts={k: scaled[k][g.id] for k in weights},
+                missing=[k for k in weights if g.get(k) is None],
+            )
+        )
+    ranked.sort(key=lambda s: (-s.score, s.gpu.id))
+    return Advice(workload, ranked, excluded, value_focus, budget_usd, violations)
+
+
+def rank_by_field(
+    catalog: Catalog,
+    key: str,
+    *,
+    lowest: bool = False,
+    gpus: Iterable[str] = (),
+    budget_usd: float | None = None,
+) -> tuple[list[GPU], int]:
+    """GPUs ordered by one field (most first, or least with ``lowest``); unknown values are left out.
+
+    Returns the ordered GPUs and how many were left out for an unknown value.
+    """
+    pool = [catalog.gpus[g] for g in gpus] or list(catalog)
+    if budget_usd is not None:
+        pool = [g for g in pool if (p := g.number("launch_price_usd")) is not None and p <= budget_usd]
+    known = [g for g in pool if g.get(key) is not None]
+    fdef = catalog.fields[key]
+
+    def sort_key(g: GPU) -> tuple[float | str, str]:
+        num = g.number(key)
+        if num is not None:
+            return (num if lowest else -num, g.id)
+        return (str(g.get(key)), g.id)
+
+    if fdef.type in ("int", "float"):
+        known.sort(key=sort_key)
+    elif fdef.type == "date":
+        known.sort(key=lambda g: (str(g.get(key)), g.id), reverse=not lowest)
+    return known, len(pool) - len(known)

@@ -1,0 +1,100 @@
+"""The presentation-neutral answer object every front end renders.
+
+The composer fills an :class:`Answer`; ``bot.render`` turns it into plain text or JSON, and the
+Discord renderer turns the same object into embeds and buttons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.parser import Intent
+
+__all__ = ["Answer", "Choice", "Fact", "Row", "Table"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One catalog value the answer cites."""
+
+    gpu: str
+    field: str
+    value: Any
+    unit: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"gpu": self.gpu, "field": self.field, "value": self.value, "unit": self.unit}
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A GPU offered in a clarifying question."""
+
+    gpu: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One field of a side-by-side table."""
+
+    field: str
+    label: str
+    cells: tuple[str, ...]
+    winner: int | None = None  # index into the table's columns, None for no winner / a tie
+    ratio: str | None = None  # "1.75× the CUDA cores"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: tuple[str, ...]  # GPU display names
+    gpu_ids: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(slots=True)
+class Answer:
+    question: str
+    intent: Intent
+    title: str
+    summary: str = ""
+    gpus: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    table: Table | None = None
+    bullets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    recommendation: str | None = None
+    choices: list[Choice] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    fit: dict[str, Any] | None = None
+    answered: bool = True  # False: the bot could not answer (logged as unanswered)
+    text: str = ""  # the plain-text rendering, filled by the composer
+
+    def cite(self, gpu: str, key: str, value: Any, unit: str) -> None:
+        fact = Fact(gpu, key, value, unit)
+        if fact not in self.facts:
+            self.facts.append(fact)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape: exactly these keys, in this order."""
+        return {
+            "question": self.question,
+            "intent": self.intent,
+            "gpus": list(self.gpus),
+            "fields": list(self.fields),
+            "text": self.text,
+            "facts": [f.to_json() for f in self.facts],
+            "recommendation": self.recommendation,
+            "choices": [c.gpu for c in self.choices],
+            "fit": self.fit,
+        }
+
+    @property
+    def summary_line(self) -> str:
+        """A one-line digest for the query log."""
+        line = self.summary or self.title
+        line = " ".join(line.split())
+        return line if len(line) <= 200 else line[:199] + "…"

@@ -1,0 +1,486 @@
+"""The GPU catalog: spec-field definitions, GPUs and FAQ entries loaded from ``specs/``.
+
+Loaded once at start, validated whole, immutable afterwards. Every validation error names the
+file, the GPU (or entry) and the field, and keeps the original exception as its cause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import yaml
+
+from bot.text import compact
+
+__all__ = [
+    "GPU",
+    "Catalog",
+    "CatalogError",
+    "FaqEntry",
+    "FieldDef",
+    "Note",
+    "find_specs_dir",
+    "format_value",
+    "load_catalog",
+]
+
+log = logging.getLogger(__name__)
+
+try:  # The C loader is several times faster; fall back quietly where libyaml is missing.
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+FieldType = Literal["int", "float", "str", "bool", "date"]
+Better = Literal["higher", "lower"] | None
+Value = int | float | str | bool | None
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+_URL_RE = re.compile(r"^https?://\S+$")
+_FIELD_TYPES = ("int", "float", "str", "bool", "date")
+_GROUPS = ("identity", "compute", "memory", "power", "board", "software")
+
+
+class CatalogError(Exception):
+    """A specs file is missing or wrong. ``str()`` names file, entry and field."""
+
+    def __init__(self, file: str | Path, message: str, *, entry: str | None = None, field: str | None = None):
+        self.file = str(file)
+        self.entry = entry
+        self.field = field
+        self.reason = message
+        where = self.file
+        if entry:
+            where += f": {entry}"
+        if field:
+            where += f": {field}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    key: str
+    label: str
+    type: FieldType
+    aliases: tuple[str, ...] = ()
+    unit: str = ""
+    better: Better = None
+    format: str = ""
+    group: str = "identity"
+    key_spec: bool = False
+    help: str = ""
+
+    def format_value(self, value: Value) -> str:
+        """``value`` with its unit, as people read it (``48 GB``, ``10,752``, ``Yes``)."""
+        return format_value(self, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GPU:
+    id: str
+    name: str
+    vendor: str
+    family: str
+    file: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    specs: Mapping[str, Value]
+    notes: tuple[Note, ...] = ()
+
+    def get(self, key: str) -> Value:
+        return self.specs.get(key)
+
+    def number(self, key: str) -> float | None:
+        """A numeric spec as float, or None when unknown or not numeric."""
+        value = self.specs.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+    def notes_for(self, key: str) -> list[Note]:
+        return [n for n in self.notes if n.field == key]
+
+    @property
+    def short_name(self) -> str:
+        """The name without the vendor prefix: ``RTX A6000``, ``GeForce RTX 4090``."""
+        for prefix in (f"{self.vendor} ",):
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
+    @property
+    def source(self) -> str:
+        return self.sources[0]
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    id: str
+    question: str
+    answer: str
+    keywords: tuple[str, ...] = ()
+    gpus: tuple[str, ...] = ()
+    order_by: str | None = None
+    intent: Literal["faq", "recommend"] = "faq"
+    workload: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything in ``specs/``, validated. Treat as read-only; the mappings are proxies."""
+
+    root: Path
+    fields: Mapping[str, FieldDef]
+    gpus: Mapping[str, GPU]
+    faqs: tuple[FaqEntry, ...] = ()
+    workloads: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __iter__(self) -> Iterator[GPU]:
+        return iter(self.gpus.values())
+
+    def __len__(self) -> int:
+        return len(self.gpus)
+
+    def gpu(self, gpu_id: str) -> GPU:
+        return self.gpus[gpu_id]
+
+    @property
+    def key_fields(self) -> list[FieldDef]:
+        return [f for f in self.fields.values() if f.key_spec]
+
+    def faq(self, faq_id: str) -> FaqEntry:
+        for entry in self.faqs:
+            if entry.id == faq_id:
+                return entry
+        raise KeyError(faq_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+# ---------------------------------------------------------------------------------------------
+
+
+def format_value(fdef: FieldDef, value: Value) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        if fdef.format:
+            number = value
+            if fdef.format.endswith("d"):
+                number = round(value)
+            text = format(number, fdef.format)
+        else:
+            text = f"{value:g}"
+        if fdef.unit == "USD":
+            return f"${text}"
+        return f"{text} {fdef.unit}".strip()
+    return f"{value} {fdef.unit}".strip() if fdef.unit else str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+def find_specs_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where ``specs/`` lives: an explicit path, ``$GPUBOT_SPECS``, the wheel, or the clone."""
+    candidates: list[Path] = []
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get("GPUBOT_SPECS"):
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    candidates.append(here / "specs")  # installed wheel: specs/ is packaged inside bot/
+    candidates.append(here.parent / "specs")  # a clone or an editable install
+    for path in candidates:
+        if (path / "fields.yaml").is_file():
+            return path
+    raise CatalogError(candidates[-1], "cannot find the specs folder (set GPUBOT_SPECS or --specs)")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open("rb") as fh:
+            return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError as exc:
+        raise CatalogError(path, "file not found") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise CatalogError(path, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+
+
+def _expect(cond: bool, path: Path, message: str, entry: str | None = None, fld: str | None = None) -> None:
+    if not cond:
+        raise CatalogError(path, message, entry=entry, field=fld)
+
+
+def _str_list(raw: Any, path: Path, entry: str, fld: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    _expect(isinstance(raw, list), path, "must be a list of strings", entry, fld)
+    out = []
+    for item in raw:
+        _expect(isinstance(item, str | int) and str(item).strip() != "", path, f"bad item {item!r}", entry, fld)
+        out.append(str(item).strip())
+    return tuple(out)
+
+
+def _load_fields(path: Path) -> dict[str, FieldDef]:
+    data = _read_yaml(path)
+    _expect(isinstance(data, dict) and isinstance(data.get("fields"), list), path, "needs a `fields:` list")
+    allowed = {"key", "label", "aliases", "type", "unit", "better", "format", "group", "key_spec", "help"}
+    fields: dict[str, FieldDef] = {}
+    for i, raw in enumerate(data["fields"]):
+        entry = raw.get("key") if isinstance(raw, dict) else None
+        name = str(entry or f"#{i + 1}")
+        _expect(isinstance(raw, dict), path, "each field must be a mapping", name)
+        _expect(isinstance(entry, str) and bool(_ID_RE.match(entry.replace("_", "-"))), path,
+                "`key` must be snake_case", name, "key")
+        unknown = set(raw) - allowed
+        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
+        _expect(entry not in fields, path, "duplicate field key", name, "key")
+        _expect(raw.get("type") in _FIELD_TYPES, path, f"`type` must be one of {_FIELD_TYPES}", name, "type")
+        _expect(raw.get("better") in ("higher", "lower", None), path, "`better` must be higher, lower or null",
+                name, "better")
+        _expect(raw.get("group", "identity") in _GROUPS, path, f"`group` must be one of {_GROUPS}", name, "group")
+        _expect(isinstance(raw.get("label"), str) and raw["label"].strip() != "", path, "needs a label",
+                name, "label")
+        fmt = raw.get("format", "") or ""
+        if fmt:
+            try:
+                format(1 if fmt.endswith("d") else 1.5, fmt)
+            except ValueError as exc:
+                raise CatalogError(path, f"bad format spec {fmt!r}", entry=name, field="format") from exc
+        fields[entry] = FieldDef(
+            key=entry,
+            label=raw["label"],
+            type=raw["type"],
+            aliases=tuple(a.lower() for a in _str_list(raw.get("aliases"), path, name, "aliases")),
+            unit=str(raw.get("unit") or ""),
+            better=raw.get("better"),
+            format=fmt,
+            group=raw.get("group", "identity"),
+            key_spec=bool(raw.get("key_spec", False)),
+            help=str(raw.get("help") or ""),
+        )
+    seen: dict[str, str] = {}
+    for fdef in fields.values():
+        for alias in (fdef.key.replace("_", " "), fdef.label.lower(), *fdef.aliases):
+            key = compact(alias)
+            other = seen.setdefault(key, fdef.key)
+            _expect(other == fdef.key, path, f"alias {alias!r} also belongs to field {other!r}", fdef.key,
+                    "aliases")
+    return fields
+
+
+def _coerce(fdef: FieldDef, value: Any, path: Path, gpu_id: str) -> Value:
+    """Check one spec value against its field definition and return it in canonical form."""
+    if value is None:
+        return None
+    key = f"specs.{fdef.key}"
+    kind = fdef.type
+    if kind == "bool":
+        _expect(isinstance(value, bool), path, f"expected true/false, got {value!r}", gpu_id, key)
+        return bool(value)
+    if kind == "int":
+        _expect(isinstance(value, int) and not isinstance(value, bool), path,
+                f"expected a whole number{f' in {fdef.unit}' if fdef.unit else ''}, got {value!r}", gpu_id, key)
+        _expect(value >= 0, path, f"must not be negative, got {value!r}", gpu_id, key)
+        return int(value)
+    if kind == "float":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        _expect(ok, path, f"expected a number{f' in {fdef.unit}' if fdef.unit else ''}, got {value!r}", gpu_id, key)
+        _expect(math.isfinite(value) and value >= 0, path, f"must be a finite, non-negative number, got {value!r}",
+                gpu_id, key)
+        return value if isinstance(value, int) else float(value)
+    if kind == "date":
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        _expect(isinstance(value, str) and bool(_DATE_RE.match(value)), path,
+                f"expected a date YYYY-MM-DD (or YYYY-MM), got {value!r}", gpu_id, key)
+        try:
+            dt.date.fromisoformat(value if len(value) == 10 else f"{value}-01")
+        except ValueError as exc:
+            raise CatalogError(path, f"not a real date: {value!r}", entry=gpu_id, field=key) from exc
+        return str(value)
+    _expect(isinstance(value, str) and value.strip() != "", path,
+            f"expected text, got {value!r} (quote numbers that are really text, like \"8.6\")", gpu_id, key)
+    return str(value).strip()
+
+
+def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
+    data = _read_yaml(path)
+    _expect(isinstance(data, dict) and isinstance(data.get("gpus"), list), path, "needs `family:` and a `gpus:` list")
+    family = data.get("family")
+    _expect(isinstance(family, str) and family.strip() != "", path, "needs a `family:` name")
+    allowed = {"id", "name", "vendor", "aliases", "sources", "specs", "notes"}
+    gpus = []
+    for i, raw in enumerate(data["gpus"]):
+        gpu_id = raw.get("id") if isinstance(raw, dict) else None
+        name = str(gpu_id or f"GPU #{i + 1}")
+        _expect(isinstance(raw, dict), path, "each GPU must be a mapping", name)
+        _expect(isinstance(gpu_id, str) and bool(_ID_RE.match(gpu_id)), path,
+                "`id` must be lowercase words joined by '-'", name, "id")
+        unknown = set(raw) - allowed
+        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
+        for required in ("name", "vendor"):
+            _expect(isinstance(raw.get(required), str) and raw[required].strip() != "", path,
+                    f"`{required}` is required", name, required)
+        sources = _str_list(raw.get("sources"), path, name, "sources")
+        _expect(bool(sources), path, "needs at least one source (datasheet URL)", name, "sources")
+        for url in sources:
+            _expect(bool(_URL_RE.match(url)), path, f"not a URL: {url!r}", name, "sources")
+        specs_raw = raw.get("specs")
+        _expect(isinstance(specs_raw, dict), path, "needs a `specs:` mapping", name, "specs")
+        specs: dict[str, Value] = {}
+        for key, value in specs_raw.items():
+            _expect(key in fields, path, "unknown spec field (see specs/fields.yaml)", name, f"specs.{key}")
+            specs[key] = _coerce(fields[key], value, path, name)
+        notes = []
+        notes_raw = raw.get("notes") or []
+        _expect(isinstance(notes_raw, list), path, "must be a list", name, "notes")
+        for note in notes_raw:
+            _expect(isinstance(note, dict) and isinstance(note.get("text"), str), path,
+                    "each note needs `text:`", name, "notes")
+            nfield = note.get("field")
+            _expect(nfield is None or nfield in fields, path, f"note names unknown field {nfield!r}", name, "notes")
+            notes.append(Note(text=note["text"].strip(), field=nfield))
+        gpus.append(
+            GPU(
+                id=gpu_id,
+                name=raw["name"].strip(),
+                vendor=raw["vendor"].strip(),
+                family=family.strip(),
+                file=path.name,
+                aliases=tuple(a.lower() for a in _str_list(raw.get("aliases"), path, name, "aliases")),
+                sources=sources,
+                specs=MappingProxyType(specs),
+                notes=tuple(notes),
+            )
+        )
+    return gpus
+
+
+def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GPU]) -> tuple[FaqEntry, ...]:
+    if not path.exists():
+        return ()
+    data = _read_yaml(path)
+    _expect(isinstance(data, dict) and isinstance(data.get("faqs"), list), path, "needs a `faqs:` list")
+    allowed = {"id", "question", "answer", "keywords", "gpus", "order_by", "intent", "workload"}
+    out: list[FaqEntry] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["faqs"]):
+        faq_id = raw.get("id") if isinstance(raw, dict) else None
+        name = str(faq_id or f"FAQ #{i + 1}")
+        _expect(isinstance(raw, dict), path, "each FAQ must be a mapping", name)
+        _expect(isinstance(faq_id, str) and bool(_ID_RE.match(faq_id)), path, "`id` must be lowercase-dashed",
+                name, "id")
+        _expect(faq_id not in seen, path, "duplicate FAQ id", name, "id")
+        seen.add(faq_id)
+        unknown = set(raw) - allowed
+        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
+        for required in ("question", "answer"):
+            _expect(isinstance(raw.get(required), str) and raw[required].strip() != "", path,
+                    f"`{required}` is required", name, required)
+        faq_gpus = _str_list(raw.get("gpus"), path, name, "gpus")
+        for gid in faq_gpus:
+            _expect(gid in gpus, path, f"unknown GPU id {gid!r}", name, "gpus")
+        order_by = raw.get("order_by")
+        _expect(order_by is None or order_by in fields, path, f"unknown field {order_by!r}", name, "order_by")
+        intent = raw.get("intent", "faq")
+        _expect(intent in ("faq", "recommend"), path, "`intent` must be faq or recommend", name, "intent")
+        out.append(
+            FaqEntry(
+                id=faq_id,
+                question=raw["question"].strip(),
+                answer=raw["answer"].strip(),
+                keywords=tuple(k.lower() for k in _str_list(raw.get("keywords"), path, name, "keywords")),
+                gpus=faq_gpus,
+                order_by=order_by,
+                intent=intent,
+                workload=raw.get("workload"),
+            )
+        )
+    return tuple(out)
+
+
+def _load_workloads(path: Path, fields: Mapping[str, FieldDef]) -> dict[str, Mapping[str, Any]]:
+    if not path.exists():
+        return {}
+    data = _read_yaml(path)
+    _expect(isinstance(data, dict) and isinstance(data.get("workloads"), dict), path, "needs a `workloads:` mapping")
+    out: dict[str, Mapping[str, Any]] = {}
+    allowed = {"label", "keywords", "weights", "value_weight", "efficiency_weight", "require", "why", "changes"}
+    for name, raw in data["workloads"].items():
+        _expect(isinstance(raw, dict), path, "each workload must be a mapping", name)
+        unknown = set(raw) - allowed
+        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
+        weights = raw.get("weights") or {}
+        _expect(isinstance(weights, dict) and bool(weights), path, "needs `weights:`", name, "weights")
+        for key, weight in weights.items():
+            _expect(key in fields, path, f"unknown field {key!r}", name, "weights")
+            _expect(isinstance(weight, int | float) and weight > 0, path, f"weight for {key} must be > 0", name,
+                    "weights")
+        for key in (raw.get("require") or {}):
+            _expect(key in fields, path, f"unknown field {key!r}", name, "require")
+        _expect(isinstance(raw.get("label"), str), path, "needs a label", name, "label")
+        out[name] = MappingProxyType(dict(raw))
+    return out
+
+
+def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
+    """Load and validate everything under ``specs_dir``; raise :class:`CatalogError` on the first problem."""
+    root = find_specs_dir(specs_dir)
+    if not root.is_dir():
+        raise CatalogError(root, "specs folder not found")
+    fields = _load_fields(root / "fields.yaml")
+    gpu_dir = root / "gpus"
+    files = sorted(gpu_dir.glob("*.yaml")) if gpu_dir.is_dir() else []
+    if not files:
+        raise CatalogError(gpu_dir, "no GPU files (*.yaml) found")
+    gpus: dict[str, GPU] = {}
+    owners: dict[str, tuple[str, str]] = {}  # compact alias -> (gpu id, file)
+    for path in files:
+        for gpu in _load_gpu_file(path, fields):
+            if gpu.id in gpus:
+                raise CatalogError(path, f"duplicate id (also in {gpus[gpu.id].file})", entry=gpu.id, field="id")
+            gpus[gpu.id] = gpu
+            for alias in {gpu.id.replace("-", " "), gpu.name.lower(), *gpu.aliases}:
+                key = compact(alias)
+                if not key:
+                    raise CatalogError(path, f"alias {alias!r} is empty after normalisation", entry=gpu.id,
+                                       field="aliases")
+                owner = owners.setdefault(key, (gpu.id, path.name))
+                if owner[0] != gpu.id:
+                    raise CatalogError(
+                        path, f"alias {alias!r} also names {owner[0]} ({owner[1]})", entry=gpu.id, field="aliases"
+                    )
+    faqs = _load_faqs(root / "faq.yaml", fields, gpus)
+    workloads = _load_workloads(root / "workloads.yaml", fields)
+    log.debug("loaded %d GPUs, %d fields, %d FAQs from %s", len(gpus), len(fields), len(faqs), root)
+    return Catalog(
+        root=root,
+        fields=MappingProxyType(fields),
+        gpus=MappingProxyType(gpus),
+        faqs=faqs,
+        workloads=MappingProxyType(workloads),
+    )

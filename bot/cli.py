@@ -1,0 +1,334 @@
+"""The ``gpubot`` command: ask questions, chat, inspect the catalog and the query log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.answer import Answer
+from bot.catalog import CatalogError, load_catalog
+from bot.config import Settings, default_history_path
+from bot.engine import Engine
+from bot.render import render_json, render_text
+from bot.storage import LogEntry, QueryLog
+
+__all__ = ["main"]
+
+log = logging.getLogger("gpubot")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gpubot",
+        description="GPU Advisor: exact, sourced answers to GPU questions for AI/ML and rendering.",
+        epilog='Examples: gpubot ask "A4000 vs A6000"   gpubot chat   gpubot catalog show rtx-a6000',
+    )
+    p.add_argument("--specs", metavar="DIR", help="specs folder (default: $GPUBOT_SPECS or the bundled one)")
+    p.add_argument("--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)")
+    p.add_argument("--no-log", action="store_true", help="do not write the query log")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="answer one question ('-' reads one question per line from stdin)")
+    ask.add_argument("question", nargs="+", help="the question, or - for stdin")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
+
+    sub.add_parser("chat", help="ask questions interactively")
+
+    cat = sub.add_parser("catalog", help="check, list, show or export the GPU catalog")
+    csub = cat.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = csub.add_parser("check", help="validate every specs file; exit 1 on the first error")
+    check.add_argument("--strict", action="store_true", help="also fail on consistency warnings")
+    lst = csub.add_parser("list", help="one line per GPU")
+    lst.add_argument("--vendor", help="only this vendor")
+    show = csub.add_parser("show", help="every spec of one GPU")
+    show.add_argument("gpu", help="GPU id or name")
+    show.add_argument("--sources", action="store_true", help="list sources and notes only")
+    show.add_argument("--json", action="store_true")
+    export = csub.add_parser("export", help="the whole catalog as JSON")
+    export.add_argument("--json", action="store_true", default=True, help="JSON output (the only format)")
+
+    stats = sub.add_parser("stats", help="what people asked: counts by intent, top GPUs, unanswered questions")
+    stats.add_argument("--limit", type=int, default=10)
+    stats.add_argument("--json", action="store_true")
+    return p
+
+
+def _setup_logging(settings: Settings, verbose: int) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else settings.log_level
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    base = Settings.from_env()
+    return Settings(
+        specs_dir=Path(args.specs) if args.specs else base.specs_dir,
+        db_path=Path(args.db) if args.db else base.db_path,
+        log_level=base.log_level,
+        query_log=base.query_log and not args.no_log,
+    )
+
+
+# -- ask / chat -------------------------------------------------------------------------------
+
+
+async def _open_log(settings: Settings) -> QueryLog | None:
+    if not settings.query_log:
+        return None
+    return await QueryLog.open(settings.database)
+
+
+def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
+    return LogEntry(
+        question=question,
+        intent=answer.intent,
+        source="cli",
+        gpus=answer.gpus or [c.gpu for c in answer.choices],
+        fields=answer.fields,
+        answered=answer.answered,
+        latency_ms=latency_ms,
+        summary=answer.summary_line,
+    )
+
+
+def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
+    out.write((render_json(answer) if as_json else render_text(answer)) + "\n")
+    if not as_json:
+        out.write("\n")
+    out.flush()
+
+
+async def _ask(engine: Engine, settings: Settings, questions: Sequence[str], as_json: bool,
+               stdin: TextIO | None) -> int:
+    qlog = await _open_log(settings)
+    try:
+        lines = (line.rstrip("\n") for line in stdin) if stdin is not None else iter(questions)
+        for question in lines:
+            if stdin is not None and not question.strip():
+                continue
+            timed = engine.ask_timed(question)
+            _emit(timed.answer, as_json, sys.stdout)
+            if qlog is not None:
+                qlog.submit(_entry(question, timed.answer, timed.latency_ms))
+                await asyncio.sleep(0)  # let the writer take it while we read the next line
+    finally:
+        if qlog is not None:
+            await qlog.close()
+    return EXIT_OK
+
+
+def _readline_setup() -> Path | None:
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        return None
+    path = default_history_path()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            readline.read_history_file(path)
+    readline.set_history_length(1000)
+    return path
+
+
+def _readline_save(path: Path | None) -> None:
+    if path is None:
+        return
+    import readline
+
+    with contextlib.suppress(OSError):
+        readline.write_history_file(path)
+
+
+async def _chat(engine: Engine, settings: Settings) -> int:
+    history = _readline_setup()
+    qlog = await _open_log(settings)
+    print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
+    last: Answer | None = None
+    try:
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "gpu> ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                break
+            question = line.strip()
+            if not question:
+                continue
+            if question.lower() in {"quit", "exit", ":q", "bye"}:
+                break
+            if question.lower() in {"help", "?"}:
+                question = "help"
+            if last is not None and last.choices and question.isdigit() and 1 <= int(question) <= len(last.choices):
+                picked = last.choices[int(question) - 1].gpu
+                answer = engine.choose(last.question, picked)
+                latency = 0.0
+                asked = f"{last.question} [{picked}]"
+            else:
+                timed = engine.ask_timed(question)
+                answer, latency, asked = timed.answer, timed.latency_ms, question
+            text = render_text(answer)
+            if answer.choices:
+                text += "\n\nOr type the number: " + ", ".join(
+                    f"{i}. {c.label.split(' (')[0]}" for i, c in enumerate(answer.choices, 1)
+                )
+            print(text + "\n")
+            last = answer
+            if qlog is not None:
+                qlog.submit(_entry(asked, answer, latency))
+    finally:
+        _readline_save(history)
+        if qlog is not None:
+            await qlog.close()
+    return EXIT_OK
+
+
+# -- catalog / stats --------------------------------------------------------------------------
+
+
+def _catalog(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.checks import check_catalog
+
+    try:
+        catalog = load_catalog(settings.specs_dir)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.action == "check":
+        problems = check_catalog(catalog)
+        for problem in problems:
+            print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
+        print(f"ok: {len(catalog)} GPUs, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
+              f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else ""))
+        return EXIT_ERROR if (args.strict and problems) else EXIT_OK
+    if args.action == "list":
+        for gpu in catalog:
+            if args.vendor and gpu.vendor.lower() != args.vendor.lower():
+                continue
+            mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
+            print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
+        return EXIT_OK
+    if args.action == "show":
+        engine = Engine(catalog)
+        mention = engine.matcher.resolve(args.gpu)
+        if mention is None or mention.gpu is None:
+            names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
+            print(f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
+                  file=sys.stderr)
+            return EXIT_ERROR
+        gpu = catalog.gpus[mention.gpu]
+        if args.json:
+            print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
+            return EXIT_OK
+        print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
+        if not args.sources:
+            for key, fdef in catalog.fields.items():
+                if gpu.get(key) is not None:
+                    print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
+        print("Sources:")
+        for url in gpu.sources:
+            print(f"  {url}")
+        if gpu.notes:
+            print("Notes:")
+            for note in gpu.notes:
+                print(f"  [{note.field or 'general'}] {note.text}")
+        return EXIT_OK
+    print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+def _gpu_json(gpu: object) -> dict[str, object]:
+    from bot.catalog import GPU
+
+    assert isinstance(gpu, GPU)
+    return {
+        "id": gpu.id,
+        "name": gpu.name,
+        "vendor": gpu.vendor,
+        "family": gpu.family,
+        "aliases": list(gpu.aliases),
+        "sources": list(gpu.sources),
+        "specs": dict(gpu.specs),
+        "notes": [{"field": n.field, "text": n.text} for n in gpu.notes],
+    }
+
+
+async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    qlog = await QueryLog.open(settings.database)
+    try:
+        stats = await qlog.stats(limit=max(1, args.limit))
+    finally:
+        await qlog.close()
+    if args.json:
+        print(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Questions logged: {stats.total}  ({settings.database})")
+    if stats.by_source:
+        print("By source: " + ", ".join(f"{s} {n}" for s, n in stats.by_source))
+    if stats.by_intent:
+        print("By intent:")
+        for intent, n in stats.by_intent:
+            print(f"  {intent:<10} {n}")
+    if stats.top_gpus:
+        print("Top GPUs:")
+        for gid, n in stats.top_gpus:
+            print(f"  {gid:<28} {n}")
+    if stats.unanswered:
+        print("Recent unanswered questions:")
+        for when, intent, question in stats.unanswered:
+            print(f"  {when[:19]}  [{intent}]  {' '.join(question.split())[:100]}")
+    return EXIT_OK
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    with contextlib.suppress(ImportError):
+        from dotenv import load_dotenv
+
+        load_dotenv()
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    settings = _settings(args)
+    _setup_logging(settings, args.verbose)
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    if args.command == "catalog":
+        return _catalog(args, settings)
+    if args.command == "stats":
+        return asyncio.run(_stats(args, settings))
+    try:
+        engine = Engine(load_catalog(settings.specs_dir))
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.command == "ask":
+            from_stdin = args.question == ["-"]
+            return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json,
+                                    sys.stdin if from_stdin else None))
+        if args.command == "chat":
+            return asyncio.run(_chat(engine, settings))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.print_help()
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,439 @@
+"""Turn a parsed :class:`~bot.parser.Query` into an :class:`~bot.answer.Answer`.
+
+Every number in an answer is read from the catalog at answer time and cited in ``facts``;
+unknown values say "unknown" rather than being guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.advisor import Advice, Scored, advise, rank_by_field
+from bot.answer import Answer, Choice, Row, Table
+from bot.catalog import GPU, Catalog, FaqEntry, FieldDef
+from bot.parser import Query
+from bot.render import render_text
+
+__all__ = ["EXAMPLES", "Composer"]
+
+EXAMPLES = (
+    "A4000 vs A6000",
+    "a6k bandwidth?",
+    "rtx 4090 vram and tdp",
+    "compare 3090, 4090 and 5090 memory bandwidth",
+    "A4000 or A6000 for training?",
+    "best single-slot card under $1500",
+    "which gpu has the most memory?",
+    "is the A6000 worth the price?",
+)
+#: Fields compared when a comparison names none.
+COMPARE_FIELDS = (
+    "architecture", "release_date", "launch_price_usd", "cuda_cores", "tensor_cores", "rt_cores",
+    "boost_clock_mhz", "fp32_tflops", "fp16_tensor_tflops", "memory_gb", "memory_type", "memory_bus_bits",
+    "memory_bandwidth_gbs", "ecc", "tdp_w", "slots", "interface", "nvlink",
+)
+_PLACEHOLDER = re.compile(r"\{(?:(a|b)(?:\.(\w+)(?:([*/])(\w+(?:\.\d+)?))?)?|(ratio|diff)\.(\w+))\}")
+
+
+def _fmt_ratio(r: float) -> str:
+    return f"{r:.3g}×" if r < 100 else f"{r:.0f}×"
+
+
+class Composer:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _value(self, answer: Answer, gpu: GPU, key: str) -> str:
+        fdef = self.catalog.fields[key]
+        value = gpu.get(key)
+        answer.cite(gpu.id, key, value, fdef.unit)
+        return fdef.format_value(value)
+
+    def _notes(self, answer: Answer, gpu: GPU, keys: Sequence[str] | None) -> None:
+        for note in gpu.notes:
+            if (keys is None and note.field is not None) or (keys is not None and note.field in keys):
+                label = self.catalog.fields[note.field].label if note.field else "Note"
+                text = f"{gpu.short_name}, {label}: {note.text}"
+                if text not in answer.notes:
+                    answer.notes.append(text)
+
+    def _sources(self, answer: Answer, gpus: Sequence[GPU]) -> None:
+        for gpu in gpus:
+            if gpu.source not in answer.sources:
+                answer.sources.append(gpu.source)
+
+    def _finish(self, answer: Answer) -> Answer:
+        answer.text = render_text(answer)
+        return answer
+
+    def _describe(self, gpu: GPU) -> str:
+        bits = []
+        mem = gpu.get("memory_gb")
+        if mem is not None:
+            bits.append(self.catalog.fields["memory_gb"].format_value(mem))
+        date = gpu.get("release_date")
+        if date:
+            bits.append(str(date)[:4])
+        seg = gpu.get("market_segment")
+        if seg:
+            bits.append(str(seg))
+        return f"{gpu.short_name} ({', '.join(bits)})" if bits else gpu.short_name
+
+    # -- intents ------------------------------------------------------------------------------
+
+    def compose(self, query: Query) -> Answer:
+        handler = {
+            "lookup": self.lookup,
+            "compare": self.compare,
+            "recommend": self.recommend,
+            "faq": self.faq,
+            "clarify": self.clarify,
+            "fits": self.fits,
+            "unknown": self.unknown,
+        }[query.intent]
+        return self._finish(handler(query))
+
+    def lookup(self, q: Query) -> Answer:
+        gpu = self.catalog.gpus[q.gpus[0]]
+        a = Answer(question=q.text, intent="lookup", title=gpu.name, gpus=[gpu.id], fields=list(q.fields))
+        if q.fields:
+            keys = list(q.fields)
+        elif q.all_fields:
+            keys = [k for k in self.catalog.fields if gpu.get(k) is not None]
+        else:
+            keys = [f.key for f in self.catalog.key_fields]
+        rows = []
+        for key in keys:
+            fdef = self.catalog.fields[key]
+            rows.append(Row(key, fdef.label, (self._value(a, gpu, key),)))
+        a.table = Table((gpu.short_name,), (gpu.id,), tuple(rows))
+        if q.fields:
+            parts = [f"{self.catalog.fields[k].label}: {self.catalog.fields[k].format_value(gpu.get(k))}"
+                     for k in keys]
+            a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
+            unknown = [self.catalog.fields[k].label for k in keys if gpu.get(k) is None]
+            if unknown:
+                a.summary += (f" I don't know the {', '.join(u.lower() for u in unknown)}: the sources I have "
+                              "don't give it, and I don't guess.")
+                a.answered = len(unknown) < len(keys)
+        self._notes(a, gpu, keys)
+        self._sources(a, [gpu])
+        return a
+
+    def _compare_row(self, a: Answer, gpus: Sequence[GPU], fdef: FieldDef) -> Row:
+        cells = tuple(self._value(a, g, fdef.key) for g in gpus)
+        winner: int | None = None
+        ratio: str | None = None
+        values = [g.get(fdef.key) for g in gpus]
+        if fdef.better and fdef.type in ("int", "float", "bool"):
+            known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+            if len(known) >= 2:
+                pick = max if fdef.better == "higher" else min
+                best = pick(v for _, v in known)
+                leaders = [i for i, v in known if v == best]
+                if len(leaders) == 1:
+                    winner = leaders[0]
+                if fdef.type != "bool" and winner is not None:
+                    other_value = (min if fdef.better == "higher" else max)(v for _, v in known)
+                    loser = next(i for i, v in known if v == other_value)
+                    if other_value > 0 and best != other_value:
+                        name, other = gpus[winner].short_name, gpus[loser].short_name
+                        if fdef.better == "higher":
+                            ratio = f"{name} has {_fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
+                        else:
+                            ratio = (f"{name} has {(1 - best / other_value) * 100:.0f}% lower {fdef.label} than "
+                                     f"the {other} ({cells[winner]} vs {cells[loser]})")
+        return Row(fdef.key, fdef.label, cells, winner, ratio)
+
+    def compare(self, q: Query) -> Answer:
+        gpus = [self.catalog.gpus[g] for g in q.gpus]
+        names = [g.short_name for g in gpus]
+        a = Answer(question=q.text, intent="compare", title=" vs ".join(names), gpus=[g.id for g in gpus],
+                   fields=list(q.fields))
+        keys = list(q.fields) if q.fields else [
+            k for k in (self.catalog.fields if q.all_fields else COMPARE_FIELDS)
+            if k in self.catalog.fields and any(g.get(k) is not None for g in gpus)
+        ]
+        rows = [self._compare_row(a, gpus, self.catalog.fields[k]) for k in keys]
+        a.table = Table(tuple(names), tuple(g.id for g in gpus), tuple(rows))
+        wins = [0] * len(gpus)
+        for row in rows:
+            if row.winner is not None:
+                wins[row.winner] += 1
+        decided = sum(wins)
+        if q.fields:
+            a.summary = "; ".join(
+                f"{row.label}: " + " vs ".join(f"{c} ({n})" for c, n in zip(row.cells, names, strict=True))
+                for row in rows
+            ) + "."
+        elif decided:
+            lead = max(range(len(gpus)), key=lambda i: wins[i])
+            a.summary = f"{names[lead]} leads on {wins[lead]} of {decided} fields with a clear winner."
+            others = [i for i in range(len(gpus)) if i != lead and wins[i]]
+            for i in others:
+                won = [r.label.lower() for r in rows if r.winner == i]
+                a.summary += f" {names[i]} wins on {', '.join(won)}."
+        for row in rows:
+            if row.ratio:
+                a.bullets.append(row.ratio)
+        if len(gpus) == 2 and not q.fields:
+            a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
+        for g in gpus:
+            self._notes(a, g, keys)
+        self._sources(a, gpus)
+        return a
+
+    def _deciding(self, advice: Advice, s: Scored, other: Scored | None) -> str:
+        parts = []
+        for key in advice.workload.weights:
+            fdef = self.catalog.fields[key]
+            mine = s.gpu.number(key)
+            text = f"{fdef.label} {fdef.format_value(s.gpu.get(key))}"
+            if other is not None and mine and (theirs := other.gpu.number(key)):
+                text += f" ({_fmt_ratio(mine / theirs)} the {other.gpu.short_name})"
+            parts.append(text)
+        return "; ".join(parts)
+
+    def _changes(self, advice: Advice, pick: Scored, alt: Scored) -> list[str]:
+        """What would make ``alt`` the better choice: where it beats the pick."""
+        wins = []
+        for key in ("launch_price_usd", "tdp_w", "slots", *advice.workload.weights, "memory_gb", "nvlink"):
+            fdef = self.catalog.fields[key]
+            mine, theirs = pick.gpu.get(key), alt.gpu.get(key)
+            if mine is None or theirs is None or mine == theirs or fdef.better is None:
+                continue
+            better = (theirs > mine) if fdef.better == "higher" else (theirs < mine)  # type: ignore[operator]
+            if better and all(key not in w for w in wins):
+                wins.append(f"{fdef.label} ({fdef.format_value(theirs)} vs {fdef.format_value(mine)})")
+        if not wins:
+            return []
+        return [f"Pick the {alt.gpu.short_name} instead if {', '.join(wins[:3])} matter more to you."]
+
+    def recommend(self, q: Query) -> Answer:
+        if q.rank_field:
+            return self._rank(q)
+        workload = q.workload or "general"
+        if workload not in self.catalog.workloads:
+            workload = next(iter(self.catalog.workloads))
+        named = list(q.gpus)
+        single = named[0] if len(named) == 1 else None
+        advice = advise(self.catalog, workload, gpus=[] if single else named, budget_usd=q.budget_usd,
+                        value_focus=q.value_focus)
+        wl = advice.workload
+        a = Answer(question=q.text, intent="recommend", title=f"Best for {wl.label}", gpus=named,
+                   fields=list(wl.weights))
+        if q.faq is not None:
+            a.title = q.faq.question
+        if not advice.ranked:
+            a.summary = f"No GPU in the catalog meets that for {wl.label}"
+            if q.budget_usd is not None:
+                a.summary += f" under ${q.budget_usd:,.0f} (launch prices)"
+            a.summary += "."
+            cheapest = sorted((g for g in self.catalog if g.number("launch_price_usd")),
+                              key=lambda g: g.number("launch_price_usd") or 0)
+            if cheapest:
+                a.bullets.append(f"The cheapest card I know a launch price for is the {cheapest[0].short_name} "
+                                 f"({self._value(a, cheapest[0], 'launch_price_usd')}).")
+            a.answered = False
+            return a
+        if single:
+            return self._verdict(q, a, advice, single)
+        pick = advice.ranked[0]
+        runner = advice.ranked[1] if len(advice.ranked) > 1 else None
+        a.recommendation = pick.gpu.id
+        budget = f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
+        a.summary = f"For {wl.label}{budget}, pick the {pick.gpu.short_name}. {wl.why}"
+        if advice.value_focus:
+            a.summary += " You asked about budget/value, so performance per launch dollar weighs more."
+        a.bullets.append(f"Why the {pick.gpu.short_name}: {self._deciding(advice, pick, runner)}.")
+        if pick.gpu.number("launch_price_usd"):
+            a.bullets.append(f"Launch price: {self._value(a, pick.gpu, 'launch_price_usd')}; "
+                             f"power: {self._value(a, pick.gpu, 'tdp_w')}.")
+        alternatives = advice.ranked[1:3]
+        for alt in alternatives:
+            a.bullets.append(f"Alternative: {alt.gpu.short_name} — {self._deciding(advice, alt, None)}; "
+                             f"score {alt.score / pick.score * 100:.0f}% of the pick.")
+        if runner is not None:
+            a.bullets.extend(self._changes(advice, pick, runner))
+        for gid, problems in advice.violations.items():
+            a.bullets.append(f"Note: {self.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
+        if q.budget_usd is not None and not named:
+            over = advise(self.catalog, wl.name, value_focus=advice.value_focus).ranked
+            if over and over[0].gpu.id != pick.gpu.id and over[0].gpu.number("launch_price_usd"):
+                a.bullets.append(f"Without the budget: {over[0].gpu.short_name} "
+                                 f"({self._value(a, over[0].gpu, 'launch_price_usd')} at launch).")
+        if advice.excluded and not named:
+            a.notes.append(f"Left out {len(advice.excluded)} GPUs that miss the constraints "
+                           f"(e.g. {advice.excluded[0][0].short_name}: {advice.excluded[0][1]}).")
+        a.notes.append("Scores come from the specs that limit this workload, scaled to the best candidate; "
+                       "prices are launch MSRPs, not today's street prices.")
+        for s in [pick, *alternatives]:
+            for key in wl.weights:
+                self._value(a, s.gpu, key)
+        self._sources(a, [s.gpu for s in [pick, *alternatives]])
+        return a
+
+    def _verdict(self, q: Query, a: Answer, advice: Advice, gid: str) -> Answer:
+        gpu = self.catalog.gpus[gid]
+        wl = advice.workload
+        order = [s.gpu.id for s in advice.ranked]
+        mine = next((s for s in advice.ranked if s.gpu.id == gid), None)
+        if mine is None:
+            reason = dict((g.id, r) for g, r in advice.excluded).get(gid, "it misses the requirements")
+            a.summary = f"The {gpu.short_name} is not a fit for {wl.label}: {reason}."
+            a.recommendation = advice.ranked[0].gpu.id
+            a.bullets.append(f"Consider the {advice.ranked[0].gpu.short_name} instead.")
+            self._sources(a, [gpu])
+            return a
+        price = gpu.number("launch_price_usd")
+        cheaper_better = [
+            s for s in advice.ranked
+            if s.perf > mine.perf and (p := s.gpu.number("launch_price_usd")) is not None and price is not None
+            and p <= price
+        ]
+        rank = order.index(gid) + 1
+        a.summary = (f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(order)} GPUs in the catalog. "
+                     f"{wl.why}")
+        a.bullets.append(f"{gpu.short_name}: {self._deciding(advice, mine, advice.ranked[0])}.")
+        if cheaper_better:
+            alt = cheaper_better[0]
+            a.recommendation = alt.gpu.id
+            a.bullets.append(f"For the same launch price or less, the {alt.gpu.short_name} does better: "
+                             f"{self._deciding(advice, alt, mine)}.")
+        else:
+            a.recommendation = gid
+            if price is not None:
+                a.bullets.append(f"Nothing at its launch price ({self._value(a, gpu, 'launch_price_usd')}) or "
+                                 "less scores higher for this.")
+        if advice.ranked[0].gpu.id != gid:
+            a.bullets.append(f"The top pick regardless of price is the {advice.ranked[0].gpu.short_name}.")
+        self._sources(a, [gpu])
+        return a
+
+    def _rank(self, q: Query) -> Answer:
+        key = q.rank_field
+        assert key is not None
+        fdef = self.catalog.fields[key]
+        ordered, unknown = rank_by_field(self.catalog, key, lowest=q.rank_lowest, gpus=q.gpus,
+                                         budget_usd=q.budget_usd)
+        word = "least" if q.rank_lowest else "most"
+        a = Answer(question=q.text, intent="recommend", title=f"{fdef.label}: {word} first", gpus=list(q.gpus),
+                   fields=[key])
+        if not ordered:
+            a.summary = f"I don't know the {fdef.label.lower()} of any GPU that matches."
+            a.answered = False
+            return a
+        top = ordered[0]
+        a.recommendation = top.id
+        budget = f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
+        a.summary = (f"{top.short_name} has the {word} {fdef.label.lower()}{budget}: "
+                     f"{self._value(a, top, key)}.")
+        rows = [Row(key, g.short_name, (self._value(a, g, key),)) for g in ordered[:10]]
+        a.table = Table((fdef.label,), tuple(g.id for g in ordered[:10]), tuple(rows))
+        if unknown:
+            a.notes.append(f"{unknown} GPUs are left out because their {fdef.label.lower()} is unknown.")
+        self._sources(a, ordered[:3])
+        return a
+
+    def faq(self, q: Query) -> Answer:
+        entry = q.faq
+        assert entry is not None
+        gpus = [self.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]
+        if entry.order_by and len(gpus) == 2:
+            key = entry.order_by
+            gpus.sort(key=lambda g: (g.number(key) is None, g.number(key) or 0.0))
+        a = Answer(question=q.text, intent="faq", title=entry.question if gpus == [self.catalog.gpus[g] for g in
+                   entry.gpus] or not entry.order_by else entry.question, gpus=[g.id for g in gpus])
+        if len(q.gpus) == 2 and set(q.gpus) != set(entry.gpus):
+            a.title = f"{entry.question} (for the {gpus[0].short_name} and {gpus[1].short_name})"
+        a.summary = self._fill(a, entry, gpus)
+        a.fields = sorted({f.field for f in a.facts}, key=list(self.catalog.fields).index)
+        self._sources(a, gpus)
+        return a
+
+    def _fill(self, a: Answer, entry: FaqEntry, gpus: Sequence[GPU]) -> str:
+        by_name = {"a": gpus[0], "b": gpus[-1]}
+
+        def repl(m: re.Match[str]) -> str:
+            who, key, op, arg, func, fkey = m.groups()
+            if func:
+                fdef = self.catalog.fields[fkey]
+                x, y = by_name["a"].number(fkey), by_name["b"].number(fkey)
+                self._value(a, by_name["a"], fkey)
+                self._value(a, by_name["b"], fkey)
+                if x is None or y is None:
+                    return "an unknown amount"
+                if func == "ratio":
+                    return _fmt_ratio(y / x) if x else "unknown"
+                return fdef.format_value(abs(y - x))
+            gpu = by_name[who]
+            if key is None:
+                return gpu.short_name
+            if key not in self.catalog.fields:
+                raise KeyError(f"faq {entry.id}: unknown field {key!r}")
+            if op is None:
+                return self._value(a, gpu, key)
+            value = gpu.number(key)
+            self._value(a, gpu, key)
+            if arg in self.catalog.fields:
+                other = gpu.number(arg)
+                self._value(a, gpu, arg)
+                if value is None or not other:
+                    return "unknown"
+                unit = self.catalog.fields[key].unit
+                per = self.catalog.fields[arg].unit or arg
+                per = "$" if per == "USD" else per
+                return f"{value / other:.3g} {unit}/{per}".replace("/$", " per $")
+            if value is None:
+                return "unknown"
+            number = float(arg)
+            result = value / number if op == "/" else value * number
+            return f"{result:.3g}"
+
+        return _PLACEHOLDER.sub(repl, entry.answer)
+
+    def clarify(self, q: Query) -> Answer:
+        a = Answer(question=q.text, intent="clarify", title="Which GPU do you mean?", gpus=list(q.gpus),
+                   fields=list(q.fields))
+        if q.ambiguous:
+            mention = q.ambiguous[0]
+            ids = mention.candidates
+            a.summary = f"“{mention.text}” could be several GPUs. Which one do you mean?"
+        else:
+            mention = q.unknown_names[0]
+            ids = mention.suggestions
+            a.summary = f"I don't know a GPU called “{mention.text}”. Did you mean one of these?"
+            a.answered = False
+        for gid in ids[:8]:
+            gpu = self.catalog.gpus[gid]
+            a.choices.append(Choice(gid, self._describe(gpu)))
+            a.bullets.append(self._describe(gpu))
+        return a
+
+    def fits(self, q: Query) -> Answer:
+        a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=list(q.gpus), answered=False)
+        a.summary = ("Memory-fit estimates (model + precision + context on a GPU) are not available yet, "
+                     "so I won't guess a verdict.")
+        for gid in q.gpus:
+            gpu = self.catalog.gpus[gid]
+            a.bullets.append(f"{gpu.short_name} has {self._value(a, gpu, 'memory_gb')} of memory "
+                             f"({self._value(a, gpu, 'memory_bandwidth_gbs')}).")
+        a.bullets.append("Rule of thumb for the weights alone: 2 bytes per parameter in FP16, 1 in 8-bit, "
+                         "about 0.5 in 4-bit, plus the KV cache and runtime overhead.")
+        a.examples = ["a6000 vram", "which gpu has the most memory?", "best card for inference under $2000"]
+        return a
+
+    def unknown(self, q: Query) -> Answer:
+        a = Answer(question=q.text, intent="unknown", title="I can help with GPU questions", answered=False)
+        if q.unknown_names:
+            a.summary = f"I don't know a GPU called “{q.unknown_names[0].text}”, and nothing in the catalog is close."
+        elif not q.text.strip():
+            a.summary = "Ask me about a GPU: specs, comparisons or which card to pick for a job."
+        else:
+            a.summary = ("I couldn't tell which GPU or topic that is about. I know "
+                         f"{len(self.catalog)} GPUs; try one of these:")
+        a.examples = list(EXAMPLES)
+        return a

@@ -1,0 +1,410 @@
+"""Find GPUs and spec fields mentioned in free text.
+
+Three passes over the normalised words of a question:
+
+1. **Exact names.** Runs of up to six words are glued together (``rtx a 4000`` -> ``rtxa4000``) and
+   looked up among every GPU's id, name, name without vendor/brand and aliases. Confident.
+2. **Partial names.** Around each model number (``6000``, ``a100``, ``7900``) the longest window
+   of words is taken whose tokens all appear in some GPU's name. One GPU with nothing left over
+   is confident (``3090`` is the RTX 3090, not the 3090 Ti); several equally good GPUs are an
+   ambiguity to ask about (``rtx 6000``, ``a100``, ``h100``).
+3. **Nearest names.** A model-like word that matched nothing gets the closest catalog names as
+   suggestions, never a confident answer: one wrong digit is a different GPU.
+
+Field names go through an exact phrase lookup (longest first) and a typo-tolerant pass for
+longer words (``bandwith``, ``memroy``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.catalog import GPU, Catalog, FieldDef
+from bot.text import compact, split_alnum, tokens
+
+__all__ = ["FieldMatch", "GpuMention", "Matcher", "MatchResult"]
+
+#: Words that never distinguish one GPU from another.
+OPTIONAL_WORDS = frozenset(
+    "nvidia geforce amd intel radeon tesla gpu gpus graphics card cards generation edition workstation rtx "
+    "founders fe the".split()
+)
+#: Words that separate mentions and never start one.
+STOPWORDS = frozenset(
+    """a an and or vs versus v vs. with without for on in of to from than is are was be it its my i me
+    what whats which how much many does do can could should would will about between compare comparison
+    difference differences better best worse good get buy pick choose specs spec specifications sheet
+    full all key info information details detail tell show give please me us vram memory bandwidth power
+    price cost tdp cores""".split()
+)
+# Platform/variant spellings folded before matching (applies to names and to questions alike).
+_CANON = {
+    "sxm2": "sxm", "sxm3": "sxm", "sxm4": "sxm", "sxm5": "sxm", "sxm6": "sxm",
+    "pci": "pcie", "pcie4": "pcie", "pcie5": "pcie", "maxq": "max q",
+    "gen": "generation",
+}
+_NUMBER = re.compile(r"^\d+$")
+_MEMORY = re.compile(r"^\d+(?:\.\d+)?(?:gb|tb)$")
+# Words that look like a model name: letters+digits with at most a short suffix; excludes
+# sizes and units like 70b, 32k, 1440p, 300w.
+_MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
+_NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
+_MAX_WINDOW = 6
+
+
+@dataclass(frozen=True, slots=True)
+class GpuMention:
+    """One GPU mention in the text: resolved (``gpu``) or ambiguous (``candidates``)."""
+
+    text: str
+    start: int  # index of the first word in the normalised question
+    end: int
+    gpu: str | None = None
+    candidates: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return self.gpu is not None
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.gpu is None and len(self.candidates) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMatch:
+    key: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class MatchResult:
+    words: list[str]
+    mentions: list[GpuMention] = field(default_factory=list)
+    fields: list[FieldMatch] = field(default_factory=list)
+
+    @property
+    def gpu_ids(self) -> list[str]:
+        """Resolved GPU ids in the order mentioned, without repeats."""
+        out: list[str] = []
+        for m in self.mentions:
+            if m.gpu and m.gpu not in out:
+                out.append(m.gpu)
+        return out
+
+    @property
+    def ambiguous(self) -> list[GpuMention]:
+        return [m for m in self.mentions if m.ambiguous]
+
+    @property
+    def unknown(self) -> list[GpuMention]:
+        return [m for m in self.mentions if not m.gpu and not m.ambiguous]
+
+    @property
+    def field_keys(self) -> list[str]:
+        out: list[str] = []
+        for f in self.fields:
+            if f.key not in out:
+                out.append(f.key)
+        return out
+
+
+def _canon_words(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        out.extend(_CANON.get(w, w).split())
+    return out
+
+
+def _subtokens(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for w in _canon_words(words):
+        out.extend(_canon_words(split_alnum(w)))
+    return out
+
+
+class Matcher:
+    """Resolves GPU and field mentions against one :class:`Catalog`. Build once; thread-safe reads."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._exact: dict[str, str] = {}
+        self._gpu_tokens: dict[str, frozenset[str]] = {}
+        self._gpu_sig: dict[str, frozenset[str]] = {}
+        self._by_token: dict[str, set[str]] = defaultdict(set)
+        self._choice_keys: list[str] = []
+        self._choice_ids: list[str] = []
+        self._build_gpu_index(catalog.gpus.values())
+        self._build_field_index(catalog.fields.values())
+
+    # -- index --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _name_variants(gpu: GPU) -> set[str]:
+        name = gpu.name.lower()
+        variants = {name, gpu.id.replace("-", " ")}
+        words = name.split()
+        if words and words[0] == gpu.vendor.lower():
+            variants.add(" ".join(words[1:]))
+        trimmed = [w for w in words if w not in {gpu.vendor.lower(), "geforce", "generation", "edition"}]
+        variants.add(" ".join(trimmed))
+        return variants
+
+    def _build_gpu_index(self, gpus: Iterable[GPU]) -> None:
+        generated: dict[str, set[str]] = defaultdict(set)
+        explicit: dict[str, str] = {}
+        for gpu in gpus:
+            for variant in self._name_variants(gpu):
+                generated[compact(" ".join(_canon_words(variant.split())))].add(gpu.id)
+            for alias in gpu.aliases:
+                explicit[compact(" ".join(_canon_words(tokens(alias))))] = gpu.id
+            name_tokens = _subtokens(tokens(gpu.name)) + _subtokens(gpu.id.split("-"))
+            toks = set(name_tokens)
+            mem = gpu.number("memory_gb")
+            if mem is not None:
+                toks.add(f"{mem:g}gb")
+            self._gpu_tokens[gpu.id] = frozenset(toks)
+            self._gpu_sig[gpu.id] = frozenset(
+                t for t in toks if t not in OPTIONAL_WORDS and not _MEMORY.match(t)
+            )
+            for t in toks:
+                self._by_token[t].add(gpu.id)
+            for key in {compact(v) for v in self._name_variants(gpu)} | {compact(a) for a in gpu.aliases}:
+                self._choice_keys.append(key)
+                self._choice_ids.append(gpu.id)
+        # A generated spelling shared by two GPUs names neither of them.
+        self._exact = {k: next(iter(ids)) for k, ids in generated.items() if len(ids) == 1}
+        self._exact.update(explicit)
+        self._anchor_words = frozenset(
+            t for t, ids in self._by_token.items()
+            if t.isalpha() and len(t) >= 4 and len(ids) == 1 and t not in OPTIONAL_WORDS
+        )
+        self._vocab_words = sorted(
+            t for t in self._by_token if t.isalpha() and len(t) >= 5 and t not in STOPWORDS
+        )
+
+    def _build_field_index(self, fields: Iterable[FieldDef]) -> None:
+        self._field_phrases: dict[str, str] = {}
+        for fdef in fields:
+            for phrase in (fdef.key.replace("_", " "), fdef.label.lower(), *fdef.aliases):
+                key = " ".join(tokens(phrase))
+                if key:
+                    self._field_phrases.setdefault(key, fdef.key)
+        self._field_max_words = max((len(p.split()) for p in self._field_phrases), default=1)
+        self._field_words = sorted({p for p in self._field_phrases if " " not in p and len(p) >= 6})
+
+    # -- GPUs ---------------------------------------------------------------------------------
+
+    def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
+        """GPUs whose name holds every significant token of ``words``, best first."""
+        toks = [t for t in _subtokens(words) if t not in OPTIONAL_WORDS]
+        if not toks:
+            return [], frozenset()
+        pool: set[str] | None = None
+        for t in toks:
+            ids = self._by_token.get(t, set())
+            pool = set(ids) if pool is None else pool & ids
+            if not pool:
+                return [], frozenset()
+        assert pool is not None
+        want = frozenset(toks)
+        ranked = sorted(pool, key=lambda g: (len(self._gpu_sig[g] - want), g))
+        return ranked, want
+
+    def _is_anchor(self, word: str) -> bool:
+        subs = _subtokens([word])
+        if any(_NUMBER.match(s) for s in subs):
+            return True
+        return any(s in self._anchor_words for s in subs)
+
+    @staticmethod
+    def _numbers(words: Sequence[str]) -> list[str]:
+        return [s for s in _subtokens(words) if _NUMBER.match(s)]
+
+    def _window_ok(self, words: Sequence[str]) -> bool:
+        nums = self._numbers(words)
+        if len(nums) > 1:
+            return False
+        subs = [s for s in _subtokens(words) if s not in OPTIONAL_WORDS]
+        # A bare short number ("llama 3", "top 10") is not a GPU.
+        return not (subs and all(_NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
+
+    def _resolve(self, ranked: list[str], want: frozenset[str]) -> tuple[str | None, tuple[str, ...]]:
+        if len(ranked) == 1:
+            return ranked[0], ()
+        extras = [len(self._gpu_sig[g] - want) for g in ranked]
+        best = extras[0]
+        if extras.count(best) == 1 and best == 0:
+            return ranked[0], ()
+        return None, tuple(ranked)
+
+    def suggest(self, text: str, limit: int = 5) -> list[str]:
+        """The catalog GPUs whose names are closest to ``text`` (for "did you mean")."""
+        key = compact(text)
+        if not key:
+            return []
+        out: list[str] = []
+        for _, _, idx in process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4,
+                                         score_cutoff=55):
+            gid = self._choice_ids[idx]
+            if gid not in out:
+                out.append(gid)
+            if len(out) == limit:
+                break
+        return out
+
+    def _correct_word(self, word: str) -> str:
+        if len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in self._by_token:
+            return word
+        hit = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=85)
+        return hit[0] if hit else word
+
+    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
+        words = [self._correct_word(w) for w in words]
+        n = len(words)
+        used = [False] * n
+        found: list[GpuMention] = []
+        # Pass 1: exact spellings, longest first.
+        i = 0
+        while i < n:
+            if words[i] in STOPWORDS and words[i] != "a":
+                i += 1
+                continue
+            hit = None
+            for size in range(min(_MAX_WINDOW, n - i), 0, -1):
+                if words[i] == "a" and size == 1:
+                    break
+                if words[i] == "a" and (i == 0 or words[i - 1] not in {"rtx", "nvidia", "quadro"}):
+                    break
+                key = compact(" ".join(_canon_words(words[i : i + size])))
+                gid = self._exact.get(key)
+                if gid:
+                    hit = (size, gid)
+                    break
+            if hit:
+                size, gid = hit
+                found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, gpu=gid))
+                for k in range(i, i + size):
+                    used[k] = True
+                i += size
+            else:
+                i += 1
+        # Pass 2: partial names around each model number.
+        for a in range(n):
+            if used[a] or words[a] in STOPWORDS or not self._is_anchor(words[a]):
+                continue
+            lo = a
+            while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < _MAX_WINDOW:
+                lo -= 1
+            hi = a + 1
+            while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < _MAX_WINDOW:
+                hi += 1
+            best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
+            for left in range(lo, a + 1):
+                for right in range(a + 1, hi + 1):
+                    window = words[left:right]
+                    if not self._window_ok(window):
+                        continue
+                    ranked, want = self._candidates(window)
+                    if not ranked:
+                        continue
+                    # Longest window, then the fewest candidates, then prefer extending rightwards.
+                    score = (right - left, -len(ranked), right)
+                    if best is None or score > best[0]:
+                        best = (score, left, right, ranked, want)
+            if best is None:
+                word = words[a]
+                if _MODELISH.match(word) and not _NOT_MODEL_SUFFIX.search(word) and self._window_ok([word]):
+                    found.append(GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word))))
+                    used[a] = True
+                continue
+            _, left, right, ranked, want = best
+            gid, cands = self._resolve(ranked, want)
+            found.append(GpuMention(" ".join(words[left:right]), left, right, gpu=gid, candidates=cands))
+            for k in range(left, right):
+                used[k] = True
+        found.sort(key=lambda m: m.start)
+        return found
+
+    # -- fields -------------------------------------------------------------------------------
+
+    def find_fields(self, words: Sequence[str], skip: Iterable[tuple[int, int]] = ()) -> list[FieldMatch]:
+        n = len(words)
+        used = [False] * n
+        for start, end in skip:
+            for k in range(start, min(end, n)):
+                used[k] = True
+        out: list[FieldMatch] = []
+        i = 0
+        while i < n:
+            if used[i]:
+                i += 1
+                continue
+            hit = None
+            for size in range(min(self._field_max_words, n - i), 0, -1):
+                if any(used[i : i + size]):
+                    continue
+                phrase = " ".join(words[i : i + size])
+                key = self._field_phrases.get(phrase)
+                if key:
+                    hit = (size, key, phrase)
+                    break
+            if hit is None and len(words[i]) >= 6 and words[i].isalpha():
+                best = process.extractOne(words[i], self._field_words, scorer=OSA.normalized_similarity,
+                                          score_cutoff=0.8)
+                if best:
+                    hit = (1, self._field_phrases[best[0]], words[i])
+            if hit:
+                size, key, phrase = hit
+                out.append(FieldMatch(key, phrase, i, i + size))
+                i += size
+            else:
+                i += 1
+        return out
+
+    def field(self, text: str) -> str | None:
+        """Resolve a single field name (``vram`` -> ``memory_gb``), or None."""
+        found = self.find_fields(tokens(text))
+        if found:
+            return found[0].key
+        key = " ".join(tokens(text)).replace(" ", "_")
+        return key if key in self.catalog.fields else None
+
+    # -- whole text ---------------------------------------------------------------------------
+
+    def match(self, text: str | Sequence[str]) -> MatchResult:
+        words = tokens(text) if isinstance(text, str) else list(text)
+        mentions = self.find_gpus(words)
+        fields = self.find_fields(words, skip=[(m.start, m.end) for m in mentions])
+        return MatchResult(words=words, mentions=mentions, fields=fields)
+
+    def resolve(self, text: str) -> GpuMention | None:
+        """The single best reading of ``text`` as one GPU name (used by slash-command options)."""
+        if text in self.catalog.gpus:
+            return GpuMention(text, 0, 1, gpu=text)
+        mentions = self.find_gpus(tokens(text))
+        return mentions[0] if mentions else None
+
+    def autocomplete(self, text: str, limit: int = 25) -> list[GPU]:
+        """GPUs for a partly typed name, best first (``a6k`` puts the RTX A6000 first)."""
+        gpus = self.catalog.gpus
+        if not text.strip():
+            return list(gpus.values())[:limit]
+        out: list[str] = []
+        for mention in self.find_gpus(tokens(text)):
+            for gid in ((mention.gpu,) if mention.gpu else ()) + mention.candidates:
+                if gid not in out:
+                    out.append(gid)
+        for gid in self.suggest(text, limit=limit):
+            if gid not in out:
+                out.append(gid)
+        return [gpus[g] for g in out[:limit]]

@@ -1,0 +1,212 @@
+"""Question understanding: free text -> an intent with its slots.
+
+The parser is rule-based and explainable: it finds GPU and field mentions with the
+:class:`~bot.matcher.Matcher`, a budget ("under $1500", "2k budget"), a workload from
+``specs/workloads.yaml`` ("for training"), FAQ topics from ``specs/faq.yaml``, and picks an intent:
+
+``clarify``   a GPU mention is ambiguous ("rtx 6000") or unknown with close suggestions
+``fits``      "will model X fit / can I run X on Y" (the estimator is a later feature)
+``faq``       a question that matches one of the FAQ topics
+``recommend`` "best/which/should I ... for <workload>", a budget, or "X or Y for <workload>"
+``compare``   two to four GPUs ("vs", "compare", "difference", "or")
+``lookup``    one GPU, with fields or its key specs
+``unknown``   nothing to go on
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.catalog import Catalog, FaqEntry
+from bot.matcher import GpuMention, Matcher, MatchResult
+from bot.text import normalize, tokens
+
+__all__ = ["Intent", "Query", "QuestionParser"]
+
+Intent = Literal["lookup", "compare", "recommend", "fits", "faq", "clarify", "unknown"]
+
+MAX_COMPARE = 4
+
+_BUDGET = re.compile(
+    r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?|up to|within|at most|<|for|around|about|"
+    r"no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
+    r"|(?:under|below|less than|cheaper than|budget(?: of| is)?|up to|within|at most|no more than|max)\s+"
+    r"(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)?"
+    r"|(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)"
+    r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
+)
+_COMPARE_WORDS = frozenset("vs versus compare compared comparison difference differences diff against or".split())
+_RECOMMEND_WORDS = frozenset(
+    """best recommend recommendation recommended suggest suggestion should which pick choose buy get worth
+    ideal better good suited suitable go""".split()
+)
+_RANK_PHRASES = re.compile(
+    r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum)\b"
+)
+_LOWEST = frozenset("lowest least smallest cheapest min minimum".split())
+_FIT_PATTERNS = re.compile(
+    r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora)\b.*\b(\d+(?:\.\d+)?b|llama|mistral|"
+    r"mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|stable diffusion|whisper|bert|vit|model|llm)\b"
+    r"|\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|whisper|model|llm)\b.*"
+    r"\b(fit|fits|run|load|enough)\b"
+)
+_ALL_SPECS = re.compile(r"\b(all|full|every|complete|detailed)\s+(specs?|specifications|details)\b")
+_SPECS_WORDS = re.compile(r"\b(specs?|specifications|spec sheet|details|info|tell me about|overview)\b")
+
+
+@dataclass(slots=True)
+class Query:
+    """What a question asks, in slots the composer can answer from."""
+
+    text: str
+    intent: Intent
+    gpus: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    all_fields: bool = False
+    workload: str | None = None
+    budget_usd: float | None = None
+    value_focus: bool = False
+    rank_field: str | None = None
+    rank_lowest: bool = False
+    faq: FaqEntry | None = None
+    ambiguous: list[GpuMention] = field(default_factory=list)
+    unknown_names: list[GpuMention] = field(default_factory=list)
+    match: MatchResult | None = None
+
+
+class QuestionParser:
+    def __init__(self, catalog: Catalog, matcher: Matcher) -> None:
+        self.catalog = catalog
+        self.matcher = matcher
+        self._workload_words: list[tuple[str, str]] = []
+        for name, spec in catalog.workloads.items():
+            for kw in (name.replace("_", " "), *spec.get("keywords", ())):
+                self._workload_words.append((" " + normalize(kw) + " ", name))
+        # Longest keyword first so "multi gpu training" beats "training".
+        self._workload_words.sort(key=lambda kv: -len(kv[0]))
+
+    # -- slots --------------------------------------------------------------------------------
+
+    @staticmethod
+    def budget(norm: str) -> tuple[float | None, str]:
+        """The budget in dollars, and the text with the budget phrase blanked out."""
+        m = _BUDGET.search(norm)
+        if not m:
+            return None, norm
+        groups = m.groups()
+        for value, kilo in zip(groups[0::2], groups[1::2], strict=True):
+            if value:
+                amount = float(value) * (1000 if kilo else 1)
+                if amount < 50:  # "$5" is not a GPU budget; "1.5k" is.
+                    return None, norm
+                return amount, norm[: m.start()] + " " + norm[m.end() :]
+        return None, norm
+
+    def workload(self, norm: str) -> str | None:
+        padded = f" {norm} "
+        for kw, name in self._workload_words:
+            if kw in padded:
+                return name
+        return None
+
+    def faq_match(self, norm: str, gpu_count: int) -> tuple[FaqEntry | None, float]:
+        """The FAQ whose keyword groups all appear in the question, with a score."""
+        padded = f" {norm} "
+        best: tuple[FaqEntry | None, float] = (None, 0.0)
+        for entry in self.catalog.faqs:
+            score = 0.0
+            ok = True
+            for group in entry.keywords:
+                options = [o.strip() for o in group.split("|")]
+                hits = [o for o in options if f" {normalize(o)} " in padded]
+                if not hits:
+                    ok = False
+                    break
+                score += max(len(h) for h in hits)
+            if ok and entry.keywords and score > best[1]:
+                best = (entry, score)
+        return best
+
+    @staticmethod
+    def _faq_applies(faq: FaqEntry, gpus: list[str], fields: list[str]) -> bool:
+        """A FAQ answers questions about its own GPUs (or about none named); a single GPU with a named
+        field is a plain look-up ("a6000 price"), not the FAQ."""
+        if not gpus:
+            return True
+        if len(gpus) == 1 and fields:
+            return False
+        return len(gpus) <= 2 and (faq.intent == "recommend" or set(gpus) <= set(faq.gpus) or len(gpus) == 2)
+
+    # -- intent -------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Query:
+        norm = normalize(text)
+        if not norm:
+            return Query(text=text, intent="unknown")
+        budget, without_budget = self.budget(norm)
+        words = tokens(without_budget)
+        match = self.matcher.match(words)
+        wordset = set(match.words)
+        gpus = match.gpu_ids
+        fields = match.field_keys
+        workload = self.workload(norm)
+        value_focus = budget is not None or bool(
+            re.search(r"\b(budget|cheap|cheaper|cheapest|affordable|value|bang for|price performance|"
+                      r"perf per dollar|cost effective|small budget|tight budget|money)\b", norm)
+        )
+        q = Query(text=text, intent="unknown", gpus=gpus, fields=fields, workload=workload, budget_usd=budget,
+                  value_focus=value_focus, match=match, ambiguous=match.ambiguous, unknown_names=match.unknown)
+        q.all_fields = bool(_ALL_SPECS.search(norm))
+
+        if match.ambiguous:
+            q.intent = "clarify"
+            return q
+        if _FIT_PATTERNS.search(norm) and not (wordset & {"vs", "versus", "compare"}):
+            q.intent = "fits"
+            return q
+        if q.unknown_names and not gpus:
+            q.intent = "clarify" if any(m.suggestions for m in q.unknown_names) else "unknown"
+            return q
+
+        faq, _ = self.faq_match(norm, len(gpus))
+        asks_recommend = bool(wordset & _RECOMMEND_WORDS) or workload is not None or budget is not None
+        rank = _RANK_PHRASES.search(norm)
+
+        wants_compare = len(gpus) >= 2 and bool(fields) and bool(wordset & (_COMPARE_WORDS - {"or"}))
+        if faq is not None and not wants_compare and self._faq_applies(faq, gpus, fields):
+            q.faq = faq
+            q.intent = faq.intent
+            if faq.intent == "recommend":
+                q.workload = q.workload or faq.workload
+                if not q.gpus:
+                    q.gpus = list(faq.gpus)
+            return q
+        if rank and fields and len(gpus) != 1 and not (len(gpus) >= 2 and wordset & _COMPARE_WORDS - {"or"}):
+            q.intent = "recommend"
+            q.rank_field = fields[0]
+            q.rank_lowest = rank.group(1) in _LOWEST
+            return q
+        if len(gpus) >= 2 and asks_recommend and (workload or wordset & {"best", "better", "should", "which",
+                                                                             "recommend", "pick", "choose", "buy"}):
+            q.intent = "recommend"
+            q.gpus = gpus[:MAX_COMPARE]
+            return q
+        if len(gpus) >= 2:
+            q.intent = "compare"
+            q.gpus = gpus[:MAX_COMPARE]
+            return q
+        if len(gpus) == 1:
+            if asks_recommend and workload and not fields and not _SPECS_WORDS.search(norm):
+                q.intent = "recommend"  # "is the 4090 good for training?" -> verdict against alternatives
+                return q
+            q.intent = "lookup"
+            return q
+        if asks_recommend or rank:
+            q.intent = "recommend"
+            if rank and fields:
+                q.rank_field = fields[0]
+                q.rank_lowest = rank.group(1) in _LOWEST
+            return q
+        return q

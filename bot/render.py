@@ -1,0 +1,53 @@
+"""Terminal renderers: an :class:`~bot.answer.Answer` as plain text or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.answer import Answer, Table
+
+__all__ = ["render_json", "render_table", "render_text"]
+
+
+def render_table(table: Table) -> list[str]:
+    """A fixed-width table: field, one column per GPU, and a winner marker ``*``."""
+    header = ["", *table.columns]
+    lines = [header]
+    for row in table.rows:
+        cells = [c + (" *" if row.winner == i and len(table.columns) > 1 else "") for i, c in enumerate(row.cells)]
+        lines.append([row.label, *cells])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def render_text(answer: Answer) -> str:
+    parts: list[str] = [answer.title]
+    if answer.summary:
+        parts.append(answer.summary)
+    if answer.table is not None and answer.table.rows:
+        table_lines = render_table(answer.table)
+        if len(answer.table.columns) > 1 and any(r.winner is not None for r in answer.table.rows):
+            table_lines.append("(* = better)")
+        parts.append("\n".join(table_lines))
+    if answer.bullets:
+        parts.append("\n".join(f"- {b}" for b in answer.bullets))
+    if answer.choices:
+        parts.append("Ask again with one of these names, e.g. “" + answer.choices[0].label.split(" (")[0] + "”.")
+    if answer.examples:
+        parts.append("Try:\n" + "\n".join(f"  {e}" for e in answer.examples))
+    if answer.notes:
+        parts.append("\n".join(f"Note: {n}" for n in answer.notes))
+    if answer.sources:
+        parts.append("Sources: " + " ".join(answer.sources))
+    return "\n\n".join(parts)
+
+
+def render_json(answer: Answer) -> str:
+    return json.dumps(answer.to_json(), ensure_ascii=False)

@@ -1,0 +1,66 @@
+"""Text normalisation shared by the catalog, the matcher and the question parser.
+
+Everything people type goes through :func:`normalize` first: full-width and other compatibility
+characters fold to ASCII (NFKC), zero-width and other format characters disappear, case folds,
+and punctuation becomes spaces, so ``ＲＴＸ－Ａ４０００``, ``rtx\u200ba4000`` and ``RTX-A4000`` all read
+``rtx a4000``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["compact", "normalize", "split_alnum", "tokens"]
+
+#: Longest question we look at; anything past it is ignored (Discord caps messages at 4000 anyway).
+MAX_QUESTION_CHARS = 2000
+
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
+_NON_WORD = re.compile(r"[^a-z0-9$.]+")
+_SPACES = re.compile(r"\s+")
+_ALNUM_BOUNDARY = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+# "24 gb", "24gb", "24-gb" -> "24gb"; also tb and gib.
+_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(gb|gib|tb)\b")
+
+
+def _strip_format_chars(text: str) -> str:
+    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen.
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def normalize(text: str) -> str:
+    """Fold ``text`` to lowercase ASCII-ish words separated by single spaces.
+
+    Keeps ``$`` and decimal points because prices ("$1,500") and versions ("8.6") need them;
+    every other punctuation mark becomes a space.
+    """
+    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
+    text = _strip_format_chars(text).translate(_DASHES).casefold()
+    text = text.replace(",", "")  # thousands separators: "10,752" -> "10752"
+    text = _NON_WORD.sub(" ", text)
+    # A trailing full stop is punctuation, a dot between digits is a decimal point.
+    text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
+    text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words of ``text``."""
+    norm = normalize(text)
+    return norm.split(" ") if norm else []
+
+
+def split_alnum(token: str) -> list[str]:
+    """Split a word where letters meet digits: ``a6000`` -> ``a 6000``, ``mi300x`` -> ``mi 300 x``.
+
+    Memory sizes stay whole (``24gb``), as do decimals (``8.6``).
+    """
+    if _SIZE.fullmatch(token) or re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return [token]
+    return _ALNUM_BOUNDARY.sub(" ", token).split()
+
+
+def compact(text: str) -> str:
+    """Normalise and drop every space: ``RTX A4000`` and ``rtxa4000`` both give ``rtxa4000``."""
+    return normalize(text).replace(" ", "")

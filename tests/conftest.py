@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import Catalog, load_catalog
+from bot.engine import Engine
+
+SPECS = Path(__file__).resolve().parent.parent / "specs"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(SPECS)
+
+
+@pytest.fixture(scope="session")
+def engine(catalog: Catalog) -> Engine:
+    return Engine(catalog)
+
+
+@pytest.fixture
+def specs_copy(tmp_path: Path) -> Path:
+    """A private copy of specs/ that a test may break."""
+    dest = tmp_path / "specs"
+    shutil.copytree(SPECS, dest)
+    return dest
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
