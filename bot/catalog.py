@@ -35,10 +35,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-try:  # The C loader is several times faster; fall back quietly where libyaml is missing.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# The C loader is several times faster; fall back quietly where libyaml is missing.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FieldType = Literal["int", "float", "str", "bool", "date"]
 Better = Literal["higher", "lower"] | None
@@ -54,7 +52,9 @@ _GROUPS = ("identity", "compute", "memory", "power", "board", "software")
 class CatalogError(Exception):
     """A specs file is missing or wrong. ``str()`` names file, entry and field."""
 
-    def __init__(self, file: str | Path, message: str, *, entry: str | None = None, field: str | None = None):
+    def __init__(
+        self, file: str | Path, message: str, *, entry: str | None = None, field: str | None = None
+    ) -> None:
         self.file = str(file)
         self.entry = entry
         self.field = field
@@ -239,7 +239,9 @@ def _str_list(raw: Any, path: Path, entry: str, fld: str) -> tuple[str, ...]:
     _expect(isinstance(raw, list), path, "must be a list of strings", entry, fld)
     out = []
     for item in raw:
-        _expect(isinstance(item, str | int) and str(item).strip() != "", path, f"bad item {item!r}", entry, fld)
+        _expect(
+            isinstance(item, str | int) and str(item).strip() != "", path, f"bad item {item!r}", entry, fld
+        )
         out.append(str(item).strip())
     return tuple(out)
 
@@ -253,25 +255,42 @@ def _load_fields(path: Path) -> dict[str, FieldDef]:
         entry = raw.get("key") if isinstance(raw, dict) else None
         name = str(entry or f"#{i + 1}")
         _expect(isinstance(raw, dict), path, "each field must be a mapping", name)
-        _expect(isinstance(entry, str) and bool(_ID_RE.match(entry.replace("_", "-"))), path,
-                "`key` must be snake_case", name, "key")
+        _expect(
+            isinstance(entry, str) and bool(_ID_RE.match(entry.replace("_", "-"))),
+            path,
+            "`key` must be snake_case",
+            name,
+            "key",
+        )
         unknown = set(raw) - allowed
         _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
         _expect(entry not in fields, path, "duplicate field key", name, "key")
         _expect(raw.get("type") in _FIELD_TYPES, path, f"`type` must be one of {_FIELD_TYPES}", name, "type")
-        _expect(raw.get("better") in ("higher", "lower", None), path, "`better` must be higher, lower or null",
-                name, "better")
-        _expect(raw.get("group", "identity") in _GROUPS, path, f"`group` must be one of {_GROUPS}", name, "group")
-        _expect(isinstance(raw.get("label"), str) and raw["label"].strip() != "", path, "needs a label",
-                name, "label")
+        _expect(
+            raw.get("better") in ("higher", "lower", None),
+            path,
+            "`better` must be higher, lower or null",
+            name,
+            "better",
+        )
+        _expect(
+            raw.get("group", "identity") in _GROUPS, path, f"`group` must be one of {_GROUPS}", name, "group"
+        )
+        _expect(
+            isinstance(raw.get("label"), str) and raw["label"].strip() != "",
+            path,
+            "needs a label",
+            name,
+            "label",
+        )
         fmt = raw.get("format", "") or ""
         if fmt:
             try:
                 format(1 if fmt.endswith("d") else 1.5, fmt)
             except ValueError as exc:
                 raise CatalogError(path, f"bad format spec {fmt!r}", entry=name, field="format") from exc
-        fields[entry] = FieldDef(
-            key=entry,
+        fields[name] = FieldDef(
+            key=name,
             label=raw["label"],
             type=raw["type"],
             aliases=tuple(a.lower() for a in _str_list(raw.get("aliases"), path, name, "aliases")),
@@ -287,8 +306,13 @@ def _load_fields(path: Path) -> dict[str, FieldDef]:
         for alias in (fdef.key.replace("_", " "), fdef.label.lower(), *fdef.aliases):
             key = compact(alias)
             other = seen.setdefault(key, fdef.key)
-            _expect(other == fdef.key, path, f"alias {alias!r} also belongs to field {other!r}", fdef.key,
-                    "aliases")
+            _expect(
+                other == fdef.key,
+                path,
+                f"alias {alias!r} also belongs to field {other!r}",
+                fdef.key,
+                "aliases",
+            )
     return fields
 
 
@@ -302,34 +326,64 @@ def _coerce(fdef: FieldDef, value: Any, path: Path, gpu_id: str) -> Value:
         _expect(isinstance(value, bool), path, f"expected true/false, got {value!r}", gpu_id, key)
         return bool(value)
     if kind == "int":
-        _expect(isinstance(value, int) and not isinstance(value, bool), path,
-                f"expected a whole number{f' in {fdef.unit}' if fdef.unit else ''}, got {value!r}", gpu_id, key)
+        _expect(
+            isinstance(value, int) and not isinstance(value, bool),
+            path,
+            f"expected a whole number{f' in {fdef.unit}' if fdef.unit else ''}, got {value!r}",
+            gpu_id,
+            key,
+        )
         _expect(value >= 0, path, f"must not be negative, got {value!r}", gpu_id, key)
         return int(value)
     if kind == "float":
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        _expect(ok, path, f"expected a number{f' in {fdef.unit}' if fdef.unit else ''}, got {value!r}", gpu_id, key)
-        _expect(math.isfinite(value) and value >= 0, path, f"must be a finite, non-negative number, got {value!r}",
-                gpu_id, key)
+        _expect(
+            ok,
+            path,
+            f"expected a number{f' in {fdef.unit}' if fdef.unit else ''}, got {value!r}",
+            gpu_id,
+            key,
+        )
+        _expect(
+            math.isfinite(value) and value >= 0,
+            path,
+            f"must be a finite, non-negative number, got {value!r}",
+            gpu_id,
+            key,
+        )
         return value if isinstance(value, int) else float(value)
     if kind == "date":
         if isinstance(value, dt.date):
             return value.isoformat()
-        _expect(isinstance(value, str) and bool(_DATE_RE.match(value)), path,
-                f"expected a date YYYY-MM-DD (or YYYY-MM), got {value!r}", gpu_id, key)
+        _expect(
+            isinstance(value, str) and bool(_DATE_RE.match(value)),
+            path,
+            f"expected a date YYYY-MM-DD (or YYYY-MM), got {value!r}",
+            gpu_id,
+            key,
+        )
         try:
             dt.date.fromisoformat(value if len(value) == 10 else f"{value}-01")
         except ValueError as exc:
             raise CatalogError(path, f"not a real date: {value!r}", entry=gpu_id, field=key) from exc
         return str(value)
-    _expect(isinstance(value, str) and value.strip() != "", path,
-            f"expected text, got {value!r} (quote numbers that are really text, like \"8.6\")", gpu_id, key)
+    _expect(
+        isinstance(value, str) and value.strip() != "",
+        path,
+        f'expected text, got {value!r} (quote numbers that are really text, like "8.6")',
+        gpu_id,
+        key,
+    )
     return str(value).strip()
 
 
 def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
     data = _read_yaml(path)
-    _expect(isinstance(data, dict) and isinstance(data.get("gpus"), list), path, "needs `family:` and a `gpus:` list")
+    _expect(
+        isinstance(data, dict) and isinstance(data.get("gpus"), list),
+        path,
+        "needs `family:` and a `gpus:` list",
+    )
     family = data.get("family")
     _expect(isinstance(family, str) and family.strip() != "", path, "needs a `family:` name")
     allowed = {"id", "name", "vendor", "aliases", "sources", "specs", "notes"}
@@ -338,13 +392,23 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
         gpu_id = raw.get("id") if isinstance(raw, dict) else None
         name = str(gpu_id or f"GPU #{i + 1}")
         _expect(isinstance(raw, dict), path, "each GPU must be a mapping", name)
-        _expect(isinstance(gpu_id, str) and bool(_ID_RE.match(gpu_id)), path,
-                "`id` must be lowercase words joined by '-'", name, "id")
+        _expect(
+            isinstance(gpu_id, str) and bool(_ID_RE.match(gpu_id)),
+            path,
+            "`id` must be lowercase words joined by '-'",
+            name,
+            "id",
+        )
         unknown = set(raw) - allowed
         _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
         for required in ("name", "vendor"):
-            _expect(isinstance(raw.get(required), str) and raw[required].strip() != "", path,
-                    f"`{required}` is required", name, required)
+            _expect(
+                isinstance(raw.get(required), str) and raw[required].strip() != "",
+                path,
+                f"`{required}` is required",
+                name,
+                required,
+            )
         sources = _str_list(raw.get("sources"), path, name, "sources")
         _expect(bool(sources), path, "needs at least one source (datasheet URL)", name, "sources")
         for url in sources:
@@ -359,14 +423,25 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
         notes_raw = raw.get("notes") or []
         _expect(isinstance(notes_raw, list), path, "must be a list", name, "notes")
         for note in notes_raw:
-            _expect(isinstance(note, dict) and isinstance(note.get("text"), str), path,
-                    "each note needs `text:`", name, "notes")
+            _expect(
+                isinstance(note, dict) and isinstance(note.get("text"), str),
+                path,
+                "each note needs `text:`",
+                name,
+                "notes",
+            )
             nfield = note.get("field")
-            _expect(nfield is None or nfield in fields, path, f"note names unknown field {nfield!r}", name, "notes")
+            _expect(
+                nfield is None or nfield in fields,
+                path,
+                f"note names unknown field {nfield!r}",
+                name,
+                "notes",
+            )
             notes.append(Note(text=note["text"].strip(), field=nfield))
         gpus.append(
             GPU(
-                id=gpu_id,
+                id=name,
                 name=raw["name"].strip(),
                 vendor=raw["vendor"].strip(),
                 family=family.strip(),
@@ -392,15 +467,25 @@ def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GP
         faq_id = raw.get("id") if isinstance(raw, dict) else None
         name = str(faq_id or f"FAQ #{i + 1}")
         _expect(isinstance(raw, dict), path, "each FAQ must be a mapping", name)
-        _expect(isinstance(faq_id, str) and bool(_ID_RE.match(faq_id)), path, "`id` must be lowercase-dashed",
-                name, "id")
+        _expect(
+            isinstance(faq_id, str) and bool(_ID_RE.match(faq_id)),
+            path,
+            "`id` must be lowercase-dashed",
+            name,
+            "id",
+        )
         _expect(faq_id not in seen, path, "duplicate FAQ id", name, "id")
-        seen.add(faq_id)
+        seen.add(name)
         unknown = set(raw) - allowed
         _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
         for required in ("question", "answer"):
-            _expect(isinstance(raw.get(required), str) and raw[required].strip() != "", path,
-                    f"`{required}` is required", name, required)
+            _expect(
+                isinstance(raw.get(required), str) and raw[required].strip() != "",
+                path,
+                f"`{required}` is required",
+                name,
+                required,
+            )
         faq_gpus = _str_list(raw.get("gpus"), path, name, "gpus")
         for gid in faq_gpus:
             _expect(gid in gpus, path, f"unknown GPU id {gid!r}", name, "gpus")
@@ -410,7 +495,7 @@ def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GP
         _expect(intent in ("faq", "recommend"), path, "`intent` must be faq or recommend", name, "intent")
         out.append(
             FaqEntry(
-                id=faq_id,
+                id=name,
                 question=raw["question"].strip(),
                 answer=raw["answer"].strip(),
                 keywords=tuple(k.lower() for k in _str_list(raw.get("keywords"), path, name, "keywords")),
@@ -427,9 +512,22 @@ def _load_workloads(path: Path, fields: Mapping[str, FieldDef]) -> dict[str, Map
     if not path.exists():
         return {}
     data = _read_yaml(path)
-    _expect(isinstance(data, dict) and isinstance(data.get("workloads"), dict), path, "needs a `workloads:` mapping")
+    _expect(
+        isinstance(data, dict) and isinstance(data.get("workloads"), dict),
+        path,
+        "needs a `workloads:` mapping",
+    )
     out: dict[str, Mapping[str, Any]] = {}
-    allowed = {"label", "keywords", "weights", "value_weight", "efficiency_weight", "require", "why", "changes"}
+    allowed = {
+        "label",
+        "keywords",
+        "weights",
+        "value_weight",
+        "efficiency_weight",
+        "require",
+        "why",
+        "changes",
+    }
     for name, raw in data["workloads"].items():
         _expect(isinstance(raw, dict), path, "each workload must be a mapping", name)
         unknown = set(raw) - allowed
@@ -438,9 +536,14 @@ def _load_workloads(path: Path, fields: Mapping[str, FieldDef]) -> dict[str, Map
         _expect(isinstance(weights, dict) and bool(weights), path, "needs `weights:`", name, "weights")
         for key, weight in weights.items():
             _expect(key in fields, path, f"unknown field {key!r}", name, "weights")
-            _expect(isinstance(weight, int | float) and weight > 0, path, f"weight for {key} must be > 0", name,
-                    "weights")
-        for key in (raw.get("require") or {}):
+            _expect(
+                isinstance(weight, int | float) and weight > 0,
+                path,
+                f"weight for {key} must be > 0",
+                name,
+                "weights",
+            )
+        for key in raw.get("require") or {}:
             _expect(key in fields, path, f"unknown field {key!r}", name, "require")
         _expect(isinstance(raw.get("label"), str), path, "needs a label", name, "label")
         out[name] = MappingProxyType(dict(raw))
@@ -462,17 +565,23 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     for path in files:
         for gpu in _load_gpu_file(path, fields):
             if gpu.id in gpus:
-                raise CatalogError(path, f"duplicate id (also in {gpus[gpu.id].file})", entry=gpu.id, field="id")
+                raise CatalogError(
+                    path, f"duplicate id (also in {gpus[gpu.id].file})", entry=gpu.id, field="id"
+                )
             gpus[gpu.id] = gpu
             for alias in {gpu.id.replace("-", " "), gpu.name.lower(), *gpu.aliases}:
                 key = compact(alias)
                 if not key:
-                    raise CatalogError(path, f"alias {alias!r} is empty after normalisation", entry=gpu.id,
-                                       field="aliases")
+                    raise CatalogError(
+                        path, f"alias {alias!r} is empty after normalisation", entry=gpu.id, field="aliases"
+                    )
                 owner = owners.setdefault(key, (gpu.id, path.name))
                 if owner[0] != gpu.id:
                     raise CatalogError(
-                        path, f"alias {alias!r} also names {owner[0]} ({owner[1]})", entry=gpu.id, field="aliases"
+                        path,
+                        f"alias {alias!r} also names {owner[0]} ({owner[1]})",
+                        entry=gpu.id,
+                        field="aliases",
                     )
     faqs = _load_faqs(root / "faq.yaml", fields, gpus)
     workloads = _load_workloads(root / "workloads.yaml", fields)

@@ -34,16 +34,23 @@ def _explained(gpu: GPU, key: str) -> bool:
 
 
 def _bandwidth(gpu: GPU) -> Problem | None:
-    bus, rate, bw = gpu.number("memory_bus_bits"), gpu.number("memory_data_rate_gbps"), gpu.number(
-        "memory_bandwidth_gbs")
+    bus, rate, bw = (
+        gpu.number("memory_bus_bits"),
+        gpu.number("memory_data_rate_gbps"),
+        gpu.number("memory_bandwidth_gbs"),
+    )
     if bus is None or rate is None or bw is None:
         return None
     expected = bus * rate / 8
     if abs(bw - expected) <= BANDWIDTH_TOLERANCE * expected or _explained(gpu, "memory_bandwidth_gbs"):
         return None
-    return Problem(gpu.file, gpu.id, ("memory_bandwidth_gbs", "memory_bus_bits", "memory_data_rate_gbps"),
-                   f"bandwidth {bw:g} GB/s but {bus:g} bit x {rate:g} Gbps / 8 = {expected:.1f} GB/s "
-                   f"(expected {expected * (1 - BANDWIDTH_TOLERANCE):.1f}-{expected * (1 + BANDWIDTH_TOLERANCE):.1f})")
+    return Problem(
+        gpu.file,
+        gpu.id,
+        ("memory_bandwidth_gbs", "memory_bus_bits", "memory_data_rate_gbps"),
+        f"bandwidth {bw:g} GB/s but {bus:g} bit x {rate:g} Gbps / 8 = {expected:.1f} GB/s "
+        f"(expected {expected * (1 - BANDWIDTH_TOLERANCE):.1f}-{expected * (1 + BANDWIDTH_TOLERANCE):.1f})",
+    )
 
 
 def _fp32(gpu: GPU) -> Problem | None:
@@ -53,26 +60,45 @@ def _fp32(gpu: GPU) -> Problem | None:
     expected = cores * clock * 2 / 1e6
     if abs(tflops - expected) <= FP32_TOLERANCE * expected or _explained(gpu, "fp32_tflops"):
         return None
-    return Problem(gpu.file, gpu.id, ("fp32_tflops", "cuda_cores", "boost_clock_mhz"),
-                   f"FP32 {tflops:g} TFLOPS but {cores:g} cores x {clock:g} MHz x 2 = {expected:.2f} TFLOPS "
-                   f"(expected {expected * (1 - FP32_TOLERANCE):.2f}-{expected * (1 + FP32_TOLERANCE):.2f})")
+    return Problem(
+        gpu.file,
+        gpu.id,
+        ("fp32_tflops", "cuda_cores", "boost_clock_mhz"),
+        f"FP32 {tflops:g} TFLOPS but {cores:g} cores x {clock:g} MHz x 2 = {expected:.2f} TFLOPS "
+        f"(expected {expected * (1 - FP32_TOLERANCE):.2f}-{expected * (1 + FP32_TOLERANCE):.2f})",
+    )
 
 
 def _ranges(gpu: GPU) -> list[Problem]:
     out = []
     limits = {
-        "memory_gb": (1, 512), "tdp_w": (10, 2000), "boost_clock_mhz": (300, 4000), "base_clock_mhz": (100, 4000),
-        "memory_bus_bits": (32, 16384), "launch_price_usd": (50, 100000), "process_nm": (2, 28),
-        "fp32_tflops": (0.5, 400), "slots": (1, 4), "memory_bandwidth_gbs": (50, 20000),
+        "memory_gb": (1, 512),
+        "tdp_w": (10, 2000),
+        "boost_clock_mhz": (300, 4000),
+        "base_clock_mhz": (100, 4000),
+        "memory_bus_bits": (32, 16384),
+        "launch_price_usd": (50, 100000),
+        "process_nm": (2, 28),
+        "fp32_tflops": (0.5, 400),
+        "slots": (1, 4),
+        "memory_bandwidth_gbs": (50, 20000),
     }
     for key, (lo, hi) in limits.items():
         value = gpu.number(key)
         if value is not None and not lo <= value <= hi:
-            out.append(Problem(gpu.file, gpu.id, (key,), f"{value:g} is outside the plausible range {lo}-{hi}"))
+            out.append(
+                Problem(gpu.file, gpu.id, (key,), f"{value:g} is outside the plausible range {lo}-{hi}")
+            )
     base, boost = gpu.number("base_clock_mhz"), gpu.number("boost_clock_mhz")
     if base is not None and boost is not None and base > boost:
-        out.append(Problem(gpu.file, gpu.id, ("base_clock_mhz", "boost_clock_mhz"),
-                           f"base clock {base:g} MHz is above the boost clock {boost:g} MHz"))
+        out.append(
+            Problem(
+                gpu.file,
+                gpu.id,
+                ("base_clock_mhz", "boost_clock_mhz"),
+                f"base clock {base:g} MHz is above the boost clock {boost:g} MHz",
+            )
+        )
     date = gpu.get("release_date")
     if isinstance(date, str) and not "2010" <= date[:4] <= "2027":
         out.append(Problem(gpu.file, gpu.id, ("release_date",), f"{date} is outside 2010-2027"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answer import Answer
-from bot.catalog import CatalogError, load_catalog
+from bot.catalog import GPU, CatalogError, load_catalog
 from bot.config import Settings, default_history_path
 from bot.engine import Engine
 from bot.render import render_json, render_text
@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog='Examples: gpubot ask "A4000 vs A6000"   gpubot chat   gpubot catalog show rtx-a6000',
     )
     p.add_argument("--specs", metavar="DIR", help="specs folder (default: $GPUBOT_SPECS or the bundled one)")
-    p.add_argument("--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)")
+    p.add_argument(
+        "--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)"
+    )
     p.add_argument("--no-log", action="store_true", help="do not write the query log")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -57,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     export = csub.add_parser("export", help="the whole catalog as JSON")
     export.add_argument("--json", action="store_true", default=True, help="JSON output (the only format)")
 
-    stats = sub.add_parser("stats", help="what people asked: counts by intent, top GPUs, unanswered questions")
+    stats = sub.add_parser(
+        "stats", help="what people asked: counts by intent, top GPUs, unanswered questions"
+    )
     stats.add_argument("--limit", type=int, default=10)
     stats.add_argument("--json", action="store_true")
     return p
@@ -107,8 +111,9 @@ def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
     out.flush()
 
 
-async def _ask(engine: Engine, settings: Settings, questions: Sequence[str], as_json: bool,
-               stdin: TextIO | None) -> int:
+async def _ask(
+    engine: Engine, settings: Settings, questions: Sequence[str], as_json: bool, stdin: TextIO | None
+) -> int:
     qlog = await _open_log(settings)
     try:
         lines = (line.rstrip("\n") for line in stdin) if stdin is not None else iter(questions)
@@ -168,7 +173,12 @@ async def _chat(engine: Engine, settings: Settings) -> int:
                 break
             if question.lower() in {"help", "?"}:
                 question = "help"
-            if last is not None and last.choices and question.isdigit() and 1 <= int(question) <= len(last.choices):
+            if (
+                last is not None
+                and last.choices
+                and question.isdigit()
+                and 1 <= int(question) <= len(last.choices)
+            ):
                 picked = last.choices[int(question) - 1].gpu
                 answer = engine.choose(last.question, picked)
                 latency = 0.0
@@ -207,8 +217,10 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
         problems = check_catalog(catalog)
         for problem in problems:
             print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
-        print(f"ok: {len(catalog)} GPUs, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
-              f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else ""))
+        print(
+            f"ok: {len(catalog)} GPUs, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
+            f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
+        )
         return EXIT_ERROR if (args.strict and problems) else EXIT_OK
     if args.action == "list":
         for gpu in catalog:
@@ -222,8 +234,10 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
         mention = engine.matcher.resolve(args.gpu)
         if mention is None or mention.gpu is None:
             names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
-            print(f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
-                  file=sys.stderr)
+            print(
+                f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         gpu = catalog.gpus[mention.gpu]
         if args.json:
@@ -242,14 +256,15 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
             for note in gpu.notes:
                 print(f"  [{note.field or 'general'}] {note.text}")
         return EXIT_OK
-    print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1
+        )
+    )
     return EXIT_OK
 
 
-def _gpu_json(gpu: object) -> dict[str, object]:
-    from bot.catalog import GPU
-
-    assert isinstance(gpu, GPU)
+def _gpu_json(gpu: GPU) -> dict[str, object]:
     return {
         "id": gpu.id,
         "name": gpu.name,
@@ -318,8 +333,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "ask":
             from_stdin = args.question == ["-"]
-            return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json,
-                                    sys.stdin if from_stdin else None))
+            return asyncio.run(
+                _ask(
+                    engine, settings, [" ".join(args.question)], args.json, sys.stdin if from_stdin else None
+                )
+            )
         if args.command == "chat":
             return asyncio.run(_chat(engine, settings))
     except KeyboardInterrupt:

@@ -29,9 +29,24 @@ EXAMPLES = (
 )
 #: Fields compared when a comparison names none.
 COMPARE_FIELDS = (
-    "architecture", "release_date", "launch_price_usd", "cuda_cores", "tensor_cores", "rt_cores",
-    "boost_clock_mhz", "fp32_tflops", "fp16_tensor_tflops", "memory_gb", "memory_type", "memory_bus_bits",
-    "memory_bandwidth_gbs", "ecc", "tdp_w", "slots", "interface", "nvlink",
+    "architecture",
+    "release_date",
+    "launch_price_usd",
+    "cuda_cores",
+    "tensor_cores",
+    "rt_cores",
+    "boost_clock_mhz",
+    "fp32_tflops",
+    "fp16_tensor_tflops",
+    "memory_gb",
+    "memory_type",
+    "memory_bus_bits",
+    "memory_bandwidth_gbs",
+    "ecc",
+    "tdp_w",
+    "slots",
+    "interface",
+    "nvlink",
 )
 _PLACEHOLDER = re.compile(r"\{(?:(a|b)(?:\.(\w+)(?:([*/])(\w+(?:\.\d+)?))?)?|(ratio|diff)\.(\w+))\}")
 
@@ -111,13 +126,17 @@ class Composer:
             rows.append(Row(key, fdef.label, (self._value(a, gpu, key),)))
         a.table = Table((gpu.short_name,), (gpu.id,), tuple(rows))
         if q.fields:
-            parts = [f"{self.catalog.fields[k].label}: {self.catalog.fields[k].format_value(gpu.get(k))}"
-                     for k in keys]
+            parts = [
+                f"{self.catalog.fields[k].label}: {self.catalog.fields[k].format_value(gpu.get(k))}"
+                for k in keys
+            ]
             a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
             unknown = [self.catalog.fields[k].label for k in keys if gpu.get(k) is None]
             if unknown:
-                a.summary += (f" I don't know the {', '.join(u.lower() for u in unknown)}: the sources I have "
-                              "don't give it, and I don't guess.")
+                a.summary += (
+                    f" I don't know the {', '.join(u.lower() for u in unknown)}: the sources I have "
+                    "don't give it, and I don't guess."
+                )
                 a.answered = len(unknown) < len(keys)
         self._notes(a, gpu, keys)
         self._sources(a, [gpu])
@@ -142,21 +161,35 @@ class Composer:
                     if other_value > 0 and best != other_value:
                         name, other = gpus[winner].short_name, gpus[loser].short_name
                         if fdef.better == "higher":
-                            ratio = f"{name} has {_fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
+                            ratio = (
+                                f"{name} has {_fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
+                            )
                         else:
-                            ratio = (f"{name} has {(1 - best / other_value) * 100:.0f}% lower {fdef.label} than "
-                                     f"the {other} ({cells[winner]} vs {cells[loser]})")
+                            ratio = (
+                                f"{name} has {(1 - best / other_value) * 100:.0f}% lower {fdef.label} than "
+                                f"the {other} ({cells[winner]} vs {cells[loser]})"
+                            )
         return Row(fdef.key, fdef.label, cells, winner, ratio)
 
     def compare(self, q: Query) -> Answer:
         gpus = [self.catalog.gpus[g] for g in q.gpus]
         names = [g.short_name for g in gpus]
-        a = Answer(question=q.text, intent="compare", title=" vs ".join(names), gpus=[g.id for g in gpus],
-                   fields=list(q.fields))
-        keys = list(q.fields) if q.fields else [
-            k for k in (self.catalog.fields if q.all_fields else COMPARE_FIELDS)
-            if k in self.catalog.fields and any(g.get(k) is not None for g in gpus)
-        ]
+        a = Answer(
+            question=q.text,
+            intent="compare",
+            title=" vs ".join(names),
+            gpus=[g.id for g in gpus],
+            fields=list(q.fields),
+        )
+        keys = (
+            list(q.fields)
+            if q.fields
+            else [
+                k
+                for k in (self.catalog.fields if q.all_fields else COMPARE_FIELDS)
+                if k in self.catalog.fields and any(g.get(k) is not None for g in gpus)
+            ]
+        )
         rows = [self._compare_row(a, gpus, self.catalog.fields[k]) for k in keys]
         a.table = Table(tuple(names), tuple(g.id for g in gpus), tuple(rows))
         wins = [0] * len(gpus)
@@ -165,10 +198,14 @@ class Composer:
                 wins[row.winner] += 1
         decided = sum(wins)
         if q.fields:
-            a.summary = "; ".join(
-                f"{row.label}: " + " vs ".join(f"{c} ({n})" for c, n in zip(row.cells, names, strict=True))
-                for row in rows
-            ) + "."
+            a.summary = (
+                "; ".join(
+                    f"{row.label}: "
+                    + " vs ".join(f"{c} ({n})" for c, n in zip(row.cells, names, strict=True))
+                    for row in rows
+                )
+                + "."
+            )
         elif decided:
             lead = max(range(len(gpus)), key=lambda i: wins[i])
             a.summary = f"{names[lead]} leads on {wins[lead]} of {decided} fields with a clear winner."
@@ -180,7 +217,9 @@ class Composer:
             if row.ratio:
                 a.bullets.append(row.ratio)
         if len(gpus) == 2 and not q.fields:
-            a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
+            a.bullets.append(
+                f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick."
+            )
         for g in gpus:
             self._notes(a, g, keys)
         self._sources(a, gpus)
@@ -199,7 +238,7 @@ class Composer:
 
     def _changes(self, advice: Advice, pick: Scored, alt: Scored) -> list[str]:
         """What would make ``alt`` the better choice: where it beats the pick."""
-        wins = []
+        wins: list[str] = []
         for key in ("launch_price_usd", "tdp_w", "slots", *advice.workload.weights, "memory_gb", "nvlink"):
             fdef = self.catalog.fields[key]
             mine, theirs = pick.gpu.get(key), alt.gpu.get(key)
@@ -220,11 +259,21 @@ class Composer:
             workload = next(iter(self.catalog.workloads))
         named = list(q.gpus)
         single = named[0] if len(named) == 1 else None
-        advice = advise(self.catalog, workload, gpus=[] if single else named, budget_usd=q.budget_usd,
-                        value_focus=q.value_focus)
+        advice = advise(
+            self.catalog,
+            workload,
+            gpus=[] if single else named,
+            budget_usd=q.budget_usd,
+            value_focus=q.value_focus,
+        )
         wl = advice.workload
-        a = Answer(question=q.text, intent="recommend", title=f"Best for {wl.label}", gpus=named,
-                   fields=list(wl.weights))
+        a = Answer(
+            question=q.text,
+            intent="recommend",
+            title=f"Best for {wl.label}",
+            gpus=named,
+            fields=list(wl.weights),
+        )
         if q.faq is not None:
             a.title = q.faq.question
         if not advice.ranked:
@@ -232,11 +281,15 @@ class Composer:
             if q.budget_usd is not None:
                 a.summary += f" under ${q.budget_usd:,.0f} (launch prices)"
             a.summary += "."
-            cheapest = sorted((g for g in self.catalog if g.number("launch_price_usd")),
-                              key=lambda g: g.number("launch_price_usd") or 0)
+            cheapest = sorted(
+                (g for g in self.catalog if g.number("launch_price_usd")),
+                key=lambda g: g.number("launch_price_usd") or 0,
+            )
             if cheapest:
-                a.bullets.append(f"The cheapest card I know a launch price for is the {cheapest[0].short_name} "
-                                 f"({self._value(a, cheapest[0], 'launch_price_usd')}).")
+                a.bullets.append(
+                    f"The cheapest card I know a launch price for is the {cheapest[0].short_name} "
+                    f"({self._value(a, cheapest[0], 'launch_price_usd')})."
+                )
             a.answered = False
             return a
         if single:
@@ -250,12 +303,16 @@ class Composer:
             a.summary += " You asked about budget/value, so performance per launch dollar weighs more."
         a.bullets.append(f"Why the {pick.gpu.short_name}: {self._deciding(advice, pick, runner)}.")
         if pick.gpu.number("launch_price_usd"):
-            a.bullets.append(f"Launch price: {self._value(a, pick.gpu, 'launch_price_usd')}; "
-                             f"power: {self._value(a, pick.gpu, 'tdp_w')}.")
+            a.bullets.append(
+                f"Launch price: {self._value(a, pick.gpu, 'launch_price_usd')}; "
+                f"power: {self._value(a, pick.gpu, 'tdp_w')}."
+            )
         alternatives = advice.ranked[1:3]
         for alt in alternatives:
-            a.bullets.append(f"Alternative: {alt.gpu.short_name} — {self._deciding(advice, alt, None)}; "
-                             f"score {alt.score / pick.score * 100:.0f}% of the pick.")
+            a.bullets.append(
+                f"Alternative: {alt.gpu.short_name} — {self._deciding(advice, alt, None)}; "
+                f"score {alt.score / pick.score * 100:.0f}% of the pick."
+            )
         if runner is not None:
             a.bullets.extend(self._changes(advice, pick, runner))
         for gid, problems in advice.violations.items():
@@ -263,13 +320,19 @@ class Composer:
         if q.budget_usd is not None and not named:
             over = advise(self.catalog, wl.name, value_focus=advice.value_focus).ranked
             if over and over[0].gpu.id != pick.gpu.id and over[0].gpu.number("launch_price_usd"):
-                a.bullets.append(f"Without the budget: {over[0].gpu.short_name} "
-                                 f"({self._value(a, over[0].gpu, 'launch_price_usd')} at launch).")
+                a.bullets.append(
+                    f"Without the budget: {over[0].gpu.short_name} "
+                    f"({self._value(a, over[0].gpu, 'launch_price_usd')} at launch)."
+                )
         if advice.excluded and not named:
-            a.notes.append(f"Left out {len(advice.excluded)} GPUs that miss the constraints "
-                           f"(e.g. {advice.excluded[0][0].short_name}: {advice.excluded[0][1]}).")
-        a.notes.append("Scores come from the specs that limit this workload, scaled to the best candidate; "
-                       "prices are launch MSRPs, not today's street prices.")
+            a.notes.append(
+                f"Left out {len(advice.excluded)} GPUs that miss the constraints "
+                f"(e.g. {advice.excluded[0][0].short_name}: {advice.excluded[0][1]})."
+            )
+        a.notes.append(
+            "Scores come from the specs that limit this workload, scaled to the best candidate; "
+            "prices are launch MSRPs, not today's street prices."
+        )
         for s in [pick, *alternatives]:
             for key in wl.weights:
                 self._value(a, s.gpu, key)
@@ -282,7 +345,7 @@ class Composer:
         order = [s.gpu.id for s in advice.ranked]
         mine = next((s for s in advice.ranked if s.gpu.id == gid), None)
         if mine is None:
-            reason = dict((g.id, r) for g, r in advice.excluded).get(gid, "it misses the requirements")
+            reason = {g.id: r for g, r in advice.excluded}.get(gid, "it misses the requirements")
             a.summary = f"The {gpu.short_name} is not a fit for {wl.label}: {reason}."
             a.recommendation = advice.ranked[0].gpu.id
             a.bullets.append(f"Consider the {advice.ranked[0].gpu.short_name} instead.")
@@ -290,38 +353,52 @@ class Composer:
             return a
         price = gpu.number("launch_price_usd")
         cheaper_better = [
-            s for s in advice.ranked
-            if s.perf > mine.perf and (p := s.gpu.number("launch_price_usd")) is not None and price is not None
+            s
+            for s in advice.ranked
+            if s.perf > mine.perf
+            and (p := s.gpu.number("launch_price_usd")) is not None
+            and price is not None
             and p <= price
         ]
         rank = order.index(gid) + 1
-        a.summary = (f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(order)} GPUs in the catalog. "
-                     f"{wl.why}")
+        a.summary = (
+            f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(order)} GPUs in the catalog. "
+            f"{wl.why}"
+        )
         a.bullets.append(f"{gpu.short_name}: {self._deciding(advice, mine, advice.ranked[0])}.")
         if cheaper_better:
             alt = cheaper_better[0]
             a.recommendation = alt.gpu.id
-            a.bullets.append(f"For the same launch price or less, the {alt.gpu.short_name} does better: "
-                             f"{self._deciding(advice, alt, mine)}.")
+            a.bullets.append(
+                f"For the same launch price or less, the {alt.gpu.short_name} does better: "
+                f"{self._deciding(advice, alt, mine)}."
+            )
         else:
             a.recommendation = gid
             if price is not None:
-                a.bullets.append(f"Nothing at its launch price ({self._value(a, gpu, 'launch_price_usd')}) or "
-                                 "less scores higher for this.")
+                a.bullets.append(
+                    f"Nothing at its launch price ({self._value(a, gpu, 'launch_price_usd')}) or "
+                    "less scores higher for this."
+                )
         if advice.ranked[0].gpu.id != gid:
             a.bullets.append(f"The top pick regardless of price is the {advice.ranked[0].gpu.short_name}.")
         self._sources(a, [gpu])
         return a
 
     def _rank(self, q: Query) -> Answer:
-        key = q.rank_field
-        assert key is not None
+        key = q.rank_field or "memory_gb"
         fdef = self.catalog.fields[key]
-        ordered, unknown = rank_by_field(self.catalog, key, lowest=q.rank_lowest, gpus=q.gpus,
-                                         budget_usd=q.budget_usd)
+        ordered, unknown = rank_by_field(
+            self.catalog, key, lowest=q.rank_lowest, gpus=q.gpus, budget_usd=q.budget_usd
+        )
         word = "least" if q.rank_lowest else "most"
-        a = Answer(question=q.text, intent="recommend", title=f"{fdef.label}: {word} first", gpus=list(q.gpus),
-                   fields=[key])
+        a = Answer(
+            question=q.text,
+            intent="recommend",
+            title=f"{fdef.label}: {word} first",
+            gpus=list(q.gpus),
+            fields=[key],
+        )
         if not ordered:
             a.summary = f"I don't know the {fdef.label.lower()} of any GPU that matches."
             a.answered = False
@@ -329,8 +406,9 @@ class Composer:
         top = ordered[0]
         a.recommendation = top.id
         budget = f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
-        a.summary = (f"{top.short_name} has the {word} {fdef.label.lower()}{budget}: "
-                     f"{self._value(a, top, key)}.")
+        a.summary = (
+            f"{top.short_name} has the {word} {fdef.label.lower()}{budget}: {self._value(a, top, key)}."
+        )
         rows = [Row(key, g.short_name, (self._value(a, g, key),)) for g in ordered[:10]]
         a.table = Table((fdef.label,), tuple(g.id for g in ordered[:10]), tuple(rows))
         if unknown:
@@ -340,13 +418,18 @@ class Composer:
 
     def faq(self, q: Query) -> Answer:
         entry = q.faq
-        assert entry is not None
+        if entry is None:  # the parser only sends FAQ questions with an entry
+            return self.unknown(q)
         gpus = [self.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]
         if entry.order_by and len(gpus) == 2:
             key = entry.order_by
             gpus.sort(key=lambda g: (g.number(key) is None, g.number(key) or 0.0))
-        a = Answer(question=q.text, intent="faq", title=entry.question if gpus == [self.catalog.gpus[g] for g in
-                   entry.gpus] or not entry.order_by else entry.question, gpus=[g.id for g in gpus])
+        a = Answer(
+            question=q.text,
+            intent="faq",
+            title=entry.question,
+            gpus=[g.id for g in gpus],
+        )
         if len(q.gpus) == 2 and set(q.gpus) != set(entry.gpus):
             a.title = f"{entry.question} (for the {gpus[0].short_name} and {gpus[1].short_name})"
         a.summary = self._fill(a, entry, gpus)
@@ -396,8 +479,13 @@ class Composer:
         return _PLACEHOLDER.sub(repl, entry.answer)
 
     def clarify(self, q: Query) -> Answer:
-        a = Answer(question=q.text, intent="clarify", title="Which GPU do you mean?", gpus=list(q.gpus),
-                   fields=list(q.fields))
+        a = Answer(
+            question=q.text,
+            intent="clarify",
+            title="Which GPU do you mean?",
+            gpus=list(q.gpus),
+            fields=list(q.fields),
+        )
         if q.ambiguous:
             mention = q.ambiguous[0]
             ids = mention.candidates
@@ -415,25 +503,35 @@ class Composer:
 
     def fits(self, q: Query) -> Answer:
         a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=list(q.gpus), answered=False)
-        a.summary = ("Memory-fit estimates (model + precision + context on a GPU) are not available yet, "
-                     "so I won't guess a verdict.")
+        a.summary = (
+            "Memory-fit estimates (model + precision + context on a GPU) are not available yet, "
+            "so I won't guess a verdict."
+        )
         for gid in q.gpus:
             gpu = self.catalog.gpus[gid]
-            a.bullets.append(f"{gpu.short_name} has {self._value(a, gpu, 'memory_gb')} of memory "
-                             f"({self._value(a, gpu, 'memory_bandwidth_gbs')}).")
-        a.bullets.append("Rule of thumb for the weights alone: 2 bytes per parameter in FP16, 1 in 8-bit, "
-                         "about 0.5 in 4-bit, plus the KV cache and runtime overhead.")
+            a.bullets.append(
+                f"{gpu.short_name} has {self._value(a, gpu, 'memory_gb')} of memory "
+                f"({self._value(a, gpu, 'memory_bandwidth_gbs')})."
+            )
+        a.bullets.append(
+            "Rule of thumb for the weights alone: 2 bytes per parameter in FP16, 1 in 8-bit, "
+            "about 0.5 in 4-bit, plus the KV cache and runtime overhead."
+        )
         a.examples = ["a6000 vram", "which gpu has the most memory?", "best card for inference under $2000"]
         return a
 
     def unknown(self, q: Query) -> Answer:
         a = Answer(question=q.text, intent="unknown", title="I can help with GPU questions", answered=False)
         if q.unknown_names:
-            a.summary = f"I don't know a GPU called “{q.unknown_names[0].text}”, and nothing in the catalog is close."
+            a.summary = (
+                f"I don't know a GPU called “{q.unknown_names[0].text}”, and nothing in the catalog is close."
+            )
         elif not q.text.strip():
             a.summary = "Ask me about a GPU: specs, comparisons or which card to pick for a job."
         else:
-            a.summary = ("I couldn't tell which GPU or topic that is about. I know "
-                         f"{len(self.catalog)} GPUs; try one of these:")
+            a.summary = (
+                "I couldn't tell which GPU or topic that is about. I know "
+                f"{len(self.catalog)} GPUs; try one of these:"
+            )
         a.examples = list(EXAMPLES)
         return a

@@ -28,25 +28,124 @@ from rapidfuzz.distance import OSA
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.text import compact, split_alnum, tokens
 
-__all__ = ["FieldMatch", "GpuMention", "Matcher", "MatchResult"]
+__all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
 #: Words that never distinguish one GPU from another.
 OPTIONAL_WORDS = frozenset(
-    "nvidia geforce amd intel radeon tesla gpu gpus graphics card cards generation edition workstation rtx "
-    "founders fe the".split()
+    [
+        "nvidia",
+        "geforce",
+        "amd",
+        "intel",
+        "radeon",
+        "tesla",
+        "gpu",
+        "gpus",
+        "graphics",
+        "card",
+        "cards",
+        "generation",
+        "edition",
+        "workstation",
+        "rtx",
+        "founders",
+        "fe",
+        "the",
+    ]
 )
 #: Words that separate mentions and never start one.
 STOPWORDS = frozenset(
-    """a an and or vs versus v vs. with without for on in of to from than is are was be it its my i me
-    what whats which how much many does do can could should would will about between compare comparison
-    difference differences better best worse good get buy pick choose specs spec specifications sheet
-    full all key info information details detail tell show give please me us vram memory bandwidth power
-    price cost tdp cores""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "vs",
+        "versus",
+        "v",
+        "vs.",
+        "with",
+        "without",
+        "for",
+        "on",
+        "in",
+        "of",
+        "to",
+        "from",
+        "than",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it",
+        "its",
+        "my",
+        "i",
+        "me",
+        "what",
+        "whats",
+        "which",
+        "how",
+        "much",
+        "many",
+        "does",
+        "do",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "about",
+        "between",
+        "compare",
+        "comparison",
+        "difference",
+        "differences",
+        "better",
+        "best",
+        "worse",
+        "good",
+        "get",
+        "buy",
+        "pick",
+        "choose",
+        "specs",
+        "spec",
+        "specifications",
+        "sheet",
+        "full",
+        "all",
+        "key",
+        "info",
+        "information",
+        "details",
+        "detail",
+        "tell",
+        "show",
+        "give",
+        "please",
+        "us",
+        "vram",
+        "memory",
+        "bandwidth",
+        "power",
+        "price",
+        "cost",
+        "tdp",
+        "cores",
+    ]
 )
 # Platform/variant spellings folded before matching (applies to names and to questions alike).
 _CANON = {
-    "sxm2": "sxm", "sxm3": "sxm", "sxm4": "sxm", "sxm5": "sxm", "sxm6": "sxm",
-    "pci": "pcie", "pcie4": "pcie", "pcie5": "pcie", "maxq": "max q",
+    "sxm2": "sxm",
+    "sxm3": "sxm",
+    "sxm4": "sxm",
+    "sxm5": "sxm",
+    "sxm6": "sxm",
+    "pci": "pcie",
+    "pcie4": "pcie",
+    "pcie5": "pcie",
+    "maxq": "max q",
     "gen": "generation",
 }
 _NUMBER = re.compile(r"^\d+$")
@@ -185,7 +284,8 @@ class Matcher:
         self._exact = {k: next(iter(ids)) for k, ids in generated.items() if len(ids) == 1}
         self._exact.update(explicit)
         self._anchor_words = frozenset(
-            t for t, ids in self._by_token.items()
+            t
+            for t, ids in self._by_token.items()
             if t.isalpha() and len(t) >= 4 and len(ids) == 1 and t not in OPTIONAL_WORDS
         )
         self._vocab_words = sorted(
@@ -209,13 +309,12 @@ class Matcher:
         toks = [t for t in _subtokens(words) if t not in OPTIONAL_WORDS]
         if not toks:
             return [], frozenset()
-        pool: set[str] | None = None
-        for t in toks:
-            ids = self._by_token.get(t, set())
-            pool = set(ids) if pool is None else pool & ids
-            if not pool:
-                return [], frozenset()
-        assert pool is not None
+        sets = [self._by_token.get(t) for t in toks]
+        if not all(sets):
+            return [], frozenset()
+        pool = set.intersection(*(x for x in sets if x is not None))
+        if not pool:
+            return [], frozenset()
         want = frozenset(toks)
         ranked = sorted(pool, key=lambda g: (len(self._gpu_sig[g] - want), g))
         return ranked, want
@@ -253,8 +352,9 @@ class Matcher:
         if not key:
             return []
         out: list[str] = []
-        for _, _, idx in process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4,
-                                         score_cutoff=55):
+        for _, _, idx in process.extract(
+            key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=55
+        ):
             gid = self._choice_ids[idx]
             if gid not in out:
                 out.append(gid)
@@ -285,8 +385,7 @@ class Matcher:
                     break
                 if words[i] == "a" and (i == 0 or words[i - 1] not in {"rtx", "nvidia", "quadro"}):
                     break
-                key = compact(" ".join(_canon_words(words[i : i + size])))
-                gid = self._exact.get(key)
+                gid = self._exact.get("".join(_canon_words(words[i : i + size])))
                 if gid:
                     hit = (size, gid)
                     break
@@ -359,8 +458,9 @@ class Matcher:
                     hit = (size, key, phrase)
                     break
             if hit is None and len(words[i]) >= 6 and words[i].isalpha():
-                best = process.extractOne(words[i], self._field_words, scorer=OSA.normalized_similarity,
-                                          score_cutoff=0.8)
+                best = process.extractOne(
+                    words[i], self._field_words, scorer=OSA.normalized_similarity, score_cutoff=0.8
+                )
                 if best:
                     hit = (1, self._field_phrases[best[0]], words[i])
             if hit:

@@ -30,27 +30,59 @@ Intent = Literal["lookup", "compare", "recommend", "fits", "faq", "clarify", "un
 MAX_COMPARE = 4
 
 _BUDGET = re.compile(
-    r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?|up to|within|at most|<|for|around|about|"
-    r"no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
+    r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?|up to|within|at most|<|for|"
+    r"around|about|no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
     r"|(?:under|below|less than|cheaper than|budget(?: of| is)?|up to|within|at most|no more than|max)\s+"
-    r"(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)?"
-    r"|(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)"
+    r"(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)"
     r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
 )
-_COMPARE_WORDS = frozenset("vs versus compare compared comparison difference differences diff against or".split())
+_COMPARE_WORDS = frozenset(
+    [
+        "vs",
+        "versus",
+        "compare",
+        "compared",
+        "comparison",
+        "difference",
+        "differences",
+        "diff",
+        "against",
+        "or",
+    ]
+)
 _RECOMMEND_WORDS = frozenset(
-    """best recommend recommendation recommended suggest suggestion should which pick choose buy get worth
-    ideal better good suited suitable go""".split()
+    [
+        "best",
+        "recommend",
+        "recommendation",
+        "recommended",
+        "suggest",
+        "suggestion",
+        "should",
+        "which",
+        "pick",
+        "choose",
+        "buy",
+        "get",
+        "worth",
+        "ideal",
+        "better",
+        "good",
+        "suited",
+        "suitable",
+        "go",
+    ]
 )
 _RANK_PHRASES = re.compile(
     r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum)\b"
 )
-_LOWEST = frozenset("lowest least smallest cheapest min minimum".split())
+_LOWEST = frozenset(["lowest", "least", "smallest", "cheapest", "min", "minimum"])
 _FIT_PATTERNS = re.compile(
-    r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora)\b.*\b(\d+(?:\.\d+)?b|llama|mistral|"
-    r"mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|stable diffusion|whisper|bert|vit|model|llm)\b"
-    r"|\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|whisper|model|llm)\b.*"
-    r"\b(fit|fits|run|load|enough)\b"
+    r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora)\b.*"
+    r"\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|stable diffusion|"
+    r"whisper|bert|vit|model|llm)\b"
+    r"|\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|whisper|model|llm)\b"
+    r".*\b(fit|fits|run|load|enough)\b"
 )
 _ALL_SPECS = re.compile(r"\b(all|full|every|complete|detailed)\s+(specs?|specifications|details)\b")
 _SPECS_WORDS = re.compile(r"\b(specs?|specifications|spec sheet|details|info|tell me about|overview)\b")
@@ -86,6 +118,15 @@ class QuestionParser:
                 self._workload_words.append((" " + normalize(kw) + " ", name))
         # Longest keyword first so "multi gpu training" beats "training".
         self._workload_words.sort(key=lambda kv: -len(kv[0]))
+        # FAQ keyword groups, normalised once: [(entry, [[" opt ", ...], ...]), ...]
+        self._faq_groups = [
+            (
+                entry,
+                [[f" {normalize(o)} " for o in group.split("|") if o.strip()] for group in entry.keywords],
+            )
+            for entry in catalog.faqs
+            if entry.keywords
+        ]
 
     # -- slots --------------------------------------------------------------------------------
 
@@ -111,22 +152,20 @@ class QuestionParser:
                 return name
         return None
 
-    def faq_match(self, norm: str, gpu_count: int) -> tuple[FaqEntry | None, float]:
+    def faq_match(self, norm: str) -> tuple[FaqEntry | None, float]:
         """The FAQ whose keyword groups all appear in the question, with a score."""
         padded = f" {norm} "
         best: tuple[FaqEntry | None, float] = (None, 0.0)
-        for entry in self.catalog.faqs:
-            score = 0.0
-            ok = True
-            for group in entry.keywords:
-                options = [o.strip() for o in group.split("|")]
-                hits = [o for o in options if f" {normalize(o)} " in padded]
-                if not hits:
-                    ok = False
+        for entry, groups in self._faq_groups:
+            score = 0
+            for options in groups:
+                hit = max((len(o) for o in options if o in padded), default=0)
+                if not hit:
                     break
-                score += max(len(h) for h in hits)
-            if ok and entry.keywords and score > best[1]:
-                best = (entry, score)
+                score += hit
+            else:
+                if score > best[1]:
+                    best = (entry, float(score))
         return best
 
     @staticmethod
@@ -153,11 +192,24 @@ class QuestionParser:
         fields = match.field_keys
         workload = self.workload(norm)
         value_focus = budget is not None or bool(
-            re.search(r"\b(budget|cheap|cheaper|cheapest|affordable|value|bang for|price performance|"
-                      r"perf per dollar|cost effective|small budget|tight budget|money)\b", norm)
+            re.search(
+                r"\b(budget|cheap|cheaper|cheapest|affordable|value|bang for|price performance|"
+                r"perf per dollar|cost effective|small budget|tight budget|money)\b",
+                norm,
+            )
         )
-        q = Query(text=text, intent="unknown", gpus=gpus, fields=fields, workload=workload, budget_usd=budget,
-                  value_focus=value_focus, match=match, ambiguous=match.ambiguous, unknown_names=match.unknown)
+        q = Query(
+            text=text,
+            intent="unknown",
+            gpus=gpus,
+            fields=fields,
+            workload=workload,
+            budget_usd=budget,
+            value_focus=value_focus,
+            match=match,
+            ambiguous=match.ambiguous,
+            unknown_names=match.unknown,
+        )
         q.all_fields = bool(_ALL_SPECS.search(norm))
 
         if match.ambiguous:
@@ -170,7 +222,7 @@ class QuestionParser:
             q.intent = "clarify" if any(m.suggestions for m in q.unknown_names) else "unknown"
             return q
 
-        faq, _ = self.faq_match(norm, len(gpus))
+        faq, _ = self.faq_match(norm)
         asks_recommend = bool(wordset & _RECOMMEND_WORDS) or workload is not None or budget is not None
         rank = _RANK_PHRASES.search(norm)
 
@@ -188,8 +240,14 @@ class QuestionParser:
             q.rank_field = fields[0]
             q.rank_lowest = rank.group(1) in _LOWEST
             return q
-        if len(gpus) >= 2 and asks_recommend and (workload or wordset & {"best", "better", "should", "which",
-                                                                             "recommend", "pick", "choose", "buy"}):
+        if (
+            len(gpus) >= 2
+            and asks_recommend
+            and (
+                workload
+                or wordset & {"best", "better", "should", "which", "recommend", "pick", "choose", "buy"}
+            )
+        ):
             q.intent = "recommend"
             q.gpus = gpus[:MAX_COMPARE]
             return q

@@ -137,12 +137,17 @@ class QueryLog:
             await self._db.execute("PRAGMA synchronous = NORMAL")
             await self._migrate()
         except (sqlite3.Error, OSError) as exc:
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    await self._db.close()
+                self._db = None
             self._report("open", f"query log {self.path} unavailable ({exc}); answering without logging")
         self._writer = asyncio.create_task(self._drain(), name="query-log-writer")
         return self
 
     async def _migrate(self) -> None:
-        assert self._db is not None
+        if self._db is None:
+            return
         async with self._db.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         version = int(row[0]) if row else 0
@@ -229,8 +234,11 @@ class QueryLog:
             with contextlib.suppress(sqlite3.Error):
                 await self._db.rollback()
             text = str(exc).lower()
-            kind = "readonly" if "readonly" in text or "read-only" in text else (
-                "locked" if "locked" in text or "busy" in text else "error")
+            kind = (
+                "readonly"
+                if "readonly" in text or "read-only" in text
+                else ("locked" if "locked" in text or "busy" in text else "error")
+            )
             self._report(kind, f"query log {self.path}: {exc}; answering goes on without logging")
 
     # -- reading ------------------------------------------------------------------------------

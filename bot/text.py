@@ -35,8 +35,12 @@ def normalize(text: str) -> str:
     Keeps ``$`` and decimal points because prices ("$1,500") and versions ("8.6") need them;
     every other punctuation mark becomes a space.
     """
-    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
-    text = _strip_format_chars(text).translate(_DASHES).casefold()
+    text = text[:MAX_QUESTION_CHARS]
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = _strip_format_chars(text).translate(_DASHES).casefold()
     text = text.replace(",", "")  # thousands separators: "10,752" -> "10752"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.

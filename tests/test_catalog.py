@@ -13,9 +13,26 @@ from bot.checks import check_catalog
 from bot.text import compact
 
 REQUIRED_IDS = [
-    "rtx-a4000", "rtx-a6000", "rtx-6000-ada", "quadro-rtx-6000", "rtx-pro-6000-blackwell", "rtx-4090",
-    "rtx-4060-ti-16gb", "a100-80gb-sxm", "a100-40gb-pcie", "h100-sxm", "h100-pcie", "l40s", "t4",
-    "v100-sxm2-32gb", "h200-sxm", "rtx-2080-ti", "titan-rtx", "rtx-a2000-12gb", "mi300x", "radeon-pro-w7900",
+    "rtx-a4000",
+    "rtx-a6000",
+    "rtx-6000-ada",
+    "quadro-rtx-6000",
+    "rtx-pro-6000-blackwell",
+    "rtx-4090",
+    "rtx-4060-ti-16gb",
+    "a100-80gb-sxm",
+    "a100-40gb-pcie",
+    "h100-sxm",
+    "h100-pcie",
+    "l40s",
+    "t4",
+    "v100-sxm2-32gb",
+    "h200-sxm",
+    "rtx-2080-ti",
+    "titan-rtx",
+    "rtx-a2000-12gb",
+    "mi300x",
+    "radeon-pro-w7900",
     "rx-7900-xtx",
 ]
 
@@ -50,20 +67,52 @@ def test_seed_specs_are_present(catalog: Catalog) -> None:
     """Every spec the seed article lists for the A4000/A6000 is in the catalog (datasheet values)."""
     a4, a6 = catalog.gpus["rtx-a4000"], catalog.gpus["rtx-a6000"]
     expected = {
-        "cuda_cores": (6144, 10752), "tensor_cores": (192, 336), "rt_cores": (48, 84), "memory_gb": (16, 48),
-        "memory_bus_bits": (256, 384), "memory_bandwidth_gbs": (448, 768), "tdp_w": (140, 300),
-        "boost_clock_mhz": (1560, 1800), "base_clock_mhz": (735, 1410), "slots": (1, 2),
-        "transistors_billion": (17.4, 28.3), "process_nm": (8, 8), "code_name": ("GA104", "GA102"),
-        "compute_capability": ("8.6", "8.6"), "memory_type": ("GDDR6", "GDDR6"), "nvlink": (False, True),
-        "ecc": (True, True), "interface": ("PCIe 4.0 x16", "PCIe 4.0 x16"), "release_date": ("2021-04-12", "2020-10-05"),
+        "cuda_cores": (6144, 10752),
+        "tensor_cores": (192, 336),
+        "rt_cores": (48, 84),
+        "memory_gb": (16, 48),
+        "memory_bus_bits": (256, 384),
+        "memory_bandwidth_gbs": (448, 768),
+        "tdp_w": (140, 300),
+        "boost_clock_mhz": (1560, 1800),
+        "base_clock_mhz": (735, 1410),
+        "slots": (1, 2),
+        "transistors_billion": (17.4, 28.3),
+        "process_nm": (8, 8),
+        "code_name": ("GA104", "GA102"),
+        "compute_capability": ("8.6", "8.6"),
+        "memory_type": ("GDDR6", "GDDR6"),
+        "nvlink": (False, True),
+        "ecc": (True, True),
+        "interface": ("PCIe 4.0 x16", "PCIe 4.0 x16"),
+        "release_date": ("2021-04-12", "2020-10-05"),
     }
     for key, (v4, v6) in expected.items():
         assert a4.get(key) == v4, key
         assert a6.get(key) == v6, key
-    seed_keys = ["rt_tflops", "tensor_tflops_sparse", "max_power_w", "power_connectors", "display_outputs",
-                 "max_resolution", "directx", "opengl", "vulkan", "opencl", "shader_model", "cooling", "length_mm",
-                 "height_mm", "form_factor", "texture_fill_rate_gtexels", "operating_temp", "launch_price_usd",
-                 "market_segment", "architecture", "memory_data_rate_gbps"]
+    seed_keys = [
+        "rt_tflops",
+        "tensor_tflops_sparse",
+        "max_power_w",
+        "power_connectors",
+        "display_outputs",
+        "max_resolution",
+        "directx",
+        "opengl",
+        "vulkan",
+        "opencl",
+        "shader_model",
+        "cooling",
+        "length_mm",
+        "height_mm",
+        "form_factor",
+        "texture_fill_rate_gtexels",
+        "operating_temp",
+        "launch_price_usd",
+        "market_segment",
+        "architecture",
+        "memory_data_rate_gbps",
+    ]
     for key in seed_keys:
         assert a4.get(key) is not None and a6.get(key) is not None, key
     # The seed's contradictions are kept as notes next to the datasheet value.
@@ -93,36 +142,69 @@ def _gpu(data: dict, gpu_id: str) -> dict:  # type: ignore[type-arg]
 
 BROKEN = [
     # (description, edit function, expected fragments of the message)
-    ("wrong type", lambda d: _gpu(d, "rtx-a6000")["specs"].update(memory_gb="48GB"),
-     ["rtx-a6000", "specs.memory_gb", "expected a number"]),
-    ("unknown field", lambda d: _gpu(d, "rtx-a6000")["specs"].update(vram_size=48),
-     ["rtx-a6000", "specs.vram_size", "unknown spec field"]),
-    ("negative", lambda d: _gpu(d, "rtx-a4000")["specs"].update(tdp_w=-140),
-     ["rtx-a4000", "specs.tdp_w", "negative"]),
-    ("bool as text", lambda d: _gpu(d, "rtx-a4000")["specs"].update(nvlink="no"),
-     ["rtx-a4000", "specs.nvlink", "true/false"]),
-    ("bad date", lambda d: _gpu(d, "rtx-a4000")["specs"].update(release_date="April 2021"),
-     ["rtx-a4000", "specs.release_date", "YYYY-MM-DD"]),
-    ("impossible date", lambda d: _gpu(d, "rtx-a4000")["specs"].update(release_date="2021-02-30"),
-     ["rtx-a4000", "specs.release_date", "not a real date"]),
-    ("no sources", lambda d: _gpu(d, "rtx-a4000").update(sources=[]),
-     ["rtx-a4000", "sources", "at least one source"]),
-    ("bad url", lambda d: _gpu(d, "rtx-a4000").update(sources=["datasheet"]),
-     ["rtx-a4000", "sources", "not a URL"]),
-    ("unknown key", lambda d: _gpu(d, "rtx-a4000").update(colour="green"),
-     ["rtx-a4000", "unknown keys"]),
-    ("bad id", lambda d: _gpu(d, "rtx-a4000").update(id="RTX A4000"),
-     ["RTX A4000", "id"]),
-    ("duplicate id", lambda d: d["gpus"].append(dict(_gpu(d, "rtx-a4000"), aliases=[], name="Other")),
-     ["rtx-a4000", "duplicate id"]),
-    ("alias clash", lambda d: _gpu(d, "rtx-a4000")["aliases"].append("A6K"),
-     ["rtx-a4000", "aliases", "rtx-a6000"]),
-    ("missing name", lambda d: _gpu(d, "rtx-a4000").pop("name"),
-     ["rtx-a4000", "name", "required"]),
-    ("note on unknown field", lambda d: _gpu(d, "rtx-a4000")["notes"].append({"field": "nope", "text": "x"}),
-     ["rtx-a4000", "notes", "nope"]),
-    ("text field as number", lambda d: _gpu(d, "rtx-a4000")["specs"].update(compute_capability=8.6),
-     ["rtx-a4000", "specs.compute_capability", "quote numbers"]),
+    (
+        "wrong type",
+        lambda d: _gpu(d, "rtx-a6000")["specs"].update(memory_gb="48GB"),
+        ["rtx-a6000", "specs.memory_gb", "expected a number"],
+    ),
+    (
+        "unknown field",
+        lambda d: _gpu(d, "rtx-a6000")["specs"].update(vram_size=48),
+        ["rtx-a6000", "specs.vram_size", "unknown spec field"],
+    ),
+    (
+        "negative",
+        lambda d: _gpu(d, "rtx-a4000")["specs"].update(tdp_w=-140),
+        ["rtx-a4000", "specs.tdp_w", "negative"],
+    ),
+    (
+        "bool as text",
+        lambda d: _gpu(d, "rtx-a4000")["specs"].update(nvlink="no"),
+        ["rtx-a4000", "specs.nvlink", "true/false"],
+    ),
+    (
+        "bad date",
+        lambda d: _gpu(d, "rtx-a4000")["specs"].update(release_date="April 2021"),
+        ["rtx-a4000", "specs.release_date", "YYYY-MM-DD"],
+    ),
+    (
+        "impossible date",
+        lambda d: _gpu(d, "rtx-a4000")["specs"].update(release_date="2021-02-30"),
+        ["rtx-a4000", "specs.release_date", "not a real date"],
+    ),
+    (
+        "no sources",
+        lambda d: _gpu(d, "rtx-a4000").update(sources=[]),
+        ["rtx-a4000", "sources", "at least one source"],
+    ),
+    (
+        "bad url",
+        lambda d: _gpu(d, "rtx-a4000").update(sources=["datasheet"]),
+        ["rtx-a4000", "sources", "not a URL"],
+    ),
+    ("unknown key", lambda d: _gpu(d, "rtx-a4000").update(colour="green"), ["rtx-a4000", "unknown keys"]),
+    ("bad id", lambda d: _gpu(d, "rtx-a4000").update(id="RTX A4000"), ["RTX A4000", "id"]),
+    (
+        "duplicate id",
+        lambda d: d["gpus"].append(dict(_gpu(d, "rtx-a4000"), aliases=[], name="Other")),
+        ["rtx-a4000", "duplicate id"],
+    ),
+    (
+        "alias clash",
+        lambda d: _gpu(d, "rtx-a4000")["aliases"].append("A6K"),
+        ["rtx-a4000", "aliases", "rtx-a6000"],
+    ),
+    ("missing name", lambda d: _gpu(d, "rtx-a4000").pop("name"), ["rtx-a4000", "name", "required"]),
+    (
+        "note on unknown field",
+        lambda d: _gpu(d, "rtx-a4000")["notes"].append({"field": "nope", "text": "x"}),
+        ["rtx-a4000", "notes", "nope"],
+    ),
+    (
+        "text field as number",
+        lambda d: _gpu(d, "rtx-a4000")["specs"].update(compute_capability=8.6),
+        ["rtx-a4000", "specs.compute_capability", "quote numbers"],
+    ),
 ]
 
 
@@ -164,8 +246,11 @@ def test_faq_placeholders_name_real_fields(catalog: Catalog) -> None:
 
 
 def test_consistency_check_catches_a_wrong_number(specs_copy: Path) -> None:
-    _edit(specs_copy, "gpus/nvidia-rtx-ampere.yaml",
-          lambda d: _gpu(d, "rtx-a6000")["specs"].update(memory_bandwidth_gbs=845, fp32_tflops=42.6))
+    _edit(
+        specs_copy,
+        "gpus/nvidia-rtx-ampere.yaml",
+        lambda d: _gpu(d, "rtx-a6000")["specs"].update(memory_bandwidth_gbs=845, fp32_tflops=42.6),
+    )
     problems = [str(p) for p in check_catalog(load_catalog(specs_copy))]
     assert any("rtx-a6000" in p and "memory_bandwidth_gbs" in p for p in problems)
     assert any("rtx-a6000" in p and "fp32_tflops" in p for p in problems)

@@ -1,0 +1,103 @@
+"""Core speed: catalog load, engine build, and per-intent answer latency over a question corpus.
+
+Run: python benchmarks/bench_core.py [--rounds N] [--specs DIR]
+Prints a table of figures; the README quotes them. A measurement, not a test: nothing here fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bot.catalog import load_catalog  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=200, help="times each question is answered")
+    ap.add_argument("--loads", type=int, default=20, help="times the catalog is loaded")
+    ap.add_argument("--specs", default=None)
+    ap.add_argument("--questions", default=str(HERE / "questions.txt"))
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    import bot.engine  # noqa: F401  (already imported; kept for symmetry)
+
+    load_times = []
+    for _ in range(args.loads):
+        start = time.perf_counter()
+        catalog = load_catalog(args.specs)
+        load_times.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    engine = Engine(catalog)
+    build_ms = (time.perf_counter() - start) * 1000
+    del t0
+
+    tracemalloc.start()
+    engine2 = Engine(load_catalog(args.specs))
+    mem_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del engine2
+
+    questions = [q for q in Path(args.questions).read_text(encoding="utf-8").splitlines() if q.strip()]
+    for q in questions:  # warm-up
+        engine.ask(q)
+    by_intent: dict[str, list[float]] = defaultdict(list)
+    all_times: list[float] = []
+    gc.disable()
+    try:
+        for _ in range(args.rounds):
+            for q in questions:
+                start = time.perf_counter()
+                answer = engine.ask(q)
+                ms = (time.perf_counter() - start) * 1000
+                by_intent[answer.intent].append(ms)
+                all_times.append(ms)
+    finally:
+        gc.enable()
+    total_s = sum(all_times) / 1000
+
+    print(
+        f"GPU Advisor core benchmark — Python {platform.python_version()} on {platform.machine()}, "
+        f"{len(catalog)} GPUs, {len(questions)} questions x {args.rounds} rounds"
+    )
+    print(
+        f"catalog load (YAML + validation): median {statistics.median(load_times):.1f} ms, "
+        f"min {min(load_times):.1f} ms over {args.loads} loads"
+    )
+    print(f"engine build (matcher index):     {build_ms:.1f} ms")
+    print(f"catalog + engine memory:          {mem_bytes / 1e6:.2f} MB (tracemalloc)")
+    print(f"throughput:                       {len(all_times) / total_s:,.0f} answers/s on one core")
+    print()
+    print(f"{'intent':<10} {'answers':>8} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}")
+    for intent in sorted(by_intent):
+        times = by_intent[intent]
+        print(
+            f"{intent:<10} {len(times):>8} {statistics.median(times):>10.3f} {_percentile(times, 99):>8.3f} "
+            f"{max(times):>8.3f}"
+        )
+    print(
+        f"{'all':<10} {len(all_times):>8} {statistics.median(all_times):>10.3f} "
+        f"{_percentile(all_times, 99):>8.3f} {max(all_times):>8.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

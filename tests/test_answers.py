@@ -1,0 +1,189 @@
+"""Answers: the JSON shape, comparisons, clarifications, recommendations and the seed's FAQs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.catalog import Catalog
+from bot.engine import Engine
+from bot.render import render_json
+
+JSON_KEYS = ["question", "intent", "gpus", "fields", "text", "facts", "recommendation", "choices", "fit"]
+
+
+def _json(engine: Engine, question: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(render_json(engine.ask(question)))
+
+
+def _fact(data: dict, gpu: str, field: str):  # type: ignore[no-untyped-def,type-arg]
+    return next(f["value"] for f in data["facts"] if f["gpu"] == gpu and f["field"] == field)
+
+
+def test_compare_a4000_a6000(engine: Engine) -> None:
+    data = _json(engine, "A4000 vs A6000")
+    assert list(data) == JSON_KEYS
+    assert data["intent"] == "compare"
+    assert data["gpus"] == ["rtx-a4000", "rtx-a6000"]
+    assert _fact(data, "rtx-a4000", "memory_gb") == 16 and _fact(data, "rtx-a6000", "memory_gb") == 48
+    assert _fact(data, "rtx-a4000", "memory_bandwidth_gbs") == 448
+    assert _fact(data, "rtx-a6000", "memory_bandwidth_gbs") == 768
+    text = data["text"]
+    assert re.search(r"16 GB\s+48 GB", text) and re.search(r"448 GB/s\s+768 GB/s", text)
+    assert "1.75× the CUDA cores" in text
+    assert data["fit"] is None and data["choices"] == [] and data["recommendation"] is None
+
+
+def test_compare_marks_winners_and_units(engine: Engine) -> None:
+    answer = engine.ask("a4000 vs a6000 tdp and memory")
+    assert answer.table is not None
+    rows = {r.field: r for r in answer.table.rows}
+    assert rows["tdp_w"].cells == ("140 W", "300 W") and rows["tdp_w"].winner == 0
+    assert rows["memory_gb"].cells == ("16 GB", "48 GB") and rows["memory_gb"].winner == 1
+
+
+def test_clarify_rtx_6000(engine: Engine) -> None:
+    data = _json(engine, "rtx 6000 specs")
+    assert data["intent"] == "clarify"
+    six = {
+        "rtx-a6000",
+        "rtx-6000-ada",
+        "quadro-rtx-6000",
+        "rtx-pro-6000-blackwell",
+        "rtx-pro-6000-blackwell-max-q",
+    }
+    assert len(six & set(data["choices"])) >= 3
+    assert data["recommendation"] is None
+
+
+def test_choose_answers_the_original_question(engine: Engine) -> None:
+    answer = engine.choose("rtx 6000 memory bandwidth", "rtx-6000-ada")
+    assert answer.intent == "lookup" and answer.gpus == ["rtx-6000-ada"]
+    assert answer.fields == ["memory_bandwidth_gbs"]
+    assert answer.question == "rtx 6000 memory bandwidth"
+
+
+def test_lookup_cites_value_source_and_note(engine: Engine, catalog: Catalog) -> None:
+    answer = engine.ask("a6000 base clock")
+    assert "1,410 MHz" in answer.text
+    assert any("768" in n for n in answer.notes)  # the seed article's conflicting value, explained
+    assert catalog.gpus["rtx-a6000"].source in answer.sources
+
+
+def test_unknown_value_is_not_guessed(engine: Engine, catalog: Catalog) -> None:
+    gpu = next(g for g in catalog if g.get("launch_price_usd") is None)
+    answer = engine.ask(f"{gpu.id.replace('-', ' ')} msrp")
+    assert answer.intent == "lookup" and answer.gpus == [gpu.id]
+    assert "unknown" in answer.text and "don't guess" in answer.text
+    assert not answer.answered
+
+
+@pytest.mark.parametrize(
+    ("question", "pick"),
+    [
+        ("A4000 or A6000 for training large models?", "rtx-a6000"),
+        ("a4000 or a6000 for inference only, small budget", "rtx-a4000"),
+        ("Which GPU is better for deep learning: RTX A4000 or RTX A6000?", "rtx-a6000"),
+    ],
+)
+def test_seed_verdicts_come_from_scoring(engine: Engine, question: str, pick: str) -> None:
+    data = _json(engine, question)
+    assert data["intent"] == "recommend"
+    assert data["recommendation"] == pick
+    assert "instead if" in data["text"]  # what would change the choice
+
+
+def test_budget_is_respected(engine: Engine, catalog: Catalog) -> None:
+    for question, budget in [
+        ("best single-slot card under $1500", 1500),
+        ("best gpu for training under $2000", 2000),
+        ("best card for rendering under 1k", 1000),
+    ]:
+        data = _json(engine, question)
+        assert data["intent"] == "recommend"
+        pick = catalog.gpus[data["recommendation"]]
+        price = pick.number("launch_price_usd")
+        assert price is not None and price <= budget, (question, pick.id)
+
+
+def test_single_slot_pick_is_single_slot(engine: Engine, catalog: Catalog) -> None:
+    data = _json(engine, "best single-slot card under $1500")
+    assert catalog.gpus[data["recommendation"]].get("slots") == 1
+
+
+def test_rank_by_field(engine: Engine, catalog: Catalog) -> None:
+    data = _json(engine, "which gpu has the most memory?")
+    top = max(catalog, key=lambda g: g.number("memory_gb") or 0)
+    assert data["recommendation"] == top.id
+
+
+SEED_FAQS = [
+    ("Which GPU is better for deep learning: RTX A4000 or RTX A6000?", ["48 GB", "16 GB"]),
+    ("How does the memory capacity of these GPUs affect AI workloads?", ["48 GB", "16 GB"]),
+    ("Are the RTX A4000 and RTX A6000 future-proof for upcoming AI technologies?", ["48 GB", "8.6"]),
+    ("What industries benefit most from the RTX A6000 over the A4000?", ["48 GB", "16 GB"]),
+    ("How do the power requirements of these GPUs compare in data-center environments?", ["300 W", "140 W"]),
+]
+
+
+@pytest.mark.parametrize(("question", "numbers"), SEED_FAQS)
+def test_seed_faqs_quote_catalog_numbers(engine: Engine, question: str, numbers: list[str]) -> None:
+    data = _json(engine, question)
+    assert data["intent"] in {"faq", "recommend"}
+    for number in numbers:
+        assert number in data["text"], (number, data["text"])
+    assert data["facts"], "an FAQ answer cites the catalog values it uses"
+    assert "{" not in data["text"]
+
+
+def test_faq_numbers_follow_the_catalog(specs_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """FAQ prose is filled from the catalog at answer time, not frozen."""
+    import yaml
+
+    from bot.catalog import load_catalog
+
+    path = specs_copy / "gpus" / "nvidia-rtx-ampere.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    next(g for g in data["gpus"] if g["id"] == "rtx-a6000")["specs"]["tdp_w"] = 299
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    text = Engine(load_catalog(specs_copy)).ask(SEED_FAQS[4][0]).text
+    assert "299 W" in text and "300 W" not in text
+
+
+def test_faq_binds_to_the_named_pair(engine: Engine) -> None:
+    answer = engine.ask("is the 4090 worth the price over the 3090?")
+    assert answer.intent == "faq"
+    assert set(answer.gpus) == {"rtx-3090", "rtx-4090"}
+    assert "RTX 4090" in answer.text
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "nvlink",
+        "ecc",
+        "how big are they",
+        "cuda and pytorch support",
+        "ray tracing",
+        "fp64 scientific",
+        "pros and cons",
+        "gaming fps",
+    ],
+)
+def test_seed_topics(engine: Engine, topic: str) -> None:
+    answer = engine.ask(f"a4000 and a6000 {topic}")
+    assert answer.intent in {"faq", "compare"}, answer.intent
+    assert answer.facts
+
+
+def test_fits_gives_no_verdict_yet(engine: Engine) -> None:
+    data = _json(engine, "can I run llama 3 70b in 4-bit on one A6000?")
+    assert data["intent"] == "fits" and data["fit"] is None
+    assert "48 GB" in data["text"]
+
+
+def test_unknown_offers_examples(engine: Engine) -> None:
+    answer = engine.ask("hello there")
+    assert answer.intent == "unknown" and answer.examples and not answer.answered

@@ -1,0 +1,129 @@
+"""The gpubot command, run in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "queries.sqlite3"
+    monkeypatch.setenv("GPUBOT_DB", str(db))
+    monkeypatch.delenv("GPUBOT_SPECS", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the work tree
+    return db
+
+
+def test_ask_json(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "A4000 vs A6000", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["intent"] == "compare" and data["gpus"] == ["rtx-a4000", "rtx-a6000"]
+
+
+def test_ask_words_are_joined(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "a6k", "bandwidth?"]) == 0
+    assert "768 GB/s" in capsys.readouterr().out
+
+
+def test_batch_mode_keeps_order(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = ["a6k bandwidth", "", "rtx 6000 specs", "A4000 vs A6000", "hello", "@everyone ```"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(questions) + "\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    answers = [json.loads(line) for line in lines]
+    assert [a["question"] for a in answers] == [q for q in questions if q]
+    assert [a["intent"] for a in answers] == ["lookup", "clarify", "compare", "unknown", "unknown"]
+
+
+def test_question_shows_up_in_stats(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "a6k bandwidth"])
+    main(["ask", "what is love"])
+    capsys.readouterr()
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["total"] == 2 and stats["by_intent"] == {"lookup": 1, "unknown": 1}
+    assert stats["top_gpus"][0]["gpu"] == "rtx-a6000"
+    assert stats["unanswered"][0]["question"] == "what is love"
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "lookup" in out and "rtx-a6000" in out and "what is love" in out
+
+
+def test_no_log_flag(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--no-log", "ask", "a6k bandwidth"])
+    assert not env.exists()
+
+
+def test_catalog_commands(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "check"]) == 0
+    assert "ok:" in capsys.readouterr().out
+    assert main(["catalog", "export", "--json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["count"] >= 40 and len(exported["gpus"]) == exported["count"]
+    assert all(g["sources"] for g in exported["gpus"])
+    assert main(["catalog", "show", "a6k"]) == 0
+    out = capsys.readouterr().out
+    assert "RTX A6000" in out and "768 GB/s" in out and "Notes:" in out
+    assert main(["catalog", "show", "rtx 6000"]) == 1
+    assert "did you mean" in capsys.readouterr().err
+    assert main(["catalog", "list"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == exported["count"]
+
+
+def test_catalog_check_fails_on_a_broken_copy(
+    env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = specs_copy / "gpus" / "nvidia-rtx-ampere.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["gpus"][1]["specs"]["memory_bandwidth_gbs"] = "fast"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert main(["--specs", str(specs_copy), "catalog", "check"]) == 1
+    err = capsys.readouterr().err
+    assert "nvidia-rtx-ampere.yaml" in err and "rtx-a6000" in err and "memory_bandwidth_gbs" in err
+
+
+def test_ask_with_broken_catalog_says_why(
+    env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (specs_copy / "fields.yaml").write_text("fields: [", encoding="utf-8")
+    assert main(["--specs", str(specs_copy), "ask", "a6000"]) == 1
+    assert "fields.yaml: invalid YAML" in capsys.readouterr().err
+
+
+def test_chat(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("rtx 6000 bandwidth\n2\nhelp\nquit\n"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(env.parent / "data"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert "Or type the number" in out
+    assert "GB/s" in out  # the picked GPU's bandwidth
+    assert "Try:" in out
+
+
+def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:
+    env = {**os.environ, "GPUBOT_DB": str(tmp_path / "q.sqlite3")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "rtx 6000 specs", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["intent"] == "clarify"

@@ -1,0 +1,90 @@
+"""Bad input gets a clear answer; nothing crashes; the core stays free of discord."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import pytest
+
+from bot.engine import Engine
+from bot.render import render_json, render_text
+
+HOSTILE = [
+    "",
+    " ",
+    "\n\t",
+    "?",
+    "???",
+    "@everyone",
+    "@here what's the best gpu",
+    "<@123456789> a6000 vram",
+    "<@&987654321> a4000 vs a6000",
+    "'; DROP TABLE queries; --",
+    "a6000' OR '1'='1",
+    "**bold** __a6000__ `code`",
+    "```a4000 vs a6000```",
+    "||spoiler a6k||",
+    "\u202ea6000\u202c bandwidth",
+    "\x00\x01\x02",
+    "🤖🔥💯 4090?",
+    "Ｈ１００ ＳＸＭ ｖｓ Ａ１００",
+    "a" * 100_000,
+    "4090 " * 5000,
+    "rtx " * 3000,
+    "\u200b" * 500 + "a6000",
+    "ä" * 3000,
+    "𝐫𝐭𝐱 𝐚𝟔𝟎𝟎𝟎",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x}",
+    "%s%s%s%n",
+    "{a.memory_gb}",
+    "[link](https://example.com) a6000",
+    "NaN",
+    "inf",
+    "-1",
+    "1e309",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_never_crashes(engine: Engine, text: str) -> None:
+    answer = engine.ask(text)
+    assert answer.text.strip()
+    assert render_json(answer) and render_text(answer)
+    assert answer.intent in {"lookup", "compare", "recommend", "fits", "faq", "clarify", "unknown"}
+
+
+def test_math_bold_and_full_width_resolve(engine: Engine) -> None:
+    assert engine.ask("𝐫𝐭𝐱 𝐚𝟔𝟎𝟎𝟎").gpus == ["rtx-a6000"]
+    assert engine.ask("\u202ea6000\u202c bandwidth").gpus == ["rtx-a6000"]
+
+
+def test_user_text_is_not_templated(engine: Engine) -> None:
+    assert "48 GB" not in engine.ask("{a.memory_gb}").text
+
+
+def test_random_fuzz(engine: Engine) -> None:
+    rng = random.Random(1234)  # noqa: S311 - reproducible fuzz input, not crypto
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 -_.,$?!@#ＡＲＴＸ\u200b🙂"
+    words = ["a6000", "vs", "rtx", "4090", "for", "training", "under", "$", "bandwidth", "or", "best", "ada"]
+    for _ in range(500):
+        if rng.random() < 0.5:
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        else:
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        answer = engine.ask(text)
+        assert answer.text
+
+
+def test_core_does_not_import_discord() -> None:
+    code = (
+        "import sys; import bot.engine, bot.cli, bot.storage, bot.render, bot.checks; "
+        "bad = [m for m in sys.modules if m == 'discord' or m.startswith('discord.')]; "
+        "assert not bad, bad"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr

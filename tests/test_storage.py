@@ -1,0 +1,157 @@
+"""The query log on a real SQLite file."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import MIGRATIONS, LogEntry, QueryLog
+
+
+async def test_records_and_stats(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    qlog = await QueryLog.open(db)
+    qlog.submit(
+        LogEntry("a4000 vs a6000", "compare", gpus=["rtx-a4000", "rtx-a6000"], fields=[], latency_ms=0.3)
+    )
+    qlog.submit(
+        LogEntry(
+            "a6k bw",
+            "lookup",
+            source="discord",
+            gpus=["rtx-a6000"],
+            fields=["memory_bandwidth_gbs"],
+            guild_id=1,
+            channel_id=2,
+            user_id=3,
+        )
+    )
+    qlog.submit(LogEntry("blah", "unknown", answered=False))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert stats.total == 3
+    assert dict(stats.by_intent) == {"compare": 1, "lookup": 1, "unknown": 1}
+    assert stats.top_gpus[0] == ("rtx-a6000", 2)
+    assert [q for _, _, q in stats.unanswered] == ["blah"]
+    assert dict(stats.by_source) == {"cli": 2, "discord": 1}
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT source, guild_id, channel_id, user_id, fields FROM queries WHERE intent='lookup'"
+        ).fetchone()
+        assert row == ("discord", 1, 2, 3, '["memory_bandwidth_gbs"]')
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+async def test_reopen_keeps_data_and_version(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    for _ in range(2):
+        qlog = await QueryLog.open(db)
+        await qlog.record(LogEntry("q", "lookup"))
+        assert await qlog.schema_version() == len(MIGRATIONS)
+        await qlog.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM queries").fetchone()[0] == 2
+
+
+async def test_hostile_text_is_stored_verbatim(tmp_path: Path) -> None:
+    qlog = await QueryLog.open(tmp_path / "log.sqlite3")
+    nasty = "'); DROP TABLE queries; -- @everyone **bold** \u202e\x00"
+    await qlog.record(LogEntry(nasty, "unknown", answered=False))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert stats.unanswered[0][2] == nasty
+
+
+async def test_huge_question_is_truncated(tmp_path: Path) -> None:
+    qlog = await QueryLog.open(tmp_path / "log.sqlite3")
+    await qlog.record(LogEntry("x" * 100_000, "unknown"))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert len(stats.unanswered) == 0 and stats.total == 1
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file permissions")
+async def test_read_only_database_is_reported_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "log.sqlite3"
+    qlog = await QueryLog.open(db)
+    await qlog.close()
+    db.chmod(0o444)
+    tmp_path.chmod(0o555)
+    try:
+        await _assert_reported_once(db, caplog)
+    finally:
+        tmp_path.chmod(0o755)
+
+
+async def test_read_only_connection_is_reported_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Works as root too: SQLite's own read-only mode refuses writes like a read-only file would."""
+    db = tmp_path / "log.sqlite3"
+    qlog = await QueryLog.open(db)
+    await qlog.close()
+    await _assert_reported_once(f"file:{db}?mode=ro", caplog, uri=True)
+
+
+async def _assert_reported_once(db: Path | str, caplog: pytest.LogCaptureFixture, uri: bool = False) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.storage")
+    if uri:
+        import aiosqlite
+
+        qlog = QueryLog(Path("ro.sqlite3"))
+        qlog._db = await aiosqlite.connect(str(db), uri=True)
+        import asyncio
+
+        qlog._writer = asyncio.create_task(qlog._drain())
+    else:
+        qlog = await QueryLog.open(db)
+    for i in range(5):
+        await qlog.record(LogEntry(f"q{i}", "lookup"))
+    await qlog.close()
+    warnings = [r for r in caplog.records if r.name == "bot.storage"]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "readonly" in warnings[0].getMessage() or "read-only" in warnings[0].getMessage()
+    assert qlog.failed == 5
+
+
+async def test_unopenable_path_does_not_raise(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    qlog = await QueryLog.open(blocker / "sub" / "log.sqlite3")
+    await qlog.record(LogEntry("q", "lookup"))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert stats.total == 0 and qlog.failed == 1
+    assert any("unavailable" in r.getMessage() for r in caplog.records)
+
+
+async def test_locked_database_does_not_block(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "log.sqlite3"
+    qlog = await QueryLog.open(db)
+    blocker = sqlite3.connect(db, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        await qlog.record(LogEntry("q", "lookup"))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    await qlog.record(LogEntry("q2", "lookup"))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert qlog.failed == 1 and stats.total == 1
+    assert sum("locked" in r.getMessage() for r in caplog.records) == 1
+
+
+async def test_newer_schema_is_refused_politely(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "log.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    qlog = await QueryLog.open(db)
+    await qlog.record(LogEntry("q", "lookup"))
+    await qlog.close()
+    assert any("newer than this program" in r.getMessage() for r in caplog.records)
