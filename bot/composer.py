@@ -48,6 +48,8 @@ COMPARE_FIELDS = (
     "interface",
     "nvlink",
 )
+#: Fields quoted in a comparison's summary line.
+HEADLINE_FIELDS = ("memory_gb", "memory_bandwidth_gbs", "fp16_tensor_tflops", "tdp_w", "launch_price_usd")
 _PLACEHOLDER = re.compile(r"\{(?:(a|b)(?:\.(\w+)(?:([*/])(\w+(?:\.\d+)?))?)?|(ratio|diff)\.(\w+))\}")
 
 
@@ -211,8 +213,15 @@ class Composer:
             a.summary = f"{names[lead]} leads on {wins[lead]} of {decided} fields with a clear winner."
             others = [i for i in range(len(gpus)) if i != lead and wins[i]]
             for i in others:
-                won = [r.label.lower() for r in rows if r.winner == i]
+                won = [r.label for r in rows if r.winner == i]
                 a.summary += f" {names[i]} wins on {', '.join(won)}."
+            headline = [
+                f"{row.label} " + " vs ".join(row.cells)
+                for row in rows
+                if row.field in HEADLINE_FIELDS and "unknown" not in row.cells
+            ]
+            if headline:
+                a.summary += " " + "; ".join(headline) + "."
         for row in rows:
             if row.ratio:
                 a.bullets.append(row.ratio)

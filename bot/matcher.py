@@ -280,8 +280,20 @@ class Matcher:
             for key in {compact(v) for v in self._name_variants(gpu)} | {compact(a) for a in gpu.aliases}:
                 self._choice_keys.append(key)
                 self._choice_ids.append(gpu.id)
-        # A generated spelling shared by two GPUs names neither of them.
-        self._exact = {k: next(iter(ids)) for k, ids in generated.items() if len(ids) == 1}
+        # A generated spelling shared by two GPUs names neither of them; nor does one that leaves out
+        # the memory size of a card sold in several sizes ("rtx a2000" is the 6 GB or the 12 GB card).
+        same_sig: dict[frozenset[str], list[str]] = defaultdict(list)
+        for gid, sig in self._gpu_sig.items():
+            same_sig[sig].append(gid)
+        self._exact = {}
+        for key, ids in generated.items():
+            if len(ids) != 1:
+                continue
+            gid = next(iter(ids))
+            mem = self.catalog.gpus[gid].number("memory_gb")
+            if len(same_sig[self._gpu_sig[gid]]) > 1 and (mem is None or f"{mem:g}gb" not in key):
+                continue
+            self._exact[key] = gid
         self._exact.update(explicit)
         self._anchor_words = frozenset(
             t
@@ -299,6 +311,7 @@ class Matcher:
                 key = " ".join(tokens(phrase))
                 if key:
                     self._field_phrases.setdefault(key, fdef.key)
+        self.field_phrases = frozenset(self._field_phrases)
         self._field_max_words = max((len(p.split()) for p in self._field_phrases), default=1)
         self._field_words = sorted({p for p in self._field_phrases if " " not in p and len(p) >= 6})
 
@@ -422,7 +435,13 @@ class Matcher:
                         best = (score, left, right, ranked, want)
             if best is None:
                 word = words[a]
-                if _MODELISH.match(word) and not _NOT_MODEL_SUFFIX.search(word) and self._window_ok([word]):
+                is_year = word.isdigit() and 1990 <= int(word) <= 2039
+                if (
+                    _MODELISH.match(word)
+                    and not _NOT_MODEL_SUFFIX.search(word)
+                    and not is_year
+                    and self._window_ok([word])
+                ):
                     found.append(GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word))))
                     used[a] = True
                 continue

@@ -76,6 +76,7 @@ _RECOMMEND_WORDS = frozenset(
 _RANK_PHRASES = re.compile(
     r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum)\b"
 )
+_ADVICE_WORDS = frozenset(["best", "recommend", "recommendation", "suggest", "cheapest", "buy", "should"])
 _LOWEST = frozenset(["lowest", "least", "smallest", "cheapest", "min", "minimum"])
 _FIT_PATTERNS = re.compile(
     r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora)\b.*"
@@ -152,31 +153,40 @@ class QuestionParser:
                 return name
         return None
 
-    def faq_match(self, norm: str) -> tuple[FaqEntry | None, float]:
-        """The FAQ whose keyword groups all appear in the question, with a score."""
+    def faq_match(self, norm: str) -> tuple[FaqEntry | None, list[str]]:
+        """The FAQ whose keyword groups all appear in the question (the longest hits win), and the
+        keywords that matched."""
         padded = f" {norm} "
-        best: tuple[FaqEntry | None, float] = (None, 0.0)
+        best: FaqEntry | None = None
+        best_hits: list[str] = []
+        best_score = 0
         for entry, groups in self._faq_groups:
-            score = 0
+            hits = []
             for options in groups:
-                hit = max((len(o) for o in options if o in padded), default=0)
-                if not hit:
+                found = [o for o in options if o in padded]
+                if not found:
                     break
-                score += hit
+                hits.append(max(found, key=len))
             else:
-                if score > best[1]:
-                    best = (entry, float(score))
-        return best
+                score = sum(len(h) for h in hits)
+                if score > best_score:
+                    best, best_hits, best_score = entry, [h.strip() for h in hits], score
+        return best, best_hits
 
-    @staticmethod
-    def _faq_applies(faq: FaqEntry, gpus: list[str], fields: list[str]) -> bool:
-        """A FAQ answers questions about its own GPUs (or about none named); a single GPU with a named
-        field is a plain look-up ("a6000 price"), not the FAQ."""
+    def _faq_applies(
+        self, faq: FaqEntry, hits: list[str], gpus: list[str], fields: list[str], wants_advice: bool
+    ) -> bool:
+        """FAQ answers are written about their own GPUs (the A4000 and A6000 of the seed article).
+        They answer questions about those GPUs or about none named, unless the question asks for a
+        pick ("best card under $1500"); a single GPU with a field ("a6000 price") is a look-up unless
+        the question has FAQ words beyond the field ("is the a6000 worth the price?")."""
         if not gpus:
-            return True
-        if len(gpus) == 1 and fields:
+            return faq.intent == "recommend" or not wants_advice
+        if not set(gpus) <= set(faq.gpus):
             return False
-        return len(gpus) <= 2 and (faq.intent == "recommend" or set(gpus) <= set(faq.gpus) or len(gpus) == 2)
+        if len(gpus) == 1 and fields:
+            return any(h not in self.matcher.field_phrases for h in hits)
+        return True
 
     # -- intent -------------------------------------------------------------------------------
 
@@ -222,18 +232,17 @@ class QuestionParser:
             q.intent = "clarify" if any(m.suggestions for m in q.unknown_names) else "unknown"
             return q
 
-        faq, _ = self.faq_match(norm)
+        faq, hits = self.faq_match(norm)
         asks_recommend = bool(wordset & _RECOMMEND_WORDS) or workload is not None or budget is not None
         rank = _RANK_PHRASES.search(norm)
-
+        wants_advice = budget is not None or bool(wordset & _ADVICE_WORDS) or bool(rank and fields)
         wants_compare = len(gpus) >= 2 and bool(fields) and bool(wordset & (_COMPARE_WORDS - {"or"}))
-        if faq is not None and not wants_compare and self._faq_applies(faq, gpus, fields):
+        if faq is not None and not wants_compare and self._faq_applies(faq, hits, gpus, fields, wants_advice):
             q.faq = faq
             q.intent = faq.intent
+            q.gpus = list(faq.gpus)
             if faq.intent == "recommend":
                 q.workload = q.workload or faq.workload
-                if not q.gpus:
-                    q.gpus = list(faq.gpus)
             return q
         if rank and fields and len(gpus) != 1 and not (len(gpus) >= 2 and wordset & _COMPARE_WORDS - {"or"}):
             q.intent = "recommend"
