@@ -31,6 +31,7 @@ class Workload:
     efficiency_weight: float
     require: Mapping[str, Any]
     why: str
+    modifier: bool = False
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, name: str) -> Workload:
@@ -43,6 +44,29 @@ class Workload:
             efficiency_weight=float(raw.get("efficiency_weight", 0.0)),
             require=dict(raw.get("require") or {}),
             why=str(raw.get("why", "")),
+            modifier=bool(raw.get("modifier", False)),
+        )
+
+    def combined(self, modifiers: Iterable[Workload]) -> Workload:
+        """This workload with the constraints of ``modifiers`` on top ("inference, low power")."""
+        mods = [m for m in modifiers if m.name != self.name]
+        if not mods:
+            return self
+        require = dict(self.require)
+        weights = dict(self.weights)
+        for m in mods:
+            require.update(m.require)
+            for key, weight in m.weights.items():
+                weights.setdefault(key, weight)
+        return Workload(
+            name=self.name,
+            label=f"{self.label} ({', '.join(m.label for m in mods)})",
+            weights=weights,
+            value_weight=self.value_weight,
+            efficiency_weight=max([self.efficiency_weight, *(m.efficiency_weight for m in mods)]),
+            require=require,
+            why=" ".join([self.why, *(m.why for m in mods)]),
+            modifier=False,
         )
 
 
@@ -101,9 +125,12 @@ def advise(
     gpus: Iterable[str] = (),
     budget_usd: float | None = None,
     value_focus: bool = False,
+    modifiers: Iterable[str] = (),
 ) -> Advice:
-    """Rank ``gpus`` (or the whole catalog) for a workload under a budget."""
-    workload = Workload.from_catalog(catalog, workload_name)
+    """Rank ``gpus`` (or the whole catalog) for a workload (plus modifiers) under a budget."""
+    workload = Workload.from_catalog(catalog, workload_name).combined(
+        Workload.from_catalog(catalog, m) for m in modifiers
+    )
     named = [catalog.gpus[g] for g in gpus]
     pool = named or list(catalog)
     excluded: list[tuple[GPU, str]] = []
@@ -173,14 +200,19 @@ def rank_by_field(
     lowest: bool = False,
     gpus: Iterable[str] = (),
     budget_usd: float | None = None,
+    require: Mapping[str, Any] | None = None,
 ) -> tuple[list[GPU], int]:
     """GPUs ordered by one field (most first, or least with ``lowest``); unknown values are left out.
 
-    Returns the ordered GPUs and how many were left out for an unknown value.
+    ``require`` filters like a workload's (``{"nvlink": True, "slots": {"max": 1}}``). Returns the
+    ordered GPUs and how many were left out for an unknown value.
     """
     pool = [catalog.gpus[g] for g in gpus] or list(catalog)
     if budget_usd is not None:
         pool = [g for g in pool if (p := g.number("launch_price_usd")) is not None and p <= budget_usd]
+    for req_key, rule in (require or {}).items():
+        label = catalog.fields[req_key].label
+        pool = [g for g in pool if _requirement_failure(g, req_key, rule, label) is None]
     known = [g for g in pool if g.get(key) is not None]
     fdef = catalog.fields[key]
 

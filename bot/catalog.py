@@ -526,7 +526,7 @@ def _load_workloads(path: Path, fields: Mapping[str, FieldDef]) -> dict[str, Map
         "efficiency_weight",
         "require",
         "why",
-        "changes",
+        "modifier",
     }
     for name, raw in data["workloads"].items():
         _expect(isinstance(raw, dict), path, "each workload must be a mapping", name)

@@ -57,6 +57,13 @@ def _fmt_ratio(r: float) -> str:
     return f"{r:.3g}×" if r < 100 else f"{r:.0f}×"
 
 
+def _relative(r: float) -> str:
+    """``1.5×`` for more, ``72% of`` for less, ``same as`` for equal."""
+    if abs(r - 1) < 0.005:
+        return "same as"
+    return _fmt_ratio(r) if r > 1 else f"{r * 100:.0f}% of"
+
+
 class Composer:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -241,7 +248,7 @@ class Composer:
             mine = s.gpu.number(key)
             text = f"{fdef.label} {fdef.format_value(s.gpu.get(key))}"
             if other is not None and mine and (theirs := other.gpu.number(key)):
-                text += f" ({_fmt_ratio(mine / theirs)} the {other.gpu.short_name})"
+                text += f" ({_relative(mine / theirs)} the {other.gpu.short_name})"
             parts.append(text)
         return "; ".join(parts)
 
@@ -274,6 +281,7 @@ class Composer:
             gpus=[] if single else named,
             budget_usd=q.budget_usd,
             value_focus=q.value_focus,
+            modifiers=q.modifiers,
         )
         wl = advice.workload
         a = Answer(
@@ -324,10 +332,19 @@ class Composer:
             )
         if runner is not None:
             a.bullets.extend(self._changes(advice, pick, runner))
+        if not named and pick.gpu.number("launch_price_usd") is None:
+            priced = next((s for s in advice.ranked if s.gpu.number("launch_price_usd")), None)
+            if priced is not None:
+                a.bullets.append(
+                    f"{pick.gpu.short_name} is a data-center part sold in servers, with no public list "
+                    f"price. The best card with a launch price is the {priced.gpu.short_name} "
+                    f"({self._value(a, priced.gpu, 'launch_price_usd')}): "
+                    f"{self._deciding(advice, priced, None)}."
+                )
         for gid, problems in advice.violations.items():
             a.bullets.append(f"Note: {self.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
         if q.budget_usd is not None and not named:
-            over = advise(self.catalog, wl.name, value_focus=advice.value_focus).ranked
+            over = advise(self.catalog, wl.name, value_focus=advice.value_focus, modifiers=q.modifiers).ranked
             if over and over[0].gpu.id != pick.gpu.id and over[0].gpu.number("launch_price_usd"):
                 a.bullets.append(
                     f"Without the budget: {over[0].gpu.short_name} "
@@ -397,27 +414,41 @@ class Composer:
     def _rank(self, q: Query) -> Answer:
         key = q.rank_field or "memory_gb"
         fdef = self.catalog.fields[key]
+        require: dict[str, object] = dict.fromkeys(q.require_true, True)
+        for name in (q.workload, *q.modifiers):
+            if name and self.catalog.workloads[name].get("modifier"):
+                require.update(self.catalog.workloads[name].get("require") or {})
         ordered, unknown = rank_by_field(
-            self.catalog, key, lowest=q.rank_lowest, gpus=q.gpus, budget_usd=q.budget_usd
+            self.catalog, key, lowest=q.rank_lowest, gpus=q.gpus, budget_usd=q.budget_usd, require=require
         )
-        word = "least" if q.rank_lowest else "most"
+
+        word = "lowest" if q.rank_lowest else "highest"
+        filters = [self.catalog.fields[k].label for k in q.require_true]
+        filters += [self.catalog.workloads[m]["label"] for m in q.modifiers if m in self.catalog.workloads]
+        scope = (" with " + ", ".join(filters) if filters else "") + (
+            f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
+        )
         a = Answer(
             question=q.text,
             intent="recommend",
-            title=f"{fdef.label}: {word} first",
+            title=f"{fdef.label}, {word} first{scope}",
             gpus=list(q.gpus),
-            fields=[key],
+            fields=[key, *q.require_true],
         )
         if not ordered:
-            a.summary = f"I don't know the {fdef.label.lower()} of any GPU that matches."
+            a.summary = f"No GPU{scope} has a known {fdef.label}."
             a.answered = False
             return a
         top = ordered[0]
         a.recommendation = top.id
-        budget = f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
-        a.summary = (
-            f"{top.short_name} has the {word} {fdef.label.lower()}{budget}: {self._value(a, top, key)}."
-        )
+        if key == "launch_price_usd" and q.rank_lowest:
+            a.summary = (
+                f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)} at launch."
+            )
+        else:
+            a.summary = (
+                f"The {top.short_name} has the {word} {fdef.label}{scope}: {self._value(a, top, key)}."
+            )
         rows = [Row(key, g.short_name, (self._value(a, g, key),)) for g in ordered[:10]]
         a.table = Table((fdef.label,), tuple(g.id for g in ordered[:10]), tuple(rows))
         if unknown:

@@ -99,10 +99,12 @@ class Query:
     fields: list[str] = field(default_factory=list)
     all_fields: bool = False
     workload: str | None = None
+    modifiers: list[str] = field(default_factory=list)
     budget_usd: float | None = None
     value_focus: bool = False
     rank_field: str | None = None
     rank_lowest: bool = False
+    require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
     faq: FaqEntry | None = None
     ambiguous: list[GpuMention] = field(default_factory=list)
     unknown_names: list[GpuMention] = field(default_factory=list)
@@ -146,12 +148,22 @@ class QuestionParser:
                 return amount, norm[: m.start()] + " " + norm[m.end() :]
         return None, norm
 
-    def workload(self, norm: str) -> str | None:
+    def workloads(self, norm: str) -> list[str]:
+        """Every workload the question names, longest keyword first, without repeats."""
         padded = f" {norm} "
+        found: list[str] = []
         for kw, name in self._workload_words:
-            if kw in padded:
-                return name
-        return None
+            if kw in padded and name not in found:
+                found.append(name)
+                padded = padded.replace(kw, " ")
+        return found
+
+    def workload(self, norm: str) -> str | None:
+        """The main workload: the first that is not a modifier, else the first modifier."""
+        found = self.workloads(norm)
+        main = [w for w in found if not self.catalog.workloads[w].get("modifier")]
+        pick = main or found
+        return pick[0] if pick else None
 
     def faq_match(self, norm: str) -> tuple[FaqEntry | None, list[str]]:
         """The FAQ whose keyword groups all appear in the question (the longest hits win), and the
@@ -188,6 +200,17 @@ class QuestionParser:
             return any(h not in self.matcher.field_phrases for h in hits)
         return True
 
+    def _set_rank(self, q: Query, word: str) -> None:
+        """ "most memory", "lowest power", "cheapest card with nvlink": rank by one number; yes/no
+        fields named alongside become filters."""
+        types = {k: self.catalog.fields[k].type for k in q.fields}
+        numeric = [k for k in q.fields if types[k] in ("int", "float")]
+        q.require_true = [k for k in q.fields if types[k] == "bool"]
+        if word == "cheapest":
+            q.rank_field, q.rank_lowest = "launch_price_usd", True
+        elif numeric:
+            q.rank_field, q.rank_lowest = numeric[0], word in _LOWEST
+
     # -- intent -------------------------------------------------------------------------------
 
     def parse(self, text: str) -> Query:
@@ -201,7 +224,10 @@ class QuestionParser:
         gpus = match.gpu_ids
         fields = match.field_keys
         workload = self.workload(norm)
-        value_focus = budget is not None or bool(
+        modifiers = [
+            w for w in self.workloads(norm) if w != workload and self.catalog.workloads[w].get("modifier")
+        ]
+        value_focus = bool(
             re.search(
                 r"\b(budget|cheap|cheaper|cheapest|affordable|value|bang for|price performance|"
                 r"perf per dollar|cost effective|small budget|tight budget|money)\b",
@@ -214,6 +240,7 @@ class QuestionParser:
             gpus=gpus,
             fields=fields,
             workload=workload,
+            modifiers=modifiers,
             budget_usd=budget,
             value_focus=value_focus,
             match=match,
@@ -244,11 +271,11 @@ class QuestionParser:
             if faq.intent == "recommend":
                 q.workload = q.workload or faq.workload
             return q
-        if rank and fields and len(gpus) != 1 and not (len(gpus) >= 2 and wordset & _COMPARE_WORDS - {"or"}):
-            q.intent = "recommend"
-            q.rank_field = fields[0]
-            q.rank_lowest = rank.group(1) in _LOWEST
-            return q
+        if rank and len(gpus) != 1 and not (len(gpus) >= 2 and wordset & _COMPARE_WORDS - {"or"}):
+            self._set_rank(q, rank.group(1))
+            if q.rank_field:
+                q.intent = "recommend"
+                return q
         if (
             len(gpus) >= 2
             and asks_recommend
@@ -272,8 +299,7 @@ class QuestionParser:
             return q
         if asks_recommend or rank:
             q.intent = "recommend"
-            if rank and fields:
-                q.rank_field = fields[0]
-                q.rank_lowest = rank.group(1) in _LOWEST
+            if rank:
+                self._set_rank(q, rank.group(1))
             return q
         return q

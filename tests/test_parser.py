@@ -148,7 +148,8 @@ def test_budget(engine: Engine, text: str, amount: float) -> None:
         ("for inference only", "inference"),
         ("blender rendering", "rendering"),
         ("single slot", "compact"),
-        ("multi-gpu training", "multi_gpu"),
+        ("multi-gpu training", "training"),
+        ("nvlink", "multi_gpu"),
         ("low power", "low_power"),
         ("object detection", "computer_vision"),
     ],
@@ -157,3 +158,12 @@ def test_workload(engine: Engine, text: str, workload: str) -> None:
     from bot.text import normalize
 
     assert engine.parser.workload(normalize(text)) == workload
+
+
+def test_modifiers_combine_with_the_main_workload(engine: Engine) -> None:
+    query = engine.parser.parse("best low power single slot gpu for inference")
+    assert query.workload == "inference"
+    assert set(query.modifiers) == {"low_power", "compact"}
+    answer = engine.ask("best low power single slot gpu for inference")
+    pick = engine.catalog.gpus[answer.recommendation or ""]
+    assert (pick.number("tdp_w") or 999) <= 150 and pick.get("slots") == 1
