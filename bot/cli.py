@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import sys
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("chat", help="ask questions interactively")
 
+    sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN; see .env.example)")
+    sync = sub.add_parser("sync", help="register the slash commands with Discord (run after commands change)")
+    sync.add_argument(
+        "--guild", type=int, metavar="ID", help="sync to one server only (instant; for testing)"
+    )
+
     cat = sub.add_parser("catalog", help="check, list, show or export the GPU catalog")
     csub = cat.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = csub.add_parser("check", help="validate every specs file; exit 1 on the first error")
@@ -74,10 +81,10 @@ def _setup_logging(settings: Settings, verbose: int) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     base = Settings.from_env()
-    return Settings(
+    return dataclasses.replace(
+        base,
         specs_dir=Path(args.specs) if args.specs else base.specs_dir,
         db_path=Path(args.db) if args.db else base.db_path,
-        log_level=base.log_level,
         query_log=base.query_log and not args.no_log,
     )
 
@@ -304,6 +311,53 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+# -- discord ----------------------------------------------------------------------------------
+
+SETUP_HINT = (
+    "error: DISCORD_TOKEN is not set (see .env.example); to ask questions without Discord, run: gpubot chat"
+)
+
+
+def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    if not settings.discord_token:
+        print(SETUP_HINT, file=sys.stderr)
+        return EXIT_USAGE
+    from bot.client import RedactToken, run_bot, sync_commands  # discord is imported only here
+
+    redact = RedactToken(settings.discord_token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    try:
+        if args.command == "sync":
+            names = asyncio.run(sync_commands(settings, engine, args.guild))
+            where = f"guild {args.guild}" if args.guild else "globally (may take up to an hour to show)"
+            print(f"synced {len(names)} commands {where}: {', '.join('/' + n for n in sorted(names))}")
+            return EXIT_OK
+        asyncio.run(run_bot(settings, engine))
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as exc:  # a login failure, a closed gateway: one line, no token, no traceback
+        import discord
+
+        if isinstance(exc, discord.LoginFailure):
+            print(
+                "error: Discord rejected the token (DISCORD_TOKEN); check it in the developer portal",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        log.debug("bot stopped", exc_info=True)
+        print(
+            f"error: the bot stopped: {type(exc).__name__}: {redact_text(str(exc), settings)}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def redact_text(text: str, settings: Settings) -> str:
+    return text.replace(settings.discord_token, "[token]") if settings.discord_token else text
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 
@@ -330,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    if args.command in {"run", "sync"}:
+        return _discord(args, settings, engine)
     try:
         if args.command == "ask":
             from_stdin = args.question == ["-"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Settings", "default_db_path"]
@@ -25,23 +25,70 @@ def default_history_path() -> Path:
     return Path(platformdirs.user_data_path(APP_NAME)) / "chat_history"
 
 
+DISCORD_API_DEFAULT = "https://discord.com/api/v10"
+
+
+def _ids(raw: str | None) -> frozenset[int]:
+    """``"123, 456"`` -> {123, 456}; anything that is not a number is ignored with the rest kept."""
+    out = set()
+    for part in (raw or "").replace(";", ",").split(","):
+        part = part.strip()
+        if part.isdigit():
+            out.add(int(part))
+    return frozenset(out)
+
+
+def _int(raw: str | None, default: int | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def _float(raw: str | None, default: float) -> float:
+    try:
+        return float(raw) if raw not in (None, "") else default
+    except ValueError:
+        return default
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Everything configurable, read once in the entry point. The token never appears in ``repr``."""
+
     specs_dir: Path | None = None  # None: find specs/ next to the package
     db_path: Path | None = None  # None: default_db_path()
     log_level: str = "WARNING"
     query_log: bool = True
+    # Discord
+    discord_token: str = field(default="", repr=False)
+    api_base: str | None = None  # None: Discord's own v10 API
+    gateway_url: str | None = None  # None: Discord's, or what api_base's GET /gateway/bot says
+    answer_channels: frozenset[int] = frozenset()  # channels where un-mentioned messages are answered
+    cooldown_rate: int = 5  # questions ...
+    cooldown_per: float = 30.0  # ... per this many seconds, per user
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         specs = env.get("GPUBOT_SPECS") or None
         db = env.get("GPUBOT_DB") or None
+        shard_ids = sorted(_ids(env.get("DISCORD_SHARD_IDS")))
         return cls(
             specs_dir=Path(specs) if specs else None,
             db_path=Path(db) if db else None,
             log_level=(env.get("GPUBOT_LOG_LEVEL") or "WARNING").upper(),
             query_log=(env.get("GPUBOT_QUERY_LOG", "1").strip().lower() not in {"0", "false", "no", "off"}),
+            discord_token=(env.get("DISCORD_TOKEN") or "").strip(),
+            api_base=(env.get("DISCORD_API_BASE") or "").strip().rstrip("/") or None,
+            gateway_url=(env.get("DISCORD_GATEWAY_URL") or "").strip() or None,
+            answer_channels=_ids(env.get("GPUBOT_CHANNELS")),
+            cooldown_rate=max(1, _int(env.get("GPUBOT_COOLDOWN_RATE"), 5) or 5),
+            cooldown_per=max(0.0, _float(env.get("GPUBOT_COOLDOWN_SECONDS"), 30.0)),
+            shard_count=_int(env.get("DISCORD_SHARD_COUNT"), None),
+            shard_ids=tuple(shard_ids) or None,
         )
 
     @property

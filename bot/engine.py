@@ -13,7 +13,7 @@ from bot.answer import Answer
 from bot.catalog import Catalog, load_catalog
 from bot.composer import Composer
 from bot.matcher import Matcher
-from bot.parser import QuestionParser
+from bot.parser import Query, QuestionParser
 from bot.text import tokens
 
 __all__ = ["Engine", "Timed"]
@@ -44,6 +44,64 @@ class Engine:
         start = time.perf_counter()
         answer = self.ask(question)
         return Timed(answer, (time.perf_counter() - start) * 1000)
+
+    # -- direct answers for slash commands: options already resolved, no parsing ---------------
+
+    def _compose(self, query: Query) -> Answer:
+        return self.composer.compose(query)
+
+    def card(self, gpu_id: str, *, all_fields: bool = False) -> Answer:
+        """The spec card of one GPU."""
+        text = f"{self.catalog.gpus[gpu_id].name} {'all ' if all_fields else ''}specs"
+        return self._compose(Query(text=text, intent="lookup", gpus=[gpu_id], all_fields=all_fields))
+
+    def spec(self, gpu_id: str, field: str) -> Answer:
+        """One field of one GPU."""
+        text = f"{self.catalog.gpus[gpu_id].name} {self.catalog.fields[field].label}"
+        return self._compose(Query(text=text, intent="lookup", gpus=[gpu_id], fields=[field]))
+
+    def compare(
+        self, gpu_ids: list[str], fields: list[str] | None = None, *, all_fields: bool = False
+    ) -> Answer:
+        """Two to four GPUs side by side (one GPU gives its card)."""
+        ids = list(dict.fromkeys(gpu_ids))[:4]
+        if len(ids) == 1:
+            return self.card(ids[0], all_fields=all_fields)
+        text = " vs ".join(self.catalog.gpus[g].short_name for g in ids)
+        return self._compose(
+            Query(text=text, intent="compare", gpus=ids, fields=list(fields or []), all_fields=all_fields)
+        )
+
+    def all_specs(self, gpu_ids: list[str], *, question: str = "") -> Answer:
+        answer = self.compare(gpu_ids, all_fields=True)
+        if question:
+            answer.question = question
+        return answer
+
+    def recommend(
+        self, workload: str, *, budget_usd: float | None = None, gpu_ids: list[str] | None = None
+    ) -> Answer:
+        """The advisor's pick for a workload from ``specs/workloads.yaml``."""
+        if workload not in self.catalog.workloads:
+            raise KeyError(workload)
+        label = self.catalog.workloads[workload]["label"]
+        text = f"best gpu for {label}" + (f" under ${budget_usd:,.0f}" if budget_usd else "")
+        return self._compose(
+            Query(
+                text=text,
+                intent="recommend",
+                gpus=list(gpu_ids or []),
+                workload=workload,
+                budget_usd=budget_usd,
+            )
+        )
+
+    def faq(self, faq_id: str) -> Answer:
+        entry = self.catalog.faq(faq_id)
+        query = Query(text=entry.question, intent=entry.intent, gpus=list(entry.gpus), faq=entry)
+        if entry.intent == "recommend":
+            query.workload = entry.workload
+        return self._compose(query)
 
     def choose(self, question: str, gpu_id: str) -> Answer:
         """Answer ``question`` again with its ambiguous (or unknown) GPU mention replaced by ``gpu_id``.

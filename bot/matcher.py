@@ -490,6 +490,15 @@ class Matcher:
                 i += 1
         return out
 
+    def field_list(self, text: str) -> list[str]:
+        """Fields named in a comma-separated list ("memory, bandwidth, tdp"), in order, no repeats."""
+        keys: list[str] = []
+        for part in re.split(r"[,;/|+]|\band\b", text):
+            for found in self.find_fields(tokens(part)):
+                if found.key not in keys:
+                    keys.append(found.key)
+        return keys
+
     def field(self, text: str) -> str | None:
         """Resolve a single field name (``vram`` -> ``memory_gb``), or None."""
         found = self.find_fields(tokens(text))

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
-__all__ = ["MIGRATIONS", "LogEntry", "QueryLog", "Stats"]
+__all__ = ["MIGRATIONS", "FeedbackEntry", "LogEntry", "QueryLog", "Stats"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX queries_asked_at ON queries (asked_at);
     CREATE INDEX queries_intent ON queries (intent);
+    """,
+    # 2: 👍/👎 feedback on answers
+    """
+    CREATE TABLE feedback (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT    NOT NULL,
+        source      TEXT    NOT NULL,
+        guild_id    INTEGER,
+        channel_id  INTEGER,
+        user_id     INTEGER,
+        question    TEXT    NOT NULL,
+        intent      TEXT    NOT NULL,
+        vote        INTEGER NOT NULL CHECK (vote IN (-1, 1))
+    );
+    CREATE INDEX feedback_at ON feedback (at);
     """,
 )
 
@@ -84,6 +99,32 @@ class LogEntry:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class FeedbackEntry:
+    """A 👍 (+1) or 👎 (-1) on an answer, with the question it answered."""
+
+    question: str
+    intent: str
+    vote: int
+    source: Source = "discord"
+    guild_id: int | None = None
+    channel_id: int | None = None
+    user_id: int | None = None
+    at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def row(self) -> tuple[Any, ...]:
+        return (
+            self.at.isoformat(timespec="milliseconds"),
+            self.source,
+            self.guild_id,
+            self.channel_id,
+            self.user_id,
+            self.question[:MAX_QUESTION_CHARS],
+            self.intent,
+            1 if self.vote > 0 else -1,
+        )
+
+
 @dataclass(slots=True)
 class Stats:
     total: int = 0
@@ -91,6 +132,8 @@ class Stats:
     top_gpus: list[tuple[str, int]] = field(default_factory=list)
     unanswered: list[tuple[str, str, str]] = field(default_factory=list)  # (asked_at, intent, question)
     by_source: list[tuple[str, int]] = field(default_factory=list)
+    votes_up: int = 0
+    votes_down: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +142,7 @@ class Stats:
             "by_source": dict(self.by_source),
             "top_gpus": [{"gpu": g, "count": n} for g, n in self.top_gpus],
             "unanswered": [{"asked_at": t, "intent": i, "question": q} for t, i, q in self.unanswered],
+            "feedback": {"up": self.votes_up, "down": self.votes_down},
         }
 
 
@@ -107,6 +151,11 @@ INSERT INTO queries (asked_at, source, guild_id, channel_id, user_id, question, 
                      answered, latency_ms, summary)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+_INSERT_FEEDBACK = """
+INSERT INTO feedback (at, source, guild_id, channel_id, user_id, question, intent, vote)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+Entry = LogEntry | FeedbackEntry
 
 
 class QueryLog:
@@ -115,7 +164,7 @@ class QueryLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
-        self._queue: asyncio.Queue[LogEntry | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Entry | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._reported: set[str] = set()
         self.failed = 0
@@ -189,7 +238,7 @@ class QueryLog:
             self._reported.add(kind)
             log.warning("%s", message)
 
-    def submit(self, entry: LogEntry) -> None:
+    def submit(self, entry: Entry) -> None:
         """Queue an entry; returns at once. Safe to call from any coroutine on the log's loop."""
         self._queue.put_nowait(entry)
 
@@ -197,14 +246,14 @@ class QueryLog:
         """Wait until everything submitted so far is written (or dropped)."""
         await self._queue.join()
 
-    async def record(self, entry: LogEntry) -> None:
+    async def record(self, entry: Entry) -> None:
         self.submit(entry)
         await self.flush()
 
     async def _drain(self) -> None:
         while True:
             entry = await self._queue.get()
-            batch: list[LogEntry] = []
+            batch: list[Entry] = []
             stop = entry is None
             if entry is not None:
                 batch.append(entry)
@@ -221,12 +270,17 @@ class QueryLog:
             if stop:
                 return
 
-    async def _write(self, batch: list[LogEntry]) -> None:
+    async def _write(self, batch: list[Entry]) -> None:
         if self._db is None:
             self.failed += len(batch)
             return
+        queries = [e.row() for e in batch if isinstance(e, LogEntry)]
+        votes = [e.row() for e in batch if isinstance(e, FeedbackEntry)]
         try:
-            await self._db.executemany(_INSERT, [e.row() for e in batch])
+            if queries:
+                await self._db.executemany(_INSERT, queries)
+            if votes:
+                await self._db.executemany(_INSERT_FEEDBACK, votes)
             await self._db.commit()
             self.written += len(batch)
         except sqlite3.Error as exc:
@@ -275,4 +329,11 @@ class QueryLog:
             [*args, limit],
         ) as cur:
             stats.unanswered = [(str(r[0]), str(r[1]), str(r[2])) for r in await cur.fetchall()]
+        fwhere = "WHERE at >= ?" if since else ""
+        async with db.execute(
+            f"SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM feedback {fwhere}",  # noqa: S608
+            args,
+        ) as cur:
+            row = await cur.fetchone()
+            stats.votes_up, stats.votes_down = (int(row[0]), int(row[1])) if row else (0, 0)
         return stats

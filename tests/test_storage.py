@@ -155,3 +155,32 @@ async def test_newer_schema_is_refused_politely(tmp_path: Path, caplog: pytest.L
     await qlog.record(LogEntry("q", "lookup"))
     await qlog.close()
     assert any("newer than this program" in r.getMessage() for r in caplog.records)
+
+
+async def test_feedback_is_counted(tmp_path: Path) -> None:
+    from bot.storage import FeedbackEntry
+
+    qlog = await QueryLog.open(tmp_path / "log.sqlite3")
+    qlog.submit(FeedbackEntry("a6k bw", "lookup", 1, user_id=5))
+    qlog.submit(FeedbackEntry("a6k bw", "lookup", -1, user_id=6))
+    qlog.submit(FeedbackEntry("a4000 vs a6000", "compare", 1))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert (stats.votes_up, stats.votes_down) == (2, 1)
+    assert stats.to_json()["feedback"] == {"up": 2, "down": 1}
+
+
+async def test_migrates_an_old_database(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO queries (asked_at, source, question, intent, answered, latency_ms) "
+            "VALUES ('2026-01-01T00:00:00', 'cli', 'old question', 'lookup', 1, 0.1)"
+        )
+    qlog = await QueryLog.open(db)
+    assert await qlog.schema_version() == len(MIGRATIONS) >= 2
+    stats = await qlog.stats()
+    await qlog.close()
+    assert stats.total == 1

@@ -1,0 +1,300 @@
+"""The Discord client: builds the bot from the engine, loads the cogs, runs, syncs, shuts down.
+
+Everything Discord-specific that is not a command lives here; the cogs stay thin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answer import Answer
+from bot.config import Settings
+from bot.engine import Engine
+from bot.storage import FeedbackEntry, LogEntry, QueryLog
+
+__all__ = ["EXTENSIONS", "GpuBot", "RedactToken", "configure_endpoints", "run_bot", "sync_commands"]
+
+log = logging.getLogger(__name__)
+
+#: Extensions loaded at start, in order.
+EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin")
+
+APOLOGY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again."
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token in every log record, whatever logged it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "[token]")
+            record.args = None
+        return True
+
+
+class Cooldowns:
+    """Per-user rate limit shared by messages and slash commands."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._mapping: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
+            rate, per, lambda user_id: user_id
+        )
+
+    def retry_after(self, user_id: int) -> float:
+        """0 when the user may ask now; else seconds to wait (and this attempt is not counted)."""
+        if self.per <= 0:
+            return 0.0
+        bucket = self._mapping.get_bucket(user_id)
+        return (bucket.update_rate_limit() or 0.0) if bucket is not None else 0.0
+
+
+def command_text(interaction: discord.Interaction[Any]) -> str:
+    """``/compare gpu1=a4000 gpu2=a6000``: the slash command as typed, for the query log."""
+    data: Any = interaction.data or {}
+    parts = [f"/{data.get('name', '?')}"]
+    options = list(data.get("options") or [])
+    while options:
+        opt = options.pop(0)
+        if "options" in opt:  # a subcommand
+            parts.append(str(opt.get("name")))
+            options = list(opt["options"]) + options
+        else:
+            parts.append(f"{opt.get('name')}={opt.get('value')}")
+    return " ".join(parts)
+
+
+class GpuTree(app_commands.CommandTree["GpuBot"]):
+    """The command tree: one cooldown for every slash command, one error handler for all of them."""
+
+    async def interaction_check(self, interaction: discord.Interaction[GpuBot]) -> bool:
+        if interaction.type is discord.InteractionType.application_command:
+            retry = self.client.cooldowns.retry_after(interaction.user.id)
+            if retry:
+                cooldown = app_commands.Cooldown(self.client.cooldowns.rate, self.client.cooldowns.per)
+                raise app_commands.CommandOnCooldown(cooldown, retry)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction[GpuBot], error: app_commands.AppCommandError
+    ) -> None:
+        intent = "refused"
+        if isinstance(error, app_commands.CommandOnCooldown):
+            text = f"Easy there — you can ask again in {error.retry_after:.0f} s."
+            intent = "cooldown"
+        elif isinstance(error, app_commands.MissingPermissions):
+            text = "You need the Manage Server permission to use this command."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = "This command only works in a server."
+        elif isinstance(error, app_commands.TransformerError):
+            text = str(error.__cause__ or error)
+            intent = "clarify"
+        elif isinstance(error, app_commands.CheckFailure):
+            text = "You can't use this command here."
+        else:
+            log.error("command %s failed", command_text(interaction), exc_info=error)
+            text = APOLOGY
+            intent = "error"
+        await self.client.reply_ephemeral(interaction, text)
+        self.client.log_event(
+            command_text(interaction), intent, answered=False, summary=text, interaction=interaction
+        )
+
+
+class GpuBot(commands.AutoShardedBot):
+    """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        engine: Engine,
+        query_log: QueryLog | None,
+        extensions: Sequence[str] = EXTENSIONS,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.guild_messages = True
+        intents.dm_messages = True
+        intents.message_content = True  # privileged: only needed to read un-slashed questions
+        if settings.shard_ids:
+            options["shard_ids"] = list(settings.shard_ids)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            tree_cls=GpuTree,
+            shard_count=settings.shard_count,
+            **options,
+        )
+        self.settings = settings
+        self.engine = engine
+        self.query_log = query_log
+        self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
+        self._extensions = tuple(extensions)
+
+    async def setup_hook(self) -> None:
+        if self.settings.api_base and not self.settings.gateway_url:
+            # A Discord-compatible server: connect to the gateway it names.
+            _, url, _ = await self.http.get_bot_gateway()
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        for name in self._extensions:
+            await self.load_extension(name)
+        log.info(
+            "loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands())
+        )
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: natural questions are handled by ``cogs.questions``."""
+
+    async def close(self) -> None:
+        await super().close()
+        if self.query_log is not None:
+            await self.query_log.close()
+
+    # -- helpers for cogs and views -------------------------------------------------------------
+
+    def submit(self, entry: LogEntry | FeedbackEntry) -> None:
+        if self.query_log is not None:
+            self.query_log.submit(entry)
+
+    def log_answer(
+        self,
+        question: str,
+        answer: Answer,
+        latency_ms: float,
+        *,
+        interaction: discord.Interaction[Any] | None = None,
+        message: discord.Message | None = None,
+    ) -> None:
+        self.log_event(
+            question,
+            answer.intent,
+            answered=answer.answered,
+            latency_ms=latency_ms,
+            gpus=answer.gpus or [c.gpu for c in answer.choices],
+            fields=answer.fields,
+            summary=answer.summary_line,
+            interaction=interaction,
+            message=message,
+        )
+
+    def log_event(
+        self,
+        question: str,
+        intent: str,
+        *,
+        answered: bool = True,
+        latency_ms: float = 0.0,
+        gpus: Sequence[str] = (),
+        fields: Sequence[str] = (),
+        summary: str = "",
+        interaction: discord.Interaction[Any] | None = None,
+        message: discord.Message | None = None,
+    ) -> None:
+        """Log anything the bot did for someone: answers, refusals, cooldowns, stats."""
+        ids: tuple[int | None, int | None, int | None]
+        if interaction is not None:
+            ids = (interaction.guild_id, interaction.channel_id, interaction.user.id)
+        elif message is not None:
+            ids = (message.guild.id if message.guild else None, message.channel.id, message.author.id)
+        else:
+            ids = (None, None, None)
+        self.submit(
+            LogEntry(
+                question=question,
+                intent=intent,
+                source="discord",
+                gpus=list(gpus),
+                fields=list(fields),
+                answered=answered,
+                latency_ms=latency_ms,
+                summary=summary,
+                guild_id=ids[0],
+                channel_id=ids[1],
+                user_id=ids[2],
+            )
+        )
+
+    async def reply_ephemeral(self, interaction: discord.Interaction[Any], text: str) -> None:
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not send an ephemeral notice for interaction %s", interaction.id)
+
+    async def apologise(self, interaction: discord.Interaction[Any]) -> None:
+        await self.reply_ephemeral(interaction, APOLOGY)
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at a Discord-compatible server when the settings say so."""
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+async def _open_log(settings: Settings) -> QueryLog | None:
+    return await QueryLog.open(settings.database) if settings.query_log else None
+
+
+async def run_bot(settings: Settings, engine: Engine) -> None:
+    """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
+    configure_endpoints(settings)
+    query_log = await _open_log(settings)
+    bot = GpuBot(settings=settings, engine=engine, query_log=query_log)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(settings.discord_token), name="discord-bot")
+        stopper = asyncio.create_task(stop.wait(), name="shutdown-signal")
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            log.info("shutting down")
+        else:
+            stopper.cancel()
+        await bot.close()
+        if runner.done() and not runner.cancelled() and runner.exception() is not None:
+            raise runner.exception()  # type: ignore[misc]
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+
+
+async def sync_commands(settings: Settings, engine: Engine, guild_id: int | None = None) -> list[str]:
+    """Register the slash commands with Discord (globally, or in one guild for instant updates)."""
+    configure_endpoints(settings)
+    bot = GpuBot(settings=dataclasses.replace(settings, query_log=False), engine=engine, query_log=None)
+    async with bot:
+        await bot.login(settings.discord_token)  # runs setup_hook: the cogs add their commands
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+    return [c.name for c in synced]

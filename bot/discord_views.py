@@ -1,0 +1,168 @@
+"""Buttons under answers: pick a GPU when the question was ambiguous, show all specs, 👍/👎.
+
+Views expire (``timeout``) and then disable their buttons in place. Picking a GPU is reserved for
+the person who asked; feedback is open to everyone and logged with the question it rates.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.answer import Answer
+from bot.render_discord import answer_embeds, pack_embeds
+from bot.storage import FeedbackEntry
+
+if TYPE_CHECKING:
+    from bot.client import GpuBot
+
+__all__ = ["AnswerView", "send_answer"]
+
+log = logging.getLogger(__name__)
+
+VIEW_TIMEOUT = 300.0
+MAX_PICK_BUTTONS = 20  # 4 rows of 5; the last row holds the feedback buttons
+
+
+class AnswerView(discord.ui.View):
+    """The buttons for one answer."""
+
+    message: discord.Message | discord.InteractionMessage | None
+
+    def __init__(self, bot: GpuBot, answer: Answer, *, author_id: int, timeout: float = VIEW_TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.bot = bot
+        self.answer = answer
+        self.author_id = author_id
+        self.message = None
+        for i, choice in enumerate(answer.choices[:MAX_PICK_BUTTONS]):
+            button: discord.ui.Button[AnswerView] = discord.ui.Button(
+                label=choice.label[:80],
+                style=discord.ButtonStyle.primary,
+                custom_id=f"gpubot:pick:{choice.gpu}"[:100],
+                row=i // 5,
+            )
+            button.callback = self._make_pick(choice.gpu)  # type: ignore[method-assign]
+            self.add_item(button)
+        if answer.intent in {"compare", "lookup"} and answer.gpus:
+            more: discord.ui.Button[AnswerView] = discord.ui.Button(
+                label="All specs", style=discord.ButtonStyle.secondary, custom_id="gpubot:all", row=4
+            )
+            more.callback = self._all_specs  # type: ignore[method-assign]
+            self.add_item(more)
+        for emoji, vote in (("👍", 1), ("👎", -1)):
+            fb: discord.ui.Button[AnswerView] = discord.ui.Button(
+                emoji=emoji, style=discord.ButtonStyle.secondary, custom_id=f"gpubot:vote:{vote}", row=4
+            )
+            fb.callback = self._make_vote(vote)  # type: ignore[method-assign]
+            self.add_item(fb)
+
+    # -- checks and lifecycle ------------------------------------------------------------------
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if custom_id.startswith("gpubot:pick:") and interaction.user.id != self.author_id:
+            await interaction.response.send_message(
+                "Only the person who asked can pick — ask your own question and I'll offer you the choice.",
+                ephemeral=True,
+            )
+            return False
+        return True
+
+    def disable(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+
+    async def on_timeout(self) -> None:
+        self.disable()
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException:
+                log.debug("could not disable expired buttons on %s", getattr(self.message, "id", None))
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        log.exception("button %r failed", getattr(item, "custom_id", item), exc_info=error)
+        await self.bot.apologise(interaction)
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def _log(self, interaction: discord.Interaction[Any], question: str, answer: Answer, ms: float) -> None:
+        self.bot.log_answer(question, answer, ms, interaction=interaction)
+
+    def _make_pick(self, gpu_id: str) -> Any:
+        async def pick(interaction: discord.Interaction[Any]) -> None:
+            answer = self.bot.engine.choose(self.answer.question, gpu_id)
+            self._log(interaction, f"{self.answer.question} [{gpu_id}]", answer, 0.0)
+            self.stop()
+            view = AnswerView(self.bot, answer, author_id=self.author_id)
+            messages = pack_embeds(answer_embeds(answer))
+            await interaction.response.edit_message(content=None, embeds=messages[0], view=view)
+            view.message = await interaction.original_response()
+            for extra in messages[1:]:
+                await interaction.followup.send(embeds=extra)
+
+        return pick
+
+    async def _all_specs(self, interaction: discord.Interaction[Any]) -> None:
+        answer = self.bot.engine.all_specs(self.answer.gpus, question=self.answer.question)
+        self._log(interaction, f"{self.answer.question} [all specs]", answer, 0.0)
+        messages = pack_embeds(answer_embeds(answer))
+        await interaction.response.send_message(embeds=messages[0])
+        for extra in messages[1:]:
+            await interaction.followup.send(embeds=extra)
+
+    def _make_vote(self, vote: int) -> Any:
+        async def cast(interaction: discord.Interaction[Any]) -> None:
+            self.bot.submit(
+                FeedbackEntry(
+                    question=self.answer.question,
+                    intent=self.answer.intent,
+                    vote=vote,
+                    guild_id=interaction.guild_id,
+                    channel_id=interaction.channel_id,
+                    user_id=interaction.user.id,
+                )
+            )
+            await interaction.response.send_message("Thanks for the feedback!", ephemeral=True)
+
+        return cast
+
+
+async def send_answer(
+    bot: GpuBot,
+    answer: Answer,
+    *,
+    interaction: discord.Interaction[Any] | None = None,
+    message: discord.Message | None = None,
+    ephemeral: bool = False,
+) -> None:
+    """Reply with ``answer``: to a slash command (``interaction``) or a message (``message``).
+
+    The buttons go on the first message; the rest of a long answer follows in more messages.
+    """
+    messages = pack_embeds(answer_embeds(answer))
+    author_id = interaction.user.id if interaction is not None else message.author.id if message else 0
+    view = AnswerView(bot, answer, author_id=author_id)
+    if interaction is not None:
+        if interaction.response.is_done():
+            sent = await interaction.followup.send(
+                embeds=messages[0], view=view, ephemeral=ephemeral, wait=True
+            )
+            view.message = sent
+        else:
+            await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral)
+            view.message = await interaction.original_response()
+        for extra in messages[1:]:
+            await interaction.followup.send(embeds=extra, ephemeral=ephemeral)
+        return
+    if message is not None:
+        view.message = await message.reply(embeds=messages[0], view=view, mention_author=False)
+        for extra in messages[1:]:
+            await message.channel.send(embeds=extra)

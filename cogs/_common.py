@@ -1,0 +1,94 @@
+"""Shared option types for the cogs: a GPU option that resolves through the matcher, with autocomplete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.client import GpuBot
+
+__all__ = ["FieldOption", "GpuOption", "choice_label"]
+
+MAX_CHOICES = 25
+
+
+def choice_label(name: str, detail: str = "") -> str:
+    text = f"{name} · {detail}" if detail else name
+    return text[:100]
+
+
+class GpuOption(app_commands.Transformer):
+    """A GPU typed any way people type it (``a6k``, ``rtx 4090``); autocompletes fuzzily.
+
+    An ambiguous or unknown name is refused with the candidates, never guessed.
+    """
+
+    async def transform(self, interaction: discord.Interaction[Any], value: str) -> str:
+        bot: GpuBot = interaction.client
+        mention = bot.engine.matcher.resolve(value)
+        if mention is not None and mention.gpu is not None:
+            return mention.gpu
+        names = (
+            [bot.engine.catalog.gpus[g].short_name for g in (mention.candidates or mention.suggestions)]
+            if (mention)
+            else [g.short_name for g in bot.engine.matcher.autocomplete(value, limit=5)]
+        )
+        hint = f" Did you mean: {', '.join(names[:6])}?" if names else ""
+        raise ValueError(f"I don't know which GPU “{discord.utils.escape_markdown(value[:80])}” is.{hint}")
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], value: str
+    ) -> list[app_commands.Choice[str]]:
+        bot: GpuBot = interaction.client
+        fmt = bot.engine.catalog.fields["memory_gb"].format_value
+        return [
+            app_commands.Choice(name=choice_label(g.short_name, fmt(g.get("memory_gb"))), value=g.id)
+            for g in bot.engine.matcher.autocomplete(value, limit=MAX_CHOICES)
+        ]
+
+
+class FieldOption(app_commands.Transformer):
+    """A spec field by key, label or alias (``vram``, ``bw``, ``tdp``)."""
+
+    async def transform(self, interaction: discord.Interaction[Any], value: str) -> str:
+        bot: GpuBot = interaction.client
+        key = bot.engine.matcher.field(value)
+        if key is None:
+            raise ValueError(f"I don't know a spec called “{discord.utils.escape_markdown(value[:80])}”.")
+        return key
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], value: str
+    ) -> list[app_commands.Choice[str]]:
+        bot: GpuBot = interaction.client
+        fields = bot.engine.catalog.fields
+        wanted = value.strip().lower()
+        exact = bot.engine.matcher.field(value) if wanted else None
+        ordered = sorted(
+            fields.values(),
+            key=lambda f: (
+                f.key != exact,
+                not (
+                    wanted
+                    and (f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases))
+                ),
+                not f.key_spec,
+                f.label,
+            ),
+        )
+        if wanted:
+            ordered = [
+                f
+                for f in ordered
+                if f.key == exact
+                or wanted in f.label.lower()
+                or any(wanted in a for a in f.aliases)
+                or wanted in f.key
+            ]
+        return [
+            app_commands.Choice(name=choice_label(f.label, f.unit), value=f.key)
+            for f in ordered[:MAX_CHOICES]
+        ]
