@@ -73,10 +73,12 @@ class Answer:
     answered: bool = True  # False: the bot could not answer (logged as unanswered)
     text: str = ""  # the plain-text rendering, filled by the composer
 
+    _cited: set[tuple[str, str]] = field(default_factory=set, repr=False)
+
     def cite(self, gpu: str, key: str, value: Any, unit: str) -> None:
-        fact = Fact(gpu, key, value, unit)
-        if fact not in self.facts:
-            self.facts.append(fact)
+        if (gpu, key) not in self._cited:
+            self._cited.add((gpu, key))
+            self.facts.append(Fact(gpu, key, value, unit))
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: exactly these keys, in this order."""

@@ -6,6 +6,7 @@ unknown values say "unknown" rather than being guessed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -67,6 +68,25 @@ def _relative(r: float) -> str:
 class Composer:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        # The catalog is immutable, so advice for the same inputs is the same: memoise it.
+        self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
+
+    def _advise_uncached(
+        self,
+        workload: str,
+        gpus: tuple[str, ...],
+        budget_usd: float | None,
+        value_focus: bool,
+        modifiers: tuple[str, ...],
+    ) -> Advice:
+        return advise(
+            self.catalog,
+            workload,
+            gpus=gpus,
+            budget_usd=budget_usd,
+            value_focus=value_focus,
+            modifiers=modifiers,
+        )
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -275,13 +295,8 @@ class Composer:
             workload = next(iter(self.catalog.workloads))
         named = list(q.gpus)
         single = named[0] if len(named) == 1 else None
-        advice = advise(
-            self.catalog,
-            workload,
-            gpus=[] if single else named,
-            budget_usd=q.budget_usd,
-            value_focus=q.value_focus,
-            modifiers=q.modifiers,
+        advice = self._advise(
+            workload, tuple([] if single else named), q.budget_usd, q.value_focus, tuple(q.modifiers)
         )
         wl = advice.workload
         a = Answer(
@@ -344,7 +359,7 @@ class Composer:
         for gid, problems in advice.violations.items():
             a.bullets.append(f"Note: {self.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
         if q.budget_usd is not None and not named:
-            over = advise(self.catalog, wl.name, value_focus=advice.value_focus, modifiers=q.modifiers).ranked
+            over = self._advise(wl.name, (), None, advice.value_focus, tuple(q.modifiers)).ranked
             if over and over[0].gpu.id != pick.gpu.id and over[0].gpu.number("launch_price_usd"):
                 a.bullets.append(
                     f"Without the budget: {over[0].gpu.short_name} "

@@ -69,6 +69,7 @@ class Settings:
     cooldown_per: float = 30.0  # ... per this many seconds, per user
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    view_timeout: float = 300.0  # seconds answer buttons stay active
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +90,7 @@ class Settings:
             cooldown_per=max(0.0, _float(env.get("GPUBOT_COOLDOWN_SECONDS"), 30.0)),
             shard_count=_int(env.get("DISCORD_SHARD_COUNT"), None),
             shard_ids=tuple(shard_ids) or None,
+            view_timeout=max(1.0, _float(env.get("GPUBOT_VIEW_TIMEOUT"), 300.0)),
         )
 
     @property

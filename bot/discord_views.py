@@ -22,7 +22,6 @@ __all__ = ["AnswerView", "send_answer"]
 
 log = logging.getLogger(__name__)
 
-VIEW_TIMEOUT = 300.0
 MAX_PICK_BUTTONS = 20  # 4 rows of 5; the last row holds the feedback buttons
 
 
@@ -31,8 +30,8 @@ class AnswerView(discord.ui.View):
 
     message: discord.Message | discord.InteractionMessage | None
 
-    def __init__(self, bot: GpuBot, answer: Answer, *, author_id: int, timeout: float = VIEW_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, bot: GpuBot, answer: Answer, *, author_id: int, timeout: float | None = None) -> None:
+        super().__init__(timeout=timeout if timeout is not None else bot.settings.view_timeout)
         self.bot = bot
         self.answer = answer
         self.author_id = author_id

@@ -119,8 +119,11 @@ class QuestionParser:
         for name, spec in catalog.workloads.items():
             for kw in (name.replace("_", " "), *spec.get("keywords", ())):
                 self._workload_words.append((" " + normalize(kw) + " ", name))
-        # Longest keyword first so "multi gpu training" beats "training".
+        # Longest keyword first so "multi gpu training" beats "training"; one regex scans them all.
         self._workload_words.sort(key=lambda kv: -len(kv[0]))
+        self._workload_of = {kw.strip(): name for kw, name in reversed(self._workload_words)}
+        alternation = "|".join(re.escape(kw.strip()) for kw, _ in self._workload_words)
+        self._workload_re = re.compile(rf"(?<= )({alternation})(?= )")
         # FAQ keyword groups, normalised once: [(entry, [[" opt ", ...], ...]), ...]
         self._faq_groups = [
             (
@@ -150,17 +153,18 @@ class QuestionParser:
 
     def workloads(self, norm: str) -> list[str]:
         """Every workload the question names, longest keyword first, without repeats."""
-        padded = f" {norm} "
         found: list[str] = []
-        for kw, name in self._workload_words:
-            if kw in padded and name not in found:
+        for m in self._workload_re.finditer(f" {norm} "):
+            name = self._workload_of[m.group(1)]
+            if name not in found:
                 found.append(name)
-                padded = padded.replace(kw, " ")
         return found
 
     def workload(self, norm: str) -> str | None:
         """The main workload: the first that is not a modifier, else the first modifier."""
-        found = self.workloads(norm)
+        return self._main_workload(self.workloads(norm))
+
+    def _main_workload(self, found: list[str]) -> str | None:
         main = [w for w in found if not self.catalog.workloads[w].get("modifier")]
         pick = main or found
         return pick[0] if pick else None
@@ -223,9 +227,10 @@ class QuestionParser:
         wordset = set(match.words)
         gpus = match.gpu_ids
         fields = match.field_keys
-        workload = self.workload(norm)
+        named_workloads = self.workloads(norm)
+        workload = self._main_workload(named_workloads)
         modifiers = [
-            w for w in self.workloads(norm) if w != workload and self.catalog.workloads[w].get("modifier")
+            w for w in named_workloads if w != workload and self.catalog.workloads[w].get("modifier")
         ]
         value_focus = bool(
             re.search(

@@ -139,13 +139,15 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
     for note in answer.notes:
         for i, piece in enumerate(split_text(note, FIELD_VALUE_LIMIT)):
             fields.append(("Note" if i == 0 else "Note (continued)", piece, False))
+    size = len(current)
+    count = len(current.fields)
     for name, value, inline in fields:
-        if (
-            len(current.fields) >= FIELDS_LIMIT
-            or len(current) + len(name) + len(value) > EMBED_TOTAL_LIMIT - 200
-        ):
+        if count >= FIELDS_LIMIT or size + len(name) + len(value) > EMBED_TOTAL_LIMIT - 200:
             current = new(cont=True)
+            size, count = len(current), 0
         current.add_field(name=name, value=value or "—", inline=inline)
+        size += len(name) + len(value or "—")
+        count += 1
     for embed in embeds:
         embed.set_footer(text=footer)
     return embeds

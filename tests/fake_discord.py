@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import json
 import mimetypes
 import re
@@ -71,6 +70,11 @@ __all__ = [
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 _BASE_TS = 1_704_067_200.0  # 2024-01-01T00:00:00Z, creation time of the fixed fake entities
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, str, numbers): several times faster than copy.deepcopy."""
+    return json.loads(json.dumps(value))
 
 
 def snowflake_at(timestamp: float, increment: int = 0) -> int:
@@ -1022,7 +1026,7 @@ class FakeDiscord:
             msg["type"] = 19  # REPLY
 
     def _assign_component_ids(self, components: list[JSON]) -> list[JSON]:
-        components = copy.deepcopy(components)
+        components = _copy_json(components)
         counter = 0
 
         def walk(items: Iterable[JSON]) -> None:
@@ -1172,7 +1176,7 @@ class FakeDiscord:
 
     def _echo(self, event: str, msg: JSON) -> None:
         if self.echo_bot_messages and not int(msg["flags"]) & FLAG_EPHEMERAL:
-            self._spawn(self._echo_event(event, copy.deepcopy(msg)))
+            self._spawn(self._echo_event(event, _copy_json(msg)))
 
     async def _echo_event(self, event: str, data: JSON) -> None:
         # Best effort, like Discord: an echo for a bot that is disconnected (or closing) is dropped.
@@ -1188,7 +1192,7 @@ class FakeDiscord:
         in_guild = channel_id in self._channels
         if not intents & (INTENT_GUILD_MESSAGES if in_guild else INTENT_DIRECT_MESSAGES):
             return
-        data = copy.deepcopy(msg)
+        data = _copy_json(msg)
         if in_guild:
             data["guild_id"] = str(self.GUILD_ID)
             if "author" in data and "webhook_id" not in data:
@@ -1549,7 +1553,7 @@ class FakeDiscord:
         else:
             payload["user"] = self._user_payload(user_id)
         if message is not None:
-            payload["message"] = copy.deepcopy(message)
+            payload["message"] = _copy_json(message)
         self._interactions[state.id] = state
         self._interactions_by_token[state.token] = state
         await self.dispatch("INTERACTION_CREATE", payload)

@@ -366,3 +366,69 @@ def test_run_without_token_exits_2(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "gpubot chat" in proc.stderr
+
+
+# -- lifecycle, errors, secrets -------------------------------------------------------------------
+
+
+async def test_buttons_expire_and_disable(tmp_path: Path, engine: Engine) -> None:
+    async with running_fake() as fake:
+        settings = _settings(tmp_path, fake, view_timeout=0.3)
+        bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
+        async with running_bot(fake, bot):
+            sent = await Harness(fake, bot).ask("rtx 6000 specs")
+            message_id = sent.response["id"]
+            edit = await fake.wait_for(
+                lambda r: r.method == "PATCH" and r.path.endswith(f"/messages/{message_id}"), timeout=5
+            )
+            buttons = [c for row in edit.json["components"] for c in row["components"]]
+            assert buttons and all(b.get("disabled") for b in buttons)
+
+
+async def test_errors_get_an_apology_without_internals(
+    tmp_path: Path, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    from discord import app_commands
+
+    class Broken(app_commands.Group):
+        @app_commands.command(name="boom", description="Always fails")
+        async def boom(self, interaction: Any) -> None:
+            raise RuntimeError("internal detail: /etc/secret-path")
+
+    async with running_fake() as fake:
+        settings = _settings(tmp_path, fake)
+        bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
+        bot.tree.add_command(Broken(name="broken", description="Test group"))
+        async with running_bot(fake, bot):
+            await bot.tree.sync()
+            response = await (await fake.slash("broken", subcommand="boom")).response()
+            content = response.json["data"]["content"]
+            assert response.json["data"]["flags"] & EPHEMERAL
+            assert "Sorry" in content and "secret-path" not in content and "RuntimeError" not in content
+    assert any(
+        "secret-path" in (r.exc_text or "") or r.exc_info for r in caplog.records if r.levelname == "ERROR"
+    )
+
+
+async def test_token_never_logged(tmp_path: Path, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    token = "MTIz.secret-token-value.abc"  # noqa: S105 - a test value
+    async with running_fake(token=token) as fake:
+        settings = _settings(tmp_path, fake, discord_token=token)
+        bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
+        async with running_bot(fake, bot, token=token):
+            await Harness(fake, bot).ask("a6k vram")
+    assert caplog.records and token not in caplog.text
+
+
+async def test_sync_to_a_guild(tmp_path: Path, engine: Engine) -> None:
+    from bot.client import sync_commands
+
+    async with running_fake() as fake:
+        settings = _settings(tmp_path, fake)
+        names = await sync_commands(settings, engine, guild_id=FakeDiscord.GUILD_ID)
+        assert {"gpu", "spec", "compare", "ask", "recommend", "faq", "stats"} <= set(names)
+        assert fake.command_id("gpu", guild_id=FakeDiscord.GUILD_ID) is not None
+        assert fake.command_id("gpu") is None  # nothing global: on demand, one guild
