@@ -132,7 +132,9 @@ class GpuBot(commands.AutoShardedBot):
         intents.guilds = True
         intents.guild_messages = True
         intents.dm_messages = True
-        intents.message_content = True  # privileged: only needed to read un-slashed questions
+        # Privileged, and only needed to read messages in the answer channels: Discord sends the
+        # content of mentions and DMs to every bot.
+        intents.message_content = bool(settings.answer_channels)
         if settings.shard_ids:
             options["shard_ids"] = list(settings.shard_ids)
         super().__init__(

@@ -432,3 +432,25 @@ async def test_sync_to_a_guild(tmp_path: Path, engine: Engine) -> None:
         assert {"gpu", "spec", "compare", "ask", "recommend", "faq", "stats"} <= set(names)
         assert fake.command_id("gpu", guild_id=FakeDiscord.GUILD_ID) is not None
         assert fake.command_id("gpu") is None  # nothing global: on demand, one guild
+
+
+async def test_works_without_the_message_content_intent(tmp_path: Path, engine: Engine) -> None:
+    """Mentions and DMs carry their content without the privileged intent; only channels need it."""
+    async with running_fake(intents_message_content=False) as fake:
+        settings = _settings(tmp_path, fake)
+        bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
+        async with running_bot(fake, bot):
+            assert not fake.intents & (1 << 15)
+            sent = await Harness(fake, bot).ask("a6k bandwidth")
+            assert "768 GB/s" in _embeds_text(sent.json)
+
+
+async def test_answer_channels_need_no_mention(tmp_path: Path, engine: Engine) -> None:
+    async with running_fake() as fake:
+        settings = _settings(tmp_path, fake, answer_channels=frozenset({FakeDiscord.OTHER_CHANNEL_ID}))
+        bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
+        async with running_bot(fake, bot):
+            assert fake.intents & (1 << 15)
+            h = Harness(fake, bot)
+            sent = await h.ask("t4 vram", mentions_bot=False, channel_id=FakeDiscord.OTHER_CHANNEL_ID)
+            assert "16 GB" in _embeds_text(sent.json)
