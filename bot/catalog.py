@@ -233,6 +233,17 @@ def _expect(cond: bool, path: Path, message: str, entry: str | None = None, fld:
         raise CatalogError(path, message, entry=entry, field=fld)
 
 
+def _check_keys(
+    raw: dict[str, Any], allowed: set[str], required: tuple[str, ...], path: Path, name: str
+) -> None:
+    """No keys beyond ``allowed``; every ``required`` key holds non-empty text."""
+    unknown = set(raw) - allowed
+    _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
+    for key in required:
+        value = raw.get(key)
+        _expect(isinstance(value, str) and value.strip() != "", path, f"`{key}` is required", name, key)
+
+
 def _str_list(raw: Any, path: Path, entry: str, fld: str) -> tuple[str, ...]:
     if raw is None:
         return ()
@@ -399,16 +410,7 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
             name,
             "id",
         )
-        unknown = set(raw) - allowed
-        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
-        for required in ("name", "vendor"):
-            _expect(
-                isinstance(raw.get(required), str) and raw[required].strip() != "",
-                path,
-                f"`{required}` is required",
-                name,
-                required,
-            )
+        _check_keys(raw, allowed, ("name", "vendor"), path, name)
         sources = _str_list(raw.get("sources"), path, name, "sources")
         _expect(bool(sources), path, "needs at least one source (datasheet URL)", name, "sources")
         for url in sources:
@@ -476,16 +478,7 @@ def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GP
         )
         _expect(faq_id not in seen, path, "duplicate FAQ id", name, "id")
         seen.add(name)
-        unknown = set(raw) - allowed
-        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
-        for required in ("question", "answer"):
-            _expect(
-                isinstance(raw.get(required), str) and raw[required].strip() != "",
-                path,
-                f"`{required}` is required",
-                name,
-                required,
-            )
+        _check_keys(raw, allowed, ("question", "answer"), path, name)
         faq_gpus = _str_list(raw.get("gpus"), path, name, "gpus")
         for gid in faq_gpus:
             _expect(gid in gpus, path, f"unknown GPU id {gid!r}", name, "gpus")

@@ -33,39 +33,49 @@ def _explained(gpu: GPU, key: str) -> bool:
     return any(n.field == key for n in gpu.notes)
 
 
-def _bandwidth(gpu: GPU) -> Problem | None:
-    bus, rate, bw = (
-        gpu.number("memory_bus_bits"),
-        gpu.number("memory_data_rate_gbps"),
-        gpu.number("memory_bandwidth_gbs"),
-    )
-    if bus is None or rate is None or bw is None:
+@dataclass(frozen=True, slots=True)
+class ProductRule:
+    """``target`` must equal the product of ``factors`` times ``scale``, within ``tolerance``."""
+
+    target: str
+    factors: tuple[str, ...]
+    scale: float
+    tolerance: float
+    formula: str
+
+
+RULES = (
+    ProductRule(
+        "memory_bandwidth_gbs",
+        ("memory_bus_bits", "memory_data_rate_gbps"),
+        1 / 8,
+        BANDWIDTH_TOLERANCE,
+        "bus width x data rate / 8",
+    ),
+    ProductRule(
+        "fp32_tflops", ("cuda_cores", "boost_clock_mhz"), 2 / 1e6, FP32_TOLERANCE, "cores x boost clock x 2"
+    ),
+)
+
+
+def _product(gpu: GPU, rule: ProductRule) -> Problem | None:
+    actual = gpu.number(rule.target)
+    factors = [gpu.number(k) for k in rule.factors]
+    if actual is None or any(f is None for f in factors) or _explained(gpu, rule.target):
         return None
-    expected = bus * rate / 8
-    if abs(bw - expected) <= BANDWIDTH_TOLERANCE * expected or _explained(gpu, "memory_bandwidth_gbs"):
+    expected = rule.scale
+    for f in factors:
+        expected *= f or 0.0
+    if abs(actual - expected) <= rule.tolerance * expected:
         return None
+    lo, hi = expected * (1 - rule.tolerance), expected * (1 + rule.tolerance)
+    inputs = ", ".join(f"{k}={gpu.number(k):g}" for k in rule.factors)
     return Problem(
         gpu.file,
         gpu.id,
-        ("memory_bandwidth_gbs", "memory_bus_bits", "memory_data_rate_gbps"),
-        f"bandwidth {bw:g} GB/s but {bus:g} bit x {rate:g} Gbps / 8 = {expected:.1f} GB/s "
-        f"(expected {expected * (1 - BANDWIDTH_TOLERANCE):.1f}-{expected * (1 + BANDWIDTH_TOLERANCE):.1f})",
-    )
-
-
-def _fp32(gpu: GPU) -> Problem | None:
-    cores, clock, tflops = gpu.number("cuda_cores"), gpu.number("boost_clock_mhz"), gpu.number("fp32_tflops")
-    if cores is None or clock is None or tflops is None:
-        return None
-    expected = cores * clock * 2 / 1e6
-    if abs(tflops - expected) <= FP32_TOLERANCE * expected or _explained(gpu, "fp32_tflops"):
-        return None
-    return Problem(
-        gpu.file,
-        gpu.id,
-        ("fp32_tflops", "cuda_cores", "boost_clock_mhz"),
-        f"FP32 {tflops:g} TFLOPS but {cores:g} cores x {clock:g} MHz x 2 = {expected:.2f} TFLOPS "
-        f"(expected {expected * (1 - FP32_TOLERANCE):.2f}-{expected * (1 + FP32_TOLERANCE):.2f})",
+        (rule.target, *rule.factors),
+        f"{rule.target}={actual:g} but {rule.formula} ({inputs}) gives {expected:.4g}; "
+        f"expected {lo:.4g} to {hi:.4g}",
     )
 
 
@@ -108,8 +118,8 @@ def _ranges(gpu: GPU) -> list[Problem]:
 def check_catalog(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
     for gpu in catalog:
-        for check in (_bandwidth, _fp32):
-            if (p := check(gpu)) is not None:
+        for rule in RULES:
+            if (p := _product(gpu, rule)) is not None:
                 problems.append(p)
         problems.extend(_ranges(gpu))
     return problems

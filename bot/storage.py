@@ -67,6 +67,19 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def _origin(when: dt.datetime, entry: LogEntry | FeedbackEntry) -> tuple[Any, ...]:
+    """The columns every log table starts with: time, source, where, who, question, intent."""
+    return (
+        when.isoformat(timespec="milliseconds"),
+        entry.source,
+        entry.guild_id,
+        entry.channel_id,
+        entry.user_id,
+        entry.question[:MAX_QUESTION_CHARS],
+        entry.intent,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class LogEntry:
     question: str
@@ -84,13 +97,7 @@ class LogEntry:
 
     def row(self) -> tuple[Any, ...]:
         return (
-            self.asked_at.isoformat(timespec="milliseconds"),
-            self.source,
-            self.guild_id,
-            self.channel_id,
-            self.user_id,
-            self.question[:MAX_QUESTION_CHARS],
-            self.intent,
+            *_origin(self.asked_at, self),
             json.dumps(list(self.gpus)),
             json.dumps(list(self.fields)),
             int(self.answered),
@@ -113,16 +120,7 @@ class FeedbackEntry:
     at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def row(self) -> tuple[Any, ...]:
-        return (
-            self.at.isoformat(timespec="milliseconds"),
-            self.source,
-            self.guild_id,
-            self.channel_id,
-            self.user_id,
-            self.question[:MAX_QUESTION_CHARS],
-            self.intent,
-            1 if self.vote > 0 else -1,
-        )
+        return (*_origin(self.at, self), 1 if self.vote > 0 else -1)
 
 
 @dataclass(slots=True)
