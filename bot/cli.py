@@ -339,6 +339,13 @@ def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
     except Exception as exc:  # a login failure, a closed gateway: one line, no token, no traceback
         import discord
 
+        if isinstance(exc, discord.PrivilegedIntentsRequired) or getattr(exc, "code", None) == 4014:
+            print(
+                "error: Discord refused the Message Content intent: enable it for the bot in the developer "
+                "portal, or set GPUBOT_MESSAGE_CONTENT=0 (mentions, DMs and slash commands still work)",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
         if isinstance(exc, discord.LoginFailure):
             print(
                 "error: Discord rejected the token (DISCORD_TOKEN); check it in the developer portal",

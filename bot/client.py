@@ -132,9 +132,10 @@ class GpuBot(commands.AutoShardedBot):
         intents.guilds = True
         intents.guild_messages = True
         intents.dm_messages = True
-        # Privileged, and only needed to read messages in the answer channels: Discord sends the
-        # content of mentions and DMs to every bot.
-        intents.message_content = bool(settings.answer_channels)
+        # Privileged. Discord sends the text of mentions and DMs to every bot; the intent is what lets
+        # the bot read questions in GPUBOT_CHANNELS without a mention. GPUBOT_MESSAGE_CONTENT=0 turns
+        # it off for bots that are not approved for it.
+        intents.message_content = settings.message_content
         if settings.shard_ids:
             options["shard_ids"] = list(settings.shard_ids)
         super().__init__(
@@ -143,7 +144,8 @@ class GpuBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=GpuTree,
-            shard_count=settings.shard_count,
+            # A custom gateway URL only applies with a fixed shard count (else discord.py asks the API).
+            shard_count=settings.shard_count or (1 if settings.gateway_url else None),
             **options,
         )
         self.settings = settings

@@ -38,6 +38,12 @@ def _ids(raw: str | None) -> frozenset[int]:
     return frozenset(out)
 
 
+def _flag(raw: str | None, *, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() not in {"0", "false", "no", "off"}
+
+
 def _int(raw: str | None, default: int | None) -> int | None:
     try:
         return int(raw) if raw not in (None, "") else default
@@ -70,6 +76,7 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     view_timeout: float = 300.0  # seconds answer buttons stay active
+    message_content: bool = True  # ask for the privileged Message Content intent
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,7 +88,7 @@ class Settings:
             specs_dir=Path(specs) if specs else None,
             db_path=Path(db) if db else None,
             log_level=(env.get("GPUBOT_LOG_LEVEL") or "WARNING").upper(),
-            query_log=(env.get("GPUBOT_QUERY_LOG", "1").strip().lower() not in {"0", "false", "no", "off"}),
+            query_log=_flag(env.get("GPUBOT_QUERY_LOG"), default=True),
             discord_token=(env.get("DISCORD_TOKEN") or "").strip(),
             api_base=(env.get("DISCORD_API_BASE") or "").strip().rstrip("/") or None,
             gateway_url=(env.get("DISCORD_GATEWAY_URL") or "").strip() or None,
@@ -91,6 +98,7 @@ class Settings:
             shard_count=_int(env.get("DISCORD_SHARD_COUNT"), None),
             shard_ids=tuple(shard_ids) or None,
             view_timeout=max(1.0, _float(env.get("GPUBOT_VIEW_TIMEOUT"), 300.0)),
+            message_content=_flag(env.get("GPUBOT_MESSAGE_CONTENT"), default=True),
         )
 
     @property

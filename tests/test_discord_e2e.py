@@ -314,23 +314,30 @@ async def test_stats_needs_manage_server(harness: Harness) -> None:
 # -- the real entry point as a subprocess -----------------------------------------------------------
 
 
-async def test_gpubot_run_subprocess(tmp_path: Path) -> None:
+def _run_env(tmp_path: Path, fake: FakeDiscord, *, gateway: bool) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": FakeDiscord.TOKEN,
+        "DISCORD_API_BASE": fake.api_base,
+        "GPUBOT_DB": str(tmp_path / "queries.sqlite3"),
+        "GPUBOT_LOG_LEVEL": "INFO",
+    }
+    env.pop("DISCORD_GATEWAY_URL", None)
+    if gateway:
+        env["DISCORD_GATEWAY_URL"] = fake.gateway_url
+    return env
+
+
+@pytest.mark.parametrize("gateway", [False, True], ids=["gateway-from-api", "gateway-url-set"])
+async def test_gpubot_run_subprocess(tmp_path: Path, gateway: bool) -> None:
     async with running_fake() as fake:
-        env = {
-            **os.environ,
-            "DISCORD_TOKEN": FakeDiscord.TOKEN,
-            "DISCORD_API_BASE": fake.api_base,
-            "GPUBOT_DB": str(tmp_path / "queries.sqlite3"),
-            "GPUBOT_LOG_LEVEL": "INFO",
-        }
-        env.pop("DISCORD_GATEWAY_URL", None)  # found through GET /gateway/bot
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "bot",
             "run",
             cwd=tmp_path,
-            env=env,
+            env=_run_env(tmp_path, fake, gateway=gateway),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
@@ -351,6 +358,23 @@ async def test_gpubot_run_subprocess(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "queries.sqlite3") as conn:
         logged = conn.execute("SELECT source, question FROM queries ORDER BY id").fetchall()
     assert ("discord", "a6k bandwidth?") in logged and ("discord", "/gpu rtx-a4000") in logged
+
+
+async def test_gpubot_run_explains_a_refused_intent(tmp_path: Path) -> None:
+    async with running_fake(intents_message_content=False) as fake:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=_run_env(tmp_path, fake, gateway=True),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 1
+    assert "Message Content intent" in stderr.decode() and "GPUBOT_MESSAGE_CONTENT=0" in stderr.decode()
 
 
 def test_run_without_token_exits_2(tmp_path: Path) -> None:
@@ -437,7 +461,7 @@ async def test_sync_to_a_guild(tmp_path: Path, engine: Engine) -> None:
 async def test_works_without_the_message_content_intent(tmp_path: Path, engine: Engine) -> None:
     """Mentions and DMs carry their content without the privileged intent; only channels need it."""
     async with running_fake(intents_message_content=False) as fake:
-        settings = _settings(tmp_path, fake)
+        settings = _settings(tmp_path, fake, message_content=False)
         bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
         async with running_bot(fake, bot):
             assert not fake.intents & (1 << 15)
