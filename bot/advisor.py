@@ -11,7 +11,7 @@ of these numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,8 +126,13 @@ def advise(
     budget_usd: float | None = None,
     value_focus: bool = False,
     modifiers: Iterable[str] = (),
+    price: Callable[[GPU], float | None] | None = None,
 ) -> Advice:
-    """Rank ``gpus`` (or the whole catalog) for a workload (plus modifiers) under a budget."""
+    """Rank ``gpus`` (or the whole catalog) for a workload (plus modifiers) under a budget.
+
+    ``price`` gives the price to judge budget and value by (default: the launch MSRP).
+    """
+    price_of = price or (lambda g: g.number("launch_price_usd"))
     workload = Workload.from_catalog(catalog, workload_name).combined(
         Workload.from_catalog(catalog, m) for m in modifiers
     )
@@ -143,12 +148,12 @@ def advise(
             failure = _requirement_failure(gpu, key, rule, label)
             if failure:
                 problems.append(failure)
-        price = gpu.number("launch_price_usd")
+        usd = price_of(gpu)
         if budget_usd is not None:
-            if price is None:
-                problems.append("no public launch price")
-            elif price > budget_usd:
-                problems.append(f"launch price ${price:,.0f} is over the ${budget_usd:,.0f} budget")
+            if usd is None:
+                problems.append("no public price")
+            elif usd > budget_usd:
+                problems.append(f"price ${usd:,.0f} is over the ${budget_usd:,.0f} budget")
         if problems and not named:
             excluded.append((gpu, "; ".join(problems)))
             continue
@@ -166,8 +171,8 @@ def advise(
     per_dollar: dict[str, float | None] = {}
     per_watt: dict[str, float | None] = {}
     for g in candidates:
-        price, watts = g.number("launch_price_usd"), g.number("tdp_w")
-        per_dollar[g.id] = perf[g.id] / price if price else None
+        usd, watts = price_of(g), g.number("tdp_w")
+        per_dollar[g.id] = perf[g.id] / usd if usd else None
         per_watt[g.id] = perf[g.id] / watts if watts else None
     value_scaled = _scale(per_dollar)
     eff_scaled = _scale(per_watt)
@@ -201,15 +206,17 @@ def rank_by_field(
     gpus: Iterable[str] = (),
     budget_usd: float | None = None,
     require: Mapping[str, Any] | None = None,
+    price: Callable[[GPU], float | None] | None = None,
 ) -> tuple[list[GPU], int]:
     """GPUs ordered by one field (most first, or least with ``lowest``); unknown values are left out.
 
     ``require`` filters like a workload's (``{"nvlink": True, "slots": {"max": 1}}``). Returns the
     ordered GPUs and how many were left out for an unknown value.
     """
+    price_of = price or (lambda g: g.number("launch_price_usd"))
     pool = [catalog.gpus[g] for g in gpus] or list(catalog)
     if budget_usd is not None:
-        pool = [g for g in pool if (p := g.number("launch_price_usd")) is not None and p <= budget_usd]
+        pool = [g for g in pool if (p := price_of(g)) is not None and p <= budget_usd]
     for req_key, rule in (require or {}).items():
         label = catalog.fields[req_key].label
         pool = [g for g in pool if _requirement_failure(g, req_key, rule, label) is None]

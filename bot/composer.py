@@ -14,6 +14,7 @@ from bot.advisor import Advice, Scored, advise, rank_by_field
 from bot.answer import Answer, Choice, Row, Table
 from bot.catalog import GPU, Catalog, FaqEntry, FieldDef
 from bot.parser import Query
+from bot.prices import PriceBook
 from bot.render import render_text
 
 __all__ = ["EXAMPLES", "Composer"]
@@ -66,8 +67,9 @@ def _relative(r: float) -> str:
 
 
 class Composer:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, prices: PriceBook | None = None) -> None:
         self.catalog = catalog
+        self.prices = prices or PriceBook()
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
@@ -86,6 +88,7 @@ class Composer:
             budget_usd=budget_usd,
             value_focus=value_focus,
             modifiers=modifiers,
+            price=self.prices.usd,
         )
 
     # -- helpers ------------------------------------------------------------------------------
@@ -94,7 +97,26 @@ class Composer:
         fdef = self.catalog.fields[key]
         value = gpu.get(key)
         answer.cite(gpu.id, key, value, fdef.unit)
+        if key == "launch_price_usd" and value is not None:
+            date = gpu.get("release_date")
+            return f"{fdef.format_value(value)} (launch MSRP{f', {str(date)[:4]}' if date else ''})"
         return fdef.format_value(value)
+
+    def _price(self, answer: Answer, gpu: GPU) -> str:
+        """The price answers judge by, labelled: the operator's current price or the launch MSRP."""
+        price = self.prices.price(gpu)
+        if price is None:
+            return "no public price"
+        if price.kind == "launch":
+            return self._value(answer, gpu, "launch_price_usd")
+        return price.text()
+
+    def _current_prices(self, answer: Answer, gpus: Sequence[GPU]) -> None:
+        for gpu in gpus:
+            price = self.prices.current.get(gpu.id)
+            if price is not None:
+                source = f", {price.source}" if price.source else ""
+                answer.bullets.append(f"{gpu.short_name}: {price.text()}{source}.")
 
     def _notes(self, answer: Answer, gpu: GPU, keys: Sequence[str] | None) -> None:
         for note in gpu.notes:
@@ -167,6 +189,8 @@ class Composer:
                     "don't give it, and I don't guess."
                 )
                 a.answered = len(unknown) < len(keys)
+        if not q.fields or "launch_price_usd" in q.fields:
+            self._current_prices(a, [gpu])
         self._notes(a, gpu, keys)
         self._sources(a, [gpu])
         return a
@@ -256,6 +280,8 @@ class Composer:
             a.bullets.append(
                 f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick."
             )
+        if not q.fields or "launch_price_usd" in q.fields:
+            self._current_prices(a, gpus)
         for g in gpus:
             self._notes(a, g, keys)
         self._sources(a, gpus)
@@ -311,16 +337,16 @@ class Composer:
         if not advice.ranked:
             a.summary = f"No GPU in the catalog meets that for {wl.label}"
             if q.budget_usd is not None:
-                a.summary += f" under ${q.budget_usd:,.0f} (launch prices)"
+                a.summary += f" under ${q.budget_usd:,.0f} ({self.prices.basis})"
             a.summary += "."
             cheapest = sorted(
-                (g for g in self.catalog if g.number("launch_price_usd")),
-                key=lambda g: g.number("launch_price_usd") or 0,
+                (g for g in self.catalog if self.prices.usd(g)),
+                key=lambda g: self.prices.usd(g) or 0,
             )
             if cheapest:
                 a.bullets.append(
-                    f"The cheapest card I know a launch price for is the {cheapest[0].short_name} "
-                    f"({self._value(a, cheapest[0], 'launch_price_usd')})."
+                    f"The cheapest card I know a price for is the {cheapest[0].short_name} "
+                    f"({self._price(a, cheapest[0])})."
                 )
             a.answered = False
             return a
@@ -334,10 +360,9 @@ class Composer:
         if advice.value_focus:
             a.summary += " You asked about budget/value, so performance per launch dollar weighs more."
         a.bullets.append(f"Why the {pick.gpu.short_name}: {self._deciding(advice, pick, runner)}.")
-        if pick.gpu.number("launch_price_usd"):
+        if self.prices.usd(pick.gpu):
             a.bullets.append(
-                f"Launch price: {self._value(a, pick.gpu, 'launch_price_usd')}; "
-                f"power: {self._value(a, pick.gpu, 'tdp_w')}."
+                f"Price: {self._price(a, pick.gpu)}; power: {self._value(a, pick.gpu, 'tdp_w')}."
             )
         alternatives = advice.ranked[1:3]
         for alt in alternatives:
@@ -347,23 +372,22 @@ class Composer:
             )
         if runner is not None:
             a.bullets.extend(self._changes(advice, pick, runner))
-        if not named and pick.gpu.number("launch_price_usd") is None:
-            priced = next((s for s in advice.ranked if s.gpu.number("launch_price_usd")), None)
+        if not named and self.prices.usd(pick.gpu) is None:
+            priced = next((s for s in advice.ranked if self.prices.usd(s.gpu)), None)
             if priced is not None:
                 a.bullets.append(
                     f"{pick.gpu.short_name} is a data-center part sold in servers, with no public list "
-                    f"price. The best card with a launch price is the {priced.gpu.short_name} "
-                    f"({self._value(a, priced.gpu, 'launch_price_usd')}): "
+                    f"price. The best card with a known price is the {priced.gpu.short_name} "
+                    f"({self._price(a, priced.gpu)}): "
                     f"{self._deciding(advice, priced, None)}."
                 )
         for gid, problems in advice.violations.items():
             a.bullets.append(f"Note: {self.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
         if q.budget_usd is not None and not named:
             over = self._advise(wl.name, (), None, advice.value_focus, tuple(q.modifiers)).ranked
-            if over and over[0].gpu.id != pick.gpu.id and over[0].gpu.number("launch_price_usd"):
+            if over and over[0].gpu.id != pick.gpu.id and self.prices.usd(over[0].gpu):
                 a.bullets.append(
-                    f"Without the budget: {over[0].gpu.short_name} "
-                    f"({self._value(a, over[0].gpu, 'launch_price_usd')} at launch)."
+                    f"Without the budget: {over[0].gpu.short_name} ({self._price(a, over[0].gpu)})."
                 )
         if advice.excluded and not named:
             a.notes.append(
@@ -372,7 +396,7 @@ class Composer:
             )
         a.notes.append(
             "Scores come from the specs that limit this workload, scaled to the best candidate; "
-            "prices are launch MSRPs, not today's street prices."
+            f"prices are {self.prices.basis}."
         )
         for s in [pick, *alternatives]:
             for key in wl.weights:
@@ -392,12 +416,12 @@ class Composer:
             a.bullets.append(f"Consider the {advice.ranked[0].gpu.short_name} instead.")
             self._sources(a, [gpu])
             return a
-        price = gpu.number("launch_price_usd")
+        price = self.prices.usd(gpu)
         cheaper_better = [
             s
             for s in advice.ranked
             if s.perf > mine.perf
-            and (p := s.gpu.number("launch_price_usd")) is not None
+            and (p := self.prices.usd(s.gpu)) is not None
             and price is not None
             and p <= price
         ]
@@ -411,15 +435,14 @@ class Composer:
             alt = cheaper_better[0]
             a.recommendation = alt.gpu.id
             a.bullets.append(
-                f"For the same launch price or less, the {alt.gpu.short_name} does better: "
+                f"For the same price or less, the {alt.gpu.short_name} does better: "
                 f"{self._deciding(advice, alt, mine)}."
             )
         else:
             a.recommendation = gid
             if price is not None:
                 a.bullets.append(
-                    f"Nothing at its launch price ({self._value(a, gpu, 'launch_price_usd')}) or "
-                    "less scores higher for this."
+                    f"Nothing at its price ({self._price(a, gpu)}) or less scores higher for this."
                 )
         if advice.ranked[0].gpu.id != gid:
             a.bullets.append(f"The top pick regardless of price is the {advice.ranked[0].gpu.short_name}.")
@@ -457,9 +480,7 @@ class Composer:
         top = ordered[0]
         a.recommendation = top.id
         if key == "launch_price_usd" and q.rank_lowest:
-            a.summary = (
-                f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)} at launch."
-            )
+            a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)}."
         else:
             a.summary = (
                 f"The {top.short_name} has the {word} {fdef.label}{scope}: {self._value(a, top, key)}."

@@ -63,6 +63,7 @@ class Settings:
     """Everything configurable, read once in the entry point. The token never appears in ``repr``."""
 
     specs_dir: Path | None = None  # None: find specs/ next to the package
+    prices_path: Path | None = None  # an operator's current prices (see bot/prices.py)
     db_path: Path | None = None  # None: default_db_path()
     log_level: str = "WARNING"
     query_log: bool = True
@@ -86,6 +87,7 @@ class Settings:
         shard_ids = sorted(_ids(env.get("DISCORD_SHARD_IDS")))
         return cls(
             specs_dir=Path(specs) if specs else None,
+            prices_path=Path(env["GPUBOT_PRICES"]) if env.get("GPUBOT_PRICES") else None,
             db_path=Path(db) if db else None,
             log_level=(env.get("GPUBOT_LOG_LEVEL") or "WARNING").upper(),
             query_log=_flag(env.get("GPUBOT_QUERY_LOG"), default=True),

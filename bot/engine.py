@@ -14,6 +14,7 @@ from bot.catalog import Catalog, load_catalog
 from bot.composer import Composer
 from bot.matcher import Matcher
 from bot.parser import Query, QuestionParser
+from bot.prices import PriceBook, load_prices
 from bot.text import tokens
 
 __all__ = ["Engine", "Timed"]
@@ -26,15 +27,17 @@ class Timed:
 
 
 class Engine:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, prices: PriceBook | None = None) -> None:
         self.catalog = catalog
+        self.prices = prices or PriceBook()
         self.matcher = Matcher(catalog)
         self.parser = QuestionParser(catalog, self.matcher)
-        self.composer = Composer(catalog)
+        self.composer = Composer(catalog, self.prices)
 
     @classmethod
-    def from_specs(cls, specs_dir: str | None = None) -> Engine:
-        return cls(load_catalog(specs_dir))
+    def from_specs(cls, specs_dir: str | None = None, prices_path: str | None = None) -> Engine:
+        catalog = load_catalog(specs_dir)
+        return cls(catalog, load_prices(prices_path, catalog))
 
     def ask(self, question: str) -> Answer:
         """Answer one question. Never raises for any input text."""

@@ -280,20 +280,10 @@ class Matcher:
             for key in {compact(v) for v in self._name_variants(gpu)} | {compact(a) for a in gpu.aliases}:
                 self._choice_keys.append(key)
                 self._choice_ids.append(gpu.id)
-        # A generated spelling shared by two GPUs names neither of them; nor does one that leaves out
-        # the memory size of a card sold in several sizes ("rtx a2000" is the 6 GB or the 12 GB card).
-        same_sig: dict[frozenset[str], list[str]] = defaultdict(list)
-        for gid, sig in self._gpu_sig.items():
-            same_sig[sig].append(gid)
-        self._exact = {}
-        for key, ids in generated.items():
-            if len(ids) != 1:
-                continue
-            gid = next(iter(ids))
-            mem = self.catalog.gpus[gid].number("memory_gb")
-            if len(same_sig[self._gpu_sig[gid]]) > 1 and (mem is None or f"{mem:g}gb" not in key):
-                continue
-            self._exact[key] = gid
+        # A generated spelling shared by two GPUs names neither of them. A card's full name stays its own
+        # even when a sibling differs only by memory ("RTX A2000" is the 6 GB card, "RTX A2000 12GB" the
+        # other); a partial mention ("a2000", "3080") still asks.
+        self._exact = {k: next(iter(ids)) for k, ids in generated.items() if len(ids) == 1}
         self._exact.update(explicit)
         self._anchor_words = frozenset(
             t

@@ -127,3 +127,41 @@ def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["intent"] == "clarify"
+
+
+def test_catalog_add_template_lists_every_field(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.catalog import load_catalog
+
+    assert main(["catalog", "add"]) == 0
+    out = capsys.readouterr().out
+    for key, fdef in load_catalog().fields.items():
+        assert f"      {key}: null" in out
+        if fdef.unit:
+            assert f"[{fdef.unit}]" in out
+
+
+def test_strict_check_names_gpu_and_fields(
+    env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--specs", str(specs_copy), "catalog", "check", "--strict"]) == 0
+    capsys.readouterr()
+    for key, factor in (("memory_bandwidth_gbs", 1.1), ("fp32_tflops", 0.9)):
+        path = specs_copy / "gpus" / "nvidia-rtx-ampere.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = data["gpus"][1]["specs"]
+        original = spec[key]
+        spec[key] = round(original * factor, 1)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        assert main(["--specs", str(specs_copy), "catalog", "check"]) == 0  # warnings only
+        assert main(["--specs", str(specs_copy), "catalog", "check", "--strict"]) == 1
+        err = capsys.readouterr().err
+        assert "rtx-a6000" in err and key in err and "expected" in err
+        spec[key] = original
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_show_sources(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "show", "rtx-a6000", "--sources"]) == 0
+    out = capsys.readouterr().out
+    assert "Sources:" in out and "nvidia.com" in out and "768 MHz" in out
+    assert "Memory bandwidth" not in out  # sources and notes only
