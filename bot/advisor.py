@@ -11,6 +11,7 @@ of these numbers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,6 +128,7 @@ def advise(
     value_focus: bool = False,
     modifiers: Iterable[str] = (),
     price: Callable[[GPU], float | None] | None = None,
+    require: Mapping[str, Any] | None = None,
 ) -> Advice:
     """Rank ``gpus`` (or the whole catalog) for a workload (plus modifiers) under a budget.
 
@@ -136,6 +138,8 @@ def advise(
     workload = Workload.from_catalog(catalog, workload_name).combined(
         Workload.from_catalog(catalog, m) for m in modifiers
     )
+    if require:
+        workload = dataclasses.replace(workload, require={**workload.require, **require})
     named = [catalog.gpus[g] for g in gpus]
     pool = named or list(catalog)
     excluded: list[tuple[GPU, str]] = []

@@ -59,6 +59,24 @@ def _fmt_ratio(r: float) -> str:
     return f"{r:.3g}×" if r < 100 else f"{r:.0f}×"
 
 
+def _frozen_limits(
+    limits: dict[str, dict[str, float]],
+) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    """Numeric constraints in a hashable form, for the advice cache."""
+    return tuple(sorted((key, tuple(sorted(bounds.items()))) for key, bounds in limits.items()))
+
+
+def _describe_limits(catalog: Catalog, limits: dict[str, dict[str, float]]) -> list[str]:
+    out = []
+    for key, bounds in limits.items():
+        fdef = catalog.fields[key]
+        if "min" in bounds:
+            out.append(f"{fdef.label} ≥ {fdef.format_value(bounds['min'])}")
+        if "max" in bounds:
+            out.append(f"{fdef.label} ≤ {fdef.format_value(bounds['max'])}")
+    return out
+
+
 def _relative(r: float) -> str:
     """``1.5×`` for more, ``72% of`` for less, ``same as`` for equal."""
     if abs(r - 1) < 0.005:
@@ -80,6 +98,7 @@ class Composer:
         budget_usd: float | None,
         value_focus: bool,
         modifiers: tuple[str, ...],
+        limits: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = (),
     ) -> Advice:
         return advise(
             self.catalog,
@@ -89,6 +108,7 @@ class Composer:
             value_focus=value_focus,
             modifiers=modifiers,
             price=self.prices.usd,
+            require={key: dict(bounds) for key, bounds in limits},
         )
 
     # -- helpers ------------------------------------------------------------------------------
@@ -322,7 +342,12 @@ class Composer:
         named = list(q.gpus)
         single = named[0] if len(named) == 1 else None
         advice = self._advise(
-            workload, tuple([] if single else named), q.budget_usd, q.value_focus, tuple(q.modifiers)
+            workload,
+            tuple([] if single else named),
+            q.budget_usd,
+            q.value_focus,
+            tuple(q.modifiers),
+            _frozen_limits(q.limits),
         )
         wl = advice.workload
         a = Answer(
@@ -384,7 +409,9 @@ class Composer:
         for gid, problems in advice.violations.items():
             a.bullets.append(f"Note: {self.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
         if q.budget_usd is not None and not named:
-            over = self._advise(wl.name, (), None, advice.value_focus, tuple(q.modifiers)).ranked
+            over = self._advise(
+                wl.name, (), None, advice.value_focus, tuple(q.modifiers), _frozen_limits(q.limits)
+            ).ranked
             if over and over[0].gpu.id != pick.gpu.id and self.prices.usd(over[0].gpu):
                 a.bullets.append(
                     f"Without the budget: {over[0].gpu.short_name} ({self._price(a, over[0].gpu)})."
@@ -453,6 +480,7 @@ class Composer:
         key = q.rank_field or "memory_gb"
         fdef = self.catalog.fields[key]
         require: dict[str, object] = dict.fromkeys(q.require_true, True)
+        require.update({k: dict(bounds) for k, bounds in q.limits.items()})
         for name in (q.workload, *q.modifiers):
             if name and self.catalog.workloads[name].get("modifier"):
                 require.update(self.catalog.workloads[name].get("require") or {})
@@ -461,7 +489,9 @@ class Composer:
         )
 
         word = "lowest" if q.rank_lowest else "highest"
-        filters = [self.catalog.fields[k].label for k in q.require_true]
+        filters = [self.catalog.fields[k].label for k in q.require_true] + _describe_limits(
+            self.catalog, q.limits
+        )
         filters += [self.catalog.workloads[m]["label"] for m in q.modifiers if m in self.catalog.workloads]
         scope = (" with " + ", ".join(filters) if filters else "") + (
             f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
@@ -479,7 +509,13 @@ class Composer:
             return a
         top = ordered[0]
         a.recommendation = top.id
-        if key == "launch_price_usd" and q.rank_lowest:
+        if q.listing:
+            a.summary = (
+                f"{len(ordered)} GPUs in the catalog{scope}"
+                f"{f' (and {unknown} more where it is unknown)' if unknown else ''}; "
+                f"by {fdef.label.lower()}, {word} first. The top 10:"
+            )
+        elif key == "launch_price_usd" and q.rank_lowest:
             a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)}."
         else:
             a.summary = (

@@ -33,8 +33,24 @@ _BUDGET = re.compile(
     r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?|up to|within|at most|<|for|"
     r"around|about|no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
     r"|(?:under|below|less than|cheaper than|budget(?: of| is)?|up to|within|at most|no more than|max)\s+"
-    r"(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)"
+    r"(\d+(?:\.\d+)?)\s*(k)?\b(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
+    r"\s*(?:dollars|usd|bucks)?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)"
     r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
+)
+# "at least 24gb", "24gb or more", "with 48gb", "under 200w", "single slot" is a workload modifier.
+_AT_LEAST = r"(?:at least|minimum|min|over|more than|above|>=?|with|has|having)"
+_AT_MOST = r"(?:at most|under|below|less than|max|maximum|no more than|<=?)"
+_CONSTRAINTS = (
+    (
+        "memory_gb",
+        "min",
+        re.compile(
+            rf"\b{_AT_LEAST}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
+        ),
+    ),
+    ("memory_gb", "max", re.compile(rf"\b{_AT_MOST}\s*(\d+(?:\.\d+)?)gb\b")),
+    ("tdp_w", "max", re.compile(rf"\b{_AT_MOST}\s*(\d+)\s*(?:w|watts?)\b")),
+    ("tdp_w", "min", re.compile(r"\b(?:at least|over|more than|above)\s*(\d+)\s*(?:w|watts?)\b")),
 )
 _COMPARE_WORDS = frozenset(
     [
@@ -79,11 +95,14 @@ _RANK_PHRASES = re.compile(
 _ADVICE_WORDS = frozenset(["best", "recommend", "recommendation", "suggest", "cheapest", "buy", "should"])
 _LOWEST = frozenset(["lowest", "least", "smallest", "cheapest", "min", "minimum"])
 _FIT_PATTERNS = re.compile(
-    r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora)\b.*"
+    r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora|enough)\b.*"
     r"\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|stable diffusion|"
     r"whisper|bert|vit|model|llm)\b"
     r"|\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|whisper|model|llm)\b"
     r".*\b(fit|fits|run|load|enough)\b"
+)
+_LISTING = re.compile(
+    r"\b(?:which|what|list|all|any)\s+(?:the\s+)?(?:gpus|cards|ones|models|accelerators)\b|^(?:gpus|cards)\b"
 )
 _ALL_SPECS = re.compile(r"\b(all|full|every|complete|detailed)\s+(specs?|specifications|details)\b")
 _SPECS_WORDS = re.compile(r"\b(specs?|specifications|spec sheet|details|info|tell me about|overview)\b")
@@ -105,6 +124,8 @@ class Query:
     rank_field: str | None = None
     rank_lowest: bool = False
     require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
+    limits: dict[str, dict[str, float]] = field(default_factory=dict)  # {"memory_gb": {"min": 24}}
+    listing: bool = False  # "which gpus have nvlink": every match, not one pick
     faq: FaqEntry | None = None
     ambiguous: list[GpuMention] = field(default_factory=list)
     unknown_names: list[GpuMention] = field(default_factory=list)
@@ -135,6 +156,18 @@ class QuestionParser:
         ]
 
     # -- slots --------------------------------------------------------------------------------
+
+    @staticmethod
+    def limits(norm: str) -> tuple[dict[str, dict[str, float]], str]:
+        """Numeric constraints ("at least 24gb", "under 200w") and the text with them blanked out."""
+        found: dict[str, dict[str, float]] = {}
+        for key, bound, pattern in _CONSTRAINTS:
+            m = pattern.search(norm)
+            if m:
+                value = next(g for g in m.groups() if g)
+                found.setdefault(key, {})[bound] = float(value)
+                norm = norm[: m.start()] + " " + norm[m.end() :]
+        return found, norm
 
     @staticmethod
     def budget(norm: str) -> tuple[float | None, str]:
@@ -221,7 +254,8 @@ class QuestionParser:
         norm = normalize(text)
         if not norm:
             return Query(text=text, intent="unknown")
-        budget, without_budget = self.budget(norm)
+        limits, without_limits = self.limits(norm)
+        budget, without_budget = self.budget(without_limits)
         words = tokens(without_budget)
         match = self.matcher.match(words)
         wordset = set(match.words)
@@ -253,6 +287,7 @@ class QuestionParser:
             unknown_names=match.unknown,
         )
         q.all_fields = bool(_ALL_SPECS.search(norm))
+        q.limits = limits
 
         if match.ambiguous:
             q.intent = "clarify"
@@ -267,7 +302,14 @@ class QuestionParser:
         faq, hits = self.faq_match(norm)
         asks_recommend = bool(wordset & _RECOMMEND_WORDS) or workload is not None or budget is not None
         rank = _RANK_PHRASES.search(norm)
-        wants_advice = budget is not None or bool(wordset & _ADVICE_WORDS) or bool(rank and fields)
+        listing = bool(_LISTING.search(norm)) and not gpus
+        wants_advice = (
+            budget is not None
+            or bool(limits)
+            or listing
+            or bool(wordset & _ADVICE_WORDS)
+            or bool(rank and fields)
+        )
         wants_compare = len(gpus) >= 2 and bool(fields) and bool(wordset & (_COMPARE_WORDS - {"or"}))
         if faq is not None and not wants_compare and self._faq_applies(faq, hits, gpus, fields, wants_advice):
             q.faq = faq
@@ -281,6 +323,14 @@ class QuestionParser:
             if q.rank_field:
                 q.intent = "recommend"
                 return q
+        main_is_modifier = workload is None or bool(self.catalog.workloads[workload].get("modifier"))
+        if listing and (fields or limits) and main_is_modifier:
+            # "which gpus have nvlink", "gpus with at least 80gb": a filtered list, biggest memory first
+            self._set_rank(q, "most")
+            q.rank_field = q.rank_field or "memory_gb"
+            q.intent = "recommend"
+            q.listing = True
+            return q
         if (
             len(gpus) >= 2
             and asks_recommend

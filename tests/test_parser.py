@@ -167,3 +167,35 @@ def test_modifiers_combine_with_the_main_workload(engine: Engine) -> None:
     answer = engine.ask("best low power single slot gpu for inference")
     pick = engine.catalog.gpus[answer.recommendation or ""]
     assert (pick.number("tdp_w") or 999) <= 150 and pick.get("slots") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "limits", "budget"),
+    [
+        ("cheapest gpu with at least 24gb vram", {"memory_gb": {"min": 24}}, None),
+        ("best card for inference under 200w", {"tdp_w": {"max": 200}}, None),
+        ("gpus with 80gb or more under $20000", {"memory_gb": {"min": 80}}, 20000),
+        ("best card under 300 watts", {"tdp_w": {"max": 300}}, None),
+        ("best card under 300 dollars", {}, 300),
+    ],
+)
+def test_numeric_limits_are_not_budgets(
+    engine: Engine, text: str, limits: dict, budget: float | None
+) -> None:  # type: ignore[type-arg]
+    query = engine.parser.parse(text)
+    assert query.limits == limits and query.budget_usd == budget
+
+
+def test_limits_constrain_the_answer(engine: Engine) -> None:
+    cheapest = engine.ask("cheapest gpu with at least 24gb vram")
+    pick = engine.catalog.gpus[cheapest.recommendation or ""]
+    assert (pick.number("memory_gb") or 0) >= 24
+    low = engine.ask("best card for inference under 200w")
+    assert (engine.catalog.gpus[low.recommendation or ""].number("tdp_w") or 999) <= 200
+
+
+def test_listing_questions(engine: Engine) -> None:
+    answer = engine.ask("what gpus have nvlink")
+    assert answer.intent == "recommend" and "GPUs in the catalog with NVLink" in answer.text
+    assert answer.table is not None
+    assert all(engine.catalog.gpus[g].get("nvlink") for g in answer.table.gpu_ids)
