@@ -135,6 +135,14 @@ STOPWORDS = frozenset(
         "cores",
     ]
 )
+#: Suffixes that make a different product: a name that differs only by one of these is not a match.
+VARIANT_QUALIFIERS = frozenset(
+    ["ti", "super", "xt", "xtx", "x", "s", "d", "max", "q", "sff", "gre", "le", "a", "h"]
+)
+#: Words in GPU names that are too common in questions to name a GPU on their own.
+NOT_ANCHORS = frozenset(
+    ["super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"]
+)
 # Platform/variant spellings folded before matching (applies to names and to questions alike).
 _CANON = {
     "sxm2": "sxm",
@@ -285,10 +293,11 @@ class Matcher:
         # other); a partial mention ("a2000", "3080") still asks.
         self._exact = {k: next(iter(ids)) for k, ids in generated.items() if len(ids) == 1}
         self._exact.update(explicit)
+        # Product-line words that name a GPU without a number ("titan", "gaudi", "quadro").
         self._anchor_words = frozenset(
             t
             for t, ids in self._by_token.items()
-            if t.isalpha() and len(t) >= 4 and len(ids) == 1 and t not in OPTIONAL_WORDS
+            if t.isalpha() and len(t) >= 4 and len(ids) <= 4 and t not in OPTIONAL_WORDS | NOT_ANCHORS
         )
         self._vocab_words = sorted(
             t for t in self._by_token if t.isalpha() and len(t) >= 5 and t not in STOPWORDS
@@ -340,14 +349,20 @@ class Matcher:
         # A bare short number ("llama 3", "top 10") is not a GPU.
         return not (subs and all(_NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
 
-    def _resolve(self, ranked: list[str], want: frozenset[str]) -> tuple[str | None, tuple[str, ...]]:
+    def _resolve(
+        self, ranked: list[str], want: frozenset[str]
+    ) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+        """(the GPU, or the candidates to ask about, or names to suggest) for a partial name."""
         if len(ranked) == 1:
-            return ranked[0], ()
+            # "rx 6800" when only the 6800 XT is known: a different product, so suggest, don't answer.
+            if self._gpu_sig[ranked[0]] - want & VARIANT_QUALIFIERS:
+                return None, (), (ranked[0],)
+            return ranked[0], (), ()
         extras = [len(self._gpu_sig[g] - want) for g in ranked]
         best = extras[0]
         if extras.count(best) == 1 and best == 0:
-            return ranked[0], ()
-        return None, tuple(ranked)
+            return ranked[0], (), ()
+        return None, tuple(ranked), ()
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:
         """The catalog GPUs whose names are closest to ``text`` (for "did you mean")."""
@@ -394,7 +409,12 @@ class Matcher:
                     break
             if hit:
                 size, gid = hit
-                found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, gpu=gid))
+                if i + size < n and words[i + size] in VARIANT_QUALIFIERS:
+                    # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
+                    size += 1
+                    found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, suggestions=(gid,)))
+                else:
+                    found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, gpu=gid))
                 for k in range(i, i + size):
                     used[k] = True
                 i += size
@@ -402,8 +422,15 @@ class Matcher:
                 i += 1
         # Pass 2: partial names around each model number.
         for a in range(n):
-            if used[a] or words[a] in STOPWORDS or not self._is_anchor(words[a]):
+            if (
+                used[a]
+                or words[a] in STOPWORDS
+                or words[a] in self._field_phrases
+                or not self._is_anchor(words[a])
+            ):
                 continue
+            if not self._numbers([words[a]]) and ((a > 0 and used[a - 1]) or (a + 1 < n and used[a + 1])):
+                continue  # a brand word next to a name already found ("Quadro A4000") belongs to it
             lo = a
             while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < _MAX_WINDOW:
                 lo -= 1
@@ -436,8 +463,16 @@ class Matcher:
                     used[a] = True
                 continue
             _, left, right, ranked, want = best
-            gid, cands = self._resolve(ranked, want)
-            found.append(GpuMention(" ".join(words[left:right]), left, right, gpu=gid, candidates=cands))
+            gid, cands, near = self._resolve(ranked, want)
+            if gid is not None and right < n and not used[right] and words[right] in VARIANT_QUALIFIERS:
+                # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
+                gid, cands, near = None, (), (gid,)
+                right += 1
+            found.append(
+                GpuMention(
+                    " ".join(words[left:right]), left, right, gpu=gid, candidates=cands, suggestions=near
+                )
+            )
             for k in range(left, right):
                 used[k] = True
         found.sort(key=lambda m: m.start)

@@ -19,6 +19,7 @@ MAX_QUESTION_CHARS = 2000
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 _NON_WORD = re.compile(r"[^a-z0-9$.]+")
 _SPACES = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
 _ALNUM_BOUNDARY = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 # "24 gb", "24gb", "24-gb" -> "24gb"; also tb and gib.
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(gb|gib|tb)\b")
@@ -42,6 +43,7 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         text = _strip_format_chars(text).translate(_DASHES).casefold()
     text = text.replace(",", "")  # thousands separators: "10,752" -> "10752"
+    text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)

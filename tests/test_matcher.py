@@ -104,7 +104,6 @@ RESOLVES = [
     ("mi300x", "mi300x"),
     ("MI300X", "mi300x"),
     ("instinct mi300x", "mi300x"),
-    ("mi300", "mi300x"),
     ("w7900", "radeon-pro-w7900"),
     ("radeon pro w7900", "radeon-pro-w7900"),
     ("7900 xtx", "rx-7900-xtx"),
@@ -129,7 +128,7 @@ AMBIGUOUS = [
 ]
 
 # Model-like names that match nothing: no confident answer, suggestions instead.
-UNKNOWN = ["rtx 4050 ti", "a7000", "rtx a600", "h300", "rtx 9090"]
+UNKNOWN = ["rtx 4050 ti", "a7000", "rtx a600", "h300", "rtx 9090", "mi300", "rx 6800"]
 
 
 def test_table_is_big_enough() -> None:
@@ -166,6 +165,17 @@ def test_unknown_names_suggest(engine: Engine, text: str) -> None:
 def test_near_miss_suggests_the_neighbour(engine: Engine) -> None:
     mention = engine.matcher.match("rtx a600").unknown[0]
     assert "rtx-a6000" in mention.suggestions[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "near"), [("rx 6800", "rx-6800-xt"), ("mi300", "mi300x"), ("rtx 2060 ti", None)]
+)
+def test_a_different_variant_is_suggested_not_answered(engine: Engine, text: str, near: str | None) -> None:
+    """Only the XT is in the catalog: "rx 6800" is another product, so the bot suggests, never answers."""
+    result = engine.matcher.match(text)
+    assert result.gpu_ids == []
+    if near:
+        assert result.unknown[0].suggestions[0] == near
 
 
 @pytest.mark.parametrize(
