@@ -466,7 +466,7 @@ class Matcher:
             gid, cands, near = self._resolve(ranked, want)
             if gid is not None and right < n and not used[right] and words[right] in VARIANT_QUALIFIERS:
                 # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
-                gid, cands, near = None, (), (gid,)
+                near, gid, cands = (gid,), None, ()
                 right += 1
             found.append(
                 GpuMention(
