@@ -87,11 +87,7 @@ async def _drive(fake: FakeDiscord, qs: list[str], n: int) -> float:
     def count() -> int:
         nonlocal seen, replies
         for r in fake.requests[seen:]:
-            if (
-                r.method == "POST"
-                and r.path.endswith("/messages")
-                and (r.json or {}).get("message_reference")
-            ):
+            if r.method == "POST" and r.path.endswith("/messages") and (r.json or {}).get("message_reference"):
                 replies += 1  # one reply per question; a long answer's extra messages don't count
         seen = len(fake.requests)
         return replies
@@ -165,10 +161,7 @@ async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         echo = await measure("echo", n, Path(tmp))
         gpu = await measure("gpubot", n, Path(tmp))
-    print(
-        f"End-to-end through the fake Discord server (own process), {n} distinct questions, "
-        f"{BATCH} in flight:"
-    )
+    print(f"End-to-end through the fake Discord server (own process), {n} distinct questions, {BATCH} in flight:")
     print(f"  echo bot:     {echo:8.1f} replies/s")
     print(f"  GPU Advisor:  {gpu:8.1f} answers/s")
     print(f"  ratio:        {gpu / echo:8.2f}  (goal: above 0.8)")

@@ -52,9 +52,7 @@ _GROUPS = ("identity", "compute", "memory", "power", "board", "software")
 class CatalogError(Exception):
     """A specs file is missing or wrong. ``str()`` names file, entry and field."""
 
-    def __init__(
-        self, file: str | Path, message: str, *, entry: str | None = None, field: str | None = None
-    ) -> None:
+    def __init__(self, file: str | Path, message: str, *, entry: str | None = None, field: str | None = None) -> None:
         self.file = str(file)
         self.entry = entry
         self.field = field
@@ -233,9 +231,7 @@ def _expect(cond: bool, path: Path, message: str, entry: str | None = None, fld:
         raise CatalogError(path, message, entry=entry, field=fld)
 
 
-def _check_keys(
-    raw: dict[str, Any], allowed: set[str], required: tuple[str, ...], path: Path, name: str
-) -> None:
+def _check_keys(raw: dict[str, Any], allowed: set[str], required: tuple[str, ...], path: Path, name: str) -> None:
     """No keys beyond ``allowed``; every ``required`` key holds non-empty text."""
     unknown = set(raw) - allowed
     _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
@@ -250,9 +246,7 @@ def _str_list(raw: Any, path: Path, entry: str, fld: str) -> tuple[str, ...]:
     _expect(isinstance(raw, list), path, "must be a list of strings", entry, fld)
     out = []
     for item in raw:
-        _expect(
-            isinstance(item, str | int) and str(item).strip() != "", path, f"bad item {item!r}", entry, fld
-        )
+        _expect(isinstance(item, str | int) and str(item).strip() != "", path, f"bad item {item!r}", entry, fld)
         out.append(str(item).strip())
     return tuple(out)
 
@@ -284,9 +278,7 @@ def _load_fields(path: Path) -> dict[str, FieldDef]:
             name,
             "better",
         )
-        _expect(
-            raw.get("group", "identity") in _GROUPS, path, f"`group` must be one of {_GROUPS}", name, "group"
-        )
+        _expect(raw.get("group", "identity") in _GROUPS, path, f"`group` must be one of {_GROUPS}", name, "group")
         _expect(
             isinstance(raw.get("label"), str) and raw["label"].strip() != "",
             path,
@@ -558,9 +550,7 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     for path in files:
         for gpu in _load_gpu_file(path, fields):
             if gpu.id in gpus:
-                raise CatalogError(
-                    path, f"duplicate id (also in {gpus[gpu.id].file})", entry=gpu.id, field="id"
-                )
+                raise CatalogError(path, f"duplicate id (also in {gpus[gpu.id].file})", entry=gpu.id, field="id")
             gpus[gpu.id] = gpu
             for alias in {gpu.id.replace("-", " "), gpu.name.lower(), *gpu.aliases}:
                 key = compact(alias)

@@ -56,9 +56,7 @@ RULES = (
         BANDWIDTH_TOLERANCE,
         "bus width x data rate / 8",
     ),
-    ProductRule(
-        "fp32_tflops", ("cuda_cores", "boost_clock_mhz"), 2 / 1e6, FP32_TOLERANCE, "cores x boost clock x 2"
-    ),
+    ProductRule("fp32_tflops", ("cuda_cores", "boost_clock_mhz"), 2 / 1e6, FP32_TOLERANCE, "cores x boost clock x 2"),
 )
 
 
@@ -78,8 +76,7 @@ def _product(gpu: GPU, rule: ProductRule) -> Problem | None:
         gpu.file,
         gpu.id,
         (rule.target, *rule.factors),
-        f"{rule.target}={actual:g} but {rule.formula} ({inputs}) gives {expected:.4g}; "
-        f"expected {lo:.4g} to {hi:.4g}",
+        f"{rule.target}={actual:g} but {rule.formula} ({inputs}) gives {expected:.4g}; expected {lo:.4g} to {hi:.4g}",
     )
 
 
@@ -100,9 +97,7 @@ def _ranges(gpu: GPU) -> list[Problem]:
     for key, (lo, hi) in limits.items():
         value = gpu.number(key)
         if value is not None and not lo <= value <= hi:
-            out.append(
-                Problem(gpu.file, gpu.id, (key,), f"{value:g} is outside the plausible range {lo}-{hi}")
-            )
+            out.append(Problem(gpu.file, gpu.id, (key,), f"{value:g} is outside the plausible range {lo}-{hi}"))
     base, boost = gpu.number("base_clock_mhz"), gpu.number("boost_clock_mhz")
     if base is not None and boost is not None and base > boost:
         out.append(

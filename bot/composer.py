@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.advisor import Advice, Scored, advise, rank_by_field
 from bot.answer import Answer, Choice, Row, Table
 from bot.catalog import GPU, Catalog, FaqEntry, FieldDef
+from bot.estimator import (
+    BYTES_PER_PARAM,
+    DECODE_EFFICIENCY,
+    Estimate,
+    ModelShape,
+    decode_tokens_per_s,
+    estimate,
+    max_context,
+    typical_shape,
+)
+from bot.models import ModelSpec
 from bot.parser import Query
 from bot.prices import PriceBook
 from bot.render import render_text
@@ -85,9 +96,12 @@ def _relative(r: float) -> str:
 
 
 class Composer:
-    def __init__(self, catalog: Catalog, prices: PriceBook | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, prices: PriceBook | None = None, models: Mapping[str, ModelSpec] | None = None
+    ) -> None:
         self.catalog = catalog
         self.prices = prices or PriceBook()
+        self.models = models or {}
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
@@ -197,10 +211,7 @@ class Composer:
             rows.append(Row(key, fdef.label, (self._value(a, gpu, key),)))
         a.table = Table((gpu.short_name,), (gpu.id,), tuple(rows))
         if q.fields:
-            parts = [
-                f"{self.catalog.fields[k].label}: {self.catalog.fields[k].format_value(gpu.get(k))}"
-                for k in keys
-            ]
+            parts = [f"{self.catalog.fields[k].label}: {self.catalog.fields[k].format_value(gpu.get(k))}" for k in keys]
             a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
             unknown = [self.catalog.fields[k].label for k in keys if gpu.get(k) is None]
             if unknown:
@@ -234,9 +245,7 @@ class Composer:
                     if other_value > 0 and best != other_value:
                         name, other = gpus[winner].short_name, gpus[loser].short_name
                         if fdef.better == "higher":
-                            ratio = (
-                                f"{name} has {_fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
-                            )
+                            ratio = f"{name} has {_fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
                         else:
                             ratio = (
                                 f"{name} has {(1 - best / other_value) * 100:.0f}% lower {fdef.label} than "
@@ -273,8 +282,7 @@ class Composer:
         if q.fields:
             a.summary = (
                 "; ".join(
-                    f"{row.label}: "
-                    + " vs ".join(f"{c} ({n})" for c, n in zip(row.cells, names, strict=True))
+                    f"{row.label}: " + " vs ".join(f"{c} ({n})" for c, n in zip(row.cells, names, strict=True))
                     for row in rows
                 )
                 + "."
@@ -297,9 +305,7 @@ class Composer:
             if row.ratio:
                 a.bullets.append(row.ratio)
         if len(gpus) == 2 and not q.fields:
-            a.bullets.append(
-                f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick."
-            )
+            a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
         if not q.fields or "launch_price_usd" in q.fields:
             self._current_prices(a, gpus)
         for g in gpus:
@@ -386,9 +392,7 @@ class Composer:
             a.summary += " You asked about budget/value, so performance per launch dollar weighs more."
         a.bullets.append(f"Why the {pick.gpu.short_name}: {self._deciding(advice, pick, runner)}.")
         if self.prices.usd(pick.gpu):
-            a.bullets.append(
-                f"Price: {self._price(a, pick.gpu)}; power: {self._value(a, pick.gpu, 'tdp_w')}."
-            )
+            a.bullets.append(f"Price: {self._price(a, pick.gpu)}; power: {self._value(a, pick.gpu, 'tdp_w')}.")
         alternatives = advice.ranked[1:3]
         for alt in alternatives:
             a.bullets.append(
@@ -413,9 +417,7 @@ class Composer:
                 wl.name, (), None, advice.value_focus, tuple(q.modifiers), _frozen_limits(q.limits)
             ).ranked
             if over and over[0].gpu.id != pick.gpu.id and self.prices.usd(over[0].gpu):
-                a.bullets.append(
-                    f"Without the budget: {over[0].gpu.short_name} ({self._price(a, over[0].gpu)})."
-                )
+                a.bullets.append(f"Without the budget: {over[0].gpu.short_name} ({self._price(a, over[0].gpu)}).")
         if advice.excluded and not named:
             a.notes.append(
                 f"Left out {len(advice.excluded)} GPUs that miss the constraints "
@@ -447,16 +449,10 @@ class Composer:
         cheaper_better = [
             s
             for s in advice.ranked
-            if s.perf > mine.perf
-            and (p := self.prices.usd(s.gpu)) is not None
-            and price is not None
-            and p <= price
+            if s.perf > mine.perf and (p := self.prices.usd(s.gpu)) is not None and price is not None and p <= price
         ]
         rank = order.index(gid) + 1
-        a.summary = (
-            f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(order)} GPUs in the catalog. "
-            f"{wl.why}"
-        )
+        a.summary = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(order)} GPUs in the catalog. {wl.why}"
         a.bullets.append(f"{gpu.short_name}: {self._deciding(advice, mine, advice.ranked[0])}.")
         if cheaper_better:
             alt = cheaper_better[0]
@@ -468,9 +464,7 @@ class Composer:
         else:
             a.recommendation = gid
             if price is not None:
-                a.bullets.append(
-                    f"Nothing at its price ({self._price(a, gpu)}) or less scores higher for this."
-                )
+                a.bullets.append(f"Nothing at its price ({self._price(a, gpu)}) or less scores higher for this.")
         if advice.ranked[0].gpu.id != gid:
             a.bullets.append(f"The top pick regardless of price is the {advice.ranked[0].gpu.short_name}.")
         self._sources(a, [gpu])
@@ -489,9 +483,7 @@ class Composer:
         )
 
         word = "lowest" if q.rank_lowest else "highest"
-        filters = [self.catalog.fields[k].label for k in q.require_true] + _describe_limits(
-            self.catalog, q.limits
-        )
+        filters = [self.catalog.fields[k].label for k in q.require_true] + _describe_limits(self.catalog, q.limits)
         filters += [self.catalog.workloads[m]["label"] for m in q.modifiers if m in self.catalog.workloads]
         scope = (" with " + ", ".join(filters) if filters else "") + (
             f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
@@ -518,9 +510,7 @@ class Composer:
         elif key == "launch_price_usd" and q.rank_lowest:
             a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)}."
         else:
-            a.summary = (
-                f"The {top.short_name} has the {word} {fdef.label}{scope}: {self._value(a, top, key)}."
-            )
+            a.summary = f"The {top.short_name} has the {word} {fdef.label}{scope}: {self._value(a, top, key)}."
         rows = [Row(key, g.short_name, (self._value(a, g, key),)) for g in ordered[:10]]
         a.table = Table((fdef.label,), tuple(g.id for g in ordered[:10]), tuple(rows))
         if unknown:
@@ -614,36 +604,224 @@ class Composer:
         return a
 
     def fits(self, q: Query) -> Answer:
+        req = q.fit
+        model: ModelShape | None = None
+        model_id = None
+        if req is not None and req.model_id and req.model_id in self.models:
+            spec = self.models[req.model_id]
+            model, model_id = spec.shape, spec.id
+        elif req is not None and req.params_b:
+            model = typical_shape(req.params_b)
+        if req is None or model is None:
+            return self._fits_help(q)
+        gpu = self.catalog.gpus[q.gpus[0]] if q.gpus else None
+        count = req.gpus_count if gpu else 1
+        precision = req.precision or ("fp16" if req.mode in ("inference", "full", "lora") else "nf4")
+        if req.mode != "inference":
+            precision = "nf4" if req.mode == "qlora" else "fp16"
+        default_context = 2048 if req.mode != "inference" else 4096
+        context = req.context or min(model.max_context or default_context, default_context)
+        est = estimate(model, mode=req.mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
+        mode_text = {
+            "inference": "run",
+            "full": "fully fine-tune",
+            "lora": "LoRA fine-tune",
+            "qlora": "QLoRA fine-tune",
+        }[req.mode]
+        what = f"{model.name}" + (f" in {precision}" if req.mode == "inference" else "")
+        a = Answer(question=q.text, intent="fits", title=f"Can you {mode_text} {what}?", gpus=list(q.gpus[:1]))
+        a.fields = ["memory_gb"]
+        terms = "; ".join(f"{name} {gb:,.1f} GB" for name, gb in est.terms.items())
+        fit: dict[str, object] = {
+            "model": model_id or model.name,
+            "params_b": model.params_b,
+            "mode": req.mode,
+            "precision": precision,
+            "gpus_count": count,
+            "required_gb": round(est.total_gb, 1),
+            "available_gb": None,
+            "fits": None,
+        }
+        if req.max_context and gpu is not None and req.mode == "inference":
+            return self._max_context(q, a, model, gpu, precision, count, fit)
+        if gpu is None:
+            a.summary = f"{mode_text.capitalize()} {what}: about {est.total_gb:,.1f} GB of GPU memory ({terms})."
+            a.bullets.extend(self._cheapest_fits(a, est, model, req.mode, precision, context))
+        else:
+            capacity = gpu.number("memory_gb") or 0.0
+            verdict = est.verdict(capacity)
+            where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
+            need = est.per_gpu_gb
+            fit.update(available_gb=round(capacity * count, 1), fits=verdict != "does not fit")
+            answer = {
+                "fits": "Yes, it fits",
+                "tight": "Yes, but it is tight",
+                "does not fit": "No, it does not fit",
+            }[verdict]
+            per = " per GPU" if count > 1 else ""
+            a.summary = (
+                f"{answer}: {mode_text} {what} on {where} needs about {need:,.1f} GB{per} of "
+                f"{self._value(a, gpu, 'memory_gb')}{per} ({terms})."
+            )
+            a.recommendation = gpu.id if verdict != "does not fit" else None
+            if verdict == "tight":
+                a.bullets.append(
+                    "Within 10% of the card's memory: longer prompts, bigger batches or another process on the GPU "
+                    "can push it over."
+                )
+            if verdict != "does not fit" and req.mode == "inference":
+                speed = decode_tokens_per_s(model, est, gpu.number("memory_bandwidth_gbs") or 0.0, count)
+                if speed:
+                    a.bullets.append(
+                        f"Rough decode speed: about {speed:,.0f} tokens/s for one sequence (an estimate: "
+                        f"{DECODE_EFFICIENCY:.0%} of {self._value(a, gpu, 'memory_bandwidth_gbs')} bandwidth "
+                        "divided by the bytes read per token)."
+                    )
+            if verdict == "does not fit":
+                a.bullets.extend(self._make_it_fit(a, est, model, gpu, req.mode, precision, context, count))
+            if count > 1:
+                link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
+                a.bullets.append(
+                    f"Split across {count} GPUs (tensor or pipeline parallel), each with its own CUDA context; "
+                    f"GPU-to-GPU traffic goes over {link}."
+                )
+            self._sources(a, [gpu])
+        a.fit = fit
+        a.notes.append("Assumptions: " + "; ".join(est.assumptions) + ".")
+        if model_id:
+            a.sources.extend(self.models[model_id].sources[:1])
+        return a
+
+    def _fits_help(self, q: Query) -> Answer:
         a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=list(q.gpus), answered=False)
         a.summary = (
-            "Memory-fit estimates (model + precision + context on a GPU) are not available yet, "
-            "so I won't guess a verdict."
+            "Which model? Name one I know (Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B...) or a size like “a 13B model”."
         )
         for gid in q.gpus:
             gpu = self.catalog.gpus[gid]
-            a.bullets.append(
-                f"{gpu.short_name} has {self._value(a, gpu, 'memory_gb')} of memory "
-                f"({self._value(a, gpu, 'memory_bandwidth_gbs')})."
-            )
-        a.bullets.append(
-            "Rule of thumb for the weights alone: 2 bytes per parameter in FP16, 1 in 8-bit, "
-            "about 0.5 in 4-bit, plus the KV cache and runtime overhead."
+            a.bullets.append(f"{gpu.short_name} has {self._value(a, gpu, 'memory_gb')} of memory.")
+        a.examples = [
+            "can I run llama 3 70b in 4-bit on one A6000?",
+            "how much vram for qwen2.5 32b at 32k context?",
+            "qlora a 7b model on a 4060 ti 16gb",
+        ]
+        return a
+
+    def _variants(self, model: ModelShape, mode: str, precision: str, context: int, count: int) -> Estimate:
+        return estimate(model, mode=mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
+
+    def _make_it_fit(
+        self,
+        a: Answer,
+        est: Estimate,
+        model: ModelShape,
+        gpu: GPU,
+        mode: str,
+        precision: str,
+        context: int,
+        count: int,
+    ) -> list[str]:
+        capacity = gpu.number("memory_gb") or 0.0
+        out: list[str] = []
+        if mode == "inference":
+            for lower in ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k"):
+                if BYTES_PER_PARAM[lower] >= BYTES_PER_PARAM[precision]:
+                    continue
+                other = self._variants(model, mode, lower, context, count)
+                if other.verdict(capacity) != "does not fit":
+                    out.append(f"At {lower} it would fit: about {other.per_gpu_gb:,.1f} GB.")
+                    break
+            if "KV cache" in est.terms and est.terms["KV cache"] > 1:
+                longest = max_context(model, capacity, precision=precision, gpus_count=count)
+                if longest > 0:
+                    out.append(f"At {precision}, a context of up to about {longest:,} tokens fits.")
+        else:
+            for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
+                other = self._variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count)
+                if other.verdict(capacity) != "does not fit":
+                    label = "QLoRA" if lighter == "qlora" else "LoRA"
+                    out.append(f"{label} would fit: about {other.per_gpu_gb:,.1f} GB.")
+                    break
+        for n in range(count + 1, 17):
+            other = self._variants(model, mode, precision, context, n)
+            if other.verdict(capacity) != "does not fit":
+                out.append(f"{n}× {gpu.short_name} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU.")
+                break
+        out.extend(self._cheapest_fits(a, est, model, mode, precision, context))
+        return out
+
+    def _cheapest_fits(
+        self, a: Answer, est: Estimate, model: ModelShape, mode: str, precision: str, context: int
+    ) -> list[str]:
+        single = self._variants(model, mode, precision, context, 1)
+        priced = sorted(
+            (
+                g
+                for g in self.catalog
+                if self.prices.usd(g) and single.verdict(g.number("memory_gb") or 0) != "does not fit"
+            ),
+            key=lambda g: self.prices.usd(g) or 0,
         )
-        a.examples = ["a6000 vram", "which gpu has the most memory?", "best card for inference under $2000"]
+        if not priced:
+            holders = sorted(
+                (g for g in self.catalog if single.verdict(g.number("memory_gb") or 0) != "does not fit"),
+                key=lambda g: (g.number("memory_gb") or 0, g.id),
+            )
+            if holders:
+                return [
+                    f"Single GPUs that hold it have no public price: the smallest is the {holders[0].short_name} "
+                    f"({self._value(a, holders[0], 'memory_gb')})."
+                ]
+            big = max(self.catalog, key=lambda g: g.number("memory_gb") or 0)
+            return [
+                f"No single GPU holds it; the largest is the {big.short_name} ({self._value(a, big, 'memory_gb')})."
+            ]
+        gpu = priced[0]
+        return [
+            f"Cheapest single GPU that holds it: {gpu.short_name} ({self._value(a, gpu, 'memory_gb')}, "
+            f"{self._price(a, gpu)})."
+        ]
+
+    def _max_context(
+        self,
+        q: Query,
+        a: Answer,
+        model: ModelShape,
+        gpu: GPU,
+        precision: str,
+        count: int,
+        fit: dict[str, object],
+    ) -> Answer:
+        capacity = gpu.number("memory_gb") or 0.0
+        longest = max_context(model, capacity, precision=precision, gpus_count=count)
+        where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
+        a.title = f"Longest context for {model.name} on {where}"
+        if longest <= 0:
+            a.summary = f"{model.name} in {precision} does not fit on {where} at all, so no context length does."
+            fit.update(available_gb=round(capacity * count, 1), fits=False)
+        else:
+            est = self._variants(model, "inference", precision, longest, count)
+            a.summary = (
+                f"About {longest:,} tokens (batch 1, fp16 KV cache) for {model.name} in {precision} on {where}: "
+                f"{est.per_gpu_gb:,.1f} GB of {self._value(a, gpu, 'memory_gb')}."
+            )
+            if model.max_context and longest >= model.max_context:
+                a.summary += f" That is the model's own limit ({model.max_context:,} tokens)."
+            fit.update(required_gb=round(est.total_gb, 1), available_gb=round(capacity * count, 1), fits=True)
+            a.recommendation = gpu.id
+        a.fit = fit
+        self._sources(a, [gpu])
         return a
 
     def unknown(self, q: Query) -> Answer:
         a = Answer(question=q.text, intent="unknown", title="I can help with GPU questions", answered=False)
         if q.unknown_names:
-            a.summary = (
-                f"I don't know a GPU called “{q.unknown_names[0].text}”, and nothing in the catalog is close."
-            )
+            a.summary = f"I don't know a GPU called “{q.unknown_names[0].text}”, and nothing in the catalog is close."
         elif not q.text.strip():
             a.summary = "Ask me about a GPU: specs, comparisons or which card to pick for a job."
         else:
             a.summary = (
-                "I couldn't tell which GPU or topic that is about. I know "
-                f"{len(self.catalog)} GPUs; try one of these:"
+                f"I couldn't tell which GPU or topic that is about. I know {len(self.catalog)} GPUs; try one of these:"
             )
         a.examples = list(EXAMPLES)
         return a

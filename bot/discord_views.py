@@ -151,9 +151,7 @@ async def send_answer(
     view = AnswerView(bot, answer, author_id=author_id)
     if interaction is not None:
         if interaction.response.is_done():
-            sent = await interaction.followup.send(
-                embeds=messages[0], view=view, ephemeral=ephemeral, wait=True
-            )
+            sent = await interaction.followup.send(embeds=messages[0], view=view, ephemeral=ephemeral, wait=True)
             view.message = sent
         else:
             await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral)

@@ -7,13 +7,15 @@ render the :class:`~bot.answer.Answer` it returns.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.answer import Answer
 from bot.catalog import Catalog, load_catalog
 from bot.composer import Composer
 from bot.matcher import Matcher
-from bot.parser import Query, QuestionParser
+from bot.models import ModelIndex, ModelSpec, load_models
+from bot.parser import FitRequest, Query, QuestionParser
 from bot.prices import PriceBook, load_prices
 from bot.text import tokens
 
@@ -27,12 +29,15 @@ class Timed:
 
 
 class Engine:
-    def __init__(self, catalog: Catalog, prices: PriceBook | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, prices: PriceBook | None = None, models: Mapping[str, ModelSpec] | None = None
+    ) -> None:
         self.catalog = catalog
         self.prices = prices or PriceBook()
+        self.models = load_models(catalog.root) if models is None else models
         self.matcher = Matcher(catalog)
-        self.parser = QuestionParser(catalog, self.matcher)
-        self.composer = Composer(catalog, self.prices)
+        self.parser = QuestionParser(catalog, self.matcher, ModelIndex(self.models))
+        self.composer = Composer(catalog, self.prices, self.models)
 
     @classmethod
     def from_specs(cls, specs_dir: str | None = None, prices_path: str | None = None) -> Engine:
@@ -63,9 +68,7 @@ class Engine:
         text = f"{self.catalog.gpus[gpu_id].name} {self.catalog.fields[field].label}"
         return self._compose(Query(text=text, intent="lookup", gpus=[gpu_id], fields=[field]))
 
-    def compare(
-        self, gpu_ids: list[str], fields: list[str] | None = None, *, all_fields: bool = False
-    ) -> Answer:
+    def compare(self, gpu_ids: list[str], fields: list[str] | None = None, *, all_fields: bool = False) -> Answer:
         """Two to four GPUs side by side (one GPU gives its card)."""
         ids = list(dict.fromkeys(gpu_ids))[:4]
         if len(ids) == 1:
@@ -81,9 +84,7 @@ class Engine:
             answer.question = question
         return answer
 
-    def recommend(
-        self, workload: str, *, budget_usd: float | None = None, gpu_ids: list[str] | None = None
-    ) -> Answer:
+    def recommend(self, workload: str, *, budget_usd: float | None = None, gpu_ids: list[str] | None = None) -> Answer:
         """The advisor's pick for a workload from ``specs/workloads.yaml``."""
         if workload not in self.catalog.workloads:
             raise KeyError(workload)
@@ -105,6 +106,23 @@ class Engine:
         if entry.intent == "recommend":
             query.workload = entry.workload
         return self._compose(query)
+
+    def fit(
+        self,
+        model_id: str,
+        gpu_id: str | None = None,
+        *,
+        precision: str | None = None,
+        mode: str = "inference",
+        context: int | None = None,
+        count: int = 1,
+    ) -> Answer:
+        """Will ``model_id`` fit on ``count`` × ``gpu_id`` (or how much memory it needs)."""
+        model = self.models[model_id]
+        where = f" on {count}x {self.catalog.gpus[gpu_id].name}" if gpu_id else ""
+        text = f"{mode} {model.name}{f' in {precision}' if precision else ''}{where}"
+        request = FitRequest(model_id=model_id, mode=mode, precision=precision, context=context, gpus_count=count)
+        return self._compose(Query(text=text, intent="fits", gpus=[gpu_id] if gpu_id else [], fit=request))
 
     def choose(self, question: str, gpu_id: str) -> Answer:
         """Answer ``question`` again with its ambiguous (or unknown) GPU mention replaced by ``gpu_id``.

@@ -136,13 +136,9 @@ STOPWORDS = frozenset(
     ]
 )
 #: Suffixes that make a different product: a name that differs only by one of these is not a match.
-VARIANT_QUALIFIERS = frozenset(
-    ["ti", "super", "xt", "xtx", "x", "s", "d", "max", "q", "sff", "gre", "le", "a", "h"]
-)
+VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "s", "d", "max", "q", "sff", "gre", "le", "a", "h"])
 #: Words in GPU names that are too common in questions to name a GPU on their own.
-NOT_ANCHORS = frozenset(
-    ["super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"]
-)
+NOT_ANCHORS = frozenset(["super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"])
 # Platform/variant spellings folded before matching (applies to names and to questions alike).
 _CANON = {
     "sxm2": "sxm",
@@ -280,9 +276,7 @@ class Matcher:
             if mem is not None:
                 toks.add(f"{mem:g}gb")
             self._gpu_tokens[gpu.id] = frozenset(toks)
-            self._gpu_sig[gpu.id] = frozenset(
-                t for t in toks if t not in OPTIONAL_WORDS and not _MEMORY.match(t)
-            )
+            self._gpu_sig[gpu.id] = frozenset(t for t in toks if t not in OPTIONAL_WORDS and not _MEMORY.match(t))
             for t in toks:
                 self._by_token[t].add(gpu.id)
             for key in {compact(v) for v in self._name_variants(gpu)} | {compact(a) for a in gpu.aliases}:
@@ -299,9 +293,7 @@ class Matcher:
             for t, ids in self._by_token.items()
             if t.isalpha() and len(t) >= 4 and len(ids) <= 4 and t not in OPTIONAL_WORDS | NOT_ANCHORS
         )
-        self._vocab_words = sorted(
-            t for t in self._by_token if t.isalpha() and len(t) >= 5 and t not in STOPWORDS
-        )
+        self._vocab_words = sorted(t for t in self._by_token if t.isalpha() and len(t) >= 5 and t not in STOPWORDS)
 
     def _build_field_index(self, fields: Iterable[FieldDef]) -> None:
         self._field_phrases: dict[str, str] = {}
@@ -349,9 +341,7 @@ class Matcher:
         # A bare short number ("llama 3", "top 10") is not a GPU.
         return not (subs and all(_NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
 
-    def _resolve(
-        self, ranked: list[str], want: frozenset[str]
-    ) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    def _resolve(self, ranked: list[str], want: frozenset[str]) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         """(the GPU, or the candidates to ask about, or names to suggest) for a partial name."""
         if len(ranked) == 1:
             # "rx 6800" when only the 6800 XT is known: a different product, so suggest, don't answer.
@@ -370,9 +360,7 @@ class Matcher:
         if not key:
             return []
         out: list[str] = []
-        for _, _, idx in process.extract(
-            key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=55
-        ):
+        for _, _, idx in process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=55):
             gid = self._choice_ids[idx]
             if gid not in out:
                 out.append(gid)
@@ -422,12 +410,7 @@ class Matcher:
                 i += 1
         # Pass 2: partial names around each model number.
         for a in range(n):
-            if (
-                used[a]
-                or words[a] in STOPWORDS
-                or words[a] in self._field_phrases
-                or not self._is_anchor(words[a])
-            ):
+            if used[a] or words[a] in STOPWORDS or words[a] in self._field_phrases or not self._is_anchor(words[a]):
                 continue
             if not self._numbers([words[a]]) and ((a > 0 and used[a - 1]) or (a + 1 < n and used[a + 1])):
                 continue  # a brand word next to a name already found ("Quadro A4000") belongs to it
@@ -469,9 +452,7 @@ class Matcher:
                 near, gid, cands = (gid,), None, ()
                 right += 1
             found.append(
-                GpuMention(
-                    " ".join(words[left:right]), left, right, gpu=gid, candidates=cands, suggestions=near
-                )
+                GpuMention(" ".join(words[left:right]), left, right, gpu=gid, candidates=cands, suggestions=near)
             )
             for k in range(left, right):
                 used[k] = True

@@ -21,6 +21,7 @@ from typing import Literal
 
 from bot.catalog import Catalog, FaqEntry
 from bot.matcher import GpuMention, Matcher, MatchResult
+from bot.models import ModelIndex
 from bot.text import normalize, tokens
 
 __all__ = ["Intent", "Query", "QuestionParser"]
@@ -44,9 +45,7 @@ _CONSTRAINTS = (
     (
         "memory_gb",
         "min",
-        re.compile(
-            rf"\b{_AT_LEAST}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
-        ),
+        re.compile(rf"\b{_AT_LEAST}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"),
     ),
     ("memory_gb", "max", re.compile(rf"\b{_AT_MOST}\s*(\d+(?:\.\d+)?)gb\b")),
     ("tdp_w", "max", re.compile(rf"\b{_AT_MOST}\s*(\d+)\s*(?:w|watts?)\b")),
@@ -104,8 +103,56 @@ _FIT_PATTERNS = re.compile(
 _LISTING = re.compile(
     r"\b(?:which|what|list|all|any)\s+(?:the\s+)?(?:gpus|cards|ones|models|accelerators)\b|^(?:gpus|cards)\b"
 )
+_PRECISIONS = (
+    ("q4_k_m", r"q4 ?k ?m|q4km"),
+    ("q5_k_m", r"q5 ?k ?m|q5km"),
+    ("q6_k", r"q6 ?k"),
+    ("q3_k_m", r"q3 ?k ?m|q3km"),
+    ("q2_k", r"q2 ?k"),
+    ("q8_0", r"q8 ?0|q8"),
+    ("q4_0", r"q4 ?0|q4"),
+    ("nf4", r"nf4"),
+    ("int4", r"int4|4 ?bits?|gptq|awq|exl2 4"),
+    ("int8", r"int8|8 ?bits?"),
+    ("fp8", r"fp8"),
+    ("bf16", r"bf16|bfloat16"),
+    ("fp16", r"fp16|float16|half precision"),
+    ("fp32", r"fp32|float32|full precision"),
+)
+_PRECISION_RE = [(name, re.compile(rf"\b(?:{pattern})\b")) for name, pattern in _PRECISIONS]
+_CONTEXT_RE = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
+    r"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*(\d+(?:\.\d+)?)\s*(k)?\b"
+)
+_COUNT_WORD = re.compile(r"^(?:x?(\d{1,2})x?|(one|single|a|two|dual|three|four|quad|six|eight))$")
+_NUMBER_WORDS = {
+    "one": 1,
+    "single": 1,
+    "a": 1,
+    "two": 2,
+    "dual": 2,
+    "three": 3,
+    "four": 4,
+    "quad": 4,
+    "six": 6,
+    "eight": 8,
+}
+_MAX_CONTEXT_RE = re.compile(r"\b(?:max|maximum|longest|biggest|largest|how much|how long)\s+(?:a\s+)?context\b")
 _ALL_SPECS = re.compile(r"\b(all|full|every|complete|detailed)\s+(specs?|specifications|details)\b")
 _SPECS_WORDS = re.compile(r"\b(specs?|specifications|spec sheet|details|info|tell me about|overview)\b")
+
+
+@dataclass(slots=True)
+class FitRequest:
+    """The slots of a "will it fit" question."""
+
+    model_id: str | None = None  # a catalog model, or None with params_b for "a 13b model"
+    params_b: float | None = None
+    mode: str = "inference"  # inference | full | lora | qlora
+    precision: str | None = None  # None: fp16 for inference
+    context: int | None = None
+    gpus_count: int = 1
+    max_context: bool = False  # "max context for X on Y"
 
 
 @dataclass(slots=True)
@@ -126,6 +173,7 @@ class Query:
     require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
     limits: dict[str, dict[str, float]] = field(default_factory=dict)  # {"memory_gb": {"min": 24}}
     listing: bool = False  # "which gpus have nvlink": every match, not one pick
+    fit: FitRequest | None = None
     faq: FaqEntry | None = None
     ambiguous: list[GpuMention] = field(default_factory=list)
     unknown_names: list[GpuMention] = field(default_factory=list)
@@ -133,9 +181,10 @@ class Query:
 
 
 class QuestionParser:
-    def __init__(self, catalog: Catalog, matcher: Matcher) -> None:
+    def __init__(self, catalog: Catalog, matcher: Matcher, models: ModelIndex | None = None) -> None:
         self.catalog = catalog
         self.matcher = matcher
+        self.models = models
         self._workload_words: list[tuple[str, str]] = []
         for name, spec in catalog.workloads.items():
             for kw in (name.replace("_", " "), *spec.get("keywords", ())):
@@ -237,6 +286,44 @@ class QuestionParser:
             return any(h not in self.matcher.field_phrases for h in hits)
         return True
 
+    @staticmethod
+    def _gpu_count(match: MatchResult) -> int:
+        """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
+        for mention in match.mentions[:1]:
+            around = []
+            if mention.start > 0:
+                around.append(match.words[mention.start - 1])
+            if mention.end < len(match.words):
+                around.append(match.words[mention.end])
+            for word in around:
+                m = _COUNT_WORD.match(word)
+                if m:
+                    value = int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
+                    return max(1, min(64, value))
+        return 1
+
+    def _fit_request(self, norm: str, model_id: str | None) -> FitRequest:
+        req = FitRequest(model_id=model_id)
+        if model_id is None:
+            req.params_b = ModelIndex.bare_size(norm)
+        padded = f" {norm} "
+        if re.search(r"\bqlora\b", padded):
+            req.mode = "qlora"
+        elif re.search(r"\blora\b|\bpeft\b", padded):
+            req.mode = "lora"
+        elif re.search(r"\b(?:fine ?tun\w*|finetun\w*|train\w*|pretrain\w*)\b", padded):
+            req.mode = "full"
+        for name, pattern in _PRECISION_RE:
+            if pattern.search(norm):
+                req.precision = name
+                break
+        m = _CONTEXT_RE.search(norm)
+        if m:
+            value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            req.context = int(float(value) * (1024 if kilo else 1))
+        req.max_context = bool(_MAX_CONTEXT_RE.search(norm))
+        return req
+
     def _set_rank(self, q: Query, word: str) -> None:
         """ "most memory", "lowest power", "cheapest card with nvlink": rank by one number; yes/no
         fields named alongside become filters."""
@@ -263,9 +350,7 @@ class QuestionParser:
         fields = match.field_keys
         named_workloads = self.workloads(norm)
         workload = self._main_workload(named_workloads)
-        modifiers = [
-            w for w in named_workloads if w != workload and self.catalog.workloads[w].get("modifier")
-        ]
+        modifiers = [w for w in named_workloads if w != workload and self.catalog.workloads[w].get("modifier")]
         value_focus = bool(
             re.search(
                 r"\b(budget|cheap|cheaper|cheapest|affordable|value|bang for|price performance|"
@@ -292,8 +377,15 @@ class QuestionParser:
         if match.ambiguous:
             q.intent = "clarify"
             return q
-        if _FIT_PATTERNS.search(norm) and not (wordset & {"vs", "versus", "compare"}):
+        model = self.models.find(match.words) if self.models is not None else None
+        fit_words = _FIT_PATTERNS.search(norm) or _MAX_CONTEXT_RE.search(norm)
+        model_with_gpu = model is not None and (
+            bool(gpus) or bool(match.ambiguous) or bool(wordset & {"vram", "memory"})
+        )
+        if (fit_words or model_with_gpu) and not (wordset & {"vs", "versus", "compare"}):
             q.intent = "fits"
+            q.fit = self._fit_request(norm, model.model.id if model else None)
+            q.fit.gpus_count = self._gpu_count(match)
             return q
         if q.unknown_names and not gpus:
             q.intent = "clarify" if any(m.suggestions for m in q.unknown_names) else "unknown"
@@ -304,11 +396,7 @@ class QuestionParser:
         rank = _RANK_PHRASES.search(norm)
         listing = bool(_LISTING.search(norm)) and not gpus
         wants_advice = (
-            budget is not None
-            or bool(limits)
-            or listing
-            or bool(wordset & _ADVICE_WORDS)
-            or bool(rank and fields)
+            budget is not None or bool(limits) or listing or bool(wordset & _ADVICE_WORDS) or bool(rank and fields)
         )
         wants_compare = len(gpus) >= 2 and bool(fields) and bool(wordset & (_COMPARE_WORDS - {"or"}))
         if faq is not None and not wants_compare and self._faq_applies(faq, hits, gpus, fields, wants_advice):
@@ -334,10 +422,7 @@ class QuestionParser:
         if (
             len(gpus) >= 2
             and asks_recommend
-            and (
-                workload
-                or wordset & {"best", "better", "should", "which", "recommend", "pick", "choose", "buy"}
-            )
+            and (workload or wordset & {"best", "better", "should", "which", "recommend", "pick", "choose", "buy"})
         ):
             q.intent = "recommend"
             q.gpus = gpus[:MAX_COMPARE]

@@ -81,9 +81,7 @@ def _date(value: object, path: Path, entry: str) -> str | None:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError as exc:
-        raise CatalogError(
-            path, f"as_of must be a date YYYY-MM-DD, got {value!r}", entry=entry, field="as_of"
-        ) from exc
+        raise CatalogError(path, f"as_of must be a date YYYY-MM-DD, got {value!r}", entry=entry, field="as_of") from exc
 
 
 def load_prices(path: str | Path | None, catalog: Catalog) -> PriceBook:
@@ -104,9 +102,7 @@ def load_prices(path: str | Path | None, catalog: Catalog) -> PriceBook:
     for gpu_id, raw in data["prices"].items():
         entry = str(gpu_id)
         if entry not in catalog.gpus:
-            raise CatalogError(
-                path, "unknown GPU id (see `gpubot catalog list`)", entry=entry, field="prices"
-            )
+            raise CatalogError(path, "unknown GPU id (see `gpubot catalog list`)", entry=entry, field="prices")
         record = raw if isinstance(raw, dict) else {"usd": raw}
         usd = record.get("usd")
         if isinstance(usd, bool) or not isinstance(usd, int | float) or not math.isfinite(usd) or usd <= 0:

@@ -16,9 +16,7 @@ def render_table(table: Table) -> list[str]:
     header = ["", *table.columns]
     lines = [header]
     for row in table.rows:
-        cells = [
-            c + (" *" if row.winner == i and len(table.columns) > 1 else "") for i, c in enumerate(row.cells)
-        ]
+        cells = [c + (" *" if row.winner == i and len(table.columns) > 1 else "") for i, c in enumerate(row.cells)]
         lines.append([row.label, *cells])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
@@ -41,9 +39,7 @@ def render_text(answer: Answer) -> str:
     if answer.bullets:
         parts.append("\n".join(f"- {b}" for b in answer.bullets))
     if answer.choices:
-        parts.append(
-            "Ask again with one of these names, e.g. “" + answer.choices[0].label.split(" (")[0] + "”."
-        )
+        parts.append("Ask again with one of these names, e.g. “" + answer.choices[0].label.split(" (")[0] + "”.")
     if answer.examples:
         parts.append("Try:\n" + "\n".join(f"  {e}" for e in answer.examples))
     if answer.notes:

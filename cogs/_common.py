@@ -71,10 +71,7 @@ class FieldOption(app_commands.Transformer):
             fields.values(),
             key=lambda f: (
                 f.key != exact,
-                not (
-                    wanted
-                    and (f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases))
-                ),
+                not (wanted and (f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases))),
                 not f.key_spec,
                 f.label,
             ),
@@ -83,12 +80,6 @@ class FieldOption(app_commands.Transformer):
             ordered = [
                 f
                 for f in ordered
-                if f.key == exact
-                or wanted in f.label.lower()
-                or any(wanted in a for a in f.aliases)
-                or wanted in f.key
+                if f.key == exact or wanted in f.label.lower() or any(wanted in a for a in f.aliases) or wanted in f.key
             ]
-        return [
-            app_commands.Choice(name=choice_label(f.label, f.unit), value=f.key)
-            for f in ordered[:MAX_CHOICES]
-        ]
+        return [app_commands.Choice(name=choice_label(f.label, f.unit), value=f.key) for f in ordered[:MAX_CHOICES]]

@@ -18,9 +18,7 @@ class Admin(commands.Cog):
     def __init__(self, bot: GpuBot) -> None:
         self.bot = bot
 
-    @app_commands.command(
-        name="stats", description="Questions by intent, top GPUs, recent unanswered questions."
-    )
+    @app_commands.command(name="stats", description="Questions by intent, top GPUs, recent unanswered questions.")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -31,15 +29,12 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         stats = await self.bot.query_log.stats(limit=10)
         embed = discord.Embed(title="GPU Advisor stats", colour=0x5865F2)
-        embed.description = (
-            f"{stats.total} questions logged · feedback 👍 {stats.votes_up} / 👎 {stats.votes_down}"
-        )
+        embed.description = f"{stats.total} questions logged · feedback 👍 {stats.votes_up} / 👎 {stats.votes_down}"
         sections = {
             "By intent": "\n".join(f"{intent}: {n}" for intent, n in stats.by_intent),
             "Top GPUs": "\n".join(f"{gpu}: {n}" for gpu, n in stats.top_gpus),
             "Recent unanswered": "\n".join(
-                f"• {discord.utils.escape_markdown(' '.join(q.split()))[:150]}"
-                for _, _, q in stats.unanswered
+                f"• {discord.utils.escape_markdown(' '.join(q.split()))[:150]}" for _, _, q in stats.unanswered
             ),
         }
         for name, value in sections.items():

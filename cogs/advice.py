@@ -1,4 +1,4 @@
-"""Advice: ``/recommend`` (workload as choices, from specs/workloads.yaml) and ``/faq`` (autocompleted)."""
+"""Advice: ``/recommend`` (workload as choices, from specs/workloads.yaml), ``/fits`` and ``/faq``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,27 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_views import send_answer
-from cogs._common import choice_label
+from bot.text import compact, tokens
+from cogs._common import GpuOption, choice_label
 
 if TYPE_CHECKING:
     from bot.client import GpuBot
+
+Gpu = app_commands.Transform[str, GpuOption]
+FIT_PRECISIONS = (
+    "fp16",
+    "bf16",
+    "fp8",
+    "int8",
+    "q8_0",
+    "q6_k",
+    "q5_k_m",
+    "q4_k_m",
+    "int4",
+    "nf4",
+    "q3_k_m",
+    "q2_k",
+)
 
 
 class Advice(commands.Cog):
@@ -26,9 +43,7 @@ class Advice(commands.Cog):
         ][:25]
         self.recommend_command = self._build_recommend(workloads)
 
-    def _build_recommend(
-        self, workloads: list[app_commands.Choice[str]]
-    ) -> app_commands.Command[Advice, ..., None]:
+    def _build_recommend(self, workloads: list[app_commands.Choice[str]]) -> app_commands.Command[Advice, ..., None]:
         @app_commands.command(name="recommend", description="The best GPU for a workload, within a budget.")
         @app_commands.describe(
             workload="What the GPU is for", budget="Most you want to spend, in US dollars (launch prices)"
@@ -42,9 +57,7 @@ class Advice(commands.Cog):
             start = time.perf_counter()
             answer = self.bot.engine.recommend(workload.value, budget_usd=float(budget) if budget else None)
             question = f"/recommend {workload.value}" + (f" budget={budget}" if budget else "")
-            self.bot.log_answer(
-                question, answer, (time.perf_counter() - start) * 1000, interaction=interaction
-            )
+            self.bot.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
             await send_answer(self.bot, answer, interaction=interaction)
 
         return recommend
@@ -55,9 +68,74 @@ class Advice(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.recommend_command.name)
 
-    @app_commands.command(
-        name="faq", description="Answers to common questions, with current catalog numbers."
+    @app_commands.command(name="fits", description="Will a model fit on a GPU? Memory estimate, every term shown.")
+    @app_commands.describe(
+        model="Model: Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B…",
+        gpu="GPU name, any spelling",
+        precision="Weights precision (default fp16; 4-bit NF4 for QLoRA)",
+        mode="Inference or fine-tuning (default inference)",
+        context="Context length in tokens (default 4096; 2048 for training)",
+        count="How many of that GPU (default 1)",
     )
+    @app_commands.choices(
+        precision=[app_commands.Choice(name=p, value=p) for p in FIT_PRECISIONS],
+        mode=[
+            app_commands.Choice(name="inference", value="inference"),
+            app_commands.Choice(name="full fine-tune (AdamW)", value="full"),
+            app_commands.Choice(name="LoRA", value="lora"),
+            app_commands.Choice(name="QLoRA (4-bit base)", value="qlora"),
+        ],
+    )
+    async def fits(
+        self,
+        interaction: discord.Interaction[GpuBot],
+        model: str,
+        gpu: Gpu,
+        precision: app_commands.Choice[str] | None = None,
+        mode: app_commands.Choice[str] | None = None,
+        context: app_commands.Range[int, 128, 1_048_576] | None = None,
+        count: app_commands.Range[int, 1, 64] = 1,
+    ) -> None:
+        start = time.perf_counter()
+        engine = self.bot.engine
+        model_id = model if model in engine.models else None
+        if model_id is None and engine.parser.models is not None:
+            found = engine.parser.models.find(tokens(model))
+            model_id = found.model.id if found else None
+        if model_id is None:
+            await self.bot.reply_ephemeral(interaction, "I don't know that model; pick one from the list.")
+            self.bot.log_event(f"/fits {model}", "fits", answered=False, interaction=interaction)
+            return
+        options = {
+            "precision": precision.value if precision else None,
+            "mode": mode.value if mode else None,
+            "context": context,
+            "count": count if count != 1 else None,
+        }
+        answer = engine.fit(
+            model_id,
+            gpu,
+            precision=options["precision"],  # type: ignore[arg-type]
+            mode=mode.value if mode else "inference",
+            context=context,
+            count=count,
+        )
+        question = f"/fits {model_id} {gpu}" + "".join(f" {k}={v}" for k, v in options.items() if v)
+        self.bot.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+        await send_answer(self.bot, answer, interaction=interaction)
+
+    @fits.autocomplete("model")
+    async def fit_models(self, interaction: discord.Interaction[GpuBot], value: str) -> list[app_commands.Choice[str]]:
+        wanted = compact(value)
+        hits = [
+            m
+            for m in self.bot.engine.models.values()
+            if not wanted or wanted in compact(m.name) or any(wanted in compact(a) for a in m.aliases)
+        ]
+        hits.sort(key=lambda m: (not compact(m.name).startswith(wanted), m.params_b))
+        return [app_commands.Choice(name=choice_label(m.name, f"{m.params_b:g}B"), value=m.id) for m in hits[:25]]
+
+    @app_commands.command(name="faq", description="Answers to common questions, with current catalog numbers.")
     @app_commands.describe(topic="Start typing: memory, power, future-proof, NVLink, ECC, price…")
     async def faq(self, interaction: discord.Interaction[GpuBot], topic: str) -> None:
         start = time.perf_counter()
@@ -68,22 +146,14 @@ class Advice(commands.Cog):
             answer = timed.answer
         else:
             answer = self.bot.engine.faq(entry.id)
-        self.bot.log_answer(
-            f"/faq {topic}", answer, (time.perf_counter() - start) * 1000, interaction=interaction
-        )
+        self.bot.log_answer(f"/faq {topic}", answer, (time.perf_counter() - start) * 1000, interaction=interaction)
         await send_answer(self.bot, answer, interaction=interaction)
 
     @faq.autocomplete("topic")
-    async def faq_topics(
-        self, interaction: discord.Interaction[GpuBot], value: str
-    ) -> list[app_commands.Choice[str]]:
+    async def faq_topics(self, interaction: discord.Interaction[GpuBot], value: str) -> list[app_commands.Choice[str]]:
         wanted = value.strip().lower()
         faqs = self.bot.engine.catalog.faqs
-        hits = [
-            f
-            for f in faqs
-            if not wanted or wanted in f.question.lower() or any(wanted in k for k in f.keywords)
-        ]
+        hits = [f for f in faqs if not wanted or wanted in f.question.lower() or any(wanted in k for k in f.keywords)]
         return [app_commands.Choice(name=choice_label(f.question), value=f.id) for f in hits[:25]]
 
 

@@ -48,9 +48,7 @@ class Questions(commands.Cog):
         if retry:
             notice = f"Easy there — you can ask again in {retry:.0f} s."
             await message.reply(notice, mention_author=False, delete_after=10)
-            self.bot.log_event(
-                self._question(message), "cooldown", answered=False, summary=notice, message=message
-            )
+            self.bot.log_event(self._question(message), "cooldown", answered=False, summary=notice, message=message)
             return
         question = self._question(message)
         timed = self.bot.engine.ask_timed(question)
@@ -59,9 +57,7 @@ class Questions(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask anything about GPUs in plain English.")
     @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
-    async def ask(
-        self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]
-    ) -> None:
+    async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
         timed = self.bot.engine.ask_timed(question)
         self.bot.log_answer(question, timed.answer, timed.latency_ms, interaction=interaction)
         await send_answer(self.bot, timed.answer, interaction=interaction)

@@ -28,9 +28,7 @@ class Specs(commands.Cog):
     async def gpu(self, interaction: discord.Interaction[GpuBot], name: Gpu) -> None:
         start = time.perf_counter()
         answer = self.bot.engine.card(name)
-        self.bot.log_answer(
-            f"/gpu {name}", answer, (time.perf_counter() - start) * 1000, interaction=interaction
-        )
+        self.bot.log_answer(f"/gpu {name}", answer, (time.perf_counter() - start) * 1000, interaction=interaction)
         await send_answer(self.bot, answer, interaction=interaction)
 
     @app_commands.command(name="spec", description="One spec of one GPU.")
@@ -42,9 +40,7 @@ class Specs(commands.Cog):
         self.bot.log_answer(f"/spec {gpu} {field}", answer, ms, interaction=interaction)
         await send_answer(self.bot, answer, interaction=interaction)
 
-    @app_commands.command(
-        name="compare", description="Two to four GPUs side by side, with the winner per spec."
-    )
+    @app_commands.command(name="compare", description="Two to four GPUs side by side, with the winner per spec.")
     @app_commands.describe(
         gpu1="First GPU",
         gpu2="Second GPU",

@@ -461,9 +461,7 @@ class FakeDiscord:
         """The current number of recorded requests, for ``wait_for(..., after=mark)``."""
         return len(self.requests)
 
-    async def wait_for(
-        self, predicate: Callable[[Recorded], bool], timeout: float = 5, *, after: int = 0
-    ) -> Recorded:
+    async def wait_for(self, predicate: Callable[[Recorded], bool], timeout: float = 5, *, after: int = 0) -> Recorded:
         """Return the first request at index >= ``after`` matching ``predicate``, waiting for it if needed.
 
         Raises ``AssertionError`` listing the requests seen when nothing matches within ``timeout``.
@@ -480,9 +478,7 @@ class FakeDiscord:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 seen = "\n  ".join(repr(r) for r in self.requests[after:]) or "(none)"
-                raise AssertionError(
-                    f"no matching request within {timeout}s; requests since {after}:\n  {seen}"
-                )
+                raise AssertionError(f"no matching request within {timeout}s; requests since {after}:\n  {seen}")
             changed = self._changed
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
@@ -505,9 +501,7 @@ class FakeDiscord:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
 
-    async def next_message(
-        self, *, after: int = 0, channel_id: int | None = None, timeout: float = 5
-    ) -> Recorded:
+    async def next_message(self, *, after: int = 0, channel_id: int | None = None, timeout: float = 5) -> Recorded:
         """Wait for the next successful ``POST /channels/{id}/messages`` (optionally in ``channel_id``)."""
 
         def match(r: Recorded) -> bool:
@@ -539,11 +533,7 @@ class FakeDiscord:
             if channel_id is not None:
                 if is_channel_message and parts[2] != str(channel_id):
                     continue
-                if (
-                    is_followup
-                    and isinstance(r.response, dict)
-                    and r.response.get("channel_id") != str(channel_id)
-                ):
+                if is_followup and isinstance(r.response, dict) and r.response.get("channel_id") != str(channel_id):
                     continue
             out.append(r.json)
         return out
@@ -649,9 +639,7 @@ class FakeDiscord:
             data["guild_id"] = str(guild_id)
         if resolved:
             data["resolved"] = resolved
-        return await self._interaction(
-            APPLICATION_COMMAND, data, user_id=user_id, channel_id=channel_id, name=name
-        )
+        return await self._interaction(APPLICATION_COMMAND, data, user_id=user_id, channel_id=channel_id, name=name)
 
     async def autocomplete(
         self,
@@ -720,8 +708,7 @@ class FakeDiscord:
     ) -> Interaction:
         """Submit a modal: dispatches INTERACTION_CREATE type 5 with one text input per ``values`` item."""
         rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
-            for key, value in values.items()
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]} for key, value in values.items()
         ]
         data: JSON = {"custom_id": custom_id, "components": rows}
         await self._settle()
@@ -964,9 +951,7 @@ class FakeDiscord:
                     "lazy": True,
                     "member_count": 3,
                     "members": [self._member_payload(u) for u in member_ids],
-                    "channels": [
-                        {k: v for k, v in c.items() if k != "guild_id"} for c in self._channels.values()
-                    ],
+                    "channels": [{k: v for k, v in c.items() if k != "guild_id"} for c in self._channels.values()],
                     "threads": [],
                     "presences": [],
                     "voice_states": [],
@@ -1044,9 +1029,7 @@ class FakeDiscord:
         return components
 
     def _store_files(self, channel_id: int, payload: JSON, files: list[tuple[str, bytes]]) -> list[JSON]:
-        described = {
-            int(a["id"]): a for a in payload.get("attachments") or [] if str(a.get("id", "")).isdigit()
-        }
+        described = {int(a["id"]): a for a in payload.get("attachments") or [] if str(a.get("id", "")).isdigit()}
         out: list[JSON] = []
         for index, (filename, content) in enumerate(files):
             attachment_id = self._ids.next()
@@ -1114,9 +1097,7 @@ class FakeDiscord:
         if interaction is not None:
             msg["webhook_id"] = str(self.APP_ID)
             msg["application_id"] = str(self.APP_ID)
-            owners = (
-                {"0": str(interaction.guild_id)} if interaction.guild_id else {"1": str(interaction.user_id)}
-            )
+            owners = {"0": str(interaction.guild_id)} if interaction.guild_id else {"1": str(interaction.user_id)}
             metadata: JSON = {
                 "id": str(interaction.id),
                 "type": interaction.type,
@@ -1224,14 +1205,10 @@ class FakeDiscord:
         errors: JSON = {}
         content = payload.get("content") or ""
         if len(content) > 2000:
-            self._add_error(
-                errors, [*prefix, "content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."
-            )
+            self._add_error(errors, [*prefix, "content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")
         embeds = payload.get("embeds") or []
         if len(embeds) > 10:
-            self._add_error(
-                errors, [*prefix, "embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length."
-            )
+            self._add_error(errors, [*prefix, "embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
         total = 0
         for i, embed in enumerate(embeds):
             total += self._validate_embed(errors, [*prefix, "embeds", i], embed)
@@ -1280,9 +1257,7 @@ class FakeDiscord:
             if required and not text.strip():
                 self._add_error(errors, [*path, *sub], "BASE_TYPE_REQUIRED", "This field is required")
             elif len(text) > maximum:
-                self._add_error(
-                    errors, [*path, *sub], "BASE_TYPE_MAX_LENGTH", f"Must be {maximum} or fewer in length."
-                )
+                self._add_error(errors, [*path, *sub], "BASE_TYPE_MAX_LENGTH", f"Must be {maximum} or fewer in length.")
 
         limit(["title"], embed.get("title"), 256)
         limit(["description"], embed.get("description"), 4096)
@@ -1290,9 +1265,7 @@ class FakeDiscord:
         limit(["author", "name"], (embed.get("author") or {}).get("name"), 256)
         fields = embed.get("fields") or []
         if len(fields) > 25:
-            self._add_error(
-                errors, [*path, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
-            )
+            self._add_error(errors, [*path, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
         for i, item in enumerate(fields):
             limit(["fields", i, "name"], item.get("name"), 256, required=True)
             limit(["fields", i, "value"], item.get("value"), 1024, required=True)
@@ -1304,9 +1277,7 @@ class FakeDiscord:
         seen: set[str] = set()
         for r, row in enumerate(rows):
             if row.get("type") != 1:
-                self._add_error(
-                    errors, [*path, r, "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be 1.'
-                )
+                self._add_error(errors, [*path, r, "type"], "UNION_TYPE_CHOICES", 'Value of field "type" must be 1.')
                 continue
             children = row.get("components") or []
             selects = [c for c in children if c.get("type") in (3, 5, 6, 7, 8)]
@@ -1337,9 +1308,7 @@ class FakeDiscord:
                         )
                     seen.add(custom_id)
                 if child.get("type") == 2 and len(child.get("label") or "") > 80:
-                    self._add_error(
-                        errors, [*where, "label"], "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length."
-                    )
+                    self._add_error(errors, [*where, "label"], "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length.")
                 if child.get("type") == 3 and not 1 <= len(child.get("options") or []) <= 25:
                     self._add_error(
                         errors,
@@ -1355,17 +1324,13 @@ class FakeDiscord:
             kind = int(command.get("type", 1))
             name = str(command.get("name", ""))
             if (name, kind) in names:
-                self._add_error(
-                    errors, [i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", f"Duplicate name {name}"
-                )
+                self._add_error(errors, [i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", f"Duplicate name {name}")
             names.add((name, kind))
             if kind == 1:
                 self._validate_command_node(errors, [i], command)
             else:
                 if not 1 <= len(name) <= 32:
-                    self._add_error(
-                        errors, [i, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
-                    )
+                    self._add_error(errors, [i, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")
                 if command.get("description"):
                     self._add_error(
                         errors,
@@ -1390,9 +1355,7 @@ class FakeDiscord:
             )
         options = node.get("options") or []
         if len(options) > 25:
-            self._add_error(
-                errors, [*path, "options"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
-            )
+            self._add_error(errors, [*path, "options"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
         optional_seen = False
         for j, option in enumerate(options):
             self._validate_command_node(errors, [*path, "options", j], option)
@@ -1539,9 +1502,7 @@ class FakeDiscord:
             "locale": "en-US",
             "app_permissions": str(self.permissions_of(self.BOT_USER_ID)),
             "entitlements": [],
-            "authorizing_integration_owners": (
-                {"0": str(self.GUILD_ID)} if in_guild else {"1": str(user_id)}
-            ),
+            "authorizing_integration_owners": ({"0": str(self.GUILD_ID)} if in_guild else {"1": str(user_id)}),
             "context": 0 if in_guild else 1,
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
@@ -1826,9 +1787,7 @@ class FakeDiscord:
             return 404, {"message": "Unknown Channel", "code": 10003}
         limit = int(rec.query.get("limit", 50))
         found = [
-            m
-            for m in self.messages.values()
-            if m["channel_id"] == channel_id and not int(m["flags"]) & FLAG_EPHEMERAL
+            m for m in self.messages.values() if m["channel_id"] == channel_id and not int(m["flags"]) & FLAG_EPHEMERAL
         ]
         found.sort(key=lambda m: int(m["id"]), reverse=True)
         if "before" in rec.query:
@@ -1846,9 +1805,7 @@ class FakeDiscord:
         if error is not None:
             return error
         if payload.get("flags") and int(payload["flags"]) & FLAG_EPHEMERAL:
-            return self._form_error(
-                {"flags": {"_errors": [{"code": "MESSAGE_FLAGS_INVALID", "message": "Invalid"}]}}
-            )
+            return self._form_error({"flags": {"_errors": [{"code": "MESSAGE_FLAGS_INVALID", "message": "Invalid"}]}})
         return 200, self._new_bot_message(channel_id, payload, rec.files)
 
     def _channel_message(self, rec: Recorded, p: dict[str, str]) -> _Reply:
@@ -1891,11 +1848,7 @@ class FakeDiscord:
         data = body.get("data") or {}
         if cb_type not in _ALLOWED_CALLBACKS.get(state.type, frozenset()):
             return self._form_error(
-                {
-                    "type": {
-                        "_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Invalid type"}]
-                    }
-                }
+                {"type": {"_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Invalid type"}]}}
             )
         message: JSON | None = None
         message_id: int | None = None
@@ -1904,9 +1857,7 @@ class FakeDiscord:
             if error is not None:
                 return error
             msg_type = 20 if state.type == APPLICATION_COMMAND else 0
-            message = self._new_bot_message(
-                state.channel_id, data, rec.files, msg_type=msg_type, interaction=state
-            )
+            message = self._new_bot_message(state.channel_id, data, rec.files, msg_type=msg_type, interaction=state)
         elif cb_type == 5:
             flags = FLAG_LOADING | (int(data.get("flags") or 0) & FLAG_EPHEMERAL)
             msg_type = 20 if state.type == APPLICATION_COMMAND else 0
@@ -1925,9 +1876,7 @@ class FakeDiscord:
             choices = data.get("choices") or []
             errors: JSON = {}
             if len(choices) > 25:
-                self._add_error(
-                    errors, ["data", "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
-                )
+                self._add_error(errors, ["data", "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
             for i, choice in enumerate(choices):
                 if not 1 <= len(str(choice.get("name", ""))) <= 100:
                     self._add_error(

@@ -179,12 +179,6 @@ def test_seed_topics(engine: Engine, topic: str) -> None:
     assert answer.facts
 
 
-def test_fits_gives_no_verdict_yet(engine: Engine) -> None:
-    data = _json(engine, "can I run llama 3 70b in 4-bit on one A6000?")
-    assert data["intent"] == "fits" and data["fit"] is None
-    assert "48 GB" in data["text"]
-
-
 def test_unknown_offers_examples(engine: Engine) -> None:
     answer = engine.ask("hello there")
     assert answer.intent == "unknown" and answer.examples and not answer.answered

@@ -37,9 +37,7 @@ def test_ask_words_are_joined(env: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "768 GB/s" in capsys.readouterr().out
 
 
-def test_batch_mode_keeps_order(
-    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_batch_mode_keeps_order(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     questions = ["a6k bandwidth", "", "rtx 6000 specs", "A4000 vs A6000", "hello", "@everyone ```"]
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(questions) + "\n"))
     assert main(["ask", "--json", "-"]) == 0
@@ -84,9 +82,7 @@ def test_catalog_commands(env: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert len(capsys.readouterr().out.splitlines()) == exported["count"]
 
 
-def test_catalog_check_fails_on_a_broken_copy(
-    env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_catalog_check_fails_on_a_broken_copy(env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = specs_copy / "gpus" / "nvidia-rtx-ampere.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["gpus"][1]["specs"]["memory_bandwidth_gbs"] = "fast"
@@ -96,9 +92,7 @@ def test_catalog_check_fails_on_a_broken_copy(
     assert "nvidia-rtx-ampere.yaml" in err and "rtx-a6000" in err and "memory_bandwidth_gbs" in err
 
 
-def test_ask_with_broken_catalog_says_why(
-    env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_ask_with_broken_catalog_says_why(env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (specs_copy / "fields.yaml").write_text("fields: [", encoding="utf-8")
     assert main(["--specs", str(specs_copy), "ask", "a6000"]) == 1
     assert "fields.yaml: invalid YAML" in capsys.readouterr().err
@@ -140,9 +134,7 @@ def test_catalog_add_template_lists_every_field(env: Path, capsys: pytest.Captur
             assert f"[{fdef.unit}]" in out
 
 
-def test_strict_check_names_gpu_and_fields(
-    env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_strict_check_names_gpu_and_fields(env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--specs", str(specs_copy), "catalog", "check", "--strict"]) == 0
     capsys.readouterr()
     for key, factor in (("memory_bandwidth_gbs", 1.1), ("fp32_tflops", 0.9)):

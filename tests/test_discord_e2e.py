@@ -58,8 +58,7 @@ class Harness:
         await self.bot.query_log.flush()
         with sqlite3.connect(self.bot.settings.database) as conn:
             return conn.execute(
-                "SELECT source, guild_id, channel_id, user_id, question, intent, answered "
-                "FROM queries ORDER BY id"
+                "SELECT source, guild_id, channel_id, user_id, question, intent, answered FROM queries ORDER BY id"
             ).fetchall()
 
 
@@ -159,9 +158,7 @@ async def test_unaddressed_messages_are_ignored_but_dms_are_answered(harness: Ha
 
 
 async def test_everyone_is_never_pinged(harness: Harness) -> None:
-    sent = await harness.ask(
-        "@everyone @here <@&123> what's the best gpu for training", mention_everyone=True
-    )
+    sent = await harness.ask("@everyone @here <@&123> what's the best gpu for training", mention_everyone=True)
     assert sent.json["allowed_mentions"] == {"parse": []} or (
         sent.json["allowed_mentions"]["parse"] == []
         and not sent.json["allowed_mentions"].get("users")
@@ -249,9 +246,7 @@ async def test_cooldown_notice(tmp_path: Path, engine: Engine) -> None:
 
 
 async def test_slash_compare(harness: Harness) -> None:
-    interaction = await harness.fake.slash(
-        "compare", {"gpu1": "a4000", "gpu2": "a6k", "fields": "memory, bandwidth"}
-    )
+    interaction = await harness.fake.slash("compare", {"gpu1": "a4000", "gpu2": "a6k", "fields": "memory, bandwidth"})
     response = await interaction.response()
     assert response.json["type"] == CALLBACK_MESSAGE
     data = response.json["data"]
@@ -281,9 +276,7 @@ async def test_slash_gpu_and_spec(harness: Harness) -> None:
     assert "24 GB" in _embeds_text(spec.json["data"])
     unknown = await (await harness.fake.slash("gpu", {"name": "rtx 6000"})).response()
     assert unknown.json["data"]["flags"] & EPHEMERAL and "Did you mean" in unknown.json["data"]["content"]
-    fields = await (
-        await harness.fake.autocomplete("spec", {"gpu": "rtx-a6000", "field": "bw"}, "field")
-    ).response()
+    fields = await (await harness.fake.autocomplete("spec", {"gpu": "rtx-a6000", "field": "bw"}, "field")).response()
     assert fields.json["data"]["choices"][0]["value"] == "memory_bandwidth_gbs"
 
 
@@ -429,9 +422,7 @@ async def test_errors_get_an_apology_without_internals(
             content = response.json["data"]["content"]
             assert response.json["data"]["flags"] & EPHEMERAL
             assert "Sorry" in content and "secret-path" not in content and "RuntimeError" not in content
-    assert any(
-        "secret-path" in (r.exc_text or "") or r.exc_info for r in caplog.records if r.levelname == "ERROR"
-    )
+    assert any("secret-path" in (r.exc_text or "") or r.exc_info for r in caplog.records if r.levelname == "ERROR")
 
 
 async def test_token_never_logged(tmp_path: Path, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
@@ -478,3 +469,16 @@ async def test_answer_channels_need_no_mention(tmp_path: Path, engine: Engine) -
             h = Harness(fake, bot)
             sent = await h.ask("t4 vram", mentions_bot=False, channel_id=FakeDiscord.OTHER_CHANNEL_ID)
             assert "16 GB" in _embeds_text(sent.json)
+
+
+async def test_slash_fits(harness: Harness) -> None:
+    choices = await (await harness.fake.autocomplete("fits", {"model": "llama 3 70"}, "model")).response()
+    values = [c["value"] for c in choices.json["data"]["choices"]]
+    assert "llama-3-70b" in values and len(values) <= 25
+    response = await (
+        await harness.fake.slash("fits", {"model": "llama-3-70b", "gpu": "a6000", "precision": "int4"})
+    ).response()
+    text = _embeds_text(response.json["data"])
+    assert "Yes" in text and "48 GB" in text and "KV cache" in text
+    rows = await harness.rows()
+    assert rows[-1][4] == "/fits llama-3-70b rtx-a6000 precision=int4" and rows[-1][5] == "fits"

@@ -110,9 +110,7 @@ def test_enough_phrasings() -> None:
 @pytest.mark.parametrize(
     ("question", "intent", "gpus", "fields"), PHRASINGS, ids=[p[0] or "<empty>" for p in PHRASINGS]
 )
-def test_phrasing(
-    engine: Engine, question: str, intent: str, gpus: list[str] | None, fields: list[str] | None
-) -> None:
+def test_phrasing(engine: Engine, question: str, intent: str, gpus: list[str] | None, fields: list[str] | None) -> None:
     query = engine.parser.parse(question)
     assert query.intent == intent, query
     if gpus is not None:
@@ -179,9 +177,7 @@ def test_modifiers_combine_with_the_main_workload(engine: Engine) -> None:
         ("best card under 300 dollars", {}, 300),
     ],
 )
-def test_numeric_limits_are_not_budgets(
-    engine: Engine, text: str, limits: dict, budget: float | None
-) -> None:  # type: ignore[type-arg]
+def test_numeric_limits_are_not_budgets(engine: Engine, text: str, limits: dict, budget: float | None) -> None:  # type: ignore[type-arg]
     query = engine.parser.parse(text)
     assert query.limits == limits and query.budget_usd == budget
 

@@ -19,8 +19,7 @@ def test_launch_price_is_labelled_with_its_year(engine: Engine) -> None:
 def test_current_prices_are_used_and_named(catalog: Catalog, tmp_path: Path) -> None:
     path = tmp_path / "prices.yaml"
     path.write_text(
-        "as_of: 2026-11-01\nprices:\n  rtx-a6000: {usd: 3999, source: https://example.com/a6000}\n"
-        "  rtx-a4000: 899\n",
+        "as_of: 2026-11-01\nprices:\n  rtx-a6000: {usd: 3999, source: https://example.com/a6000}\n  rtx-a4000: 899\n",
         encoding="utf-8",
     )
     engine = Engine(catalog, load_prices(path, catalog))

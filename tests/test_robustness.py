@@ -84,7 +84,5 @@ def test_core_does_not_import_discord() -> None:
         "bad = [m for m in sys.modules if m == 'discord' or m.startswith('discord.')]; "
         "assert not bad, bad"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr

@@ -15,9 +15,7 @@ from bot.storage import MIGRATIONS, LogEntry, QueryLog
 async def test_records_and_stats(tmp_path: Path) -> None:
     db = tmp_path / "log.sqlite3"
     qlog = await QueryLog.open(db)
-    qlog.submit(
-        LogEntry("a4000 vs a6000", "compare", gpus=["rtx-a4000", "rtx-a6000"], fields=[], latency_ms=0.3)
-    )
+    qlog.submit(LogEntry("a4000 vs a6000", "compare", gpus=["rtx-a4000", "rtx-a6000"], fields=[], latency_ms=0.3))
     qlog.submit(
         LogEntry(
             "a6k bw",
@@ -88,9 +86,7 @@ async def test_read_only_database_is_reported_once(tmp_path: Path, caplog: pytes
         tmp_path.chmod(0o755)
 
 
-async def test_read_only_connection_is_reported_once(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_read_only_connection_is_reported_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Works as root too: SQLite's own read-only mode refuses writes like a read-only file would."""
     db = tmp_path / "log.sqlite3"
     qlog = await QueryLog.open(db)

@@ -1,0 +1,208 @@
+"""The model catalog (``specs/models.yaml``) and finding model mentions in questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from bot.catalog import CatalogError
+from bot.estimator import ModelShape
+from bot.text import compact, normalize
+
+__all__ = ["ModelIndex", "ModelMention", "ModelSpec", "load_models"]
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+_INT_FIELDS = (
+    "layers",
+    "hidden_size",
+    "attention_heads",
+    "kv_heads",
+    "head_dim",
+    "vocab_size",
+    "max_context",
+    "sliding_window",
+    "full_attention_layers",
+    "kv_lora_rank",
+    "qk_rope_head_dim",
+    "intermediate_size",
+)
+_ALLOWED = {
+    "id",
+    "name",
+    "family",
+    "kind",
+    "aliases",
+    "params_b",
+    "active_params_b",
+    "attention",
+    "release_date",
+    "sources",
+    "note",
+    *_INT_FIELDS,
+}
+_ATTENTION = ("full", "gqa", "sliding", "mla")
+_KINDS = ("llm", "diffusion", "speech", "encoder", "vision")
+_BARE_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    id: str
+    name: str
+    family: str
+    kind: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    shape: ModelShape
+    note: str = ""
+
+    @property
+    def params_b(self) -> float:
+        return self.shape.params_b
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMention:
+    text: str
+    model: ModelSpec
+
+
+def _err(path: Path, message: str, entry: str | None = None, fld: str | None = None) -> CatalogError:
+    return CatalogError(path, message, entry=entry, field=fld)
+
+
+def _model(raw: Any, path: Path, index: int) -> ModelSpec:
+    name = str(raw.get("id") if isinstance(raw, dict) else None) or f"model #{index}"
+    if not isinstance(raw, dict):
+        raise _err(path, "each model must be a mapping", name)
+    unknown = set(raw) - _ALLOWED
+    if unknown:
+        raise _err(path, f"unknown keys {sorted(unknown)}", name)
+    if not isinstance(raw.get("id"), str) or not _ID_RE.match(raw["id"]):
+        raise _err(path, "`id` must be lowercase words joined by '-'", name, "id")
+    for key in ("name", "family", "kind"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _err(path, f"`{key}` is required", name, key)
+    if raw["kind"] not in _KINDS:
+        raise _err(path, f"`kind` must be one of {_KINDS}", name, "kind")
+    params = raw.get("params_b")
+    if isinstance(params, bool) or not isinstance(params, int | float) or params <= 0:
+        raise _err(path, f"`params_b` must be a positive number of billions, got {params!r}", name, "params_b")
+    active = raw.get("active_params_b")
+    if active is not None and (isinstance(active, bool) or not isinstance(active, int | float) or active <= 0):
+        raise _err(path, f"`active_params_b` must be a positive number, got {active!r}", name, "active_params_b")
+    ints: dict[str, int | None] = {}
+    for key in _INT_FIELDS:
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            raise _err(path, f"expected a positive whole number, got {value!r}", name, key)
+        ints[key] = value
+    attention = raw.get("attention") or "full"
+    if attention not in _ATTENTION:
+        raise _err(path, f"`attention` must be one of {_ATTENTION}", name, "attention")
+    sources = raw.get("sources") or []
+    if (
+        not isinstance(sources, list)
+        or not sources
+        or not all(isinstance(u, str) and u.startswith("http") for u in sources)
+    ):
+        raise _err(path, "needs a list of source URLs (model card or config.json)", name, "sources")
+    date = raw.get("release_date")
+    if date is not None and not isinstance(date, dt.date):
+        try:
+            dt.date.fromisoformat(str(date) if len(str(date)) == 10 else f"{date}-01")
+        except ValueError as exc:
+            raise _err(path, f"not a date: {date!r}", name, "release_date") from exc
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise _err(path, "must be a list", name, "aliases")
+    shape = ModelShape(
+        name=raw["name"],
+        params_b=float(params),
+        active_params_b=float(active) if active is not None else None,
+        attention=attention,
+        layers=ints["layers"],
+        hidden_size=ints["hidden_size"],
+        attention_heads=ints["attention_heads"],
+        kv_heads=ints["kv_heads"],
+        head_dim=ints["head_dim"],
+        max_context=ints["max_context"],
+        sliding_window=ints["sliding_window"],
+        full_attention_layers=ints["full_attention_layers"],
+        kv_lora_rank=ints["kv_lora_rank"],
+        qk_rope_head_dim=ints["qk_rope_head_dim"],
+        intermediate_size=ints["intermediate_size"],
+    )
+    return ModelSpec(
+        id=raw["id"],
+        name=raw["name"].strip(),
+        family=raw["family"],
+        kind=raw["kind"],
+        aliases=tuple(str(a).lower() for a in aliases),
+        sources=tuple(sources),
+        shape=shape,
+        note=str(raw.get("note") or ""),
+    )
+
+
+def load_models(specs: Path) -> Mapping[str, ModelSpec]:
+    """Load and validate ``models.yaml``; an absent file gives no models."""
+    path = specs / "models.yaml"
+    if not path.exists():
+        return MappingProxyType({})
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise _err(path, f"invalid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("models"), list):
+        raise _err(path, "needs a `models:` list")
+    models: dict[str, ModelSpec] = {}
+    owners: dict[str, str] = {}
+    for i, raw in enumerate(data["models"], 1):
+        model = _model(raw, path, i)
+        if model.id in models:
+            raise _err(path, "duplicate id", model.id, "id")
+        models[model.id] = model
+        for alias in {model.id, model.name.lower(), *model.aliases}:
+            key = compact(alias)
+            if owners.setdefault(key, model.id) != model.id:
+                raise _err(path, f"alias {alias!r} also names {owners[key]}", model.id, "aliases")
+    return MappingProxyType(models)
+
+
+class ModelIndex:
+    """Finds the model a question names: a catalog model, or a bare size ("a 13b model")."""
+
+    def __init__(self, models: Mapping[str, ModelSpec]) -> None:
+        self.models = models
+        self._exact: dict[str, str] = {}
+        for model in models.values():
+            for alias in {model.id, model.name.lower(), *model.aliases}:
+                self._exact[compact(alias)] = model.id
+        self._max_words = max((len(normalize(a).split()) for a in self._all_names()), default=1)
+
+    def _all_names(self) -> list[str]:
+        return [a for m in self.models.values() for a in (m.id, m.name, *m.aliases)]
+
+    def find(self, words: Sequence[str]) -> ModelMention | None:
+        n = len(words)
+        for size in range(min(self._max_words, n), 0, -1):
+            for i in range(n - size + 1):
+                key = "".join(words[i : i + size])
+                model_id = self._exact.get(key)
+                if model_id:
+                    return ModelMention(" ".join(words[i : i + size]), self.models[model_id])
+        return None
+
+    @staticmethod
+    def bare_size(norm: str) -> float | None:
+        """ "a 13b model" -> 13.0 (billions of parameters)."""
+        m = _BARE_SIZE.search(norm)
+        return float(m.group(1)) if m else None

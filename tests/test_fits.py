@@ -1,0 +1,81 @@
+"""“Will it fit?”: the acceptance questions, the JSON fit object, and suggestions that make it fit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.engine import Engine
+from bot.render import render_json
+
+FIT_KEYS = {"model", "params_b", "mode", "precision", "gpus_count", "required_gb", "available_gb", "fits"}
+
+
+def _fit(engine: Engine, question: str) -> dict:  # type: ignore[type-arg]
+    data = json.loads(render_json(engine.ask(question)))
+    assert data["intent"] == "fits", data
+    assert set(data["fit"]) == FIT_KEYS
+    return data
+
+
+def test_llama_3_70b_4bit_fits_on_one_a6000(engine: Engine) -> None:
+    data = _fit(engine, "can I run llama 3 70b in 4-bit on a single A6000")
+    fit = data["fit"]
+    assert fit["fits"] is True and fit["gpus_count"] == 1 and fit["available_gb"] == 48
+    assert fit["model"] == "llama-3-70b" and fit["mode"] == "inference"
+    assert fit["required_gb"] <= 48
+    assert "weights" in data["text"] and "KV cache" in data["text"] and "runtime overhead" in data["text"]
+
+
+def test_llama_3_70b_fp16_does_not_fit_and_says_what_would(engine: Engine) -> None:
+    data = _fit(engine, "can I run llama 3 70b in fp16 on a single A6000")
+    assert data["fit"]["fits"] is False and data["fit"]["precision"] == "fp16"
+    assert data["fit"]["required_gb"] > 48
+    assert "would fit" in data["text"] or "would hold it" in data["text"]
+
+
+def test_full_finetune_7b_does_not_fit_on_a6000(engine: Engine) -> None:
+    data = _fit(engine, "full finetune llama 2 7b on a6000?")
+    assert data["fit"]["mode"] == "full" and data["fit"]["fits"] is False
+    assert "LoRA would fit" in data["text"]
+
+
+def test_qlora_7b_fits_on_4060_ti_16gb(engine: Engine) -> None:
+    data = _fit(engine, "qlora a 7b model on a 4060 ti 16gb")
+    assert data["fit"]["mode"] == "qlora" and data["fit"]["fits"] is True
+    assert data["gpus"] == ["rtx-4060-ti-16gb"]
+
+
+def test_memory_for_a_model_without_a_gpu(engine: Engine) -> None:
+    data = _fit(engine, "how much vram for qwen2.5 32b at 32k context?")
+    assert data["fit"]["model"] == "qwen2.5-32b" and data["fit"]["fits"] is None
+    assert "32,768-token context" in data["text"]
+    assert "Cheapest single GPU that holds it" in data["text"] or "no public price" in data["text"]
+
+
+def test_max_context(engine: Engine) -> None:
+    data = _fit(engine, "max context for llama 3.1 8b on a 4090")
+    assert data["fit"]["fits"] is True
+    assert "tokens" in data["text"]
+
+
+def test_multi_gpu(engine: Engine) -> None:
+    data = _fit(engine, "llama 3 70b in 4 bit on 2x 3090")
+    assert data["fit"]["gpus_count"] == 2 and data["fit"]["available_gb"] == 48 and data["fit"]["fits"] is True
+    assert "NVLink" in data["text"]
+
+
+def test_ambiguous_gpu_asks_first(engine: Engine) -> None:
+    assert engine.ask("can I run llama 3 70b on an h100?").intent == "clarify"
+
+
+def test_moe_uses_total_params_for_memory(engine: Engine) -> None:
+    data = _fit(engine, "can I run mixtral 8x7b in 4-bit on a 3090")
+    assert data["fit"]["params_b"] > 40
+
+
+@pytest.mark.parametrize("model_id", ["llama-3-70b", "llama-2-7b", "qwen2.5-32b", "mixtral-8x7b"])
+def test_every_catalog_model_answers(engine: Engine, model_id: str) -> None:
+    answer = engine.fit(model_id, "rtx-a6000", precision="int4")
+    assert answer.fit is not None and answer.fit["available_gb"] == 48
