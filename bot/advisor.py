@@ -97,6 +97,8 @@ class Advice:
 
 
 def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str) -> str | None:
+    if key == "vendor":
+        return None if gpu.vendor.lower() == str(rule).lower() else f"not {rule}"
     value = gpu.get(key)
     if isinstance(rule, bool):
         if value is None:
@@ -148,7 +150,7 @@ def advise(
     for gpu in pool:
         problems = []
         for key, rule in workload.require.items():
-            label = catalog.fields[key].label
+            label = catalog.fields[key].label if key in catalog.fields else key
             failure = _requirement_failure(gpu, key, rule, label)
             if failure:
                 problems.append(failure)
@@ -222,7 +224,7 @@ def rank_by_field(
     if budget_usd is not None:
         pool = [g for g in pool if (p := price_of(g)) is not None and p <= budget_usd]
     for req_key, rule in (require or {}).items():
-        label = catalog.fields[req_key].label
+        label = catalog.fields[req_key].label if req_key in catalog.fields else req_key
         pool = [g for g in pool if _requirement_failure(g, req_key, rule, label) is None]
     known = [g for g in pool if g.get(key) is not None]
     fdef = catalog.fields[key]

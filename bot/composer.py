@@ -70,11 +70,12 @@ def _fmt_ratio(r: float) -> str:
     return f"{r:.3g}×" if r < 100 else f"{r:.0f}×"
 
 
-def _frozen_limits(
-    limits: dict[str, dict[str, float]],
-) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
-    """Numeric constraints in a hashable form, for the advice cache."""
-    return tuple(sorted((key, tuple(sorted(bounds.items()))) for key, bounds in limits.items()))
+def _frozen_limits(limits: dict[str, dict[str, float]], vendor: str | None = None) -> tuple[tuple[str, object], ...]:
+    """Constraints in a hashable form, for the advice cache."""
+    out: list[tuple[str, object]] = [(key, tuple(sorted(bounds.items()))) for key, bounds in limits.items()]
+    if vendor:
+        out.append(("vendor", vendor))
+    return tuple(sorted(out, key=lambda kv: kv[0]))
 
 
 def _describe_limits(catalog: Catalog, limits: dict[str, dict[str, float]]) -> list[str]:
@@ -112,7 +113,7 @@ class Composer:
         budget_usd: float | None,
         value_focus: bool,
         modifiers: tuple[str, ...],
-        limits: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = (),
+        limits: tuple[tuple[str, object], ...] = (),
     ) -> Advice:
         return advise(
             self.catalog,
@@ -122,7 +123,7 @@ class Composer:
             value_focus=value_focus,
             modifiers=modifiers,
             price=self.prices.usd,
-            require={key: dict(bounds) for key, bounds in limits},
+            require={key: (dict(bounds) if isinstance(bounds, tuple) else bounds) for key, bounds in limits},
         )
 
     # -- helpers ------------------------------------------------------------------------------
@@ -342,6 +343,8 @@ class Composer:
     def recommend(self, q: Query) -> Answer:
         if q.rank_field:
             return self._rank(q)
+        if q.fit is not None:
+            return self._recommend_for_model(q)
         workload = q.workload or "general"
         if workload not in self.catalog.workloads:
             workload = next(iter(self.catalog.workloads))
@@ -353,7 +356,7 @@ class Composer:
             q.budget_usd,
             q.value_focus,
             tuple(q.modifiers),
-            _frozen_limits(q.limits),
+            _frozen_limits(q.limits, q.vendor),
         )
         wl = advice.workload
         a = Answer(
@@ -414,7 +417,7 @@ class Composer:
             a.bullets.append(f"Note: {self.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
         if q.budget_usd is not None and not named:
             over = self._advise(
-                wl.name, (), None, advice.value_focus, tuple(q.modifiers), _frozen_limits(q.limits)
+                wl.name, (), None, advice.value_focus, tuple(q.modifiers), _frozen_limits(q.limits, q.vendor)
             ).ranked
             if over and over[0].gpu.id != pick.gpu.id and self.prices.usd(over[0].gpu):
                 a.bullets.append(f"Without the budget: {over[0].gpu.short_name} ({self._price(a, over[0].gpu)}).")
@@ -432,6 +435,75 @@ class Composer:
                 self._value(a, s.gpu, key)
         self._sources(a, [s.gpu for s in [pick, *alternatives]])
         return a
+
+    def _fit_model(self, q: Query) -> tuple[ModelShape | None, str | None]:
+        req = q.fit
+        if req is None:
+            return None, None
+        if req.model_id and req.model_id in self.models:
+            return self.models[req.model_id].shape, req.model_id
+        if req.params_b:
+            return typical_shape(req.params_b), None
+        return None, None
+
+    def _recommend_for_model(self, q: Query) -> Answer:
+        """A pick that must hold the model: memory first, then the workload's scoring.
+
+        Falls back to lighter setups (lower precision, LoRA, QLoRA) when nothing within the
+        constraints holds the requested one, and says so.
+        """
+        model, _ = self._fit_model(q)
+        req = q.fit
+        assert req is not None  # noqa: S101 - recommend() only sends questions with a fit request
+        if model is None:
+            return self._fits_help(q)
+        if req.mode == "inference":
+            plans = [(req.mode, p) for p in dict.fromkeys([req.precision or "fp16", "int8", "q4_k_m"])]
+        else:
+            ladder = {"full": ["full", "lora", "qlora"], "lora": ["lora", "qlora"], "qlora": ["qlora"]}[req.mode]
+            plans = [(m, "nf4" if m == "qlora" else "fp16") for m in ladder]
+        context = req.context or (2048 if req.mode != "inference" else 4096)
+        tried: list[str] = []
+        for mode, precision in plans:
+            est = self._variants(model, mode, precision, context, 1)
+            need = est.per_gpu_gb
+            limits = {**q.limits, "memory_gb": {"min": round(need, 1)}}
+            sub = Query(
+                text=q.text,
+                intent="recommend",
+                workload=q.workload,
+                modifiers=list(q.modifiers),
+                budget_usd=q.budget_usd,
+                value_focus=q.value_focus,
+                limits=limits,
+                require_true=list(q.require_true),
+                vendor=q.vendor,
+            )
+            answer = self.recommend(sub)
+            label = self._plan_label(model, mode, precision)
+            if answer.recommendation:
+                answer.title = f"Best GPU to {label}"
+                lead = (
+                    f"To {label} you need about {need:,.1f} GB of GPU memory, so only cards with at least that count."
+                )
+                if tried:
+                    lead = f"Nothing within your constraints can {tried[0]}. " + lead
+                answer.summary = lead + " " + answer.summary
+                answer.notes.append("Memory estimate: " + "; ".join(est.assumptions) + ".")
+                answer.fields = ["memory_gb", *[f for f in answer.fields if f != "memory_gb"]]
+                return answer
+            tried.append(f"{label} (about {need:,.1f} GB)")
+        answer.summary = "No GPU within those constraints holds it: " + "; ".join(tried) + "."
+        return answer
+
+    @staticmethod
+    def _plan_label(model: ModelShape, mode: str, precision: str) -> str:
+        return {
+            "inference": f"run {model.name} in {precision}",
+            "full": f"fully fine-tune {model.name}",
+            "lora": f"LoRA fine-tune {model.name}",
+            "qlora": f"QLoRA fine-tune {model.name}",
+        }[mode]
 
     def _verdict(self, q: Query, a: Answer, advice: Advice, gid: str) -> Answer:
         gpu = self.catalog.gpus[gid]
@@ -475,6 +547,8 @@ class Composer:
         fdef = self.catalog.fields[key]
         require: dict[str, object] = dict.fromkeys(q.require_true, True)
         require.update({k: dict(bounds) for k, bounds in q.limits.items()})
+        if q.vendor:
+            require["vendor"] = q.vendor
         for name in (q.workload, *q.modifiers):
             if name and self.catalog.workloads[name].get("modifier"):
                 require.update(self.catalog.workloads[name].get("require") or {})

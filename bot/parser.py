@@ -94,7 +94,7 @@ _RANK_PHRASES = re.compile(
 _ADVICE_WORDS = frozenset(["best", "recommend", "recommendation", "suggest", "cheapest", "buy", "should"])
 _LOWEST = frozenset(["lowest", "least", "smallest", "cheapest", "min", "minimum"])
 _FIT_PATTERNS = re.compile(
-    r"\b(fit|fits|run|running|load|host|serve|finetune|fine tune|qlora|lora|enough)\b.*"
+    r"\b(fit|fits|run|running|load|host|serve|finetune|finetuning|fine tune|fine tuning|qlora|lora|enough)\b.*"
     r"\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|stable diffusion|"
     r"whisper|bert|vit|model|llm)\b"
     r"|\b(\d+(?:\.\d+)?b|llama|mistral|mixtral|qwen|gemma|phi|deepseek|falcon|gpt|flux|sdxl|whisper|model|llm)\b"
@@ -138,6 +138,14 @@ _NUMBER_WORDS = {
     "eight": 8,
 }
 _MAX_CONTEXT_RE = re.compile(r"\b(?:max|maximum|longest|biggest|largest|how much|how long)\s+(?:a\s+)?context\b")
+_VENDOR_RE = (
+    (
+        "NVIDIA",
+        re.compile(r"\b(?:nvidia only|only nvidia|nvidia (?:card|gpu)s?|from nvidia|cuda (?:only|support|card|gpu))\b"),
+    ),
+    ("AMD", re.compile(r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?)\b")),
+    ("Intel", re.compile(r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel)\b")),
+)
 _ALL_SPECS = re.compile(r"\b(all|full|every|complete|detailed)\s+(specs?|specifications|details)\b")
 _SPECS_WORDS = re.compile(r"\b(specs?|specifications|spec sheet|details|info|tell me about|overview)\b")
 
@@ -173,6 +181,7 @@ class Query:
     require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
     limits: dict[str, dict[str, float]] = field(default_factory=dict)  # {"memory_gb": {"min": 24}}
     listing: bool = False  # "which gpus have nvlink": every match, not one pick
+    vendor: str | None = None  # "nvidia only", "an amd card"
     fit: FitRequest | None = None
     faq: FaqEntry | None = None
     ambiguous: list[GpuMention] = field(default_factory=list)
@@ -373,6 +382,7 @@ class QuestionParser:
         )
         q.all_fields = bool(_ALL_SPECS.search(norm))
         q.limits = limits
+        q.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
 
         if match.ambiguous:
             q.intent = "clarify"
@@ -382,6 +392,18 @@ class QuestionParser:
         model_with_gpu = model is not None and (
             bool(gpus) or bool(match.ambiguous) or bool(wordset & {"vram", "memory"})
         )
+        shopping = not gpus and bool(
+            budget is not None or (wordset & (_ADVICE_WORDS | {"which", "what"}) and wordset & {"gpu", "card", "gpus"})
+        )
+        sized = ModelIndex.bare_size(norm) is not None and workload is not None
+        if (fit_words or model is not None or sized) and shopping and not match.ambiguous:
+            # "best card under $2000 for fine-tuning 7B models": a pick that must hold the model.
+            q.fit = self._fit_request(norm, model.model.id if model else None)
+            if q.fit.model_id or q.fit.params_b:
+                q.intent = "recommend"
+                q.workload = q.workload or ("inference" if q.fit.mode == "inference" else "fine_tuning")
+                q.value_focus = True  # the model sets the memory; among cards that hold it, value decides
+                return q
         if (fit_words or model_with_gpu) and not (wordset & {"vs", "versus", "compare"}):
             q.intent = "fits"
             q.fit = self._fit_request(norm, model.model.id if model else None)

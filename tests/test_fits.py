@@ -79,3 +79,25 @@ def test_moe_uses_total_params_for_memory(engine: Engine) -> None:
 def test_every_catalog_model_answers(engine: Engine, model_id: str) -> None:
     answer = engine.fit(model_id, "rtx-a6000", precision="int4")
     assert answer.fit is not None and answer.fit["available_gb"] == 48
+
+
+def test_best_card_for_fine_tuning_a_7b_under_budget(engine: Engine) -> None:
+    answer = engine.ask("what's the best card under $2000 for fine-tuning 7B models?")
+    assert answer.intent == "recommend" and answer.recommendation
+    pick = engine.catalog.gpus[answer.recommendation]
+    assert (pick.number("launch_price_usd") or 1e9) <= 2000
+    assert "LoRA fine-tune" in answer.text  # a full fine-tune needs ~115 GB: it says so and falls back
+    need = float(answer.text.split("you need about ")[1].split(" GB")[0])
+    assert (pick.number("memory_gb") or 0) >= need
+
+
+def test_best_card_for_a_model_holds_it_and_respects_vendor(engine: Engine) -> None:
+    answer = engine.ask("best gpu to run llama 3 70b under $5000 nvidia only")
+    pick = engine.catalog.gpus[answer.recommendation or ""]
+    assert pick.vendor == "NVIDIA" and (pick.number("launch_price_usd") or 1e9) <= 5000
+    assert (pick.number("memory_gb") or 0) >= 40
+
+
+def test_vendor_filter_in_rankings(engine: Engine) -> None:
+    answer = engine.ask("cheapest nvidia card with at least 24gb")
+    assert engine.catalog.gpus[answer.recommendation or ""].vendor == "NVIDIA"
