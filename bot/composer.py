@@ -695,7 +695,17 @@ class Composer:
             precision = "nf4" if req.mode == "qlora" else "fp16"
         default_context = 2048 if req.mode != "inference" else 4096
         context = req.context or min(model.max_context or default_context, default_context)
-        est = estimate(model, mode=req.mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
+        est = estimate(
+            model,
+            mode=req.mode,  # type: ignore[arg-type]
+            precision=precision,
+            context=context,
+            gpus_count=count,
+            kv_precision=req.kv_precision or "fp16",
+            checkpointing=req.checkpointing,
+            lora_rank=req.lora_rank or 16,
+            lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
+        )
         mode_text = {
             "inference": "run",
             "full": "fully fine-tune",

@@ -161,6 +161,10 @@ class FitRequest:
     context: int | None = None
     gpus_count: int = 1
     max_context: bool = False  # "max context for X on Y"
+    kv_precision: str | None = None  # "fp8 kv cache"
+    checkpointing: bool = True  # "without gradient checkpointing" turns it off
+    lora_rank: int | None = None  # "rank 64"
+    lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
 
 
 @dataclass(slots=True)
@@ -331,6 +335,19 @@ class QuestionParser:
             value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             req.context = int(float(value) * (1024 if kilo else 1))
         req.max_context = bool(_MAX_CONTEXT_RE.search(norm))
+        kv = re.search(
+            r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b", norm
+        )
+        if kv:
+            name = kv.group(1) or kv.group(2)
+            req.kv_precision = {"q8": "int8", "q4": "q4_0"}.get(name, name)
+            if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
+                req.precision = None  # the only mention of that precision was the KV cache's
+        req.checkpointing = not re.search(r"\b(?:without|no)\s+(?:gradient\s+)?checkpointing\b", norm)
+        rank = re.search(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b", norm)
+        if rank:
+            req.lora_rank = int(rank.group(1))
+        req.lora_all_linear = bool(re.search(r"\ball (?:linear|layers|modules|projections)\b", norm))
         return req
 
     def _set_rank(self, q: Query, word: str) -> None:
