@@ -770,6 +770,11 @@ class Composer:
                     f"GPU-to-GPU traffic goes over {link}."
                 )
             self._sources(a, [gpu])
+        if model.max_context and context > model.max_context:
+            a.bullets.append(
+                f"{model.name} itself supports at most {model.max_context:,} tokens of context; "
+                f"the estimate is for the {context:,} you asked."
+            )
         a.fit = fit
         a.notes.append("Assumptions: " + "; ".join(est.assumptions) + ".")
         if model_id:

@@ -45,6 +45,12 @@ HOSTILE = [
     "inf",
     "-1",
     "1e309",
+    "can I run a 0b model on a 4090",
+    "run a 999999999b model on 64x h100 sxm",
+    "llama 3 70b at 99999999k context on a6000",
+    "qlora rank 0 llama 3 8b on a 4090",
+    "max context for a 7b model on a 4090",
+    "best card to run a 0.5b model",
 ]
 
 
