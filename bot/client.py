@@ -10,7 +10,8 @@ import contextlib
 import dataclasses
 import logging
 import signal
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -20,6 +21,7 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.config import Settings
+from bot.discord_views import send_answer
 from bot.engine import Engine
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
@@ -233,6 +235,15 @@ class GpuBot(commands.AutoShardedBot):
                 user_id=ids[2],
             )
         )
+
+    async def respond(
+        self, interaction: discord.Interaction[Any], question: str, compute: Callable[[], Answer]
+    ) -> None:
+        """The shape of every slash command: one core call, logged, then rendered and sent."""
+        start = time.perf_counter()
+        answer = compute()
+        self.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+        await send_answer(self, answer, interaction=interaction)
 
     async def reply_ephemeral(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:

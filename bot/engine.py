@@ -17,7 +17,7 @@ from bot.matcher import Matcher
 from bot.models import ModelIndex, ModelSpec, load_models
 from bot.parser import FitRequest, Query, QuestionParser
 from bot.prices import PriceBook, load_prices
-from bot.text import tokens
+from bot.text import compact, tokens
 
 __all__ = ["Engine", "Timed"]
 
@@ -99,6 +99,29 @@ class Engine:
                 budget_usd=budget_usd,
             )
         )
+
+    def resolve_model(self, text: str) -> str | None:
+        """A model id from an id or any spelling people use ("llama3 70b"), or None."""
+        if text in self.models:
+            return text
+        found = self.parser.models.find(tokens(text)) if self.parser.models is not None else None
+        return found.model.id if found else None
+
+    def model_choices(self, text: str, limit: int = 25) -> list[ModelSpec]:
+        """Models for a partly typed name, names starting with it first, then smallest first."""
+        wanted = compact(text)
+        hits = [
+            m
+            for m in self.models.values()
+            if not wanted or wanted in compact(m.name) or any(wanted in compact(a) for a in m.aliases)
+        ]
+        hits.sort(key=lambda m: (not compact(m.name).startswith(wanted), m.params_b))
+        return hits[:limit]
+
+    def faq_topic(self, topic: str) -> Answer:
+        """An FAQ by id or question; any other text is answered like a question."""
+        entry = next((f for f in self.catalog.faqs if topic in (f.id, f.question)), None)
+        return self.faq(entry.id) if entry is not None else self.ask(topic)
 
     def faq(self, faq_id: str) -> Answer:
         entry = self.catalog.faq(faq_id)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_views import send_answer
-from bot.text import compact, tokens
 from cogs._common import GpuOption, choice_label
 
 if TYPE_CHECKING:
@@ -54,11 +51,12 @@ class Advice(commands.Cog):
             workload: app_commands.Choice[str],
             budget: app_commands.Range[int, 50, 1_000_000] | None = None,
         ) -> None:
-            start = time.perf_counter()
-            answer = self.bot.engine.recommend(workload.value, budget_usd=float(budget) if budget else None)
             question = f"/recommend {workload.value}" + (f" budget={budget}" if budget else "")
-            self.bot.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
-            await send_answer(self.bot, answer, interaction=interaction)
+            await self.bot.respond(
+                interaction,
+                question,
+                lambda: self.bot.engine.recommend(workload.value, budget_usd=float(budget) if budget else None),
+            )
 
         return recommend
 
@@ -96,12 +94,8 @@ class Advice(commands.Cog):
         context: app_commands.Range[int, 128, 1_048_576] | None = None,
         count: app_commands.Range[int, 1, 64] = 1,
     ) -> None:
-        start = time.perf_counter()
         engine = self.bot.engine
-        model_id = model if model in engine.models else None
-        if model_id is None and engine.parser.models is not None:
-            found = engine.parser.models.find(tokens(model))
-            model_id = found.model.id if found else None
+        model_id = engine.resolve_model(model)
         if model_id is None:
             await self.bot.reply_ephemeral(interaction, "I don't know that model; pick one from the list.")
             self.bot.log_event(f"/fits {model}", "fits", answered=False, interaction=interaction)
@@ -112,42 +106,29 @@ class Advice(commands.Cog):
             "context": context,
             "count": count if count != 1 else None,
         }
-        answer = engine.fit(
-            model_id,
-            gpu,
-            precision=options["precision"],  # type: ignore[arg-type]
-            mode=mode.value if mode else "inference",
-            context=context,
-            count=count,
-        )
         question = f"/fits {model_id} {gpu}" + "".join(f" {k}={v}" for k, v in options.items() if v)
-        self.bot.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
-        await send_answer(self.bot, answer, interaction=interaction)
+        await self.bot.respond(
+            interaction,
+            question,
+            lambda: engine.fit(
+                model_id,
+                gpu,
+                precision=precision.value if precision else None,
+                mode=mode.value if mode else "inference",
+                context=context,
+                count=count,
+            ),
+        )
 
     @fits.autocomplete("model")
     async def fit_models(self, interaction: discord.Interaction[GpuBot], value: str) -> list[app_commands.Choice[str]]:
-        wanted = compact(value)
-        hits = [
-            m
-            for m in self.bot.engine.models.values()
-            if not wanted or wanted in compact(m.name) or any(wanted in compact(a) for a in m.aliases)
-        ]
-        hits.sort(key=lambda m: (not compact(m.name).startswith(wanted), m.params_b))
-        return [app_commands.Choice(name=choice_label(m.name, f"{m.params_b:g}B"), value=m.id) for m in hits[:25]]
+        hits = self.bot.engine.model_choices(value, limit=25)
+        return [app_commands.Choice(name=choice_label(m.name, f"{m.params_b:g}B"), value=m.id) for m in hits]
 
     @app_commands.command(name="faq", description="Answers to common questions, with current catalog numbers.")
     @app_commands.describe(topic="Start typing: memory, power, future-proof, NVLink, ECC, price…")
     async def faq(self, interaction: discord.Interaction[GpuBot], topic: str) -> None:
-        start = time.perf_counter()
-        catalog = self.bot.engine.catalog
-        entry = next((f for f in catalog.faqs if topic in (f.id, f.question)), None)
-        if entry is None:
-            timed = self.bot.engine.ask_timed(topic)  # free text: answer it like /ask
-            answer = timed.answer
-        else:
-            answer = self.bot.engine.faq(entry.id)
-        self.bot.log_answer(f"/faq {topic}", answer, (time.perf_counter() - start) * 1000, interaction=interaction)
-        await send_answer(self.bot, answer, interaction=interaction)
+        await self.bot.respond(interaction, f"/faq {topic}", lambda: self.bot.engine.faq_topic(topic))
 
     @faq.autocomplete("topic")
     async def faq_topics(self, interaction: discord.Interaction[GpuBot], value: str) -> list[app_commands.Choice[str]]:

@@ -58,9 +58,7 @@ class Questions(commands.Cog):
     @app_commands.command(name="ask", description="Ask anything about GPUs in plain English.")
     @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
     async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
-        timed = self.bot.engine.ask_timed(question)
-        self.bot.log_answer(question, timed.answer, timed.latency_ms, interaction=interaction)
-        await send_answer(self.bot, timed.answer, interaction=interaction)
+        await self.bot.respond(interaction, question, lambda: self.bot.engine.ask(question))
 
 
 async def setup(bot: GpuBot) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_views import send_answer
 from cogs._common import FieldOption, GpuOption
 
 if TYPE_CHECKING:
@@ -26,19 +24,12 @@ class Specs(commands.Cog):
     @app_commands.command(name="gpu", description="The spec card of one GPU.")
     @app_commands.describe(name="GPU name, any spelling: a6k, rtx 4090, H100 SXM…")
     async def gpu(self, interaction: discord.Interaction[GpuBot], name: Gpu) -> None:
-        start = time.perf_counter()
-        answer = self.bot.engine.card(name)
-        self.bot.log_answer(f"/gpu {name}", answer, (time.perf_counter() - start) * 1000, interaction=interaction)
-        await send_answer(self.bot, answer, interaction=interaction)
+        await self.bot.respond(interaction, f"/gpu {name}", lambda: self.bot.engine.card(name))
 
     @app_commands.command(name="spec", description="One spec of one GPU.")
     @app_commands.describe(gpu="GPU name, any spelling", field="Spec: memory, bandwidth, tdp, cuda cores…")
     async def spec(self, interaction: discord.Interaction[GpuBot], gpu: Gpu, field: Field) -> None:
-        start = time.perf_counter()
-        answer = self.bot.engine.spec(gpu, field)
-        ms = (time.perf_counter() - start) * 1000
-        self.bot.log_answer(f"/spec {gpu} {field}", answer, ms, interaction=interaction)
-        await send_answer(self.bot, answer, interaction=interaction)
+        await self.bot.respond(interaction, f"/spec {gpu} {field}", lambda: self.bot.engine.spec(gpu, field))
 
     @app_commands.command(name="compare", description="Two to four GPUs side by side, with the winner per spec.")
     @app_commands.describe(
@@ -57,13 +48,10 @@ class Specs(commands.Cog):
         gpu4: Gpu | None = None,
         fields: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        start = time.perf_counter()
         ids = [g for g in (gpu1, gpu2, gpu3, gpu4) if g]
         keys = self.bot.engine.matcher.field_list(fields) if fields else []
-        answer = self.bot.engine.compare(ids, keys)
         question = "/compare " + " ".join(ids) + (f" fields={fields}" if fields else "")
-        self.bot.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
-        await send_answer(self.bot, answer, interaction=interaction)
+        await self.bot.respond(interaction, question, lambda: self.bot.engine.compare(ids, keys))
 
 
 async def setup(bot: GpuBot) -> None:

@@ -321,19 +321,24 @@ def _run_env(tmp_path: Path, fake: FakeDiscord, *, gateway: bool) -> dict[str, s
     return env
 
 
+async def _gpubot_run(tmp_path: Path, fake: FakeDiscord, *, gateway: bool) -> asyncio.subprocess.Process:
+    """`python -m bot run` as a real subprocess, pointed at the fake server."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_run_env(tmp_path, fake, gateway=gateway),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 @pytest.mark.parametrize("gateway", [False, True], ids=["gateway-from-api", "gateway-url-set"])
 async def test_gpubot_run_subprocess(tmp_path: Path, gateway: bool) -> None:
     async with running_fake() as fake:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=_run_env(tmp_path, fake, gateway=gateway),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _gpubot_run(tmp_path, fake, gateway=gateway)
         try:
             await fake.wait_ready(timeout=20)
             await asyncio.sleep(0.5)  # guild_ready_timeout in the real bot
@@ -355,16 +360,7 @@ async def test_gpubot_run_subprocess(tmp_path: Path, gateway: bool) -> None:
 
 async def test_gpubot_run_explains_a_refused_intent(tmp_path: Path) -> None:
     async with running_fake(intents_message_content=False) as fake:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=_run_env(tmp_path, fake, gateway=True),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _gpubot_run(tmp_path, fake, gateway=True)
         _, stderr = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 1
     assert "Message Content intent" in stderr.decode() and "GPUBOT_MESSAGE_CONTENT=0" in stderr.decode()
