@@ -372,47 +372,9 @@ def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
     if not settings.discord_token:
         print(SETUP_HINT, file=sys.stderr)
         return EXIT_USAGE
-    from bot.client import RedactToken, run_bot, sync_commands  # discord is imported only here
+    from bot.client import run_command  # discord is imported only from here on
 
-    redact = RedactToken(settings.discord_token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    try:
-        if args.command == "sync":
-            names = asyncio.run(sync_commands(settings, engine, args.guild))
-            where = f"guild {args.guild}" if args.guild else "globally (may take up to an hour to show)"
-            print(f"synced {len(names)} commands {where}: {', '.join('/' + n for n in sorted(names))}")
-            return EXIT_OK
-        asyncio.run(run_bot(settings, engine))
-    except KeyboardInterrupt:
-        return EXIT_OK
-    except Exception as exc:  # a login failure, a closed gateway: one line, no token, no traceback
-        import discord
-
-        if isinstance(exc, discord.PrivilegedIntentsRequired) or getattr(exc, "code", None) == 4014:
-            print(
-                "error: Discord refused the Message Content intent: enable it for the bot in the developer "
-                "portal, or set GPUBOT_MESSAGE_CONTENT=0 (mentions, DMs and slash commands still work)",
-                file=sys.stderr,
-            )
-            return EXIT_ERROR
-        if isinstance(exc, discord.LoginFailure):
-            print(
-                "error: Discord rejected the token (DISCORD_TOKEN); check it in the developer portal",
-                file=sys.stderr,
-            )
-            return EXIT_ERROR
-        log.debug("bot stopped", exc_info=True)
-        print(
-            f"error: the bot stopped: {type(exc).__name__}: {redact_text(str(exc), settings)}",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    return EXIT_OK
-
-
-def redact_text(text: str, settings: Settings) -> str:
-    return text.replace(settings.discord_token, "[token]") if settings.discord_token else text
+    return run_command(args.command, settings, engine, guild_id=getattr(args, "guild", None))
 
 
 # -- entry point ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import logging
 import signal
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,7 +26,7 @@ from bot.discord_views import send_answer
 from bot.engine import Engine
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
-__all__ = ["EXTENSIONS", "GpuBot", "RedactToken", "configure_endpoints", "run_bot", "sync_commands"]
+__all__ = ["EXTENSIONS", "GpuBot", "RedactToken", "configure_endpoints", "run_bot", "run_command", "sync_commands"]
 
 log = logging.getLogger(__name__)
 
@@ -307,3 +308,43 @@ async def sync_commands(settings: Settings, engine: Engine, guild_id: int | None
             bot.tree.copy_global_to(guild=guild)
         synced = await bot.tree.sync(guild=guild)
     return [c.name for c in synced]
+
+
+def run_command(command: str, settings: Settings, engine: Engine, *, guild_id: int | None = None) -> int:
+    """``gpubot run`` and ``gpubot sync``: exit code 0 on a clean stop, 1 with one line on failure.
+
+    The token is redacted from every log line, and no error message ever contains it.
+    """
+    redact = RedactToken(settings.discord_token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    try:
+        if command == "sync":
+            names = asyncio.run(sync_commands(settings, engine, guild_id))
+            where = f"guild {guild_id}" if guild_id else "globally (may take up to an hour to show)"
+            print(f"synced {len(names)} commands {where}: {', '.join('/' + n for n in sorted(names))}")
+            return 0
+        asyncio.run(run_bot(settings, engine))
+    except KeyboardInterrupt:
+        return 0
+    except discord.PrivilegedIntentsRequired:
+        _fail(
+            "Discord refused the Message Content intent: enable it for the bot in the developer portal, "
+            "or set GPUBOT_MESSAGE_CONTENT=0 (mentions, DMs and slash commands still work)"
+        )
+        return 1
+    except discord.LoginFailure:
+        _fail("Discord rejected the token (DISCORD_TOKEN); check it in the developer portal")
+        return 1
+    except Exception as exc:  # a closed gateway, an unreachable server: one line, no traceback
+        if getattr(exc, "code", None) == 4014:  # PrivilegedIntentsRequired without reconnects
+            _fail("Discord refused the Message Content intent; see GPUBOT_MESSAGE_CONTENT in .env.example")
+            return 1
+        log.debug("bot stopped", exc_info=True)
+        _fail(f"the bot stopped: {type(exc).__name__}: {str(exc).replace(settings.discord_token, '[token]')}")
+        return 1
+    return 0
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
