@@ -6,7 +6,10 @@ file, the GPU (or entry) and the field, and keeps the original exception as its 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
 import math
 import os
@@ -214,16 +217,65 @@ def find_specs_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     raise CatalogError(candidates[-1], "cannot find the specs folder (set GPUBOT_SPECS or --specs)")
 
 
-def _read_yaml(path: Path) -> Any:
+def _cache_dir() -> Path | None:
+    """Where parsed specs files are cached ($GPUBOT_CACHE, else the user cache dir); None turns it off."""
+    configured = os.environ.get("GPUBOT_CACHE")
+    if configured is not None:
+        return Path(configured) if configured.strip() and configured.strip() != "0" else None
     try:
-        with path.open("rb") as fh:
-            return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        import platformdirs
+    except ImportError:  # pragma: no cover - a runtime dependency
+        return None
+    return Path(platformdirs.user_cache_path("gpubot")) / "specs"
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a specs file, with names in the error. Parsed files are cached as JSON by content hash, so
+    an unchanged file loads without re-parsing YAML (dates come back as ISO strings, which every loader
+    accepts); a changed file has a new hash and is parsed afresh."""
+    try:
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CatalogError(path, "file not found") from exc
+    cache_dir = _cache_dir()
+    cached = cache_dir / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json" if cache_dir else None
+    if cached is not None:
+        with contextlib.suppress(OSError, ValueError):
+            return json.loads(cached.read_bytes())
+    try:
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise CatalogError(path, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+    if cached is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, default=_json_default), encoding="utf-8")
+            tmp.replace(cached)
+            _prune(cached.parent)
+        data = json.loads(json.dumps(data, default=_json_default))  # the same shape a cache hit gives
+    return data
+
+
+CACHE_FILES = 64
+
+
+def _prune(folder: Path) -> None:
+    """Keep the cache small: the newest CACHE_FILES parsed files."""
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in files[CACHE_FILES:]:
+        stale.unlink(missing_ok=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+_read_yaml = read_yaml
 
 
 def _expect(cond: bool, path: Path, message: str, entry: str | None = None, fld: str | None = None) -> None:

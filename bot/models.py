@@ -10,9 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
-from bot.catalog import CatalogError
+from bot.catalog import CatalogError, read_yaml
 from bot.estimator import ModelShape
 from bot.text import compact, normalize
 
@@ -157,10 +155,7 @@ def load_models(specs: Path) -> Mapping[str, ModelSpec]:
     path = specs / "models.yaml"
     if not path.exists():
         return MappingProxyType({})
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise _err(path, f"invalid YAML: {exc}") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("models"), list):
         raise _err(path, "needs a `models:` list")
     models: dict[str, ModelSpec] = {}

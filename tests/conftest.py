@@ -12,6 +12,14 @@ from bot.engine import Engine
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Parsed-specs cache in a temporary folder, never the user's cache (subprocesses inherit it)."""
+    import os
+    import tempfile
+
+    os.environ["GPUBOT_CACHE"] = tempfile.mkdtemp(prefix="gpubot-cache-")
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog(SPECS)

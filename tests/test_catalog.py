@@ -254,3 +254,18 @@ def test_consistency_check_catches_a_wrong_number(specs_copy: Path) -> None:
     problems = [str(p) for p in check_catalog(load_catalog(specs_copy))]
     assert any("rtx-a6000" in p and "memory_bandwidth_gbs" in p for p in problems)
     assert any("rtx-a6000" in p and "fp32_tflops" in p for p in problems)
+
+
+def test_parsed_specs_cache(tmp_path: Path, specs_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged file loads from the cache; a changed one is parsed afresh; both give the same catalog."""
+    monkeypatch.setenv("GPUBOT_CACHE", str(tmp_path / "cache"))
+    first = load_catalog(specs_copy)
+    cached = sorted((tmp_path / "cache").glob("*.json"))
+    assert cached  # written on the first load
+    again = load_catalog(specs_copy)
+    assert again.gpus["rtx-a6000"] == first.gpus["rtx-a6000"]
+    _edit(specs_copy, "gpus/nvidia-rtx-ampere.yaml", lambda d: _gpu(d, "rtx-a6000")["specs"].update(tdp_w=299))
+    changed = load_catalog(specs_copy)
+    assert changed.gpus["rtx-a6000"].get("tdp_w") == 299
+    monkeypatch.setenv("GPUBOT_CACHE", "0")
+    assert load_catalog(specs_copy).gpus["rtx-a6000"].get("tdp_w") == 299
