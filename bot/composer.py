@@ -16,6 +16,7 @@ from bot.catalog import GPU, Catalog, FaqEntry, FieldDef
 from bot.estimator import (
     BYTES_PER_PARAM,
     DECODE_EFFICIENCY,
+    PRECISION_NAMES,
     Estimate,
     ModelShape,
     decode_tokens_per_s,
@@ -499,7 +500,7 @@ class Composer:
     @staticmethod
     def _plan_label(model: ModelShape, mode: str, precision: str) -> str:
         return {
-            "inference": f"run {model.name} in {precision}",
+            "inference": f"run {model.name} in {PRECISION_NAMES.get(precision, precision)}",
             "full": f"fully fine-tune {model.name}",
             "lora": f"LoRA fine-tune {model.name}",
             "qlora": f"QLoRA fine-tune {model.name}",
@@ -712,7 +713,7 @@ class Composer:
             "lora": "LoRA fine-tune",
             "qlora": "QLoRA fine-tune",
         }[req.mode]
-        what = f"{model.name}" + (f" in {precision}" if req.mode == "inference" else "")
+        what = f"{model.name}" + (f" in {PRECISION_NAMES.get(precision, precision)}" if req.mode == "inference" else "")
         a = Answer(question=q.text, intent="fits", title=f"Can you {mode_text} {what}?", gpus=list(q.gpus[:1]))
         a.fields = ["memory_gb"]
         terms = "; ".join(f"{name} {gb:,.1f} GB" for name, gb in est.terms.items())
@@ -818,12 +819,15 @@ class Composer:
                     continue
                 other = self._variants(model, mode, lower, context, count)
                 if other.verdict(capacity) != "does not fit":
-                    out.append(f"At {lower} it would fit: about {other.per_gpu_gb:,.1f} GB.")
+                    out.append(
+                        f"At {PRECISION_NAMES.get(lower, lower)} it would fit: about {other.per_gpu_gb:,.1f} GB."
+                    )
                     break
             if "KV cache" in est.terms and est.terms["KV cache"] > 1:
                 longest = max_context(model, capacity, precision=precision, gpus_count=count)
                 if longest > 0:
-                    out.append(f"At {precision}, a context of up to about {longest:,} tokens fits.")
+                    name = PRECISION_NAMES.get(precision, precision)
+                    out.append(f"At {name}, a context of up to about {longest:,} tokens fits.")
         else:
             for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
                 other = self._variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count)
@@ -886,12 +890,16 @@ class Composer:
         where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
         a.title = f"Longest context for {model.name} on {where}"
         if longest <= 0:
-            a.summary = f"{model.name} in {precision} does not fit on {where} at all, so no context length does."
+            a.summary = (
+                f"{model.name} in {PRECISION_NAMES.get(precision, precision)} does not fit on {where} at all, "
+                "so no context length does."
+            )
             fit.update(available_gb=round(capacity * count, 1), fits=False)
         else:
             est = self._variants(model, "inference", precision, longest, count)
             a.summary = (
-                f"About {longest:,} tokens (batch 1, fp16 KV cache) for {model.name} in {precision} on {where}: "
+                f"About {longest:,} tokens (batch 1, FP16 KV cache) for {model.name} in "
+                f"{PRECISION_NAMES.get(precision, precision)} on {where}: "
                 f"{est.per_gpu_gb:,.1f} GB of {self._value(a, gpu, 'memory_gb')}."
             )
             if model.max_context and longest >= model.max_context:

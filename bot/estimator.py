@@ -32,6 +32,7 @@ from typing import Literal
 
 __all__ = [
     "BYTES_PER_PARAM",
+    "PRECISION_NAMES",
     "Estimate",
     "ModelShape",
     "decode_tokens_per_s",
@@ -58,6 +59,23 @@ BYTES_PER_PARAM: Mapping[str, float] = {
     "nf4": 4.127 / 8,
     "q3_k_m": 3.91 / 8,
     "q2_k": 2.63 / 8,
+}
+#: How precisions read in answers.
+PRECISION_NAMES: Mapping[str, str] = {
+    "fp32": "FP32",
+    "fp16": "FP16",
+    "bf16": "BF16",
+    "fp8": "FP8",
+    "int8": "8-bit",
+    "q8_0": "Q8_0 (8-bit GGUF)",
+    "q6_k": "Q6_K",
+    "q5_k_m": "Q5_K_M",
+    "q4_k_m": "Q4_K_M (4-bit GGUF)",
+    "q4_0": "Q4_0",
+    "int4": "4-bit",
+    "nf4": "4-bit NF4",
+    "q3_k_m": "Q3_K_M",
+    "q2_k": "Q2_K",
 }
 CUDA_CONTEXT_GB = 0.8
 WORKSPACE_SHARE = 0.05
@@ -240,7 +258,9 @@ def estimate(
             est.terms["KV cache"] = kv / GB
         elif not model.has_kv_shape:
             est.assumptions.append("KV cache not counted: the model's attention shape is unknown")
-        est.assumptions.append(f"{precision} weights at {bpp * 8:.2f} bits per parameter")
+        est.assumptions.append(
+            f"{PRECISION_NAMES.get(precision, precision)} weights at {bpp * 8:.2f} bits per parameter"
+        )
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
     elif mode == "full":
         est.terms["weights, gradients and AdamW state"] = params * ADAM_BYTES_PER_PARAM / GB
