@@ -71,7 +71,7 @@ class Answer:
     examples: list[str] = field(default_factory=list)
     fit: dict[str, Any] | None = None
     answered: bool = True  # False: the bot could not answer (logged as unanswered)
-    text: str = ""  # the plain-text rendering, filled by the composer
+    _text: str | None = field(default=None, repr=False)  # the plain-text rendering, made on first use
 
     _cited: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
@@ -79,6 +79,15 @@ class Answer:
         if (gpu, key) not in self._cited:
             self._cited.add((gpu, key))
             self.facts.append(Fact(gpu, key, value, unit))
+
+    @property
+    def text(self) -> str:
+        """The plain-text rendering (terminal, JSON). Rendered once, on first use: Discord never needs it."""
+        if self._text is None:
+            from bot.render import render_text
+
+            self._text = render_text(self)
+        return self._text
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: exactly these keys, in this order."""

@@ -27,7 +27,6 @@ from bot.estimator import (
 from bot.models import ModelSpec
 from bot.parser import Query
 from bot.prices import PriceBook
-from bot.render import render_text
 
 __all__ = ["EXAMPLES", "Composer"]
 
@@ -167,9 +166,6 @@ class Composer:
             if gpu.source not in answer.sources:
                 answer.sources.append(gpu.source)
 
-    def _finish(self, answer: Answer) -> Answer:
-        answer.text = render_text(answer)
-        return answer
 
     def _describe(self, gpu: GPU) -> str:
         bits = []
@@ -196,7 +192,7 @@ class Composer:
             "fits": self.fits,
             "unknown": self.unknown,
         }[query.intent]
-        return self._finish(handler(query))
+        return handler(query)
 
     def lookup(self, q: Query) -> Answer:
         gpu = self.catalog.gpus[q.gpus[0]]

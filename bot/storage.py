@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Source = Literal["cli", "discord"]
 MAX_QUESTION_CHARS = 4000
+LINGER_S = 0.01  # how long the writer waits to batch entries into one transaction
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the query log
@@ -255,6 +256,8 @@ class QueryLog:
             stop = entry is None
             if entry is not None:
                 batch.append(entry)
+                # Under load, wait a moment so one transaction carries many entries.
+                await asyncio.sleep(LINGER_S)
             while not self._queue.empty():
                 more = self._queue.get_nowait()
                 if more is None:
