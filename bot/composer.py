@@ -166,7 +166,6 @@ class Composer:
             if gpu.source not in answer.sources:
                 answer.sources.append(gpu.source)
 
-
     def _describe(self, gpu: GPU) -> str:
         bits = []
         mem = gpu.get("memory_gb")
