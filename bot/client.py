@@ -86,6 +86,9 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
     """The command tree: one cooldown for every slash command, one error handler for all of them."""
 
     async def interaction_check(self, interaction: discord.Interaction[GpuBot]) -> bool:
+        if interaction.type is discord.InteractionType.autocomplete:
+            self.client.log_event(command_text(interaction), "autocomplete", interaction=interaction)
+            return True
         if interaction.type is discord.InteractionType.application_command:
             retry = self.client.cooldowns.retry_after(interaction.user.id)
             if retry:

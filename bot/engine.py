@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.answer import Answer
-from bot.catalog import Catalog, load_catalog
+from bot.catalog import Catalog, FaqEntry, load_catalog
 from bot.composer import Composer
 from bot.matcher import Matcher
 from bot.models import ModelIndex, ModelSpec, load_models
@@ -117,6 +117,15 @@ class Engine:
         ]
         hits.sort(key=lambda m: (not compact(m.name).startswith(wanted), m.params_b))
         return hits[:limit]
+
+    def faq_choices(self, text: str, limit: int = 25) -> list[FaqEntry]:
+        """FAQ entries whose question or keywords contain the typed text."""
+        wanted = text.strip().lower()
+        return [
+            f
+            for f in self.catalog.faqs
+            if not wanted or wanted in f.question.lower() or any(wanted in k for k in f.keywords)
+        ][:limit]
 
     def faq_topic(self, topic: str) -> Answer:
         """An FAQ by id or question; any other text is answered like a question."""

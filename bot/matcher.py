@@ -496,6 +496,26 @@ class Matcher:
                 i += 1
         return out
 
+    def field_choices(self, text: str, limit: int = 25) -> list[FieldDef]:
+        """Fields for a partly typed name: the exact match, then label/alias prefixes, key specs first."""
+        fields = self.catalog.fields
+        wanted = text.strip().lower()
+        exact = self.field(text) if wanted else None
+
+        def starts(f: FieldDef) -> bool:
+            return f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases)
+
+        ordered = sorted(
+            fields.values(), key=lambda f: (f.key != exact, not (wanted and starts(f)), not f.key_spec, f.label)
+        )
+        if wanted:
+            ordered = [
+                f
+                for f in ordered
+                if f.key == exact or wanted in f.label.lower() or any(wanted in a for a in f.aliases) or wanted in f.key
+            ]
+        return ordered[:limit]
+
     def field_list(self, text: str) -> list[str]:
         """Fields named in a comma-separated list ("memory, bandwidth, tdp"), in order, no repeats."""
         keys: list[str] = []

@@ -64,22 +64,5 @@ class FieldOption(app_commands.Transformer):
         self, interaction: discord.Interaction[Any], value: str
     ) -> list[app_commands.Choice[str]]:
         bot: GpuBot = interaction.client
-        fields = bot.engine.catalog.fields
-        wanted = value.strip().lower()
-        exact = bot.engine.matcher.field(value) if wanted else None
-        ordered = sorted(
-            fields.values(),
-            key=lambda f: (
-                f.key != exact,
-                not (wanted and (f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases))),
-                not f.key_spec,
-                f.label,
-            ),
-        )
-        if wanted:
-            ordered = [
-                f
-                for f in ordered
-                if f.key == exact or wanted in f.label.lower() or any(wanted in a for a in f.aliases) or wanted in f.key
-            ]
-        return [app_commands.Choice(name=choice_label(f.label, f.unit), value=f.key) for f in ordered[:MAX_CHOICES]]
+        ordered = bot.engine.matcher.field_choices(value, limit=MAX_CHOICES)
+        return [app_commands.Choice(name=choice_label(f.label, f.unit), value=f.key) for f in ordered]

@@ -132,10 +132,8 @@ class Advice(commands.Cog):
 
     @faq.autocomplete("topic")
     async def faq_topics(self, interaction: discord.Interaction[GpuBot], value: str) -> list[app_commands.Choice[str]]:
-        wanted = value.strip().lower()
-        faqs = self.bot.engine.catalog.faqs
-        hits = [f for f in faqs if not wanted or wanted in f.question.lower() or any(wanted in k for k in f.keywords)]
-        return [app_commands.Choice(name=choice_label(f.question), value=f.id) for f in hits[:25]]
+        hits = self.bot.engine.faq_choices(value, limit=25)
+        return [app_commands.Choice(name=choice_label(f.question), value=f.id) for f in hits]
 
 
 async def setup(bot: GpuBot) -> None:

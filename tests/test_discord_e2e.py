@@ -165,6 +165,8 @@ async def test_everyone_is_never_pinged(harness: Harness) -> None:
         and not sent.json["allowed_mentions"].get("roles")
     )
     assert sent.json["allowed_mentions"].get("replied_user") in (False, None)
+    rows = await harness.rows()
+    assert rows[-1][0] == "discord" and rows[-1][4].startswith("@everyone") and rows[-1][3] == FakeDiscord.MEMBER_ID
 
 
 async def test_clarify_buttons_and_pick(harness: Harness) -> None:
@@ -214,6 +216,8 @@ async def test_long_answer_is_split_within_limits(harness: Harness) -> None:
         assert post.ok, post
         _assert_within_limits(post.json)
     assert sent.json["message_reference"]
+    rows = await harness.rows()
+    assert rows[-1][4] == "compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs" and rows[-1][5] == "compare"
 
 
 async def test_cooldown_notice(tmp_path: Path, engine: Engine) -> None:
@@ -267,6 +271,8 @@ async def test_slash_gpu_autocomplete(harness: Harness) -> None:
     assert choices[0]["name"].startswith("RTX A6000") and choices[0]["value"] == "rtx-a6000"
     wide = await (await harness.fake.autocomplete("gpu", {"name": "rtx"}, "name")).response()
     assert len(wide.json["data"]["choices"]) <= 25
+    rows = await harness.rows()
+    assert ("/gpu name=a6k", "autocomplete") in [(r[4], r[5]) for r in rows]
 
 
 async def test_slash_gpu_and_spec(harness: Harness) -> None:
