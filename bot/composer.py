@@ -208,7 +208,7 @@ class Composer:
             rows.append(Row(key, fdef.label, (self._value(a, gpu, key),)))
         a.table = Table((gpu.short_name,), (gpu.id,), tuple(rows))
         if q.fields:
-            parts = [f"{self.catalog.fields[k].label}: {self.catalog.fields[k].format_value(gpu.get(k))}" for k in keys]
+            parts = [f"{self.catalog.fields[k].label}: {self._value(a, gpu, k)}" for k in keys]
             a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
             unknown = [self.catalog.fields[k].label for k in keys if gpu.get(k) is None]
             if unknown:

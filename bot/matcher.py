@@ -136,7 +136,8 @@ STOPWORDS = frozenset(
     ]
 )
 #: Suffixes that make a different product: a name that differs only by one of these is not a match.
-VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "s", "d", "max", "q", "sff", "gre", "le", "a", "h"])
+#: (Not "a", "max" or "s": "is the 4090 a good card", "a4000 max power" and "the A4000's" are English.)
+VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "d", "q", "sff", "gre", "le"])
 #: Words in GPU names that are too common in questions to name a GPU on their own.
 NOT_ANCHORS = frozenset(["super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"])
 # Platform/variant spellings folded before matching (applies to names and to questions alike).
