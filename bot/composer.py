@@ -401,7 +401,15 @@ class Composer:
         if runner is not None:
             a.bullets.extend(self._changes(advice, pick, runner))
         if not named and self.prices.usd(pick.gpu) is None:
-            priced = next((s for s in advice.ranked if self.prices.usd(s.gpu)), None)
+            buyable = self._advise(
+                wl.name,
+                self._priced_ids(),
+                q.budget_usd,
+                q.value_focus,
+                tuple(q.modifiers),
+                _frozen_limits(q.limits, q.vendor),
+            )
+            priced = buyable.ranked[0] if buyable.ranked else None
             if priced is not None:
                 a.bullets.append(
                     f"{pick.gpu.short_name} is a data-center part sold in servers, with no public list "
@@ -431,6 +439,10 @@ class Composer:
                 self._value(a, s.gpu, key)
         self._sources(a, [s.gpu for s in [pick, *alternatives]])
         return a
+
+    def _priced_ids(self) -> tuple[str, ...]:
+        """GPUs with a known price (launch MSRP or the operator's), for scoring buyable cards among themselves."""
+        return tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
 
     def _fit_model(self, q: Query) -> tuple[ModelShape | None, str | None]:
         req = q.fit
@@ -504,7 +516,6 @@ class Composer:
     def _verdict(self, q: Query, a: Answer, advice: Advice, gid: str) -> Answer:
         gpu = self.catalog.gpus[gid]
         wl = advice.workload
-        order = [s.gpu.id for s in advice.ranked]
         mine = next((s for s in advice.ranked if s.gpu.id == gid), None)
         if mine is None:
             reason = {g.id: r for g, r in advice.excluded}.get(gid, "it misses the requirements")
@@ -514,27 +525,48 @@ class Composer:
             self._sources(a, [gpu])
             return a
         price = self.prices.usd(gpu)
+        # Rank among the cards one can buy at a known price when this is one of them (scored among
+        # themselves); data-center parts without a list price are another market.
+        if price is not None:
+            buyable = self._advise(wl.name, self._priced_ids(), q.budget_usd, q.value_focus, tuple(q.modifiers))
+            mine = next((s for s in buyable.ranked if s.gpu.id == gid), mine)
+            priced = buyable.ranked
+            advice_for_alt = buyable
+        else:
+            priced, advice_for_alt = [], advice
+        assert mine is not None  # noqa: S101 - found in the whole-catalog ranking above
+        field = priced if priced else advice.ranked
+        # Alternatives from the same vendor: a cheaper card is only a swap if the software stack stays the same.
         cheaper_better = [
             s
-            for s in advice.ranked
-            if s.perf > mine.perf and (p := self.prices.usd(s.gpu)) is not None and price is not None and p <= price
+            for s in advice_for_alt.ranked
+            if s.perf > mine.perf
+            and s.gpu.vendor == gpu.vendor
+            and (p := self.prices.usd(s.gpu)) is not None
+            and price is not None
+            and p <= price
         ]
-        rank = order.index(gid) + 1
-        a.summary = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(order)} GPUs in the catalog. {wl.why}"
-        a.bullets.append(f"{gpu.short_name}: {self._deciding(advice, mine, advice.ranked[0])}.")
+        rank = [s.gpu.id for s in field].index(gid) + 1
+        scope = "GPUs with a known price" if field is priced else "GPUs in the catalog"
+        a.summary = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(field)} {scope}. {wl.why}"
+        a.bullets.append(f"{gpu.short_name}: {self._deciding(advice, mine, field[0])}.")
         if cheaper_better:
             alt = cheaper_better[0]
             a.recommendation = alt.gpu.id
             a.bullets.append(
-                f"For the same price or less, the {alt.gpu.short_name} does better: "
+                f"For the same price or less, the {gpu.vendor} {alt.gpu.short_name} does better: "
                 f"{self._deciding(advice, alt, mine)}."
             )
         else:
             a.recommendation = gid
             if price is not None:
-                a.bullets.append(f"Nothing at its price ({self._price(a, gpu)}) or less scores higher for this.")
-        if advice.ranked[0].gpu.id != gid:
-            a.bullets.append(f"The top pick regardless of price is the {advice.ranked[0].gpu.short_name}.")
+                a.bullets.append(
+                    f"No {gpu.vendor} GPU at its price ({self._price(a, gpu)}) or less scores higher for this."
+                )
+        if field[0].gpu.id != gid:
+            a.bullets.append(f"The top pick among {scope} is the {field[0].gpu.short_name}.")
+        if advice.ranked[0].gpu.id not in (gid, field[0].gpu.id):
+            a.bullets.append(f"Regardless of price, the top pick is the {advice.ranked[0].gpu.short_name}.")
         self._sources(a, [gpu])
         return a
 
