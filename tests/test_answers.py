@@ -182,3 +182,12 @@ def test_seed_topics(engine: Engine, topic: str) -> None:
 def test_unknown_offers_examples(engine: Engine) -> None:
     answer = engine.ask("hello there")
     assert answer.intent == "unknown" and answer.examples and not answer.answered
+
+
+def test_verdict_is_among_buyable_cards(engine: Engine, catalog: Catalog) -> None:
+    """“Is the 4090 good for training?” is judged against cards one can buy, not data-center modules."""
+    answer = engine.ask("is the 4090 good for training?")
+    assert answer.intent == "recommend" and "GPUs with a known price" in answer.text
+    pick = catalog.gpus[answer.recommendation or ""]
+    assert pick.vendor == "NVIDIA" and pick.number("launch_price_usd") is not None
+    assert (pick.number("launch_price_usd") or 0) <= (catalog.gpus["rtx-4090"].number("launch_price_usd") or 0)
