@@ -213,11 +213,13 @@ def rank_by_field(
     budget_usd: float | None = None,
     require: Mapping[str, Any] | None = None,
     price: Callable[[GPU], float | None] | None = None,
+    value: Callable[[GPU], float | None] | None = None,
 ) -> tuple[list[GPU], int]:
     """GPUs ordered by one field (most first, or least with ``lowest``); unknown values are left out.
 
-    ``require`` filters like a workload's (``{"nvlink": True, "slots": {"max": 1}}``). Returns the
-    ordered GPUs and how many were left out for an unknown value.
+    ``require`` filters like a workload's (``{"nvlink": True, "slots": {"max": 1}}``); ``value``
+    replaces the field's value ("bandwidth per dollar"). Returns the ordered GPUs and how many were left
+    out for an unknown value.
     """
     price_of = price or (lambda g: g.number("launch_price_usd"))
     pool = [catalog.gpus[g] for g in gpus] or list(catalog)
@@ -226,16 +228,17 @@ def rank_by_field(
     for req_key, rule in (require or {}).items():
         label = catalog.fields[req_key].label if req_key in catalog.fields else req_key
         pool = [g for g in pool if _requirement_failure(g, req_key, rule, label) is None]
-    known = [g for g in pool if g.get(key) is not None]
+    of = value or (lambda g: g.number(key))
+    known = [g for g in pool if (of(g) if value else g.get(key)) is not None]
     fdef = catalog.fields[key]
 
     def sort_key(g: GPU) -> tuple[float | str, str]:
-        num = g.number(key)
+        num = of(g)
         if num is not None:
             return (num if lowest else -num, g.id)
         return (str(g.get(key)), g.id)
 
-    if fdef.type in ("int", "float"):
+    if value is not None or fdef.type in ("int", "float"):
         known.sort(key=sort_key)
     elif fdef.type == "date":
         known.sort(key=lambda g: (str(g.get(key)), g.id), reverse=not lowest)

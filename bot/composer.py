@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.advisor import Advice, Scored, advise, rank_by_field
 from bot.answer import Answer, Choice, Row, Table
@@ -440,6 +440,25 @@ class Composer:
         self._sources(a, [s.gpu for s in [pick, *alternatives]])
         return a
 
+    def _per_value(self, key: str, per: str) -> Callable[[GPU], float | None]:
+        """``key`` per dollar (current price where listed, else launch MSRP) or per watt of board power."""
+
+        def value(gpu: GPU) -> float | None:
+            top = gpu.number(key)
+            bottom = self.prices.usd(gpu) if per == "launch_price_usd" else gpu.number(per)
+            return top / bottom if top is not None and bottom else None
+
+        return value
+
+    def _per_text(self, a: Answer, gpu: GPU, key: str, per: str) -> str:
+        fdef = self.catalog.fields[key]
+        ratio = self._per_value(key, per)(gpu)
+        self._value(a, gpu, key)
+        self._value(a, gpu, per)
+        unit = "$" if per == "launch_price_usd" else "W"
+        shown = f"{ratio:.3g}" if ratio is not None else "unknown"
+        return f"{shown} {fdef.unit} per {unit}".replace("  ", " ")
+
     def _priced_ids(self) -> tuple[str, ...]:
         """GPUs with a known price (launch MSRP or the operator's), for scoring buyable cards among themselves."""
         return tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
@@ -580,8 +599,17 @@ class Composer:
         for name in (q.workload, *q.modifiers):
             if name and self.catalog.workloads[name].get("modifier"):
                 require.update(self.catalog.workloads[name].get("require") or {})
+        per = q.rank_per
+        value = self._per_value(key, per) if per else None
         ordered, unknown = rank_by_field(
-            self.catalog, key, lowest=q.rank_lowest, gpus=q.gpus, budget_usd=q.budget_usd, require=require
+            self.catalog,
+            key,
+            lowest=q.rank_lowest,
+            gpus=q.gpus,
+            budget_usd=q.budget_usd,
+            require=require,
+            price=self.prices.usd,
+            value=value,
         )
 
         word = "lowest" if q.rank_lowest else "highest"
@@ -609,12 +637,25 @@ class Composer:
                 f"{f' (and {unknown} more where it is unknown)' if unknown else ''}; "
                 f"by {fdef.label.lower()}, {word} first. The top 10:"
             )
+        elif per:
+            per_label = "dollar" if per == "launch_price_usd" else "watt"
+            a.title = f"{fdef.label} per {per_label}, {word} first{scope}"
+            a.summary = (
+                f"The {top.short_name} has the {word} {fdef.label} per {per_label}{scope}: "
+                f"{self._per_text(a, top, key, per)} ({self._value(a, top, key)}, "
+                f"{self._price(a, top) if per == 'launch_price_usd' else self._value(a, top, per)})."
+            )
         elif key == "launch_price_usd" and q.rank_lowest:
             a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)}."
         else:
             a.summary = f"The {top.short_name} has the {word} {fdef.label}{scope}: {self._value(a, top, key)}."
-        rows = [Row(key, g.short_name, (self._value(a, g, key),)) for g in ordered[:10]]
-        a.table = Table((fdef.label,), tuple(g.id for g in ordered[:10]), tuple(rows))
+        if per:
+            column = f"{fdef.label} per {'$' if per == 'launch_price_usd' else 'W'}"
+            rows = [Row(key, g.short_name, (self._per_text(a, g, key, per),)) for g in ordered[:10]]
+            a.table = Table((column,), tuple(g.id for g in ordered[:10]), tuple(rows))
+        else:
+            rows = [Row(key, g.short_name, (self._value(a, g, key),)) for g in ordered[:10]]
+            a.table = Table((fdef.label,), tuple(g.id for g in ordered[:10]), tuple(rows))
         if unknown:
             a.notes.append(f"{unknown} GPUs are left out because their {fdef.label.lower()} is unknown.")
         self._sources(a, ordered[:3])

@@ -137,7 +137,7 @@ STOPWORDS = frozenset(
 )
 #: Suffixes that make a different product: a name that differs only by one of these is not a match.
 #: (Not "a", "max" or "s": "is the 4090 a good card", "a4000 max power" and "the A4000's" are English.)
-VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "d", "q", "sff", "gre", "le"])
+VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "d", "q", "sff", "gre", "le", "ada"])
 #: Words in GPU names that are too common in questions to name a GPU on their own.
 NOT_ANCHORS = frozenset(["super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"])
 # Platform/variant spellings folded before matching (applies to names and to questions alike).
@@ -401,7 +401,9 @@ class Matcher:
                 if i + size < n and words[i + size] in VARIANT_QUALIFIERS:
                     # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
                     size += 1
-                    found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, suggestions=(gid,)))
+                    text = " ".join(words[i : i + size])
+                    near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
+                    found.append(GpuMention(text, i, i + size, suggestions=near))
                 else:
                     found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, gpu=gid))
                 for k in range(i, i + size):

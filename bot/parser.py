@@ -45,7 +45,10 @@ _CONSTRAINTS = (
     (
         "memory_gb",
         "min",
-        re.compile(rf"\b{_AT_LEAST}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"),
+        re.compile(
+            rf"\b{_AT_LEAST}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
+            r"|\b(\d+(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+)?(?:card|cards|gpu|gpus|accelerator|accelerators)\b"
+        ),
     ),
     ("memory_gb", "max", re.compile(rf"\b{_AT_MOST}\s*(\d+(?:\.\d+)?)gb\b")),
     ("tdp_w", "max", re.compile(rf"\b{_AT_MOST}\s*(\d+)\s*(?:w|watts?)\b")),
@@ -89,8 +92,10 @@ _RECOMMEND_WORDS = frozenset(
     ]
 )
 _RANK_PHRASES = re.compile(
-    r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum)\b"
+    r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum|best|top)\b"
 )
+_PER_DOLLAR = re.compile(r"\bper (?:dollar|\$|usd|buck)|/\s*\$|per price\b")
+_PER_WATT = re.compile(r"\bper (?:watt|w)\b|/\s*w\b")
 _ADVICE_WORDS = frozenset(["best", "recommend", "recommendation", "suggest", "cheapest", "buy", "should"])
 _LOWEST = frozenset(["lowest", "least", "smallest", "cheapest", "min", "minimum"])
 _FIT_PATTERNS = re.compile(
@@ -182,6 +187,7 @@ class Query:
     value_focus: bool = False
     rank_field: str | None = None
     rank_lowest: bool = False
+    rank_per: str | None = None  # "bandwidth per dollar": rank by rank_field / this field
     require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
     limits: dict[str, dict[str, float]] = field(default_factory=dict)  # {"memory_gb": {"min": 24}}
     listing: bool = False  # "which gpus have nvlink": every match, not one pick
@@ -356,10 +362,20 @@ class QuestionParser:
         types = {k: self.catalog.fields[k].type for k in q.fields}
         numeric = [k for k in q.fields if types[k] in ("int", "float")]
         q.require_true = [k for k in q.fields if types[k] == "bool"]
+        if word in ("best", "top") and (q.workload or q.modifiers):
+            return  # "best single-slot card", "best gpu for training": a recommendation, not a ranking
         if word == "cheapest":
             q.rank_field, q.rank_lowest = "launch_price_usd", True
+        elif numeric and word in ("best", "top"):
+            # "best fp64", "best tdp": the field's own better direction
+            q.rank_field = numeric[0]
+            q.rank_lowest = self.catalog.fields[numeric[0]].better == "lower"
         elif numeric:
             q.rank_field, q.rank_lowest = numeric[0], word in _LOWEST
+        if q.rank_field and q.rank_field != "launch_price_usd" and _PER_DOLLAR.search(q.text.lower()):
+            q.rank_per = "launch_price_usd"
+        elif q.rank_field and q.rank_field != "tdp_w" and _PER_WATT.search(q.text.lower()):
+            q.rank_per = "tdp_w"
 
     # -- intent -------------------------------------------------------------------------------
 

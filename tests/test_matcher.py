@@ -167,7 +167,10 @@ def test_near_miss_suggests_the_neighbour(engine: Engine) -> None:
     assert "rtx-a6000" in mention.suggestions[:3]
 
 
-@pytest.mark.parametrize(("text", "near"), [("rx 6800", "rx-6800-xt"), ("mi300", "mi300x"), ("rtx 2060 ti", None)])
+@pytest.mark.parametrize(
+    ("text", "near"),
+    [("rx 6800", "rx-6800-xt"), ("mi300", "mi300x"), ("rtx 2060 ti", None), ("a6000 ada", "rtx-6000-ada")],
+)
 def test_a_different_variant_is_suggested_not_answered(engine: Engine, text: str, near: str | None) -> None:
     """Only the XT is in the catalog: "rx 6800" is another product, so the bot suggests, never answers."""
     result = engine.matcher.match(text)

@@ -198,3 +198,37 @@ def test_listing_questions(engine: Engine) -> None:
     assert answer.intent == "recommend" and "GPUs in the catalog with NVLink" in answer.text
     assert answer.table is not None
     assert all(engine.catalog.gpus[g].get("nvlink") for g in answer.table.gpu_ids)
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "per", "lowest"),
+    [
+        ("which gpu has the best fp64", "fp64_tflops", None, False),
+        ("which card has the best tdp", "tdp_w", None, True),
+        ("gpu with the highest bandwidth per dollar", "memory_bandwidth_gbs", "launch_price_usd", False),
+        ("most fp32 per watt", "fp32_tflops", "tdp_w", False),
+    ],
+)
+def test_rankings(engine: Engine, question: str, field: str, per: str | None, lowest: bool) -> None:
+    query = engine.parser.parse(question)
+    assert (query.intent, query.rank_field, query.rank_per, query.rank_lowest) == ("recommend", field, per, lowest)
+
+
+def test_best_with_a_workload_is_a_pick_not_a_ranking(engine: Engine) -> None:
+    query = engine.parser.parse("best single-slot card under $1500")
+    assert query.intent == "recommend" and query.rank_field is None
+
+
+def test_per_dollar_ranking_divides_by_price(engine: Engine) -> None:
+    answer = engine.ask("gpu with the highest bandwidth per dollar")
+    top = engine.catalog.gpus[answer.recommendation or ""]
+    ratio = (top.number("memory_bandwidth_gbs") or 0) / (top.number("launch_price_usd") or 1)
+    for gpu in engine.catalog:
+        price, bw = gpu.number("launch_price_usd"), gpu.number("memory_bandwidth_gbs")
+        if price and bw:
+            assert bw / price <= ratio + 1e-9
+
+
+def test_sized_cards(engine: Engine) -> None:
+    answer = engine.ask("cheapest 48gb card")
+    assert (engine.catalog.gpus[answer.recommendation or ""].number("memory_gb") or 0) >= 48
