@@ -305,6 +305,9 @@ class Composer:
             a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
         if not q.fields or "launch_price_usd" in q.fields:
             self._current_prices(a, gpus)
+        if q.dropped:
+            left = ", ".join(self.catalog.gpus[g].short_name for g in q.dropped)
+            a.notes.append(f"I compare up to four GPUs at once; left out: {left}. Ask again with those.")
         for g in gpus:
             self._notes(a, g, keys)
         self._sources(a, gpus)
@@ -647,6 +650,10 @@ class Composer:
             )
         elif key == "launch_price_usd" and q.rank_lowest:
             a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {self._value(a, top, key)}."
+        elif key == "release_date":
+            age = "oldest" if q.rank_lowest else "newest"
+            a.title = f"Release date, {age} first{scope}"
+            a.summary = f"The {top.short_name} is the {age}{scope}: released {self._value(a, top, key)}."
         else:
             a.summary = f"The {top.short_name} has the {word} {fdef.label}{scope}: {self._value(a, top, key)}."
         if per:
@@ -797,7 +804,21 @@ class Composer:
         }
         if req.max_context and gpu is not None and req.mode == "inference":
             return self._max_context(q, a, model, gpu, precision, count, fit)
-        if gpu is None:
+        if gpu is None and req.capacity_gb:
+            capacity = req.capacity_gb
+            verdict = est.verdict(capacity)
+            fit.update(available_gb=capacity, fits=verdict != "does not fit")
+            answer = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fit": "No, it does not fit"}[
+                verdict
+            ]
+            a.summary = (
+                f"{answer}: {mode_text} {what} needs about {est.per_gpu_gb:,.1f} GB of the {capacity:g} GB ({terms})."
+            )
+            if verdict == "does not fit":
+                a.bullets.extend(
+                    self._make_it_fit(a, est, model, capacity, f"{capacity:g} GB GPUs", req.mode, precision, context, 1)
+                )
+        elif gpu is None:
             a.summary = f"{mode_text.capitalize()} {what}: about {est.total_gb:,.1f} GB of GPU memory ({terms})."
             a.bullets.extend(self._cheapest_fits(a, est, model, req.mode, precision, context))
         else:
@@ -831,7 +852,9 @@ class Composer:
                         "divided by the bytes read per token)."
                     )
             if verdict == "does not fit":
-                a.bullets.extend(self._make_it_fit(a, est, model, gpu, req.mode, precision, context, count))
+                a.bullets.extend(
+                    self._make_it_fit(a, est, model, capacity, gpu.short_name, req.mode, precision, context, count)
+                )
             if count > 1:
                 link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
                 a.bullets.append(
@@ -873,13 +896,14 @@ class Composer:
         a: Answer,
         est: Estimate,
         model: ModelShape,
-        gpu: GPU,
+        capacity: float,
+        label: str,
         mode: str,
         precision: str,
         context: int,
         count: int,
     ) -> list[str]:
-        capacity = gpu.number("memory_gb") or 0.0
+        """What would make it fit on GPUs of ``capacity`` GB (``label`` names them)."""
         out: list[str] = []
         if mode == "inference":
             for lower in ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k"):
@@ -900,13 +924,13 @@ class Composer:
             for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
                 other = self._variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count)
                 if other.verdict(capacity) != "does not fit":
-                    label = "QLoRA" if lighter == "qlora" else "LoRA"
-                    out.append(f"{label} would fit: about {other.per_gpu_gb:,.1f} GB.")
+                    kind = "QLoRA" if lighter == "qlora" else "LoRA"
+                    out.append(f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB.")
                     break
         for n in range(count + 1, 17):
             other = self._variants(model, mode, precision, context, n)
             if other.verdict(capacity) != "does not fit":
-                out.append(f"{n}× {gpu.short_name} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU.")
+                out.append(f"{n}× {label} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU.")
                 break
         out.extend(self._cheapest_fits(a, est, model, mode, precision, context))
         return out

@@ -369,6 +369,15 @@ class Matcher:
                 break
         return out
 
+    def _depluralise(self, word: str) -> str:
+        """ "3090s", "a6000s", "h100s" -> the model; "l40s" stays (the L40S is a GPU)."""
+        if len(word) < 3 or not word.endswith("s") or not word[-2].isdigit():
+            return word
+        subs = _subtokens([word])
+        if all(t in self._by_token for t in subs) and self._candidates([word])[0]:
+            return word
+        return word[:-1]
+
     def _correct_word(self, word: str) -> str:
         if len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in self._by_token:
             return word
@@ -376,7 +385,7 @@ class Matcher:
         return hit[0] if hit else word
 
     def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
-        words = [self._correct_word(w) for w in words]
+        words = [self._depluralise(self._correct_word(w)) for w in words]
         n = len(words)
         used = [False] * n
         found: list[GpuMention] = []

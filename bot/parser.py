@@ -92,7 +92,8 @@ _RECOMMEND_WORDS = frozenset(
     ]
 )
 _RANK_PHRASES = re.compile(
-    r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum|best|top)\b"
+    r"\b(most|highest|largest|biggest|fastest|lowest|least|smallest|cheapest|max|maximum|min|minimum|best|top|"
+    r"newer|newest|latest|older|oldest)\b"
 )
 _PER_DOLLAR = re.compile(r"\bper (?:dollar|\$|usd|buck)|/\s*\$|per price\b")
 _PER_WATT = re.compile(r"\bper (?:watt|w)\b|/\s*w\b")
@@ -170,6 +171,7 @@ class FitRequest:
     checkpointing: bool = True  # "without gradient checkpointing" turns it off
     lora_rank: int | None = None  # "rank 64"
     lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
+    capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
 
 
 @dataclass(slots=True)
@@ -188,6 +190,7 @@ class Query:
     rank_field: str | None = None
     rank_lowest: bool = False
     rank_per: str | None = None  # "bandwidth per dollar": rank by rank_field / this field
+    dropped: list[str] = field(default_factory=list)  # GPUs named beyond the four a comparison shows
     require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
     limits: dict[str, dict[str, float]] = field(default_factory=dict)  # {"memory_gb": {"min": 24}}
     listing: bool = False  # "which gpus have nvlink": every match, not one pick
@@ -349,6 +352,9 @@ class QuestionParser:
             req.kv_precision = {"q8": "int8", "q4": "q4_0"}.get(name, name)
             if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
                 req.precision = None  # the only mention of that precision was the KV cache's
+        size = re.search(r"\b(\d+(?:\.\d+)?)gb\b", norm)
+        if size and float(size.group(1)) > 0:
+            req.capacity_gb = float(size.group(1))
         req.checkpointing = not re.search(r"\b(?:without|no)\s+(?:gradient\s+)?checkpointing\b", norm)
         rank = re.search(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b", norm)
         if rank:
@@ -359,13 +365,15 @@ class QuestionParser:
     def _set_rank(self, q: Query, word: str) -> None:
         """ "most memory", "lowest power", "cheapest card with nvlink": rank by one number; yes/no
         fields named alongside become filters."""
+        if word in ("best", "top") and (q.workload or q.modifiers):
+            return  # "best single-slot card", "best gpu for training": a recommendation, not a ranking
         types = {k: self.catalog.fields[k].type for k in q.fields}
         numeric = [k for k in q.fields if types[k] in ("int", "float")]
         q.require_true = [k for k in q.fields if types[k] == "bool"]
-        if word in ("best", "top") and (q.workload or q.modifiers):
-            return  # "best single-slot card", "best gpu for training": a recommendation, not a ranking
         if word == "cheapest":
             q.rank_field, q.rank_lowest = "launch_price_usd", True
+        elif word in ("newer", "newest", "latest", "older", "oldest"):
+            q.rank_field, q.rank_lowest = "release_date", word in ("older", "oldest")
         elif numeric and word in ("best", "top"):
             # "best fp64", "best tdp": the field's own better direction
             q.rank_field = numeric[0]
@@ -480,11 +488,11 @@ class QuestionParser:
             and (workload or wordset & {"best", "better", "should", "which", "recommend", "pick", "choose", "buy"})
         ):
             q.intent = "recommend"
-            q.gpus = gpus[:MAX_COMPARE]
+            q.gpus, q.dropped = gpus[:MAX_COMPARE], gpus[MAX_COMPARE:]
             return q
         if len(gpus) >= 2:
             q.intent = "compare"
-            q.gpus = gpus[:MAX_COMPARE]
+            q.gpus, q.dropped = gpus[:MAX_COMPARE], gpus[MAX_COMPARE:]
             return q
         if len(gpus) == 1:
             if asks_recommend and workload and not fields and not _SPECS_WORDS.search(norm):

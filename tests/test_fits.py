@@ -101,3 +101,17 @@ def test_best_card_for_a_model_holds_it_and_respects_vendor(engine: Engine) -> N
 def test_vendor_filter_in_rankings(engine: Engine) -> None:
     answer = engine.ask("cheapest nvidia card with at least 24gb")
     assert engine.catalog.gpus[answer.recommendation or ""].vendor == "NVIDIA"
+
+
+def test_a_memory_size_instead_of_a_gpu(engine: Engine) -> None:
+    data = _fit(engine, "is 24gb enough for llama 3 8b fine tuning")
+    assert data["fit"]["available_gb"] == 24 and data["fit"]["fits"] is False
+    assert "LoRA would fit" in data["text"] and "24 GB GPUs would hold it" in data["text"]
+    assert _fit(engine, "can I run mixtral 8x7b with 48gb in 4 bit")["fit"]["fits"] is True
+
+
+def test_plural_gpus_and_more_than_four(engine: Engine) -> None:
+    assert engine.ask("A6000 or two 3090s?").gpus == ["rtx-a6000", "rtx-3090"]
+    answer = engine.ask("a4000 vs a4500 vs a5000 vs a5500 vs a6000")
+    assert len(answer.gpus) == 4 and any("left out: RTX A6000" in n for n in answer.notes)
+    assert engine.ask("which is newer, a6000 or 6000 ada").recommendation == "rtx-6000-ada"
