@@ -92,3 +92,27 @@ def test_core_does_not_import_discord() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_templated_questions_over_the_whole_catalog(engine: Engine) -> None:
+    """Every GPU and model name in every question shape: an answer, and Discord embeds within limits."""
+    from bot.render_discord import answer_embeds, pack_embeds
+
+    rng = random.Random(7)  # noqa: S311 - reproducible inputs, not crypto
+    names = [g.short_name for g in engine.catalog] + [m.name for m in engine.models.values()]
+    fields = ["vram", "bandwidth", "tdp", "nvlink", "ecc", "fp16", "cuda cores", "price", "slots", "fp8"]
+    templates = [
+        "{a} vs {b}", "{a} {f}", "can I run {m} on {a}", "{m} on 2x {a} in 4 bit", "is {a} good for inference",
+        "cheapest card with {f}", "{a} or {b} for rendering under $1000", "how much vram for {m} at 32k context",
+        "max context for {m} on {a}", "qlora {m} on {a}", "what gpus have {f}", "{a}, {b} and {c} {f}",
+        "most {f} per dollar", "which is newer {a} or {b}",
+    ]  # fmt: skip
+    for _ in range(600):
+        question = rng.choice(templates).format(
+            a=rng.choice(names), b=rng.choice(names), c=rng.choice(names), m=rng.choice(names), f=rng.choice(fields)
+        )
+        answer = engine.ask(question)
+        assert answer.text and answer.to_json()["intent"] == answer.intent, question
+        for message in pack_embeds(answer_embeds(answer)):
+            assert len(message) <= 10 and sum(len(e) for e in message) <= 6000, question
+            assert all(len(e.fields) <= 25 for e in message), question
