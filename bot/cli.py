@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -394,6 +395,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(settings, args.verbose)
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    try:
+        code = _dispatch(args, settings)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `gpubot stats | head`: the reader left; stop quietly, for every command
+        # Point fd 1 at /dev/null so the final flush at exit has somewhere to go.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "catalog":
         return _catalog(args, settings)
     if args.command == "stats":
@@ -406,20 +422,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     if args.command in {"run", "sync"}:
         return _discord(args, settings, engine)
-    try:
-        if args.command == "ask":
-            from_stdin = args.question == ["-"]
-            return asyncio.run(
-                _ask(engine, settings, [" ".join(args.question)], args.json, sys.stdin if from_stdin else None)
-            )
-        if args.command == "chat":
-            return asyncio.run(_chat(engine, settings))
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    parser.print_help()
-    return EXIT_USAGE
+    if args.command == "ask":
+        from_stdin = args.question == ["-"]
+        stdin = sys.stdin if from_stdin else None
+        return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin))
+    return asyncio.run(_chat(engine, settings))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -157,3 +157,22 @@ def test_show_sources(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Sources:" in out and "nvidia.com" in out and "768 MHz" in out
     assert "Memory bandwidth" not in out  # sources and notes only
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    """`gpubot catalog list | head -1`: the reader leaves early; no traceback, exit 0."""
+    env = {**os.environ, "GPUBOT_DB": str(tmp_path / "q.sqlite3")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "catalog", "list"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert "Traceback" not in stderr
