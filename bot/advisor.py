@@ -32,7 +32,6 @@ class Workload:
     efficiency_weight: float
     require: Mapping[str, Any]
     why: str
-    modifier: bool = False
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, name: str) -> Workload:
@@ -45,7 +44,6 @@ class Workload:
             efficiency_weight=float(raw.get("efficiency_weight", 0.0)),
             require=dict(raw.get("require") or {}),
             why=str(raw.get("why", "")),
-            modifier=bool(raw.get("modifier", False)),
         )
 
     def combined(self, modifiers: Iterable[Workload]) -> Workload:
@@ -67,7 +65,6 @@ class Workload:
             efficiency_weight=max([self.efficiency_weight, *(m.efficiency_weight for m in mods)]),
             require=require,
             why=" ".join([self.why, *(m.why for m in mods)]),
-            modifier=False,
         )
 
 
@@ -77,9 +74,7 @@ class Scored:
     score: float
     perf: float
     value: float | None  # perf per dollar, scaled; None without a launch price
-    efficiency: float | None
     parts: dict[str, float] = field(default_factory=dict)  # field -> value scaled to the best candidate
-    missing: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -195,9 +190,7 @@ def advise(
                 score=score,
                 perf=perf[g.id],
                 value=value_scaled[g.id] if per_dollar[g.id] is not None else None,
-                efficiency=eff_scaled[g.id] if per_watt[g.id] is not None else None,
                 parts={k: scaled[k][g.id] for k in weights},
-                missing=[k for k in weights if g.get(k) is None],
             )
         )
     ranked.sort(key=lambda s: (-s.score, s.gpu.id))

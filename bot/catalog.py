@@ -275,15 +275,12 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-_read_yaml = read_yaml
-
-
 def _expect(cond: bool, path: Path, message: str, entry: str | None = None, fld: str | None = None) -> None:
     if not cond:
         raise CatalogError(path, message, entry=entry, field=fld)
 
 
-def _check_keys(raw: dict[str, Any], allowed: set[str], required: tuple[str, ...], path: Path, name: str) -> None:
+def check_keys(raw: dict[str, Any], allowed: set[str], required: tuple[str, ...], path: Path, name: str) -> None:
     """No keys beyond ``allowed``; every ``required`` key holds non-empty text."""
     unknown = set(raw) - allowed
     _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
@@ -304,7 +301,7 @@ def _str_list(raw: Any, path: Path, entry: str, fld: str) -> tuple[str, ...]:
 
 
 def _load_fields(path: Path) -> dict[str, FieldDef]:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     _expect(isinstance(data, dict) and isinstance(data.get("fields"), list), path, "needs a `fields:` list")
     allowed = {"key", "label", "aliases", "type", "unit", "better", "format", "group", "key_spec", "help"}
     fields: dict[str, FieldDef] = {}
@@ -433,7 +430,7 @@ def _coerce(fdef: FieldDef, value: Any, path: Path, gpu_id: str) -> Value:
 
 
 def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     _expect(
         isinstance(data, dict) and isinstance(data.get("gpus"), list),
         path,
@@ -454,7 +451,7 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
             name,
             "id",
         )
-        _check_keys(raw, allowed, ("name", "vendor"), path, name)
+        check_keys(raw, allowed, ("name", "vendor"), path, name)
         sources = _str_list(raw.get("sources"), path, name, "sources")
         _expect(bool(sources), path, "needs at least one source (datasheet URL)", name, "sources")
         for url in sources:
@@ -504,7 +501,7 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
 def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GPU]) -> tuple[FaqEntry, ...]:
     if not path.exists():
         return ()
-    data = _read_yaml(path)
+    data = read_yaml(path)
     _expect(isinstance(data, dict) and isinstance(data.get("faqs"), list), path, "needs a `faqs:` list")
     allowed = {"id", "question", "answer", "keywords", "gpus", "order_by", "intent", "workload"}
     out: list[FaqEntry] = []
@@ -522,7 +519,7 @@ def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GP
         )
         _expect(faq_id not in seen, path, "duplicate FAQ id", name, "id")
         seen.add(name)
-        _check_keys(raw, allowed, ("question", "answer"), path, name)
+        check_keys(raw, allowed, ("question", "answer"), path, name)
         faq_gpus = _str_list(raw.get("gpus"), path, name, "gpus")
         for gid in faq_gpus:
             _expect(gid in gpus, path, f"unknown GPU id {gid!r}", name, "gpus")
@@ -548,7 +545,7 @@ def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GP
 def _load_workloads(path: Path, fields: Mapping[str, FieldDef]) -> dict[str, Mapping[str, Any]]:
     if not path.exists():
         return {}
-    data = _read_yaml(path)
+    data = read_yaml(path)
     _expect(
         isinstance(data, dict) and isinstance(data.get("workloads"), dict),
         path,

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.catalog import GPU, Catalog
+from bot.catalog import GPU, Catalog, read_yaml
 
 __all__ = ["Problem", "check_catalog"]
 
@@ -118,7 +116,7 @@ def load_architectures(specs: Path) -> dict[str, dict[str, Any]]:
     path = specs / "architectures.yaml"
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return dict(data.get("architectures") or {})
 
 

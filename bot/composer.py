@@ -103,6 +103,8 @@ class Composer:
         self.catalog = catalog
         self.prices = prices or PriceBook()
         self.models = models or {}
+        # GPUs with a known price (launch MSRP or the operator's): buyable cards, scored among themselves.
+        self._priced = tuple(g.id for g in catalog if self.prices.usd(g) is not None)
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
@@ -406,7 +408,7 @@ class Composer:
         if not named and self.prices.usd(pick.gpu) is None:
             buyable = self._advise(
                 wl.name,
-                self._priced_ids(),
+                self._priced,
                 q.budget_usd,
                 q.value_focus,
                 tuple(q.modifiers),
@@ -461,10 +463,6 @@ class Composer:
         unit = "$" if per == "launch_price_usd" else "W"
         shown = f"{ratio:.3g}" if ratio is not None else "unknown"
         return f"{shown} {fdef.unit} per {unit}".replace("  ", " ")
-
-    def _priced_ids(self) -> tuple[str, ...]:
-        """GPUs with a known price (launch MSRP or the operator's), for scoring buyable cards among themselves."""
-        return tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
 
     def _fit_model(self, q: Query) -> tuple[ModelShape | None, str | None]:
         req = q.fit
@@ -550,7 +548,7 @@ class Composer:
         # Rank among the cards one can buy at a known price when this is one of them (scored among
         # themselves); data-center parts without a list price are another market.
         if price is not None:
-            buyable = self._advise(wl.name, self._priced_ids(), q.budget_usd, q.value_focus, tuple(q.modifiers))
+            buyable = self._advise(wl.name, self._priced, q.budget_usd, q.value_focus, tuple(q.modifiers))
             mine = next((s for s in buyable.ranked if s.gpu.id == gid), mine)
             priced = buyable.ranked
             advice_for_alt = buyable

@@ -25,9 +25,6 @@ def default_history_path() -> Path:
     return Path(platformdirs.user_data_path(APP_NAME)) / "chat_history"
 
 
-DISCORD_API_DEFAULT = "https://discord.com/api/v10"
-
-
 def _ids(raw: str | None) -> frozenset[int]:
     """``"123, 456"`` -> {123, 456}; anything that is not a number is ignored with the rest kept."""
     out = set()

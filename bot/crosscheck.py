@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.catalog import GPU, Catalog
+from bot.catalog import GPU, Catalog, read_yaml
 
 __all__ = ["COMPARED", "Comparison", "Report", "crosscheck"]
 
@@ -114,7 +112,7 @@ def load_overrides(specs: Path) -> dict[str, str | None]:
     path = specs / "crosscheck.yaml"
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return dict(data.get("names") or {})
 
 

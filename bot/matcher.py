@@ -174,10 +174,6 @@ class GpuMention:
     suggestions: tuple[str, ...] = ()
 
     @property
-    def resolved(self) -> bool:
-        return self.gpu is not None
-
-    @property
     def ambiguous(self) -> bool:
         return self.gpu is None and len(self.candidates) > 1
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bot.catalog import CatalogError, read_yaml
+from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.estimator import ModelShape
 from bot.text import compact, normalize
 
@@ -80,14 +80,9 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
     name = str(raw.get("id") if isinstance(raw, dict) else None) or f"model #{index}"
     if not isinstance(raw, dict):
         raise _err(path, "each model must be a mapping", name)
-    unknown = set(raw) - _ALLOWED
-    if unknown:
-        raise _err(path, f"unknown keys {sorted(unknown)}", name)
+    check_keys(raw, _ALLOWED, ("name", "family", "kind"), path, name)
     if not isinstance(raw.get("id"), str) or not _ID_RE.match(raw["id"]):
         raise _err(path, "`id` must be lowercase words joined by '-'", name, "id")
-    for key in ("name", "family", "kind"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise _err(path, f"`{key}` is required", name, key)
     if raw["kind"] not in _KINDS:
         raise _err(path, f"`kind` must be one of {_KINDS}", name, "kind")
     params = raw.get("params_b")

@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
-from bot.catalog import GPU, Catalog, CatalogError
+from bot.catalog import GPU, Catalog, CatalogError, read_yaml
 
 __all__ = ["Price", "PriceBook", "load_prices"]
 
@@ -89,12 +87,7 @@ def load_prices(path: str | Path | None, catalog: Catalog) -> PriceBook:
     if path is None:
         return PriceBook()
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as exc:
-        raise CatalogError(path, "price file not found") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(path, f"invalid YAML: {exc}") from exc
+    data = read_yaml(path) or {}
     if not isinstance(data, dict) or not isinstance(data.get("prices"), dict):
         raise CatalogError(path, "needs a `prices:` mapping of GPU id to price")
     default_date = _date(data.get("as_of"), path, "as_of")

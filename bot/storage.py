@@ -167,7 +167,6 @@ class QueryLog:
         self._writer: asyncio.Task[None] | None = None
         self._reported: set[str] = set()
         self.failed = 0
-        self.written = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -283,7 +282,6 @@ class QueryLog:
             if votes:
                 await self._db.executemany(_INSERT_FEEDBACK, votes)
             await self._db.commit()
-            self.written += len(batch)
         except sqlite3.Error as exc:
             self.failed += len(batch)
             with contextlib.suppress(sqlite3.Error):
