@@ -92,13 +92,10 @@ class AnswerView(discord.ui.View):
 
     # -- callbacks ----------------------------------------------------------------------------
 
-    def _log(self, interaction: discord.Interaction[Any], question: str, answer: Answer, ms: float) -> None:
-        self.bot.log_answer(question, answer, ms, interaction=interaction)
-
     def _make_pick(self, gpu_id: str) -> Any:
         async def pick(interaction: discord.Interaction[Any]) -> None:
             answer = self.bot.engine.choose(self.answer.question, gpu_id)
-            self._log(interaction, f"{self.answer.question} [{gpu_id}]", answer, 0.0)
+            self.bot.log_answer(f"{self.answer.question} [{gpu_id}]", answer, 0.0, interaction=interaction)
             self.stop()
             view = AnswerView(self.bot, answer, author_id=self.author_id)
             messages = pack_embeds(answer_embeds(answer))
@@ -111,7 +108,7 @@ class AnswerView(discord.ui.View):
 
     async def _all_specs(self, interaction: discord.Interaction[Any]) -> None:
         answer = self.bot.engine.all_specs(self.answer.gpus, question=self.answer.question)
-        self._log(interaction, f"{self.answer.question} [all specs]", answer, 0.0)
+        self.bot.log_answer(f"{self.answer.question} [all specs]", answer, 0.0, interaction=interaction)
         messages = pack_embeds(answer_embeds(answer))
         await interaction.response.send_message(embeds=messages[0])
         for extra in messages[1:]:
