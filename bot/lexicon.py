@@ -1,0 +1,213 @@
+"""The vocabulary of questions (``specs/lexicon.yaml``), loaded once, validated, compiled for fast lookup.
+
+Every phrase is normalised like a question and matched as whole words; one compiled alternation per
+class finds every hit with its span in a single pass. A mistake in the file raises
+:class:`~bot.catalog.CatalogError` naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.catalog import CatalogError, check_keys, read_yaml
+from bot.text import normalize
+
+__all__ = ["Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon"]
+
+_SECTIONS = {"words", "precisions", "kv_precisions", "modes", "properties", "unsupported", "currencies", "bounds"}
+_MODES = ("qlora", "lora", "full")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One phrase found in a normalised question: what it means, the words, and where."""
+
+    value: str
+    text: str
+    start: int
+    end: int
+
+
+class PhraseSet:
+    """Phrases (normalised) that each mean a value; finds them as whole words, longest first."""
+
+    def __init__(self, phrases: Mapping[str, str]) -> None:
+        self.meaning = dict(phrases)
+        ordered = sorted(self.meaning, key=len, reverse=True)
+        body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
+        self._re = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])")
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self.meaning
+
+    def finditer(self, norm: str) -> Iterator[Hit]:
+        for m in self._re.finditer(norm):
+            yield Hit(self.meaning[m.group(0)], m.group(0), m.start(), m.end())
+
+    def first(self, norm: str) -> Hit | None:
+        """The earliest hit (the longest phrase at that place)."""
+        return next(self.finditer(norm), None)
+
+    def found(self, norm: str) -> bool:
+        return self._re.search(norm) is not None
+
+    def values(self, norm: str) -> list[str]:
+        """Every value named, in order of appearance, without repeats."""
+        return list(dict.fromkeys(h.value for h in self.finditer(norm)))
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    """A comparative on a spec field: ``more`` is True for "more memory", False for "less power"."""
+
+    field: str
+    more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """A property the catalog has no data on ("quieter"), and the fields that bear on it."""
+
+    id: str
+    label: str
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    words: Mapping[str, PhraseSet]
+    precisions: PhraseSet
+    kv_precisions: Mapping[str, str]
+    modes: Mapping[str, PhraseSet]
+    properties: PhraseSet  # value: "field:more" / "field:less"
+    unsupported: PhraseSet  # value: the unsupported property's id
+    unsupported_info: Mapping[str, Unsupported]
+    currencies: PhraseSet  # value: currency code
+    bounds: Mapping[str, PhraseSet]
+
+    def has(self, word_class: str, norm: str) -> bool:
+        """Whether the normalised question contains a phrase of ``word_class``."""
+        return self.words[word_class].found(norm)
+
+    def property_of(self, hit: Hit) -> Property:
+        key, direction = hit.value.rsplit(":", 1)
+        return Property(key, direction == "more")
+
+
+def _err(path: Path, message: str, entry: str | None = None, fld: str | None = None) -> CatalogError:
+    return CatalogError(path, message, entry=entry, field=fld)
+
+
+def _phrases(raw: Any, path: Path, entry: str, fld: str) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        raise _err(path, "must be a non-empty list of phrases", entry, fld)
+    out: list[str] = []
+    for item in raw:
+        text = normalize(str(item)) if item != "$" else "$"
+        if not isinstance(item, str | int) or not text:
+            raise _err(path, f"{item!r} is not a phrase", entry, fld)
+        out.append(text)
+    return out
+
+
+def _phrase_set(groups: Mapping[str, list[str]], path: Path, section: str) -> PhraseSet:
+    """One PhraseSet from {value: [phrases]}; a phrase may mean only one value."""
+    owner: dict[str, str] = {}
+    for value, phrases in groups.items():
+        for phrase in phrases:
+            if owner.get(phrase, value) != value:
+                raise _err(path, f"phrase {phrase!r} means both {owner[phrase]!r} and {value!r}", section, value)
+            owner[phrase] = value
+    return PhraseSet(owner)
+
+
+def _mapping(raw: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        raise _err(path, f"'{key}' must be a mapping", key)
+    return value
+
+
+def _load_properties(raw: Any, path: Path, fields: Collection[str]) -> dict[str, list[str]]:
+    if not isinstance(raw, list):
+        raise _err(path, "'properties' must be a list", "properties")
+    groups: dict[str, list[str]] = {}
+    for n, item in enumerate(raw):
+        name = str(item.get("field")) if isinstance(item, dict) else f"#{n + 1}"
+        if not isinstance(item, dict):
+            raise _err(path, "each property is a mapping", name)
+        check_keys(item, {"field", "more", "less"}, ("field",), path, name)
+        if fields and item["field"] not in fields:
+            raise _err(path, f"unknown spec field {item['field']!r}", name, "field")
+        for direction in ("more", "less"):
+            if direction in item:
+                groups[f"{item['field']}:{direction}"] = _phrases(item[direction], path, name, direction)
+    return groups
+
+
+def _load_unsupported(raw: Any, path: Path, fields: Collection[str]) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise _err(path, "'unsupported' must be a list", "unsupported")
+    groups: dict[str, list[str]] = {}
+    info: dict[str, Unsupported] = {}
+    for n, item in enumerate(raw):
+        name = str(item.get("id")) if isinstance(item, dict) else f"#{n + 1}"
+        if not isinstance(item, dict):
+            raise _err(path, "each entry is a mapping", name)
+        check_keys(item, {"id", "label", "phrases", "related"}, ("id", "label"), path, name)
+        related = tuple(item.get("related") or ())
+        unknown = [k for k in related if fields and k not in fields]
+        if unknown:
+            raise _err(path, f"unknown spec field {unknown[0]!r}", name, "related")
+        groups[name] = _phrases(item["phrases"], path, name, "phrases")
+        info[name] = Unsupported(name, str(item["label"]), related)
+    return groups, info
+
+
+def _load_modes(raw: Mapping[str, Any], path: Path) -> dict[str, PhraseSet]:
+    modes = _mapping(raw, "modes", path)
+    unknown = set(modes) - set(_MODES)
+    if unknown:
+        raise _err(path, f"unknown mode {sorted(unknown)[0]!r} (one of {', '.join(_MODES)})", "modes")
+    return {m: PhraseSet(dict.fromkeys(_phrases(modes[m], path, "modes", m), m)) for m in _MODES if m in modes}
+
+
+def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
+    """Load ``specs/lexicon.yaml``; ``fields`` (the catalog's field keys) checks property fields."""
+    path = specs / "lexicon.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise _err(path, "the file must be a mapping of sections")
+    check_keys(raw, _SECTIONS, (), path, "lexicon")
+    missing = sorted(_SECTIONS - set(raw))
+    if missing:
+        raise _err(path, f"section '{missing[0]}' is missing", missing[0])
+    words = {
+        name: PhraseSet(dict.fromkeys(_phrases(phrases, path, "words", name), name))
+        for name, phrases in _mapping(raw, "words", path).items()
+    }
+    precisions = {p: _phrases(v, path, "precisions", p) for p, v in _mapping(raw, "precisions", path).items()}
+    kv = {normalize(str(k)): str(v) for k, v in _mapping(raw, "kv_precisions", path).items()}
+    bad_kv = [v for v in kv.values() if v not in precisions]
+    if bad_kv:
+        raise _err(path, f"unknown precision {bad_kv[0]!r}", "kv_precisions")
+    unsupported, info = _load_unsupported(raw["unsupported"], path, fields)
+    currencies = {c: _phrases(v, path, "currencies", c) for c, v in _mapping(raw, "currencies", path).items()}
+    bounds = {
+        b: PhraseSet(dict.fromkeys(_phrases(v, path, "bounds", b), b)) for b, v in _mapping(raw, "bounds", path).items()
+    }
+    return Lexicon(
+        words=words,
+        precisions=_phrase_set(precisions, path, "precisions"),
+        kv_precisions=kv,
+        modes=_load_modes(raw, path),
+        properties=_phrase_set(_load_properties(raw["properties"], path, fields), path, "properties"),
+        unsupported=_phrase_set(unsupported, path, "unsupported"),
+        unsupported_info=info,
+        currencies=_phrase_set(currencies, path, "currencies"),
+        bounds=bounds,
+    )

@@ -1,0 +1,95 @@
+"""The typed request a question becomes: what kind of answer it needs, and the slots to answer it from.
+
+The rules (:mod:`bot.rules`) build one :class:`Query` per question from its evidence; slash commands
+build them directly; one handler per :data:`Kind` turns it into an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.catalog import FaqEntry, Outside
+    from bot.lexicon import Unsupported
+    from bot.matcher import GpuMention, MatchResult
+
+__all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Kind", "Query"]
+
+#: The public intent of an answer (the JSON ``intent``).
+Intent = Literal["lookup", "compare", "recommend", "fits", "faq", "clarify", "unknown"]
+#: The request kinds, finer than intents: each has its handler.
+Kind = Literal[
+    "lookup",
+    "compare",
+    "property",
+    "setup",
+    "rank",
+    "list",
+    "pick",
+    "verdict",
+    "fit",
+    "fit_pick",
+    "faq",
+    "software",
+    "clarify",
+    "outside",
+    "unknown",
+]
+
+MAX_COMPARE = 4
+SOFTWARE_FAQ = "software"  # the FAQ entry whose answer depends on each GPU's vendor (specs/software.yaml)
+
+
+@dataclass(slots=True)
+class FitRequest:
+    """The slots of a "will it fit" question."""
+
+    model_id: str | None = None  # a catalog model, or None with params_b for "a 13b model"
+    params_b: float | None = None
+    mode: str = "inference"  # inference | full | lora | qlora
+    precision: str | None = None  # None: fp16 for inference
+    context: int | None = None
+    gpus_count: int = 1
+    max_context: bool = False  # "max context for X on Y"
+    kv_precision: str | None = None  # "fp8 kv cache"
+    checkpointing: bool = True  # "without gradient checkpointing" turns it off
+    lora_rank: int | None = None  # "rank 64"
+    lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
+    capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
+
+
+@dataclass(slots=True)
+class Query:
+    """What a question asks, in slots a handler answers from without reading the question again."""
+
+    text: str
+    intent: Intent
+    gpus: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    all_fields: bool = False
+    workload: str | None = None
+    modifiers: list[str] = field(default_factory=list)
+    budget_usd: float | None = None
+    value_focus: bool = False
+    rank_field: str | None = None
+    rank_lowest: bool = False
+    rank_per: str | None = None  # "bandwidth per dollar": rank by rank_field / this field
+    dropped: list[str] = field(default_factory=list)  # GPUs named beyond the four a comparison shows
+    require_true: list[str] = field(default_factory=list)  # yes/no fields that must hold ("with nvlink")
+    limits: dict[str, dict[str, float]] = field(default_factory=dict)  # {"memory_gb": {"min": 24}}
+    listing: bool = False  # "which gpus have nvlink": every match, not one pick
+    vendor: str | None = None  # "nvidia only", "an amd card"
+    fit: FitRequest | None = None
+    faq: FaqEntry | None = None
+    ambiguous: list[GpuMention] = field(default_factory=list)
+    unknown_names: list[GpuMention] = field(default_factory=list)
+    outside: Outside | None = None  # hardware the catalog does not cover ("m4 max", "tpu v5")
+    counts: dict[str, int] = field(default_factory=dict)  # "a 4090 or two 3090s": {"rtx-3090": 2}
+    match: MatchResult | None = None
+    kind: Kind = "unknown"  # the request kind: which handler answers it
+    rule: str = ""  # the rule that built it (``--explain``, the query log)
+    property_more: bool | None = None  # "which draws less power": the direction asked (True: more)
+    unsupported: Unsupported | None = None  # "which is quieter": a property the catalog has no data on
+    budget_currency: str | None = None  # "800 euros": the currency the budget was given in
+    family: str | None = None  # a model family named without a size ("is 8gb enough for stable diffusion")

@@ -1,0 +1,339 @@
+"""The rule table: evidence -> one typed request.
+
+Rules are tried in the order of :attr:`RuleBook.table`; the first that returns a request wins, and
+the request records the rule's name (``gpubot ask --explain`` shows it; the query log stores it).
+Each rule is a small method that reads only the :class:`~bot.evidence.Evidence`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.catalog import Catalog, FaqEntry
+from bot.evidence import Evidence, Reader
+from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
+
+__all__ = ["RuleBook"]
+
+Rule = Callable[[Evidence], Query | None]
+
+
+class RuleBook:
+    """The ordered rules for one catalog."""
+
+    def __init__(self, catalog: Catalog, reader: Reader) -> None:
+        self.catalog = catalog
+        self.reader = reader
+        #: The order is the specification: earlier rules win.
+        self.table: tuple[tuple[str, Rule], ...] = (
+            ("empty", self.empty),
+            ("outside hardware", self.outside_hardware),
+            ("ambiguous name", self.ambiguous_name),
+            ("model-sized pick", self.model_sized_pick),
+            ("will it fit", self.will_it_fit),
+            ("unknown name", self.unknown_name),
+            ("software support", self.software_support),
+            ("faq", self.faq),
+            ("ranking", self.ranking),
+            ("filtered list", self.filtered_list),
+            ("verdict among named cards", self.verdict_among_named),
+            ("comparison", self.comparison),
+            ("worth it", self.worth_it),
+            ("verdict on one card", self.verdict_on_one),
+            ("look-up", self.lookup),
+            ("pick", self.pick),
+            ("nothing to go on", self.nothing),
+        )
+
+    def decide(self, ev: Evidence) -> Query:
+        for name, rule in self.table:
+            query = rule(ev)
+            if query is not None:
+                query.rule = name
+                return query
+        raise AssertionError("the last rule always answers")  # pragma: no cover
+
+    # -- building blocks ----------------------------------------------------------------------
+
+    def _query(self, ev: Evidence, kind: Kind) -> Query:
+        """A request with every slot the evidence fills; the rule then sets what is particular to it."""
+        match = ev.match
+        q = Query(
+            text=ev.text,
+            intent=_INTENT_OF[kind],
+            gpus=list(match.gpu_ids),
+            fields=list(self._fields(ev)),
+            workload=ev.workload,
+            modifiers=list(ev.modifiers),
+            budget_usd=ev.budget_usd,
+            value_focus=ev.has("value"),
+            match=match,
+            ambiguous=match.ambiguous,
+            unknown_names=match.unknown,
+            all_fields=ev.has("all_specs"),
+            counts=dict(ev.counts),
+            outside=ev.outside,
+            limits=dict(ev.limits),
+            vendor=ev.vendor,
+            budget_currency=ev.budget_currency,
+        )
+        q.kind = kind
+        return q
+
+    def _fields(self, ev: Evidence) -> list[str]:
+        """The fields named; a glossary entry's fields for a card named without any ("what psu for a 4090")."""
+        faq = ev.faq
+        if faq is not None and faq.fields and ev.gpus and not ev.fields and not self._is_software(ev):
+            return list(faq.fields)
+        return ev.fields
+
+    def _faq_entry(self, ev: Evidence) -> FaqEntry | None:
+        """The FAQ entry, unless a glossary entry only lent its fields to a look-up."""
+        faq = ev.faq
+        if faq is not None and faq.fields and ev.gpus and not ev.fields and not self._is_software(ev):
+            return None
+        return faq
+
+    def _is_software(self, ev: Evidence) -> bool:
+        return ev.faq is not None and ev.faq.id == SOFTWARE_FAQ and self._about_software(ev)
+
+    @staticmethod
+    def _about_software(ev: Evidence) -> bool:
+        """A software question the seed article's A4000/A6000 answer does not cover: other GPUs, or other stacks.
+
+        "cuda" alone also names the CUDA-cores field; "does the 4090 support cuda" is still about software."""
+        fields, faq = ev.fields, ev.faq
+        assert faq is not None  # noqa: S101 - checked by the caller
+        if fields and (fields != ["cuda_cores"] or ev.has("core_count") or not ev.has("software")):
+            return False
+        if ev.gpus:
+            return not set(ev.gpus) <= set(faq.gpus)
+        return ev.has("other_stacks")
+
+    def _fit_words(self, ev: Evidence) -> bool:
+        subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev)
+        return (ev.has("fit_verbs") and subject) or ev.has("max_context")
+
+    def _shopping(self, ev: Evidence) -> bool:
+        if ev.gpus:
+            return False
+        asks = ev.has("advice") or ev.has("which_what")
+        return ev.budget_usd is not None or (asks and ev.has("gpu_nouns"))
+
+    def _wants_advice(self, ev: Evidence) -> bool:
+        listing = ev.has("listing") and not ev.gpus
+        return (
+            ev.budget_usd is not None
+            or bool(ev.limits)
+            or listing
+            or ev.has("advice")
+            or bool(ev.rank_word and ev.fields)
+        )
+
+    def _faq_applies(self, ev: Evidence, faq: FaqEntry, fields: list[str]) -> bool:
+        """FAQ answers are written about their own GPUs (the A4000 and A6000 of the seed article).
+        They answer questions about those GPUs or about none named, unless the question asks for a
+        pick ("best card under $1500"); a single GPU with a field ("a6000 price") is a look-up unless
+        the question has FAQ words beyond the field ("is the a6000 worth the price?")."""
+        gpus = ev.gpus
+        if not gpus:
+            return faq.intent == "recommend" or not self._wants_advice(ev)
+        if not set(gpus) <= set(faq.gpus):
+            return False
+        if len(gpus) == 1 and fields:
+            return any(h not in self.reader.matcher.field_phrases for h in ev.faq_hits)
+        return True
+
+    def _set_rank(self, q: Query, ev: Evidence, word: str) -> None:
+        """ "most memory", "lowest power", "cheapest card with nvlink": rank by one number; yes/no
+        fields named alongside become filters."""
+        if word in ("best", "top") and (q.workload or q.modifiers):
+            return  # "best single-slot card", "best gpu for training": a recommendation, not a ranking
+        types = {k: self.catalog.fields[k].type for k in q.fields}
+        numeric = [k for k in q.fields if types[k] in ("int", "float")]
+        q.require_true = [k for k in q.fields if types[k] == "bool"]
+        words = self.reader.lexicon.words
+        if word == "cheapest":
+            q.rank_field, q.rank_lowest = "launch_price_usd", True
+        elif word in words["rank_newer"] or word in words["rank_older"]:
+            q.rank_field, q.rank_lowest = "release_date", word in words["rank_older"]
+        elif numeric and word in ("best", "top"):
+            q.rank_field = numeric[0]  # "best fp64", "best tdp": the field's own better direction
+            q.rank_lowest = self.catalog.fields[numeric[0]].better == "lower"
+        elif numeric:
+            q.rank_field, q.rank_lowest = numeric[0], word in words["rank_low"]
+        per = self.reader.per_field(ev.norm)
+        if q.rank_field and per and per != q.rank_field:
+            q.rank_per = per
+
+    def _set_ratio(self, q: Query, ev: Evidence) -> None:
+        """ "4090 vs 5090 price per gb", "a6000 tflops per watt": a value per unit next to the specs."""
+        per = self.reader.per_field(ev.norm)
+        top = next((k for k in q.fields if k != per and self.catalog.fields[k].type in ("int", "float")), None)
+        if per and top:
+            q.rank_field, q.rank_per = top, per
+            if per not in q.fields:
+                q.fields = [*q.fields, per]
+
+    def _compares(self, ev: Evidence) -> bool:
+        return len(ev.gpus) >= 2 and ev.has("compare_strict")
+
+    # -- the rules, in order ------------------------------------------------------------------
+
+    def empty(self, ev: Evidence) -> Query | None:
+        return Query(text=ev.text, intent="unknown") if not ev.norm else None
+
+    def outside_hardware(self, ev: Evidence) -> Query | None:
+        """ "m3 max for llm?": say it isn't covered rather than answer about something else."""
+        if ev.outside is None or ev.gpus:
+            return None
+        q = self._query(ev, "outside")
+        q.limits, q.vendor = {}, None
+        return q
+
+    def ambiguous_name(self, ev: Evidence) -> Query | None:
+        return self._query(ev, "clarify") if ev.match.ambiguous else None
+
+    def model_sized_pick(self, ev: Evidence) -> Query | None:
+        """ "best card under $2000 for fine-tuning 7B models": a pick that must hold the model."""
+        sized = ev.bare_size is not None and ev.workload is not None
+        if not (self._fit_words(ev) or ev.model is not None or sized) or not self._shopping(ev):
+            return None
+        fit = self.reader.fit_request(ev)
+        if not (fit.model_id or fit.params_b):
+            return None
+        q = self._query(ev, "fit_pick")
+        q.fit = fit
+        q.workload = q.workload or ("inference" if fit.mode == "inference" else "fine_tuning")
+        q.value_focus = True  # the model sets the memory; among cards that hold it, value decides
+        return q
+
+    def will_it_fit(self, ev: Evidence) -> Query | None:
+        model_with_gpu = ev.model is not None and (bool(ev.gpus) or ev.has("memory_words"))
+        if not (self._fit_words(ev) or model_with_gpu) or ev.wordset & {"vs", "versus", "compare"}:
+            return None
+        q = self._query(ev, "fit")
+        q.fit = self.reader.fit_request(ev)
+        q.fit.gpus_count = ev.first_count
+        return q
+
+    def unknown_name(self, ev: Evidence) -> Query | None:
+        """ "m40 vs 3090": comparing with a card the catalog lacks; ask which one was meant rather
+        than answer about the 3090 alone."""
+        unknown = ev.match.unknown
+        suggested = any(m.suggestions for m in unknown)
+        if not unknown or not (not ev.gpus or (suggested and ev.has("compare"))):
+            return None
+        return self._query(ev, "clarify" if suggested else "unknown")
+
+    def software_support(self, ev: Evidence) -> Query | None:
+        """ "does the 7900 xtx support pytorch", "cuda or rocm?": what runs on the GPUs named (or each vendor's)."""
+        if not self._is_software(ev):
+            return None
+        q = self._query(ev, "software")
+        q.faq, q.gpus = ev.faq, q.gpus[:4]
+        return q
+
+    def faq(self, ev: Evidence) -> Query | None:
+        faq = self._faq_entry(ev)
+        fields = self._fields(ev)
+        if faq is None or (self._compares(ev) and fields) or not self._faq_applies(ev, faq, fields):
+            return None
+        q = self._query(ev, "faq")
+        q.faq, q.intent, q.gpus = faq, faq.intent, list(faq.gpus)
+        if faq.intent == "recommend":
+            q.workload = q.workload or faq.workload
+        return q
+
+    def ranking(self, ev: Evidence) -> Query | None:
+        if not ev.rank_word or len(ev.gpus) == 1 or (len(ev.gpus) >= 2 and ev.has("compare_strict")):
+            return None
+        q = self._query(ev, "rank")
+        self._set_rank(q, ev, ev.rank_word)
+        return q if q.rank_field else None
+
+    def filtered_list(self, ev: Evidence) -> Query | None:
+        """ "which gpus have nvlink", "gpus with at least 80gb": a filtered list, biggest memory first."""
+        main_is_modifier = ev.workload is None or bool(self.catalog.workloads[ev.workload].get("modifier"))
+        fields = self._fields(ev)
+        if not (ev.has("listing") and not ev.gpus and (fields or ev.limits) and main_is_modifier):
+            return None
+        q = self._query(ev, "list")
+        self._set_rank(q, ev, "most")
+        q.rank_field = q.rank_field or "memory_gb"
+        q.listing = True
+        return q
+
+    def verdict_among_named(self, ev: Evidence) -> Query | None:
+        asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
+        if len(ev.gpus) < 2 or not asks or not (ev.workload or ev.has("named_choice")):
+            return None
+        q = self._query(ev, "verdict")
+        q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
+        return q
+
+    def comparison(self, ev: Evidence) -> Query | None:
+        if len(ev.gpus) < 2:
+            return None
+        q = self._query(ev, "compare")
+        q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
+        self._set_ratio(q, ev)
+        return q
+
+    def worth_it(self, ev: Evidence) -> Query | None:
+        """ "is the 3090 still worth it?": a verdict for AI/ML in general."""
+        if len(ev.gpus) != 1 or not ev.has("worth") or self._fields(ev) or ev.workload is not None:
+            return None
+        q = self._query(ev, "verdict")
+        q.workload = "general"
+        return q if not ev.has("specs") else None
+
+    def verdict_on_one(self, ev: Evidence) -> Query | None:
+        """ "is the 4090 good for training?": a verdict against the alternatives."""
+        asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
+        if len(ev.gpus) != 1 or not (asks and ev.workload) or self._fields(ev) or ev.has("specs"):
+            return None
+        return self._query(ev, "verdict")
+
+    def lookup(self, ev: Evidence) -> Query | None:
+        if len(ev.gpus) != 1:
+            return None
+        q = self._query(ev, "lookup")
+        self._set_ratio(q, ev)
+        return q
+
+    def pick(self, ev: Evidence) -> Query | None:
+        asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
+        if not (asks or ev.rank_word):
+            return None
+        q = self._query(ev, "pick")
+        if ev.rank_word:
+            self._set_rank(q, ev, ev.rank_word)
+        return q
+
+    def nothing(self, ev: Evidence) -> Query | None:
+        return self._query(ev, "unknown")
+
+
+def _has_size_word(ev: Evidence) -> bool:
+    """A model size such as "70b" among the words."""
+    return any(w[:-1].replace(".", "", 1).isdigit() and w.endswith("b") for w in ev.match.words)
+
+
+_INTENT_OF: dict[str, Intent] = {
+    "lookup": "lookup",
+    "compare": "compare",
+    "property": "compare",
+    "setup": "compare",
+    "rank": "recommend",
+    "list": "recommend",
+    "pick": "recommend",
+    "verdict": "recommend",
+    "fit": "fits",
+    "fit_pick": "recommend",
+    "faq": "faq",
+    "software": "faq",
+    "clarify": "clarify",
+    "outside": "unknown",
+    "unknown": "unknown",
+}
