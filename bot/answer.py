@@ -71,6 +71,8 @@ class Answer:
     examples: list[str] = field(default_factory=list)
     fit: dict[str, Any] | None = None
     answered: bool = True  # False: the bot could not answer (logged as unanswered)
+    kind: str = ""  # the request kind that was answered (the query log; not in the JSON shape)
+    rule: str = ""  # the understanding rule that built the request
     _text: str | None = field(default=None, repr=False)  # the plain-text rendering, made on first use
 
     _cited: set[tuple[str, str]] = field(default_factory=set, repr=False)

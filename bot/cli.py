@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question ('-' reads one question per line from stdin)")
     ask.add_argument("question", nargs="+", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
+    ask.add_argument("--explain", action="store_true", help="show how the question is read: evidence, rule and request")
 
     sub.add_parser("chat", help="ask questions interactively")
 
@@ -110,6 +111,8 @@ def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
         answered=answer.answered,
         latency_ms=latency_ms,
         summary=answer.summary_line,
+        kind=answer.kind,
+        rule=answer.rule,
     )
 
 
@@ -120,8 +123,29 @@ def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
     out.flush()
 
 
+def _explain(engine: Engine, question: str, answer: Answer, as_json: bool, out: TextIO) -> None:
+    """The answer with how its question was read: the answer's JSON object with an ``explain`` key
+    (still one line per question), or a few lines of text before the answer."""
+    explained = engine.explain(question)
+    if as_json:
+        out.write(json.dumps({**answer.to_json(), "explain": explained}, ensure_ascii=False) + "\n")
+        out.flush()
+        return
+    out.write(f"read as:   {explained['normalised']!r}\n")
+    for mention in explained["evidence"]:
+        out.write(f"  {mention['kind']:<22} {mention['text']!r} -> {mention['value']}\n")
+    out.write(f"rule:      {explained['rule']}\n")
+    out.write(f"request:   {json.dumps(explained['request'], ensure_ascii=False)}\n\n")
+    _emit(answer, as_json, out)
+
+
 async def _ask(
-    engine: Engine, settings: Settings, questions: Sequence[str], as_json: bool, stdin: TextIO | None
+    engine: Engine,
+    settings: Settings,
+    questions: Sequence[str],
+    as_json: bool,
+    stdin: TextIO | None,
+    explain: bool = False,
 ) -> int:
     qlog = await _open_log(settings)
     try:
@@ -130,7 +154,10 @@ async def _ask(
             if stdin is not None and not question.strip():
                 continue
             timed = engine.ask_timed(question)
-            _emit(timed.answer, as_json, sys.stdout)
+            if explain:
+                _explain(engine, question, timed.answer, as_json, sys.stdout)
+            else:
+                _emit(timed.answer, as_json, sys.stdout)
             if qlog is not None:
                 qlog.submit(_entry(question, timed.answer, timed.latency_ms))
                 await asyncio.sleep(0)  # let the writer take it while we read the next line
@@ -358,6 +385,10 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
         print("By intent:")
         for intent, n in stats.by_intent:
             print(f"  {intent:<10} {n}")
+    if stats.by_rule:
+        print("By rule (request kind):")
+        for rule, kind, n in stats.by_rule:
+            print(f"  {rule or '(before rules were logged)':<28} {kind or '-':<10} {n}")
     if stats.top_gpus:
         print("Top GPUs:")
         for gid, n in stats.top_gpus:
@@ -430,7 +461,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ask":
         from_stdin = args.question == ["-"]
         stdin = sys.stdin if from_stdin else None
-        return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin))
+        return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain))
     return asyncio.run(_chat(engine, settings))
 
 

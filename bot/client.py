@@ -201,6 +201,7 @@ class GpuBot(commands.AutoShardedBot):
             summary=answer.summary_line,
             interaction=interaction,
             message=message,
+            understood=(answer.kind, answer.rule),
         )
 
     def log_event(
@@ -215,6 +216,7 @@ class GpuBot(commands.AutoShardedBot):
         summary: str = "",
         interaction: discord.Interaction[Any] | None = None,
         message: discord.Message | None = None,
+        understood: tuple[str, str] = ("", ""),
     ) -> None:
         """Log anything the bot did for someone: answers, refusals, cooldowns, stats."""
         ids: tuple[int | None, int | None, int | None]
@@ -237,6 +239,8 @@ class GpuBot(commands.AutoShardedBot):
                 guild_id=ids[0],
                 channel_id=ids[1],
                 user_id=ids[2],
+                kind=understood[0],
+                rule=understood[1],
             )
         )
 

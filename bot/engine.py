@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.answer import Answer
 from bot.catalog import Catalog, FaqEntry, load_catalog
@@ -17,9 +18,21 @@ from bot.matcher import Matcher
 from bot.models import ModelIndex, ModelSpec, load_models
 from bot.parser import FitRequest, Query, QuestionParser
 from bot.prices import PriceBook, load_prices
+from bot.request import Intent, Kind
 from bot.text import compact, tokens
 
 __all__ = ["Engine", "Timed"]
+
+# The request kind of a direct request (a slash command) that names only its intent.
+_DIRECT_KIND: dict[Intent, Kind] = {
+    "lookup": "lookup",
+    "compare": "compare",
+    "recommend": "pick",
+    "fits": "fit",
+    "faq": "faq",
+    "clarify": "clarify",
+    "unknown": "unknown",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +59,17 @@ class Engine:
 
     def ask(self, question: str) -> Answer:
         """Answer one question. Never raises for any input text."""
-        return self.composer.compose(self.parser.parse(question))
+        return self.answer(self.parser.parse(question))
+
+    def answer(self, query: Query) -> Answer:
+        """The answer to a request (from the rules, or built directly by a slash command)."""
+        answer = self.composer.compose(query)
+        answer.kind, answer.rule = query.kind, query.rule or "direct"
+        return answer
+
+    def explain(self, question: str) -> dict[str, Any]:
+        """How ``question`` is read: the evidence, the rule that fired and the request."""
+        return self.parser.explain(question)
 
     def ask_timed(self, question: str) -> Timed:
         start = time.perf_counter()
@@ -56,7 +79,9 @@ class Engine:
     # -- direct answers for slash commands: options already resolved, no parsing ---------------
 
     def _compose(self, query: Query) -> Answer:
-        return self.composer.compose(query)
+        if query.kind == "unknown":
+            query.kind = _DIRECT_KIND[query.intent]
+        return self.answer(query)
 
     def card(self, gpu_id: str, *, all_fields: bool = False) -> Answer:
         """The spec card of one GPU."""

@@ -65,6 +65,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX feedback_at ON feedback (at);
     """,
+    # 3: how each question was understood: the request kind and the rule that built it
+    """
+    ALTER TABLE queries ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE queries ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+    CREATE INDEX queries_rule ON queries (rule);
+    """,
 )
 
 
@@ -94,6 +100,8 @@ class LogEntry:
     guild_id: int | None = None
     channel_id: int | None = None
     user_id: int | None = None
+    kind: str = ""
+    rule: str = ""
     asked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def row(self) -> tuple[Any, ...]:
@@ -104,6 +112,8 @@ class LogEntry:
             int(self.answered),
             round(self.latency_ms, 3),
             self.summary[:500],
+            self.kind,
+            self.rule,
         )
 
 
@@ -128,6 +138,7 @@ class FeedbackEntry:
 class Stats:
     total: int = 0
     by_intent: list[tuple[str, int]] = field(default_factory=list)
+    by_rule: list[tuple[str, str, int]] = field(default_factory=list)  # (rule, kind, count)
     top_gpus: list[tuple[str, int]] = field(default_factory=list)
     unanswered: list[tuple[str, str, str]] = field(default_factory=list)  # (asked_at, intent, question)
     by_source: list[tuple[str, int]] = field(default_factory=list)
@@ -138,6 +149,7 @@ class Stats:
         return {
             "total": self.total,
             "by_intent": dict(self.by_intent),
+            "by_rule": [{"rule": r, "kind": k, "count": n} for r, k, n in self.by_rule],
             "by_source": dict(self.by_source),
             "top_gpus": [{"gpu": g, "count": n} for g, n in self.top_gpus],
             "unanswered": [{"asked_at": t, "intent": i, "question": q} for t, i, q in self.unanswered],
@@ -147,8 +159,8 @@ class Stats:
 
 _INSERT = """
 INSERT INTO queries (asked_at, source, guild_id, channel_id, user_id, question, intent, gpus, fields,
-                     answered, latency_ms, summary)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     answered, latency_ms, summary, kind, rule)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_FEEDBACK = """
 INSERT INTO feedback (at, source, guild_id, channel_id, user_id, question, intent, vote)
@@ -311,6 +323,12 @@ class QueryLog:
             args,
         ) as cur:
             stats.by_intent = [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
+        async with db.execute(
+            f"SELECT rule, kind, COUNT(*) FROM queries {where} GROUP BY rule, kind "  # noqa: S608
+            "ORDER BY COUNT(*) DESC, rule",
+            args,
+        ) as cur:
+            stats.by_rule = [(str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
         async with db.execute(
             f"SELECT source, COUNT(*) FROM queries {where} GROUP BY source ORDER BY COUNT(*) DESC",  # noqa: S608
             args,

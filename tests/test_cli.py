@@ -176,3 +176,30 @@ def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_explain_shows_evidence_rule_and_request(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-log", "ask", "--explain", "a6k bandwidth?"]) == 0
+    out = capsys.readouterr().out
+    assert "'a6k' -> rtx-a6000" in out and "rule:      look-up" in out and '"kind": "lookup"' in out
+    assert "768 GB/s" in out  # the answer follows
+
+
+def test_explain_json_is_one_line_per_question(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("rtx 6000 specs\nA4000 vs A6000\n"))
+    assert main(["--no-log", "ask", "--json", "--explain", "-"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["explain"]["rule"] for d in lines] == ["ambiguous name", "comparison"]
+    assert lines[0]["explain"]["request"]["ambiguous"][0]["text"] == "rtx 6000"
+    assert lines[1]["intent"] == "compare" and lines[1]["explain"]["request"]["kind"] == "compare"
+
+
+def test_stats_count_questions_by_rule(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "a6k bandwidth"])
+    main(["ask", "what is love"])
+    capsys.readouterr()
+    assert main(["stats", "--json"]) == 0
+    by_rule = {r["rule"]: r["kind"] for r in json.loads(capsys.readouterr().out)["by_rule"]}
+    assert by_rule["look-up"] == "lookup" and by_rule["nothing to go on"] == "unknown"

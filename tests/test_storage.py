@@ -180,3 +180,13 @@ async def test_migrates_an_old_database(tmp_path: Path) -> None:
     stats = await qlog.stats()
     await qlog.close()
     assert stats.total == 1
+
+
+async def test_rule_and_kind_are_logged(tmp_path: Path) -> None:
+    qlog = await QueryLog.open(tmp_path / "log.sqlite3")
+    qlog.submit(LogEntry(question="a6k bandwidth", intent="lookup", kind="lookup", rule="look-up"))
+    qlog.submit(LogEntry(question="a6k bandwidth", intent="lookup", kind="lookup", rule="look-up"))
+    qlog.submit(LogEntry(question="what is love", intent="unknown", kind="unknown", rule="nothing to go on"))
+    stats = await qlog.stats()
+    await qlog.close()
+    assert stats.by_rule == [("look-up", "lookup", 2), ("nothing to go on", "unknown", 1)]
