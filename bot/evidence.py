@@ -120,6 +120,7 @@ class Reader:
         self.models = models
         self.lexicon = lexicon
         self._budget_re = self._budget_pattern()
+        self._range_re = self._range_pattern()
         self._limit_res = self._limit_patterns()
         workload_phrases = {
             normalize(kw): name
@@ -143,13 +144,23 @@ class Reader:
             re.escape(p) for p in sorted(self.lexicon.currencies.meaning, key=len, reverse=True) if p != "$"
         )
         return re.compile(
-            r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?|up to|within|at most|<|for|"
+            r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?(?: around| about| roughly)?|"
+            r"up to|within|at most|<|for|"
             r"around|about|no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
-            r"|(?:under|below|less than|cheaper than|budget(?: of| is)?|up to|within|at most|no more than|"
+            r"|(?:under|below|less than|cheaper than|budget(?: of| is)?(?: around| about| roughly)?|up to|within|"
+            r"at most|no more than|"
             r"(?<!gpu )(?<!intel )max)\s+"  # not "Intel Data Center GPU Max 1100"
             rf"(\d+(?:\.\d+)?)\s*(k)?\b{_NOT_A_PRICE_UNIT}"
             rf"\s*(?:{money})?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:{money})\b"
             r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
+        )
+
+    def _range_pattern(self) -> re.Pattern[str]:
+        money = "|".join(re.escape(p) for p in self.lexicon.currencies.meaning if p != "$")
+        amount = r"(\d+(?:\.\d+)?)\s*(k)?"
+        return re.compile(
+            rf"(?:between\s+)?\$\s?{amount}\s+(?:to|and)\s+\$?\s?{amount}"
+            rf"|(?:between\s+)?{amount}\s+(?:to|and)\s+{amount}\s*(?:{money}|budget)\b"
         )
 
     def _limit_patterns(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
@@ -179,7 +190,13 @@ class Reader:
         return found, norm
 
     def budget(self, norm: str) -> tuple[float | None, str]:
-        """The budget (as a number), and the text with the budget phrase blanked out."""
+        """The budget (as a number; a range gives its top), and the text with the budget phrase blanked out."""
+        r = self._range_re.search(norm)
+        if r is not None:
+            _, low_k, high, high_k = _range(r)
+            amount = float(high) * (1000 if high_k or (low_k and float(high) < 50) else 1)
+            if amount >= 50:
+                return amount, norm[: r.start()] + " " + norm[r.end() :]
         m = self._budget_re.search(norm)
         if not m:
             return None, norm
@@ -386,6 +403,13 @@ def _first_precision(lexicon: Lexicon, norm: str) -> str | None:
     named = set(lexicon.precisions.values(norm))
     order = list(dict.fromkeys(lexicon.precisions.meaning.values()))
     return next((p for p in order if p in named), None)
+
+
+def _range(m: re.Match[str]) -> tuple[str, str | None, str, str | None]:
+    """(low, its k, high, its k) of a matched budget range, whichever alternative matched."""
+    groups = m.groups()
+    first = groups[:4] if groups[0] is not None else groups[4:]
+    return first[0] or "0", first[1], first[2] or "0", first[3]
 
 
 def _context(norm: str) -> int | None:

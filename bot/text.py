@@ -23,6 +23,13 @@ _POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
 _ALNUM_BOUNDARY = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 # "24 gb", "24gb", "24-gb" -> "24gb"; also tb and gib.
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(gb|gib|tb)\b")
+# How people write memory sizes: "24G", "16 gigs", "12 gig", "48 gigabytes" (not GCP's "a2-highgpu-8g").
+_LOOSE_SIZE = re.compile(r"(?<!gpu )\b(\d{1,3}(?:\.\d+)?)\s*(?:g|gig|gigs|gigabytes?|gbs|gbytes)\b")
+# "2x24GB", "4x3090": a count glued to what it counts; "2 x 3090": the same, spaced.
+_GLUED_COUNT = re.compile(r"\b(\d{1,2})\s*x\s*(?!\d+(?:\.\d+)?b\b)(?=\d|[a-z])")  # not Mixtral's "8x7b"
+_COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
+# "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
+_RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\b\d{3,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
 
 
 def _strip_format_chars(text: str) -> str:
@@ -43,11 +50,15 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         text = _strip_format_chars(text).translate(_DASHES).casefold()
     text = text.replace(",", "")  # thousands separators: "10,752" -> "10752"
+    text = _RANGE.sub(r"\1 to ", text)
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
+    text = _LOOSE_SIZE.sub(r"\1gb", text)
     text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
+    text = _GLUED_COUNT.sub(r"\1x ", text)
+    text = _COUNT_AFTER.sub(r"x\1", text)
     return _SPACES.sub(" ", text).strip()
 
 
