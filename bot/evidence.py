@@ -289,6 +289,18 @@ class Reader:
                 counts[mention.gpu] = min(64, value)
         return counts
 
+    def _drop_codes(self, match: MatchResult) -> MatchResult:
+        """Unknown "names" that are chip codes, group sizes or versions ("gfx1100", "sm_86", "g128") are not GPUs."""
+        keep = []
+        for m in match.mentions:
+            before = match.words[m.start - 1] if m.start else ""
+            code = self.lexicon.is_not_a_name(m.text) or self.lexicon.is_not_a_name(f"{before} {m.text}")
+            if m.gpu is None and not m.ambiguous and code:
+                continue
+            keep.append(m)
+        match.mentions = keep
+        return match
+
     # -- the whole question -------------------------------------------------------------------
 
     def read(self, text: str) -> Evidence:
@@ -300,7 +312,7 @@ class Reader:
         ev.budget_usd, without_budget = self.budget(without_limits)
         if ev.budget_usd is not None:
             ev.budget_currency = self.budget_currency(norm)
-        ev.match = match = self.matcher.match(tokens(without_budget))
+        ev.match = match = self._drop_codes(self.matcher.match(tokens(without_budget)))
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         ev.workloads = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
         ev.workload = self.main_workload(ev.workloads)

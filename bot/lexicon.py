@@ -18,7 +18,17 @@ from bot.text import normalize
 
 __all__ = ["Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon"]
 
-_SECTIONS = {"words", "precisions", "kv_precisions", "modes", "properties", "unsupported", "currencies", "bounds"}
+_SECTIONS = {
+    "words",
+    "precisions",
+    "kv_precisions",
+    "modes",
+    "properties",
+    "unsupported",
+    "currencies",
+    "bounds",
+    "not_names",
+}
 _MODES = ("qlora", "lora", "full")
 
 
@@ -88,6 +98,10 @@ class Lexicon:
     unsupported_info: Mapping[str, Unsupported]
     currencies: PhraseSet  # value: currency code
     bounds: Mapping[str, PhraseSet]
+    not_names: re.Pattern[str]  # words that look like a model number but never name a GPU
+
+    def is_not_a_name(self, text: str) -> bool:
+        return self.not_names.fullmatch(text) is not None
 
     def has(self, word_class: str, norm: str) -> bool:
         """Whether the normalised question contains a phrase of ``word_class``."""
@@ -210,4 +224,16 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
         unsupported_info=info,
         currencies=_phrase_set(currencies, path, "currencies"),
         bounds=bounds,
+        not_names=_not_names(raw["not_names"], path),
     )
+
+
+def _not_names(raw: Any, path: Path) -> re.Pattern[str]:
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
+        raise _err(path, "must be a list of regular expressions", "not_names")
+    for n, pattern in enumerate(raw, start=1):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _err(path, f"pattern {pattern!r} is not a regular expression ({exc})", f"not_names #{n}") from exc
+    return re.compile("|".join(f"(?:{p})" for p in raw))

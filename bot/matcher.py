@@ -170,6 +170,34 @@ _MEMORY = re.compile(r"^\d+(?:\.\d+)?(?:gb|tb)$")
 _MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
 _NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
 _MAX_WINDOW = 7  # "NVIDIA GeForce RTX 3070 Ti Laptop GPU"
+# Words before "4080s" that make it a plural rather than the 4080 SUPER.
+_PLURAL_CUES = (
+    frozenset(
+        [
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "dual",
+            "quad",
+            "multiple",
+            "several",
+            "both",
+            "all",
+            "some",
+            "few",
+            "many",
+            "those",
+            "these",
+            "more",
+        ]
+    )
+    | frozenset(str(n) for n in range(2, 65))
+    | frozenset(f"{n}x" for n in range(2, 65))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,10 +408,14 @@ class Matcher:
                 break
         return out
 
-    def _depluralise(self, word: str) -> str:
-        """ "3090s", "a6000s", "h100s" -> the model; "l40s" stays (the L40S is a GPU)."""
+    def _depluralise(self, word: str, before: str = "") -> str:
+        """ "3090s", "a6000s", "h100s" -> the model; "l40s" stays (the L40S is a GPU); "4080s" and
+        "4070s" are how people write the SUPER cards, unless a count says they are plural ("two 4080s")."""
         if len(word) < 3 or not word.endswith("s") or not word[-2].isdigit():
             return word
+        number = word[:-1]
+        if before not in _PLURAL_CUES and number.isdigit() and self._candidates([number, "super"])[0]:
+            return f"{number}super"
         subs = _subtokens([word])
         if all(t in self._by_token for t in subs) and self._candidates([word])[0]:
             return word
@@ -396,7 +428,8 @@ class Matcher:
         return hit[0] if hit else word
 
     def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
-        words = [self._depluralise(self._correct_word(w)) for w in words]
+        corrected = [self._correct_word(w) for w in words]
+        words = [self._depluralise(w, corrected[k - 1] if k else "") for k, w in enumerate(corrected)]
         n = len(words)
         used = [False] * n
         found: list[GpuMention] = []
