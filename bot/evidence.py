@@ -94,6 +94,7 @@ class Evidence:
     unsupported: Unsupported | None = None
     classes: frozenset[str] = frozenset()  # the lexicon's word classes the question has
     mentions: list[Mention] = field(default_factory=list)
+    context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
 
     @property
     def gpus(self) -> list[str]:
@@ -301,6 +302,24 @@ class Reader:
         match.mentions = keep
         return match
 
+    def _drop_context(self, match: MatchResult) -> list[GpuMention]:
+        """GPUs the asker mentions as context ("I have a 3090, what are the A6000's specs?") leave the
+        question to the GPUs it asks about, unless it compares them. Returns the mentions set aside."""
+        cues = self.lexicon.words["context_cues"]
+        context: list[GpuMention] = []
+        for m in match.mentions:
+            after_cue = cues.found(" ".join(match.words[max(0, m.start - 5) : m.start]))
+            # "I have a 4090 and a 3090": a GPU listed with a context GPU is context too.
+            listed = bool(context) and set(match.words[context[-1].end : m.start]) <= _LIST_WORDS
+            if after_cue or listed:
+                context.append(m)
+        subject = [m for m in match.mentions if m not in context]
+        compares = self.lexicon.words["compare_strict"].found(" ".join(match.words))
+        if not context or not subject or compares:
+            return []
+        match.mentions = subject
+        return context
+
     # -- the whole question -------------------------------------------------------------------
 
     def read(self, text: str) -> Evidence:
@@ -313,6 +332,7 @@ class Reader:
         if ev.budget_usd is not None:
             ev.budget_currency = self.budget_currency(norm)
         ev.match = match = self._drop_codes(self.matcher.match(tokens(without_budget)))
+        ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         ev.workloads = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
         ev.workload = self.main_workload(ev.workloads)
@@ -369,6 +389,7 @@ class Reader:
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:
         out = [_gpu_mention(m) for m in ev.match.mentions]
+        out += [Mention("context gpu (not the subject)", m.text, m.gpu or m.text) for m in ev.context]
         out += [Mention("field", f.text, f.key) for f in ev.match.fields]
         for key, bounds in ev.limits.items():
             out += [Mention("limit", f"{bound} {key}", f"{value:g}") for bound, value in bounds.items()]
@@ -394,6 +415,9 @@ class Reader:
         out += [Mention("words", c, c) for c in sorted(ev.classes)]
         return out
 
+
+# Words that join GPUs into one list ("a 4090 and a 3090", "2x 3090 + a 4090").
+_LIST_WORDS = frozenset(["and", "a", "an", "plus", "with", "one", "two", "&", "also", "2x", "x2"])
 
 # Classes read over the words outside budgets and limits ("under $1500" is not a "which").
 _WORD_CLASSES_ON_WORDS = frozenset(
