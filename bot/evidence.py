@@ -33,6 +33,7 @@ _CONTEXT_RE = re.compile(
     rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k)?\b"
 )
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
+_CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
 _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 _COUNT_WORD = re.compile(r"^(?:x?(\d{1,2})x?|(one|single|a|two|dual|three|four|quad|six|eight))$")
@@ -338,6 +339,8 @@ class Reader:
         ev.workload = self.main_workload(ev.workloads)
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
         ev.classes = self._classes(norm, match.words)
+        if _CUDA_VERSION.search(norm):
+            ev.classes |= {"software"}  # "p40 cuda 13?": which CUDA version runs on it
         ev.counts = self._counts(match)
         ev.first_count = self._first_count(match)
         ev.outside = next((o for o in self.catalog.outside if o.pattern.search(norm)), None)

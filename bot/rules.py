@@ -112,7 +112,14 @@ class RuleBook:
 
     def _fit_words(self, ev: Evidence) -> bool:
         subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev)
-        return (ev.has("fit_verbs") and subject) or ev.has("max_context")
+        sized_model = ev.model is not None or ev.bare_size is not None  # "how much vram does flux need"
+        return (ev.has("fit_verbs") and subject) or (ev.has("need_verbs") and sized_model) or ev.has("max_context")
+
+    def _about_gpus(self, ev: Evidence) -> bool:
+        """Anything that makes a question a GPU question: a workload, budget, limit, vendor, field or GPU word."""
+        return bool(
+            ev.workload or ev.budget_usd is not None or ev.limits or ev.vendor or ev.fields or ev.has("gpu_topic")
+        )
 
     def _shopping(self, ev: Evidence) -> bool:
         if ev.gpus:
@@ -209,7 +216,8 @@ class RuleBook:
         return q
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
-        model_with_gpu = ev.model is not None and (bool(ev.gpus) or ev.has("memory_words"))
+        sized = ev.model is not None or ev.bare_size is not None
+        model_with_gpu = sized and (bool(ev.gpus) or ev.has("memory_words"))
         if not (self._fit_words(ev) or model_with_gpu) or ev.wordset & {"vs", "versus", "compare"}:
             return None
         q = self._query(ev, "fit")
@@ -304,8 +312,8 @@ class RuleBook:
 
     def pick(self, ev: Evidence) -> Query | None:
         asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
-        if not (asks or ev.rank_word):
-            return None
+        if not (asks or ev.rank_word) or not self._about_gpus(ev):
+            return None  # "best pizza topping?": not a GPU question
         q = self._query(ev, "pick")
         if ev.rank_word:
             self._set_rank(q, ev, ev.rank_word)
