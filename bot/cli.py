@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -210,68 +210,92 @@ async def _chat(engine: Engine, settings: Settings) -> int:
 
 
 def _catalog(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.checks import check_catalog
-
     try:
         catalog = load_catalog(settings.specs_dir)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    if args.action == "check":
-        try:
-            models = load_models(catalog.root)
-        except CatalogError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-        problems = check_catalog(catalog)
-        for problem in problems:
-            print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
+    return _CATALOG_ACTIONS[args.action](args, catalog)
+
+
+def _catalog_check(args: argparse.Namespace, catalog: Catalog) -> int:
+    from bot.checks import check_catalog
+
+    try:
+        models = load_models(catalog.root)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    problems = check_catalog(catalog)
+    for problem in problems:
+        print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
+    print(
+        f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
+        f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
+    )
+    return EXIT_ERROR if (args.strict and problems) else EXIT_OK
+
+
+def _catalog_add(_args: argparse.Namespace, catalog: Catalog) -> int:
+    print(_template(catalog), end="")
+    return EXIT_OK
+
+
+def _catalog_crosscheck(args: argparse.Namespace, catalog: Catalog) -> int:
+    return _crosscheck(catalog, show_all=args.all)
+
+
+def _catalog_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    for gpu in catalog:
+        if args.vendor and gpu.vendor.lower() != args.vendor.lower():
+            continue
+        mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
+        print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
+    return EXIT_OK
+
+
+def _catalog_show(args: argparse.Namespace, catalog: Catalog) -> int:
+    engine = Engine(catalog)
+    mention = engine.matcher.resolve(args.gpu)
+    if mention is None or mention.gpu is None:
+        names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
         print(
-            f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
-            f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
+            f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
+            file=sys.stderr,
         )
-        return EXIT_ERROR if (args.strict and problems) else EXIT_OK
-    if args.action == "add":
-        print(_template(catalog), end="")
+        return EXIT_ERROR
+    gpu = catalog.gpus[mention.gpu]
+    if args.json:
+        print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
         return EXIT_OK
-    if args.action == "crosscheck":
-        return _crosscheck(catalog, show_all=args.all)
-    if args.action == "list":
-        for gpu in catalog:
-            if args.vendor and gpu.vendor.lower() != args.vendor.lower():
-                continue
-            mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
-            print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
-        return EXIT_OK
-    if args.action == "show":
-        engine = Engine(catalog)
-        mention = engine.matcher.resolve(args.gpu)
-        if mention is None or mention.gpu is None:
-            names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
-            print(
-                f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
-                file=sys.stderr,
-            )
-            return EXIT_ERROR
-        gpu = catalog.gpus[mention.gpu]
-        if args.json:
-            print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
-            return EXIT_OK
-        print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
-        if not args.sources:
-            for key, fdef in catalog.fields.items():
-                if gpu.get(key) is not None:
-                    print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
-        print("Sources:")
-        for url in gpu.sources:
-            print(f"  {url}")
-        if gpu.notes:
-            print("Notes:")
-            for note in gpu.notes:
-                print(f"  [{note.field or 'general'}] {note.text}")
-        return EXIT_OK
+    print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
+    if not args.sources:
+        for key, fdef in catalog.fields.items():
+            if gpu.get(key) is not None:
+                print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
+    print("Sources:")
+    for url in gpu.sources:
+        print(f"  {url}")
+    if gpu.notes:
+        print("Notes:")
+        for note in gpu.notes:
+            print(f"  [{note.field or 'general'}] {note.text}")
+    return EXIT_OK
+
+
+def _catalog_export(_args: argparse.Namespace, catalog: Catalog) -> int:
     print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
     return EXIT_OK
+
+
+_CATALOG_ACTIONS: dict[str, Callable[[argparse.Namespace, Catalog], int]] = {
+    "check": _catalog_check,
+    "list": _catalog_list,
+    "show": _catalog_show,
+    "add": _catalog_add,
+    "crosscheck": _catalog_crosscheck,
+    "export": _catalog_export,
+}
 
 
 def _template(catalog: Catalog) -> str:
