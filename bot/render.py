@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.answer import Answer, Table
 
-__all__ = ["render_json", "render_table", "render_text"]
+__all__ = ["answer_json", "render_json", "render_table", "render_text"]
 
 
 def render_table(table: Table) -> list[str]:
@@ -49,5 +49,20 @@ def render_text(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The public JSON shape of an answer: exactly these keys, in this order."""
+    return {
+        "question": answer.question,
+        "intent": answer.intent,
+        "gpus": list(answer.gpus),
+        "fields": list(answer.fields),
+        "text": render_text(answer),
+        "facts": [f.to_json() for f in answer.facts],
+        "recommendation": answer.recommendation,
+        "choices": [c.gpu for c in answer.choices],
+        "fit": answer.fit,
+    }
+
+
 def render_json(answer: Answer) -> str:
-    return json.dumps(answer.to_json(), ensure_ascii=False)
+    return json.dumps(answer_json(answer), ensure_ascii=False)
