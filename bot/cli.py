@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    ask = sub.add_parser("ask", help="answer one question ('-' reads one question per line from stdin)")
+    ask = sub.add_parser(
+        "ask", help="answer one question ('-' reads one question per line from stdin: one answer per line, in order)"
+    )
     ask.add_argument("question", nargs="+", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
 
@@ -120,18 +122,24 @@ def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
     out.flush()
 
 
+def _batch_lines(stdin: TextIO) -> Iterator[str]:
+    """Every input line, blank ones too, without its line ending (``\n`` or ``\r\n``)."""
+    for line in stdin:
+        yield line.removesuffix("\n").removesuffix("\r")
+
+
 async def _ask(
     engine: Engine, settings: Settings, questions: Sequence[str], as_json: bool, stdin: TextIO | None
 ) -> int:
+    """Answer each question; from stdin, one answer per input line, so output line N answers input line N
+    (with --json). A blank line gets the answer to an empty question (the help) and is not logged."""
     qlog = await _open_log(settings)
     try:
-        lines = (line.rstrip("\n") for line in stdin) if stdin is not None else iter(questions)
+        lines = _batch_lines(stdin) if stdin is not None else iter(questions)
         for question in lines:
-            if stdin is not None and not question.strip():
-                continue
             timed = engine.ask_timed(question)
             _emit(timed.answer, as_json, sys.stdout)
-            if qlog is not None:
+            if qlog is not None and (stdin is None or question.strip()):
                 qlog.submit(_entry(question, timed.answer, timed.latency_ms))
                 await asyncio.sleep(0)  # let the writer take it while we read the next line
     finally:
@@ -453,6 +461,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _discord(args, settings, engine)
     if args.command == "ask":
         from_stdin = args.question == ["-"]
+        if from_stdin:  # lines end at "\n" only (a "\r" before it is dropped), as a consumer counts them
+            with contextlib.suppress(AttributeError, ValueError):
+                sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
         stdin = sys.stdin if from_stdin else None
         return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin))
     return asyncio.run(_chat(engine, settings))

@@ -64,5 +64,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+# Characters that str.splitlines() and some JSON-lines readers treat as line breaks and json.dumps
+# leaves raw with ensure_ascii=False; escaped, the object stays on one line for any reader.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def render_json(answer: Answer) -> str:
-    return json.dumps(answer_json(answer), ensure_ascii=False)
+    """The answer as one line of JSON (the same value ``answer_json`` gives)."""
+    return json.dumps(answer_json(answer), ensure_ascii=False).translate(_LINE_BREAKS)
