@@ -121,45 +121,40 @@ def _scale(values: dict[str, float | None]) -> dict[str, float]:
     return {k: (v / top if (v is not None and top > 0) else 0.0) for k, v in values.items()}
 
 
-def advise(
-    catalog: Catalog,
-    workload_name: str,
-    *,
-    gpus: Iterable[str] = (),
-    budget_usd: float | None = None,
-    value_focus: bool = False,
-    modifiers: Iterable[str] = (),
-    price: Callable[[GPU], float | None] | None = None,
-    require: Mapping[str, Any] | None = None,
-) -> Advice:
-    """Rank ``gpus`` (or the whole catalog) for a workload (plus modifiers) under a budget.
+def _problems(catalog: Catalog, workload: Workload, gpu: GPU, budget_usd: float | None, usd: float | None) -> list[str]:
+    """Why ``gpu`` breaks the workload's requirements or the budget (empty: it does not)."""
+    problems = []
+    for key, rule in workload.require.items():
+        label = catalog.fields[key].label if key in catalog.fields else key
+        failure = _requirement_failure(gpu, key, rule, label)
+        if failure:
+            problems.append(failure)
+    if budget_usd is not None:
+        if usd is None:
+            problems.append("no public price")
+        elif usd > budget_usd:
+            problems.append(f"price ${usd:,.0f} is over the ${budget_usd:,.0f} budget")
+    return problems
 
-    ``price`` gives the price to judge budget and value by (default: the launch MSRP).
+
+def _screen(
+    catalog: Catalog,
+    workload: Workload,
+    pool: list[GPU],
+    named: list[GPU],
+    budget_usd: float | None,
+    price_of: Callable[[GPU], float | None],
+) -> tuple[list[GPU], list[tuple[GPU, str]], dict[str, list[str]]]:
+    """The candidates, the GPUs left out (with why) and the named GPUs kept despite a requirement.
+
+    From the whole catalog a GPU with any problem is left out; a GPU the question named stays unless it
+    is over the budget (or has no price under one), and its problems are kept as violations.
     """
-    price_of = price or (lambda g: g.number("launch_price_usd"))
-    workload = Workload.from_catalog(catalog, workload_name).combined(
-        Workload.from_catalog(catalog, m) for m in modifiers
-    )
-    if require:
-        workload = dataclasses.replace(workload, require={**workload.require, **require})
-    named = [catalog.gpus[g] for g in gpus]
-    pool = named or list(catalog)
     excluded: list[tuple[GPU, str]] = []
     violations: dict[str, list[str]] = {}
     candidates: list[GPU] = []
     for gpu in pool:
-        problems = []
-        for key, rule in workload.require.items():
-            label = catalog.fields[key].label if key in catalog.fields else key
-            failure = _requirement_failure(gpu, key, rule, label)
-            if failure:
-                problems.append(failure)
-        usd = price_of(gpu)
-        if budget_usd is not None:
-            if usd is None:
-                problems.append("no public price")
-            elif usd > budget_usd:
-                problems.append(f"price ${usd:,.0f} is over the ${budget_usd:,.0f} budget")
+        problems = _problems(catalog, workload, gpu, budget_usd, price_of(gpu))
         if problems and not named:
             excluded.append((gpu, "; ".join(problems)))
             continue
@@ -169,7 +164,17 @@ def advise(
                 excluded.append((gpu, "; ".join(problems)))
                 continue
         candidates.append(gpu)
+    return candidates, excluded, violations
 
+
+def _rank(
+    catalog: Catalog,
+    workload: Workload,
+    candidates: list[GPU],
+    value_focus: bool,
+    price_of: Callable[[GPU], float | None],
+) -> list[Scored]:
+    """Score the candidates (performance blended with value and efficiency), best first."""
     weights = workload.weights
     total = sum(weights.values())
     scaled = {key: _scale({g.id: catalog.comparable(g, key) for g in candidates}) for key in weights}
@@ -199,6 +204,33 @@ def advise(
             )
         )
     ranked.sort(key=lambda s: (-s.score, s.gpu.id))
+    return ranked
+
+
+def advise(
+    catalog: Catalog,
+    workload_name: str,
+    *,
+    gpus: Iterable[str] = (),
+    budget_usd: float | None = None,
+    value_focus: bool = False,
+    modifiers: Iterable[str] = (),
+    price: Callable[[GPU], float | None] | None = None,
+    require: Mapping[str, Any] | None = None,
+) -> Advice:
+    """Rank ``gpus`` (or the whole catalog) for a workload (plus modifiers) under a budget.
+
+    ``price`` gives the price to judge budget and value by (default: the launch MSRP).
+    """
+    price_of = price or (lambda g: g.number("launch_price_usd"))
+    workload = Workload.from_catalog(catalog, workload_name).combined(
+        Workload.from_catalog(catalog, m) for m in modifiers
+    )
+    if require:
+        workload = dataclasses.replace(workload, require={**workload.require, **require})
+    named = [catalog.gpus[g] for g in gpus]
+    candidates, excluded, violations = _screen(catalog, workload, named or list(catalog), named, budget_usd, price_of)
+    ranked = _rank(catalog, workload, candidates, value_focus, price_of)
     return Advice(workload, ranked, excluded, value_focus, budget_usd, violations)
 
 

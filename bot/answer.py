@@ -1,7 +1,7 @@
 """The presentation-neutral answer object every front end renders.
 
 The composer fills an :class:`Answer`; ``bot.render`` turns it into plain text or JSON, and the
-Discord renderer turns the same object into embeds and buttons.
+Discord renderer turns the same object into embeds and buttons. The answer never renders itself.
 """
 
 from __future__ import annotations
@@ -73,7 +73,6 @@ class Answer:
     answered: bool = True  # False: the bot could not answer (logged as unanswered)
     kind: str = ""  # the request kind that was answered (the query log; not in the JSON shape)
     rule: str = ""  # the understanding rule that built the request
-    _text: str | None = field(default=None, repr=False)  # the plain-text rendering, made on first use
 
     _cited: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
@@ -81,29 +80,6 @@ class Answer:
         if (gpu, key) not in self._cited:
             self._cited.add((gpu, key))
             self.facts.append(Fact(gpu, key, value, unit))
-
-    @property
-    def text(self) -> str:
-        """The plain-text rendering (terminal, JSON). Rendered once, on first use: Discord never needs it."""
-        if self._text is None:
-            from bot.render import render_text
-
-            self._text = render_text(self)
-        return self._text
-
-    def to_json(self) -> dict[str, Any]:
-        """The public JSON shape: exactly these keys, in this order."""
-        return {
-            "question": self.question,
-            "intent": self.intent,
-            "gpus": list(self.gpus),
-            "fields": list(self.fields),
-            "text": self.text,
-            "facts": [f.to_json() for f in self.facts],
-            "recommendation": self.recommendation,
-            "choices": [c.gpu for c in self.choices],
-            "fit": self.fit,
-        }
 
     @property
     def summary_line(self) -> str:

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +20,7 @@ from bot.config import Settings, default_history_path
 from bot.engine import Engine
 from bot.models import load_models
 from bot.prices import load_prices
-from bot.render import render_json, render_text
+from bot.render import answer_json, render_explain, render_json, render_text
 from bot.storage import LogEntry, QueryLog
 
 __all__ = ["main"]
@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    ask = sub.add_parser("ask", help="answer one question ('-' reads one question per line from stdin)")
+    ask = sub.add_parser(
+        "ask", help="answer one question ('-' reads one question per line from stdin: one answer per line, in order)"
+    )
     ask.add_argument("question", nargs="+", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
     ask.add_argument("--explain", action="store_true", help="show how the question is read: evidence, rule and request")
@@ -128,15 +130,16 @@ def _explain(engine: Engine, question: str, answer: Answer, as_json: bool, out: 
     (still one line per question), or a few lines of text before the answer."""
     explained = engine.explain(question)
     if as_json:
-        out.write(json.dumps({**answer.to_json(), "explain": explained}, ensure_ascii=False) + "\n")
-        out.flush()
-        return
-    out.write(f"read as:   {explained['normalised']!r}\n")
-    for mention in explained["evidence"]:
-        out.write(f"  {mention['kind']:<22} {mention['text']!r} -> {mention['value']}\n")
-    out.write(f"rule:      {explained['rule']}\n")
-    out.write(f"request:   {json.dumps(explained['request'], ensure_ascii=False)}\n\n")
-    _emit(answer, as_json, out)
+        out.write(json.dumps({**answer_json(answer), "explain": explained}, ensure_ascii=False) + "\n")
+    else:
+        out.write(render_explain(explained) + "\n\n" + render_text(answer) + "\n\n")
+    out.flush()
+
+
+def _batch_lines(stdin: TextIO) -> Iterator[str]:
+    """Every input line, blank ones too, without its line ending (``\n`` or ``\r\n``)."""
+    for line in stdin:
+        yield line.removesuffix("\n").removesuffix("\r")
 
 
 async def _ask(
@@ -147,18 +150,18 @@ async def _ask(
     stdin: TextIO | None,
     explain: bool = False,
 ) -> int:
+    """Answer each question; from stdin, one answer per input line, so output line N answers input line N
+    (with --json). A blank line gets the answer to an empty question (the help) and is not logged."""
     qlog = await _open_log(settings)
     try:
-        lines = (line.rstrip("\n") for line in stdin) if stdin is not None else iter(questions)
+        lines = _batch_lines(stdin) if stdin is not None else iter(questions)
         for question in lines:
-            if stdin is not None and not question.strip():
-                continue
             timed = engine.ask_timed(question)
             if explain:
                 _explain(engine, question, timed.answer, as_json, sys.stdout)
             else:
                 _emit(timed.answer, as_json, sys.stdout)
-            if qlog is not None:
+            if qlog is not None and (stdin is None or question.strip()):
                 qlog.submit(_entry(question, timed.answer, timed.latency_ms))
                 await asyncio.sleep(0)  # let the writer take it while we read the next line
     finally:
@@ -237,68 +240,92 @@ async def _chat(engine: Engine, settings: Settings) -> int:
 
 
 def _catalog(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.checks import check_catalog
-
     try:
         catalog = load_catalog(settings.specs_dir)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    if args.action == "check":
-        try:
-            models = load_models(catalog.root)
-        except CatalogError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-        problems = check_catalog(catalog)
-        for problem in problems:
-            print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
+    return _CATALOG_ACTIONS[args.action](args, catalog)
+
+
+def _catalog_check(args: argparse.Namespace, catalog: Catalog) -> int:
+    from bot.checks import check_catalog
+
+    try:
+        models = load_models(catalog.root)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    problems = check_catalog(catalog)
+    for problem in problems:
+        print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
+    print(
+        f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
+        f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
+    )
+    return EXIT_ERROR if (args.strict and problems) else EXIT_OK
+
+
+def _catalog_add(_args: argparse.Namespace, catalog: Catalog) -> int:
+    print(_template(catalog), end="")
+    return EXIT_OK
+
+
+def _catalog_crosscheck(args: argparse.Namespace, catalog: Catalog) -> int:
+    return _crosscheck(catalog, show_all=args.all)
+
+
+def _catalog_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    for gpu in catalog:
+        if args.vendor and gpu.vendor.lower() != args.vendor.lower():
+            continue
+        mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
+        print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
+    return EXIT_OK
+
+
+def _catalog_show(args: argparse.Namespace, catalog: Catalog) -> int:
+    engine = Engine(catalog)
+    mention = engine.matcher.resolve(args.gpu)
+    if mention is None or mention.gpu is None:
+        names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
         print(
-            f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
-            f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
+            f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
+            file=sys.stderr,
         )
-        return EXIT_ERROR if (args.strict and problems) else EXIT_OK
-    if args.action == "add":
-        print(_template(catalog), end="")
+        return EXIT_ERROR
+    gpu = catalog.gpus[mention.gpu]
+    if args.json:
+        print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
         return EXIT_OK
-    if args.action == "crosscheck":
-        return _crosscheck(catalog, show_all=args.all)
-    if args.action == "list":
-        for gpu in catalog:
-            if args.vendor and gpu.vendor.lower() != args.vendor.lower():
-                continue
-            mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
-            print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
-        return EXIT_OK
-    if args.action == "show":
-        engine = Engine(catalog)
-        mention = engine.matcher.resolve(args.gpu)
-        if mention is None or mention.gpu is None:
-            names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
-            print(
-                f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
-                file=sys.stderr,
-            )
-            return EXIT_ERROR
-        gpu = catalog.gpus[mention.gpu]
-        if args.json:
-            print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
-            return EXIT_OK
-        print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
-        if not args.sources:
-            for key, fdef in catalog.fields.items():
-                if gpu.get(key) is not None:
-                    print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
-        print("Sources:")
-        for url in gpu.sources:
-            print(f"  {url}")
-        if gpu.notes:
-            print("Notes:")
-            for note in gpu.notes:
-                print(f"  [{note.field or 'general'}] {note.text}")
-        return EXIT_OK
+    print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
+    if not args.sources:
+        for key, fdef in catalog.fields.items():
+            if gpu.get(key) is not None:
+                print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
+    print("Sources:")
+    for url in gpu.sources:
+        print(f"  {url}")
+    if gpu.notes:
+        print("Notes:")
+        for note in gpu.notes:
+            print(f"  [{note.field or 'general'}] {note.text}")
+    return EXIT_OK
+
+
+def _catalog_export(_args: argparse.Namespace, catalog: Catalog) -> int:
     print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
     return EXIT_OK
+
+
+_CATALOG_ACTIONS: dict[str, Callable[[argparse.Namespace, Catalog], int]] = {
+    "check": _catalog_check,
+    "list": _catalog_list,
+    "show": _catalog_show,
+    "add": _catalog_add,
+    "crosscheck": _catalog_crosscheck,
+    "export": _catalog_export,
+}
 
 
 def _template(catalog: Catalog) -> str:
@@ -460,6 +487,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _discord(args, settings, engine)
     if args.command == "ask":
         from_stdin = args.question == ["-"]
+        if from_stdin:  # lines end at "\n" only (a "\r" before it is dropped), as a consumer counts them
+            with contextlib.suppress(AttributeError, ValueError):
+                sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
         stdin = sys.stdin if from_stdin else None
         return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain))
     return asyncio.run(_chat(engine, settings))

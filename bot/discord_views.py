@@ -7,7 +7,7 @@ the person who asked; feedback is open to everyone and logged with the question 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -16,13 +16,39 @@ from bot.render_discord import answer_embeds, pack_embeds
 from bot.storage import FeedbackEntry
 
 if TYPE_CHECKING:
-    from bot.client import GpuBot
+    from bot.config import Settings
+    from bot.engine import Engine
+    from bot.storage import LogEntry
 
-__all__ = ["AnswerView", "send_answer"]
+__all__ = ["AnswerHost", "AnswerView", "send_answer"]
 
 log = logging.getLogger(__name__)
 
 MAX_PICK_BUTTONS = 20  # 4 rows of 5; the last row holds the feedback buttons
+
+
+class AnswerHost(Protocol):
+    """What the buttons need from the bot. ``bot.client.GpuBot`` is one; this module never imports it."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+    def submit(self, entry: LogEntry | FeedbackEntry) -> None: ...
+
+    def log_answer(
+        self,
+        question: str,
+        answer: Answer,
+        latency_ms: float,
+        *,
+        interaction: discord.Interaction[Any] | None = None,
+        message: discord.Message | None = None,
+    ) -> None: ...
+
+    async def apologise(self, interaction: discord.Interaction[Any]) -> None: ...
 
 
 class AnswerView(discord.ui.View):
@@ -30,7 +56,7 @@ class AnswerView(discord.ui.View):
 
     message: discord.Message | discord.InteractionMessage | None
 
-    def __init__(self, bot: GpuBot, answer: Answer, *, author_id: int, timeout: float | None = None) -> None:
+    def __init__(self, bot: AnswerHost, answer: Answer, *, author_id: int, timeout: float | None = None) -> None:
         super().__init__(timeout=timeout if timeout is not None else bot.settings.view_timeout)
         self.bot = bot
         self.answer = answer
@@ -132,7 +158,7 @@ class AnswerView(discord.ui.View):
 
 
 async def send_answer(
-    bot: GpuBot,
+    bot: AnswerHost,
     answer: Answer,
     *,
     interaction: discord.Interaction[Any] | None = None,

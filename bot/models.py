@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.estimator import ModelShape
@@ -79,20 +79,17 @@ def _err(path: Path, message: str, entry: str | None = None, fld: str | None = N
     return CatalogError(path, message, entry=entry, field=fld)
 
 
-def _model(raw: Any, path: Path, index: int) -> ModelSpec:
-    name = str(raw.get("id") if isinstance(raw, dict) else None) or f"model #{index}"
-    if not isinstance(raw, dict):
-        raise _err(path, "each model must be a mapping", name)
-    check_keys(raw, _ALLOWED, ("name", "family", "kind"), path, name)
-    if not isinstance(raw.get("id"), str) or not _ID_RE.match(raw["id"]):
-        raise _err(path, "`id` must be lowercase words joined by '-'", name, "id")
-    if raw["kind"] not in _KINDS:
-        raise _err(path, f"`kind` must be one of {_KINDS}", name, "kind")
+def _positive(value: Any) -> TypeGuard[int | float]:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+
+
+def _sizes(raw: dict[str, Any], path: Path, name: str) -> tuple[float, float | None, dict[str, int | None]]:
+    """``params_b``, ``active_params_b`` and the whole-number shape fields, validated."""
     params = raw.get("params_b")
-    if isinstance(params, bool) or not isinstance(params, int | float) or params <= 0:
+    if not _positive(params):
         raise _err(path, f"`params_b` must be a positive number of billions, got {params!r}", name, "params_b")
     active = raw.get("active_params_b")
-    if active is not None and (isinstance(active, bool) or not isinstance(active, int | float) or active <= 0):
+    if active is not None and not _positive(active):
         raise _err(path, f"`active_params_b` must be a positive number, got {active!r}", name, "active_params_b")
     ints: dict[str, int | None] = {}
     for key in _INT_FIELDS:
@@ -100,9 +97,11 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
             raise _err(path, f"expected a positive whole number, got {value!r}", name, key)
         ints[key] = value
-    attention = raw.get("attention") or "full"
-    if attention not in _ATTENTION:
-        raise _err(path, f"`attention` must be one of {_ATTENTION}", name, "attention")
+    return float(params), float(active) if active is not None else None, ints
+
+
+def _provenance(raw: dict[str, Any], path: Path, name: str) -> tuple[list[str], Any, list[Any]]:
+    """``sources``, ``release_date`` and ``aliases``, validated."""
     sources = raw.get("sources") or []
     if (
         not isinstance(sources, list)
@@ -119,10 +118,27 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list):
         raise _err(path, "must be a list", name, "aliases")
+    return sources, date, aliases
+
+
+def _model(raw: Any, path: Path, index: int) -> ModelSpec:
+    name = str(raw.get("id") if isinstance(raw, dict) else None) or f"model #{index}"
+    if not isinstance(raw, dict):
+        raise _err(path, "each model must be a mapping", name)
+    check_keys(raw, _ALLOWED, ("name", "family", "kind"), path, name)
+    if not isinstance(raw.get("id"), str) or not _ID_RE.match(raw["id"]):
+        raise _err(path, "`id` must be lowercase words joined by '-'", name, "id")
+    if raw["kind"] not in _KINDS:
+        raise _err(path, f"`kind` must be one of {_KINDS}", name, "kind")
+    params, active, ints = _sizes(raw, path, name)
+    attention = raw.get("attention") or "full"
+    if attention not in _ATTENTION:
+        raise _err(path, f"`attention` must be one of {_ATTENTION}", name, "attention")
+    sources, date, aliases = _provenance(raw, path, name)
     shape = ModelShape(
         name=raw["name"],
-        params_b=float(params),
-        active_params_b=float(active) if active is not None else None,
+        params_b=params,
+        active_params_b=active,
         attention=attention,
         layers=ints["layers"],
         hidden_size=ints["hidden_size"],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.answer import Answer, Table
 
-__all__ = ["render_json", "render_table", "render_text"]
+__all__ = ["answer_json", "render_json", "render_table", "render_text"]
 
 
 def render_table(table: Table) -> list[str]:
@@ -49,5 +50,35 @@ def render_text(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The public JSON shape of an answer: exactly these keys, in this order."""
+    return {
+        "question": answer.question,
+        "intent": answer.intent,
+        "gpus": list(answer.gpus),
+        "fields": list(answer.fields),
+        "text": render_text(answer),
+        "facts": [f.to_json() for f in answer.facts],
+        "recommendation": answer.recommendation,
+        "choices": [c.gpu for c in answer.choices],
+        "fit": answer.fit,
+    }
+
+
+# Characters that str.splitlines() and some JSON-lines readers treat as line breaks and json.dumps
+# leaves raw with ensure_ascii=False; escaped, the object stays on one line for any reader.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def render_json(answer: Answer) -> str:
-    return json.dumps(answer.to_json(), ensure_ascii=False)
+    """The answer as one line of JSON (the same value ``answer_json`` gives)."""
+    return json.dumps(answer_json(answer), ensure_ascii=False).translate(_LINE_BREAKS)
+
+
+def render_explain(explained: Mapping[str, Any]) -> str:
+    """How a question was read (:meth:`bot.engine.Engine.explain`), as a few lines of text."""
+    lines = [f"read as:   {explained['normalised']!r}"]
+    lines += [f"  {m['kind']:<22} {m['text']!r} -> {m['value']}" for m in explained["evidence"]]
+    lines.append(f"rule:      {explained['rule']}")
+    lines.append(f"request:   {json.dumps(explained['request'], ensure_ascii=False)}")
+    return "\n".join(lines)

@@ -1838,17 +1838,78 @@ class FakeDiscord:
             return 404, {"message": "Unknown Message", "code": 10008}
         return 204, None
 
-    def _callback(self, rec: Recorded, p: dict[str, str]) -> _Reply:
-        state = self._interactions.get(int(p["interaction_id"]))
+    def _callback_refusal(self, state: _InteractionState | None, token: str) -> _Reply | None:
+        """Why a callback for ``state`` is refused (unknown, expired or already answered), or None."""
         expired = (
             state is not None
             and self.interaction_timeout is not None
             and time.monotonic() - state.created > self.interaction_timeout
         )
-        if state is None or state.token != p["token"] or (expired and state.response_type is None):
+        if state is None or state.token != token or (expired and state.response_type is None):
             return 404, {"message": "Unknown interaction", "code": 10062}
         if state.response_type is not None:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        return None
+
+    def _autocomplete_error(self, data: JSON) -> _Reply | None:
+        choices = data.get("choices") or []
+        errors: JSON = {}
+        if len(choices) > 25:
+            self._add_error(errors, ["data", "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+        for i, choice in enumerate(choices):
+            if not 1 <= len(str(choice.get("name", ""))) <= 100:
+                self._add_error(
+                    errors,
+                    ["data", "choices", i, "name"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 100 in length.",
+                )
+            if isinstance(choice.get("value"), str) and len(choice["value"]) > 100:
+                self._add_error(
+                    errors,
+                    ["data", "choices", i, "value"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    "Must be 100 or fewer in length.",
+                )
+        return self._form_error(errors) if errors else None
+
+    def _callback_message(
+        self, rec: Recorded, state: _InteractionState, cb_type: int, data: JSON
+    ) -> tuple[_Reply | None, JSON | None, int | None]:
+        """What a callback does to messages: (an error reply, the new or edited message, the message id)."""
+        msg_type = 20 if state.type == APPLICATION_COMMAND else 0
+        if cb_type == 4:
+            error = self._validate_message(data, rec.files, prefix=["data"], creating=True)
+            if error is not None:
+                return error, None, None
+            return (
+                None,
+                self._new_bot_message(state.channel_id, data, rec.files, msg_type=msg_type, interaction=state),
+                None,
+            )
+        if cb_type == 5:
+            flags = FLAG_LOADING | (int(data.get("flags") or 0) & FLAG_EPHEMERAL)
+            message = self._new_bot_message(
+                state.channel_id, {"content": ""}, [], msg_type=msg_type, interaction=state, extra_flags=flags
+            )
+            return None, message, None
+        if cb_type in (6, 7) and state.message_id is not None:
+            target = self.messages.get(state.message_id)
+            if target is not None and cb_type == 7:
+                error = self._validate_message(data, rec.files, prefix=["data"], creating=False)
+                if error is not None:
+                    return error, None, None
+                return None, self._apply_edit(target, data, rec.files), state.message_id
+            return None, None, state.message_id
+        if cb_type == 8:
+            return self._autocomplete_error(data), None, None
+        return None, None, None
+
+    def _callback(self, rec: Recorded, p: dict[str, str]) -> _Reply:
+        state = self._interactions.get(int(p["interaction_id"]))
+        refusal = self._callback_refusal(state, p["token"])
+        if refusal is not None or state is None:
+            return refusal or (404, {"message": "Unknown interaction", "code": 10062})
         body = rec.json if isinstance(rec.json, dict) else {}
         cb_type = int(body.get("type", 0))
         data = body.get("data") or {}
@@ -1856,50 +1917,9 @@ class FakeDiscord:
             return self._form_error(
                 {"type": {"_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Invalid type"}]}}
             )
-        message: JSON | None = None
-        message_id: int | None = None
-        if cb_type == 4:
-            error = self._validate_message(data, rec.files, prefix=["data"], creating=True)
-            if error is not None:
-                return error
-            msg_type = 20 if state.type == APPLICATION_COMMAND else 0
-            message = self._new_bot_message(state.channel_id, data, rec.files, msg_type=msg_type, interaction=state)
-        elif cb_type == 5:
-            flags = FLAG_LOADING | (int(data.get("flags") or 0) & FLAG_EPHEMERAL)
-            msg_type = 20 if state.type == APPLICATION_COMMAND else 0
-            message = self._new_bot_message(
-                state.channel_id, {"content": ""}, [], msg_type=msg_type, interaction=state, extra_flags=flags
-            )
-        elif cb_type in (6, 7) and state.message_id is not None:
-            message_id = state.message_id
-            target = self.messages.get(state.message_id)
-            if target is not None and cb_type == 7:
-                error = self._validate_message(data, rec.files, prefix=["data"], creating=False)
-                if error is not None:
-                    return error
-                message = self._apply_edit(target, data, rec.files)
-        elif cb_type == 8:
-            choices = data.get("choices") or []
-            errors: JSON = {}
-            if len(choices) > 25:
-                self._add_error(errors, ["data", "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
-            for i, choice in enumerate(choices):
-                if not 1 <= len(str(choice.get("name", ""))) <= 100:
-                    self._add_error(
-                        errors,
-                        ["data", "choices", i, "name"],
-                        "BASE_TYPE_BAD_LENGTH",
-                        "Must be between 1 and 100 in length.",
-                    )
-                if isinstance(choice.get("value"), str) and len(choice["value"]) > 100:
-                    self._add_error(
-                        errors,
-                        ["data", "choices", i, "value"],
-                        "BASE_TYPE_MAX_LENGTH",
-                        "Must be 100 or fewer in length.",
-                    )
-            if errors:
-                return self._form_error(errors)
+        error, message, message_id = self._callback_message(rec, state, cb_type, data)
+        if error is not None:
+            return error
         if message is not None:
             message_id = int(message["id"])
         state.response_type = cb_type

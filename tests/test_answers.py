@@ -9,7 +9,7 @@ import pytest
 
 from bot.catalog import Catalog
 from bot.engine import Engine
-from bot.render import render_json
+from bot.render import render_json, render_text
 
 JSON_KEYS = ["question", "intent", "gpus", "fields", "text", "facts", "recommendation", "choices", "fit"]
 
@@ -67,7 +67,7 @@ def test_choose_answers_the_original_question(engine: Engine) -> None:
 
 def test_lookup_cites_value_source_and_note(engine: Engine, catalog: Catalog) -> None:
     answer = engine.ask("a6000 base clock")
-    assert "1,410 MHz" in answer.text
+    assert "1,410 MHz" in render_text(answer)
     assert any("768" in n for n in answer.notes)  # the seed article's conflicting value, explained
     assert catalog.gpus["rtx-a6000"].source in answer.sources
 
@@ -76,7 +76,7 @@ def test_unknown_value_is_not_guessed(engine: Engine, catalog: Catalog) -> None:
     gpu = next(g for g in catalog if g.get("launch_price_usd") is None)
     answer = engine.ask(f"{gpu.id.replace('-', ' ')} msrp")
     assert answer.intent == "lookup" and answer.gpus == [gpu.id]
-    assert "unknown" in answer.text and "don't guess" in answer.text
+    assert "unknown" in render_text(answer) and "don't guess" in render_text(answer)
     assert not answer.answered
 
 
@@ -148,7 +148,7 @@ def test_faq_numbers_follow_the_catalog(specs_copy, tmp_path) -> None:  # type: 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     next(g for g in data["gpus"] if g["id"] == "rtx-a6000")["specs"]["tdp_w"] = 299
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    text = Engine(load_catalog(specs_copy)).ask(SEED_FAQS[4][0]).text
+    text = render_text(Engine(load_catalog(specs_copy)).ask(SEED_FAQS[4][0]))
     assert "299 W" in text and "300 W" not in text
 
 
@@ -157,7 +157,7 @@ def test_faq_prose_is_not_reused_for_other_gpus(engine: Engine) -> None:
     answer = engine.ask("is the 4090 worth the price over the 3090?")
     assert answer.intent in {"compare", "recommend"}
     assert set(answer.gpus) == {"rtx-3090", "rtx-4090"}
-    assert "A4000" not in answer.text and "A6000" not in answer.text
+    assert "A4000" not in render_text(answer) and "A6000" not in render_text(answer)
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_unknown_offers_examples(engine: Engine) -> None:
 def test_verdict_is_among_buyable_cards(engine: Engine, catalog: Catalog) -> None:
     """“Is the 4090 good for training?” is judged against cards one can buy, not data-center modules."""
     answer = engine.ask("is the 4090 good for training?")
-    assert answer.intent == "recommend" and "GPUs with a known price" in answer.text
+    assert answer.intent == "recommend" and "GPUs with a known price" in render_text(answer)
     pick = catalog.gpus[answer.recommendation or ""]
     assert pick.vendor == "NVIDIA" and pick.number("launch_price_usd") is not None
     assert (pick.number("launch_price_usd") or 0) <= (catalog.gpus["rtx-4090"].number("launch_price_usd") or 0)
@@ -198,7 +198,7 @@ def test_comparison_with_an_unknown_card_asks(engine: Engine, question: str) -> 
     """A comparison with a card the catalog lacks is not answered about the known card alone."""
     answer = engine.ask(question)
     assert answer.intent == "clarify" and not answer.answered and answer.choices
-    assert "I don't know a GPU called" in answer.text
+    assert "I don't know a GPU called" in render_text(answer)
 
 
 def test_unknown_name_beside_a_known_one_is_noted(engine: Engine) -> None:
@@ -221,12 +221,12 @@ def test_software_support_follows_the_vendor(engine: Engine, question: str, gpu:
     answer = engine.ask(question)
     assert answer.intent == "faq" and answer.gpus == [gpu]
     for fragment in fragments:
-        assert fragment in answer.text, (fragment, answer.text)
+        assert fragment in render_text(answer), (fragment, render_text(answer))
     assert len(answer.sources) >= 2  # the GPU's datasheet and the software source
 
 
 def test_software_without_a_gpu_covers_every_vendor(engine: Engine) -> None:
-    text = engine.ask("cuda vs rocm?").text
+    text = render_text(engine.ask("cuda vs rocm?"))
     assert all(word in text for word in ("CUDA", "ROCm", "`xpu`", "Gaudi"))
     assert "A4000" not in text
 
@@ -239,7 +239,7 @@ def test_cuda_core_count_is_still_a_lookup(engine: Engine) -> None:
 def test_image_generation_favours_tensor_throughput(engine: Engine) -> None:
     answer = engine.ask("which is faster for stable diffusion, 3090 or 4080?")
     assert answer.intent == "recommend" and answer.recommendation == "rtx-4080"
-    assert "image generation" in answer.text
+    assert "image generation" in render_text(answer)
 
 
 def test_pick_instead_lists_each_field_once(engine: Engine) -> None:
@@ -253,10 +253,10 @@ def test_a_missing_unit_is_none_not_unknown(engine: Engine, catalog: Catalog) ->
     """A Pascal card has no tensor cores: its tensor throughput is "none", not a gap in the sources."""
     assert catalog.gpus["tesla-p40"].number("tensor_cores") == 0
     answer = engine.ask("p40 int8")
-    assert "none (no tensor cores)" in answer.text and "I don't guess" not in answer.text
+    assert "none (no tensor cores)" in render_text(answer) and "I don't guess" not in render_text(answer)
     assert answer.answered
-    assert "none (no RT cores)" in engine.ask("h20 rt tflops").text
-    assert "unknown" in engine.ask("rtx pro 4000 blackwell rt tflops").text  # unpublished stays unknown
+    assert "none (no RT cores)" in render_text(engine.ask("h20 rt tflops"))
+    assert "unknown" in render_text(engine.ask("rtx pro 4000 blackwell rt tflops"))  # unpublished stays unknown
 
 
 def test_price_per_gb_in_a_comparison(engine: Engine, catalog: Catalog) -> None:
@@ -309,7 +309,7 @@ def test_dual_issue_fp32_is_compared_like_for_like(engine: Engine, catalog: Cata
 
 
 def test_a_workstation_card_without_a_price_is_not_called_data_center(engine: Engine) -> None:
-    text = engine.ask("best gpu for rendering").text
+    text = render_text(engine.ask("best gpu for rendering"))
     assert "Workstation Edition is a data-center part" not in text
 
 
@@ -326,13 +326,13 @@ def test_a_workstation_card_without_a_price_is_not_called_data_center(engine: En
 def test_glossary_questions(engine: Engine, question: str, title: str) -> None:
     answer = engine.ask(question)
     assert answer.intent == "faq" and answer.title == title and answer.answered
-    assert "{" not in answer.text
+    assert "{" not in render_text(answer)
 
 
 def test_glossary_words_with_a_card_look_the_card_up(engine: Engine) -> None:
     answer = engine.ask("what psu do i need for a 4090")
     assert answer.intent == "lookup" and answer.fields == ["tdp_w", "power_connectors"]
-    assert "450 W" in answer.text
+    assert "450 W" in render_text(answer)
     assert engine.ask("how many tensor cores in the 4090").intent == "lookup"
 
 
@@ -369,7 +369,7 @@ def test_laptop_names_are_not_the_desktop_cards(engine: Engine, catalog: Catalog
 
 def test_laptop_gpus(engine: Engine, catalog: Catalog) -> None:
     answer = engine.ask("rtx 4070 mobile vram")
-    assert answer.gpus == ["rtx-4070-laptop"] and "8 GB" in answer.text
+    assert answer.gpus == ["rtx-4070-laptop"] and "8 GB" in render_text(answer)
     answer = engine.ask("4090 laptop vs 4090")
     assert answer.intent == "compare" and answer.gpus == ["rtx-4090-laptop", "rtx-4090"]
     assert engine.ask("4090 vram").gpus == ["rtx-4090"]
@@ -399,7 +399,7 @@ def test_model_pick_without_a_price_offers_lighter_setups_on_buyable_cards(engin
     answer = engine.ask("best gpu for fine tuning 13b models")
     assert answer.recommendation is not None
     assert catalog.gpus[answer.recommendation].number("launch_price_usd") is None
-    assert "You asked about budget" not in answer.text
+    assert "You asked about budget" not in render_text(answer)
     lighter = [b for b in answer.bullets if b.startswith(("To LoRA", "To QLoRA"))]
     assert len(lighter) == 2
     for line in lighter:
@@ -416,7 +416,7 @@ def test_low_profile_builds_allow_dual_slot_half_height_cards(engine: Engine, ca
     assert answer.recommendation is not None
     for gid in [answer.recommendation, *answer.gpus]:
         assert "low profile" in str(catalog.gpus[gid].get("form_factor")).lower()
-    assert "single-slot" not in answer.text.lower() or "slot budget" not in answer.text
+    assert "single-slot" not in render_text(answer).lower() or "slot budget" not in render_text(answer)
 
 
 def test_several_cards_of_one_kind_are_totalled(engine: Engine) -> None:
@@ -426,7 +426,7 @@ def test_several_cards_of_one_kind_are_totalled(engine: Engine) -> None:
     assert line.startswith("2× GeForce RTX 3090 together: 48 GB memory, 142.0 TFLOPS FP16 tensor, 700 W power")
     assert "NVLink between them" in line
     assert not any("2× GeForce RTX 4090" in b for b in answer.bullets)  # "a 4090" is one card
-    assert "together" in engine.ask("2x 3090 vs a6000").text
+    assert "together" in render_text(engine.ask("2x 3090 vs a6000"))
 
 
 def test_cheapest_card_for_a_model_ranks_by_price(engine: Engine, catalog: Catalog) -> None:

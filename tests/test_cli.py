@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -37,14 +38,88 @@ def test_ask_words_are_joined(env: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "768 GB/s" in capsys.readouterr().out
 
 
+def _batch(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str) -> list[dict[str, Any]]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["ask", "--json", "-"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def _help_answer(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    """What `gpubot ask ""` answers: what a blank batch line gets."""
+    assert main(["--no-log", "ask", "", "--json"]) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
 def test_batch_mode_keeps_order(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     questions = ["a6k bandwidth", "", "rtx 6000 specs", "A4000 vs A6000", "hello", "@everyone ```"]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(questions) + "\n"))
-    assert main(["ask", "--json", "-"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    answers = [json.loads(line) for line in lines]
-    assert [a["question"] for a in answers] == [q for q in questions if q]
-    assert [a["intent"] for a in answers] == ["lookup", "clarify", "compare", "unknown", "unknown"]
+    answers = _batch(monkeypatch, capsys, "\n".join(questions) + "\n")
+    assert [a["question"] for a in answers] == questions
+    assert [a["intent"] for a in answers] == ["lookup", "unknown", "clarify", "compare", "unknown", "unknown"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\na6k bandwidth\nt4 vram\n",  # blank lines first
+        "a6k bandwidth\n\n\nt4 vram\n",  # in the middle
+        "a6k bandwidth\nt4 vram\n\n\n",  # at the end
+        "a6k bandwidth\n   \n\t\nt4 vram",  # spaces and a tab; no newline after the last line
+        "a6k bandwidth\r\n\r\n \r\nt4 vram\r\n",  # CRLF line endings
+    ],
+    ids=["start", "middle", "end", "whitespace", "crlf"],
+)
+def test_batch_output_lines_up_with_input_lines(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    help_answer = _help_answer(capsys)
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines = lines[:-1] if text.endswith("\n") else lines  # a final newline ends the last line
+    answers = _batch(monkeypatch, capsys, text)
+    assert [a["question"] for a in answers] == lines
+    for line, answer in zip(lines, answers, strict=True):
+        if line.strip():
+            assert answer["intent"] == "lookup" and answer["gpus"], answer
+        else:
+            assert {**answer, "question": ""} == help_answer
+    # Blank lines are not questions: only the two real ones are logged.
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 2
+
+
+def test_batch_answers_a_very_long_line_on_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_line = "a6000 vs a4000 " * 7000 + "\u2028 \x85 ```@everyone"
+    answers = _batch(monkeypatch, capsys, f"\n{long_line}\nt4 vram\n")
+    assert [a["question"] for a in answers] == ["", long_line, "t4 vram"]
+
+
+def test_batch_text_mode_answers_blank_lines_too(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n a6k bandwidth\n  \n"))
+    assert main(["ask", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("I can help with GPU questions") == 2 and "768 GB/s" in out
+    assert out.index("I can help") < out.index("768 GB/s") < out.rindex("I can help")
+
+
+def test_batch_from_a_real_stdin_splits_at_newlines_only(tmp_path: Path) -> None:
+    """Through a pipe: CRLF endings are dropped, and a lone CR does not start a line (a consumer counting
+    newlines sees as many lines as we answer)."""
+    env = {**os.environ, "GPUBOT_DB": str(tmp_path / "q.sqlite3")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        input=b"a6k bandwidth\r\n\r\nt4 vram\rx\n\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    answers = [json.loads(line) for line in proc.stdout.decode("utf-8").split("\n")[:-1]]
+    assert [a["question"] for a in answers] == ["a6k bandwidth", "", "t4 vram\rx", ""]
 
 
 def test_question_shows_up_in_stats(env: Path, capsys: pytest.CaptureFixture[str]) -> None:

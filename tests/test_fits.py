@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.engine import Engine
-from bot.render import render_json
+from bot.render import render_json, render_text
 
 FIT_KEYS = {"model", "params_b", "mode", "precision", "gpus_count", "required_gb", "available_gb", "fits"}
 
@@ -86,8 +86,9 @@ def test_best_card_for_fine_tuning_a_7b_under_budget(engine: Engine) -> None:
     assert answer.intent == "recommend" and answer.recommendation
     pick = engine.catalog.gpus[answer.recommendation]
     assert (pick.number("launch_price_usd") or 1e9) <= 2000
-    assert "LoRA fine-tune" in answer.text  # a full fine-tune needs ~115 GB: it says so and falls back
-    need = float(answer.text.split("you need about ")[1].split(" GB")[0])
+    text = render_text(answer)
+    assert "LoRA fine-tune" in text  # a full fine-tune needs ~115 GB: it says so and falls back
+    need = float(text.split("you need about ")[1].split(" GB")[0])
     assert (pick.number("memory_gb") or 0) >= need
 
 

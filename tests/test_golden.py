@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
+from bot.render import answer_json
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -23,7 +24,7 @@ def _recorded() -> list[dict[str, object]]:
 def test_golden_answers_unchanged(engine: Engine) -> None:
     changed = []
     for want in _recorded():
-        got = json.loads(json.dumps(engine.ask(str(want["question"])).to_json(), sort_keys=True))
+        got = json.loads(json.dumps(answer_json(engine.ask(str(want["question"]))), sort_keys=True))
         if got != want:
             keys = [k for k in want if want[k] != got.get(k)]
             changed.append(f"{want['question']!r}: {', '.join(keys)}")

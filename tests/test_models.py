@@ -10,6 +10,7 @@ import yaml
 from bot.catalog import CatalogError
 from bot.engine import Engine
 from bot.models import load_models
+from bot.render import render_text
 from bot.text import tokens
 
 REQUIRED = [
@@ -101,4 +102,4 @@ def test_family_and_size_name_the_newest_model(engine: Engine, text: str, model:
     answer = engine.ask(text)
     assert answer.intent == "fits" and answer.fit is not None
     assert answer.fit["model"] == model
-    assert engine.models[model].name in answer.text
+    assert engine.models[model].name in render_text(answer)

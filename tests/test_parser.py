@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
+from bot.render import render_text
 
 # (question, intent, GPUs in order (None: don't care), fields (None: don't care))
 PHRASINGS = [
@@ -195,7 +196,7 @@ def test_limits_constrain_the_answer(engine: Engine) -> None:
 
 def test_listing_questions(engine: Engine) -> None:
     answer = engine.ask("what gpus have nvlink")
-    assert answer.intent == "recommend" and "GPUs in the catalog with NVLink" in answer.text
+    assert answer.intent == "recommend" and "GPUs in the catalog with NVLink" in render_text(answer)
     assert answer.table is not None
     assert all(engine.catalog.gpus[g].get("nvlink") for g in answer.table.gpu_ids)
 

@@ -9,11 +9,12 @@ import pytest
 from bot.catalog import Catalog, CatalogError
 from bot.engine import Engine
 from bot.prices import load_prices
+from bot.render import render_text
 
 
 def test_launch_price_is_labelled_with_its_year(engine: Engine) -> None:
     answer = engine.ask("a6000 price")
-    assert "$4,650 (launch MSRP, 2020)" in answer.text
+    assert "$4,650 (launch MSRP, 2020)" in render_text(answer)
 
 
 def test_current_prices_are_used_and_named(catalog: Catalog, tmp_path: Path) -> None:
@@ -24,12 +25,12 @@ def test_current_prices_are_used_and_named(catalog: Catalog, tmp_path: Path) -> 
     )
     engine = Engine(catalog, load_prices(path, catalog))
     card = engine.ask("a6000 price")
-    assert "$4,650 (launch MSRP, 2020)" in card.text
-    assert "$3,999 (current price as of 2026-11-01), https://example.com/a6000" in card.text
+    assert "$4,650 (launch MSRP, 2020)" in render_text(card)
+    assert "$3,999 (current price as of 2026-11-01), https://example.com/a6000" in render_text(card)
     # A budget between the two prices: the current price decides.
     advice = engine.ask("a4000 or a6000 for training under $4200")
     assert advice.recommendation == "rtx-a6000"
-    assert "current prices from prices.yaml" in advice.text
+    assert "current prices from prices.yaml" in render_text(advice)
     launch_only = Engine(catalog).ask("a4000 or a6000 for training under $4200")
     assert launch_only.recommendation == "rtx-a4000"  # the A6000's $4,650 MSRP is over the budget
 

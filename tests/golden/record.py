@@ -66,11 +66,12 @@ def collect() -> list[str]:
 def record(questions: list[str]) -> None:
     sys.path.insert(0, str(ROOT))
     from bot.engine import Engine
+    from bot.render import answer_json
 
     engine = Engine.from_specs(str(ROOT / "specs"))
     with ANSWERS.open("w", encoding="utf-8") as fh:
         for q in questions:
-            fh.write(json.dumps(engine.ask(q).to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+            fh.write(json.dumps(answer_json(engine.ask(q)), ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def main() -> None:
