@@ -87,10 +87,20 @@ class FieldDef:
         return format_value(self, value)
 
 
+# Named conventions a note may declare instead of a value (``convention:``); see CONTRIBUTING.md.
+#   unconfirmed  the field is null on purpose: no public source gives the value (an NVLink bandwidth...)
+NOTE_CONVENTIONS = ("unconfirmed",)
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A note shown with answers. ``value`` or ``convention``, when given, is the exception the note backs:
+    the truth checks accept that exact value (or convention) for ``field`` and nothing else."""
+
     text: str
     field: str | None = None
+    value: Value = None
+    convention: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +201,8 @@ class Catalog:
     software: tuple[SoftwareStack, ...] = ()
     architectures: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     outside: tuple[Outside, ...] = ()
+    # memory type -> (lowest, highest) per-pin data rate in Gbps of shipping parts (architectures.yaml)
+    memory_types: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
 
     def comparable(self, gpu: GPU, key: str) -> float | None:
         """``key`` on the convention shared across vendors, for scoring.
@@ -495,6 +507,32 @@ def _coerce(fdef: FieldDef, value: Any, path: Path, gpu_id: str) -> Value:
     return str(value).strip()
 
 
+def _load_note(note: Any, fields: Mapping[str, FieldDef], path: Path, gpu_id: str) -> Note:
+    """One entry of a GPU's ``notes:``: ``text``, an optional ``field``, and the exception it backs."""
+    _expect(
+        isinstance(note, dict) and isinstance(note.get("text"), str), path, "each note needs `text:`", gpu_id, "notes"
+    )
+    unknown = set(note) - {"field", "text", "value", "convention"}
+    _expect(not unknown, path, f"unknown note keys {sorted(unknown)}", gpu_id, "notes")
+    nfield = note.get("field")
+    _expect(nfield is None or nfield in fields, path, f"note names unknown field {nfield!r}", gpu_id, "notes")
+    backs = "value" in note or "convention" in note
+    _expect(not backs or nfield is not None, path, "a note with `value` or `convention` needs `field`", gpu_id, "notes")
+    value: Value = None
+    if "value" in note:
+        _expect(note["value"] is not None, path, f"{nfield}: `value` must not be null", gpu_id, "notes")
+        value = _coerce(fields[str(nfield)], note["value"], path, gpu_id)
+    convention = note.get("convention")
+    _expect(
+        convention is None or convention in NOTE_CONVENTIONS,
+        path,
+        f"{nfield}: `convention` must be one of {NOTE_CONVENTIONS}, not {convention!r}",
+        gpu_id,
+        "notes",
+    )
+    return Note(text=note["text"].strip(), field=nfield, value=value, convention=convention)
+
+
 def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
     data = read_yaml(path)
     _expect(
@@ -532,22 +570,7 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
         notes_raw = raw.get("notes") or []
         _expect(isinstance(notes_raw, list), path, "must be a list", name, "notes")
         for note in notes_raw:
-            _expect(
-                isinstance(note, dict) and isinstance(note.get("text"), str),
-                path,
-                "each note needs `text:`",
-                name,
-                "notes",
-            )
-            nfield = note.get("field")
-            _expect(
-                nfield is None or nfield in fields,
-                path,
-                f"note names unknown field {nfield!r}",
-                name,
-                "notes",
-            )
-            notes.append(Note(text=note["text"].strip(), field=nfield))
+            notes.append(_load_note(note, fields, path, name))
         gpus.append(
             GPU(
                 id=name,
@@ -704,20 +727,56 @@ def _load_software(path: Path, fields: Mapping[str, FieldDef]) -> tuple[Software
     return tuple(out)
 
 
-def _load_architectures(path: Path) -> dict[str, Mapping[str, Any]]:
+# Tensor number formats an architecture may declare (``tensor_formats`` in architectures.yaml).
+TENSOR_FORMATS = ("tf32", "fp16", "bf16", "fp8", "fp6", "fp4", "int8", "int4")
+
+
+def _load_architecture(name: str, raw: Any, path: Path) -> Mapping[str, Any]:
+    allowed = {
+        "vendor",
+        "cores_per_sm",
+        "tensor_per_sm",
+        "rt_per_sm",
+        "fp32_per_clock",
+        "tensor_formats",
+        "tensor_rates",
+        "tensor_ratios",
+    }
+    _expect(isinstance(raw, dict), path, "each architecture must be a mapping", name)
+    unknown = set(raw) - allowed
+    _expect(not unknown, path, f"unknown keys {sorted(unknown)}", name)
+    _expect(raw.get("fp32_per_clock", 2) in (2, 4), path, "must be 2 or 4", name, "fp32_per_clock")
+    formats = raw.get("tensor_formats", [])
+    _expect(
+        isinstance(formats, list) and set(formats) <= set(TENSOR_FORMATS),
+        path,
+        f"must be a list of {TENSOR_FORMATS}",
+        name,
+        "tensor_formats",
+    )
+    for key in ("tensor_rates", "tensor_ratios"):
+        table = raw.get(key, {})
+        _expect(isinstance(table, dict), path, "must map a format to a list of numbers", name, key)
+        for fmt, numbers in table.items():
+            _expect(fmt in formats, path, f"{fmt!r} is not in this architecture's tensor_formats", name, key)
+            ok = isinstance(numbers, list) and all(isinstance(n, int | float) and n > 0 for n in numbers)
+            _expect(ok, path, f"{fmt}: must be a list of positive numbers", name, key)
+    return MappingProxyType(dict(raw))
+
+
+def _load_architectures(path: Path) -> tuple[dict[str, Mapping[str, Any]], dict[str, tuple[float, float]]]:
+    """Per-architecture rules and, under ``memory_types:``, each memory type's per-pin data-rate range (Gbps)."""
     if not path.exists():
-        return {}
+        return {}, {}
     data = read_yaml(path)
     _expect(isinstance(data, dict) and isinstance(data.get("architectures"), dict), path, "needs `architectures:`")
-    out: dict[str, Mapping[str, Any]] = {}
-    allowed = {"vendor", "cores_per_sm", "tensor_per_sm", "rt_per_sm", "fp32_per_clock"}
-    for name, raw in data["architectures"].items():
-        _expect(isinstance(raw, dict), path, "each architecture must be a mapping", str(name))
-        unknown = set(raw) - allowed
-        _expect(not unknown, path, f"unknown keys {sorted(unknown)}", str(name))
-        _expect(raw.get("fp32_per_clock", 2) in (2, 4), path, "must be 2 or 4", str(name), "fp32_per_clock")
-        out[str(name)] = MappingProxyType(dict(raw))
-    return out
+    out = {str(name): _load_architecture(str(name), raw, path) for name, raw in data["architectures"].items()}
+    memory: dict[str, tuple[float, float]] = {}
+    for name, span in (data.get("memory_types") or {}).items():
+        ok = isinstance(span, list) and len(span) == 2 and all(isinstance(n, int | float) for n in span)
+        _expect(ok and span[0] <= span[1], path, "must be [lowest, highest] Gbps per pin", str(name), "memory_types")
+        memory[str(name)] = (float(span[0]), float(span[1]))
+    return out, memory
 
 
 def _load_outside(path: Path) -> tuple[Outside, ...]:
@@ -771,7 +830,7 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     faqs = _load_faqs(root / "faq.yaml", fields, gpus)
     workloads = _load_workloads(root / "workloads.yaml", fields)
     software = _load_software(root / "software.yaml", fields)
-    architectures = _load_architectures(root / "architectures.yaml")
+    architectures, memory_types = _load_architectures(root / "architectures.yaml")
     outside = _load_outside(root / "outside.yaml")
     log.debug("loaded %d GPUs, %d fields, %d FAQs from %s", len(gpus), len(fields), len(faqs), root)
     return Catalog(
@@ -783,4 +842,5 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
         software=software,
         architectures=MappingProxyType(architectures),
         outside=outside,
+        memory_types=MappingProxyType(memory_types),
     )
