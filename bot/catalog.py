@@ -521,7 +521,10 @@ def _load_note(note: Any, fields: Mapping[str, FieldDef], path: Path, gpu_id: st
     value: Value = None
     if "value" in note:
         _expect(note["value"] is not None, path, f"{nfield}: `value` must not be null", gpu_id, "notes")
-        value = _coerce(fields[str(nfield)], note["value"], path, gpu_id)
+        try:
+            value = _coerce(fields[str(nfield)], note["value"], path, gpu_id)
+        except CatalogError as exc:
+            raise CatalogError(path, f"{nfield}: `value`: {exc.reason}", entry=gpu_id, field="notes") from exc
     convention = note.get("convention")
     _expect(
         convention is None or convention in NOTE_CONVENTIONS,
