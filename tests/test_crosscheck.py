@@ -52,3 +52,16 @@ def test_every_gpu_resolves_from_its_names(engine: Engine, catalog: Catalog) -> 
             if answer.intent != "lookup" or answer.gpus != [gpu.id]:
                 problems.append((spelling, answer.intent, answer.gpus))
     assert problems == []
+
+
+def test_a_note_documents_only_the_value_it_backs(catalog: Catalog) -> None:
+    """The MI210's transistor note backs 29.1 billion (one die; the database counts 58.2): a typo next to it shows."""
+    import dataclasses
+    from types import MappingProxyType
+
+    gpu = catalog.gpus["mi210"]
+    assert [n.value for n in gpu.notes_for("transistors_billion")] == [29.1]
+    broken = dataclasses.replace(gpu, specs=MappingProxyType({**gpu.specs, "transistors_billion": 92.1}))
+    gpus = MappingProxyType({**catalog.gpus, "mi210": broken})
+    bad = crosscheck(dataclasses.replace(catalog, gpus=gpus), ids=["mi210"])
+    assert [(c.gpu, c.field) for c in bad.undocumented] == [("mi210", "transistors_billion")]
