@@ -1,0 +1,215 @@
+"""What every handler shares: the :class:`HandlerContext` and the helpers that cite and format values.
+
+Every number an answer shows goes through :func:`value` (or :func:`counted`), which cites it in the
+answer's ``facts``; unknown values read "unknown" rather than being guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.advisor import Advice, Scored, advise
+from bot.answer import Answer
+from bot.catalog import GPU, Catalog
+from bot.models import ModelSpec
+from bot.prices import PriceBook
+
+__all__ = [
+    "HandlerContext",
+    "Limits",
+    "add_notes",
+    "add_sources",
+    "best_within",
+    "counted",
+    "current_prices",
+    "describe_limits",
+    "fmt_ratio",
+    "frozen_limits",
+    "lacks",
+    "price_text",
+    "several",
+    "value",
+]
+
+#: Numeric constraints as the parser gives them: ``{"memory_gb": {"min": 24}}``.
+Limits = dict[str, dict[str, float]]
+
+
+@dataclass(slots=True)
+class HandlerContext:
+    """The catalog, prices and models answers are built from, and the memoised advisor."""
+
+    catalog: Catalog
+    prices: PriceBook
+    models: Mapping[str, ModelSpec]
+    #: GPUs with a known price (launch MSRP or the operator's): buyable cards, scored among themselves.
+    priced: tuple[str, ...] = field(init=False)
+    _advise: Callable[..., Advice] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.priced = tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
+        # The catalog is immutable, so advice for the same inputs is the same: memoise it.
+        self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
+
+    def advise(
+        self,
+        workload: str,
+        gpus: tuple[str, ...],
+        budget_usd: float | None,
+        value_focus: bool,
+        modifiers: tuple[str, ...],
+        limits: tuple[tuple[str, object], ...] = (),
+    ) -> Advice:
+        """:func:`bot.advisor.advise` over the catalog at this context's prices, memoised."""
+        return self._advise(workload, gpus, budget_usd, value_focus, modifiers, limits)
+
+    def _advise_uncached(
+        self,
+        workload: str,
+        gpus: tuple[str, ...],
+        budget_usd: float | None,
+        value_focus: bool,
+        modifiers: tuple[str, ...],
+        limits: tuple[tuple[str, object], ...] = (),
+    ) -> Advice:
+        return advise(
+            self.catalog,
+            workload,
+            gpus=gpus,
+            budget_usd=budget_usd,
+            value_focus=value_focus,
+            modifiers=modifiers,
+            price=self.prices.usd,
+            require={key: (dict(bounds) if isinstance(bounds, tuple) else bounds) for key, bounds in limits},
+        )
+
+
+# -- constraints ------------------------------------------------------------------------------
+
+
+def frozen_limits(limits: Limits, vendor: str | None = None) -> tuple[tuple[str, object], ...]:
+    """Constraints in a hashable form, for the advice cache."""
+    out: list[tuple[str, object]] = [(key, tuple(sorted(bounds.items()))) for key, bounds in limits.items()]
+    if vendor:
+        out.append(("vendor", vendor))
+    return tuple(sorted(out, key=lambda kv: kv[0]))
+
+
+def describe_limits(catalog: Catalog, limits: Limits) -> list[str]:
+    """``["Memory ≥ 24 GB", "TDP ≤ 300 W"]``."""
+    out = []
+    for key, bounds in limits.items():
+        fdef = catalog.fields[key]
+        if "min" in bounds:
+            out.append(f"{fdef.label} ≥ {fdef.format_value(bounds['min'])}")
+        if "max" in bounds:
+            out.append(f"{fdef.label} ≤ {fdef.format_value(bounds['max'])}")
+    return out
+
+
+def best_within(advice: Advice) -> Scored | None:
+    """The best-scored GPU that meets every constraint (a GPU list passed in keeps the others, flagged)."""
+    return next((s for s in advice.ranked if s.gpu.id not in advice.violations), None)
+
+
+# -- values, cited ----------------------------------------------------------------------------
+
+
+def fmt_ratio(r: float) -> str:
+    """``1.75×``, ``120×``."""
+    return f"{r:.3g}×" if r < 100 else f"{r:.0f}×"
+
+
+def lacks(ctx: HandlerContext, gpu: GPU, key: str) -> str | None:
+    """ "tensor cores" when ``key`` (a tensor throughput) cannot apply because ``gpu`` has none."""
+    needs = ctx.catalog.fields[key].needs
+    if needs and gpu.get(key) is None and gpu.number(needs) == 0:
+        label = ctx.catalog.fields[needs].label
+        return label if label[1:2].isupper() else label[:1].lower() + label[1:]  # "tensor cores", "RT cores"
+    return None
+
+
+def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
+    """``gpu``'s ``key`` formatted with its unit, and cited in ``answer``."""
+    fdef = ctx.catalog.fields[key]
+    raw = gpu.get(key)
+    answer.cite(gpu.id, key, raw, fdef.unit)
+    if missing := lacks(ctx, gpu, key):
+        return f"none (no {missing})"
+    if key == "launch_price_usd" and raw is not None:
+        date = gpu.get("release_date")
+        return f"{fdef.format_value(raw)} (launch MSRP{f', {str(date)[:4]}' if date else ''})"
+    return fdef.format_value(raw)
+
+
+def counted(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
+    """The value, plus its single-issue count where the vendor's FP32 counts dual issue."""
+    shown = value(ctx, answer, gpu, key)
+    single = ctx.catalog.comparable(gpu, key)
+    return shown if single is None or single == gpu.number(key) else f"{shown} ({single:.3g} single-issue)"
+
+
+def price_text(ctx: HandlerContext, answer: Answer, gpu: GPU) -> str:
+    """The price answers judge by, labelled: the operator's current price or the launch MSRP."""
+    price = ctx.prices.price(gpu)
+    if price is None:
+        return "no public price"
+    if price.kind == "launch":
+        return value(ctx, answer, gpu, "launch_price_usd")
+    return price.text()
+
+
+def current_prices(ctx: HandlerContext, answer: Answer, gpus: Sequence[GPU]) -> None:
+    """A bullet per GPU the operator lists a current price for."""
+    for gpu in gpus:
+        price = ctx.prices.current.get(gpu.id)
+        if price is not None:
+            source = f", {price.source}" if price.source else ""
+            answer.bullets.append(f"{gpu.short_name}: {price.text()}{source}.")
+
+
+def several(ctx: HandlerContext, answer: Answer, counts: Mapping[str, int], gpus: Sequence[GPU]) -> None:
+    """ "a 4090 or two 3090s": what the several cards add up to, next to the per-card figures."""
+    for gpu in gpus:
+        n = counts.get(gpu.id, 1)
+        if n >= 2:
+            answer.bullets.append(_together(ctx, answer, gpu, n))
+
+
+def _together(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str:
+    parts = []
+    for key, what in (("memory_gb", "memory"), ("fp16_tensor_tflops", "FP16 tensor"), ("tdp_w", "power")):
+        number = gpu.number(key)
+        if number is not None:
+            value(ctx, answer, gpu, key)
+            parts.append(f"{ctx.catalog.fields[key].format_value(number * n)} {what}")
+    price = ctx.prices.price(gpu)
+    if price is not None:
+        parts.append(f"${price.usd * n:,.0f} {'at launch MSRP' if price.kind == 'launch' else 'at listed prices'}")
+    link = "NVLink between them" if gpu.get("nvlink") else "no NVLink: they talk over PCIe"
+    return (
+        f"{n}× {gpu.short_name} together: {', '.join(parts)} in total. A model is split across the cards "
+        f"({link}), and each card still holds only {value(ctx, answer, gpu, 'memory_gb')}."
+    )
+
+
+# -- notes and sources ------------------------------------------------------------------------
+
+
+def add_notes(ctx: HandlerContext, answer: Answer, gpu: GPU, keys: Sequence[str] | None) -> None:
+    """The catalog's notes on ``keys`` of ``gpu`` (``None``: every field note)."""
+    for note in gpu.notes:
+        if (keys is None and note.field is not None) or (keys is not None and note.field in keys):
+            label = ctx.catalog.fields[note.field].label if note.field else "Note"
+            text = f"{gpu.short_name}, {label}: {note.text}"
+            if text not in answer.notes:
+                answer.notes.append(text)
+
+
+def add_sources(answer: Answer, gpus: Sequence[GPU]) -> None:
+    """Each GPU's source, once."""
+    for gpu in gpus:
+        if gpu.source not in answer.sources:
+            answer.sources.append(gpu.source)

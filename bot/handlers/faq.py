@@ -1,0 +1,198 @@
+"""Answers that are not about specs or picks: FAQ entries filled from the catalog, what software runs
+where, the glossary, "which GPU do you mean?" (clarify) and questions the bot cannot place (unknown)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.answer import Answer, Choice
+from bot.catalog import GPU, FaqEntry
+from bot.handlers._textual import is_blank
+from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, value
+from bot.parser import SOFTWARE_FAQ, Query
+
+__all__ = ["EXAMPLES", "clarify", "faq", "unknown"]
+
+#: Questions offered when the bot cannot place one.
+EXAMPLES = (
+    "A4000 vs A6000",
+    "a6k bandwidth?",
+    "rtx 4090 vram and tdp",
+    "compare 3090, 4090 and 5090 memory bandwidth",
+    "A4000 or A6000 for training?",
+    "best single-slot card under $1500",
+    "which gpu has the most memory?",
+    "is the A6000 worth the price?",
+)
+#: FAQ template placeholders: ``{a}``, ``{b.memory_gb}``, ``{a.memory_gb/launch_price_usd}``, ``{a.tdp_w*1.5}``,
+#: ``{ratio.memory_gb}``, ``{diff.memory_gb}``.
+_PLACEHOLDER = re.compile(r"\{(?:(a|b)(?:\.(\w+)(?:([*/])(\w+(?:\.\d+)?))?)?|(ratio|diff)\.(\w+))\}")
+
+
+# -- faq --------------------------------------------------------------------------------------
+
+
+def faq(ctx: HandlerContext, q: Query) -> Answer:
+    """An FAQ entry, its placeholders filled with the entry's GPUs (or the two the question names)."""
+    entry = q.faq
+    if entry is None:  # the parser only sends FAQ questions with an entry
+        return unknown(ctx, q)
+    if entry.id == SOFTWARE_FAQ and set(q.gpus) != set(entry.gpus):
+        return _software(ctx, q, entry)
+    if not entry.gpus:  # a glossary entry: plain text
+        return Answer(question=q.text, intent="faq", title=entry.question, summary=" ".join(entry.answer.split()))
+    gpus = [ctx.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]
+    if entry.order_by and len(gpus) == 2:
+        key = entry.order_by
+        gpus.sort(key=lambda g: (g.number(key) is None, g.number(key) or 0.0))
+    a = Answer(question=q.text, intent="faq", title=entry.question, gpus=[g.id for g in gpus])
+    if len(q.gpus) == 2 and set(q.gpus) != set(entry.gpus):
+        a.title = f"{entry.question} (for the {gpus[0].short_name} and {gpus[1].short_name})"
+    a.summary = _fill(ctx, a, entry, gpus)
+    a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
+    add_sources(a, gpus)
+    return a
+
+
+def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
+    """What runs on each named GPU (or, with none named, on each vendor's), from ``specs/software.yaml``."""
+    gpus = [ctx.catalog.gpus[g] for g in q.gpus]
+    a = Answer(question=q.text, intent="faq", title=entry.question, gpus=[g.id for g in gpus])
+    sources: list[str] = []
+    if not gpus:
+        a.title = "Which software runs on which GPUs?"
+        for each in reversed(ctx.catalog.software):  # the file lists the most specific first; NVIDIA ends it
+            a.bullets.append(each.about)
+            sources.extend(each.sources)
+    for gpu in gpus:
+        stack = ctx.catalog.software_for(gpu)
+        if stack is None:
+            a.bullets.append(f"{gpu.short_name}: I have no software notes for {gpu.vendor} GPUs.")
+            continue
+
+        def fill(m: re.Match[str], gpu: GPU = gpu) -> str:
+            key = m.group(1)
+            return gpu.short_name if key == "gpu" else value(ctx, a, gpu, key)
+
+        a.bullets.append(re.sub(r"\{(\w+)\}", fill, stack.text))
+        sources.extend(stack.sources)
+    if len(gpus) == 1:
+        a.title = f"What software runs on the {gpus[0].short_name}?"
+        a.summary, a.bullets = a.bullets[0], []
+    elif gpus:
+        a.title = "What software runs on these GPUs?"
+    a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
+    add_sources(a, gpus)
+    a.sources.extend(u for u in dict.fromkeys(sources) if u not in a.sources)
+    return a
+
+
+def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU]) -> str:
+    """The entry's answer with every placeholder replaced by a cited catalog value."""
+    by_name = {"a": gpus[0], "b": gpus[-1]}
+
+    def repl(m: re.Match[str]) -> str:
+        who, key, op, arg, func, fkey = m.groups()
+        if func:
+            return _between(ctx, a, func, fkey, by_name["a"], by_name["b"])
+        gpu = by_name[who]
+        if key is None:
+            return gpu.short_name
+        if key not in ctx.catalog.fields:
+            raise KeyError(f"faq {entry.id}: unknown field {key!r}")
+        if op is None:
+            return value(ctx, a, gpu, key)
+        return _derived(ctx, a, gpu, key, op, arg)
+
+    return _PLACEHOLDER.sub(repl, entry.answer)
+
+
+def _between(ctx: HandlerContext, a: Answer, func: str, key: str, first: GPU, second: GPU) -> str:
+    """``{ratio.key}`` (second / first) or ``{diff.key}`` (the absolute difference)."""
+    fdef = ctx.catalog.fields[key]
+    x, y = first.number(key), second.number(key)
+    value(ctx, a, first, key)
+    value(ctx, a, second, key)
+    if x is None or y is None:
+        return "an unknown amount"
+    if func == "ratio":
+        return fmt_ratio(y / x) if x else "unknown"
+    return fdef.format_value(abs(y - x))
+
+
+def _derived(ctx: HandlerContext, a: Answer, gpu: GPU, key: str, op: str, arg: str) -> str:
+    """``{a.key/other_key}`` (a value per another, with units) or ``{a.key*1.5}`` (a value scaled)."""
+    number = gpu.number(key)
+    value(ctx, a, gpu, key)
+    if arg in ctx.catalog.fields:
+        other = gpu.number(arg)
+        value(ctx, a, gpu, arg)
+        if number is None or not other:
+            return "unknown"
+        unit = ctx.catalog.fields[key].unit
+        per = ctx.catalog.fields[arg].unit or arg
+        per = "$" if per == "USD" else per
+        return f"{number / other:.3g} {unit}/{per}".replace("/$", " per $")
+    if number is None:
+        return "unknown"
+    factor = float(arg)
+    result = number / factor if op == "/" else number * factor
+    return f"{result:.3g}"
+
+
+# -- clarify and unknown ----------------------------------------------------------------------
+
+
+def clarify(ctx: HandlerContext, q: Query) -> Answer:
+    """An ambiguous name ("rtx 6000") or a near miss ("rtx a600"): the candidates to choose from."""
+    a = Answer(
+        question=q.text, intent="clarify", title="Which GPU do you mean?", gpus=list(q.gpus), fields=list(q.fields)
+    )
+    if q.ambiguous:
+        mention = q.ambiguous[0]
+        ids = mention.candidates
+        a.summary = f"“{mention.text}” could be several GPUs. Which one do you mean?"
+    else:
+        mention = q.unknown_names[0]
+        ids = mention.suggestions
+        a.summary = f"I don't know a GPU called “{mention.text}”. Did you mean one of these?"
+        a.answered = False
+    for gid in ids[:8]:
+        gpu = ctx.catalog.gpus[gid]
+        a.choices.append(Choice(gid, _describe(ctx, gpu)))
+        a.bullets.append(_describe(ctx, gpu))
+    return a
+
+
+def _describe(ctx: HandlerContext, gpu: GPU) -> str:
+    """ "RTX A6000 (48 GB, 2020, workstation)"."""
+    bits = []
+    mem = gpu.get("memory_gb")
+    if mem is not None:
+        bits.append(ctx.catalog.fields["memory_gb"].format_value(mem))
+    date = gpu.get("release_date")
+    if date:
+        bits.append(str(date)[:4])
+    seg = gpu.get("market_segment")
+    if seg:
+        bits.append(str(seg))
+    return f"{gpu.short_name} ({', '.join(bits)})" if bits else gpu.short_name
+
+
+def unknown(ctx: HandlerContext, q: Query) -> Answer:
+    """Hardware outside the catalog, a name nothing is close to, or no GPU or topic at all: say so."""
+    a = Answer(question=q.text, intent="unknown", title="I can help with GPU questions", answered=False)
+    if q.outside is not None:
+        a.title = "Not in my catalog"
+        a.summary = q.outside.reply
+    elif q.unknown_names:
+        a.summary = f"I don't know a GPU called “{q.unknown_names[0].text}”, and nothing in the catalog is close."
+    elif is_blank(q):
+        a.summary = "Ask me about a GPU: specs, comparisons or which card to pick for a job."
+    else:
+        a.summary = (
+            f"I couldn't tell which GPU or topic that is about. I know {len(ctx.catalog)} GPUs; try one of these:"
+        )
+    a.examples = list(EXAMPLES)
+    return a

@@ -1,0 +1,58 @@
+"""A fit question without a model the catalog knows: "is 8gb enough for stable diffusion".
+
+With a family named, what each of its models needs; otherwise which model, with examples.
+"""
+
+from __future__ import annotations
+
+from bot.answer import Answer
+from bot.estimator import PRECISION_NAMES
+from bot.handlers._textual import family_named
+from bot.handlers.context import HandlerContext, value
+from bot.handlers.fit_options import variants
+from bot.parser import Query
+
+__all__ = ["fits_help"]
+
+FIT_EXAMPLES = (
+    "can I run llama 3 70b in 4-bit on one A6000?",
+    "how much vram for qwen2.5 32b at 32k context?",
+    "qlora a 7b model on a 4060 ti 16gb",
+)
+
+
+def fits_help(ctx: HandlerContext, q: Query) -> Answer:
+    """Which model? Each model of a named family with what it needs, or the GPUs' memory and examples."""
+    a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=list(q.gpus), answered=False)
+    a.summary = "Which model? Name one I know (Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B...) or a size like “a 13B model”."
+    family = family_named(ctx.models.values(), q)
+    if family is not None:
+        return _family(ctx, q, a, family)
+    for gid in q.gpus:
+        gpu = ctx.catalog.gpus[gid]
+        a.bullets.append(f"{gpu.short_name} has {value(ctx, a, gpu, 'memory_gb')} of memory.")
+    a.examples = list(FIT_EXAMPLES)
+    return a
+
+
+def _family(ctx: HandlerContext, q: Query, a: Answer, family: str) -> Answer:
+    """ "is 8gb enough for stable diffusion": each model of the family, with what it needs."""
+    members = sorted((m for m in ctx.models.values() if m.family == family), key=lambda m: m.released, reverse=True)
+    capacity = q.fit.capacity_gb if q.fit is not None else None
+    if capacity is None and q.gpus:
+        capacity = ctx.catalog.gpus[q.gpus[0]].number("memory_gb")
+    precision = (q.fit.precision if q.fit is not None else None) or "fp16"
+    llm = all(m.kind == "llm" for m in members)
+    plans = [precision, "q4_k_m"] if llm and precision != "q4_k_m" else [precision]
+    named = " / ".join(PRECISION_NAMES.get(p, p) for p in plans)
+    against = f", against {capacity:g} GB" if capacity else ""
+    a.summary = f"Which {family.replace('-', ' ').title()} model? What each needs to run in {named}{against}:"
+    for m in members[:8]:
+        parts = []
+        for p in plans:
+            est = variants(m.shape, "inference", p, 4096, 1)
+            verdict = f", {est.verdict(capacity)}" if capacity else ""
+            parts.append(f"{est.per_gpu_gb:,.1f} GB{verdict}")
+        a.bullets.append(f"{m.name}: " + " / ".join(parts))
+    a.notes.append("Ask about one model for every term of the estimate and what would make it fit.")
+    return a

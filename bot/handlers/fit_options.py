@@ -1,0 +1,126 @@
+"""Setups other than the one asked: the model a fit request names, the estimate for any plan, and
+what would make it fit (a lower precision, a shorter context, LoRA/QLoRA, more GPUs, another card)."""
+
+from __future__ import annotations
+
+from bot.answer import Answer
+from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
+from bot.handlers.context import HandlerContext, price_text, value
+from bot.parser import FitRequest
+
+__all__ = ["cheapest_fits", "fit_model", "make_it_fit", "plan_label", "variants"]
+
+#: Lower precisions tried, best quality first, when inference does not fit.
+_LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
+
+
+def fit_model(ctx: HandlerContext, req: FitRequest | None) -> tuple[ModelShape | None, str | None]:
+    """The model's shape and catalog id; a bare size ("a 13B model") is shaped like a typical model, no id."""
+    if req is None:
+        return None, None
+    if req.model_id and req.model_id in ctx.models:
+        spec = ctx.models[req.model_id]
+        return spec.shape, spec.id
+    if req.params_b:
+        return typical_shape(req.params_b), None
+    return None, None
+
+
+def variants(model: ModelShape, mode: str, precision: str, context: int, count: int) -> Estimate:
+    """The estimate for a plan, with the estimator's defaults for everything else."""
+    return estimate(model, mode=mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
+
+
+def plan_label(model: ModelShape, mode: str, precision: str) -> str:
+    """ "run Llama 3 70B in 4-bit (Q4_K_M)", "QLoRA fine-tune Llama 3 70B"."""
+    return {
+        "inference": f"run {model.name} in {PRECISION_NAMES.get(precision, precision)}",
+        "full": f"fully fine-tune {model.name}",
+        "lora": f"LoRA fine-tune {model.name}",
+        "qlora": f"QLoRA fine-tune {model.name}",
+    }[mode]
+
+
+def make_it_fit(
+    ctx: HandlerContext,
+    a: Answer,
+    est: Estimate,
+    model: ModelShape,
+    capacity: float,
+    label: str,
+    mode: str,
+    precision: str,
+    context: int,
+    count: int,
+) -> list[str]:
+    """What would make it fit on GPUs of ``capacity`` GB (``label`` names them)."""
+    out: list[str] = []
+    if mode == "inference":
+        out.extend(_lower_precision(est, model, capacity, precision, context, count))
+    else:
+        out.extend(_lighter_training(model, capacity, mode, context, count))
+    for n in range(count + 1, 17):
+        other = variants(model, mode, precision, context, n)
+        if other.verdict(capacity) != "does not fit":
+            out.append(f"{n}× {label} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU.")
+            break
+    out.extend(cheapest_fits(ctx, a, model, mode, precision, context))
+    return out
+
+
+def _lower_precision(
+    est: Estimate, model: ModelShape, capacity: float, precision: str, context: int, count: int
+) -> list[str]:
+    """Inference: the first lower precision that fits, and the longest context that fits at this one."""
+    out: list[str] = []
+    for lower in _LOWER_PRECISIONS:
+        if BYTES_PER_PARAM[lower] >= BYTES_PER_PARAM[precision]:
+            continue
+        other = variants(model, "inference", lower, context, count)
+        if other.verdict(capacity) != "does not fit":
+            out.append(f"At {PRECISION_NAMES.get(lower, lower)} it would fit: about {other.per_gpu_gb:,.1f} GB.")
+            break
+    if "KV cache" in est.terms and est.terms["KV cache"] > 1:
+        longest = max_context(model, capacity, precision=precision, gpus_count=count)
+        if longest > 0:
+            name = PRECISION_NAMES.get(precision, precision)
+            out.append(f"At {name}, a context of up to about {longest:,} tokens fits.")
+    return out
+
+
+def _lighter_training(model: ModelShape, capacity: float, mode: str, context: int, count: int) -> list[str]:
+    """Training: LoRA or QLoRA instead of a full fine-tune (QLoRA instead of LoRA), if that fits."""
+    for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
+        other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count)
+        if other.verdict(capacity) != "does not fit":
+            kind = "QLoRA" if lighter == "qlora" else "LoRA"
+            return [f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB."]
+    return []
+
+
+def cheapest_fits(
+    ctx: HandlerContext, a: Answer, model: ModelShape, mode: str, precision: str, context: int
+) -> list[str]:
+    """The cheapest single GPU with a price that holds it; else the smallest that does; else the largest."""
+    single = variants(model, mode, precision, context, 1)
+    priced = sorted(
+        (g for g in ctx.catalog if ctx.prices.usd(g) and single.verdict(g.number("memory_gb") or 0) != "does not fit"),
+        key=lambda g: ctx.prices.usd(g) or 0,
+    )
+    if priced:
+        gpu = priced[0]
+        return [
+            f"Cheapest single GPU that holds it: {gpu.short_name} ({value(ctx, a, gpu, 'memory_gb')}, "
+            f"{price_text(ctx, a, gpu)})."
+        ]
+    holders = sorted(
+        (g for g in ctx.catalog if single.verdict(g.number("memory_gb") or 0) != "does not fit"),
+        key=lambda g: (g.number("memory_gb") or 0, g.id),
+    )
+    if holders:
+        return [
+            f"Single GPUs that hold it have no public price: the smallest is the {holders[0].short_name} "
+            f"({value(ctx, a, holders[0], 'memory_gb')})."
+        ]
+    big = max(ctx.catalog, key=lambda g: g.number("memory_gb") or 0)
+    return [f"No single GPU holds it; the largest is the {big.short_name} ({value(ctx, a, big, 'memory_gb')})."]

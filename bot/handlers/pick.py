@@ -1,0 +1,174 @@
+"""The pick for a workload: "A4000 or A6000 for training?", "best single-slot card under $1500".
+
+Scores every candidate (the named GPUs, or the whole catalog within the constraints) for the
+workload, picks the best, and says why, what the alternatives are and what would change the choice.
+One named card gets a verdict instead (:mod:`bot.handlers.verdict`).
+"""
+
+from __future__ import annotations
+
+from bot.advisor import Advice, Scored
+from bot.answer import Answer
+from bot.handlers.context import (
+    HandlerContext,
+    add_sources,
+    best_within,
+    frozen_limits,
+    lacks,
+    price_text,
+    several,
+    value,
+)
+from bot.handlers.reasons import changes, deciding, fp32_convention
+from bot.handlers.verdict import verdict
+from bot.parser import Query
+
+__all__ = ["VALUE_FOCUS", "workload_pick"]
+
+VALUE_FOCUS = " You asked about budget/value, so performance per launch dollar weighs more."
+
+
+def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
+    """The best GPU for the question's workload within its constraints, or the verdict on one named GPU."""
+    workload = q.workload or "general"
+    if workload not in ctx.catalog.workloads:
+        workload = next(iter(ctx.catalog.workloads))
+    named = list(q.gpus)
+    single = named[0] if len(named) == 1 else None
+    advice = ctx.advise(
+        workload,
+        tuple([] if single else named),
+        q.budget_usd,
+        q.value_focus,
+        tuple(q.modifiers),
+        frozen_limits(q.limits, q.vendor),
+    )
+    wl = advice.workload
+    a = Answer(question=q.text, intent="recommend", title=f"Best for {wl.label}", gpus=named, fields=list(wl.weights))
+    if q.faq is not None:
+        a.title = q.faq.question
+    if not advice.ranked:
+        return _nothing_meets(ctx, q, a, advice)
+    if single:
+        return verdict(ctx, q, a, advice, single)
+    return _top_pick(ctx, q, a, advice)
+
+
+def _nothing_meets(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answer:
+    """No candidate meets the constraints: say so, and name the cheapest card with a known price."""
+    a.summary = f"No GPU in the catalog meets that for {advice.workload.label}"
+    if q.budget_usd is not None:
+        a.summary += f" under ${q.budget_usd:,.0f} ({ctx.prices.basis})"
+    a.summary += "."
+    cheapest = sorted((g for g in ctx.catalog if ctx.prices.usd(g)), key=lambda g: ctx.prices.usd(g) or 0)
+    if cheapest:
+        a.bullets.append(
+            f"The cheapest card I know a price for is the {cheapest[0].short_name} ({price_text(ctx, a, cheapest[0])})."
+        )
+    a.answered = False
+    return a
+
+
+def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answer:
+    """The best-scored candidate, why, two alternatives and what would change the choice."""
+    wl = advice.workload
+    named = bool(q.gpus)
+    pick = advice.ranked[0]
+    runner = advice.ranked[1] if len(advice.ranked) > 1 else None
+    alternatives = advice.ranked[1:3]
+    a.recommendation = pick.gpu.id
+    budget = f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
+    a.summary = f"For {wl.label}{budget}, pick the {pick.gpu.short_name}. {wl.why}"
+    if advice.value_focus:
+        a.summary += VALUE_FOCUS
+    _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
+    if named:
+        several(ctx, a, q.counts, [ctx.catalog.gpus[g] for g in q.gpus])
+    if not named and ctx.prices.usd(pick.gpu) is None:
+        _buyable_instead(ctx, q, a, advice, pick)
+    for gid, problems in advice.violations.items():
+        a.bullets.append(f"Note: {ctx.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
+    if q.budget_usd is not None and not named:
+        _without_budget(ctx, q, a, advice, pick)
+    _pick_notes(ctx, a, advice, named, [pick, *alternatives])
+    for s in [pick, *alternatives]:
+        for key in wl.weights:
+            value(ctx, a, s.gpu, key)
+    add_sources(a, [s.gpu for s in [pick, *alternatives]])
+    return a
+
+
+def _why_and_alternatives(
+    ctx: HandlerContext, a: Answer, advice: Advice, pick: Scored, runner: Scored | None, alternatives: list[Scored]
+) -> None:
+    a.bullets.append(f"Why the {pick.gpu.short_name}: {deciding(ctx, advice, pick, runner)}.")
+    if ctx.prices.usd(pick.gpu):
+        a.bullets.append(f"Price: {price_text(ctx, a, pick.gpu)}; power: {value(ctx, a, pick.gpu, 'tdp_w')}.")
+    for alt in alternatives:
+        a.bullets.append(
+            f"Alternative: {alt.gpu.short_name} — {deciding(ctx, advice, alt, None)}; "
+            f"score {alt.score / pick.score * 100:.0f}% of the pick."
+        )
+    if runner is not None:
+        a.bullets.extend(changes(ctx, advice, pick, runner))
+
+
+def _buyable_instead(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, pick: Scored) -> None:
+    """The pick has no public price (a server part): the best card one can buy at a known price."""
+    buyable = ctx.advise(
+        advice.workload.name,
+        ctx.priced,
+        q.budget_usd,
+        q.value_focus,
+        tuple(q.modifiers),
+        frozen_limits(q.limits, q.vendor),
+    )
+    priced = best_within(buyable)
+    if priced is None:
+        return
+    what = (
+        "is a data-center part sold in servers, with no public list price"
+        if pick.gpu.get("market_segment") == "data center"
+        else "has no public list price"
+    )
+    a.bullets.append(
+        f"{pick.gpu.short_name} {what}. The best card with a known price is the {priced.gpu.short_name} "
+        f"({price_text(ctx, a, priced.gpu)}): "
+        f"{deciding(ctx, advice, priced, None)}."
+    )
+
+
+def _without_budget(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, pick: Scored) -> None:
+    """What the pick would be with no budget, when that is another card with a price."""
+    over = ctx.advise(
+        advice.workload.name, (), None, advice.value_focus, tuple(q.modifiers), frozen_limits(q.limits, q.vendor)
+    ).ranked
+    if over and over[0].gpu.id != pick.gpu.id and ctx.prices.usd(over[0].gpu):
+        a.bullets.append(f"Without the budget: {over[0].gpu.short_name} ({price_text(ctx, a, over[0].gpu)}).")
+
+
+def _pick_notes(ctx: HandlerContext, a: Answer, advice: Advice, named: bool, shown: list[Scored]) -> None:
+    """What was left out, how scores work, the pick's software stack, FP32 conventions, unknown figures."""
+    wl = advice.workload
+    if advice.excluded and not named:
+        a.notes.append(
+            f"Left out {len(advice.excluded)} GPUs that miss the constraints "
+            f"(e.g. {advice.excluded[0][0].short_name}: {advice.excluded[0][1]})."
+        )
+    a.notes.append(
+        "Scores come from the specs that limit this workload, scaled to the best candidate; "
+        f"prices are {ctx.prices.basis}."
+    )
+    pick = shown[0]
+    stack = ctx.catalog.software_for(pick.gpu)
+    if stack is not None and stack.id != "cuda" and wl.name != "rendering":
+        a.notes.insert(0, f"Software for the {pick.gpu.short_name}: {stack.about}")
+    fp32_convention(ctx, a, [s.gpu for s in shown], wl.weights)
+    gaps = [
+        f"{s.gpu.short_name}: {ctx.catalog.fields[key].label}"
+        for s in shown
+        for key in wl.weights
+        if s.gpu.get(key) is None and not lacks(ctx, s.gpu, key)
+    ]
+    if gaps:
+        a.notes.append(f"Unknown figures count as zero in the scores ({'; '.join(gaps)}).")

@@ -1,0 +1,208 @@
+"""Spec answers: one GPU's values (lookup) and several side by side with a winner per field (compare)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.answer import Answer, Row, Table
+from bot.catalog import GPU, FieldDef
+from bot.handlers.context import (
+    HandlerContext,
+    add_notes,
+    add_sources,
+    counted,
+    current_prices,
+    fmt_ratio,
+    lacks,
+    several,
+    value,
+)
+from bot.handlers.per_unit import ratio_bullet
+from bot.parser import Query
+
+__all__ = ["COMPARE_FIELDS", "HEADLINE_FIELDS", "compare", "lookup"]
+
+#: Fields compared when a comparison names none.
+COMPARE_FIELDS = (
+    "architecture",
+    "release_date",
+    "launch_price_usd",
+    "cuda_cores",
+    "tensor_cores",
+    "rt_cores",
+    "boost_clock_mhz",
+    "fp32_tflops",
+    "fp16_tensor_tflops",
+    "memory_gb",
+    "memory_type",
+    "memory_bus_bits",
+    "memory_bandwidth_gbs",
+    "ecc",
+    "tdp_w",
+    "slots",
+    "interface",
+    "nvlink",
+)
+#: Fields quoted in a comparison's summary line.
+HEADLINE_FIELDS = ("memory_gb", "memory_bandwidth_gbs", "fp16_tensor_tflops", "tdp_w", "launch_price_usd")
+
+
+# -- lookup -----------------------------------------------------------------------------------
+
+
+def lookup(ctx: HandlerContext, q: Query) -> Answer:
+    """The asked fields of one GPU (its key fields, or all it has, when none are asked)."""
+    gpu = ctx.catalog.gpus[q.gpus[0]]
+    a = Answer(question=q.text, intent="lookup", title=gpu.name, gpus=[gpu.id], fields=list(q.fields))
+    if q.fields:
+        keys = list(q.fields)
+    elif q.all_fields:
+        keys = [k for k in ctx.catalog.fields if gpu.get(k) is not None]
+    else:
+        keys = [f.key for f in ctx.catalog.key_fields]
+    rows = tuple(Row(key, ctx.catalog.fields[key].label, (value(ctx, a, gpu, key),)) for key in keys)
+    a.table = Table((gpu.short_name,), (gpu.id,), rows)
+    if q.fields:
+        _asked_values(ctx, a, gpu, keys)
+    if not q.fields or "launch_price_usd" in q.fields:
+        current_prices(ctx, a, [gpu])
+    ratio_bullet(ctx, a, q.rank_field, q.rank_per, [gpu])
+    add_notes(ctx, a, gpu, keys)
+    add_sources(a, [gpu])
+    return a
+
+
+def _asked_values(ctx: HandlerContext, a: Answer, gpu: GPU, keys: Sequence[str]) -> None:
+    """The summary of a lookup that asks for fields: each value, and which are unknown."""
+    parts = [f"{ctx.catalog.fields[k].label}: {value(ctx, a, gpu, k)}" for k in keys]
+    a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
+    unknown = [ctx.catalog.fields[k].label for k in keys if gpu.get(k) is None and not lacks(ctx, gpu, k)]
+    if unknown:
+        a.summary += (
+            f" I don't know the {', '.join(u.lower() for u in unknown)}: the sources I have "
+            "don't give it, and I don't guess."
+        )
+        a.answered = len(unknown) < len(keys)
+
+
+# -- compare ----------------------------------------------------------------------------------
+
+
+def compare(ctx: HandlerContext, q: Query) -> Answer:
+    """Up to four GPUs side by side: a row per field, the winner of each, and who leads overall."""
+    gpus = [ctx.catalog.gpus[g] for g in q.gpus]
+    names = [g.short_name for g in gpus]
+    a = Answer(
+        question=q.text,
+        intent="compare",
+        title=" vs ".join(names),
+        gpus=[g.id for g in gpus],
+        fields=list(q.fields),
+    )
+    keys = _compared_keys(ctx, q, gpus)
+    rows = [compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys]
+    a.table = Table(tuple(names), tuple(g.id for g in gpus), tuple(rows))
+    if q.fields:
+        a.summary = _asked_rows(rows, names)
+    else:
+        a.summary = _leader_summary(rows, names)
+    a.bullets.extend(row.ratio for row in rows if row.ratio)
+    ratio_bullet(ctx, a, q.rank_field, q.rank_per, gpus)
+    several(ctx, a, q.counts, gpus)
+    if len(gpus) == 2 and not q.fields:
+        a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
+    if not q.fields or "launch_price_usd" in q.fields:
+        current_prices(ctx, a, gpus)
+    if q.dropped:
+        left = ", ".join(ctx.catalog.gpus[g].short_name for g in q.dropped)
+        a.notes.append(f"I compare up to four GPUs at once; left out: {left}. Ask again with those.")
+    for g in gpus:
+        add_notes(ctx, a, g, keys)
+    add_sources(a, gpus)
+    return a
+
+
+def _compared_keys(ctx: HandlerContext, q: Query, gpus: Sequence[GPU]) -> list[str]:
+    """The asked fields, else the usual comparison fields (or all) that any of ``gpus`` has."""
+    if q.fields:
+        return list(q.fields)
+    return [
+        k
+        for k in (ctx.catalog.fields if q.all_fields else COMPARE_FIELDS)
+        if k in ctx.catalog.fields and any(g.get(k) is not None for g in gpus)
+    ]
+
+
+def _asked_rows(rows: Sequence[Row], names: Sequence[str]) -> str:
+    """ "Memory: 16 GB (RTX A4000) vs 48 GB (RTX A6000)."."""
+    return (
+        "; ".join(
+            f"{row.label}: " + " vs ".join(f"{c} ({n})" for c, n in zip(row.cells, names, strict=True)) for row in rows
+        )
+        + "."
+    )
+
+
+def _leader_summary(rows: Sequence[Row], names: Sequence[str]) -> str:
+    """Who wins most fields, what the others win, and the headline figures; empty with no winner at all."""
+    wins = [0] * len(names)
+    for row in rows:
+        if row.winner is not None:
+            wins[row.winner] += 1
+    decided = sum(wins)
+    if not decided:
+        return ""
+    lead = max(range(len(names)), key=lambda i: wins[i])
+    summary = f"{names[lead]} leads on {wins[lead]} of {decided} fields with a clear winner."
+    for i in (i for i in range(len(names)) if i != lead and wins[i]):
+        won = [r.label for r in rows if r.winner == i]
+        summary += f" {names[i]} wins on {', '.join(won)}."
+    headline = [
+        f"{row.label} " + " vs ".join(row.cells)
+        for row in rows
+        if row.field in HEADLINE_FIELDS and "unknown" not in row.cells
+    ]
+    if headline:
+        summary += " " + "; ".join(headline) + "."
+    return summary
+
+
+def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: FieldDef) -> Row:
+    """One field across ``gpus``: the cells, the winner (None for a tie or no ordering) and the ratio."""
+    cells = tuple(value(ctx, a, g, fdef.key) for g in gpus)
+    values: list[Any] = [g.get(fdef.key) for g in gpus]
+    single = [ctx.catalog.comparable(g, fdef.key) for g in gpus]
+    if fdef.type in ("int", "float") and any(c != g.number(fdef.key) for c, g in zip(single, gpus, strict=True)):
+        # AMD's dual-issue FP32 next to NVIDIA's: compare at the same count, and show both figures.
+        values = single
+        cells = tuple(counted(ctx, a, g, fdef.key) for g in gpus)
+    if not fdef.better or fdef.type not in ("int", "float", "bool"):
+        return Row(fdef.key, fdef.label, cells)
+    known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return Row(fdef.key, fdef.label, cells)
+    best = (max if fdef.better == "higher" else min)(v for _, v in known)
+    leaders = [i for i, v in known if v == best]
+    winner = leaders[0] if len(leaders) == 1 else None
+    ratio = None
+    if fdef.type != "bool" and winner is not None:
+        ratio = _win_ratio(fdef, gpus, cells, known, winner, best)
+    return Row(fdef.key, fdef.label, cells, winner, ratio)
+
+
+def _win_ratio(
+    fdef: FieldDef, gpus: Sequence[GPU], cells: Sequence[str], known: list[tuple[int, float]], winner: int, best: float
+) -> str | None:
+    """ "RTX A6000 has 3× the Memory of the RTX A4000", or "...% lower TDP than ..."; None when not a ratio."""
+    other_value = (min if fdef.better == "higher" else max)(v for _, v in known)
+    loser = next(i for i, v in known if v == other_value)
+    if other_value <= 0 or best == other_value:
+        return None
+    name, other = gpus[winner].short_name, gpus[loser].short_name
+    if fdef.better == "higher":
+        return f"{name} has {fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
+    return (
+        f"{name} has {(1 - best / other_value) * 100:.0f}% lower {fdef.label} than "
+        f"the {other} ({cells[winner]} vs {cells[loser]})"
+    )

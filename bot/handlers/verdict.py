@@ -1,0 +1,82 @@
+"""The verdict on one named card for a workload: "is the 4090 good for training?"."""
+
+from __future__ import annotations
+
+from bot.advisor import Advice, Scored
+from bot.answer import Answer
+from bot.catalog import GPU
+from bot.handlers.context import HandlerContext, add_sources, price_text
+from bot.handlers.reasons import deciding
+from bot.parser import Query
+
+__all__ = ["verdict"]
+
+
+def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) -> Answer:
+    """Where ``gid`` ranks, and a same-vendor card that does better for the same price or less."""
+    gpu = ctx.catalog.gpus[gid]
+    wl = advice.workload
+    mine = next((s for s in advice.ranked if s.gpu.id == gid), None)
+    if mine is None:
+        return _not_a_fit(ctx, a, advice, gpu)
+    price = ctx.prices.usd(gpu)
+    # Rank among the cards one can buy at a known price when this is one of them (scored among
+    # themselves); data-center parts without a list price are another market.
+    if price is not None:
+        buyable = ctx.advise(wl.name, ctx.priced, q.budget_usd, q.value_focus, tuple(q.modifiers))
+        mine = next((s for s in buyable.ranked if s.gpu.id == gid), mine)
+        # The priced pool is passed as a GPU list, so GPUs that miss the workload's constraints stay in
+        # it, flagged: leave them out (the GPU asked about stays, to be ranked).
+        priced = [s for s in buyable.ranked if s.gpu.id not in buyable.violations or s.gpu.id == gid]
+        advice_for_alt = buyable
+    else:
+        priced, advice_for_alt = [], advice
+    field = priced if priced else advice.ranked
+    rank = [s.gpu.id for s in field].index(gid) + 1
+    scope = "GPUs with a known price" if field is priced else "GPUs in the catalog"
+    a.summary = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(field)} {scope}. {wl.why}"
+    a.bullets.append(f"{gpu.short_name}: {deciding(ctx, advice, mine, field[0])}.")
+    cheaper_better = _cheaper_and_better(ctx, advice_for_alt, mine, price)
+    if cheaper_better:
+        alt = cheaper_better[0]
+        a.recommendation = alt.gpu.id
+        a.bullets.append(
+            f"For the same price or less, the {gpu.vendor} {alt.gpu.short_name} does better: "
+            f"{deciding(ctx, advice, alt, mine)}."
+        )
+    else:
+        a.recommendation = gid
+        if price is not None:
+            a.bullets.append(
+                f"No {gpu.vendor} GPU at its price ({price_text(ctx, a, gpu)}) or less scores higher for this."
+            )
+    if field[0].gpu.id != gid:
+        a.bullets.append(f"The top pick among {scope} is the {field[0].gpu.short_name}.")
+    if advice.ranked[0].gpu.id not in (gid, field[0].gpu.id):
+        a.bullets.append(f"Regardless of price, the top pick is the {advice.ranked[0].gpu.short_name}.")
+    add_sources(a, [gpu])
+    return a
+
+
+def _not_a_fit(ctx: HandlerContext, a: Answer, advice: Advice, gpu: GPU) -> Answer:
+    """The named card misses the workload's requirements: why, and the top pick instead."""
+    reason = {g.id: r for g, r in advice.excluded}.get(gpu.id, "it misses the requirements")
+    a.summary = f"The {gpu.short_name} is not a fit for {advice.workload.label}: {reason}."
+    a.recommendation = advice.ranked[0].gpu.id
+    a.bullets.append(f"Consider the {advice.ranked[0].gpu.short_name} instead.")
+    add_sources(a, [gpu])
+    return a
+
+
+def _cheaper_and_better(ctx: HandlerContext, advice: Advice, mine: Scored, price: float | None) -> list[Scored]:
+    """Same-vendor cards that perform better at ``price`` or less: a swap keeps the software stack."""
+    return [
+        s
+        for s in advice.ranked
+        if s.perf > mine.perf
+        and s.gpu.vendor == mine.gpu.vendor
+        and s.gpu.id not in advice.violations
+        and (p := ctx.prices.usd(s.gpu)) is not None
+        and price is not None
+        and p <= price
+    ]
