@@ -34,8 +34,8 @@ _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL_RE = re.compile(r"^https?://\S+$")
 _FRACTION_RE = re.compile(r"^([1-9]\d*)\s*/\s*([1-9]\d*)$")
 _TOKEN = re.compile(r"[^ .]+")
-#: A lone name like "g5", "a2", "p5", "dl1": reads like a GPU or a model name unless the context says cloud.
-_SHORT = re.compile(r"[a-z]{1,2}\d{1,2}")
+#: A lone name like "g5", "a2", "p5": reads like a GPU or a model name unless the context says cloud.
+_SHORT = re.compile(r"[a-z]\d{1,2}")
 _INSTANCE_WORD = re.compile(
     r" (?:instances?|vms?|virtual machines?|machines?|machine types?|nodes?|box(?:es)?|servers?|family|series|"
     r"shapes?|sizes?|types?)\b"
