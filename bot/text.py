@@ -26,7 +26,8 @@ _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(gb|gib|tb)\b")
 # How people write memory sizes: "24G", "16 gigs", "12 gig", "48 gigabytes" (not GCP's "a2-highgpu-8g").
 _LOOSE_SIZE = re.compile(r"(?<!gpu )\b(\d{1,3}(?:\.\d+)?)\s*(?:g|gig|gigs|gigabytes?|gbs|gbytes)\b")
 # "2x24GB", "4x3090": a count glued to what it counts; "2 x 3090": the same, spaced.
-_GLUED_COUNT = re.compile(r"\b(\d{1,2})\s*x\s*(?!\d+(?:\.\d+)?b\b)(?=\d|[a-z])")  # not Mixtral's "8x7b"
+# (not Mixtral's "8x7b", nor cloud sizes such as "g5.12xlarge")
+_GLUED_COUNT = re.compile(r"\b(\d{1,2})\s*x\s*(?!\d+(?:\.\d+)?b\b|large\b|l\b)(?=\d|[a-z])")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
 _RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\b\d{3,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
