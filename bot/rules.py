@@ -220,6 +220,10 @@ class RuleBook:
         model_with_gpu = sized and (bool(ev.gpus) or ev.has("memory_words"))
         if not (self._fit_words(ev) or model_with_gpu) or ev.wordset & {"vs", "versus", "compare"}:
             return None
+        if len(ev.gpus) >= 2 and ev.has("compare"):
+            return None  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
+        if not sized and self._shopping(ev):
+            return None  # "what would you buy with $5000 for llm finetuning?": a pick
         q = self._query(ev, "fit")
         q.fit = self.reader.fit_request(ev)
         q.fit.gpus_count = ev.first_count

@@ -74,10 +74,35 @@ def record(questions: list[str]) -> None:
             fh.write(json.dumps(answer_json(engine.ask(q)), ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def diff() -> list[str]:
+    """What the engine answers differently from the recorded answers: one line per changed question."""
+    sys.path.insert(0, str(ROOT))
+    from bot.engine import Engine
+    from bot.render import answer_json
+
+    engine = Engine.from_specs(str(ROOT / "specs"))
+    lines = []
+    for line in ANSWERS.read_text(encoding="utf-8").splitlines():
+        want = json.loads(line)
+        got = json.loads(json.dumps(answer_json(engine.ask(want["question"])), sort_keys=True))
+        if got == want:
+            continue
+        change = [f"{k} {want[k]}->{got[k]}" for k in ("intent", "gpus", "choices", "recommendation") if want[k] != got[k]]
+        if (want["fit"] or {}).get("model") != (got["fit"] or {}).get("model"):
+            change.append(f"model {(want['fit'] or {}).get('model')}->{(got['fit'] or {}).get('model')}")
+        lines.append(f"{want['question'][:90]!r}: {'; '.join(change) or 'text'}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--collect", action="store_true", help="collect the questions again before recording")
+    parser.add_argument("--diff", action="store_true", help="list what changed against the recording; record nothing")
     args = parser.parse_args()
+    if args.diff:
+        changed = diff()
+        print("\n".join(changed) + f"\n{len(changed)} answers changed")
+        return
     if args.collect:
         known = QUESTIONS.read_text(encoding="utf-8").splitlines() if QUESTIONS.exists() else []
         questions = sorted(set(collect()) | {q for q in known if q.strip()})
