@@ -14,16 +14,38 @@ from bot.catalog import Catalog
 from bot.handlers import advice, faq, fits, specs
 from bot.handlers.context import HandlerContext
 from bot.handlers.faq import EXAMPLES
+from bot.handlers.model_pick import model_pick
+from bot.handlers.property import property_answer
+from bot.handlers.ranking import rank
 from bot.models import ModelSpec
 from bot.parser import Intent, Query
 from bot.prices import PriceBook
+from bot.request import Kind
 
-__all__ = ["EXAMPLES", "HANDLERS", "Composer", "Handler"]
+__all__ = ["BY_INTENT", "EXAMPLES", "HANDLERS", "Composer", "Handler"]
 
 Handler = Callable[[HandlerContext, Query], Answer]
 
 #: The handler for each kind of request.
-HANDLERS: Mapping[Intent, Handler] = {
+HANDLERS: Mapping[Kind, Handler] = {
+    "lookup": specs.lookup,
+    "compare": specs.compare,
+    "property": property_answer,
+    "setup": specs.compare,
+    "rank": rank,
+    "list": rank,
+    "pick": advice.recommend,
+    "verdict": advice.recommend,
+    "fit": fits.fits,
+    "fit_pick": model_pick,
+    "faq": faq.faq,
+    "software": faq.faq,
+    "clarify": faq.clarify,
+    "outside": faq.unknown,
+    "unknown": faq.unknown,
+}
+#: The handler for a request that names only its intent (built by hand, without a kind).
+BY_INTENT: Mapping[Intent, Handler] = {
     "lookup": specs.lookup,
     "compare": specs.compare,
     "recommend": advice.recommend,
@@ -46,7 +68,8 @@ class Composer:
         self.context = HandlerContext(self.catalog, self.prices, self.models)
 
     def compose(self, query: Query) -> Answer:
-        answer = HANDLERS[query.intent](self.context, query)
+        handler = HANDLERS[query.kind] if query.kind != "unknown" else BY_INTENT[query.intent]
+        answer = handler(self.context, query)
         if query.outside is not None and query.intent != "unknown":
             answer.notes.insert(0, f"{query.outside.reply} This answer leaves it out.")
         if query.unknown_names and query.intent not in ("clarify", "unknown"):

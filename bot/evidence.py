@@ -291,6 +291,18 @@ class Reader:
                 counts[mention.gpu] = min(64, value)
         return counts
 
+    def _directed_fields(self, match: MatchResult, known: set[str]) -> list[Property]:
+        """A direction word right before a field: "more tensor cores", "the wider memory bus"."""
+        words = self.lexicon.words
+        found = []
+        for f in match.fields:
+            before = " ".join(match.words[max(0, f.start - 2) : f.start])
+            more, less = words["direction_more"].found(before), words["direction_less"].found(before)
+            if (more or less) and f.key not in known:
+                found.append(Property(f.key, more))
+                known.add(f.key)
+        return found
+
     def _drop_codes(self, match: MatchResult) -> MatchResult:
         """Unknown "names" that are chip codes, group sizes or versions ("gfx1100", "sm_86", "g128") are not GPUs."""
         keep = []
@@ -351,6 +363,7 @@ class Reader:
         rank = self.lexicon.words["rank"].first(norm)
         ev.rank_word = rank.text if rank else None
         ev.properties = [self.lexicon.property_of(h) for h in self.lexicon.properties.finditer(norm)]
+        ev.properties += self._directed_fields(match, {p.field for p in ev.properties})
         unsupported = self.lexicon.unsupported.first(norm)
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
         ev.mentions = self._mentions(ev, rank, unsupported)

@@ -33,6 +33,7 @@ class RuleBook:
             ("will it fit", self.will_it_fit),
             ("unknown name", self.unknown_name),
             ("software support", self.software_support),
+            ("property of named cards", self.property_of_named),
             ("faq", self.faq),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
@@ -246,12 +247,29 @@ class RuleBook:
         q.faq, q.gpus = ev.faq, q.gpus[:4]
         return q
 
+    def property_of_named(self, ev: Evidence) -> Query | None:
+        """ "which draws less power, the A5000 or the A4500?", "which has more vram, 7900xtx or 4080s",
+        "which is quieter, a 4090 or a 6000 Ada?": that property side by side, not a general pick."""
+        plain_fields = ev.fields and ev.has("which_what") and not (ev.has("advice") or ev.workload)
+        asks = (ev.properties or plain_fields) and not self.reader.per_field(ev.norm) and not ev.counts
+        if len(ev.gpus) < 2 and not (ev.unsupported and ev.gpus):
+            return None
+        if not (asks or ev.unsupported) or ev.model is not None or ev.bare_size is not None:
+            return None
+        q = self._query(ev, "property")
+        named = [p.field for p in ev.properties]
+        q.fields = list(dict.fromkeys([*named, *q.fields]))
+        q.property_more = ev.properties[0].more if ev.properties else None
+        q.unsupported = ev.unsupported if not ev.properties else None  # "less power ... a quiet box": the power
+        q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
+        return q
+
     def faq(self, ev: Evidence) -> Query | None:
         faq = self._faq_entry(ev)
         fields = self._fields(ev)
         if faq is None or (self._compares(ev) and fields) or not self._faq_applies(ev, faq, fields):
             return None
-        q = self._query(ev, "faq")
+        q = self._query(ev, "faq" if faq.intent == "faq" else "verdict")
         q.faq, q.intent, q.gpus = faq, faq.intent, list(faq.gpus)
         if faq.intent == "recommend":
             q.workload = q.workload or faq.workload

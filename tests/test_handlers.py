@@ -8,8 +8,9 @@ from typing import get_args
 
 import pytest
 
-from bot.composer import HANDLERS
+from bot.composer import BY_INTENT, HANDLERS
 from bot.parser import Intent
+from bot.request import Kind
 
 HANDLERS_DIR = Path(__file__).resolve().parent.parent / "bot" / "handlers"
 MODULES = sorted(p for p in HANDLERS_DIR.glob("*.py") if p.name != "__init__.py")
@@ -31,8 +32,9 @@ def _imports(path: Path) -> set[str]:
     return out
 
 
-def test_every_intent_has_one_handler() -> None:
-    assert set(HANDLERS) == set(get_args(Intent))
+def test_every_request_kind_and_intent_has_one_handler() -> None:
+    assert set(HANDLERS) == set(get_args(Kind))
+    assert set(BY_INTENT) == set(get_args(Intent))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)

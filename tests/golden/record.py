@@ -87,7 +87,8 @@ def diff() -> list[str]:
         got = json.loads(json.dumps(answer_json(engine.ask(want["question"])), sort_keys=True))
         if got == want:
             continue
-        change = [f"{k} {want[k]}->{got[k]}" for k in ("intent", "gpus", "choices", "recommendation") if want[k] != got[k]]
+        keys = ("intent", "gpus", "choices", "recommendation")
+        change = [f"{k} {want[k]}->{got[k]}" for k in keys if want[k] != got[k]]
         if (want["fit"] or {}).get("model") != (got["fit"] or {}).get("model"):
             change.append(f"model {(want['fit'] or {}).get('model')}->{(got['fit'] or {}).get('model')}")
         lines.append(f"{want['question'][:90]!r}: {'; '.join(change) or 'text'}")
