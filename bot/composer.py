@@ -7,6 +7,7 @@ unknown values say "unknown" rather than being guessed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 
 from bot.answer import Answer
@@ -31,7 +32,11 @@ HANDLERS: Mapping[Kind, Handler] = {
     "lookup": specs.lookup,
     "compare": specs.compare,
     "property": property_answer,
-    "setup": specs.compare,
+    "formats": lambda ctx, q: (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q),
+    "psu": lambda ctx, q: (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q),
+    "setup": lambda ctx, q: (
+        advice.recommend(ctx, dataclasses.replace(q, fit=None)) if q.intent == "recommend" else specs.compare(ctx, q)
+    ),
     "rank": rank,
     "list": rank,
     "pick": advice.recommend,

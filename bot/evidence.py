@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, FaqEntry, Outside
+from bot.cloud import CloudIndex, CloudMention
+from bot.dimensions import Dimensions, context_tokens, count_word
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -26,19 +28,10 @@ if TYPE_CHECKING:
 __all__ = ["Evidence", "Mention", "Reader"]
 
 # Numeric dimensions (Duckling-style): each a pattern whose groups build a typed value.
-_NUMBER = r"(\d+(?:\.\d+)?)"
-_NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
-_CONTEXT_RE = re.compile(
-    rf"\b{_NUMBER}\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
-    rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k)?\b"
-)
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
 _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
-_COUNT_WORD = re.compile(r"^(?:x?(\d{1,2})x?|(one|single|a|two|dual|three|four|quad|six|eight))$")
-_NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "three": 3, "four": 4, "quad": 4, "six": 6}
-_NUMBER_WORDS["eight"] = 8
 _VENDOR_RE = (
     (
         "NVIDIA",
@@ -47,14 +40,6 @@ _VENDOR_RE = (
     ("AMD", re.compile(r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?)\b")),
     ("Intel", re.compile(r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel)\b")),
 )
-
-
-def count_word(word: str) -> int | None:
-    """ "2x", "x8", "two", "dual" -> how many; None for any other word."""
-    m = _COUNT_WORD.match(word)
-    if m is None:
-        return None
-    return int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +81,13 @@ class Evidence:
     classes: frozenset[str] = frozenset()  # the lexicon's word classes the question has
     mentions: list[Mention] = field(default_factory=list)
     context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
+    cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
 
     @property
     def gpus(self) -> list[str]:
-        return self.match.gpu_ids
+        """The GPUs named, then those of the cloud instances named."""
+        cloud = [c.instance.gpu for c in self.cloud if c.instance.gpu]
+        return list(dict.fromkeys([*self.match.gpu_ids, *cloud]))
 
     @property
     def fields(self) -> list[str]:
@@ -116,14 +104,20 @@ class Evidence:
 class Reader:
     """Builds :class:`Evidence` for questions; built once per catalog."""
 
-    def __init__(self, catalog: Catalog, matcher: Matcher, models: ModelIndex | None, lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        matcher: Matcher,
+        models: ModelIndex | None,
+        lexicon: Lexicon,
+        cloud: CloudIndex | None = None,
+    ) -> None:
         self.catalog = catalog
+        self.cloud = cloud
         self.matcher = matcher
         self.models = models
         self.lexicon = lexicon
-        self._budget_re = self._budget_pattern()
-        self._range_re = self._range_pattern()
-        self._limit_res = self._limit_patterns()
+        self.dimensions = Dimensions(lexicon)
         workload_phrases = {
             normalize(kw): name
             for name, spec in reversed(list(catalog.workloads.items()))
@@ -140,80 +134,6 @@ class Reader:
         ]
 
     # -- numeric dimensions -------------------------------------------------------------------
-
-    def _budget_pattern(self) -> re.Pattern[str]:
-        money = "|".join(
-            re.escape(p) for p in sorted(self.lexicon.currencies.meaning, key=len, reverse=True) if p != "$"
-        )
-        return re.compile(
-            r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?(?: around| about| roughly)?|"
-            r"up to|within|at most|<|for|"
-            r"around|about|no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
-            r"|(?:under|below|less than|cheaper than|budget(?: of| is)?(?: around| about| roughly)?|up to|within|"
-            r"at most|no more than|"
-            r"(?<!gpu )(?<!intel )max)\s+"  # not "Intel Data Center GPU Max 1100"
-            rf"(\d+(?:\.\d+)?)\s*(k)?\b{_NOT_A_PRICE_UNIT}"
-            rf"\s*(?:{money})?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:{money})\b"
-            r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
-        )
-
-    def _range_pattern(self) -> re.Pattern[str]:
-        money = "|".join(re.escape(p) for p in self.lexicon.currencies.meaning if p != "$")
-        amount = r"(\d+(?:\.\d+)?)\s*(k)?"
-        return re.compile(
-            rf"(?:between\s+)?\$\s?{amount}\s+(?:to|and)\s+\$?\s?{amount}"
-            rf"|(?:between\s+)?{amount}\s+(?:to|and)\s+{amount}\s*(?:{money}|budget)\b"
-        )
-
-    def _limit_patterns(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-        at_least = "|".join(re.escape(p) for p in self.lexicon.bounds["at_least"].meaning)
-        at_most = "|".join(re.escape(p) for p in self.lexicon.bounds["at_most"].meaning)
-        least, most = rf"(?:{at_least}|>=?)", rf"(?:{at_most}|<=?)"
-        memory_min = re.compile(
-            rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
-            r"|\b(\d+(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+)?(?:card|cards|gpu|gpus|accelerator|accelerators)\b"
-        )
-        return (
-            ("memory_gb", "min", memory_min),
-            ("memory_gb", "max", re.compile(rf"\b{most}\s*(\d+(?:\.\d+)?)gb\b")),
-            ("tdp_w", "max", re.compile(rf"\b{most}\s*(\d+)\s*(?:w|watts?)\b")),
-            ("tdp_w", "min", re.compile(r"\b(?:at least|over|more than|above)\s*(\d+)\s*(?:w|watts?)\b")),
-        )
-
-    def limits(self, norm: str) -> tuple[dict[str, dict[str, float]], str]:
-        """Numeric constraints ("at least 24gb", "under 200w") and the text with them blanked out."""
-        found: dict[str, dict[str, float]] = {}
-        for key, bound, pattern in self._limit_res:
-            m = pattern.search(norm)
-            if m:
-                value = next(g for g in m.groups() if g)
-                found.setdefault(key, {})[bound] = float(value)
-                norm = norm[: m.start()] + " " + norm[m.end() :]
-        return found, norm
-
-    def budget(self, norm: str) -> tuple[float | None, str]:
-        """The budget (as a number; a range gives its top), and the text with the budget phrase blanked out."""
-        r = self._range_re.search(norm)
-        if r is not None:
-            _, low_k, high, high_k = _range(r)
-            amount = float(high) * (1000 if high_k or (low_k and float(high) < 50) else 1)
-            if amount >= 50:
-                return amount, norm[: r.start()] + " " + norm[r.end() :]
-        m = self._budget_re.search(norm)
-        if not m:
-            return None, norm
-        groups = m.groups()
-        for value, kilo in zip(groups[0::2], groups[1::2], strict=True):
-            if value:
-                amount = float(value) * (1000 if kilo else 1)
-                if amount < 50:  # "$5" is not a GPU budget; "1.5k" is.
-                    return None, norm
-                return amount, norm[: m.start()] + " " + norm[m.end() :]
-        return None, norm
-
-    def budget_currency(self, norm: str) -> str | None:
-        hit = self.lexicon.currencies.first(norm)
-        return hit.value if hit is not None else None
 
     # -- word classes -------------------------------------------------------------------------
 
@@ -340,10 +260,10 @@ class Reader:
         ev = Evidence(text=text, norm=norm)
         if not norm:
             return ev
-        ev.limits, without_limits = self.limits(norm)
-        ev.budget_usd, without_budget = self.budget(without_limits)
+        ev.limits, without_limits = self.dimensions.limits(norm)
+        ev.budget_usd, without_budget = self.dimensions.budget(without_limits)
         if ev.budget_usd is not None:
-            ev.budget_currency = self.budget_currency(norm)
+            ev.budget_currency = self.dimensions.budget_currency(norm)
         ev.match = match = self._drop_codes(self.matcher.match(tokens(without_budget)))
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
@@ -353,9 +273,10 @@ class Reader:
         ev.classes = self._classes(norm, match.words)
         if _CUDA_VERSION.search(norm):
             ev.classes |= {"software"}  # "p40 cuda 13?": which CUDA version runs on it
-        ev.counts = self._counts(match)
-        ev.first_count = self._first_count(match)
-        ev.outside = next((o for o in self.catalog.outside if o.pattern.search(norm)), None)
+        ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
+        ev.counts = self._counts(match) | _cloud_counts(ev.cloud)
+        ev.first_count = self._first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
+        ev.outside = next((o for o in self.catalog.outside if o.pattern.search(norm)), None) or _cloud_outside(ev.cloud)
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
         ev.model = self.models.find(match.words) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
@@ -385,7 +306,7 @@ class Reader:
             req.params_b = ev.bare_size
         req.mode = next((m for m, phrases in self.lexicon.modes.items() if phrases.found(norm)), "inference")
         req.precision = _first_precision(self.lexicon, norm)
-        req.context = _context(norm)
+        req.context = context_tokens(norm)
         req.max_context = ev.has("max_context")
         kv = _KV_RE.search(norm)
         if kv:
@@ -407,6 +328,7 @@ class Reader:
         out = [_gpu_mention(m) for m in ev.match.mentions]
         out += [Mention("context gpu (not the subject)", m.text, m.gpu or m.text) for m in ev.context]
         out += [Mention("field", f.text, f.key) for f in ev.match.fields]
+        out += [Mention("cloud instance", c.text, f"{c.instance.id}: {_cloud_gpus(c)}") for c in ev.cloud]
         for key, bounds in ev.limits.items():
             out += [Mention("limit", f"{bound} {key}", f"{value:g}") for bound, value in bounds.items()]
         if ev.budget_usd is not None:
@@ -450,23 +372,29 @@ def _gpu_mention(mention: GpuMention) -> Mention:
     return Mention("gpu (unknown)", mention.text, f"did you mean {near}" if near else "nothing close")
 
 
+def _cloud_counts(cloud: list[CloudMention]) -> dict[str, int]:
+    """ "p4d.24xlarge": 8 of its GPU."""
+    return {c.instance.gpu: c.instance.count or 1 for c in cloud if c.instance.gpu and (c.instance.count or 0) > 1}
+
+
+def _first_cloud_count(cloud: list[CloudMention]) -> int:
+    return next((c.instance.count for c in cloud if c.instance.gpu and c.instance.count), 1)
+
+
+def _cloud_gpus(c: CloudMention) -> str:
+    if c.instance.gpu is None:
+        return "a GPU outside the catalog"
+    return f"{c.instance.count or '?'}x {c.instance.gpu}"
+
+
+def _cloud_outside(cloud: list[CloudMention]) -> Outside | None:
+    """An instance whose accelerator the catalog lacks (Trainium, K80...): its reply, like other outside hardware."""
+    bare = next((c.instance for c in cloud if c.instance.gpu is None and c.instance.reply), None)
+    return Outside(bare.id, re.compile(re.escape(bare.id)), bare.reply) if bare is not None else None
+
+
 def _first_precision(lexicon: Lexicon, norm: str) -> str | None:
     """The precision named: in the lexicon's order of precisions (GGUF names before generic bit counts)."""
     named = set(lexicon.precisions.values(norm))
     order = list(dict.fromkeys(lexicon.precisions.meaning.values()))
     return next((p for p in order if p in named), None)
-
-
-def _range(m: re.Match[str]) -> tuple[str, str | None, str, str | None]:
-    """(low, its k, high, its k) of a matched budget range, whichever alternative matched."""
-    groups = m.groups()
-    first = groups[:4] if groups[0] is not None else groups[4:]
-    return first[0] or "0", first[1], first[2] or "0", first[3]
-
-
-def _context(norm: str) -> int | None:
-    m = _CONTEXT_RE.search(norm)
-    if not m:
-        return None
-    value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    return int(float(value) * (1024 if kilo else 1))

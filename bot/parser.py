@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.catalog import Catalog
+from bot.cloud import load_cloud
 from bot.evidence import Evidence, Reader
 from bot.lexicon import Lexicon, load_lexicon
 from bot.matcher import Matcher
@@ -30,7 +31,8 @@ class QuestionParser:
         self.matcher = matcher
         self.models = models
         self.lexicon = lexicon or load_lexicon(catalog.root, catalog.fields)
-        self.reader = Reader(catalog, matcher, models, self.lexicon)
+        self.cloud = load_cloud(catalog.root, catalog.gpus.keys())
+        self.reader = Reader(catalog, matcher, models, self.lexicon, self.cloud)
         self.rules = RuleBook(catalog, self.reader)
 
     def read(self, text: str) -> Evidence:
@@ -54,10 +56,10 @@ class QuestionParser:
     # -- slots, for callers and tests ---------------------------------------------------------
 
     def budget(self, norm: str) -> tuple[float | None, str]:
-        return self.reader.budget(norm)
+        return self.reader.dimensions.budget(norm)
 
     def limits(self, norm: str) -> tuple[dict[str, dict[str, float]], str]:
-        return self.reader.limits(norm)
+        return self.reader.dimensions.limits(norm)
 
     def workload(self, norm: str) -> str | None:
         return self.reader.main_workload(self.reader.workloads(norm))

@@ -23,6 +23,8 @@ Kind = Literal[
     "lookup",
     "compare",
     "property",
+    "formats",
+    "psu",
     "setup",
     "rank",
     "list",
@@ -93,3 +95,8 @@ class Query:
     unsupported: Unsupported | None = None  # "which is quieter": a property the catalog has no data on
     budget_currency: str | None = None  # "800 euros": the currency the budget was given in
     family: str | None = None  # a model family named without a size ("is 8gb enough for stable diffusion")
+    general: bool = False  # a general question (no card named): the FAQ's general answer, not the seed article's
+    buyable: bool = False  # pick among cards people buy for a workstation (no data-centre parts) unless asked
+    laptop: bool = False  # "best laptop gpu for ml": laptop GPUs only (laptop prices are set per laptop)
+    formats: list[str] = field(default_factory=list)  # "does the 5090 support fp4": tensor formats asked about
+    cloud: list[str] = field(default_factory=list)  # cloud instances named ("g5.xlarge"), ids in specs/cloud.yaml

@@ -31,9 +31,12 @@ class RuleBook:
             ("ambiguous name", self.ambiguous_name),
             ("model-sized pick", self.model_sized_pick),
             ("will it fit", self.will_it_fit),
+            ("setups compared", self.setups_compared),
+            ("power supply", self.power_supply),
             ("unknown name", self.unknown_name),
             ("software support", self.software_support),
             ("property of named cards", self.property_of_named),
+            ("tensor format support", self.format_support),
             ("faq", self.faq),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
@@ -62,7 +65,7 @@ class RuleBook:
         q = Query(
             text=ev.text,
             intent=_INTENT_OF[kind],
-            gpus=list(match.gpu_ids),
+            gpus=list(ev.gpus),
             fields=list(self._fields(ev)),
             workload=ev.workload,
             modifiers=list(ev.modifiers),
@@ -77,6 +80,9 @@ class RuleBook:
             limits=dict(ev.limits),
             vendor=ev.vendor,
             budget_currency=ev.budget_currency,
+            buyable=not ev.has("datacenter"),
+            laptop=ev.has("laptop") and not ev.gpus,
+            cloud=[c.instance.id for c in ev.cloud],
         )
         q.kind = kind
         return q
@@ -200,7 +206,11 @@ class RuleBook:
         return q
 
     def ambiguous_name(self, ev: Evidence) -> Query | None:
-        return self._query(ev, "clarify") if ev.match.ambiguous else None
+        """ "rtx 6000 specs": ask which one, unless it is a fit question (the fit handler asks only when the
+        candidates would get different verdicts)."""
+        if not ev.match.ambiguous or self._is_fit_question(ev):
+            return None
+        return self._query(ev, "clarify")
 
     def model_sized_pick(self, ev: Evidence) -> Query | None:
         """ "best card under $2000 for fine-tuning 7B models": a pick that must hold the model."""
@@ -216,18 +226,58 @@ class RuleBook:
         q.value_focus = True  # the model sets the memory; among cards that hold it, value decides
         return q
 
-    def will_it_fit(self, ev: Evidence) -> Query | None:
+    def _is_fit_question(self, ev: Evidence) -> bool:
         sized = ev.model is not None or ev.bare_size is not None
-        model_with_gpu = sized and (bool(ev.gpus) or ev.has("memory_words"))
+        named = bool(ev.gpus) or bool(ev.match.ambiguous)
+        model_with_gpu = sized and (named or ev.has("memory_words"))
         if not (self._fit_words(ev) or model_with_gpu) or ev.wordset & {"vs", "versus", "compare"}:
-            return None
+            return False
         if len(ev.gpus) >= 2 and ev.has("compare"):
-            return None  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
-        if not sized and self._shopping(ev):
-            return None  # "what would you buy with $5000 for llm finetuning?": a pick
+            return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
+        return sized or not self._shopping(ev)  # "what would you buy with $5000 for llm finetuning?": a pick
+
+    def will_it_fit(self, ev: Evidence) -> Query | None:
+        if not self._is_fit_question(ev):
+            return None
         q = self._query(ev, "fit")
         q.fit = self.reader.fit_request(ev)
         q.fit.gpus_count = ev.first_count
+        return q
+
+    def setups_compared(self, ev: Evidence) -> Query | None:
+        """ "2x 3090 or one 4090 for 70B?", "4x A4000 vs 1x A6000 for fine-tuning": setups (count x card) side
+        by side: total memory, what fits on each, the trade-offs and a verdict."""
+        if len(ev.gpus) < 2 or not (ev.has("compare") or ev.has("which_what")):
+            return None
+        sized = ev.model is not None or ev.bare_size is not None
+        if not (ev.counts or ((sized and self._fit_words(ev)) or sized)):
+            return None
+        q = self._query(ev, "setup")
+        q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
+        if ev.workload or ev.has("named_choice") or sized:
+            q.intent = "recommend"  # "should i get a 4090 or two 3090s": a verdict between the setups
+        if sized:
+            q.fit = self.reader.fit_request(ev)
+        return q
+
+    def format_support(self, ev: Evidence) -> Query | None:
+        """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
+        formats = self.reader.lexicon.words["tensor_formats"]
+        if not ev.gpus or not formats.found(ev.norm) or not ev.has("support_words") or ev.model is not None:
+            return None
+        q = self._query(ev, "formats")
+        q.formats = list(dict.fromkeys(_FORMAT_OF.get(h.text, h.text) for h in formats.finditer(ev.norm)))
+        q.gpus = q.gpus[:MAX_COMPARE]
+        q.fields = [_FORMAT_FIELD[f] for f in q.formats if _FORMAT_FIELD.get(f) in self.catalog.fields]
+        return q
+
+    def power_supply(self, ev: Evidence) -> Query | None:
+        """ "what psu for 2x 3090", "what power supply do i need for a 4090": a PSU size for the rig."""
+        if not ev.gpus or not ev.has("psu"):
+            return None
+        q = self._query(ev, "psu")
+        q.counts = q.counts or {q.gpus[0]: ev.first_count}
+        q.fields = [k for k in ("tdp_w", "power_connectors") if k in self.catalog.fields]
         return q
 
     def unknown_name(self, ev: Evidence) -> Query | None:
@@ -271,6 +321,7 @@ class RuleBook:
             return None
         q = self._query(ev, "faq" if faq.intent == "faq" else "verdict")
         q.faq, q.intent, q.gpus = faq, faq.intent, list(faq.gpus)
+        q.general = not ev.gpus and not ev.has("article_refs")  # "what is nvlink": not about the A4000 and A6000
         if faq.intent == "recommend":
             q.workload = q.workload or faq.workload
         return q
@@ -345,6 +396,18 @@ class RuleBook:
         return self._query(ev, "unknown")
 
 
+# Spellings of tensor formats -> the format ("bfloat16" is BF16, NVFP4 and MXFP4 are FP4 formats).
+_FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4"}
+# The spec field that holds a format's dense tensor throughput.
+_FORMAT_FIELD = {
+    "fp16": "fp16_tensor_tflops",
+    "bf16": "bf16_tensor_tflops",
+    "fp8": "fp8_tensor_tflops",
+    "int8": "int8_tensor_tops",
+    "fp64": "fp64_tflops",
+}
+
+
 def _has_size_word(ev: Evidence) -> bool:
     """A model size such as "70b" among the words."""
     return any(w[:-1].replace(".", "", 1).isdigit() and w.endswith("b") for w in ev.match.words)
@@ -354,6 +417,8 @@ _INTENT_OF: dict[str, Intent] = {
     "lookup": "lookup",
     "compare": "compare",
     "property": "compare",
+    "formats": "lookup",
+    "psu": "lookup",
     "setup": "compare",
     "rank": "recommend",
     "list": "recommend",

@@ -22,6 +22,7 @@ from bot.estimator import (
 )
 from bot.estimator import max_context as longest_context
 from bot.handlers.context import HandlerContext, add_sources, value
+from bot.handlers.faq import clarify
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_options import cheapest_fits, fit_model, make_it_fit, variants
 from bot.parser import FitRequest, Query
@@ -63,6 +64,8 @@ class _Setup:
 
 def fits(ctx: HandlerContext, q: Query) -> Answer:
     """The memory estimate for the question's model and setup, against what it names (if anything)."""
+    if q.ambiguous and not q.gpus:
+        return clarify(ctx, q)
     req = q.fit
     model, model_id = fit_model(ctx, req)
     if req is None or model is None:

@@ -1,0 +1,130 @@
+"""Numeric dimensions of a question (Duckling-style): budgets, budget ranges, limits, contexts and counts.
+
+Each dimension is a small set of patterns whose groups build a typed value; the words they use (currencies,
+bound phrases) come from ``specs/lexicon.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.lexicon import Lexicon
+
+__all__ = ["Dimensions", "context_tokens", "count_word"]
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
+_CONTEXT_RE = re.compile(
+    rf"\b{_NUMBER}\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
+    rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k)?\b"
+)
+_COUNT_WORD = re.compile(r"^(?:x?(\d{1,2})x?|(one|single|a|two|dual|three|four|quad|six|eight))$")
+_NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "three": 3, "four": 4, "quad": 4, "six": 6}
+_NUMBER_WORDS["eight"] = 8
+
+
+def count_word(word: str) -> int | None:
+    """ "2x", "x8", "two", "dual" -> how many; None for any other word."""
+    m = _COUNT_WORD.match(word)
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
+
+
+class Dimensions:
+    """The numeric patterns, compiled once from the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._budget_re = self._budget_pattern()
+        self._range_re = self._range_pattern()
+        self._limit_res = self._limit_patterns()
+
+    def _budget_pattern(self) -> re.Pattern[str]:
+        money = "|".join(
+            re.escape(p) for p in sorted(self.lexicon.currencies.meaning, key=len, reverse=True) if p != "$"
+        )
+        return re.compile(
+            r"(?:(?:under|below|less than|cheaper than|max|maximum|budget(?: of| is)?(?: around| about| roughly)?|"
+            r"up to|within|at most|<|for|"
+            r"around|about|no more than|for less than)\s*)?\$\s?(\d+(?:\.\d+)?)\s*(k)?"
+            r"|(?:under|below|less than|cheaper than|budget(?: of| is)?(?: around| about| roughly)?|up to|within|"
+            r"at most|no more than|"
+            r"(?<!gpu )(?<!intel )max)\s+"  # not "Intel Data Center GPU Max 1100"
+            rf"(\d+(?:\.\d+)?)\s*(k)?\b{_NOT_A_PRICE_UNIT}"
+            rf"\s*(?:{money})?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:{money})\b"
+            r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
+        )
+
+    def _range_pattern(self) -> re.Pattern[str]:
+        money = "|".join(re.escape(p) for p in self.lexicon.currencies.meaning if p != "$")
+        amount = r"(\d+(?:\.\d+)?)\s*(k)?"
+        return re.compile(
+            rf"(?:between\s+)?\$\s?{amount}\s+(?:to|and)\s+\$?\s?{amount}"
+            rf"|(?:between\s+)?{amount}\s+(?:to|and)\s+{amount}\s*(?:{money}|budget)\b"
+        )
+
+    def _limit_patterns(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+        at_least = "|".join(re.escape(p) for p in self.lexicon.bounds["at_least"].meaning)
+        at_most = "|".join(re.escape(p) for p in self.lexicon.bounds["at_most"].meaning)
+        least, most = rf"(?:{at_least}|>=?)", rf"(?:{at_most}|<=?)"
+        memory_min = re.compile(
+            rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
+            r"|\b(\d+(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+)?(?:card|cards|gpu|gpus|accelerator|accelerators)\b"
+        )
+        return (
+            ("memory_gb", "min", memory_min),
+            ("memory_gb", "max", re.compile(rf"\b{most}\s*(\d+(?:\.\d+)?)gb\b")),
+            ("tdp_w", "max", re.compile(rf"\b{most}\s*(\d+)\s*(?:w|watts?)\b")),
+            ("tdp_w", "min", re.compile(r"\b(?:at least|over|more than|above)\s*(\d+)\s*(?:w|watts?)\b")),
+        )
+
+    def limits(self, norm: str) -> tuple[dict[str, dict[str, float]], str]:
+        """Numeric constraints ("at least 24gb", "under 200w") and the text with them blanked out."""
+        found: dict[str, dict[str, float]] = {}
+        for key, bound, pattern in self._limit_res:
+            m = pattern.search(norm)
+            if m:
+                value = next(g for g in m.groups() if g)
+                found.setdefault(key, {})[bound] = float(value)
+                norm = norm[: m.start()] + " " + norm[m.end() :]
+        return found, norm
+
+    def budget(self, norm: str) -> tuple[float | None, str]:
+        """The budget (as a number; a range gives its top), and the text with the budget phrase blanked out."""
+        r = self._range_re.search(norm)
+        if r is not None:
+            _, low_k, high, high_k = _range(r)
+            amount = float(high) * (1000 if high_k or (low_k and float(high) < 50) else 1)
+            if amount >= 50:
+                return amount, norm[: r.start()] + " " + norm[r.end() :]
+        m = self._budget_re.search(norm)
+        if not m:
+            return None, norm
+        groups = m.groups()
+        for value, kilo in zip(groups[0::2], groups[1::2], strict=True):
+            if value:
+                amount = float(value) * (1000 if kilo else 1)
+                if amount < 50:  # "$5" is not a GPU budget; "1.5k" is.
+                    return None, norm
+                return amount, norm[: m.start()] + " " + norm[m.end() :]
+        return None, norm
+
+    def budget_currency(self, norm: str) -> str | None:
+        hit = self.lexicon.currencies.first(norm)
+        return hit.value if hit is not None else None
+
+
+def _range(m: re.Match[str]) -> tuple[str, str | None, str, str | None]:
+    """(low, its k, high, its k) of a matched budget range, whichever alternative matched."""
+    groups = m.groups()
+    first = groups[:4] if groups[0] is not None else groups[4:]
+    return first[0] or "0", first[1], first[2] or "0", first[3]
+
+
+def context_tokens(norm: str) -> int | None:
+    m = _CONTEXT_RE.search(norm)
+    if not m:
+        return None
+    value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return int(float(value) * (1024 if kilo else 1))
