@@ -26,178 +26,25 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalog import GPU, Catalog, FieldDef
-from bot.text import compact, split_alnum, tokens
+from bot.matcher_words import (
+    A_PREFIXES,
+    MAX_WINDOW,
+    MEMORY,
+    MODELISH,
+    NOT_ANCHORS,
+    NOT_MODEL_SUFFIX,
+    NUMBER,
+    OPTIONAL_WORDS,
+    PLURAL_CUES,
+    STOPWORDS,
+    VARIANT_QUALIFIERS,
+    canon_words,
+    is_qualifier,
+    subtokens,
+)
+from bot.text import compact, tokens
 
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
-
-#: Words that never distinguish one GPU from another.
-OPTIONAL_WORDS = frozenset(
-    [
-        "nvidia",
-        "geforce",
-        "amd",
-        "intel",
-        "radeon",
-        "tesla",
-        "gpu",
-        "gpus",
-        "graphics",
-        "card",
-        "cards",
-        "generation",
-        "edition",
-        "workstation",
-        "rtx",
-        "founders",
-        "fe",
-        "the",
-    ]
-)
-#: Words that separate mentions and never start one.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "vs",
-        "versus",
-        "v",
-        "vs.",
-        "with",
-        "without",
-        "for",
-        "on",
-        "in",
-        "of",
-        "to",
-        "from",
-        "than",
-        "is",
-        "are",
-        "was",
-        "be",
-        "it",
-        "its",
-        "my",
-        "i",
-        "me",
-        "what",
-        "whats",
-        "which",
-        "how",
-        "much",
-        "many",
-        "does",
-        "do",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "about",
-        "between",
-        "compare",
-        "comparison",
-        "difference",
-        "differences",
-        "better",
-        "best",
-        "worse",
-        "good",
-        "get",
-        "buy",
-        "pick",
-        "choose",
-        "specs",
-        "spec",
-        "specifications",
-        "sheet",
-        "full",
-        "all",
-        "key",
-        "info",
-        "information",
-        "details",
-        "detail",
-        "tell",
-        "show",
-        "give",
-        "please",
-        "us",
-        "vram",
-        "memory",
-        "bandwidth",
-        "power",
-        "price",
-        "cost",
-        "tdp",
-        "cores",
-    ]
-)
-#: Suffixes that make a different product: a name that differs only by one of these is not a match.
-#: (Not "a", "max" or "s": "is the 4090 a good card", "a4000 max power" and "the A4000's" are English.)
-VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "d", "q", "sff", "gre", "le", "ada", "laptop"])
-#: Words in GPU names that are too common in questions to name a GPU on their own.
-NOT_ANCHORS = frozenset(
-    [
-        *("super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"),
-        *("data", "center", "flex", "spark"),  # "data center gpus", "flex attention", "apache spark"
-        "laptop",  # "best gpu for a laptop"
-    ]
-)
-# Platform/variant spellings folded before matching (applies to names and to questions alike).
-_CANON = {
-    "sxm2": "sxm",
-    "sxm3": "sxm",
-    "sxm4": "sxm",
-    "sxm5": "sxm",
-    "sxm6": "sxm",
-    "pci": "pcie",
-    "pcie4": "pcie",
-    "pcie5": "pcie",
-    "maxq": "max q",
-    "gen": "generation",
-    # A laptop GPU shares its number with a different desktop card: "4070 mobile" is the 4070 Laptop GPU.
-    "mobile": "laptop",
-    "notebook": "laptop",
-}
-_NUMBER = re.compile(r"^\d+$")
-_MEMORY = re.compile(r"^\d+(?:\.\d+)?(?:gb|tb)$")
-# Words that look like a model name: letters+digits with at most a short suffix; excludes
-# sizes and units like 70b, 32k, 1440p, 300w.
-_MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
-_NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
-_MAX_WINDOW = 7  # "NVIDIA GeForce RTX 3070 Ti Laptop GPU"
-# Words before "4080s" that make it a plural rather than the 4080 SUPER.
-_PLURAL_CUES = (
-    frozenset(
-        [
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "dual",
-            "quad",
-            "multiple",
-            "several",
-            "both",
-            "all",
-            "some",
-            "few",
-            "many",
-            "those",
-            "these",
-            "more",
-        ]
-    )
-    | frozenset(str(n) for n in range(2, 65))
-    | frozenset(f"{n}x" for n in range(2, 65))
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,25 +103,6 @@ class MatchResult:
         return out
 
 
-def _is_qualifier(word: str) -> bool:
-    """ "ti", "super", "laptop" (or "mobile") after a name: another product than the name alone."""
-    return _CANON.get(word, word) in VARIANT_QUALIFIERS
-
-
-def _canon_words(words: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for w in words:
-        out.extend(_CANON.get(w, w).split())
-    return out
-
-
-def _subtokens(words: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for w in _canon_words(words):
-        out.extend(_canon_words(split_alnum(w)))
-    return out
-
-
 class Matcher:
     """Resolves GPU and field mentions against one :class:`Catalog`. Build once; thread-safe reads."""
 
@@ -307,16 +135,16 @@ class Matcher:
         explicit: dict[str, str] = {}
         for gpu in gpus:
             for variant in self._name_variants(gpu):
-                generated[compact(" ".join(_canon_words(variant.split())))].add(gpu.id)
+                generated[compact(" ".join(canon_words(variant.split())))].add(gpu.id)
             for alias in gpu.aliases:
-                explicit[compact(" ".join(_canon_words(tokens(alias))))] = gpu.id
-            name_tokens = _subtokens(tokens(gpu.name)) + _subtokens(gpu.id.split("-"))
+                explicit[compact(" ".join(canon_words(tokens(alias))))] = gpu.id
+            name_tokens = subtokens(tokens(gpu.name)) + subtokens(gpu.id.split("-"))
             toks = set(name_tokens)
             mem = gpu.number("memory_gb")
             if mem is not None:
                 toks.add(f"{mem:g}gb")
             self._gpu_tokens[gpu.id] = frozenset(toks)
-            self._gpu_sig[gpu.id] = frozenset(t for t in toks if t not in OPTIONAL_WORDS and not _MEMORY.match(t))
+            self._gpu_sig[gpu.id] = frozenset(t for t in toks if t not in OPTIONAL_WORDS and not MEMORY.match(t))
             for t in toks:
                 self._by_token[t].add(gpu.id)
             for key in {compact(v) for v in self._name_variants(gpu)} | {compact(a) for a in gpu.aliases}:
@@ -350,7 +178,7 @@ class Matcher:
 
     def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         """GPUs whose name holds every significant token of ``words``, best first."""
-        toks = [t for t in _subtokens(words) if t not in OPTIONAL_WORDS]
+        toks = [t for t in subtokens(words) if t not in OPTIONAL_WORDS]
         if not toks:
             return [], frozenset()
         sets = [self._by_token.get(t) for t in toks]
@@ -364,22 +192,22 @@ class Matcher:
         return ranked, want
 
     def _is_anchor(self, word: str) -> bool:
-        subs = _subtokens([word])
-        if any(_NUMBER.match(s) for s in subs):
+        subs = subtokens([word])
+        if any(NUMBER.match(s) for s in subs):
             return True
         return any(s in self._anchor_words for s in subs)
 
     @staticmethod
     def _numbers(words: Sequence[str]) -> list[str]:
-        return [s for s in _subtokens(words) if _NUMBER.match(s)]
+        return [s for s in subtokens(words) if NUMBER.match(s)]
 
     def _window_ok(self, words: Sequence[str]) -> bool:
         nums = self._numbers(words)
         if len(nums) > 1:
             return False
-        subs = [s for s in _subtokens(words) if s not in OPTIONAL_WORDS]
+        subs = [s for s in subtokens(words) if s not in OPTIONAL_WORDS]
         # A bare short number ("llama 3", "top 10") is not a GPU.
-        return not (subs and all(_NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
+        return not (subs and all(NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
 
     def _resolve(self, ranked: list[str], want: frozenset[str]) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         """(the GPU, or the candidates to ask about, or names to suggest) for a partial name."""
@@ -414,9 +242,9 @@ class Matcher:
         if len(word) < 3 or not word.endswith("s") or not word[-2].isdigit():
             return word
         number = word[:-1]
-        if before not in _PLURAL_CUES and number.isdigit() and self._candidates([number, "super"])[0]:
+        if before not in PLURAL_CUES and number.isdigit() and self._candidates([number, "super"])[0]:
             return f"{number}super"
-        subs = _subtokens([word])
+        subs = subtokens([word])
         if all(t in self._by_token for t in subs) and self._candidates([word])[0]:
             return word
         return word[:-1]
@@ -440,18 +268,18 @@ class Matcher:
                 i += 1
                 continue
             hit = None
-            for size in range(min(_MAX_WINDOW, n - i), 0, -1):
+            for size in range(min(MAX_WINDOW, n - i), 0, -1):
                 if words[i] == "a" and size == 1:
                     break
-                if words[i] == "a" and (i == 0 or words[i - 1] not in {"rtx", "nvidia", "quadro"}):
+                if words[i] == "a" and (i == 0 or words[i - 1] not in A_PREFIXES):
                     break
-                gid = self._exact.get("".join(_canon_words(words[i : i + size])))
+                gid = self._exact.get("".join(canon_words(words[i : i + size])))
                 if gid:
                     hit = (size, gid)
                     break
             if hit:
                 size, gid = hit
-                if i + size < n and _is_qualifier(words[i + size]):
+                if i + size < n and is_qualifier(words[i + size]):
                     # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
                     size += 1
                     text = " ".join(words[i : i + size])
@@ -471,10 +299,10 @@ class Matcher:
             if not self._numbers([words[a]]) and ((a > 0 and used[a - 1]) or (a + 1 < n and used[a + 1])):
                 continue  # a brand word next to a name already found ("Quadro A4000") belongs to it
             lo = a
-            while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < _MAX_WINDOW:
+            while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
                 lo -= 1
             hi = a + 1
-            while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < _MAX_WINDOW:
+            while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
                 hi += 1
             best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
             for left in range(lo, a + 1):
@@ -493,8 +321,8 @@ class Matcher:
                 word = words[a]
                 is_year = word.isdigit() and 1990 <= int(word) <= 2039
                 if (
-                    _MODELISH.match(word)
-                    and not _NOT_MODEL_SUFFIX.search(word)
+                    MODELISH.match(word)
+                    and not NOT_MODEL_SUFFIX.search(word)
                     and not is_year
                     and self._window_ok([word])
                 ):
@@ -503,7 +331,7 @@ class Matcher:
                 continue
             _, left, right, ranked, want = best
             gid, cands, near = self._resolve(ranked, want)
-            if gid is not None and right < n and not used[right] and _is_qualifier(words[right]):
+            if gid is not None and right < n and not used[right] and is_qualifier(words[right]):
                 # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
                 near, gid, cands = (gid,), None, ()
                 right += 1
