@@ -12,20 +12,20 @@ Three passes over the normalised words of a question:
    suggestions, never a confident answer: one wrong digit is a different GPU.
 
 Field names go through an exact phrase lookup (longest first) and a typo-tolerant pass for
-longer words (``bandwith``, ``memroy``).
+longer words (``bandwith``, ``memroy``): :mod:`bot.fields_match`. The vocabulary (stop words,
+optional words, variant qualifiers, canonical spellings) is in :mod:`bot.matcher_words`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from bot.catalog import GPU, Catalog, FieldDef
+from bot.fields_match import FieldIndex, FieldMatch
 from bot.matcher_words import (
     A_PREFIXES,
     MAX_WINDOW,
@@ -61,14 +61,6 @@ class GpuMention:
     @property
     def ambiguous(self) -> bool:
         return self.gpu is None and len(self.candidates) > 1
-
-
-@dataclass(frozen=True, slots=True)
-class FieldMatch:
-    key: str
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(slots=True)
@@ -115,7 +107,8 @@ class Matcher:
         self._choice_keys: list[str] = []
         self._choice_ids: list[str] = []
         self._build_gpu_index(catalog.gpus.values())
-        self._build_field_index(catalog.fields.values())
+        self.field_index = FieldIndex(catalog.fields)
+        self.field_phrases = self.field_index.phrases
 
     # -- index --------------------------------------------------------------------------------
 
@@ -162,17 +155,6 @@ class Matcher:
             if t.isalpha() and len(t) >= 4 and len(ids) <= 4 and t not in OPTIONAL_WORDS | NOT_ANCHORS
         )
         self._vocab_words = sorted(t for t in self._by_token if t.isalpha() and len(t) >= 5 and t not in STOPWORDS)
-
-    def _build_field_index(self, fields: Iterable[FieldDef]) -> None:
-        self._field_phrases: dict[str, str] = {}
-        for fdef in fields:
-            for phrase in (fdef.key.replace("_", " "), fdef.label.lower(), *fdef.aliases):
-                key = " ".join(tokens(phrase))
-                if key:
-                    self._field_phrases.setdefault(key, fdef.key)
-        self.field_phrases = frozenset(self._field_phrases)
-        self._field_max_words = max((len(p.split()) for p in self._field_phrases), default=1)
-        self._field_words = sorted({p for p in self._field_phrases if " " not in p and len(p) >= 6})
 
     # -- GPUs ---------------------------------------------------------------------------------
 
@@ -294,7 +276,7 @@ class Matcher:
                 i += 1
         # Pass 2: partial names around each model number.
         for a in range(n):
-            if used[a] or words[a] in STOPWORDS or words[a] in self._field_phrases or not self._is_anchor(words[a]):
+            if used[a] or words[a] in STOPWORDS or words[a] in self.field_phrases or not self._is_anchor(words[a]):
                 continue
             if not self._numbers([words[a]]) and ((a > 0 and used[a - 1]) or (a + 1 < n and used[a + 1])):
                 continue  # a brand word next to a name already found ("Quadro A4000") belongs to it
@@ -346,76 +328,19 @@ class Matcher:
     # -- fields -------------------------------------------------------------------------------
 
     def find_fields(self, words: Sequence[str], skip: Iterable[tuple[int, int]] = ()) -> list[FieldMatch]:
-        n = len(words)
-        used = [False] * n
-        for start, end in skip:
-            for k in range(start, min(end, n)):
-                used[k] = True
-        out: list[FieldMatch] = []
-        i = 0
-        while i < n:
-            if used[i]:
-                i += 1
-                continue
-            hit = None
-            for size in range(min(self._field_max_words, n - i), 0, -1):
-                if any(used[i : i + size]):
-                    continue
-                phrase = " ".join(words[i : i + size])
-                key = self._field_phrases.get(phrase)
-                if key:
-                    hit = (size, key, phrase)
-                    break
-            if hit is None and len(words[i]) >= 6 and words[i].isalpha():
-                best = process.extractOne(
-                    words[i], self._field_words, scorer=OSA.normalized_similarity, score_cutoff=0.8
-                )
-                if best:
-                    hit = (1, self._field_phrases[best[0]], words[i])
-            if hit:
-                size, key, phrase = hit
-                out.append(FieldMatch(key, phrase, i, i + size))
-                i += size
-            else:
-                i += 1
-        return out
+        return self.field_index.find(words, skip)
 
     def field_choices(self, text: str, limit: int = 25) -> list[FieldDef]:
         """Fields for a partly typed name: the exact match, then label/alias prefixes, key specs first."""
-        fields = self.catalog.fields
-        wanted = text.strip().lower()
-        exact = self.field(text) if wanted else None
-
-        def starts(f: FieldDef) -> bool:
-            return f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases)
-
-        ordered = sorted(
-            fields.values(), key=lambda f: (f.key != exact, not (wanted and starts(f)), not f.key_spec, f.label)
-        )
-        if wanted:
-            ordered = [
-                f
-                for f in ordered
-                if f.key == exact or wanted in f.label.lower() or any(wanted in a for a in f.aliases) or wanted in f.key
-            ]
-        return ordered[:limit]
+        return self.field_index.choices(text, limit)
 
     def field_list(self, text: str) -> list[str]:
         """Fields named in a comma-separated list ("memory, bandwidth, tdp"), in order, no repeats."""
-        keys: list[str] = []
-        for part in re.split(r"[,;/|+]|\band\b", text):
-            for found in self.find_fields(tokens(part)):
-                if found.key not in keys:
-                    keys.append(found.key)
-        return keys
+        return self.field_index.field_list(text)
 
     def field(self, text: str) -> str | None:
         """Resolve a single field name (``vram`` -> ``memory_gb``), or None."""
-        found = self.find_fields(tokens(text))
-        if found:
-            return found[0].key
-        key = " ".join(tokens(text)).replace(" ", "_")
-        return key if key in self.catalog.fields else None
+        return self.field_index.field(text)
 
     # -- whole text ---------------------------------------------------------------------------
 
