@@ -1,15 +1,19 @@
 """Find GPUs and spec fields mentioned in free text.
 
-Three passes over the normalised words of a question:
+Three passes over the normalised words of a question (:meth:`Matcher.find_gpus`; a ``_Scan`` holds
+the words, which of them a mention has taken, and the mentions found so far):
 
-1. **Exact names.** Runs of up to six words are glued together (``rtx a 4000`` -> ``rtxa4000``) and
-   looked up among every GPU's id, name, name without vendor/brand and aliases. Confident.
-2. **Partial names.** Around each model number (``6000``, ``a100``, ``7900``) the longest window
-   of words is taken whose tokens all appear in some GPU's name. One GPU with nothing left over
-   is confident (``3090`` is the RTX 3090, not the 3090 Ti); several equally good GPUs are an
-   ambiguity to ask about (``rtx 6000``, ``a100``, ``h100``).
-3. **Nearest names.** A model-like word that matched nothing gets the closest catalog names as
-   suggestions, never a confident answer: one wrong digit is a different GPU.
+1. **Exact names** (``_exact_pass``). Runs of up to seven words are glued together (``rtx a 4000``
+   -> ``rtxa4000``) and looked up among every GPU's id, name, name without vendor/brand and aliases.
+   Confident, unless a variant qualifier follows (``rtx 2060 ti`` when there is no 2060 Ti): that is
+   another card, so the name only becomes a suggestion.
+2. **Partial names** (``_partial_pass``). Around each model number (``6000``, ``a100``, ``7900``)
+   the longest window of free words is taken whose tokens all appear in some GPU's name. One GPU
+   with nothing left over is confident (``3090`` is the RTX 3090, not the 3090 Ti); several equally
+   good GPUs are an ambiguity to ask about (``rtx 6000``, ``a100``, ``h100``).
+3. **Nearest names** (``_unknown_model``). A model-like word that matched nothing gets the closest
+   catalog names as suggestions, never a confident answer: one wrong digit is a different GPU. It
+   runs at the word where pass 2 found no window, so the word it takes bounds later windows.
 
 Field names go through an exact phrase lookup (longest first) and a typo-tolerant pass for
 longer words (``bandwith``, ``memroy``): :mod:`bot.fields_match`. The vocabulary (stop words,
@@ -93,6 +97,46 @@ class MatchResult:
             if f.key not in out:
                 out.append(f.key)
         return out
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One question's words during a GPU search: which are taken by a mention, and the mentions so far."""
+
+    words: list[str]
+    used: list[bool] = field(init=False)
+    found: list[GpuMention] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.used = [False] * len(self.words)
+
+    def add(self, mention: GpuMention) -> None:
+        self.found.append(mention)
+        for k in range(mention.start, mention.end):
+            self.used[k] = True
+
+    def text(self, start: int, end: int) -> str:
+        return " ".join(self.words[start:end])
+
+    def qualifier_at(self, k: int) -> bool:
+        """Word ``k`` is a free variant qualifier ("ti", "super", "laptop") right after a name."""
+        return k < len(self.words) and not self.used[k] and is_qualifier(self.words[k])
+
+    def next_to_found(self, k: int) -> bool:
+        return (k > 0 and self.used[k - 1]) or (k + 1 < len(self.words) and self.used[k + 1])
+
+    def span(self, a: int) -> tuple[int, int]:
+        """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
+        lo = a
+        while lo > 0 and self._free(lo - 1) and a - lo + 1 < MAX_WINDOW:
+            lo -= 1
+        hi = a + 1
+        while hi < len(self.words) and self._free(hi) and hi - a < MAX_WINDOW:
+            hi += 1
+        return lo, hi
+
+    def _free(self, k: int) -> bool:
+        return not self.used[k] and self.words[k] not in STOPWORDS
 
 
 class Matcher:
@@ -237,93 +281,105 @@ class Matcher:
         hit = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=85)
         return hit[0] if hit else word
 
-    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
+    def _prepare(self, words: Sequence[str]) -> list[str]:
+        """The words with typos in name words corrected and plurals ("3090s") made singular."""
         corrected = [self._correct_word(w) for w in words]
-        words = [self._depluralise(w, corrected[k - 1] if k else "") for k, w in enumerate(corrected)]
-        n = len(words)
-        used = [False] * n
-        found: list[GpuMention] = []
-        # Pass 1: exact spellings, longest first.
+        return [self._depluralise(w, corrected[k - 1] if k else "") for k, w in enumerate(corrected)]
+
+    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
+        """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest)."""
+        scan = _Scan(self._prepare(words))
+        self._exact_pass(scan)
+        self._partial_pass(scan)
+        return sorted(scan.found, key=lambda m: m.start)
+
+    # -- pass 1: exact spellings, longest first -------------------------------------------------
+
+    def _exact_pass(self, scan: _Scan) -> None:
         i = 0
-        while i < n:
-            if words[i] in STOPWORDS and words[i] != "a":
+        while i < len(scan.words):
+            hit = self._exact_at(scan.words, i)
+            if hit is None:
                 i += 1
                 continue
-            hit = None
-            for size in range(min(MAX_WINDOW, n - i), 0, -1):
-                if words[i] == "a" and size == 1:
-                    break
-                if words[i] == "a" and (i == 0 or words[i - 1] not in A_PREFIXES):
-                    break
-                gid = self._exact.get("".join(canon_words(words[i : i + size])))
-                if gid:
-                    hit = (size, gid)
-                    break
-            if hit:
-                size, gid = hit
-                if i + size < n and is_qualifier(words[i + size]):
-                    # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
-                    size += 1
-                    text = " ".join(words[i : i + size])
-                    near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
-                    found.append(GpuMention(text, i, i + size, suggestions=near))
-                else:
-                    found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, gpu=gid))
-                for k in range(i, i + size):
-                    used[k] = True
-                i += size
-            else:
-                i += 1
-        # Pass 2: partial names around each model number.
-        for a in range(n):
-            if used[a] or words[a] in STOPWORDS or words[a] in self.field_phrases or not self._is_anchor(words[a]):
+            mention = self._exact_mention(scan, i, i + hit[0], hit[1])
+            scan.add(mention)
+            i = mention.end
+
+    def _exact_at(self, words: Sequence[str], i: int) -> tuple[int, str] | None:
+        """(words taken, GPU id) for the longest exact spelling starting at word ``i``, or None."""
+        word = words[i]
+        if word in STOPWORDS and word != "a":
+            return None
+        if word == "a" and (i == 0 or words[i - 1] not in A_PREFIXES):
+            return None  # the article; "rtx a 4000" is a name
+        for size in range(min(MAX_WINDOW, len(words) - i), 1 if word == "a" else 0, -1):
+            gid = self._exact.get("".join(canon_words(words[i : i + size])))
+            if gid:
+                return size, gid
+        return None
+
+    def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
+        if scan.qualifier_at(end):
+            # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
+            text = scan.text(start, end + 1)
+            near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
+            return GpuMention(text, start, end + 1, suggestions=near)
+        return GpuMention(scan.text(start, end), start, end, gpu=gid)
+
+    # -- passes 2 and 3: partial names around each model number, nearest names ------------------
+
+    def _partial_pass(self, scan: _Scan) -> None:
+        for a in range(len(scan.words)):
+            if not self._is_partial_start(scan, a):
                 continue
-            if not self._numbers([words[a]]) and ((a > 0 and used[a - 1]) or (a + 1 < n and used[a + 1])):
-                continue  # a brand word next to a name already found ("Quadro A4000") belongs to it
-            lo = a
-            while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
-                lo -= 1
-            hi = a + 1
-            while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
-                hi += 1
-            best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
-            for left in range(lo, a + 1):
-                for right in range(a + 1, hi + 1):
-                    window = words[left:right]
-                    if not self._window_ok(window):
-                        continue
-                    ranked, want = self._candidates(window)
-                    if not ranked:
-                        continue
-                    # Longest window, then the fewest candidates, then prefer extending rightwards.
-                    score = (right - left, -len(ranked), right)
-                    if best is None or score > best[0]:
-                        best = (score, left, right, ranked, want)
-            if best is None:
-                word = words[a]
-                is_year = word.isdigit() and 1990 <= int(word) <= 2039
-                if (
-                    MODELISH.match(word)
-                    and not NOT_MODEL_SUFFIX.search(word)
-                    and not is_year
-                    and self._window_ok([word])
-                ):
-                    found.append(GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word))))
-                    used[a] = True
-                continue
-            _, left, right, ranked, want = best
-            gid, cands, near = self._resolve(ranked, want)
-            if gid is not None and right < n and not used[right] and is_qualifier(words[right]):
-                # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
-                near, gid, cands = (gid,), None, ()
-                right += 1
-            found.append(
-                GpuMention(" ".join(words[left:right]), left, right, gpu=gid, candidates=cands, suggestions=near)
-            )
-            for k in range(left, right):
-                used[k] = True
-        found.sort(key=lambda m: m.start)
-        return found
+            best = self._best_window(scan, a)
+            mention = self._unknown_model(scan.words[a], a) if best is None else self._partial_mention(scan, *best)
+            if mention is not None:
+                scan.add(mention)
+
+    def _is_partial_start(self, scan: _Scan, a: int) -> bool:
+        """Word ``a`` is free and can anchor a partial name: a model number or a product-line word."""
+        word = scan.words[a]
+        if scan.used[a] or word in STOPWORDS or word in self.field_phrases or not self._is_anchor(word):
+            return False
+        # A brand word next to a name already found ("Quadro A4000") belongs to it.
+        return bool(self._numbers([word])) or not scan.next_to_found(a)
+
+    def _best_window(self, scan: _Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
+        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a``."""
+        lo, hi = scan.span(a)
+        best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
+        for left in range(lo, a + 1):
+            for right in range(a + 1, hi + 1):
+                window = scan.words[left:right]
+                if not self._window_ok(window):
+                    continue
+                ranked, want = self._candidates(window)
+                if not ranked:
+                    continue
+                # Longest window, then the fewest candidates, then prefer extending rightwards.
+                score = (right - left, -len(ranked), right)
+                if best is None or score > best[0]:
+                    best = (score, left, right, ranked, want)
+        return None if best is None else best[1:]
+
+    def _partial_mention(
+        self, scan: _Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
+    ) -> GpuMention:
+        gid, cands, near = self._resolve(ranked, want)
+        if gid is not None and scan.qualifier_at(right):
+            # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
+            near, gid, cands = (gid,), None, ()
+            right += 1
+        return GpuMention(scan.text(left, right), left, right, gpu=gid, candidates=cands, suggestions=near)
+
+    def _unknown_model(self, word: str, a: int) -> GpuMention | None:
+        """Pass 3: a model-like word that no window matched; suggestions only, never a GPU."""
+        is_year = word.isdigit() and 1990 <= int(word) <= 2039
+        if MODELISH.match(word) and not NOT_MODEL_SUFFIX.search(word) and not is_year and self._window_ok([word]):
+            return GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word)))
+        return None
 
     # -- fields -------------------------------------------------------------------------------
 
