@@ -99,16 +99,15 @@ class MatchResult:
         return out
 
 
-@dataclass(slots=True)
 class _Scan:
     """One question's words during a GPU search: which are taken by a mention, and the mentions so far."""
 
-    words: list[str]
-    used: list[bool] = field(init=False)
-    found: list[GpuMention] = field(default_factory=list)
+    __slots__ = ("found", "used", "words")
 
-    def __post_init__(self) -> None:
-        self.used = [False] * len(self.words)
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.used = [False] * len(words)
+        self.found: list[GpuMention] = []
 
     def add(self, mention: GpuMention) -> None:
         self.found.append(mention)
@@ -127,16 +126,14 @@ class _Scan:
 
     def span(self, a: int) -> tuple[int, int]:
         """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
+        words, used, n = self.words, self.used, len(self.words)
         lo = a
-        while lo > 0 and self._free(lo - 1) and a - lo + 1 < MAX_WINDOW:
+        while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
             lo -= 1
         hi = a + 1
-        while hi < len(self.words) and self._free(hi) and hi - a < MAX_WINDOW:
+        while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
             hi += 1
         return lo, hi
-
-    def _free(self, k: int) -> bool:
-        return not self.used[k] and self.words[k] not in STOPWORDS
 
 
 class Matcher:
@@ -349,10 +346,11 @@ class Matcher:
     def _best_window(self, scan: _Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
         """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a``."""
         lo, hi = scan.span(a)
+        words = scan.words
         best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
         for left in range(lo, a + 1):
             for right in range(a + 1, hi + 1):
-                window = scan.words[left:right]
+                window = words[left:right]
                 if not self._window_ok(window):
                     continue
                 ranked, want = self._candidates(window)
