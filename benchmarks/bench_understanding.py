@@ -1,7 +1,7 @@
 """How well GPU Advisor understands the labelled corpus: the pass rate per class, and every miss.
 
-    python benchmarks/bench_understanding.py            # the table
-    python benchmarks/bench_understanding.py --misses   # and each miss with its reasons
+python benchmarks/bench_understanding.py            # the table
+python benchmarks/bench_understanding.py --misses   # and each miss with its reasons
 """
 
 from __future__ import annotations

@@ -87,7 +87,9 @@ def diff() -> list[str]:
         got = json.loads(json.dumps(answer_json(engine.ask(want["question"])), sort_keys=True))
         if got == want:
             continue
-        change = [f"{k} {want[k]}->{got[k]}" for k in ("intent", "gpus", "choices", "recommendation") if want[k] != got[k]]
+        change = [
+            f"{k} {want[k]}->{got[k]}" for k in ("intent", "gpus", "choices", "recommendation") if want[k] != got[k]
+        ]
         if (want["fit"] or {}).get("model") != (got["fit"] or {}).get("model"):
             change.append(f"model {(want['fit'] or {}).get('model')}->{(got['fit'] or {}).get('model')}")
         lines.append(f"{want['question'][:90]!r}: {'; '.join(change) or 'text'}")
