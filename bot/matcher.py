@@ -1,203 +1,54 @@
 """Find GPUs and spec fields mentioned in free text.
 
-Three passes over the normalised words of a question:
+Three passes over the normalised words of a question (:meth:`Matcher.find_gpus`; a ``_Scan`` holds
+the words, which of them a mention has taken, and the mentions found so far):
 
-1. **Exact names.** Runs of up to six words are glued together (``rtx a 4000`` -> ``rtxa4000``) and
-   looked up among every GPU's id, name, name without vendor/brand and aliases. Confident.
-2. **Partial names.** Around each model number (``6000``, ``a100``, ``7900``) the longest window
-   of words is taken whose tokens all appear in some GPU's name. One GPU with nothing left over
-   is confident (``3090`` is the RTX 3090, not the 3090 Ti); several equally good GPUs are an
-   ambiguity to ask about (``rtx 6000``, ``a100``, ``h100``).
-3. **Nearest names.** A model-like word that matched nothing gets the closest catalog names as
-   suggestions, never a confident answer: one wrong digit is a different GPU.
+1. **Exact names** (``_exact_pass``). Runs of up to seven words are glued together (``rtx a 4000``
+   -> ``rtxa4000``) and looked up among every GPU's id, name, name without vendor/brand and aliases.
+   Confident, unless a variant qualifier follows (``rtx 2060 ti`` when there is no 2060 Ti): that is
+   another card, so the name only becomes a suggestion.
+2. **Partial names** (``_partial_pass``). Around each model number (``6000``, ``a100``, ``7900``)
+   the longest window of free words is taken whose tokens all appear in some GPU's name. One GPU
+   with nothing left over is confident (``3090`` is the RTX 3090, not the 3090 Ti); several equally
+   good GPUs are an ambiguity to ask about (``rtx 6000``, ``a100``, ``h100``).
+3. **Nearest names** (``_unknown_model``). A model-like word that matched nothing gets the closest
+   catalog names as suggestions, never a confident answer: one wrong digit is a different GPU. It
+   runs at the word where pass 2 found no window, so the word it takes bounds later windows.
 
 Field names go through an exact phrase lookup (longest first) and a typo-tolerant pass for
-longer words (``bandwith``, ``memroy``).
+longer words (``bandwith``, ``memroy``): :mod:`bot.fields_match`. The vocabulary (stop words,
+optional words, variant qualifiers, canonical spellings) is in :mod:`bot.matcher_words`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from bot.catalog import GPU, Catalog, FieldDef
-from bot.text import compact, split_alnum, tokens
+from bot.fields_match import FieldIndex, FieldMatch
+from bot.matcher_words import (
+    A_PREFIXES,
+    MAX_WINDOW,
+    MEMORY,
+    MODELISH,
+    NOT_ANCHORS,
+    NOT_MODEL_SUFFIX,
+    NUMBER,
+    OPTIONAL_WORDS,
+    PLURAL_CUES,
+    STOPWORDS,
+    VARIANT_QUALIFIERS,
+    canon_words,
+    is_qualifier,
+    subtokens,
+)
+from bot.text import compact, tokens
 
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
-
-#: Words that never distinguish one GPU from another.
-OPTIONAL_WORDS = frozenset(
-    [
-        "nvidia",
-        "geforce",
-        "amd",
-        "intel",
-        "radeon",
-        "tesla",
-        "gpu",
-        "gpus",
-        "graphics",
-        "card",
-        "cards",
-        "generation",
-        "edition",
-        "workstation",
-        "rtx",
-        "founders",
-        "fe",
-        "the",
-    ]
-)
-#: Words that separate mentions and never start one.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "vs",
-        "versus",
-        "v",
-        "vs.",
-        "with",
-        "without",
-        "for",
-        "on",
-        "in",
-        "of",
-        "to",
-        "from",
-        "than",
-        "is",
-        "are",
-        "was",
-        "be",
-        "it",
-        "its",
-        "my",
-        "i",
-        "me",
-        "what",
-        "whats",
-        "which",
-        "how",
-        "much",
-        "many",
-        "does",
-        "do",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "about",
-        "between",
-        "compare",
-        "comparison",
-        "difference",
-        "differences",
-        "better",
-        "best",
-        "worse",
-        "good",
-        "get",
-        "buy",
-        "pick",
-        "choose",
-        "specs",
-        "spec",
-        "specifications",
-        "sheet",
-        "full",
-        "all",
-        "key",
-        "info",
-        "information",
-        "details",
-        "detail",
-        "tell",
-        "show",
-        "give",
-        "please",
-        "us",
-        "vram",
-        "memory",
-        "bandwidth",
-        "power",
-        "price",
-        "cost",
-        "tdp",
-        "cores",
-    ]
-)
-#: Suffixes that make a different product: a name that differs only by one of these is not a match.
-#: (Not "a", "max" or "s": "is the 4090 a good card", "a4000 max power" and "the A4000's" are English.)
-VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "d", "q", "sff", "gre", "le", "ada", "laptop"])
-#: Words in GPU names that are too common in questions to name a GPU on their own.
-NOT_ANCHORS = frozenset(
-    [
-        *("super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"),
-        *("data", "center", "flex", "spark"),  # "data center gpus", "flex attention", "apache spark"
-        "laptop",  # "best gpu for a laptop"
-    ]
-)
-# Platform/variant spellings folded before matching (applies to names and to questions alike).
-_CANON = {
-    "sxm2": "sxm",
-    "sxm3": "sxm",
-    "sxm4": "sxm",
-    "sxm5": "sxm",
-    "sxm6": "sxm",
-    "pci": "pcie",
-    "pcie4": "pcie",
-    "pcie5": "pcie",
-    "maxq": "max q",
-    "gen": "generation",
-    # A laptop GPU shares its number with a different desktop card: "4070 mobile" is the 4070 Laptop GPU.
-    "mobile": "laptop",
-    "notebook": "laptop",
-}
-_NUMBER = re.compile(r"^\d+$")
-_MEMORY = re.compile(r"^\d+(?:\.\d+)?(?:gb|tb)$")
-# Words that look like a model name: letters+digits with at most a short suffix; excludes
-# sizes and units like 70b, 32k, 1440p, 300w.
-_MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
-_NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
-_MAX_WINDOW = 7  # "NVIDIA GeForce RTX 3070 Ti Laptop GPU"
-# Words before "4080s" that make it a plural rather than the 4080 SUPER.
-_PLURAL_CUES = (
-    frozenset(
-        [
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "dual",
-            "quad",
-            "multiple",
-            "several",
-            "both",
-            "all",
-            "some",
-            "few",
-            "many",
-            "those",
-            "these",
-            "more",
-        ]
-    )
-    | frozenset(str(n) for n in range(2, 65))
-    | frozenset(f"{n}x" for n in range(2, 65))
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,14 +65,6 @@ class GpuMention:
     @property
     def ambiguous(self) -> bool:
         return self.gpu is None and len(self.candidates) > 1
-
-
-@dataclass(frozen=True, slots=True)
-class FieldMatch:
-    key: str
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(slots=True)
@@ -256,23 +99,41 @@ class MatchResult:
         return out
 
 
-def _is_qualifier(word: str) -> bool:
-    """ "ti", "super", "laptop" (or "mobile") after a name: another product than the name alone."""
-    return _CANON.get(word, word) in VARIANT_QUALIFIERS
+class _Scan:
+    """One question's words during a GPU search: which are taken by a mention, and the mentions so far."""
 
+    __slots__ = ("found", "used", "words")
 
-def _canon_words(words: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for w in words:
-        out.extend(_CANON.get(w, w).split())
-    return out
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.used = [False] * len(words)
+        self.found: list[GpuMention] = []
 
+    def add(self, mention: GpuMention) -> None:
+        self.found.append(mention)
+        for k in range(mention.start, mention.end):
+            self.used[k] = True
 
-def _subtokens(words: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for w in _canon_words(words):
-        out.extend(_canon_words(split_alnum(w)))
-    return out
+    def text(self, start: int, end: int) -> str:
+        return " ".join(self.words[start:end])
+
+    def qualifier_at(self, k: int) -> bool:
+        """Word ``k`` is a free variant qualifier ("ti", "super", "laptop") right after a name."""
+        return k < len(self.words) and not self.used[k] and is_qualifier(self.words[k])
+
+    def next_to_found(self, k: int) -> bool:
+        return (k > 0 and self.used[k - 1]) or (k + 1 < len(self.words) and self.used[k + 1])
+
+    def span(self, a: int) -> tuple[int, int]:
+        """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
+        words, used, n = self.words, self.used, len(self.words)
+        lo = a
+        while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
+            lo -= 1
+        hi = a + 1
+        while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
+            hi += 1
+        return lo, hi
 
 
 class Matcher:
@@ -287,7 +148,8 @@ class Matcher:
         self._choice_keys: list[str] = []
         self._choice_ids: list[str] = []
         self._build_gpu_index(catalog.gpus.values())
-        self._build_field_index(catalog.fields.values())
+        self.field_index = FieldIndex(catalog.fields)
+        self.field_phrases = self.field_index.phrases
 
     # -- index --------------------------------------------------------------------------------
 
@@ -307,16 +169,16 @@ class Matcher:
         explicit: dict[str, str] = {}
         for gpu in gpus:
             for variant in self._name_variants(gpu):
-                generated[compact(" ".join(_canon_words(variant.split())))].add(gpu.id)
+                generated[compact(" ".join(canon_words(variant.split())))].add(gpu.id)
             for alias in gpu.aliases:
-                explicit[compact(" ".join(_canon_words(tokens(alias))))] = gpu.id
-            name_tokens = _subtokens(tokens(gpu.name)) + _subtokens(gpu.id.split("-"))
+                explicit[compact(" ".join(canon_words(tokens(alias))))] = gpu.id
+            name_tokens = subtokens(tokens(gpu.name)) + subtokens(gpu.id.split("-"))
             toks = set(name_tokens)
             mem = gpu.number("memory_gb")
             if mem is not None:
                 toks.add(f"{mem:g}gb")
             self._gpu_tokens[gpu.id] = frozenset(toks)
-            self._gpu_sig[gpu.id] = frozenset(t for t in toks if t not in OPTIONAL_WORDS and not _MEMORY.match(t))
+            self._gpu_sig[gpu.id] = frozenset(t for t in toks if t not in OPTIONAL_WORDS and not MEMORY.match(t))
             for t in toks:
                 self._by_token[t].add(gpu.id)
             for key in {compact(v) for v in self._name_variants(gpu)} | {compact(a) for a in gpu.aliases}:
@@ -335,22 +197,11 @@ class Matcher:
         )
         self._vocab_words = sorted(t for t in self._by_token if t.isalpha() and len(t) >= 5 and t not in STOPWORDS)
 
-    def _build_field_index(self, fields: Iterable[FieldDef]) -> None:
-        self._field_phrases: dict[str, str] = {}
-        for fdef in fields:
-            for phrase in (fdef.key.replace("_", " "), fdef.label.lower(), *fdef.aliases):
-                key = " ".join(tokens(phrase))
-                if key:
-                    self._field_phrases.setdefault(key, fdef.key)
-        self.field_phrases = frozenset(self._field_phrases)
-        self._field_max_words = max((len(p.split()) for p in self._field_phrases), default=1)
-        self._field_words = sorted({p for p in self._field_phrases if " " not in p and len(p) >= 6})
-
     # -- GPUs ---------------------------------------------------------------------------------
 
     def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         """GPUs whose name holds every significant token of ``words``, best first."""
-        toks = [t for t in _subtokens(words) if t not in OPTIONAL_WORDS]
+        toks = [t for t in subtokens(words) if t not in OPTIONAL_WORDS]
         if not toks:
             return [], frozenset()
         sets = [self._by_token.get(t) for t in toks]
@@ -364,22 +215,22 @@ class Matcher:
         return ranked, want
 
     def _is_anchor(self, word: str) -> bool:
-        subs = _subtokens([word])
-        if any(_NUMBER.match(s) for s in subs):
+        subs = subtokens([word])
+        if any(NUMBER.match(s) for s in subs):
             return True
         return any(s in self._anchor_words for s in subs)
 
     @staticmethod
     def _numbers(words: Sequence[str]) -> list[str]:
-        return [s for s in _subtokens(words) if _NUMBER.match(s)]
+        return [s for s in subtokens(words) if NUMBER.match(s)]
 
     def _window_ok(self, words: Sequence[str]) -> bool:
         nums = self._numbers(words)
         if len(nums) > 1:
             return False
-        subs = [s for s in _subtokens(words) if s not in OPTIONAL_WORDS]
+        subs = [s for s in subtokens(words) if s not in OPTIONAL_WORDS]
         # A bare short number ("llama 3", "top 10") is not a GPU.
-        return not (subs and all(_NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
+        return not (subs and all(NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
 
     def _resolve(self, ranked: list[str], want: frozenset[str]) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         """(the GPU, or the candidates to ask about, or names to suggest) for a partial name."""
@@ -414,9 +265,9 @@ class Matcher:
         if len(word) < 3 or not word.endswith("s") or not word[-2].isdigit():
             return word
         number = word[:-1]
-        if before not in _PLURAL_CUES and number.isdigit() and self._candidates([number, "super"])[0]:
+        if before not in PLURAL_CUES and number.isdigit() and self._candidates([number, "super"])[0]:
             return f"{number}super"
-        subs = _subtokens([word])
+        subs = subtokens([word])
         if all(t in self._by_token for t in subs) and self._candidates([word])[0]:
             return word
         return word[:-1]
@@ -427,167 +278,123 @@ class Matcher:
         hit = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=85)
         return hit[0] if hit else word
 
-    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
+    def _prepare(self, words: Sequence[str]) -> list[str]:
+        """The words with typos in name words corrected and plurals ("3090s") made singular."""
         corrected = [self._correct_word(w) for w in words]
-        words = [self._depluralise(w, corrected[k - 1] if k else "") for k, w in enumerate(corrected)]
-        n = len(words)
-        used = [False] * n
-        found: list[GpuMention] = []
-        # Pass 1: exact spellings, longest first.
+        return [self._depluralise(w, corrected[k - 1] if k else "") for k, w in enumerate(corrected)]
+
+    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
+        """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest)."""
+        scan = _Scan(self._prepare(words))
+        self._exact_pass(scan)
+        self._partial_pass(scan)
+        return sorted(scan.found, key=lambda m: m.start)
+
+    # -- pass 1: exact spellings, longest first -------------------------------------------------
+
+    def _exact_pass(self, scan: _Scan) -> None:
         i = 0
-        while i < n:
-            if words[i] in STOPWORDS and words[i] != "a":
+        while i < len(scan.words):
+            hit = self._exact_at(scan.words, i)
+            if hit is None:
                 i += 1
                 continue
-            hit = None
-            for size in range(min(_MAX_WINDOW, n - i), 0, -1):
-                if words[i] == "a" and size == 1:
-                    break
-                if words[i] == "a" and (i == 0 or words[i - 1] not in {"rtx", "nvidia", "quadro"}):
-                    break
-                gid = self._exact.get("".join(_canon_words(words[i : i + size])))
-                if gid:
-                    hit = (size, gid)
-                    break
-            if hit:
-                size, gid = hit
-                if i + size < n and _is_qualifier(words[i + size]):
-                    # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
-                    size += 1
-                    text = " ".join(words[i : i + size])
-                    near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
-                    found.append(GpuMention(text, i, i + size, suggestions=near))
-                else:
-                    found.append(GpuMention(" ".join(words[i : i + size]), i, i + size, gpu=gid))
-                for k in range(i, i + size):
-                    used[k] = True
-                i += size
-            else:
-                i += 1
-        # Pass 2: partial names around each model number.
-        for a in range(n):
-            if used[a] or words[a] in STOPWORDS or words[a] in self._field_phrases or not self._is_anchor(words[a]):
+            mention = self._exact_mention(scan, i, i + hit[0], hit[1])
+            scan.add(mention)
+            i = mention.end
+
+    def _exact_at(self, words: Sequence[str], i: int) -> tuple[int, str] | None:
+        """(words taken, GPU id) for the longest exact spelling starting at word ``i``, or None."""
+        word = words[i]
+        if word in STOPWORDS and word != "a":
+            return None
+        if word == "a" and (i == 0 or words[i - 1] not in A_PREFIXES):
+            return None  # the article; "rtx a 4000" is a name
+        for size in range(min(MAX_WINDOW, len(words) - i), 1 if word == "a" else 0, -1):
+            gid = self._exact.get("".join(canon_words(words[i : i + size])))
+            if gid:
+                return size, gid
+        return None
+
+    def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
+        if scan.qualifier_at(end):
+            # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
+            text = scan.text(start, end + 1)
+            near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
+            return GpuMention(text, start, end + 1, suggestions=near)
+        return GpuMention(scan.text(start, end), start, end, gpu=gid)
+
+    # -- passes 2 and 3: partial names around each model number, nearest names ------------------
+
+    def _partial_pass(self, scan: _Scan) -> None:
+        for a in range(len(scan.words)):
+            if not self._is_partial_start(scan, a):
                 continue
-            if not self._numbers([words[a]]) and ((a > 0 and used[a - 1]) or (a + 1 < n and used[a + 1])):
-                continue  # a brand word next to a name already found ("Quadro A4000") belongs to it
-            lo = a
-            while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < _MAX_WINDOW:
-                lo -= 1
-            hi = a + 1
-            while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < _MAX_WINDOW:
-                hi += 1
-            best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
-            for left in range(lo, a + 1):
-                for right in range(a + 1, hi + 1):
-                    window = words[left:right]
-                    if not self._window_ok(window):
-                        continue
-                    ranked, want = self._candidates(window)
-                    if not ranked:
-                        continue
-                    # Longest window, then the fewest candidates, then prefer extending rightwards.
-                    score = (right - left, -len(ranked), right)
-                    if best is None or score > best[0]:
-                        best = (score, left, right, ranked, want)
-            if best is None:
-                word = words[a]
-                is_year = word.isdigit() and 1990 <= int(word) <= 2039
-                if (
-                    _MODELISH.match(word)
-                    and not _NOT_MODEL_SUFFIX.search(word)
-                    and not is_year
-                    and self._window_ok([word])
-                ):
-                    found.append(GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word))))
-                    used[a] = True
-                continue
-            _, left, right, ranked, want = best
-            gid, cands, near = self._resolve(ranked, want)
-            if gid is not None and right < n and not used[right] and _is_qualifier(words[right]):
-                # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
-                near, gid, cands = (gid,), None, ()
-                right += 1
-            found.append(
-                GpuMention(" ".join(words[left:right]), left, right, gpu=gid, candidates=cands, suggestions=near)
-            )
-            for k in range(left, right):
-                used[k] = True
-        found.sort(key=lambda m: m.start)
-        return found
+            best = self._best_window(scan, a)
+            mention = self._unknown_model(scan.words[a], a) if best is None else self._partial_mention(scan, *best)
+            if mention is not None:
+                scan.add(mention)
+
+    def _is_partial_start(self, scan: _Scan, a: int) -> bool:
+        """Word ``a`` is free and can anchor a partial name: a model number or a product-line word."""
+        word = scan.words[a]
+        if scan.used[a] or word in STOPWORDS or word in self.field_phrases or not self._is_anchor(word):
+            return False
+        # A brand word next to a name already found ("Quadro A4000") belongs to it.
+        return bool(self._numbers([word])) or not scan.next_to_found(a)
+
+    def _best_window(self, scan: _Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
+        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a``."""
+        lo, hi = scan.span(a)
+        words = scan.words
+        best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
+        for left in range(lo, a + 1):
+            for right in range(a + 1, hi + 1):
+                window = words[left:right]
+                if not self._window_ok(window):
+                    continue
+                ranked, want = self._candidates(window)
+                if not ranked:
+                    continue
+                # Longest window, then the fewest candidates, then prefer extending rightwards.
+                score = (right - left, -len(ranked), right)
+                if best is None or score > best[0]:
+                    best = (score, left, right, ranked, want)
+        return None if best is None else best[1:]
+
+    def _partial_mention(
+        self, scan: _Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
+    ) -> GpuMention:
+        gid, cands, near = self._resolve(ranked, want)
+        if gid is not None and scan.qualifier_at(right):
+            # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
+            near, gid, cands = (gid,), None, ()
+            right += 1
+        return GpuMention(scan.text(left, right), left, right, gpu=gid, candidates=cands, suggestions=near)
+
+    def _unknown_model(self, word: str, a: int) -> GpuMention | None:
+        """Pass 3: a model-like word that no window matched; suggestions only, never a GPU."""
+        is_year = word.isdigit() and 1990 <= int(word) <= 2039
+        if MODELISH.match(word) and not NOT_MODEL_SUFFIX.search(word) and not is_year and self._window_ok([word]):
+            return GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word)))
+        return None
 
     # -- fields -------------------------------------------------------------------------------
 
     def find_fields(self, words: Sequence[str], skip: Iterable[tuple[int, int]] = ()) -> list[FieldMatch]:
-        n = len(words)
-        used = [False] * n
-        for start, end in skip:
-            for k in range(start, min(end, n)):
-                used[k] = True
-        out: list[FieldMatch] = []
-        i = 0
-        while i < n:
-            if used[i]:
-                i += 1
-                continue
-            hit = None
-            for size in range(min(self._field_max_words, n - i), 0, -1):
-                if any(used[i : i + size]):
-                    continue
-                phrase = " ".join(words[i : i + size])
-                key = self._field_phrases.get(phrase)
-                if key:
-                    hit = (size, key, phrase)
-                    break
-            if hit is None and len(words[i]) >= 6 and words[i].isalpha():
-                best = process.extractOne(
-                    words[i], self._field_words, scorer=OSA.normalized_similarity, score_cutoff=0.8
-                )
-                if best:
-                    hit = (1, self._field_phrases[best[0]], words[i])
-            if hit:
-                size, key, phrase = hit
-                out.append(FieldMatch(key, phrase, i, i + size))
-                i += size
-            else:
-                i += 1
-        return out
+        return self.field_index.find(words, skip)
 
     def field_choices(self, text: str, limit: int = 25) -> list[FieldDef]:
         """Fields for a partly typed name: the exact match, then label/alias prefixes, key specs first."""
-        fields = self.catalog.fields
-        wanted = text.strip().lower()
-        exact = self.field(text) if wanted else None
-
-        def starts(f: FieldDef) -> bool:
-            return f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases)
-
-        ordered = sorted(
-            fields.values(), key=lambda f: (f.key != exact, not (wanted and starts(f)), not f.key_spec, f.label)
-        )
-        if wanted:
-            ordered = [
-                f
-                for f in ordered
-                if f.key == exact or wanted in f.label.lower() or any(wanted in a for a in f.aliases) or wanted in f.key
-            ]
-        return ordered[:limit]
+        return self.field_index.choices(text, limit)
 
     def field_list(self, text: str) -> list[str]:
         """Fields named in a comma-separated list ("memory, bandwidth, tdp"), in order, no repeats."""
-        keys: list[str] = []
-        for part in re.split(r"[,;/|+]|\band\b", text):
-            for found in self.find_fields(tokens(part)):
-                if found.key not in keys:
-                    keys.append(found.key)
-        return keys
+        return self.field_index.field_list(text)
 
     def field(self, text: str) -> str | None:
         """Resolve a single field name (``vram`` -> ``memory_gb``), or None."""
-        found = self.find_fields(tokens(text))
-        if found:
-            return found[0].key
-        key = " ".join(tokens(text)).replace(" ", "_")
-        return key if key in self.catalog.fields else None
+        return self.field_index.field(text)
 
     # -- whole text ---------------------------------------------------------------------------
 

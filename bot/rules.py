@@ -417,7 +417,7 @@ _INTENT_OF: dict[str, Intent] = {
     "lookup": "lookup",
     "compare": "compare",
     "property": "compare",
-    "formats": "lookup",
+    "formats": "faq",
     "psu": "lookup",
     "setup": "compare",
     "rank": "recommend",

@@ -18,7 +18,7 @@ MAX_LINES = 500
 
 # TEMPORARY: the modules over the limit today, being rewritten. Remove each entry when its module is
 # split; the test fails for an entry that is no longer needed, so the list only shrinks.
-OVER_THE_LIMIT = frozenset({"bot/matcher.py"})
+OVER_THE_LIMIT: frozenset[str] = frozenset()
 
 
 def _modules() -> list[Path]:

@@ -1,0 +1,114 @@
+"""Find spec fields named in free text: ``vram`` -> ``memory_gb``, ``bandwith`` -> ``memory_bandwidth_gbs``.
+
+An exact phrase lookup over every field's key, label and aliases (longest phrase first), then a
+typo-tolerant pass for longer single words. :class:`bot.matcher.Matcher` builds one index and
+answers its field questions through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.catalog import FieldDef
+from bot.text import tokens
+
+__all__ = ["FieldIndex", "FieldMatch"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMatch:
+    key: str
+    text: str
+    start: int
+    end: int
+
+
+class FieldIndex:
+    """The phrases that name each field of one catalog. Build once; thread-safe reads."""
+
+    def __init__(self, fields: Mapping[str, FieldDef]) -> None:
+        self.fields = fields
+        self._phrases: dict[str, str] = {}
+        for fdef in fields.values():
+            for phrase in (fdef.key.replace("_", " "), fdef.label.lower(), *fdef.aliases):
+                key = " ".join(tokens(phrase))
+                if key:
+                    self._phrases.setdefault(key, fdef.key)
+        self.phrases = frozenset(self._phrases)
+        self._max_words = max((len(p.split()) for p in self._phrases), default=1)
+        self._words = sorted({p for p in self._phrases if " " not in p and len(p) >= 6})
+
+    def _at(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
+        """(words taken, field key, text) for a field named at word ``i``, or None."""
+        for size in range(min(self._max_words, len(words) - i), 0, -1):
+            if any(used[i : i + size]):
+                continue
+            phrase = " ".join(words[i : i + size])
+            key = self._phrases.get(phrase)
+            if key:
+                return size, key, phrase
+        if len(words[i]) >= 6 and words[i].isalpha():
+            best = process.extractOne(words[i], self._words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+            if best:
+                return 1, self._phrases[best[0]], words[i]
+        return None
+
+    def find(self, words: Sequence[str], skip: Iterable[tuple[int, int]] = ()) -> list[FieldMatch]:
+        """Every field named in ``words``, left to right, outside the ``skip`` spans (GPU names)."""
+        n = len(words)
+        used = [False] * n
+        for start, end in skip:
+            for k in range(start, min(end, n)):
+                used[k] = True
+        out: list[FieldMatch] = []
+        i = 0
+        while i < n:
+            hit = None if used[i] else self._at(words, i, used)
+            if hit:
+                size, key, phrase = hit
+                out.append(FieldMatch(key, phrase, i, i + size))
+                i += size
+            else:
+                i += 1
+        return out
+
+    def choices(self, text: str, limit: int = 25) -> list[FieldDef]:
+        """Fields for a partly typed name: the exact match, then label/alias prefixes, key specs first."""
+        wanted = text.strip().lower()
+        exact = self.field(text) if wanted else None
+
+        def starts(f: FieldDef) -> bool:
+            return f.label.lower().startswith(wanted) or any(a.startswith(wanted) for a in f.aliases)
+
+        ordered = sorted(
+            self.fields.values(), key=lambda f: (f.key != exact, not (wanted and starts(f)), not f.key_spec, f.label)
+        )
+        if wanted:
+            ordered = [
+                f
+                for f in ordered
+                if f.key == exact or wanted in f.label.lower() or any(wanted in a for a in f.aliases) or wanted in f.key
+            ]
+        return ordered[:limit]
+
+    def field_list(self, text: str) -> list[str]:
+        """Fields named in a comma-separated list ("memory, bandwidth, tdp"), in order, no repeats."""
+        keys: list[str] = []
+        for part in re.split(r"[,;/|+]|\band\b", text):
+            for found in self.find(tokens(part)):
+                if found.key not in keys:
+                    keys.append(found.key)
+        return keys
+
+    def field(self, text: str) -> str | None:
+        """Resolve a single field name (``vram`` -> ``memory_gb``), or None."""
+        found = self.find(tokens(text))
+        if found:
+            return found[0].key
+        key = " ".join(tokens(text)).replace(" ", "_")
+        return key if key in self.fields else None

@@ -1,0 +1,220 @@
+"""The matcher's vocabulary: words that never tell GPUs apart, stop words, variant qualifiers and the
+spellings folded before matching, plus the small word helpers both the index and the scan use.
+
+Data, not decisions: :mod:`bot.matcher` reads these to find GPU names in a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.text import split_alnum
+
+__all__ = [
+    "A_PREFIXES",
+    "CANON",
+    "MAX_WINDOW",
+    "MEMORY",
+    "MODELISH",
+    "NOT_ANCHORS",
+    "NOT_MODEL_SUFFIX",
+    "NUMBER",
+    "OPTIONAL_WORDS",
+    "PLURAL_CUES",
+    "STOPWORDS",
+    "VARIANT_QUALIFIERS",
+    "canon_words",
+    "is_qualifier",
+    "subtokens",
+]
+
+#: Words that never distinguish one GPU from another.
+OPTIONAL_WORDS = frozenset(
+    [
+        "nvidia",
+        "geforce",
+        "amd",
+        "intel",
+        "radeon",
+        "tesla",
+        "gpu",
+        "gpus",
+        "graphics",
+        "card",
+        "cards",
+        "generation",
+        "edition",
+        "workstation",
+        "rtx",
+        "founders",
+        "fe",
+        "the",
+    ]
+)
+#: Words that separate mentions and never start one.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "vs",
+        "versus",
+        "v",
+        "vs.",
+        "with",
+        "without",
+        "for",
+        "on",
+        "in",
+        "of",
+        "to",
+        "from",
+        "than",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it",
+        "its",
+        "my",
+        "i",
+        "me",
+        "what",
+        "whats",
+        "which",
+        "how",
+        "much",
+        "many",
+        "does",
+        "do",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "about",
+        "between",
+        "compare",
+        "comparison",
+        "difference",
+        "differences",
+        "better",
+        "best",
+        "worse",
+        "good",
+        "get",
+        "buy",
+        "pick",
+        "choose",
+        "specs",
+        "spec",
+        "specifications",
+        "sheet",
+        "full",
+        "all",
+        "key",
+        "info",
+        "information",
+        "details",
+        "detail",
+        "tell",
+        "show",
+        "give",
+        "please",
+        "us",
+        "vram",
+        "memory",
+        "bandwidth",
+        "power",
+        "price",
+        "cost",
+        "tdp",
+        "cores",
+    ]
+)
+#: Suffixes that make a different product: a name that differs only by one of these is not a match.
+#: (Not "a", "max" or "s": "is the 4090 a good card", "a4000 max power" and "the A4000's" are English.)
+VARIANT_QUALIFIERS = frozenset(["ti", "super", "xt", "xtx", "x", "d", "q", "sff", "gre", "le", "ada", "laptop"])
+#: Words in GPU names that are too common in questions to name a GPU on their own.
+NOT_ANCHORS = frozenset(
+    [
+        *("super", "ultra", "active", "passive", "embedded", "mobile", "edition", "server", "blackwell"),
+        *("data", "center", "flex", "spark"),  # "data center gpus", "flex attention", "apache spark"
+        "laptop",  # "best gpu for a laptop"
+    ]
+)
+#: Platform/variant spellings folded before matching (applies to names and to questions alike).
+CANON = {
+    "sxm2": "sxm",
+    "sxm3": "sxm",
+    "sxm4": "sxm",
+    "sxm5": "sxm",
+    "sxm6": "sxm",
+    "pci": "pcie",
+    "pcie4": "pcie",
+    "pcie5": "pcie",
+    "maxq": "max q",
+    "gen": "generation",
+    # A laptop GPU shares its number with a different desktop card: "4070 mobile" is the 4070 Laptop GPU.
+    "mobile": "laptop",
+    "notebook": "laptop",
+}
+NUMBER = re.compile(r"^\d+$")
+MEMORY = re.compile(r"^\d+(?:\.\d+)?(?:gb|tb)$")
+#: Words that look like a model name: letters+digits with at most a short suffix; excludes
+#: sizes and units like 70b, 32k, 1440p, 300w.
+MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
+NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
+MAX_WINDOW = 7  # "NVIDIA GeForce RTX 3070 Ti Laptop GPU"
+#: Words before a lone "a" that make it part of a name ("rtx a 4000"), not the article.
+A_PREFIXES = frozenset(["rtx", "nvidia", "quadro"])
+#: Words before "4080s" that make it a plural rather than the 4080 SUPER.
+PLURAL_CUES = (
+    frozenset(
+        [
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "dual",
+            "quad",
+            "multiple",
+            "several",
+            "both",
+            "all",
+            "some",
+            "few",
+            "many",
+            "those",
+            "these",
+            "more",
+        ]
+    )
+    | frozenset(str(n) for n in range(2, 65))
+    | frozenset(f"{n}x" for n in range(2, 65))
+)
+
+
+def is_qualifier(word: str) -> bool:
+    """ "ti", "super", "laptop" (or "mobile") after a name: another product than the name alone."""
+    return CANON.get(word, word) in VARIANT_QUALIFIERS
+
+
+def canon_words(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        out.extend(CANON.get(w, w).split())
+    return out
+
+
+def subtokens(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for w in canon_words(words):
+        out.extend(canon_words(split_alnum(w)))
+    return out
