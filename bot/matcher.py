@@ -40,7 +40,9 @@ from bot.matcher_words import (
     NUMBER,
     OPTIONAL_WORDS,
     PLURAL_CUES,
+    SERIES_WORDS,
     STOPWORDS,
+    UNNAMED_VARIANTS,
     VARIANT_QUALIFIERS,
     canon_words,
     is_qualifier,
@@ -226,8 +228,8 @@ class Matcher:
 
     def _window_ok(self, words: Sequence[str]) -> bool:
         nums = self._numbers(words)
-        if len(nums) > 1:
-            return False
+        if len(nums) > 1 or sum(1 for w in words if MEMORY.match(w)) > 1:
+            return False  # one model number and at most one memory size per name
         subs = [s for s in subtokens(words) if s not in OPTIONAL_WORDS]
         # A bare short number ("llama 3", "top 10") is not a GPU.
         return not (subs and all(NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
@@ -243,7 +245,10 @@ class Matcher:
         best = extras[0]
         if extras.count(best) == 1 and best == 0:
             return ranked[0], (), ()
-        return None, tuple(ranked), ()
+        # Not a variant the question did not name: "3060" is the 12 GB or the 8 GB card, not the Laptop GPU or
+        # the Ti; "rtx 6000" is still any of four cards.
+        plain = tuple(g for g in ranked if not (self._gpu_sig[g] - want) & UNNAMED_VARIANTS)
+        return None, plain if len(plain) > 1 else tuple(ranked), ()
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:
         """The catalog GPUs whose names are closest to ``text`` (for "did you mean")."""
@@ -261,7 +266,10 @@ class Matcher:
 
     def _depluralise(self, word: str, before: str = "") -> str:
         """ "3090s", "a6000s", "h100s" -> the model; "l40s" stays (the L40S is a GPU); "4080s" and
-        "4070s" are how people write the SUPER cards, unless a count says they are plural ("two 4080s")."""
+        "4070s" are how people write the SUPER cards, unless a count says they are plural ("two 4080s");
+        "4070tis" is the 4070 Ti SUPER."""
+        if word.endswith("tis") and word[:-3].isdigit() and self._candidates([word[:-3], "ti", "super"])[0]:
+            return f"{word[:-3]}ti super"
         if len(word) < 3 or not word.endswith("s") or not word[-2].isdigit():
             return word
         number = word[:-1]
@@ -322,7 +330,18 @@ class Matcher:
             text = scan.text(start, end + 1)
             near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
             return GpuMention(text, start, end + 1, suggestions=near)
+        sized = any(MEMORY.match(w) for w in scan.words[start : end + 1])  # "3060 12gb": its size is said
+        sibling = None if sized else self._sized_sibling(gid, scan.words[start - 1] if start else "")
+        if sibling is not None:  # "8gb rtx 3060": the 8 GB card, not the 12 GB one the name alone means
+            return GpuMention(scan.text(start - 1, end), start - 1, end, gpu=sibling)
         return GpuMention(scan.text(start, end), start, end, gpu=gid)
+
+    def _sized_sibling(self, gid: str, size: str) -> str | None:
+        """The variant of ``gid`` with memory ``size`` ("8gb") when ``gid`` has another size, else None."""
+        if not MEMORY.match(size) or size in self._gpu_tokens[gid]:
+            return None
+        hits = [g for g in self._by_token.get(size, ()) if self._gpu_sig[g] == self._gpu_sig[gid]]
+        return hits[0] if len(hits) == 1 else None
 
     # -- passes 2 and 3: partial names around each model number, nearest names ------------------
 
@@ -365,6 +384,10 @@ class Matcher:
     def _partial_mention(
         self, scan: _Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
     ) -> GpuMention:
+        before = scan.words[left - 1] if left else ""
+        if before in SERIES_WORDS and not any(before in self._gpu_tokens[g] for g in ranked):
+            # "rx 580 8gb" is no Arc A580: a series word the name lacks makes it another card.
+            return GpuMention(scan.text(left - 1, right), left - 1, right)
         gid, cands, near = self._resolve(ranked, want)
         if gid is not None and scan.qualifier_at(right):
             # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.

@@ -22,7 +22,9 @@ __all__ = [
     "NUMBER",
     "OPTIONAL_WORDS",
     "PLURAL_CUES",
+    "SERIES_WORDS",
     "STOPWORDS",
+    "UNNAMED_VARIANTS",
     "VARIANT_QUALIFIERS",
     "canon_words",
     "is_qualifier",
@@ -218,3 +220,9 @@ def subtokens(words: Iterable[str]) -> list[str]:
     for w in canon_words(words):
         out.extend(canon_words(split_alnum(w)))
     return out
+
+
+#: Product-series words: a partial name right after one of these must contain it ("rx 580" is not the Arc A580).
+SERIES_WORDS = frozenset(["rx", "gtx", "rtx", "arc", "quadro", "tesla", "titan", "instinct", "radeon", "geforce"])
+#: Variants a partial name never means unless it says so: "3060" is not the 3060 Ti or the Laptop GPU.
+UNNAMED_VARIANTS = frozenset(["laptop", "ti", "super", "xt", "xtx", "gre", "d", "le", "sff"])
