@@ -202,6 +202,12 @@ class ModelIndex:
         for model in sorted(models.values(), key=lambda m: m.released):
             for size in _NAME_SIZE.findall(model.name.lower()):
                 self._newest[(model.family, size)] = model.id
+        # A family of one model names it ("flux lora", "whisper on a 3060"); larger families need a size.
+        by_family: dict[str, list[str]] = {}
+        for model in models.values():
+            by_family.setdefault(model.family, []).append(model.id)
+        self.families = tuple(sorted(by_family))
+        self._only_model = {f.replace("-", " "): ids[0] for f, ids in by_family.items() if len(ids) == 1}
 
     def _all_names(self) -> list[str]:
         return [a for m in self.models.values() for a in (m.id, m.name, *m.aliases)]
@@ -220,7 +226,19 @@ class ModelIndex:
                 model_id = self._newest.get((word, size_match.group(1))) if size_match else None
                 if model_id:
                     return ModelMention(f"{word} {nxt}", self.models[model_id])
+        return self._family_of_one(words)
+
+    def _family_of_one(self, words: Sequence[str]) -> ModelMention | None:
+        padded = f" {' '.join(words)} "
+        for family, model_id in self._only_model.items():
+            if f" {family} " in padded:
+                return ModelMention(family, self.models[model_id])
         return None
+
+    def family(self, norm: str) -> str | None:
+        """A model family the question names ("stable diffusion", "gemma"); the first alphabetically."""
+        padded = f" {norm} "
+        return next((f for f in self.families if f" {f.replace('-', ' ')} " in padded), None)
 
     @staticmethod
     def bare_size(norm: str) -> float | None:

@@ -83,6 +83,8 @@ class RuleBook:
             buyable=not ev.has("datacenter"),
             laptop=ev.has("laptop") and not ev.gpus,
             cloud=[c.instance.id for c in ev.cloud],
+            family=ev.family,
+            cheapest=ev.has("cheapest"),
         )
         q.kind = kind
         return q
