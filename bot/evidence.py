@@ -241,14 +241,18 @@ class Reader:
         question to the GPUs it asks about, unless it compares them. Returns the mentions set aside."""
         cues = self.lexicon.words["context_cues"]
         context: list[GpuMention] = []
+        previous_end = 0
         for m in match.mentions:
-            after_cue = cues.found(" ".join(match.words[max(0, m.start - 5) : m.start]))
+            # The cue stands in the words since the previous GPU: "i have a 3090 what are the a6000 specs".
+            after_cue = cues.found(" ".join(match.words[max(previous_end, m.start - 6) : m.start]))
+            previous_end = m.end
             # "I have a 4090 and a 3090": a GPU listed with a context GPU is context too.
             listed = bool(context) and set(match.words[context[-1].end : m.start]) <= _LIST_WORDS
             if after_cue or listed:
                 context.append(m)
         subject = [m for m in match.mentions if m not in context]
-        compares = self.lexicon.words["compare_strict"].found(" ".join(match.words))
+        joined = " ".join(match.words)
+        compares = self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined)
         if not context or not subject or compares:
             return []
         match.mentions = subject
