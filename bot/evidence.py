@@ -73,6 +73,7 @@ class Evidence:
     vendor: str | None = None
     model: ModelMention | None = None
     bare_size: float | None = None
+    sizes: list[float] = field(default_factory=list)  # memory sizes named ("24gb", "a 12 gig card")
     family: str | None = None  # a model family named ("stable diffusion"), with or without a model
     faq: FaqEntry | None = None
     faq_hits: list[str] = field(default_factory=list)
@@ -285,6 +286,7 @@ class Reader:
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
         ev.model = self.models.find(match.words) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
+        ev.sizes = [float(s) for s in _SIZE_RE.findall(norm) if float(s) > 0]
         ev.family = self.models.family(norm) if self.models is not None else None
         ev.faq, ev.faq_hits = self.faq_match(norm)
         rank = self.lexicon.words["rank"].first(norm)

@@ -231,7 +231,7 @@ class RuleBook:
     def _is_fit_question(self, ev: Evidence) -> bool:
         sized = ev.model is not None or ev.bare_size is not None
         named = bool(ev.gpus) or bool(ev.match.ambiguous)
-        model_with_gpu = sized and (named or ev.has("memory_words"))
+        model_with_gpu = sized and (named or ev.has("memory_words") or bool(ev.sizes))
         if not (self._fit_words(ev) or model_with_gpu) or ev.wordset & {"vs", "versus", "compare"}:
             return False
         if len(ev.gpus) >= 2 and ev.has("compare"):
