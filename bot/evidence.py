@@ -188,15 +188,11 @@ class Reader:
     def _first_count(match: MatchResult) -> int:
         """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
         for mention in match.mentions[:1]:
-            around = []
-            if mention.start > 0:
-                around.append(match.words[mention.start - 1])
-            if mention.end < len(match.words):
-                around.append(match.words[mention.end])
-            for word in around:
-                value = count_word(word)
-                if value is not None:
-                    return max(1, min(64, value))
+            before = _count_before(match.words, mention.start)
+            after = count_word(match.words[mention.end]) if mention.end < len(match.words) else None
+            value = before if before is not None else after
+            if value is not None:
+                return max(1, min(64, value))
         return 1
 
     @staticmethod
@@ -314,6 +310,8 @@ class Reader:
             req.params_b = ev.bare_size
         req.mode = next((m for m, phrases in self.lexicon.modes.items() if phrases.found(norm)), "inference")
         req.precision = _first_precision(self.lexicon, norm)
+        if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
+            req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
         req.context = context_tokens(norm)
         req.max_context = ev.has("max_context")
         kv = _KV_RE.search(norm)
@@ -378,6 +376,21 @@ def _gpu_mention(mention: GpuMention) -> Mention:
         return Mention("gpu (ambiguous)", mention.text, " | ".join(mention.candidates))
     near = " | ".join(mention.suggestions)
     return Mention("gpu (unknown)", mention.text, f"did you mean {near}" if near else "nothing close")
+
+
+def _count_before(words: list[str], start: int) -> int | None:
+    """A count just before a GPU name, over words that only describe it: "4 gpu mi50", "2x 24gb titan rtx"."""
+    for word in reversed(words[max(0, start - 3) : start]):
+        value = count_word(word)
+        if value is not None:
+            return value
+        if word not in _COUNTED_WORDS and not _SIZE_RE.fullmatch(word):
+            return None
+    return None
+
+
+# Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
+_COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])
 
 
 def _cloud_counts(cloud: list[CloudMention]) -> dict[str, int]:
