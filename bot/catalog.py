@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.catalog_arch import load_architectures
+from bot.catalog_faq import load_faqs
 from bot.catalog_files import check_keys, expect, find_specs_dir, read_yaml, str_list
 from bot.catalog_model import (
     GPU,
@@ -27,6 +28,7 @@ from bot.catalog_model import (
     CatalogError,
     FaqEntry,
     FieldDef,
+    GeneralAnswer,
     Note,
     Outside,
     SoftwareStack,
@@ -41,6 +43,7 @@ __all__ = [
     "CatalogError",
     "FaqEntry",
     "FieldDef",
+    "GeneralAnswer",
     "Note",
     "Outside",
     "SoftwareStack",
@@ -276,61 +279,6 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
     return gpus
 
 
-def _load_faqs(path: Path, fields: Mapping[str, FieldDef], gpus: Mapping[str, GPU]) -> tuple[FaqEntry, ...]:
-    if not path.exists():
-        return ()
-    data = read_yaml(path)
-    expect(isinstance(data, dict) and isinstance(data.get("faqs"), list), path, "needs a `faqs:` list")
-    allowed = {"id", "question", "answer", "keywords", "gpus", "order_by", "intent", "workload", "fields"}
-    out: list[FaqEntry] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(data["faqs"]):
-        faq_id = raw.get("id") if isinstance(raw, dict) else None
-        name = str(faq_id or f"FAQ #{i + 1}")
-        expect(isinstance(raw, dict), path, "each FAQ must be a mapping", name)
-        expect(
-            isinstance(faq_id, str) and bool(_ID_RE.match(faq_id)),
-            path,
-            "`id` must be lowercase-dashed",
-            name,
-            "id",
-        )
-        expect(faq_id not in seen, path, "duplicate FAQ id", name, "id")
-        seen.add(name)
-        check_keys(raw, allowed, ("question", "answer"), path, name)
-        faq_gpus = str_list(raw.get("gpus"), path, name, "gpus")
-        for gid in faq_gpus:
-            expect(gid in gpus, path, f"unknown GPU id {gid!r}", name, "gpus")
-        order_by = raw.get("order_by")
-        expect(order_by is None or order_by in fields, path, f"unknown field {order_by!r}", name, "order_by")
-        expect(
-            bool(faq_gpus) or not re.search(r"\{(?:a|b|ratio|diff)\b", str(raw["answer"])),
-            path,
-            "an answer with placeholders needs `gpus`",
-            name,
-            "answer",
-        )
-        faq_fields = str_list(raw.get("fields"), path, name, "fields")
-        for key in faq_fields:
-            expect(key in fields, path, f"unknown field {key!r}", name, "fields")
-        intent = raw.get("intent", "faq")
-        expect(intent in ("faq", "recommend"), path, "`intent` must be faq or recommend", name, "intent")
-        out.append(
-            FaqEntry(
-                id=name,
-                question=raw["question"].strip(),
-                answer=raw["answer"].strip(),
-                keywords=tuple(k.lower() for k in str_list(raw.get("keywords"), path, name, "keywords")),
-                gpus=faq_gpus,
-                order_by=order_by,
-                intent=intent,
-                workload=raw.get("workload"),
-                fields=faq_fields,
-            )
-        )
-    return tuple(out)
-
-
 def _load_workloads(path: Path, fields: Mapping[str, FieldDef]) -> dict[str, Mapping[str, Any]]:
     if not path.exists():
         return {}
@@ -464,7 +412,7 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
                         entry=gpu.id,
                         field="aliases",
                     )
-    faqs = _load_faqs(root / "faq.yaml", fields, gpus)
+    faqs = load_faqs(root / "faq.yaml", fields, gpus)
     workloads = _load_workloads(root / "workloads.yaml", fields)
     software = _load_software(root / "software.yaml", fields)
     architectures, memory_types = load_architectures(root / "architectures.yaml")

@@ -21,6 +21,7 @@ __all__ = [
     "FaqEntry",
     "FieldDef",
     "FieldType",
+    "GeneralAnswer",
     "Note",
     "Outside",
     "SoftwareStack",
@@ -123,6 +124,15 @@ class GPU:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneralAnswer:
+    """An FAQ entry's answer for questions that name no GPU: its own title, and a template whose examples come
+    from the whole catalog (``bot.catalog_faq.GENERAL_PLACEHOLDER``)."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
 class FaqEntry:
     id: str
     question: str
@@ -133,6 +143,8 @@ class FaqEntry:
     intent: Literal["faq", "recommend"] = "faq"
     workload: str | None = None
     fields: tuple[str, ...] = ()  # looked up instead when the question names GPUs (glossary entries)
+    general: GeneralAnswer | None = None  # the answer when the question names no GPU (entries with `gpus`)
+    sources: tuple[str, ...] = ()  # where the answer's facts come from (beyond the catalog's GPU sources)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from bot.answer import Answer
 from bot.catalog import Catalog
-from bot.handlers import advice, faq, fits, specs
+from bot.handlers import advice, faq, fits, hardware, specs
 from bot.handlers.context import HandlerContext
 from bot.handlers.faq import EXAMPLES
 from bot.handlers.model_pick import model_pick
@@ -32,8 +32,8 @@ HANDLERS: Mapping[Kind, Handler] = {
     "lookup": specs.lookup,
     "compare": specs.compare,
     "property": property_answer,
-    "formats": lambda ctx, q: (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q),
-    "psu": lambda ctx, q: (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q),
+    "formats": hardware.formats,
+    "psu": hardware.psu,
     "setup": lambda ctx, q: (
         advice.recommend(ctx, dataclasses.replace(q, fit=None)) if q.intent == "recommend" else specs.compare(ctx, q)
     ),

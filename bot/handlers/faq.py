@@ -10,6 +10,7 @@ from bot.answer import Answer, Choice
 from bot.catalog import GPU, FaqEntry
 from bot.handlers._textual import is_blank
 from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, value
+from bot.handlers.general import fill_general
 from bot.parser import SOFTWARE_FAQ, Query
 
 __all__ = ["EXAMPLES", "clarify", "faq", "unknown"]
@@ -38,10 +39,12 @@ def faq(ctx: HandlerContext, q: Query) -> Answer:
     entry = q.faq
     if entry is None:  # the parser only sends FAQ questions with an entry
         return unknown(ctx, q)
-    if entry.id == SOFTWARE_FAQ and set(q.gpus) != set(entry.gpus):
+    if entry.id == SOFTWARE_FAQ and (q.general or set(q.gpus) != set(entry.gpus)):
         return _software(ctx, q, entry)
-    if not entry.gpus:  # a glossary entry: plain text
-        return Answer(question=q.text, intent="faq", title=entry.question, summary=" ".join(entry.answer.split()))
+    if q.general and entry.general is not None:  # "what is nvlink": not about the seed article's cards
+        return _general(ctx, q, entry, entry.general.question, entry.general.answer)
+    if not entry.gpus:  # a glossary entry: text, its examples from the whole catalog
+        return _general(ctx, q, entry, entry.question, entry.answer)
     gpus = [ctx.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]
     if entry.order_by and len(gpus) == 2:
         key = entry.order_by
@@ -55,13 +58,25 @@ def faq(ctx: HandlerContext, q: Query) -> Answer:
     return a
 
 
+def _general(ctx: HandlerContext, q: Query, entry: FaqEntry, title: str, template: str) -> Answer:
+    """A general answer: no GPU of the question's, examples from the whole catalog (cited), the entry's sources."""
+    a = Answer(question=q.text, intent="faq", title=title)
+    a.summary = fill_general(ctx, a, template)
+    a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
+    a.sources.extend(u for u in entry.sources if u not in a.sources)
+    return a
+
+
 def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
     """What runs on each named GPU (or, with none named, on each vendor's), from ``specs/software.yaml``."""
-    gpus = [ctx.catalog.gpus[g] for g in q.gpus]
+    gpus = [] if q.general else [ctx.catalog.gpus[g] for g in q.gpus]
     a = Answer(question=q.text, intent="faq", title=entry.question, gpus=[g.id for g in gpus])
     sources: list[str] = []
     if not gpus:
         a.title = "Which software runs on which GPUs?"
+        if entry.general is not None:
+            a.title = entry.general.question
+            a.summary = fill_general(ctx, a, entry.general.answer)
         for each in reversed(ctx.catalog.software):  # the file lists the most specific first; NVIDIA ends it
             a.bullets.append(each.about)
             sources.extend(each.sources)
