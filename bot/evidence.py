@@ -73,6 +73,8 @@ class Evidence:
     vendor: str | None = None
     model: ModelMention | None = None
     bare_size: float | None = None
+    formats_asked: list[str] = field(default_factory=list)  # "does the 5090 support fp4": formats asked about
+    psu_asked: bool = False  # "what psu for 2x 3090" (not "I have a 1600w psu")
     sizes: list[float] = field(default_factory=list)  # memory sizes named ("24gb", "a 12 gig card")
     family: str | None = None  # a model family named ("stable diffusion"), with or without a model
     faq: FaqEntry | None = None
@@ -221,6 +223,20 @@ class Reader:
                 known.add(f.key)
         return found
 
+    def _formats_asked(self, norm: str) -> list[str]:
+        """Tensor formats asked about: a format word with a support word in the five words before it or the two
+        after it ("does the 5090 support fp4", "is fp4 supported on the 4090")."""
+        words = self.lexicon.words
+        asked = []
+        for hit in words["tensor_formats"].finditer(norm):
+            near = " ".join(norm[: hit.start].split()[-5:] + norm[hit.end :].split()[:2])
+            if words["support_words"].found(near):
+                asked.append(_FORMAT_OF.get(hit.text, hit.text))
+        return list(dict.fromkeys(asked))
+
+    def _psu(self, norm: str) -> list[Hit]:
+        return list(self.lexicon.words["psu"].finditer(norm))
+
     def _drop_codes(self, match: MatchResult) -> MatchResult:
         """Unknown "names" that are chip codes, group sizes or versions ("gfx1100", "sm_86", "g128") are not GPUs."""
         keep = []
@@ -283,6 +299,8 @@ class Reader:
         ev.model = self.models.find(match.words) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = [float(s) for s in _SIZE_RE.findall(norm) if float(s) > 0]
+        ev.formats_asked = self._formats_asked(norm)
+        ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in self._psu(norm))
         ev.family = self.models.family(norm) if self.models is not None else None
         ev.faq, ev.faq_hits = self.faq_match(norm)
         rank = self.lexicon.words["rank"].first(norm)
@@ -388,6 +406,11 @@ def _count_before(words: list[str], start: int) -> int | None:
             return None
     return None
 
+
+# Spellings of tensor formats -> the format ("bfloat16" is BF16, NVFP4 and MXFP4 are FP4 formats).
+_FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4"}
+# A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
+_WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
 
 # Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
 _COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])

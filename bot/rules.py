@@ -212,7 +212,17 @@ class RuleBook:
         candidates would get different verdicts)."""
         if not ev.match.ambiguous or self._is_fit_question(ev):
             return None
+        if ev.formats_asked and self._one_architecture(ev):
+            return None  # "can a V100 do bf16?": every V100 has the same tensor cores
         return self._query(ev, "clarify")
+
+    def _one_architecture(self, ev: Evidence) -> list[str]:
+        """The candidates of the one ambiguous name when they all share an architecture, else []."""
+        if len(ev.match.ambiguous) != 1 or ev.gpus:
+            return []
+        ids = list(ev.match.ambiguous[0].candidates)
+        arches = {self.catalog.gpus[g].get("architecture") for g in ids}
+        return ids if len(arches) == 1 else []
 
     def model_sized_pick(self, ev: Evidence) -> Query | None:
         """ "best card under $2000 for fine-tuning 7B models": a pick that must hold the model."""
@@ -264,18 +274,19 @@ class RuleBook:
 
     def format_support(self, ev: Evidence) -> Query | None:
         """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
-        formats = self.reader.lexicon.words["tensor_formats"]
-        if not ev.gpus or not formats.found(ev.norm) or not ev.has("support_words") or ev.model is not None:
+        same_chip = self._one_architecture(ev)
+        if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None:
             return None
         q = self._query(ev, "formats")
-        q.formats = list(dict.fromkeys(_FORMAT_OF.get(h.text, h.text) for h in formats.finditer(ev.norm)))
-        q.gpus = q.gpus[:MAX_COMPARE]
+        q.formats = list(ev.formats_asked)
+        q.gpus = (q.gpus or [same_chip[0]])[:MAX_COMPARE]
+        q.ambiguous = []
         q.fields = [_FORMAT_FIELD[f] for f in q.formats if _FORMAT_FIELD.get(f) in self.catalog.fields]
         return q
 
     def power_supply(self, ev: Evidence) -> Query | None:
         """ "what psu for 2x 3090", "what power supply do i need for a 4090": a PSU size for the rig."""
-        if not ev.gpus or not ev.has("psu"):
+        if not ev.gpus or not ev.psu_asked:
             return None
         q = self._query(ev, "psu")
         q.counts = q.counts or {q.gpus[0]: ev.first_count}
@@ -398,8 +409,6 @@ class RuleBook:
         return self._query(ev, "unknown")
 
 
-# Spellings of tensor formats -> the format ("bfloat16" is BF16, NVFP4 and MXFP4 are FP4 formats).
-_FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4"}
 # The spec field that holds a format's dense tensor throughput.
 _FORMAT_FIELD = {
     "fp16": "fp16_tensor_tflops",
@@ -419,7 +428,7 @@ _INTENT_OF: dict[str, Intent] = {
     "lookup": "lookup",
     "compare": "compare",
     "property": "compare",
-    "formats": "faq",
+    "formats": "lookup",
     "psu": "lookup",
     "setup": "compare",
     "rank": "recommend",
