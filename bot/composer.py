@@ -7,7 +7,6 @@ unknown values say "unknown" rather than being guessed.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 
 from bot.answer import Answer
@@ -18,6 +17,7 @@ from bot.handlers.faq import EXAMPLES
 from bot.handlers.model_pick import model_pick
 from bot.handlers.property import property_answer
 from bot.handlers.ranking import rank
+from bot.handlers.setups import setups
 from bot.models import ModelSpec
 from bot.parser import Intent, Query
 from bot.prices import PriceBook
@@ -34,9 +34,7 @@ HANDLERS: Mapping[Kind, Handler] = {
     "property": property_answer,
     "formats": hardware.formats,
     "psu": hardware.psu,
-    "setup": lambda ctx, q: (
-        advice.recommend(ctx, dataclasses.replace(q, fit=None)) if q.intent == "recommend" else specs.compare(ctx, q)
-    ),
+    "setup": setups,
     "rank": rank,
     "list": rank,
     "pick": advice.recommend,

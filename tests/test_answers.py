@@ -7,8 +7,10 @@ import re
 
 import pytest
 
+from bot.answer import Answer
 from bot.catalog import Catalog
 from bot.engine import Engine
+from bot.handlers.context import several
 from bot.render import render_json, render_text
 
 JSON_KEYS = ["question", "intent", "gpus", "fields", "text", "facts", "recommendation", "choices", "fit"]
@@ -420,13 +422,23 @@ def test_low_profile_builds_allow_dual_slot_half_height_cards(engine: Engine, ca
 
 
 def test_several_cards_of_one_kind_are_totalled(engine: Engine) -> None:
+    # A choice between setups (count x card) gets a column per setup, with the totals and their terms.
     answer = engine.ask("should i get a 4090 or two 3090s")
     assert answer.intent == "recommend" and set(answer.gpus) == {"rtx-4090", "rtx-3090"}
-    line = next(b for b in answer.bullets if "together" in b)
-    assert line.startswith("2× GeForce RTX 3090 together: 48 GB memory, 142.0 TFLOPS FP16 tensor, 700 W power")
-    assert "NVLink between them" in line
+    assert answer.table is not None and answer.table.columns == ("1× GeForce RTX 4090", "2× GeForce RTX 3090")
+    rows = {row.label: row.cells for row in answer.table.rows}
+    assert rows["Memory in total"][1] == "48 GB (2 × 24 GB)"
+    assert rows["FP16 tensor in total"][1] == "142.0 TFLOPS (2 × 71.0 TFLOPS)"
+    assert rows["Board power in total"] == ("450 W", "700 W (2 × 350 W)")
+    assert rows["NVLink"][1] == "Yes (NVLink between them)"
     assert not any("2× GeForce RTX 4090" in b for b in answer.bullets)  # "a 4090" is one card
-    assert "together" in render_text(engine.ask("2x 3090 vs a6000"))
+    # Outside a setup comparison, several() still totals them with the same helpers.
+    compare = Answer(question="", intent="compare", title="")
+    ctx = engine.composer.context
+    several(ctx, compare, {"rtx-3090": 2}, [ctx.catalog.gpus["rtx-3090"]])
+    line = compare.bullets[0]
+    assert line.startswith("2× GeForce RTX 3090 together: 48 GB memory, 142.0 TFLOPS FP16 tensor, 700 W power")
+    assert "$2,998 at launch MSRP" in line and "NVLink between them" in line
 
 
 def test_cheapest_card_for_a_model_ranks_by_price(engine: Engine, catalog: Catalog) -> None:

@@ -28,8 +28,11 @@ __all__ = [
     "fmt_ratio",
     "frozen_limits",
     "lacks",
+    "link_text",
     "price_text",
     "several",
+    "total",
+    "total_price",
     "value",
 ]
 
@@ -178,20 +181,40 @@ def several(ctx: HandlerContext, answer: Answer, counts: Mapping[str, int], gpus
             answer.bullets.append(_together(ctx, answer, gpu, n))
 
 
+def total(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str, n: int) -> str | None:
+    """``n`` cards' ``key`` added up ("48 GB" for two 24 GB cards), the per-card value cited; None when unknown."""
+    value(ctx, answer, gpu, key)
+    number = gpu.number(key)
+    return None if number is None else ctx.catalog.fields[key].format_value(number * n)
+
+
+def total_price(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str | None:
+    """ "$2,998 at launch MSRP": ``n`` cards at the price answers judge by (cited); None without a price."""
+    price = ctx.prices.price(gpu)
+    if price is None:
+        return None
+    if price.kind == "launch":
+        value(ctx, answer, gpu, "launch_price_usd")
+    return f"${price.usd * n:,.0f} {'at launch MSRP' if price.kind == 'launch' else 'at listed prices'}"
+
+
+def link_text(gpu: GPU) -> str:
+    """How several of ``gpu`` talk to each other."""
+    return "NVLink between them" if gpu.get("nvlink") else "no NVLink: they talk over PCIe"
+
+
 def _together(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str:
     parts = []
     for key, what in (("memory_gb", "memory"), ("fp16_tensor_tflops", "FP16 tensor"), ("tdp_w", "power")):
-        number = gpu.number(key)
-        if number is not None:
-            value(ctx, answer, gpu, key)
-            parts.append(f"{ctx.catalog.fields[key].format_value(number * n)} {what}")
-    price = ctx.prices.price(gpu)
+        summed = total(ctx, answer, gpu, key, n)
+        if summed is not None:
+            parts.append(f"{summed} {what}")
+    price = total_price(ctx, answer, gpu, n)
     if price is not None:
-        parts.append(f"${price.usd * n:,.0f} {'at launch MSRP' if price.kind == 'launch' else 'at listed prices'}")
-    link = "NVLink between them" if gpu.get("nvlink") else "no NVLink: they talk over PCIe"
+        parts.append(price)
     return (
         f"{n}× {gpu.short_name} together: {', '.join(parts)} in total. A model is split across the cards "
-        f"({link}), and each card still holds only {value(ctx, answer, gpu, 'memory_gb')}."
+        f"({link_text(gpu)}), and each card still holds only {value(ctx, answer, gpu, 'memory_gb')}."
     )
 
 

@@ -8,10 +8,10 @@ from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.parser import FitRequest
 
-__all__ = ["cheapest_fits", "fit_model", "make_it_fit", "plan_label", "variants"]
+__all__ = ["LOWER_PRECISIONS", "cheapest_fits", "fit_model", "make_it_fit", "plan_label", "variants"]
 
 #: Lower precisions tried, best quality first, when inference does not fit.
-_LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
+LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
 
 
 def fit_model(ctx: HandlerContext, req: FitRequest | None) -> tuple[ModelShape | None, str | None]:
@@ -73,7 +73,7 @@ def _lower_precision(
 ) -> list[str]:
     """Inference: the first lower precision that fits, and the longest context that fits at this one."""
     out: list[str] = []
-    for lower in _LOWER_PRECISIONS:
+    for lower in LOWER_PRECISIONS:
         if BYTES_PER_PARAM[lower] >= BYTES_PER_PARAM[precision]:
             continue
         other = variants(model, "inference", lower, context, count)

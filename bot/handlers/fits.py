@@ -27,14 +27,14 @@ from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_options import cheapest_fits, fit_model, make_it_fit, variants
 from bot.parser import FitRequest, Query
 
-__all__ = ["fits"]
+__all__ = ["FitPlan", "fit_plan", "fits"]
 
 _VERB = {"inference": "run", "full": "fully fine-tune", "lora": "LoRA fine-tune", "qlora": "QLoRA fine-tune"}
 _ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fit": "No, it does not fit"}
 
 
 @dataclass(frozen=True, slots=True)
-class _Setup:
+class FitPlan:
     """The model, how it is run or trained, and the estimate for it."""
 
     model: ModelShape
@@ -71,7 +71,7 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     if req is None or model is None:
         return fits_help(ctx, q)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
-    setup = _setup(req, model, model_id, req.gpus_count if gpu else 1)
+    setup = fit_plan(req, model, model_id, req.gpus_count if gpu else 1)
     a = Answer(question=q.text, intent="fits", title=f"Can you {setup.verb} {setup.what}?", gpus=list(q.gpus[:1]))
     a.fields = ["memory_gb"]
     fit: dict[str, Any] = {
@@ -107,7 +107,7 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     return a
 
 
-def _setup(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> _Setup:
+def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> FitPlan:
     """The precision and context the request implies (defaults filled in), and the estimate."""
     precision = req.precision or ("fp16" if req.mode in ("inference", "full", "lora") else "nf4")
     if req.mode != "inference":
@@ -125,10 +125,10 @@ def _setup(req: FitRequest, model: ModelShape, model_id: str | None, count: int)
         lora_rank=req.lora_rank or 16,
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
     )
-    return _Setup(model, model_id, req.mode, precision, context, count, est)
+    return FitPlan(model, model_id, req.mode, precision, context, count, est)
 
 
-def _against_capacity(ctx: HandlerContext, a: Answer, s: _Setup, capacity: float, fit: dict[str, Any]) -> None:
+def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
     """ "is 24gb enough for ...": the estimate against a bare memory size."""
     verdict = s.est.verdict(capacity)
     fit.update(available_gb=capacity, fits=verdict != "does not fit")
@@ -142,7 +142,7 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: _Setup, capacity: float
         )
 
 
-def _on_gpu(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU, fit: dict[str, Any]) -> None:
+def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> None:
     """The estimate against one GPU (or several of it): the verdict, speed, and what would make it fit."""
     capacity = gpu.number("memory_gb") or 0.0
     verdict = s.est.verdict(capacity)
@@ -174,7 +174,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU, fit: dict[str, 
     add_sources(a, [gpu])
 
 
-def _decode_speed(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU) -> None:
+def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> None:
     speed = decode_tokens_per_s(s.model, s.est, gpu.number("memory_bandwidth_gbs") or 0.0, s.count)
     if speed:
         a.bullets.append(
@@ -184,7 +184,7 @@ def _decode_speed(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU) -> None:
         )
 
 
-def _max_context(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU, fit: dict[str, Any]) -> Answer:
+def _max_context(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:
     """The longest context (batch 1, FP16 KV cache) that fits on ``gpu`` (or ``s.count`` of it)."""
     model, precision, count = s.model, s.precision, s.count
     capacity = gpu.number("memory_gb") or 0.0
