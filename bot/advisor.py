@@ -4,7 +4,12 @@ A workload (``specs/workloads.yaml``) weights the spec fields that decide its sp
 performance score is the weighted mean of its values scaled against the best candidate (1.0 =
 best on every weighted field). Value (performance per launch dollar) and efficiency (per watt)
 are scaled the same way and blended in by the workload's ``value_weight`` and
-``efficiency_weight``; a budget question raises the value share. Nothing is hard-coded per GPU:
+``efficiency_weight``; a budget question raises the value share. Memory-first work (LLMs,
+fine-tuning: memory is the heaviest weight) counts value as memory per dollar unless the question sets a
+memory floor, since a model that does not fit runs at a fraction of the speed and the card cheapest per
+unit of speed tends to be the one with the least memory; and a budget amount already bounds the price,
+so there it raises the value share less, to pick the most memory the budget buys.
+Nothing is hard-coded per GPU:
 the seed article's verdicts (A6000 for training large models, A4000 for budget inference) fall out
 of these numbers.
 """
@@ -18,9 +23,10 @@ from typing import Any
 
 from bot.catalog import GPU, Catalog
 
-__all__ = ["Advice", "Scored", "Workload", "advise", "rank_by_field"]
+__all__ = ["Advice", "Scored", "Workload", "advise", "memory_first", "rank_by_field", "values_memory"]
 
-BUDGET_VALUE_WEIGHT = 0.6
+BUDGET_VALUE_WEIGHT = 0.6  # the value share of a budget question
+MEMORY_FIRST_BUDGET_VALUE_WEIGHT = 0.3  # ... for memory-first work when the budget is an amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +79,7 @@ class Scored:
     gpu: GPU
     score: float
     perf: float
-    value: float | None  # perf per dollar, scaled; None without a launch price
+    value: float | None  # perf (memory, for memory-first work) per dollar, scaled; None without a price
     parts: dict[str, float] = field(default_factory=dict)  # field -> value scaled to the best candidate
 
 
@@ -85,6 +91,8 @@ class Advice:
     value_focus: bool
     budget_usd: float | None
     violations: dict[str, list[str]] = field(default_factory=dict)  # named GPUs that break a requirement
+    #: GPUs left out -> what each misses: the requirement fields, and "budget" for the price
+    missed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def best(self) -> Scored | None:
@@ -101,6 +109,11 @@ def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str) -> str | Non
         if value is None:
             return f"{label} unknown"
         return None if bool(value) == rule else f"no {label}" if rule else f"has {label}"
+    if isinstance(rule, Mapping) and "one_of" in rule:  # {market_segment: {one_of: [consumer, workstation]}}
+        allowed = [str(option) for option in rule["one_of"]]
+        if str(value or "").lower() in (option.lower() for option in allowed):
+            return None
+        return f"{label} {value or 'unknown'}, not {' or '.join(allowed)}"
     if isinstance(rule, Mapping) and "contains" in rule:
         text = str(value or "").lower()
         return None if str(rule["contains"]).lower() in text else f"{label} is not {rule['contains']}"
@@ -121,20 +134,34 @@ def _scale(values: dict[str, float | None]) -> dict[str, float]:
     return {k: (v / top if (v is not None and top > 0) else 0.0) for k, v in values.items()}
 
 
-def _problems(catalog: Catalog, workload: Workload, gpu: GPU, budget_usd: float | None, usd: float | None) -> list[str]:
-    """Why ``gpu`` breaks the workload's requirements or the budget (empty: it does not)."""
-    problems = []
+def _problems(
+    catalog: Catalog, workload: Workload, gpu: GPU, budget_usd: float | None, usd: float | None
+) -> dict[str, str]:
+    """Why ``gpu`` breaks the workload's requirements or the budget: requirement field (or "budget") -> why."""
+    problems = {}
     for key, rule in workload.require.items():
         label = catalog.fields[key].label if key in catalog.fields else key
         failure = _requirement_failure(gpu, key, rule, label)
         if failure:
-            problems.append(failure)
+            problems[key] = failure
     if budget_usd is not None:
         if usd is None:
-            problems.append("no public price")
+            problems["budget"] = "no public price"
         elif usd > budget_usd:
-            problems.append(f"price ${usd:,.0f} is over the ${budget_usd:,.0f} budget")
+            problems["budget"] = f"price ${usd:,.0f} is over the ${budget_usd:,.0f} budget"
     return problems
+
+
+@dataclass(slots=True)
+class _Screened:
+    candidates: list[GPU] = field(default_factory=list)
+    excluded: list[tuple[GPU, str]] = field(default_factory=list)
+    violations: dict[str, list[str]] = field(default_factory=dict)
+    missed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def leave_out(self, gpu: GPU, problems: Mapping[str, str]) -> None:
+        self.excluded.append((gpu, "; ".join(problems.values())))
+        self.missed[gpu.id] = tuple(problems)
 
 
 def _screen(
@@ -144,27 +171,43 @@ def _screen(
     named: list[GPU],
     budget_usd: float | None,
     price_of: Callable[[GPU], float | None],
-) -> tuple[list[GPU], list[tuple[GPU, str]], dict[str, list[str]]]:
+) -> _Screened:
     """The candidates, the GPUs left out (with why) and the named GPUs kept despite a requirement.
 
     From the whole catalog a GPU with any problem is left out; a GPU the question named stays unless it
     is over the budget (or has no price under one), and its problems are kept as violations.
     """
-    excluded: list[tuple[GPU, str]] = []
-    violations: dict[str, list[str]] = {}
-    candidates: list[GPU] = []
+    out = _Screened()
     for gpu in pool:
         problems = _problems(catalog, workload, gpu, budget_usd, price_of(gpu))
         if problems and not named:
-            excluded.append((gpu, "; ".join(problems)))
+            out.leave_out(gpu, problems)
             continue
         if problems:
-            violations[gpu.id] = problems
-            if budget_usd is not None and any("budget" in p or "price" in p for p in problems):
-                excluded.append((gpu, "; ".join(problems)))
+            out.violations[gpu.id] = list(problems.values())
+            if budget_usd is not None and {"budget", "launch_price_usd"} & set(problems):
+                out.leave_out(gpu, problems)
                 continue
-        candidates.append(gpu)
-    return candidates, excluded, violations
+        out.candidates.append(gpu)
+    return out
+
+
+def memory_first(workload: Workload) -> bool:
+    """The workload weighs memory capacity most (LLMs, fine-tuning): a model that does not fit runs slowly."""
+    return max(workload.weights, key=lambda key: workload.weights[key]) == "memory_gb"
+
+
+def values_memory(workload: Workload) -> bool:
+    """Value counts memory per dollar: memory-first work with no memory floor (a model to hold, "16gb
+    minimum"); a floor already guarantees the memory, and then value is speed per dollar."""
+    return memory_first(workload) and "memory_gb" not in workload.require
+
+
+def _budget_value_weight(workload: Workload, budget_usd: float | None) -> float:
+    """The value share of a question about budget or value."""
+    if memory_first(workload) and budget_usd is not None:
+        return MEMORY_FIRST_BUDGET_VALUE_WEIGHT
+    return BUDGET_VALUE_WEIGHT
 
 
 def _rank(
@@ -172,6 +215,7 @@ def _rank(
     workload: Workload,
     candidates: list[GPU],
     value_focus: bool,
+    budget_usd: float | None,
     price_of: Callable[[GPU], float | None],
 ) -> list[Scored]:
     """Score the candidates (performance blended with value and efficiency), best first."""
@@ -183,12 +227,15 @@ def _rank(
     per_watt: dict[str, float | None] = {}
     for g in candidates:
         usd, watts = price_of(g), g.number("tdp_w")
-        per_dollar[g.id] = perf[g.id] / usd if usd else None
+        worth = (g.number("memory_gb") or 0.0) if values_memory(workload) else perf[g.id]
+        per_dollar[g.id] = worth / usd if usd else None
         per_watt[g.id] = perf[g.id] / watts if watts else None
     value_scaled = _scale(per_dollar)
     eff_scaled = _scale(per_watt)
 
-    vw = max(workload.value_weight, BUDGET_VALUE_WEIGHT) if value_focus else workload.value_weight
+    vw = workload.value_weight
+    if value_focus:
+        vw = max(vw, _budget_value_weight(workload, budget_usd))
     ew = workload.efficiency_weight
     pw = max(0.0, 1.0 - vw - ew)
     ranked = []
@@ -229,9 +276,9 @@ def advise(
     if require:
         workload = dataclasses.replace(workload, require={**workload.require, **require})
     named = [catalog.gpus[g] for g in gpus]
-    candidates, excluded, violations = _screen(catalog, workload, named or list(catalog), named, budget_usd, price_of)
-    ranked = _rank(catalog, workload, candidates, value_focus, price_of)
-    return Advice(workload, ranked, excluded, value_focus, budget_usd, violations)
+    screened = _screen(catalog, workload, named or list(catalog), named, budget_usd, price_of)
+    ranked = _rank(catalog, workload, screened.candidates, value_focus, budget_usd, price_of)
+    return Advice(workload, ranked, screened.excluded, value_focus, budget_usd, screened.violations, screened.missed)
 
 
 def rank_by_field(

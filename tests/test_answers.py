@@ -116,7 +116,11 @@ def test_single_slot_pick_is_single_slot(engine: Engine, catalog: Catalog) -> No
 
 
 def test_rank_by_field(engine: Engine, catalog: Catalog) -> None:
+    """Among the cards one can buy for a workstation by default; across the catalog when data-centre parts are asked."""
     data = _json(engine, "which gpu has the most memory?")
+    buyable = [g for g in catalog if g.get("market_segment") in ("consumer", "workstation")]
+    assert catalog.gpus[data["recommendation"]].number("memory_gb") == max(g.number("memory_gb") or 0 for g in buyable)
+    data = _json(engine, "which data center gpu has the most memory?")
     most = max(g.number("memory_gb") or 0 for g in catalog)
     assert catalog.gpus[data["recommendation"]].number("memory_gb") == most
 
@@ -398,7 +402,7 @@ def test_fp32_rankings_count_dual_issue_like_others(engine: Engine, catalog: Cat
 
 
 def test_model_pick_without_a_price_offers_lighter_setups_on_buyable_cards(engine: Engine, catalog: Catalog) -> None:
-    answer = engine.ask("best gpu for fine tuning 13b models")
+    answer = engine.ask("best data center gpu for fine tuning 13b models")
     assert answer.recommendation is not None
     assert catalog.gpus[answer.recommendation].number("launch_price_usd") is None
     assert "You asked about budget" not in render_text(answer)

@@ -196,9 +196,11 @@ def test_limits_constrain_the_answer(engine: Engine) -> None:
 
 def test_listing_questions(engine: Engine) -> None:
     answer = engine.ask("what gpus have nvlink")
-    assert answer.intent == "recommend" and "GPUs in the catalog with NVLink" in render_text(answer)
+    assert answer.intent == "recommend" and "cards you can buy for a workstation with NVLink" in render_text(answer)
     assert answer.table is not None
     assert all(engine.catalog.gpus[g].get("nvlink") for g in answer.table.gpu_ids)
+    answer = engine.ask("list all gpus with nvlink including data center")
+    assert "GPUs in the catalog with NVLink" in render_text(answer)
 
 
 @pytest.mark.parametrize(

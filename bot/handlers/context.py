@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.advisor import Advice, Scored, advise
 from bot.answer import Answer
@@ -16,28 +17,61 @@ from bot.catalog import GPU, Catalog
 from bot.models import ModelSpec
 from bot.prices import PriceBook
 
+if TYPE_CHECKING:
+    from bot.request import Query
+
 __all__ = [
+    "LAPTOP_SEGMENTS",
+    "MARKET_GPUS",
+    "MARKET_NONE",
+    "WORKSTATION_NOTE",
+    "WORKSTATION_SEGMENTS",
     "HandlerContext",
     "Limits",
     "add_notes",
     "add_sources",
     "best_within",
+    "budget_text",
     "counted",
+    "currency_note",
     "current_prices",
     "describe_limits",
     "fmt_ratio",
     "frozen_limits",
     "lacks",
+    "laptop_price_note",
     "link_text",
+    "market_segments",
+    "narrowed_by_market",
+    "pick_limits",
     "price_text",
     "several",
     "total",
     "total_price",
     "value",
+    "wants_laptop",
 ]
 
 #: Numeric constraints as the parser gives them: ``{"memory_gb": {"min": 24}}``.
 Limits = dict[str, dict[str, float]]
+
+#: The market segments of the cards a person buys for a workstation: where picks are made by default.
+WORKSTATION_SEGMENTS = ("consumer", "workstation")
+#: Laptop GPUs, sold only inside laptops: where picks are made when the question asks for a laptop.
+LAPTOP_SEGMENTS = ("laptop",)
+WORKSTATION_NOTE = "Among cards you can buy for a workstation; ask for data-centre parts to include them."
+#: The GPUs of a market, as an answer names them: every segment (empty), workstation cards, laptop GPUs.
+MARKET_GPUS: Mapping[tuple[str, ...], str] = {
+    (): "GPUs in the catalog",
+    WORKSTATION_SEGMENTS: "cards you can buy for a workstation",
+    LAPTOP_SEGMENTS: "laptop GPUs",
+}
+#: None of a market's GPUs: "No card you can buy for a workstation [meets that]".
+MARKET_NONE: Mapping[tuple[str, ...], str] = {
+    (): "No GPU in the catalog",
+    WORKSTATION_SEGMENTS: "No card you can buy for a workstation",
+    LAPTOP_SEGMENTS: "No laptop GPU",
+}
 
 
 @dataclass(slots=True)
@@ -92,12 +126,78 @@ class HandlerContext:
 # -- constraints ------------------------------------------------------------------------------
 
 
-def frozen_limits(limits: Limits, vendor: str | None = None) -> tuple[tuple[str, object], ...]:
-    """Constraints in a hashable form, for the advice cache."""
+def frozen_limits(
+    limits: Limits, vendor: str | None = None, segments: tuple[str, ...] = ()
+) -> tuple[tuple[str, object], ...]:
+    """Constraints in a hashable form, for the advice cache; ``segments``: the market segments to pick among."""
     out: list[tuple[str, object]] = [(key, tuple(sorted(bounds.items()))) for key, bounds in limits.items()]
     if vendor:
         out.append(("vendor", vendor))
+    if segments:
+        out.append(("market_segment", (("one_of", segments),)))
     return tuple(sorted(out, key=lambda kv: kv[0]))
+
+
+def wants_laptop(q: Query) -> bool:
+    """The question shops for a laptop ("best laptop gpu for ml") rather than naming its GPUs."""
+    return q.laptop or ("laptop" in q.modifiers and not q.gpus)
+
+
+def market_segments(ctx: HandlerContext, q: Query) -> tuple[str, ...]:
+    """The market segments a pick is made among; empty: every GPU in the catalog.
+
+    Laptop GPUs when the question shops for a laptop or judges one laptop GPU; by default
+    (``q.buyable``) the cards a person can buy for a workstation; every segment when the question asks
+    for data-centre parts, names several GPUs to choose among, or names a data-centre card.
+    """
+    named = [ctx.catalog.gpus[g] for g in q.gpus]
+    if wants_laptop(q) or (len(named) == 1 and named[0].get("market_segment") in LAPTOP_SEGMENTS):
+        return LAPTOP_SEGMENTS
+    if not q.buyable or len(named) > 1 or any(g.get("market_segment") not in WORKSTATION_SEGMENTS for g in named):
+        return ()
+    return WORKSTATION_SEGMENTS
+
+
+def pick_limits(ctx: HandlerContext, q: Query, limits: Limits | None = None) -> tuple[tuple[str, object], ...]:
+    """The question's constraints (or ``limits``), vendor and market, in the advice cache's form."""
+    return frozen_limits(q.limits if limits is None else limits, q.vendor, market_segments(ctx, q))
+
+
+def narrowed_by_market(advice: Advice) -> bool:
+    """Some GPU was left out only for its market segment: the answer should say where it picked."""
+    return any(missed == ("market_segment",) for missed in advice.missed.values())
+
+
+def budget_text(q: Query) -> str:
+    """The budget as asked: "$1,500", or "800 EUR" for a budget in another currency."""
+    if q.budget_usd is None:
+        return ""
+    if q.budget_currency and q.budget_currency != "usd":
+        return f"{q.budget_usd:,.0f} {q.budget_currency.upper()}"
+    return f"${q.budget_usd:,.0f}"
+
+
+def laptop_price_note(q: Query) -> str:
+    """Laptop GPUs have no price of their own (a budget cannot narrow them down); memory comes first."""
+    budget = (
+        f" Your {budget_text(q)} budget buys a whole laptop, so it could not narrow these down."
+        if q.budget_usd is not None
+        else ""
+    )
+    return (
+        "Laptop GPUs have no price of their own: each laptop's price is set per laptop by its maker."
+        f"{budget} Check the memory first: it cannot be upgraded later and decides which models fit."
+    )
+
+
+def currency_note(q: Query) -> str | None:
+    """For a budget in another currency: it was compared with the catalog's US prices as-is."""
+    if q.budget_usd is None or not q.budget_currency or q.budget_currency == "usd":
+        return None
+    return (
+        f"Your budget is in {q.budget_currency.upper()}; the catalog's prices are US prices in dollars, so I "
+        f"compared {q.budget_usd:,.0f} with them as-is (no exchange rate applied)."
+    )
 
 
 def describe_limits(catalog: Catalog, limits: Limits) -> list[str]:

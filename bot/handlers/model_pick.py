@@ -11,7 +11,16 @@ from bot.advisor import Scored, rank_by_field
 from bot.answer import Answer
 from bot.estimator import ModelShape
 from bot.handlers._textual import asks_cheapest
-from bot.handlers.context import HandlerContext, Limits, best_within, frozen_limits, price_text
+from bot.handlers.context import (
+    MARKET_NONE,
+    HandlerContext,
+    Limits,
+    best_within,
+    market_segments,
+    pick_limits,
+    price_text,
+    wants_laptop,
+)
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_options import fit_model, plan_label, variants
 from bot.handlers.pick import VALUE_FOCUS, workload_pick
@@ -50,7 +59,7 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
         if answer.recommendation:
             lead = f"To {label} you need about {need:,.1f} GB of GPU memory, so only cards with at least that count."
             if tried:
-                lead = f"Nothing within your constraints can {tried[0]}. " + lead
+                lead = f"{_nothing_within(ctx, q)} can {tried[0]}. " + lead
             answer.title = f"{'Cheapest' if sub.rank_field else 'Best'} GPU to {label}"
             answer.summary = (
                 lead
@@ -61,13 +70,20 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
             )
             answer.notes.append("Memory estimate: " + "; ".join(est.assumptions) + ".")
             answer.fields = ["memory_gb", *[f for f in answer.fields if f != "memory_gb"]]
-            if ctx.prices.usd(ctx.catalog.gpus[answer.recommendation]) is None:
+            if ctx.prices.usd(ctx.catalog.gpus[answer.recommendation]) is None and not wants_laptop(q):
                 later = plans[plans.index((mode, precision)) + 1 :]
                 _lighter_on_a_priced_card(ctx, q, answer, model, later, context)
             return answer
         tried.append(f"{label} (about {need:,.1f} GB)")
     answer.summary = "No GPU within those constraints holds it: " + "; ".join(tried) + "."
     return answer
+
+
+def _nothing_within(ctx: HandlerContext, q: Query) -> str:
+    """ "Nothing within your constraints", or the market the pick was made in when that is all that limits it."""
+    constrained = q.limits or q.budget_usd is not None or q.vendor or q.require_true or q.modifiers
+    segments = market_segments(ctx, q)
+    return "Nothing within your constraints" if constrained or not segments else MARKET_NONE[segments]
 
 
 def _plans(req: FitRequest) -> list[Plan]:
@@ -90,6 +106,9 @@ def _holding(q: Query, limits: Limits, cheapest: bool) -> Query:
         limits=limits,
         require_true=list(q.require_true),
         vendor=q.vendor,
+        budget_currency=q.budget_currency,
+        buyable=q.buyable,
+        laptop=q.laptop,
     )
     if cheapest:
         # "cheapest card that can run llama 3 70b in 4 bit": by price among the cards that hold it
@@ -138,5 +157,5 @@ def _priced_pick(ctx: HandlerContext, q: Query, need_gb: float) -> Scored | None
     """The best card with a public price that holds ``need_gb``, within the question's constraints."""
     limits = {**q.limits, "memory_gb": {"min": round(need_gb, 1)}}
     workload = q.workload or "general"
-    advice = ctx.advise(workload, ctx.priced, q.budget_usd, True, tuple(q.modifiers), frozen_limits(limits, q.vendor))
+    advice = ctx.advise(workload, ctx.priced, q.budget_usd, True, tuple(q.modifiers), pick_limits(ctx, q, limits))
     return best_within(advice)

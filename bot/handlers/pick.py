@@ -7,17 +7,27 @@ One named card gets a verdict instead (:mod:`bot.handlers.verdict`).
 
 from __future__ import annotations
 
-from bot.advisor import Advice, Scored
+from bot.advisor import Advice, Scored, rank_by_field, values_memory
 from bot.answer import Answer
 from bot.handlers.context import (
+    LAPTOP_SEGMENTS,
+    MARKET_NONE,
+    WORKSTATION_NOTE,
     HandlerContext,
     add_sources,
     best_within,
+    budget_text,
+    currency_note,
     frozen_limits,
     lacks,
+    laptop_price_note,
+    market_segments,
+    narrowed_by_market,
+    pick_limits,
     price_text,
     several,
     value,
+    wants_laptop,
 )
 from bot.handlers.reasons import changes, deciding, fp32_convention
 from bot.handlers.verdict import verdict
@@ -26,6 +36,7 @@ from bot.parser import Query
 __all__ = ["VALUE_FOCUS", "workload_pick"]
 
 VALUE_FOCUS = " You asked about budget/value, so performance per launch dollar weighs more."
+VALUE_FOCUS_MEMORY = " You asked about budget/value, so memory per launch dollar weighs more."
 
 
 def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
@@ -35,13 +46,14 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
         workload = next(iter(ctx.catalog.workloads))
     named = list(q.gpus)
     single = named[0] if len(named) == 1 else None
+    laptop = wants_laptop(q)  # laptop GPUs have no price of their own: no budget, no value for money
     advice = ctx.advise(
         workload,
         tuple([] if single else named),
-        q.budget_usd,
-        q.value_focus,
+        None if laptop else q.budget_usd,
+        q.value_focus and not laptop,
         tuple(q.modifiers),
-        frozen_limits(q.limits, q.vendor),
+        pick_limits(ctx, q),
     )
     wl = advice.workload
     a = Answer(question=q.text, intent="recommend", title=f"Best for {wl.label}", gpus=named, fields=list(wl.weights))
@@ -56,15 +68,16 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
 
 def _nothing_meets(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answer:
     """No candidate meets the constraints: say so, and name the cheapest card with a known price."""
-    a.summary = f"No GPU in the catalog meets that for {advice.workload.label}"
-    if q.budget_usd is not None:
-        a.summary += f" under ${q.budget_usd:,.0f} ({ctx.prices.basis})"
+    a.summary = f"{MARKET_NONE[market_segments(ctx, q)]} meets that for {advice.workload.label}"
+    if q.budget_usd is not None and not wants_laptop(q):
+        a.summary += f" under {budget_text(q)} ({ctx.prices.basis})"
     a.summary += "."
     cheapest = sorted((g for g in ctx.catalog if ctx.prices.usd(g)), key=lambda g: ctx.prices.usd(g) or 0)
-    if cheapest:
+    if cheapest and not wants_laptop(q):
         a.bullets.append(
             f"The cheapest card I know a price for is the {cheapest[0].short_name} ({price_text(ctx, a, cheapest[0])})."
         )
+    _scope_notes(q, a, advice)
     a.answered = False
     return a
 
@@ -77,20 +90,24 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
     runner = advice.ranked[1] if len(advice.ranked) > 1 else None
     alternatives = advice.ranked[1:3]
     a.recommendation = pick.gpu.id
-    budget = f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
+    laptop = wants_laptop(q)
+    budget = f" under {budget_text(q)}" if q.budget_usd is not None and not laptop else ""
     a.summary = f"For {wl.label}{budget}, pick the {pick.gpu.short_name}. {wl.why}"
     if advice.value_focus:
-        a.summary += VALUE_FOCUS
+        a.summary += VALUE_FOCUS_MEMORY if values_memory(wl) else VALUE_FOCUS
     _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
     if named:
         several(ctx, a, q.counts, [ctx.catalog.gpus[g] for g in q.gpus])
-    if not named and ctx.prices.usd(pick.gpu) is None:
+    if laptop:
+        _laptop_bullets(ctx, q, a)
+    elif not named and ctx.prices.usd(pick.gpu) is None:
         _buyable_instead(ctx, q, a, advice, pick)
     for gid, problems in advice.violations.items():
         a.bullets.append(f"Note: {ctx.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
-    if q.budget_usd is not None and not named:
+    if q.budget_usd is not None and not named and not laptop:
         _without_budget(ctx, q, a, advice, pick)
     _pick_notes(ctx, a, advice, named, [pick, *alternatives])
+    _scope_notes(q, a, advice)
     for s in [pick, *alternatives]:
         for key in wl.weights:
             value(ctx, a, s.gpu, key)
@@ -141,7 +158,7 @@ def _buyable_instead(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, p
 def _without_budget(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, pick: Scored) -> None:
     """What the pick would be with no budget, when that is another card with a price."""
     over = ctx.advise(
-        advice.workload.name, (), None, advice.value_focus, tuple(q.modifiers), frozen_limits(q.limits, q.vendor)
+        advice.workload.name, (), None, advice.value_focus, tuple(q.modifiers), pick_limits(ctx, q)
     ).ranked
     if over and over[0].gpu.id != pick.gpu.id and ctx.prices.usd(over[0].gpu):
         a.bullets.append(f"Without the budget: {over[0].gpu.short_name} ({price_text(ctx, a, over[0].gpu)}).")
@@ -172,3 +189,25 @@ def _pick_notes(ctx: HandlerContext, a: Answer, advice: Advice, named: bool, sho
     ]
     if gaps:
         a.notes.append(f"Unknown figures count as zero in the scores ({'; '.join(gaps)}).")
+
+
+def _laptop_bullets(ctx: HandlerContext, q: Query, a: Answer) -> None:
+    """Laptop GPUs: no price of their own, memory first, and the ones with the most memory."""
+    a.bullets.append(laptop_price_note(q))
+    by_memory, _ = rank_by_field(ctx.catalog, "memory_gb", require={"market_segment": {"one_of": LAPTOP_SEGMENTS}})
+    sizes = sorted({g.number("memory_gb") or 0 for g in by_memory}, reverse=True)[:2]
+    groups = []
+    for size in sizes:
+        gpus = [g for g in by_memory if g.number("memory_gb") == size]
+        shown = [value(ctx, a, g, "memory_gb") for g in gpus]  # the same size for each: cite every one
+        groups.append(f"{', '.join(g.short_name for g in gpus)} ({shown[0]})")
+    if groups:
+        a.bullets.append(f"Laptop GPUs with the most memory: {'; then '.join(groups)}.")
+
+
+def _scope_notes(q: Query, a: Answer, advice: Advice) -> None:
+    """Where the pick was made (cards for a workstation) and how a budget in another currency was read."""
+    if narrowed_by_market(advice) and not wants_laptop(q):
+        a.notes.insert(0, WORKSTATION_NOTE)
+    if note := currency_note(q):
+        a.notes.insert(0, note)

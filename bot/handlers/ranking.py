@@ -5,7 +5,22 @@ from __future__ import annotations
 from bot.advisor import rank_by_field
 from bot.answer import Answer, Row, Table
 from bot.catalog import GPU, FieldDef
-from bot.handlers.context import HandlerContext, add_sources, counted, describe_limits, price_text, value
+from bot.handlers.context import (
+    MARKET_GPUS,
+    WORKSTATION_NOTE,
+    WORKSTATION_SEGMENTS,
+    HandlerContext,
+    add_sources,
+    budget_text,
+    counted,
+    currency_note,
+    describe_limits,
+    laptop_price_note,
+    market_segments,
+    price_text,
+    value,
+    wants_laptop,
+)
 from bot.handlers.per_unit import per_label, per_text, per_unit, per_value
 from bot.parser import Query
 
@@ -17,16 +32,8 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
     key = q.rank_field or "memory_gb"
     fdef = ctx.catalog.fields[key]
     per = q.rank_per
-    ordered, unknown = rank_by_field(
-        ctx.catalog,
-        key,
-        lowest=q.rank_lowest,
-        gpus=q.gpus,
-        budget_usd=q.budget_usd,
-        require=_requirements(ctx, q),
-        price=ctx.prices.usd,
-        value=per_value(ctx, key, per) if per else None,
-    )
+    segments = () if q.gpus else market_segments(ctx, q)
+    ordered, unknown = _ordered(ctx, q, segments)
     word = "lowest" if q.rank_lowest else "highest"
     scope = _scope(ctx, q)
     a = Answer(
@@ -51,8 +58,47 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
         a.table = Table((fdef.label,), tuple(g.id for g in top10), tuple(rows))
     if unknown:
         a.notes.append(f"{unknown} GPUs are left out because their {fdef.label.lower()} is unknown.")
+    _market_notes(ctx, q, a, segments, ordered)
     add_sources(a, ordered[:3])
     return a
+
+
+def _ordered(ctx: HandlerContext, q: Query, segments: tuple[str, ...]) -> tuple[list[GPU], int]:
+    """The GPUs in ``segments`` (every segment when empty) that meet the question's constraints, in order.
+
+    Laptop GPUs have no price of their own, so a budget does not filter them."""
+    key = q.rank_field or "memory_gb"
+    require = _requirements(ctx, q)
+    if segments:
+        require["market_segment"] = {"one_of": segments}
+    return rank_by_field(
+        ctx.catalog,
+        key,
+        lowest=q.rank_lowest,
+        gpus=q.gpus,
+        budget_usd=None if wants_laptop(q) else q.budget_usd,
+        require=require,
+        price=ctx.prices.usd,
+        value=per_value(ctx, key, q.rank_per) if q.rank_per else None,
+    )
+
+
+def _market_label(ctx: HandlerContext, q: Query) -> str:
+    """What a listing counts: "GPUs in the catalog", or the market it was made in."""
+    return MARKET_GPUS[() if q.gpus else market_segments(ctx, q)]
+
+
+def _market_notes(ctx: HandlerContext, q: Query, a: Answer, segments: tuple[str, ...], ordered: list[GPU]) -> None:
+    """Where the ranking was made: laptop GPUs (no prices), or cards for a workstation when that left
+    some out; and how a budget in another currency was read."""
+    if wants_laptop(q):
+        a.notes.insert(0, laptop_price_note(q))
+    elif segments == WORKSTATION_SEGMENTS:
+        everywhere, _ = _ordered(ctx, q, ())
+        if len(everywhere) > len(ordered):
+            a.notes.insert(0, WORKSTATION_NOTE)
+    if note := currency_note(q):
+        a.notes.insert(0, note)
 
 
 def _requirements(ctx: HandlerContext, q: Query) -> dict[str, object]:
@@ -71,9 +117,8 @@ def _scope(ctx: HandlerContext, q: Query) -> str:
     """ " with NVLink, Memory ≥ 24 GB under $2,000": the constraints, as words."""
     filters = [ctx.catalog.fields[k].label for k in q.require_true] + describe_limits(ctx.catalog, q.limits)
     filters += [ctx.catalog.workloads[m]["label"] for m in q.modifiers if m in ctx.catalog.workloads]
-    return (" with " + ", ".join(filters) if filters else "") + (
-        f" under ${q.budget_usd:,.0f}" if q.budget_usd is not None else ""
-    )
+    budget = q.budget_usd is not None and not wants_laptop(q)
+    return (" with " + ", ".join(filters) if filters else "") + (f" under {budget_text(q)}" if budget else "")
 
 
 def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], unknown: int, scope: str) -> None:
@@ -84,7 +129,7 @@ def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], 
     top = ordered[0]
     if q.listing:
         a.summary = (
-            f"{len(ordered)} GPUs in the catalog{scope}"
+            f"{len(ordered)} {_market_label(ctx, q)}{scope}"
             f"{f' (and {unknown} more where it is unknown)' if unknown else ''}; "
             f"by {fdef.label.lower()}, {word} first. The top 10:"
         )

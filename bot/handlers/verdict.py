@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from bot.advisor import Advice, Scored
+from bot.advisor import Advice, Scored, memory_first
 from bot.answer import Answer
 from bot.catalog import GPU
-from bot.handlers.context import HandlerContext, add_sources, price_text
+from bot.handlers.context import (
+    MARKET_GPUS,
+    WORKSTATION_NOTE,
+    WORKSTATION_SEGMENTS,
+    HandlerContext,
+    add_sources,
+    market_segments,
+    narrowed_by_market,
+    price_text,
+    value,
+)
 from bot.handlers.reasons import deciding
 from bot.parser import Query
 
@@ -33,16 +43,15 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
         priced, advice_for_alt = [], advice
     field = priced if priced else advice.ranked
     rank = [s.gpu.id for s in field].index(gid) + 1
-    scope = "GPUs with a known price" if field is priced else "GPUs in the catalog"
+    scope = "GPUs with a known price" if field is priced else _scope(ctx, q)
     a.summary = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(field)} {scope}. {wl.why}"
     a.bullets.append(f"{gpu.short_name}: {deciding(ctx, advice, mine, field[0])}.")
-    cheaper_better = _cheaper_and_better(ctx, advice_for_alt, mine, price)
-    if cheaper_better:
-        alt = cheaper_better[0]
+    alt = _swap(ctx, advice_for_alt, mine, price)
+    if alt is not None:
         a.recommendation = alt.gpu.id
         a.bullets.append(
             f"For the same price or less, the {gpu.vendor} {alt.gpu.short_name} does better: "
-            f"{deciding(ctx, advice, alt, mine)}."
+            f"{deciding(ctx, advice, alt, mine)}{_gives_up(ctx, a, alt, mine)}."
         )
     else:
         a.recommendation = gid
@@ -54,8 +63,37 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
         a.bullets.append(f"The top pick among {scope} is the {field[0].gpu.short_name}.")
     if advice.ranked[0].gpu.id not in (gid, field[0].gpu.id):
         a.bullets.append(f"Regardless of price, the top pick is the {advice.ranked[0].gpu.short_name}.")
+    if narrowed_by_market(advice) and market_segments(ctx, q) == WORKSTATION_SEGMENTS:
+        a.notes.insert(0, WORKSTATION_NOTE)
     add_sources(a, [gpu])
     return a
+
+
+def _scope(ctx: HandlerContext, q: Query) -> str:
+    """The GPUs a card without a known price is ranked among."""
+    return MARKET_GPUS[market_segments(ctx, q)]
+
+
+def _swap(ctx: HandlerContext, advice: Advice, mine: Scored, price: float | None) -> Scored | None:
+    """The card to swap to, if one does better for the price; for memory-first work (LLMs, fine-tuning),
+    one with at least as much memory when there is one."""
+    better = _cheaper_and_better(ctx, advice, mine, price)
+    if better and memory_first(advice.workload):
+        mine_gb = mine.gpu.number("memory_gb") or 0
+        better = [s for s in better if (s.gpu.number("memory_gb") or 0) >= mine_gb] or better
+    return better[0] if better else None
+
+
+def _gives_up(ctx: HandlerContext, a: Answer, alt: Scored, mine: Scored) -> str:
+    """ " — but it has less memory (8 GB vs 12 GB) ...": what a swap to a card with less memory gives up."""
+    alt_gb, mine_gb = alt.gpu.number("memory_gb"), mine.gpu.number("memory_gb")
+    if alt_gb is None or mine_gb is None or alt_gb >= mine_gb:
+        return ""
+    return (
+        f" — but it has less memory ({value(ctx, a, alt.gpu, 'memory_gb')} vs "
+        f"{value(ctx, a, mine.gpu, 'memory_gb')}), so a model that fits on the {mine.gpu.short_name} "
+        "may not fit on it"
+    )
 
 
 def _not_a_fit(ctx: HandlerContext, a: Answer, advice: Advice, gpu: GPU) -> Answer:
