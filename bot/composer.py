@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from bot.answer import Answer
 from bot.catalog import Catalog
-from bot.handlers import advice, faq, fits, specs
+from bot.handlers import advice, clarify, faq, fits, specs
 from bot.handlers.context import HandlerContext
 from bot.handlers.faq import EXAMPLES
 from bot.handlers.model_pick import model_pick
@@ -45,7 +45,7 @@ HANDLERS: Mapping[Kind, Handler] = {
     "fit_pick": model_pick,
     "faq": faq.faq,
     "software": faq.faq,
-    "clarify": faq.clarify,
+    "clarify": clarify.clarify,
     "outside": faq.unknown,
     "unknown": faq.unknown,
 }
@@ -55,7 +55,7 @@ BY_INTENT: Mapping[Intent, Handler] = {
     "compare": specs.compare,
     "recommend": advice.recommend,
     "faq": faq.faq,
-    "clarify": faq.clarify,
+    "clarify": clarify.clarify,
     "fits": fits.fits,
     "unknown": faq.unknown,
 }
