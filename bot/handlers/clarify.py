@@ -40,12 +40,23 @@ def clarify(ctx: HandlerContext, q: Query) -> Answer:
 
 
 def meant(ctx: HandlerContext, q: Query, mention: GpuMention) -> list[str]:
-    """The candidates the question can mean: laptop GPUs only when it says laptop (or nothing else fits)."""
+    """The candidates the question can mean: those within its limits ("1 A100 80GB GPU" reads as an A100 with
+    at least 80 GB), and laptop GPUs only when it says laptop; all of them when that would leave none."""
     ids = list(mention.candidates)
+    within = [g for g in ids if _within(ctx.catalog.gpus[g], q.limits)]
+    ids = within or ids
     if q.laptop:
         return ids
     desktop = [g for g in ids if ctx.catalog.gpus[g].get("market_segment") != _LAPTOP]
     return desktop or ids
+
+
+def _within(gpu: GPU, limits: dict[str, dict[str, float]]) -> bool:
+    for key, bounds in limits.items():
+        number = gpu.number(key)
+        if number is None or number < bounds.get("min", number) or number > bounds.get("max", number):
+            return False
+    return True
 
 
 def variant_names(gpus: Sequence[GPU], conjunction: str = "and") -> str:
