@@ -131,3 +131,21 @@ def test_a_family_without_a_model_lists_its_models_against_the_memory(engine: En
         assert line.endswith(("fits", "tight", "does not fit"))
     llama = engine.ask("can i run llama on a 4090")
     assert "against 24 GB" in llama.summary and "4-bit" in llama.summary
+
+
+@pytest.mark.parametrize(
+    ("question", "speed"),
+    [
+        ("can a 4090 run llama 3 8b", True),
+        ("will a 13b model in 4-bit fit on a 4090", True),
+        ("can a 4090 run sd 1.5?", False),
+        ("can a 4090 run sdxl", False),
+        ("can a 2060 run sd 1.5?", False),
+        ("flux dev on a 5090", False),
+    ],
+)
+def test_decode_speed_only_for_language_models(engine: Engine, question: str, speed: bool) -> None:
+    """Tokens per second mean nothing for a diffusion model."""
+    answer = engine.ask(question)
+    assert answer.intent == "fits"
+    assert ("tokens/s" in render_text(answer)) is speed

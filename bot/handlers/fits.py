@@ -152,7 +152,7 @@ def _same_everywhere(ctx: HandlerContext, q: Query, s: _Setup, name: str, gpus: 
     a.summary += f" {same}: “{name}” could be any of them, and {why}."
     if not s.req.max_context and no_fit:
         _fixes_on_smaller(ctx, a, s, reported, others)
-    elif not s.req.max_context and s.mode == "inference":
+    elif not s.req.max_context and _decodes_tokens(ctx, s):
         _other_speeds(ctx, a, s, reported, others)
     add_sources(a, others)
     return a
@@ -301,7 +301,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU, fit: dict[str, 
             "Within 10% of the card's memory: longer prompts, bigger batches or another process on the GPU "
             "can push it over."
         )
-    if verdict != "does not fit" and s.mode == "inference":
+    if verdict != "does not fit" and _decodes_tokens(ctx, s):
         _decode_speed(ctx, a, s, gpu)
     if verdict == "does not fit":
         a.bullets.extend(
@@ -314,6 +314,12 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU, fit: dict[str, 
             f"GPU-to-GPU traffic goes over {link}."
         )
     add_sources(a, [gpu])
+
+
+def _decodes_tokens(ctx: HandlerContext, s: _Setup) -> bool:
+    """Inference with a language model (a bare size is shaped like one): a decode speed in tokens/s applies.
+    A diffusion, vision or encoder model generates no tokens one by one."""
+    return s.mode == "inference" and (s.model_id is None or ctx.models[s.model_id].kind == "llm")
 
 
 def _decode_speed(ctx: HandlerContext, a: Answer, s: _Setup, gpu: GPU) -> None:
