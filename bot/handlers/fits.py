@@ -183,7 +183,7 @@ def _outcome(s: _Setup, gpu: GPU) -> str | int:
     """What the answer on ``gpu`` turns on: the verdict, or for "max context" the longest context."""
     capacity = gpu.number("memory_gb") or 0.0
     if s.req.max_context and s.mode == "inference":
-        return longest_context(s.model, capacity, precision=s.precision, gpus_count=s.count)
+        return max(longest_context(s.model, capacity, precision=s.precision, gpus_count=s.count), 0)
     return s.est.verdict(capacity)
 
 
