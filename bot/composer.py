@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from bot.answer import Answer
 from bot.catalog import Catalog
-from bot.handlers import advice, faq, fits, hardware, specs
+from bot.handlers import advice, clarify, faq, fits, hardware, specs
 from bot.handlers.context import HandlerContext
 from bot.handlers.faq import EXAMPLES
 from bot.handlers.model_pick import model_pick
@@ -43,7 +43,7 @@ HANDLERS: Mapping[Kind, Handler] = {
     "fit_pick": model_pick,
     "faq": faq.faq,
     "software": faq.faq,
-    "clarify": faq.clarify,
+    "clarify": clarify.clarify,
     "outside": faq.unknown,
     "unknown": faq.unknown,
 }
@@ -53,7 +53,7 @@ BY_INTENT: Mapping[Intent, Handler] = {
     "compare": specs.compare,
     "recommend": advice.recommend,
     "faq": faq.faq,
-    "clarify": faq.clarify,
+    "clarify": clarify.clarify,
     "fits": fits.fits,
     "unknown": faq.unknown,
 }

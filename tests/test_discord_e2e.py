@@ -188,6 +188,29 @@ async def test_clarify_buttons_and_pick(harness: Harness) -> None:
     assert any(r[4] == "rtx 6000 specs [rtx-6000-ada]" and r[5] == "lookup" for r in rows)
 
 
+async def test_fit_variants_offer_buttons_and_pick(harness: Harness) -> None:
+    """A fit question whose variants get different verdicts answers each, with a button per variant."""
+    question = "can one A100 run llama 3.1 70b at fp8?"
+    sent = await harness.ask(question)
+    picks = {c for c in _custom_ids(sent.json) if c.startswith("gpubot:pick:")}
+    assert {"gpubot:pick:a100-40gb-pcie", "gpubot:pick:a100-80gb-sxm"} <= picks
+    assert "It depends on which" in _embeds_text(sent.json)
+    click = await harness.fake.click(int(sent.response["id"]), "gpubot:pick:a100-80gb-sxm")
+    response = await click.response()
+    assert response.json["type"] == CALLBACK_UPDATE
+    text = _embeds_text(response.json["data"])
+    assert "A100 80GB SXM4" in text and "80 GB" in text and "It depends on which" not in text
+    rows = await harness.rows()
+    assert any(r[4] == f"{question} [a100-80gb-sxm]" and r[5] == "fits" for r in rows)
+
+
+async def test_same_value_on_every_variant_is_answered_without_buttons(harness: Harness) -> None:
+    sent = await harness.ask("h800 memory")
+    ids = _custom_ids(sent.json)
+    assert not [c for c in ids if c.startswith("gpubot:pick:")] and "gpubot:all" in ids
+    assert "80 GB" in _embeds_text(sent.json)
+
+
 async def test_feedback_is_logged(harness: Harness) -> None:
     sent = await harness.ask("a6k bandwidth")
     click = await harness.fake.click(int(sent.response["id"]), "gpubot:vote:1")

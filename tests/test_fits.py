@@ -66,8 +66,10 @@ def test_multi_gpu(engine: Engine) -> None:
     assert "NVLink" in data["text"]
 
 
-def test_ambiguous_gpu_asks_first(engine: Engine) -> None:
-    assert engine.ask("can I run llama 3 70b on an h100?").intent == "clarify"
+def test_ambiguous_gpu_answered_when_every_variant_gets_the_same_verdict(engine: Engine) -> None:
+    """More in tests/test_fit_variants.py."""
+    data = _fit(engine, "can I run llama 3 70b on an h100?")
+    assert data["fit"]["fits"] is False and set(data["gpus"]) == {"h100-pcie", "h100-sxm", "h100-nvl"}
 
 
 def test_moe_uses_total_params_for_memory(engine: Engine) -> None:
@@ -129,3 +131,21 @@ def test_a_family_without_a_model_lists_its_models_against_the_memory(engine: En
         assert line.endswith(("fits", "tight", "does not fit"))
     llama = engine.ask("can i run llama on a 4090")
     assert "against 24 GB" in llama.summary and "4-bit" in llama.summary
+
+
+@pytest.mark.parametrize(
+    ("question", "speed"),
+    [
+        ("can a 4090 run llama 3 8b", True),
+        ("will a 13b model in 4-bit fit on a 4090", True),
+        ("can a 4090 run sd 1.5?", False),
+        ("can a 4090 run sdxl", False),
+        ("can a 2060 run sd 1.5?", False),
+        ("flux dev on a 5090", False),
+    ],
+)
+def test_decode_speed_only_for_language_models(engine: Engine, question: str, speed: bool) -> None:
+    """Tokens per second mean nothing for a diffusion model."""
+    answer = engine.ask(question)
+    assert answer.intent == "fits"
+    assert ("tokens/s" in render_text(answer)) is speed

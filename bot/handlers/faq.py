@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.answer import Answer, Choice
+from bot.answer import Answer
 from bot.catalog import GPU, FaqEntry
 from bot.handlers._textual import is_blank
 from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, value
 from bot.handlers.general import fill_general
 from bot.parser import SOFTWARE_FAQ, Query
 
-__all__ = ["EXAMPLES", "clarify", "faq", "unknown"]
+__all__ = ["EXAMPLES", "faq", "unknown"]
 
 #: Questions offered when the bot cannot place one.
 EXAMPLES = (
@@ -157,42 +157,6 @@ def _derived(ctx: HandlerContext, a: Answer, gpu: GPU, key: str, op: str, arg: s
 
 
 # -- clarify and unknown ----------------------------------------------------------------------
-
-
-def clarify(ctx: HandlerContext, q: Query) -> Answer:
-    """An ambiguous name ("rtx 6000") or a near miss ("rtx a600"): the candidates to choose from."""
-    a = Answer(
-        question=q.text, intent="clarify", title="Which GPU do you mean?", gpus=list(q.gpus), fields=list(q.fields)
-    )
-    if q.ambiguous:
-        mention = q.ambiguous[0]
-        ids = mention.candidates
-        a.summary = f"“{mention.text}” could be several GPUs. Which one do you mean?"
-    else:
-        mention = q.unknown_names[0]
-        ids = mention.suggestions
-        a.summary = f"I don't know a GPU called “{mention.text}”. Did you mean one of these?"
-        a.answered = False
-    for gid in ids[:8]:
-        gpu = ctx.catalog.gpus[gid]
-        a.choices.append(Choice(gid, _describe(ctx, gpu)))
-        a.bullets.append(_describe(ctx, gpu))
-    return a
-
-
-def _describe(ctx: HandlerContext, gpu: GPU) -> str:
-    """ "RTX A6000 (48 GB, 2020, workstation)"."""
-    bits = []
-    mem = gpu.get("memory_gb")
-    if mem is not None:
-        bits.append(ctx.catalog.fields["memory_gb"].format_value(mem))
-    date = gpu.get("release_date")
-    if date:
-        bits.append(str(date)[:4])
-    seg = gpu.get("market_segment")
-    if seg:
-        bits.append(str(seg))
-    return f"{gpu.short_name} ({', '.join(bits)})" if bits else gpu.short_name
 
 
 def unknown(ctx: HandlerContext, q: Query) -> Answer:

@@ -5,9 +5,11 @@ With a family named, what each of its models needs; otherwise which model, with 
 
 from __future__ import annotations
 
-from bot.answer import Answer
+from bot.answer import Answer, Choice
+from bot.catalog import GPU
 from bot.estimator import PRECISION_NAMES
 from bot.handlers._textual import family_named
+from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_options import variants
 from bot.parser import Query
@@ -23,24 +25,36 @@ FIT_EXAMPLES = (
 
 def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     """Which model? Each model of a named family with what it needs, or the GPUs' memory and examples."""
-    a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=list(q.gpus), answered=False)
+    gpus = _named(ctx, q)
+    a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=[g.id for g in gpus], answered=False)
     a.summary = "Which model? Name one I know (Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B...) or a size like “a 13B model”."
+    if q.ambiguous and not q.gpus and len({g.number("memory_gb") for g in gpus}) > 1:
+        # "is a 3060 enough for stable diffusion": picking one asks again with that card
+        a.choices.extend(Choice(g.id, describe(ctx, g)) for g in gpus[:MAX_CHOICES])
     family = family_named(ctx.models.values(), q)
     if family is not None:
-        return _family(ctx, q, a, family)
-    for gid in q.gpus:
-        gpu = ctx.catalog.gpus[gid]
+        return _family(ctx, q, a, family, gpus)
+    for gpu in gpus:
         a.bullets.append(f"{gpu.short_name} has {value(ctx, a, gpu, 'memory_gb')} of memory.")
     a.examples = list(FIT_EXAMPLES)
     return a
 
 
-def _family(ctx: HandlerContext, q: Query, a: Answer, family: str) -> Answer:
+def _named(ctx: HandlerContext, q: Query) -> list[GPU]:
+    """The GPUs the question names, or the candidates of the ambiguous name it uses instead ("3060")."""
+    if q.gpus or not q.ambiguous:
+        return [ctx.catalog.gpus[g] for g in q.gpus]
+    return [ctx.catalog.gpus[g] for g in meant(ctx, q, q.ambiguous[0])]
+
+
+def _family(ctx: HandlerContext, q: Query, a: Answer, family: str, gpus: list[GPU]) -> Answer:
     """ "is 8gb enough for stable diffusion": each model of the family, with what it needs."""
     members = sorted((m for m in ctx.models.values() if m.family == family), key=lambda m: m.released, reverse=True)
     capacity = q.fit.capacity_gb if q.fit is not None else None
-    if capacity is None and q.gpus:
-        capacity = ctx.catalog.gpus[q.gpus[0]].number("memory_gb")
+    # Against the (first) card named, or an ambiguous name's variants when they all have the same memory.
+    if capacity is None and gpus and (q.gpus or len({g.number("memory_gb") for g in gpus}) == 1):
+        capacity = gpus[0].number("memory_gb")
+        value(ctx, a, gpus[0], "memory_gb")
     precision = (q.fit.precision if q.fit is not None else None) or "fp16"
     llm = all(m.kind == "llm" for m in members)
     plans = [precision, "q4_k_m"] if llm and precision != "q4_k_m" else [precision]

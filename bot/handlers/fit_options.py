@@ -8,7 +8,7 @@ from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.parser import FitRequest
 
-__all__ = ["LOWER_PRECISIONS", "cheapest_fits", "fit_model", "make_it_fit", "plan_label", "variants"]
+__all__ = ["LOWER_PRECISIONS", "cheapest_fits", "first_fix", "fit_model", "make_it_fit", "plan_label", "variants"]
 
 #: Lower precisions tried, best quality first, when inference does not fit.
 LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
@@ -59,13 +59,32 @@ def make_it_fit(
         out.extend(_lower_precision(est, model, capacity, precision, context, count))
     else:
         out.extend(_lighter_training(model, capacity, mode, context, count))
+    out.extend(_more_gpus(model, capacity, label, mode, precision, context, count))
+    out.extend(cheapest_fits(ctx, a, model, mode, precision, context))
+    return out
+
+
+def first_fix(
+    est: Estimate, model: ModelShape, capacity: float, label: str, mode: str, precision: str, context: int, count: int
+) -> str | None:
+    """The first thing that would make it fit on GPUs of ``capacity`` GB, in one sentence (None: nothing short of
+    another card): a lower precision, LoRA/QLoRA instead of a heavier fine-tune, or more of the same GPU."""
+    if mode == "inference":
+        lighter = _lower_precision(est, model, capacity, precision, context, count)
+    else:
+        lighter = _lighter_training(model, capacity, mode, context, count)
+    return next(iter(lighter or _more_gpus(model, capacity, label, mode, precision, context, count)), None)
+
+
+def _more_gpus(
+    model: ModelShape, capacity: float, label: str, mode: str, precision: str, context: int, count: int
+) -> list[str]:
+    """How many GPUs of ``capacity`` GB (up to 16) would hold it, if more than ``count`` would."""
     for n in range(count + 1, 17):
         other = variants(model, mode, precision, context, n)
         if other.verdict(capacity) != "does not fit":
-            out.append(f"{n}× {label} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU.")
-            break
-    out.extend(cheapest_fits(ctx, a, model, mode, precision, context))
-    return out
+            return [f"{n}× {label} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU."]
+    return []
 
 
 def _lower_precision(

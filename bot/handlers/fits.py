@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer import Answer
+from bot.answer import Answer, Choice
 from bot.catalog import GPU
 from bot.estimator import (
     DECODE_EFFICIENCY,
@@ -21,13 +21,16 @@ from bot.estimator import (
     estimate,
 )
 from bot.estimator import max_context as longest_context
+from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
-from bot.handlers.faq import clarify
 from bot.handlers.fit_help import fits_help
-from bot.handlers.fit_options import cheapest_fits, fit_model, make_it_fit, variants
+from bot.handlers.fit_options import cheapest_fits, first_fix, fit_model, make_it_fit, variants
 from bot.parser import FitRequest, Query
 
-__all__ = ["FitPlan", "fit_plan", "fits"]
+__all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
+
+#: An ambiguous card's candidates answered one by one, at most; more are offered as a choice.
+MAX_LISTED = 4
 
 _VERB = {"inference": "run", "full": "fully fine-tune", "lora": "LoRA fine-tune", "qlora": "QLoRA fine-tune"}
 _ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fit": "No, it does not fit"}
@@ -37,6 +40,7 @@ _ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fi
 class FitPlan:
     """The model, how it is run or trained, and the estimate for it."""
 
+    req: FitRequest
     model: ModelShape
     model_id: str | None
     mode: str
@@ -64,47 +68,185 @@ class FitPlan:
 
 def fits(ctx: HandlerContext, q: Query) -> Answer:
     """The memory estimate for the question's model and setup, against what it names (if anything)."""
-    if q.ambiguous and not q.gpus:
-        return clarify(ctx, q)
     req = q.fit
     model, model_id = fit_model(ctx, req)
     if req is None or model is None:
         return fits_help(ctx, q)
+    if q.ambiguous and not q.gpus:
+        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count))
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
-    setup = fit_plan(req, model, model_id, req.gpus_count if gpu else 1)
-    a = Answer(question=q.text, intent="fits", title=f"Can you {setup.verb} {setup.what}?", gpus=list(q.gpus[:1]))
+    return _answer(ctx, q, fit_plan(req, model, model_id, req.gpus_count if gpu else 1), gpu)
+
+
+def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answer:
+    """The estimate for ``s`` against ``gpu`` (or a memory size, or nothing named)."""
+    a = Answer(question=q.text, intent="fits", title=f"Can you {s.verb} {s.what}?", gpus=[gpu.id] if gpu else [])
     a.fields = ["memory_gb"]
-    fit: dict[str, Any] = {
-        "model": model_id or model.name,
-        "params_b": model.params_b,
-        "mode": req.mode,
-        "precision": setup.precision,
-        "gpus_count": setup.count,
-        "required_gb": round(setup.est.total_gb, 1),
+    fit = _fit_slots(s)
+    if s.req.max_context and gpu is not None and s.mode == "inference":
+        return _max_context(ctx, a, s, gpu, fit)
+    if gpu is None and s.req.capacity_gb:
+        _against_capacity(ctx, a, s, s.req.capacity_gb, fit)
+    elif gpu is None:
+        a.summary = f"{s.verb.capitalize()} {s.what}: about {s.est.total_gb:,.1f} GB of GPU memory ({s.terms})."
+        a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context))
+    else:
+        _on_gpu(ctx, a, s, gpu, fit)
+    return _finish(ctx, a, s, fit)
+
+
+def _fit_slots(s: FitPlan) -> dict[str, Any]:
+    """The answer's ``fit`` object, before the GPU it is held against fills ``available_gb`` and ``fits``."""
+    return {
+        "model": s.model_id or s.model.name,
+        "params_b": s.model.params_b,
+        "mode": s.mode,
+        "precision": s.precision,
+        "gpus_count": s.count,
+        "required_gb": round(s.est.total_gb, 1),
         "available_gb": None,
         "fits": None,
     }
-    if req.max_context and gpu is not None and req.mode == "inference":
-        return _max_context(ctx, a, setup, gpu, fit)
-    if gpu is None and req.capacity_gb:
-        _against_capacity(ctx, a, setup, req.capacity_gb, fit)
-    elif gpu is None:
-        a.summary = (
-            f"{setup.verb.capitalize()} {setup.what}: about {setup.est.total_gb:,.1f} GB of GPU memory ({setup.terms})."
-        )
-        a.bullets.extend(cheapest_fits(ctx, a, model, req.mode, setup.precision, setup.context))
-    else:
-        _on_gpu(ctx, a, setup, gpu, fit)
-    if model.max_context and setup.context > model.max_context:
+
+
+def _finish(ctx: HandlerContext, a: Answer, s: FitPlan, fit: dict[str, Any]) -> Answer:
+    """What every estimate ends with: the model's own context limit, the assumptions and the model's source."""
+    if s.model.max_context and s.context > s.model.max_context:
         a.bullets.append(
-            f"{model.name} itself supports at most {model.max_context:,} tokens of context; "
-            f"the estimate is for the {setup.context:,} you asked."
+            f"{s.model.name} itself supports at most {s.model.max_context:,} tokens of context; "
+            f"the estimate is for the {s.context:,} you asked."
         )
     a.fit = fit
-    a.notes.append("Assumptions: " + "; ".join(setup.est.assumptions) + ".")
-    if model_id:
-        a.sources.extend(ctx.models[model_id].sources[:1])
+    a.notes.append("Assumptions: " + "; ".join(s.est.assumptions) + ".")
+    if s.model_id:
+        a.sources.extend(ctx.models[s.model_id].sources[:1])
     return a
+
+
+# -- an ambiguous card: one answer when every candidate gets the same one ----------------------
+
+
+def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan) -> Answer:
+    """ "llama 3 8b on an h100": one answer when every candidate gets the same verdict (or longest context),
+    else the verdict on each candidate, with a choice of them for the full estimate."""
+    mention = q.ambiguous[0]
+    gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=_smallest_first)
+    outcomes = [_outcome(s, g) for g in gpus]
+    if len(set(outcomes)) > 1:
+        return _per_candidate(ctx, q, s, mention.text, list(zip(gpus, outcomes, strict=True)))
+    return _same_everywhere(ctx, q, s, mention.text, gpus, outcomes[0] in ("does not fit", 0))
+
+
+def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus: list[GPU], no_fit: bool) -> Answer:
+    """One answer for every candidate: a fit stated for the one with the least memory (it holds on the others),
+    no fit for the one with the most (it fails on the others too)."""
+    reported = gpus[-1] if no_fit else gpus[0]
+    others = [g for g in gpus if g is not reported]
+    a = _answer(ctx, q, s, reported)
+    a.gpus = [reported.id, *(g.id for g in others)]
+    if len({g.number("memory_gb") for g in gpus}) == 1:
+        why = "they have the same memory"
+    else:
+        why = f"the {reported.short_name} has the {'most' if no_fit else 'least'} memory of them"
+    same = f"Not on the {variant_names(others, 'or')} either" if no_fit else f"The same on the {variant_names(others)}"
+    a.summary += f" {same}: “{name}” could be any of them, and {why}."
+    if not s.req.max_context and no_fit:
+        _fixes_on_smaller(ctx, a, s, reported, others)
+    elif not s.req.max_context and _decodes_tokens(ctx, s):
+        _other_speeds(ctx, a, s, reported, others)
+    add_sources(a, others)
+    return a
+
+
+def _fixes_on_smaller(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, others: list[GPU]) -> None:
+    """What would make it fit on the candidates with less memory than the one the answer reports."""
+    most = reported.number("memory_gb") or 0.0
+    smaller: dict[float, list[GPU]] = {}
+    for gpu in others:
+        capacity = gpu.number("memory_gb") or 0.0
+        if capacity < most:
+            smaller.setdefault(capacity, []).append(gpu)
+    at = next((i for i, b in enumerate(a.bullets) if b.startswith("Split across")), len(a.bullets))
+    for capacity, group in sorted(smaller.items(), reverse=True):
+        fix = first_fix(s.est, s.model, capacity, group[0].short_name, s.mode, s.precision, s.context, s.count)
+        memory = value(ctx, a, group[0], "memory_gb") + (" each" if s.count > 1 else "")
+        said = fix or "neither a lower precision, a lighter fine-tune nor up to 16 of them would hold it."
+        a.bullets.insert(at, f"On the {variant_names(group)} ({memory}): {said[:1].lower() + said[1:]}")
+        at += 1
+
+
+def _smallest_first(gpu: GPU) -> tuple[float, float, str]:
+    return (gpu.number("memory_gb") or 0.0, gpu.number("memory_bandwidth_gbs") or 0.0, gpu.id)
+
+
+def _outcome(s: FitPlan, gpu: GPU) -> str | int:
+    """What the answer on ``gpu`` turns on: the verdict, or for "max context" the longest context."""
+    capacity = gpu.number("memory_gb") or 0.0
+    if s.req.max_context and s.mode == "inference":
+        return max(longest_context(s.model, capacity, precision=s.precision, gpus_count=s.count), 0)
+    return s.est.verdict(capacity)
+
+
+def _other_speeds(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, others: list[GPU]) -> None:
+    """The rough decode speed on the other candidates whose memory bandwidth differs, after the reported one's."""
+    bandwidth = reported.number("memory_bandwidth_gbs")
+    parts = []
+    for gpu in others:
+        if gpu.number("memory_bandwidth_gbs") == bandwidth:
+            continue
+        speed = decode_tokens_per_s(s.model, s.est, gpu.number("memory_bandwidth_gbs") or 0.0, s.count)
+        if speed:
+            parts.append(
+                f"about {speed:,.0f} tokens/s on the {gpu.short_name} ({value(ctx, a, gpu, 'memory_bandwidth_gbs')})"
+            )
+    after = next((i + 1 for i, b in enumerate(a.bullets) if b.startswith("Rough decode speed")), len(a.bullets))
+    if parts:
+        a.bullets.insert(
+            after, "Decode speed follows memory bandwidth: by the same estimate, " + "; ".join(parts) + "."
+        )
+
+
+def _per_candidate(ctx: HandlerContext, q: Query, s: FitPlan, name: str, each: list[tuple[GPU, str | int]]) -> Answer:
+    """The verdict (or longest context) on each candidate; more than a few are a question: which one?"""
+    listed = len(each) <= MAX_LISTED
+    a = Answer(
+        question=q.text,
+        intent="fits" if listed else "clarify",
+        title=f"Can you {s.verb} {s.what}?" if listed else "Which GPU do you mean?",
+        gpus=[g.id for g, _ in each],
+        fields=["memory_gb"],
+    )
+    per = " per GPU" if s.count > 1 else ""
+    if s.req.max_context and s.mode == "inference":
+        a.title = f"Longest context for {s.model.name}" if listed else a.title
+        a.summary = (
+            f"It depends on which “{name}” you mean: the longest context (batch 1, FP16 KV cache) for "
+            f"{s.model.name} in {PRECISION_NAMES.get(s.precision, s.precision)} on each:"
+        )
+    else:
+        a.summary = (
+            f"It depends on which “{name}” you mean: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} "
+            f"({s.terms})."
+        )
+    a.bullets.extend(_candidate_line(ctx, a, s, gpu, outcome) for gpu, outcome in each)
+    a.choices.extend(Choice(g.id, describe(ctx, g)) for g, _ in each[:MAX_CHOICES])
+    a.notes.append("Pick one for the full estimate on it: the speed, and what would make it fit.")
+    add_sources(a, [g for g, _ in each])
+    return _finish(ctx, a, s, _fit_slots(s))
+
+
+def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcome: str | int) -> str:
+    """ "GeForce RTX 3060 8GB (8 GB): no. At 8-bit (INT8) it would fit: about 8.3 GB."."""
+    where = f"{s.count}× {gpu.short_name}" if s.count > 1 else gpu.short_name
+    label = f"{where} ({value(ctx, a, gpu, 'memory_gb')}{' each' if s.count > 1 else ''})"
+    if isinstance(outcome, int):
+        return f"{label}: about {outcome:,} tokens." if outcome > 0 else f"{label}: it does not fit at all."
+    if outcome != "does not fit":
+        tight = ", but tight" if outcome == "tight" else ""
+        return f"{label}: yes{tight}: about {s.est.per_gpu_gb:,.1f} GB{' per GPU' if s.count > 1 else ''}."
+    capacity = gpu.number("memory_gb") or 0.0
+    fix = first_fix(s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
+    return f"{label}: no.{f' {fix}' if fix else ''}"
 
 
 def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> FitPlan:
@@ -125,7 +267,7 @@ def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: in
         lora_rank=req.lora_rank or 16,
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
     )
-    return FitPlan(model, model_id, req.mode, precision, context, count, est)
+    return FitPlan(req, model, model_id, req.mode, precision, context, count, est)
 
 
 def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
@@ -159,7 +301,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
             "Within 10% of the card's memory: longer prompts, bigger batches or another process on the GPU "
             "can push it over."
         )
-    if verdict != "does not fit" and s.mode == "inference":
+    if verdict != "does not fit" and _decodes_tokens(ctx, s):
         _decode_speed(ctx, a, s, gpu)
     if verdict == "does not fit":
         a.bullets.extend(
@@ -172,6 +314,12 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
             f"GPU-to-GPU traffic goes over {link}."
         )
     add_sources(a, [gpu])
+
+
+def _decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
+    """Inference with a language model (a bare size is shaped like one): a decode speed in tokens/s applies.
+    A diffusion, vision or encoder model generates no tokens one by one."""
+    return s.mode == "inference" and (s.model_id is None or ctx.models[s.model_id].kind == "llm")
 
 
 def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> None:
