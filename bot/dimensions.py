@@ -21,6 +21,7 @@ _CONTEXT_RE = re.compile(
 _COUNT_WORD = re.compile(r"^(?:x?(\d{1,2})x?|(one|single|a|two|dual|three|four|quad|six|eight))$")
 _NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "three": 3, "four": 4, "quad": 4, "six": 6}
 _NUMBER_WORDS["eight"] = 8
+_NUMBER_WORDS["pair"] = 2  # "a pair of 3090s"
 
 
 def count_word(word: str) -> int | None:

@@ -189,7 +189,10 @@ class Engine:
         if gpu_id not in self.catalog.gpus:
             raise KeyError(gpu_id)
         query = self.parser.parse(question)
-        pending = (query.ambiguous or query.unknown_names)[:1]
+        mentions = [*query.ambiguous, *query.unknown_names]
+        # The mention the pick answers ("h100 vs a100" then an A100: the second name), else the first.
+        holding = [m for m in mentions if gpu_id in (*m.candidates, *m.suggestions)]
+        pending = (holding or mentions)[:1]
         words = query.match.words if query.match else tokens(question)
         name = self.catalog.gpus[gpu_id].name
         if pending:

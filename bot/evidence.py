@@ -398,19 +398,25 @@ def _gpu_mention(mention: GpuMention) -> Mention:
 
 def _count_before(words: list[str], start: int) -> int | None:
     """A count just before a GPU name, over words that only describe it: "4 gpu mi50", "2x 24gb titan rtx"."""
-    for word in reversed(words[max(0, start - 3) : start]):
+    for k in range(start - 1, max(-1, start - 4), -1):
+        word = words[k]
         value = count_word(word)
         if value is not None:
-            return value
+            # "these three: a6000, l40, 6000 ada" lists three cards; it does not count A6000s.
+            return None if k and words[k - 1] in _LIST_LEADS else value
         if word not in _COUNTED_WORDS and not _SIZE_RE.fullmatch(word):
             return None
     return None
 
 
 # Spellings of tensor formats -> the format ("bfloat16" is BF16, NVFP4 and MXFP4 are FP4 formats).
-_FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4"}
+_FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4", "4bit": "int4", "8 bit": "int8"}
+_FORMAT_OF["8bit"] = "int8"
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
+
+# Words before a number word that make it the length of a list, not a count of one card.
+_LIST_LEADS = frozenset(["these", "those", "the", "all", "of", "between"])
 
 # Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
 _COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])

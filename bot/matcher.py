@@ -34,6 +34,7 @@ from bot.matcher_words import (
     A_PREFIXES,
     MAX_WINDOW,
     MEMORY,
+    MODEL_SIZE,
     MODELISH,
     NOT_ANCHORS,
     NOT_MODEL_SUFFIX,
@@ -217,6 +218,8 @@ class Matcher:
         return ranked, want
 
     def _is_anchor(self, word: str) -> bool:
+        if MODEL_SIZE.match(word):
+            return False  # "200b models" is a model size, not the B200
         subs = subtokens([word])
         if any(NUMBER.match(s) for s in subs):
             return True
@@ -325,6 +328,13 @@ class Matcher:
         return None
 
     def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
+        if scan.qualifier_at(end) and self._variant(gid, scan.words[end]):
+            # "rtx 4000 ada sff", "rtx 4060 laptop": the variant, whatever the order of its words.
+            ids = self._variant(gid, scan.words[end])
+            text = scan.text(start, end + 1)
+            if len(ids) == 1:
+                return GpuMention(text, start, end + 1, gpu=ids[0])
+            return GpuMention(text, start, end + 1, candidates=tuple(ids))
         if scan.qualifier_at(end):
             # "rtx 2060 ti" when there is no 2060 Ti: another card; suggest, don't answer.
             text = scan.text(start, end + 1)
@@ -335,6 +345,11 @@ class Matcher:
         if sibling is not None:  # "8gb rtx 3060": the 8 GB card, not the 12 GB one the name alone means
             return GpuMention(scan.text(start - 1, end), start - 1, end, gpu=sibling)
         return GpuMention(scan.text(start, end), start, end, gpu=gid)
+
+    def _variant(self, gid: str, qualifier: str) -> list[str]:
+        """The catalog's variants of ``gid`` that carry ``qualifier`` ("sff", "laptop"), best first."""
+        ranked, want = self._candidates([*sorted(self._gpu_sig[gid]), qualifier])
+        return [g for g in ranked if len(self._gpu_sig[g] - want) == len(self._gpu_sig[ranked[0]] - want)]
 
     def _sized_sibling(self, gid: str, size: str) -> str | None:
         """The variant of ``gid`` with memory ``size`` ("8gb") when ``gid`` has another size, else None."""

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_WINDOW",
     "MEMORY",
     "MODELISH",
+    "MODEL_SIZE",
     "NOT_ANCHORS",
     "NOT_MODEL_SUFFIX",
     "NUMBER",
@@ -169,7 +170,7 @@ MEMORY = re.compile(r"^\d+(?:\.\d+)?(?:gb|tb)$")
 #: Words that look like a model name: letters+digits with at most a short suffix; excludes
 #: sizes and units like 70b, 32k, 1440p, 300w.
 MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
-NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
+NOT_MODEL_SUFFIX = re.compile(r"\d(?:b|m|k|p|w|mm|cm|nm|mhz|ghz|hz|fps|gb|tb|ms|s|x|th|st|nd|rd)$")
 MAX_WINDOW = 7  # "NVIDIA GeForce RTX 3070 Ti Laptop GPU"
 #: Words before a lone "a" that make it part of a name ("rtx a 4000"), not the article.
 A_PREFIXES = frozenset(["rtx", "nvidia", "quadro"])
@@ -226,3 +227,5 @@ def subtokens(words: Iterable[str]) -> list[str]:
 SERIES_WORDS = frozenset(["rx", "gtx", "rtx", "arc", "quadro", "tesla", "titan", "instinct", "radeon", "geforce"])
 #: Variants a partial name never means unless it says so: "3060" is not the 3060 Ti or the Laptop GPU.
 UNNAMED_VARIANTS = frozenset(["laptop", "ti", "super", "xt", "xtx", "gre", "d", "le", "sff"])
+#: A model's size in parameters ("7b", "200b", "1.5b"): never part of a GPU's name.
+MODEL_SIZE = re.compile(r"^\d+(?:\.\d+)?b$")

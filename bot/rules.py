@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence, Reader
+from bot.matcher import GpuMention
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
+from bot.text import normalize, split_alnum
 
 __all__ = ["RuleBook"]
 
@@ -275,7 +277,7 @@ class RuleBook:
     def format_support(self, ev: Evidence) -> Query | None:
         """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
         same_chip = self._one_architecture(ev)
-        if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None:
+        if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None or ev.family:
             return None
         q = self._query(ev, "formats")
         q.formats = list(ev.formats_asked)
@@ -297,10 +299,20 @@ class RuleBook:
         """ "m40 vs 3090": comparing with a card the catalog lacks; ask which one was meant rather
         than answer about the 3090 alone."""
         unknown = ev.match.unknown
-        suggested = any(m.suggestions for m in unknown)
-        if not unknown or not (not ev.gpus or (suggested and ev.has("compare"))):
+        if not unknown or not (not ev.gpus or ev.has("compare")):
             return None
-        return self._query(ev, "clarify" if suggested else "unknown")
+        near = any(self._near_miss(m) for m in unknown)
+        return self._query(ev, "clarify" if near else "unknown")
+
+    def _near_miss(self, mention: GpuMention) -> bool:
+        """A name one slip away from a catalog card ("rtx a600", "rx 7800" for the 7800 XT): ask "did you mean".
+        A different number or letter ("m40", "h300", "quadro m4000") is another card the catalog lacks."""
+        said = _model_number(mention.text)
+        for gid in mention.suggestions[:3]:
+            known = _model_number(self.catalog.gpus[gid].short_name)
+            if said and known and (said.startswith(known) or known.startswith(said) or _one_slip(said, known)):
+                return True
+        return False
 
     def software_support(self, ev: Evidence) -> Query | None:
         """ "does the 7900 xtx support pytorch", "cuda or rocm?": what runs on the GPUs named (or each vendor's)."""
@@ -417,6 +429,28 @@ _FORMAT_FIELD = {
     "int8": "int8_tensor_tops",
     "fp64": "fp64_tflops",
 }
+
+
+# Words of a name that are not its model number ("rtx", "geforce"...).
+_SERIES = frozenset(
+    ["nvidia", "geforce", "rtx", "gtx", "quadro", "tesla", "amd", "radeon", "rx", "pro", "instinct", "intel", "arc"]
+)
+
+
+def _model_number(name: str) -> str:
+    """ "RTX A6000" -> "a6000", "rx 7800" -> "7800", "Radeon RX 7800 XT" -> "7800xt"."""
+    return "".join(p for w in normalize(name).split() for p in split_alnum(w) if p not in _SERIES)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """``b`` is ``a`` with one character added or dropped, or two neighbours swapped (not one changed)."""
+    if abs(len(a) - len(b)) == 1:
+        short, long_ = sorted((a, b), key=len)
+        return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    return False
 
 
 def _has_size_word(ev: Evidence) -> bool:

@@ -17,6 +17,8 @@ __all__ = ["compact", "normalize", "split_alnum", "tokens"]
 MAX_QUESTION_CHARS = 2000
 
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
+# Currency symbols other than $ become words before punctuation is dropped: "1500€" -> "1500 eur".
+_CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
 _NON_WORD = re.compile(r"[^a-z0-9$.]+")
 _SPACES = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
@@ -49,7 +51,7 @@ def normalize(text: str) -> str:
         text = text.lower()
     else:
         text = unicodedata.normalize("NFKC", text)
-        text = _strip_format_chars(text).translate(_DASHES).casefold()
+        text = _strip_format_chars(text).translate(_DASHES).translate(_CURRENCY_SIGNS).casefold()
     text = text.replace(",", "")  # thousands separators: "10,752" -> "10752"
     text = _RANGE.sub(r"\1 to ", text)
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"

@@ -200,11 +200,21 @@ def test_verdict_is_among_buyable_cards(engine: Engine, catalog: Catalog) -> Non
 
 
 @pytest.mark.parametrize("question", ["m40 vs 3090", "a4000 or qx6000 for training?"])
-def test_comparison_with_an_unknown_card_asks(engine: Engine, question: str) -> None:
-    """A comparison with a card the catalog lacks is not answered about the known card alone."""
+def test_comparison_with_an_unknown_card_is_not_answered_about_the_other(engine: Engine, question: str) -> None:
+    """A comparison with a card the catalog lacks is not answered about the known card alone; a name one
+    number or letter away is another card (the M40 is not the A40), so there is no "did you mean"."""
     answer = engine.ask(question)
-    assert answer.intent == "clarify" and not answer.answered and answer.choices
-    assert "I don't know a GPU called" in render_text(answer)
+    assert answer.intent == "unknown" and not answer.answered and not answer.choices
+    assert answer.recommendation is None and "I don't know a GPU called" in render_text(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "near"),
+    [("rtx a600 vs 3090", "rtx-a6000"), ("rx 7800 vs 4070", "rx-7800-xt"), ("mi300 vs h100 sxm", "mi300x")],
+)
+def test_comparison_with_a_near_miss_asks(engine: Engine, question: str, near: str) -> None:
+    answer = engine.ask(question)
+    assert answer.intent == "clarify" and near in [c.gpu for c in answer.choices]
 
 
 def test_unknown_name_beside_a_known_one_is_noted(engine: Engine) -> None:

@@ -18,11 +18,11 @@ from bot.parser import Query
 __all__ = ["property_answer"]
 
 _WORDS = {  # field -> (word for more, word for less) where "higher"/"lower" reads badly
-    "release_date": ("newer", "older"),
-    "launch_price_usd": ("more expensive", "cheaper"),
+    "release_date": ("is newer", "is older"),
+    "launch_price_usd": ("was more expensive at launch", "was cheaper at launch"),
     "tdp_w": ("draws more power", "draws less power"),
-    "slots": ("thicker", "thinner"),
-    "length_mm": ("longer", "shorter"),
+    "slots": ("is thicker", "is thinner"),
+    "length_mm": ("is longer", "is shorter"),
     "memory_gb": ("has more memory", "has less memory"),
     "process_nm": ("is on the larger node", "is on the smaller node"),
 }
