@@ -18,10 +18,9 @@ _CONTEXT_RE = re.compile(
     rf"\b{_NUMBER}\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
     rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k)?\b"
 )
-_COUNT_WORD = re.compile(r"^(?:x?(\d{1,2})x?|(one|single|a|two|dual|three|four|quad|six|eight))$")
-_NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "three": 3, "four": 4, "quad": 4, "six": 6}
-_NUMBER_WORDS["eight"] = 8
-_NUMBER_WORDS["pair"] = 2  # "a pair of 3090s"
+_NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "pair": 2, "three": 3, "four": 4, "quad": 4}
+_NUMBER_WORDS |= {"five": 5, "six": 6, "eight": 8}
+_COUNT_WORD = re.compile(rf"^(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))$")
 
 
 def count_word(word: str) -> int | None:

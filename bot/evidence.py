@@ -204,9 +204,9 @@ class Reader:
         for mention in match.mentions:
             if mention.gpu is None:
                 continue
-            before = match.words[mention.start - 1] if mention.start > 0 else ""
             after = match.words[mention.end] if mention.end < len(match.words) else ""
-            value = count_word(before) or (count_word(after) if re.fullmatch(r"x\d{1,2}", after) else None) or 1
+            glued = count_word(after) if re.fullmatch(r"x\d{1,2}", after) else None
+            value = _count_before(match.words, mention.start) or glued or 1
             if value > 1:
                 counts[mention.gpu] = min(64, value)
         return counts

@@ -85,7 +85,6 @@ def test_each_setup_gets_a_column_and_the_verdict_follows(
     assert "NVLink" in rows and "Slots in total" in rows
 
 
-@pytest.mark.xfail(strict=True, reason="understanding: 'a pair of' is not read as a count of 2 yet (lead)")
 def test_a_pair_of_is_two(engine: Engine) -> None:
     answer = engine.ask("a pair of 3090s or one 4090?")
     assert answer.table is not None and answer.table.columns[0] == "2× GeForce RTX 3090"
