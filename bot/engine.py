@@ -188,19 +188,5 @@ class Engine:
         """
         if gpu_id not in self.catalog.gpus:
             raise KeyError(gpu_id)
-        query = self.parser.parse(question)
-        mentions = [*query.ambiguous, *query.unknown_names]
-        # The mention the pick answers ("h100 vs a100" then an A100: the second name), else the first.
-        holding = [m for m in mentions if gpu_id in (*m.candidates, *m.suggestions)]
-        pending = (holding or mentions)[:1]
-        words = query.match.words if query.match else tokens(question)
-        name = self.catalog.gpus[gpu_id].name
-        if pending:
-            m = pending[0]
-            words = [*words[: m.start], name, *words[m.end :]]
-            rewritten = " ".join(words)
-        else:
-            rewritten = f"{question} {name}"
-        answer = self.ask(rewritten)
-        answer.question = question
-        return answer
+        # The pick answers the mention whose candidates hold it ("h100 vs a100", then an A100: the second).
+        return self.answer(self.parser.complete(question, gpu_id))

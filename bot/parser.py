@@ -8,19 +8,25 @@ the evidence, the rule that fired and the request.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import OrderedDict
 from typing import Any
 
 from bot.catalog import Catalog
 from bot.cloud import load_cloud
 from bot.evidence import Evidence, Reader
 from bot.lexicon import Lexicon, load_lexicon
-from bot.matcher import Matcher
+from bot.matcher import GpuMention, Matcher, MatchResult
 from bot.models import ModelIndex
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, FitRequest, Intent, Query
 from bot.rules import RuleBook
 from bot.text import normalize
 
 __all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Query", "QuestionParser"]
+
+
+#: How many recent readings are kept for completing a clarified request.
+_RECENT = 256
 
 
 class QuestionParser:
@@ -34,12 +40,38 @@ class QuestionParser:
         self.cloud = load_cloud(catalog.root, catalog.gpus.keys())
         self.reader = Reader(catalog, matcher, models, self.lexicon, self.cloud)
         self.rules = RuleBook(catalog, self.reader)
+        self._recent: OrderedDict[str, Evidence] = OrderedDict()
 
     def read(self, text: str) -> Evidence:
         return self.reader.read(text)
 
     def parse(self, text: str) -> Query:
-        return self.rules.decide(self.reader.read(text))
+        return self.rules.decide(self.read_recent(text))
+
+    def read_recent(self, text: str) -> Evidence:
+        """The evidence of ``text``, kept for the last questions asked so that a pick among a clarifying
+        answer's choices completes the stored reading instead of reading the question again."""
+        ev = self._recent.pop(text, None) or self.reader.read(text)
+        self._recent[text] = ev
+        while len(self._recent) > _RECENT:
+            self._recent.popitem(last=False)
+        return ev
+
+    def complete(self, text: str, gpu_id: str) -> Query:
+        """The request of ``text`` with its pending name (the one whose candidates hold ``gpu_id``, else the
+        first ambiguous or unknown one) resolved to ``gpu_id``, decided by the rules again."""
+        ev = self.read_recent(text)
+        pending = [m for m in ev.match.mentions if m.gpu is None]
+        holding = [m for m in pending if gpu_id in (*m.candidates, *m.suggestions)]
+        chosen = (holding or pending)[:1]
+        if chosen:
+            mentions = [
+                GpuMention(m.text, m.start, m.end, gpu=gpu_id) if m is chosen[0] else m for m in ev.match.mentions
+            ]
+        else:
+            mentions = [*ev.match.mentions, GpuMention(gpu_id, len(ev.match.words), len(ev.match.words), gpu=gpu_id)]
+        match = MatchResult(words=ev.match.words, mentions=mentions, fields=ev.match.fields)
+        return self.rules.decide(dataclasses.replace(ev, match=match))
 
     def explain(self, text: str) -> dict[str, Any]:
         """The evidence, the rule that fired and the request, as plain data."""
