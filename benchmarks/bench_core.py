@@ -34,7 +34,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=200, help="times each question is answered")
     ap.add_argument("--loads", type=int, default=20, help="times the catalog is loaded")
     ap.add_argument("--specs", default=None)
-    ap.add_argument("--questions", default=str(HERE / "questions.txt"))
+    ap.add_argument("--questions", default=str(HERE / "questions.txt"), help="one question per line")
+    ap.add_argument(
+        "--corpus", action="store_true", help="the understanding corpus (tests/corpus/understanding.yaml) instead"
+    )
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -74,7 +77,13 @@ def main() -> None:
     tracemalloc.stop()
     del engine2
 
-    questions = [q for q in Path(args.questions).read_text(encoding="utf-8").splitlines() if q.strip()]
+    if args.corpus:
+        import yaml
+
+        corpus = HERE.parent / "tests" / "corpus" / "understanding.yaml"
+        questions = [str(e["q"]) for e in yaml.safe_load(corpus.read_text(encoding="utf-8"))["questions"]]
+    else:
+        questions = [q for q in Path(args.questions).read_text(encoding="utf-8").splitlines() if q.strip()]
     for q in questions:  # warm-up
         engine.ask(q)
     by_intent: dict[str, list[float]] = defaultdict(list)

@@ -6,6 +6,7 @@ Data, not decisions: :mod:`bot.matcher` reads these to find GPU names in a quest
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -218,9 +219,18 @@ def canon_words(words: Iterable[str]) -> list[str]:
 
 def subtokens(words: Iterable[str]) -> list[str]:
     out: list[str] = []
-    for w in canon_words(words):
-        out.extend(canon_words(split_alnum(w)))
+    for w in words:
+        out.extend(_word_subtokens(w))
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_subtokens(word: str) -> tuple[str, ...]:
+    """One word's canonical pieces ("a6000" -> "a", "6000"); words repeat across questions, so memoised."""
+    out: list[str] = []
+    for w in canon_words([word]):
+        out.extend(canon_words(split_alnum(w)))
+    return tuple(out)
 
 
 #: Product-series words: a partial name right after one of these must contain it ("rx 580" is not the Arc A580).

@@ -46,15 +46,21 @@ class QuestionParser:
         return self.reader.read(text)
 
     def parse(self, text: str) -> Query:
-        return self.rules.decide(self.read_recent(text))
+        ev = self.reader.read(text)
+        self._remember(text, ev)
+        return self.rules.decide(ev)
+
+    def _remember(self, text: str, ev: Evidence) -> None:
+        self._recent.pop(text, None)
+        self._recent[text] = ev
+        while len(self._recent) > _RECENT:
+            self._recent.popitem(last=False)
 
     def read_recent(self, text: str) -> Evidence:
         """The evidence of ``text``, kept for the last questions asked so that a pick among a clarifying
         answer's choices completes the stored reading instead of reading the question again."""
         ev = self._recent.pop(text, None) or self.reader.read(text)
-        self._recent[text] = ev
-        while len(self._recent) > _RECENT:
-            self._recent.popitem(last=False)
+        self._remember(text, ev)
         return ev
 
     def complete(self, text: str, gpu_id: str) -> Query:
