@@ -202,7 +202,8 @@ class RuleBook:
         return Query(text=ev.text, intent="unknown") if not ev.norm else None
 
     def outside_hardware(self, ev: Evidence) -> Query | None:
-        """ "m3 max for llm?": say it isn't covered rather than answer about something else."""
+        """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the
+        catalog has ("m4 max vs 4090"), that card is answered with a note naming what is left out."""
         if ev.outside is None or ev.gpus:
             return None
         q = self._query(ev, "outside")
