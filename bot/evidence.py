@@ -274,7 +274,7 @@ class Reader:
     # -- the whole question -------------------------------------------------------------------
 
     def read(self, text: str) -> Evidence:
-        norm = normalize(text)
+        norm = normalize(self.lexicon.translate(text))
         ev = Evidence(text=text, norm=norm)
         if not norm:
             return ev

@@ -7,6 +7,7 @@ class finds every hit with its span in a single pass. A mistake in the file rais
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ _SECTIONS = {
     "currencies",
     "bounds",
     "not_names",
+    "translations",
 }
 _MODES = ("qlora", "lora", "full")
 
@@ -99,6 +101,16 @@ class Lexicon:
     currencies: PhraseSet  # value: currency code
     bounds: Mapping[str, PhraseSet]
     not_names: re.Pattern[str]  # words that look like a model number but never name a GPU
+    translations: Mapping[str, str]  # words of other languages -> English ("显存" -> "vram")
+
+    def translate(self, text: str) -> str:
+        """``text`` with the other-language words of the lexicon replaced by their English ones."""
+        if text.isascii() or not self.translations:
+            return text
+        return self._translation_re().sub(lambda m: f" {self.translations[m.group(0)]} ", text)
+
+    def _translation_re(self) -> re.Pattern[str]:
+        return _compiled_alternation(tuple(sorted(self.translations, key=len, reverse=True)))
 
     def is_not_a_name(self, text: str) -> bool:
         return self.not_names.fullmatch(text) is not None
@@ -225,7 +237,19 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
         currencies=_phrase_set(currencies, path, "currencies"),
         bounds=bounds,
         not_names=_not_names(raw["not_names"], path),
+        translations=_translations(raw["translations"], path),
     )
+
+
+def _translations(raw: Any, path: Path) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise _err(path, "must map words to English words", "translations")
+    return {k: v.strip() for k, v in raw.items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def _not_names(raw: Any, path: Path) -> re.Pattern[str]:

@@ -124,7 +124,9 @@ class RuleBook:
     def _fit_words(self, ev: Evidence) -> bool:
         subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev)
         sized_model = ev.model is not None or ev.bare_size is not None  # "how much vram does flux need"
-        return (ev.has("fit_verbs") and subject) or (ev.has("need_verbs") and sized_model) or ev.has("max_context")
+        asks_memory = ev.has("requirements") and (sized_model or ev.family is not None or ev.has("fit_subjects"))
+        fits_model = (ev.has("fit_verbs") and subject) or (ev.has("need_verbs") and sized_model)
+        return fits_model or asks_memory or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
         """Anything that makes a question a GPU question: a workload, budget, limit, vendor, field or GPU word."""
@@ -232,6 +234,8 @@ class RuleBook:
         sized = ev.bare_size is not None and ev.workload is not None
         if not (self._fit_words(ev) or ev.model is not None or sized) or not self._shopping(ev):
             return None
+        if ev.has("requirements"):
+            return None  # "what are the hardware requirements for llama 70b": what it needs, not a card
         fit = self.reader.fit_request(ev)
         if not (fit.model_id or fit.params_b):
             return None
@@ -249,7 +253,8 @@ class RuleBook:
             return False
         if len(ev.gpus) >= 2 and ev.has("compare"):
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
-        return sized or not self._shopping(ev)  # "what would you buy with $5000 for llm finetuning?": a pick
+        # "what would you buy with $5000 for llm finetuning?": a pick; "minimum requirements for it": a fit
+        return sized or not self._shopping(ev) or ev.has("requirements")
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
         if not self._is_fit_question(ev):
