@@ -226,3 +226,22 @@ def test_explain_names_the_rule_for_each_class(engine: Engine) -> None:
     for question, rule in rules.items():
         assert engine.explain(question)["rule"] == rule, question
         assert render_text(engine.ask(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "model"),
+    [
+        ("what are the minimum requirements for qwen2.5 32b?", "qwen2.5-32b"),
+        ("hardware requirements to run llama 3.1 8b locally", "llama-3.1-8b"),
+        ("vram usage of gemma 3 27b at 8k context?", "gemma-3-27b"),
+        ("请问本地推理 llama 3.1 70b 需要多少显存？", "llama-3.1-70b"),
+        ("mistral small 3 显存 需要 多少", "mistral-small-3"),
+    ],
+)
+def test_requirements_are_what_a_model_needs(engine: Engine, question: str, model: str) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "fit" and request["fit"]["model_id"] == model
+
+
+def test_a_card_question_still_picks_a_card(engine: Engine) -> None:
+    assert _request(engine, "what gpu should i buy for llama 3 70b?")["kind"] == "fit_pick"
