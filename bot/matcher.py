@@ -32,6 +32,7 @@ from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
 from bot.matcher_words import (
     A_PREFIXES,
+    CANON,
     MAX_WINDOW,
     MEMORY,
     MODEL_SIZE,
@@ -328,6 +329,9 @@ class Matcher:
         return None
 
     def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
+        laptop = self._laptop_around(scan, start, end, gid)
+        if laptop is not None:
+            return laptop
         if scan.qualifier_at(end) and self._variant(gid, scan.words[end]):
             # "rtx 4000 ada sff", "rtx 4060 laptop": the variant, whatever the order of its words.
             ids = self._variant(gid, scan.words[end])
@@ -345,6 +349,22 @@ class Matcher:
         if sibling is not None:  # "8gb rtx 3060": the 8 GB card, not the 12 GB one the name alone means
             return GpuMention(scan.text(start - 1, end), start - 1, end, gpu=sibling)
         return GpuMention(scan.text(start, end), start, end, gpu=gid)
+
+    def _laptop_around(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention | None:
+        """ "Laptop RTX 5090", "RTX 4060 8GB (Laptop)": the laptop GPU, when the word stands right before the
+        name or right after it and its memory size."""
+        words = scan.words
+        before = start > 0 and not scan.used[start - 1] and CANON.get(words[start - 1], words[start - 1]) == "laptop"
+        after = end + 1 < len(words) and MEMORY.match(words[end]) and CANON.get(words[end + 1], words[end + 1])
+        if not before and after != "laptop":
+            return None
+        ids = self._variant(gid, "laptop") if "laptop" not in self._gpu_sig[gid] else []
+        if not ids:
+            return None
+        lo, hi = (start - 1, end) if before else (start, end + 2)
+        if len(ids) == 1:
+            return GpuMention(scan.text(lo, hi), lo, hi, gpu=ids[0])
+        return GpuMention(scan.text(lo, hi), lo, hi, candidates=tuple(ids))
 
     def _variant(self, gid: str, qualifier: str) -> list[str]:
         """The catalog's variants of ``gid`` that carry ``qualifier`` ("sff", "laptop"), best first."""
