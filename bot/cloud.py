@@ -98,6 +98,7 @@ class CloudIndex:
     _max_tokens: int = field(repr=False, default=1)
     _before: Mapping[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
     _after: Mapping[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
+    _prefixes: frozenset[str] = field(repr=False, default=frozenset())  # every start of a key: a fast first test
 
     def __len__(self) -> int:
         return len(self.instances)
@@ -134,6 +135,8 @@ class CloudIndex:
         return self._mentions(norm, found)
 
     def _longest(self, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
+        if tokens[i][2] not in self._prefixes:
+            return None  # no instance name starts with this word: most words of most questions
         for n in range(min(self._max_tokens, len(tokens) - i), 0, -1):
             key = "".join(t[2] for t in tokens[i : i + n])
             if key in self._keys:
@@ -362,4 +365,5 @@ def load_cloud(specs_dir: Path, gpu_ids: Collection[str]) -> CloudIndex:
         _max_tokens=max_tokens,
         _before=MappingProxyType(before),
         _after=MappingProxyType(after),
+        _prefixes=frozenset(key[:k] for key in keys for k in range(1, len(key) + 1)),
     )

@@ -177,12 +177,9 @@ class Reader:
 
     def _classes(self, norm: str, words: list[str]) -> frozenset[str]:
         """The lexicon's word classes present: phrases over the whole text, single words over the GPU-free words."""
-        joined = " ".join(words)
-        found = set()
-        for name, phrases in self.lexicon.words.items():
-            if phrases.found(norm) if name not in _WORD_CLASSES_ON_WORDS else phrases.found(joined):
-                found.add(name)
-        return frozenset(found)
+        finder = self.lexicon.classes
+        on_text = finder.classes(norm) - _WORD_CLASSES_ON_WORDS
+        return frozenset(on_text | (finder.classes(" ".join(words)) & _WORD_CLASSES_ON_WORDS))
 
     # -- counts -------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any
 from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.text import normalize
 
-__all__ = ["Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon"]
+__all__ = ["ClassFinder", "Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon"]
 
 _SECTIONS = {
     "words",
@@ -72,6 +72,30 @@ class PhraseSet:
         return list(dict.fromkeys(h.value for h in self.finditer(norm)))
 
 
+class ClassFinder:
+    """Every word class a text has, in one scan: at each place the longest phrase starting there, which also
+    carries the classes of the shorter phrases it starts with ("which gpus" is listing and which_what)."""
+
+    def __init__(self, words: Mapping[str, PhraseSet]) -> None:
+        owners: dict[str, set[str]] = {}
+        for name, phrases in words.items():
+            for phrase in phrases.meaning:
+                owners.setdefault(phrase, set()).add(name)
+        self._classes: dict[str, frozenset[str]] = {}
+        for phrase, names in owners.items():
+            parts = phrase.split(" ")
+            heads = (owners.get(" ".join(parts[:k]), set()) for k in range(1, len(parts)))
+            self._classes[phrase] = frozenset(names.union(*heads))
+        body = "|".join(re.escape(p) for p in sorted(self._classes, key=len, reverse=True)) or r"(?!x)x"
+        self._re = re.compile(rf"(?<![a-z0-9$.])(?=({body})(?![a-z0-9$]))")
+
+    def classes(self, text: str) -> set[str]:
+        found: set[str] = set()
+        for m in self._re.finditer(text):
+            found |= self._classes[m.group(1)]
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Property:
     """A comparative on a spec field: ``more`` is True for "more memory", False for "less power"."""
@@ -102,6 +126,7 @@ class Lexicon:
     bounds: Mapping[str, PhraseSet]
     not_names: re.Pattern[str]  # words that look like a model number but never name a GPU
     translations: Mapping[str, str]  # words of other languages -> English ("显存" -> "vram")
+    classes: ClassFinder  # all of ``words`` at once
 
     def translate(self, text: str) -> str:
         """``text`` with the other-language words of the lexicon replaced by their English ones."""
@@ -238,6 +263,7 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
         bounds=bounds,
         not_names=_not_names(raw["not_names"], path),
         translations=_translations(raw["translations"], path),
+        classes=ClassFinder(words),
     )
 
 
