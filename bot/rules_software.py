@@ -28,8 +28,8 @@ class SoftwareRules:
 
     def asks(self, ev: Evidence) -> bool:
         """A software-support question: a support issue ("not supported", "doesn't work on"); else, unless it weighs
-        cards or asks for a pick, a library or stack named with a support verb (or with no spec asked), a CUDA
-        target with a support verb, or a bare "support" about a card with no spec named."""
+        cards, asks for a pick or names a spec, a library, stack or CUDA target named with a support word ("vllm on
+        a 3090?", "does pytorch run on..."), or a bare "support" about a card ("Tesla P40 support?")."""
         if ev.formats_asked and "compute_capability" not in ev.fields:
             return False  # "does the 5090 support fp4": the tensor formats of its architecture
         fields = [f for f in ev.fields if f != "compute_capability"]
@@ -38,9 +38,7 @@ class SoftwareRules:
         options = len(ev.gpus) + len(ev.match.ambiguous)
         if ev.has("software_choice") or (options >= 2 and ev.has("compare")) or fields:
             return False  # "7900 xtx or 4070 ti super for comfyui": a verdict; "rocm is a pain. 3090 bandwidth?"
-        if ev.has("software_topic"):
-            return True
-        if ev.has("cuda_target"):
+        if ev.has("software_topic") or ev.has("cuda_target"):
             return ev.has("support_verbs") or ev.has("support_nouns")
         return ev.has("support_nouns") and ev.model is None
 
@@ -68,9 +66,11 @@ class SoftwareRules:
     def general(self, ev: Evidence) -> bool:
         """No GPU named, but a stack or vendor is, with a support word: "bitsandbytes on AMD?", "will cuda 13 drop
         pascal?" (not a pick: "good first gpu for pytorch")."""
-        if ev.gpus or ev.match.mentions or not ev.has("software_topic") or ev.has("software_choice"):
-            return False
-        if ev.budget_usd is not None or ev.limits or ev.rank_word or ev.has("advice"):
+        topic = ev.has("software_topic") or ev.has("cuda_target")
+        if ev.gpus or ev.match.mentions or not topic or ev.has("software_choice"):
             return False
         about = bool(ev.vendor) or ev.has("other_stacks") or ev.has("gpu_topic")
-        return about and (ev.has("support_verbs") or ev.has("support_issues"))
+        if ev.has("support_issues"):  # an error message: "bitsandbytes is not supported for the current GPU"
+            return about
+        shopping = ev.budget_usd is not None or ev.limits or ev.rank_word or ev.has("advice")
+        return about and ev.has("support_verbs") and not shopping
