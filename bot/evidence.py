@@ -31,6 +31,7 @@ __all__ = ["Evidence", "Mention", "Reader"]
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
 _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
+_ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 _VENDOR_RE = (
     (
@@ -287,7 +288,9 @@ class Reader:
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
         ev.classes = self._classes(norm, match.words)
         if _CUDA_VERSION.search(norm):
-            ev.classes |= {"software"}  # "p40 cuda 13?": which CUDA version runs on it
+            ev.classes |= {"software", "software_topic"}  # "p40 cuda 13?": which CUDA version runs on it
+        if _ARCH_CODE.search(norm):
+            ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
         ev.counts = self._counts(match) | _cloud_counts(ev.cloud)
         ev.first_count = self._first_count(match) if match.mentions else _first_cloud_count(ev.cloud)

@@ -13,6 +13,7 @@ from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence, Reader
 from bot.matcher import GpuMention
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
+from bot.rules_software import SoftwareRules
 from bot.text import normalize, split_alnum
 
 __all__ = ["RuleBook"]
@@ -26,17 +27,18 @@ class RuleBook:
     def __init__(self, catalog: Catalog, reader: Reader) -> None:
         self.catalog = catalog
         self.reader = reader
+        self.software = SoftwareRules(catalog)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
             ("outside hardware", self.outside_hardware),
+            ("software support", self.software_support),
             ("ambiguous name", self.ambiguous_name),
             ("model-sized pick", self.model_sized_pick),
             ("will it fit", self.will_it_fit),
             ("setups compared", self.setups_compared),
             ("power supply", self.power_supply),
             ("unknown name", self.unknown_name),
-            ("software support", self.software_support),
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
             ("faq", self.faq),
@@ -321,11 +323,20 @@ class RuleBook:
         return False
 
     def software_support(self, ev: Evidence) -> Query | None:
-        """ "does the 7900 xtx support pytorch", "cuda or rocm?": what runs on the GPUs named (or each vendor's)."""
-        if not self._is_software(ev):
+        """ "does the 7900 xtx support pytorch", "vllm on a 5060 ti?", "cuda or rocm?": what runs on the GPUs
+        named (a series whose cards run the same software counts as named), or on each vendor's."""
+        if self._is_fit_question(ev) or ev.psu_asked or self.software.entry is None:
+            return None
+        gpus = self.software.subjects(ev) if self.software.asks(ev) or self._is_software(ev) else None
+        if gpus is None and ev.match.ambiguous:
+            return None  # its candidates run different software: ask which one
+        if gpus and ev.faq is not None and ev.faq.id == SOFTWARE_FAQ and set(gpus) <= set(ev.faq.gpus):
+            return None  # the seed article's own cards: its FAQ answer
+        if not gpus and not self.software.general(ev) and not self._is_software(ev):
             return None
         q = self._query(ev, "software")
-        q.faq, q.gpus = ev.faq, q.gpus[:4]
+        q.faq, q.gpus, q.ambiguous = self.software.entry, (gpus or q.gpus)[:4], []
+        q.general = not q.gpus
         return q
 
     def property_of_named(self, ev: Evidence) -> Query | None:

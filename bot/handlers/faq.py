@@ -80,20 +80,23 @@ def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
         for each in reversed(ctx.catalog.software):  # the file lists the most specific first; NVIDIA ends it
             a.bullets.append(each.about)
             sources.extend(each.sources)
-    for gpu in gpus:
-        stack = ctx.catalog.software_for(gpu)
+    for group in _same_software(ctx, gpus):
+        stack = ctx.catalog.software_for(group[0])
         if stack is None:
-            a.bullets.append(f"{gpu.short_name}: I have no software notes for {gpu.vendor} GPUs.")
+            a.bullets.append(f"{_names(group)}: I have no software notes for {group[0].vendor} GPUs.")
             continue
 
-        def fill(m: re.Match[str], gpu: GPU = gpu) -> str:
+        def fill(m: re.Match[str], group: list[GPU] = group) -> str:
             key = m.group(1)
-            return gpu.short_name if key == "gpu" else value(ctx, a, gpu, key)
+            if key == "gpu":
+                return _names(group)
+            shown = [value(ctx, a, gpu, key) for gpu in group]  # each card's value cited; they share one
+            return shown[0]
 
         a.bullets.append(re.sub(r"\{(\w+)\}", fill, stack.text))
         sources.extend(stack.sources)
-    if len(gpus) == 1:
-        a.title = f"What software runs on the {gpus[0].short_name}?"
+    if len(a.bullets) == 1 and gpus:
+        a.title = f"What software runs on the {_names(gpus)}?"
         a.summary, a.bullets = a.bullets[0], []
     elif gpus:
         a.title = "What software runs on these GPUs?"
@@ -101,6 +104,21 @@ def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
     add_sources(a, gpus)
     a.sources.extend(u for u in dict.fromkeys(sources) if u not in a.sources)
     return a
+
+
+def _same_software(ctx: HandlerContext, gpus: Sequence[GPU]) -> list[list[GPU]]:
+    """The GPUs grouped by the software answer they get (one stack, one compute capability), in order:
+    the cards of a series ("a V100") share one bullet."""
+    groups: dict[tuple[str | None, object], list[GPU]] = {}
+    for gpu in gpus:
+        stack = ctx.catalog.software_for(gpu)
+        groups.setdefault((stack.id if stack else gpu.vendor, gpu.get("compute_capability")), []).append(gpu)
+    return list(groups.values())
+
+
+def _names(gpus: Sequence[GPU]) -> str:
+    names = [g.short_name for g in gpus]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU]) -> str:
