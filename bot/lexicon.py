@@ -29,6 +29,8 @@ _SECTIONS = {
     "bounds",
     "not_names",
 }
+# Sections a lexicon may leave out.
+_OPTIONAL = {"foreign"}
 _MODES = ("qlora", "lora", "full")
 
 
@@ -45,11 +47,15 @@ class Hit:
 class PhraseSet:
     """Phrases (normalised) that each mean a value; finds them as whole words, longest first."""
 
-    def __init__(self, phrases: Mapping[str, str]) -> None:
+    def __init__(self, phrases: Mapping[str, str], *, whole_words: bool = True) -> None:
         self.meaning = dict(phrases)
         ordered = sorted(self.meaning, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
-        self._re = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])")
+        self._re = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])" if whole_words else body)
+
+    def replace(self, text: str) -> str:
+        """``text`` with every phrase replaced by its meaning, spaced apart."""
+        return self._re.sub(lambda m: f" {self.meaning[m.group(0)]} ", text)
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.meaning
@@ -99,6 +105,14 @@ class Lexicon:
     currencies: PhraseSet  # value: currency code
     bounds: Mapping[str, PhraseSet]
     not_names: re.Pattern[str]  # words that look like a model number but never name a GPU
+    foreign: PhraseSet | None = None  # words in scripts without spaces (显存, 跑) -> English words
+
+    def translate(self, text: str) -> str:
+        """ "4090 24g可以跑吗" -> "4090 24g 可以 run 吗": words of other scripts the lexicon knows, in English,
+        before normalising drops every character outside ASCII."""
+        if self.foreign is None or text.isascii():
+            return text
+        return self.foreign.replace(text)
 
     def is_not_a_name(self, text: str) -> bool:
         return self.not_names.fullmatch(text) is not None
@@ -196,7 +210,7 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise _err(path, "the file must be a mapping of sections")
-    check_keys(raw, _SECTIONS, (), path, "lexicon")
+    check_keys(raw, _SECTIONS | _OPTIONAL, (), path, "lexicon")
     missing = sorted(_SECTIONS - set(raw))
     if missing:
         raise _err(path, f"section '{missing[0]}' is missing", missing[0])
@@ -225,7 +239,24 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
         currencies=_phrase_set(currencies, path, "currencies"),
         bounds=bounds,
         not_names=_not_names(raw["not_names"], path),
+        foreign=_foreign(raw.get("foreign"), path),
     )
+
+
+def _foreign(raw: Any, path: Path) -> PhraseSet | None:
+    """{english: [words in another script]}: matched anywhere (those scripts put no spaces between words)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _err(path, "'foreign' must be a mapping of English words to lists of words", "foreign")
+    owner: dict[str, str] = {}
+    for english, words in raw.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words) or not words:
+            raise _err(path, "must be a non-empty list of words", "foreign", str(english))
+        for word in (w.strip() for w in words):
+            if owner.setdefault(word, str(english)) != str(english):
+                raise _err(path, f"{word!r} means both {owner[word]!r} and {english!r}", "foreign", str(english))
+    return PhraseSet(owner, whole_words=False)
 
 
 def _not_names(raw: Any, path: Path) -> re.Pattern[str]:

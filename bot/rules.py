@@ -122,9 +122,14 @@ class RuleBook:
         return ev.has("other_stacks")
 
     def _fit_words(self, ev: Evidence) -> bool:
-        subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev)
+        # "can a 12 gig gpu run it", "4gb vram enough?": a memory size is what it must fit in
+        named = ev.has("memory_words") or ev.has("gpu_nouns") or ev.has("reverse_fit") or "memory_gb" in ev.limits
+        memory = bool(ev.sizes) and named
+        subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev) or memory
         sized_model = ev.model is not None or ev.bare_size is not None  # "how much vram does flux need"
-        return (ev.has("fit_verbs") and subject) or (ev.has("need_verbs") and sized_model) or ev.has("max_context")
+        reverse = ev.has("reverse_fit") and (bool(ev.sizes) or bool(ev.gpus))  # "how many b can a 3090 run"
+        fits = ev.has("fit_verbs") and subject
+        return fits or reverse or (ev.has("need_verbs") and sized_model) or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
         """Anything that makes a question a GPU question: a workload, budget, limit, vendor, field or GPU word."""
@@ -248,14 +253,15 @@ class RuleBook:
             return False
         if len(ev.gpus) >= 2 and ev.has("compare"):
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
-        return sized or not self._shopping(ev)  # "what would you buy with $5000 for llm finetuning?": a pick
+        # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm": a fit
+        return sized or (ev.has("reverse_fit") and ev.budget_usd is None) or not self._shopping(ev)
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
         if not self._is_fit_question(ev):
             return None
         q = self._query(ev, "fit")
         q.fit = self.reader.fit_request(ev)
-        q.fit.gpus_count = ev.first_count
+        q.fit.gpus_count = ev.first_count if q.fit.gpus_count == 1 else q.fit.gpus_count
         return q
 
     def setups_compared(self, ev: Evidence) -> Query | None:
