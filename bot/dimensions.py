@@ -10,7 +10,7 @@ import re
 
 from bot.lexicon import Lexicon
 
-__all__ = ["Dimensions", "context_tokens", "count_word"]
+__all__ = ["Dimensions", "context_tokens", "count_word", "counted_size"]
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
@@ -20,6 +20,10 @@ _CONTEXT_RE = re.compile(
 )
 _NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "pair": 2, "three": 3, "four": 4, "quad": 4}
 _NUMBER_WORDS |= {"five": 5, "six": 6, "eight": 8}
+# "2x 24gb", "two 24gb cards", "dual 16gb gpus", "4 x 80gb", "24gb x2": a count of GPUs of one memory size.
+_COUNTED_SIZE = re.compile(
+    rf"\b(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))\s+(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s+x(\d{{1,2}})\b"
+)
 _COUNT_WORD = re.compile(rf"^(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))$")
 
 
@@ -29,6 +33,17 @@ def count_word(word: str) -> int | None:
     if m is None:
         return None
     return int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
+
+
+def counted_size(norm: str) -> tuple[int, float] | None:
+    """ "2x 24gb" -> (2, 24.0): how many GPUs, and the memory of each; None without a count before a size."""
+    for m in _COUNTED_SIZE.finditer(norm):
+        digits, word, size, size_after, count_after = m.groups()
+        count = int(digits or count_after) if (digits or count_after) else _NUMBER_WORDS[word]
+        gb = float(size or size_after)
+        if 1 < count <= 64 and gb > 0:
+            return count, gb
+    return None
 
 
 class Dimensions:

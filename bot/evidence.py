@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
-from bot.dimensions import Dimensions, context_tokens, count_word
+from bot.dimensions import Dimensions, context_tokens, count_word, counted_size
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -298,7 +298,7 @@ class Reader:
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
         ev.model = self.models.find(match.words) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
-        ev.sizes = [float(s) for s in _SIZE_RE.findall(norm) if float(s) > 0]
+        ev.sizes = _gpu_sizes(norm)
         ev.formats_asked = self._formats_asked(norm)
         ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in self._psu(norm))
         ev.family = self.models.family(norm) if self.models is not None else None
@@ -338,9 +338,11 @@ class Reader:
             req.kv_precision = self.lexicon.kv_precisions.get(name, name)
             if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
                 req.precision = None  # the only mention of that precision was the KV cache's
-        size = _SIZE_RE.search(norm)
-        if size and float(size.group(1)) > 0:
-            req.capacity_gb = float(size.group(1))
+        if ev.sizes:
+            req.capacity_gb = ev.sizes[0]
+        counted = counted_size(norm) if not ev.gpus else None
+        if counted is not None:
+            req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
         req.checkpointing = not ev.has("no_checkpointing")
         rank = _RANK_RE.search(norm)
         if rank:
@@ -394,6 +396,16 @@ def _gpu_mention(mention: GpuMention) -> Mention:
         return Mention("gpu (ambiguous)", mention.text, " | ".join(mention.candidates))
     near = " | ".join(mention.suggestions)
     return Mention("gpu (unknown)", mention.text, f"did you mean {near}" if near else "nothing close")
+
+
+def _gpu_sizes(norm: str) -> list[float]:
+    """The memory sizes named, but the computer's RAM ("32gb of ram", "64gb ddr5"): "24gb", "a 12 gig card"."""
+    sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()))
+    return [float(m.group(1)) for m in sizes if float(m.group(1)) > 0]
+
+
+# A size followed by these is the computer's memory, not the GPU's (and "3868gb s" is a bandwidth).
+_RAM = re.compile(r" (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d|ddr|dram)\b| s\b")
 
 
 def _count_before(words: list[str], start: int) -> int | None:

@@ -7,7 +7,6 @@ class finds every hit with its span in a single pass. A mistake in the file rais
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ _SECTIONS = {
     "currencies",
     "bounds",
     "not_names",
-    "translations",
 }
+# Sections a lexicon may leave out.
+_OPTIONAL = {"foreign"}
 _MODES = ("qlora", "lora", "full")
 
 
@@ -47,11 +47,15 @@ class Hit:
 class PhraseSet:
     """Phrases (normalised) that each mean a value; finds them as whole words, longest first."""
 
-    def __init__(self, phrases: Mapping[str, str]) -> None:
+    def __init__(self, phrases: Mapping[str, str], *, whole_words: bool = True) -> None:
         self.meaning = dict(phrases)
         ordered = sorted(self.meaning, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
-        self._re = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])")
+        self._re = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])" if whole_words else body)
+
+    def replace(self, text: str) -> str:
+        """``text`` with every phrase replaced by its meaning, spaced apart."""
+        return self._re.sub(lambda m: f" {self.meaning[m.group(0)]} ", text)
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.meaning
@@ -125,17 +129,15 @@ class Lexicon:
     currencies: PhraseSet  # value: currency code
     bounds: Mapping[str, PhraseSet]
     not_names: re.Pattern[str]  # words that look like a model number but never name a GPU
-    translations: Mapping[str, str]  # words of other languages -> English ("显存" -> "vram")
     classes: ClassFinder  # all of ``words`` at once
+    foreign: PhraseSet | None = None  # words in scripts without spaces (显存, 跑) -> English words
 
     def translate(self, text: str) -> str:
-        """``text`` with the other-language words of the lexicon replaced by their English ones."""
-        if text.isascii() or not self.translations:
+        """ "4090 24g可以跑吗" -> "4090 24g 可以 run 吗": words of other scripts the lexicon knows, in English,
+        before normalising drops every character outside ASCII."""
+        if self.foreign is None or text.isascii():
             return text
-        return self._translation_re().sub(lambda m: f" {self.translations[m.group(0)]} ", text)
-
-    def _translation_re(self) -> re.Pattern[str]:
-        return _compiled_alternation(tuple(sorted(self.translations, key=len, reverse=True)))
+        return self.foreign.replace(text)
 
     def is_not_a_name(self, text: str) -> bool:
         return self.not_names.fullmatch(text) is not None
@@ -233,7 +235,7 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise _err(path, "the file must be a mapping of sections")
-    check_keys(raw, _SECTIONS, (), path, "lexicon")
+    check_keys(raw, _SECTIONS | _OPTIONAL, (), path, "lexicon")
     missing = sorted(_SECTIONS - set(raw))
     if missing:
         raise _err(path, f"section '{missing[0]}' is missing", missing[0])
@@ -262,20 +264,25 @@ def load_lexicon(specs: Path, fields: Collection[str] = ()) -> Lexicon:
         currencies=_phrase_set(currencies, path, "currencies"),
         bounds=bounds,
         not_names=_not_names(raw["not_names"], path),
-        translations=_translations(raw["translations"], path),
         classes=ClassFinder(words),
+        foreign=_foreign(raw.get("foreign"), path),
     )
 
 
-def _translations(raw: Any, path: Path) -> dict[str, str]:
-    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
-        raise _err(path, "must map words to English words", "translations")
-    return {k: v.strip() for k, v in raw.items()}
-
-
-@functools.lru_cache(maxsize=4)
-def _compiled_alternation(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words))
+def _foreign(raw: Any, path: Path) -> PhraseSet | None:
+    """{english: [words in another script]}: matched anywhere (those scripts put no spaces between words)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _err(path, "'foreign' must be a mapping of English words to lists of words", "foreign")
+    owner: dict[str, str] = {}
+    for english, words in raw.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words) or not words:
+            raise _err(path, "must be a non-empty list of words", "foreign", str(english))
+        for word in (w.strip() for w in words):
+            if owner.setdefault(word, str(english)) != str(english):
+                raise _err(path, f"{word!r} means both {owner[word]!r} and {english!r}", "foreign", str(english))
+    return PhraseSet(owner, whole_words=False)
 
 
 def _not_names(raw: Any, path: Path) -> re.Pattern[str]:

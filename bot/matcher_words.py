@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from bot.text import split_alnum
+from bot.text import normalize, split_alnum
 
 __all__ = [
     "A_PREFIXES",
@@ -30,6 +30,8 @@ __all__ = [
     "VARIANT_QUALIFIERS",
     "canon_words",
     "is_qualifier",
+    "model_number",
+    "one_slip",
     "subtokens",
 ]
 
@@ -239,3 +241,25 @@ SERIES_WORDS = frozenset(["rx", "gtx", "rtx", "arc", "quadro", "tesla", "titan",
 UNNAMED_VARIANTS = frozenset(["laptop", "ti", "super", "xt", "xtx", "gre", "d", "le", "sff"])
 #: A model's size in parameters ("7b", "200b", "1.5b"): never part of a GPU's name.
 MODEL_SIZE = re.compile(r"^\d+(?:\.\d+)?b$")
+
+
+# Words of a name that are not its model number ("rtx", "geforce"...).
+_SERIES_PARTS = frozenset(
+    ["nvidia", "geforce", "rtx", "gtx", "quadro", "tesla", "amd", "radeon", "rx", "pro", "instinct", "intel", "arc"]
+)
+
+
+def model_number(name: str) -> str:
+    """ "RTX A6000" -> "a6000", "rx 7800" -> "7800", "Radeon RX 7800 XT" -> "7800xt"."""
+    return "".join(p for w in normalize(name).split() for p in split_alnum(w) if p not in _SERIES_PARTS)
+
+
+def one_slip(a: str, b: str) -> bool:
+    """``b`` is ``a`` with one character added or dropped, or two neighbours swapped (not one changed)."""
+    if abs(len(a) - len(b)) == 1:
+        short, long_ = sorted((a, b), key=len)
+        return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    return False

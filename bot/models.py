@@ -226,7 +226,22 @@ class ModelIndex:
                 model_id = self._newest.get((word, size_match.group(1))) if size_match else None
                 if model_id:
                     return ModelMention(f"{word} {nxt}", self.models[model_id])
-        return self._family_of_one(words)
+        return self._family_and_size(words) or self._family_of_one(words)
+
+    def _family_and_size(self, words: Sequence[str]) -> ModelMention | None:
+        """A family and a size anywhere in the question, in any order: "the 120b model of gpt-oss", "7b model
+        (llama-2 chatbot)": the family's newest model of that size."""
+        sizes = [m.group(1) for m in map(_SIZE_WORD.match, words) if m]
+        if not sizes:
+            return None
+        padded = f" {' '.join(words)} "
+        for family in self.families:
+            if f" {family.replace('-', ' ')} " not in padded:
+                continue
+            model_id = next((self._newest[(family, s)] for s in sizes if (family, s) in self._newest), None)
+            if model_id:
+                return ModelMention(f"{family} {self.models[model_id].params_b:g}b", self.models[model_id])
+        return None
 
     def _family_of_one(self, words: Sequence[str]) -> ModelMention | None:
         padded = f" {' '.join(words)} "

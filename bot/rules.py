@@ -12,9 +12,9 @@ from collections.abc import Callable
 from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence, Reader
 from bot.matcher import GpuMention
+from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
 from bot.rules_software import SoftwareRules
-from bot.text import normalize, split_alnum
 
 __all__ = ["RuleBook"]
 
@@ -124,11 +124,16 @@ class RuleBook:
         return ev.has("other_stacks")
 
     def _fit_words(self, ev: Evidence) -> bool:
-        subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev)
+        # "can a 12 gig gpu run it", "4gb vram enough?": a memory size is what it must fit in
+        named = ev.has("memory_words") or ev.has("gpu_nouns") or ev.has("reverse_fit") or "memory_gb" in ev.limits
+        memory = bool(ev.sizes) and named
+        subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev) or memory
         sized_model = ev.model is not None or ev.bare_size is not None  # "how much vram does flux need"
         asks_memory = ev.has("requirements") and (sized_model or ev.family is not None or ev.has("fit_subjects"))
-        fits_model = (ev.has("fit_verbs") and subject) or (ev.has("need_verbs") and sized_model)
-        return fits_model or asks_memory or ev.has("max_context")
+        reverse = ev.has("reverse_fit") and (bool(ev.sizes) or bool(ev.gpus))  # "how many b can a 3090 run"
+        fits = ev.has("fit_verbs") and subject
+        need = ev.has("need_verbs") and sized_model
+        return fits or reverse or need or asks_memory or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
         """Anything that makes a question a GPU question: a workload, budget, limit, vendor, field or GPU word."""
@@ -255,15 +260,17 @@ class RuleBook:
             return False
         if len(ev.gpus) >= 2 and ev.has("compare"):
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
-        # "what would you buy with $5000 for llm finetuning?": a pick; "minimum requirements for it": a fit
-        return sized or not self._shopping(ev) or ev.has("requirements")
+        # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
+        # "minimum requirements for it": a fit
+        reverse = ev.has("reverse_fit") and ev.budget_usd is None
+        return sized or reverse or not self._shopping(ev) or ev.has("requirements")
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
         if not self._is_fit_question(ev):
             return None
         q = self._query(ev, "fit")
         q.fit = self.reader.fit_request(ev)
-        q.fit.gpus_count = ev.first_count
+        q.fit.gpus_count = ev.first_count if q.fit.gpus_count == 1 else q.fit.gpus_count
         return q
 
     def setups_compared(self, ev: Evidence) -> Query | None:
@@ -315,10 +322,10 @@ class RuleBook:
     def _near_miss(self, mention: GpuMention) -> bool:
         """A name one slip away from a catalog card ("rtx a600", "rx 7800" for the 7800 XT): ask "did you mean".
         A different number or letter ("m40", "h300", "quadro m4000") is another card the catalog lacks."""
-        said = _model_number(mention.text)
+        said = model_number(mention.text)
         for gid in mention.suggestions[:3]:
-            known = _model_number(self.catalog.gpus[gid].short_name)
-            if said and known and (said.startswith(known) or known.startswith(said) or _one_slip(said, known)):
+            known = model_number(self.catalog.gpus[gid].short_name)
+            if said and known and (said.startswith(known) or known.startswith(said) or one_slip(said, known)):
                 return True
         return False
 
@@ -446,28 +453,6 @@ _FORMAT_FIELD = {
     "int8": "int8_tensor_tops",
     "fp64": "fp64_tflops",
 }
-
-
-# Words of a name that are not its model number ("rtx", "geforce"...).
-_SERIES = frozenset(
-    ["nvidia", "geforce", "rtx", "gtx", "quadro", "tesla", "amd", "radeon", "rx", "pro", "instinct", "intel", "arc"]
-)
-
-
-def _model_number(name: str) -> str:
-    """ "RTX A6000" -> "a6000", "rx 7800" -> "7800", "Radeon RX 7800 XT" -> "7800xt"."""
-    return "".join(p for w in normalize(name).split() for p in split_alnum(w) if p not in _SERIES)
-
-
-def _one_slip(a: str, b: str) -> bool:
-    """``b`` is ``a`` with one character added or dropped, or two neighbours swapped (not one changed)."""
-    if abs(len(a) - len(b)) == 1:
-        short, long_ = sorted((a, b), key=len)
-        return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
-    if len(a) == len(b):
-        diff = [k for k in range(len(a)) if a[k] != b[k]]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    return False
 
 
 def _has_size_word(ev: Evidence) -> bool:

@@ -30,6 +30,10 @@ _LOOSE_SIZE = re.compile(r"(?<!gpu )\b(\d{1,3}(?:\.\d+)?)\s*(?:g|gig|gigs|gigaby
 # "2x24GB", "4x3090": a count glued to what it counts; "2 x 3090": the same, spaced.
 # (not Mixtral's "8x7b", nor cloud sizes such as "g5.12xlarge")
 _GLUED_COUNT = re.compile(r"\b(\d{1,2})\s*x\s*(?!\d+(?:\.\d+)?b\b|large\b|l\b)(?=\d|[a-z])")
+# "4060ti16g", "4080super16gb": a memory size glued to the card's name.
+_GLUED_SIZE = re.compile(r"(?<=\d)(ti|super|xtx|xt|ada)(\d{1,3}(?:gb|g))\b")
+# "7b*8", "7b x 8": a mixture of experts written size first -> "8x7b".
+_EXPERTS_REVERSED = re.compile(r"\b(\d{1,3})b\s*[*x×]\s*(\d{1,2})\b")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
 _RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\b\d{3,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
@@ -52,12 +56,14 @@ def normalize(text: str) -> str:
     else:
         text = unicodedata.normalize("NFKC", text)
         text = _strip_format_chars(text).translate(_DASHES).translate(_CURRENCY_SIGNS).casefold()
-    text = text.replace(",", "")  # thousands separators: "10,752" -> "10752"
+    text = text.replace(",", "")
+    text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # thousands separators: "10,752" -> "10752"
     text = _RANGE.sub(r"\1 to ", text)
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
+    text = _GLUED_SIZE.sub(r"\1 \2", text)
     text = _LOOSE_SIZE.sub(r"\1gb", text)
     text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
     text = _GLUED_COUNT.sub(r"\1x ", text)

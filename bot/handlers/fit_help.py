@@ -12,6 +12,7 @@ from bot.handlers._textual import family_named
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_options import variants
+from bot.handlers.fit_reverse import biggest_models
 from bot.parser import Query
 
 __all__ = ["fits_help"]
@@ -37,7 +38,24 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     for gpu in gpus:
         a.bullets.append(f"{gpu.short_name} has {value(ctx, a, gpu, 'memory_gb')} of memory.")
     a.examples = list(FIT_EXAMPLES)
+    capacity = _capacity(q, gpus)
+    if capacity:
+        # "what's the biggest model a 12 gig gpu can run": the reverse fit, for that memory
+        memory = a.bullets
+        a.bullets = []
+        biggest_models(a, ctx.models.values(), capacity, q.fit.gpus_count if q.fit is not None else 1)
+        a.bullets = memory + a.bullets
+        a.answered, a.examples = True, []
     return a
+
+
+def _capacity(q: Query, gpus: list[GPU]) -> float | None:
+    """The memory a question names: its card's (or one name's variants', when they all have the same memory),
+    else a size ("12 gig gpu")."""
+    if q.fit is not None and q.fit.capacity_gb and not q.gpus:
+        return q.fit.capacity_gb
+    sizes = {g.number("memory_gb") for g in gpus[:1]} if q.gpus else {g.number("memory_gb") for g in gpus}
+    return sizes.pop() if len(sizes) == 1 else None
 
 
 def _named(ctx: HandlerContext, q: Query) -> list[GPU]:

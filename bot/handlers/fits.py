@@ -75,7 +75,7 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     if q.ambiguous and not q.gpus:
         return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count))
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
-    return _answer(ctx, q, fit_plan(req, model, model_id, req.gpus_count if gpu else 1), gpu)
+    return _answer(ctx, q, fit_plan(req, model, model_id, req.gpus_count if gpu or req.capacity_gb else 1), gpu)
 
 
 def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answer:
@@ -253,7 +253,8 @@ def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: in
     """The precision and context the request implies (defaults filled in), and the estimate."""
     precision = req.precision or ("fp16" if req.mode in ("inference", "full", "lora") else "nf4")
     if req.mode != "inference":
-        precision = "nf4" if req.mode == "qlora" else "fp16"
+        # mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked
+        precision = "nf4" if req.mode == "qlora" else ("bf16" if req.precision == "bf16" else "fp16")
     default_context = 2048 if req.mode != "inference" else 4096
     context = req.context or min(model.max_context or default_context, default_context)
     est = estimate(
@@ -273,14 +274,14 @@ def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: in
 def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
     """ "is 24gb enough for ...": the estimate against a bare memory size."""
     verdict = s.est.verdict(capacity)
-    fit.update(available_gb=capacity, fits=verdict != "does not fit")
-    a.summary = (
-        f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB of the {capacity:g} GB "
-        f"({s.terms})."
-    )
+    fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
+    per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
+    a.summary = f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
     if verdict == "does not fit":
         a.bullets.extend(
-            make_it_fit(ctx, a, s.est, s.model, capacity, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, 1)
+            make_it_fit(
+                ctx, a, s.est, s.model, capacity, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count
+            )
         )
 
 
