@@ -252,16 +252,19 @@ class Reader:
     def _drop_context(self, match: MatchResult) -> list[GpuMention]:
         """GPUs the asker mentions as context ("I have a 3090, what are the A6000's specs?") leave the
         question to the GPUs it asks about, unless it compares them. Returns the mentions set aside."""
-        cues = self.lexicon.words["context_cues"]
         context: list[GpuMention] = []
         previous_end = 0
-        for m in match.mentions:
+        for k, m in enumerate(match.mentions):
             # The cue stands in the words since the previous GPU: "i have a 3090 what are the a6000 specs".
-            after_cue = cues.found(" ".join(match.words[max(previous_end, m.start - 6) : m.start]))
-            previous_end = m.end
-            # "I have a 4090 and a 3090": a GPU listed with a context GPU is context too.
-            listed = bool(context) and set(match.words[context[-1].end : m.start]) <= _LIST_WORDS
-            if after_cue or listed:
+            after_cue = self._cue_before(match.words[max(previous_end, m.start - 6) : m.start])
+            cue_after = self._cue_after(match, k)
+            previous_end = m.end + cue_after  # "a 2080 ti currently": "currently" is this card's cue, not the next's
+            # "I have a 4090 and a 3090": a GPU listed with a context GPU is context too (not "a 3090, a6000 specs").
+            gap = set(match.words[context[-1].end : m.start]) if context else set()
+            listed = bool(gap) and gap <= _LIST_WORDS
+            # The asker's own card named again ("now i have a 3090 ... the 3090's vram as added vram") stays context.
+            again = m.gpu is not None and any(c.gpu == m.gpu for c in context)
+            if after_cue or cue_after or listed or again:
                 context.append(m)
         subject = [m for m in match.mentions if m not in context]
         joined = " ".join(match.words)
@@ -270,6 +273,23 @@ class Reader:
             return []
         match.mentions = subject
         return context
+
+    def _cue_after(self, match: MatchResult, k: int) -> int:
+        """The words of a context cue right after mention ``k`` and before the next one ("I run a 7900 XTX right
+        now", "an A4000 at work"), else 0."""
+        end = match.mentions[k].end
+        upto = match.mentions[k + 1].start if k + 1 < len(match.mentions) else len(match.words)
+        cue = self.lexicon.words["context_after"].first(" ".join(match.words[end : min(upto, end + 3)]))
+        return len(cue.text.split()) if cue is not None and cue.start == 0 else 0
+
+    def _cue_before(self, words: list[str]) -> bool:
+        """A context cue in ``words`` that is not a hypothetical ("if i bought a 5090" is not the asker's rig)."""
+        hypothetical = self.lexicon.words["context_if"]
+        for hit in self.lexicon.words["context_cues"].finditer(" ".join(words)):
+            lead = " ".join(words)[: hit.start].split()[-1:]
+            if not (lead and hypothetical.found(lead[0])):
+                return True
+        return False
 
     # -- the whole question -------------------------------------------------------------------
 

@@ -1,0 +1,127 @@
+"""Cards named as context, chatty look-ups and comparisons, and names that do or do not need a question back.
+
+Phrasings are our own (the labelled corpus in tests/corpus/ holds the real ones). Each test reads the
+request through ``Engine.explain``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.text import normalize
+
+
+def _request(engine: Engine, question: str) -> dict:  # type: ignore[type-arg]
+    return engine.explain(question)["request"]  # type: ignore[no-any-return]
+
+
+def _context(engine: Engine, question: str) -> list[str]:
+    return [m["value"] for m in engine.explain(question)["evidence"] if m["kind"].startswith("context")]
+
+
+# -- 1. a context cue after the card: "I run a 7900 XTX right now" -------------------------------
+
+CUE_AFTER = [
+    ("got an rx 6800 right now. how much vram does the rx 9070 xt have", "rx-6800", "rx-9070-xt", "memory_gb"),
+    ("my team uses an a4000 at work; what is the tdp of the 4070 super?", "rtx-a4000", "rtx-4070-super", "tdp_w"),
+    ("running comfyui on a 3080 ti atm. bandwidth of the 4070 ti super?", "rtx-3080-ti", "rtx-4070-ti-super", None),
+    ("a 2080 ti currently, what's the a5000's memory", "rtx-2080-ti", "rtx-a5000", "memory_gb"),
+    ("stuck on a 1080 ti for now - 4060 ti 16gb tdp?", "gtx-1080-ti", "rtx-4060-ti-16gb", "tdp_w"),
+    ("been on a 3070 for years. how many slots is the rtx 4000 ada", "rtx-3070", "rtx-4000-ada", "slots"),
+    ("I use a titan rtx at home... what's the l4's tdp?", "titan-rtx", "l4", "tdp_w"),
+]
+
+
+@pytest.mark.parametrize(("question", "context", "subject", "field"), CUE_AFTER)
+def test_a_card_followed_by_a_context_cue_is_context(
+    engine: Engine, question: str, context: str, subject: str, field: str | None
+) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "lookup" and request["gpus"] == [subject]
+    assert context in _context(engine, question)
+    if field:
+        assert field in request["fields"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should I buy a 4090 now or wait for the 5090",
+        "is the 4090 right now cheaper than the 5090?",
+        "3090 currently vs 4090 for training",
+        "I have a 3090 right now; is the 4090 worth upgrading to?",
+    ],
+)
+def test_a_cue_after_a_card_keeps_every_card_when_the_question_weighs_them(engine: Engine, question: str) -> None:
+    assert len(_request(engine, question)["gpus"]) == 2
+
+
+# -- 2. a hypothetical or a question is not the asker's rig ---------------------------------------
+
+HYPOTHETICAL = [
+    "now i have a 3090. if i bought a 5090 can i use it with the 3090?",
+    "i own a 3090; before i bought a 4090 i wanted the 4090's tdp",
+    "I have a 3060. can i use a 4070 for sdxl? what's the 4070's vram",
+]
+
+
+@pytest.mark.parametrize("question", HYPOTHETICAL)
+def test_a_card_after_if_or_can_i_stays_the_subject(engine: Engine, question: str) -> None:
+    request = _request(engine, question)
+    context = _context(engine, question)
+    subject = [g for g in request["gpus"] if g not in context]
+    assert subject, request
+    assert all(g not in context for g in subject)
+
+
+def test_the_askers_card_named_again_stays_context(engine: Engine) -> None:
+    question = "I have a 3090. if i bought a 5090, could the 3090 vram add to it? 5090 memory?"
+    assert _request(engine, question)["gpus"] == ["rtx-5090"]
+
+
+# -- 3. names next to each other are not a list ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("i have a 3090, a6000 specs?", "rtx-a6000"),
+        ("I own a 4090,l40s tdp?", "l40s"),
+        ("ive got a 3060; a4000 bandwidth please", "rtx-a4000"),
+    ],
+)
+def test_a_card_right_after_a_context_card_is_the_subject(engine: Engine, question: str, subject: str) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "lookup" and request["gpus"] == [subject]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I have a 3090, a 3060 and a 1080. what's the tdp of the a6000", "I have a 4090 and a 3090, a6000 bandwidth?"],
+)
+def test_cards_listed_after_a_cue_are_all_context(engine: Engine, question: str) -> None:
+    assert _request(engine, question)["gpus"] == ["rtx-a6000"]
+
+
+# -- 4. text: a comma is a thousands separator only between digits ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "norm"),
+    [
+        ("10,752 cores", "10752 cores"),
+        ("$1,500", "$1500"),
+        ("1,000,000", "1000000"),
+        ("a 3090,a6000", "a 3090 a6000"),
+        ("RTX3090-24G，it fails", "rtx3090 24gb it fails"),
+        ("2,3 gpus", "2 3 gpus"),
+    ],
+)
+def test_commas(text: str, norm: str) -> None:
+    assert normalize(text) == norm
+
+
+def test_nvidia_smi_memory_is_not_a_gpu_name(engine: Engine) -> None:
+    question = "nvidia-smi shows 'NVIDIA GeForce RTX 3090' 24576MiB; what's the a5500 fp32?"
+    assert not engine.explain(question)["request"].get("unknown_names")
