@@ -202,5 +202,6 @@ class Engine:
         else:
             rewritten = f"{question} {name}"
         answer = self.ask(rewritten)
-        answer.question = question
+        # Still asking ("h100 vs a100", an A100 picked: which H100?): the next pick applies to the rewritten question.
+        answer.question = rewritten if answer.intent == "clarify" and pending else question
         return answer

@@ -10,7 +10,7 @@ The rules in :mod:`bot.rules` read only this evidence, never the raw text again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, FaqEntry, Outside
@@ -302,7 +302,7 @@ class Reader:
         ev.budget_usd, without_budget = self.dimensions.budget(without_limits)
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
-        ev.match = match = self._drop_codes(self.matcher.match(tokens(without_budget)))
+        ev.match = match = _back_references(self._drop_codes(self.matcher.match(tokens(without_budget))))
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         ev.workloads = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
@@ -405,6 +405,32 @@ _LIST_WORDS = frozenset(["and", "a", "an", "plus", "with", "one", "two", "&", "a
 _WORD_CLASSES_ON_WORDS = frozenset(
     ["compare", "compare_strict", "recommend", "advice", "named_choice", "gpu_nouns", "which_what", "memory_words"]
 )
+
+
+def _back_references(match: MatchResult) -> MatchResult:
+    """A shorter name after a full one means that card: "the RTX 6000 Ada ... are the 6000 cards worth it", "A100
+    80GB ... does the A100 have more bandwidth" (the A100 80GB's variants, not every A100). Not straight after a
+    comparison word: "a6000 vs rtx 6000" names two cards."""
+    words = match.words
+    out: list[GpuMention] = []
+    for m in match.mentions:
+        before = [w for w in words[max(0, m.start - 2) : m.start] if w not in _NAME_FILLERS][-1:]
+        said = set(words[m.start : m.end]) - _NAME_FILLERS
+        earlier = [
+            e
+            for e in out
+            if said <= set(words[e.start : e.end]) and (e.gpu in m.candidates or set(e.candidates) < set(m.candidates))
+        ]
+        if m.ambiguous and earlier and not (before and before[0] in _COMPARE_LEADS):
+            m = replace(m, gpu=earlier[-1].gpu, candidates=earlier[-1].candidates)
+        out.append(m)
+    match.mentions = out
+    return match
+
+
+# Words around a name that are not part of it ("the 6000 cards"), and words that make the next name another card.
+_NAME_FILLERS = frozenset(["the", "a", "an", "card", "cards", "gpu", "gpus", "one", "ones", "nvidia", "geforce"])
+_COMPARE_LEADS = frozenset(["vs", "versus", "or", "and", "than", "to", "with", "against", "from"])
 
 
 def _gpu_mention(mention: GpuMention) -> Mention:

@@ -125,3 +125,57 @@ def test_commas(text: str, norm: str) -> None:
 def test_nvidia_smi_memory_is_not_a_gpu_name(engine: Engine) -> None:
     question = "nvidia-smi shows 'NVIDIA GeForce RTX 3090' 24576MiB; what's the a5500 fp32?"
     assert not engine.explain(question)["request"].get("unknown_names")
+
+
+# -- 5. a shorter name after a full one refers back to it -------------------------------------------
+
+BACK_REFERENCES = [
+    ("the rtx 6000 ada costs a lot more than a 4090. are the 6000 cards worth it for training?", "rtx-6000-ada"),
+    ("8x h200 sxm vs 8x h100 sxm for serving, is the h200 worth the extra?", "h200-sxm"),
+    ("my rtx 5060 ti 16gb runs out of memory in comfyui; does the 5060 ti support fp8?", "rtx-5060-ti-16gb"),
+    ("rtx 4000 ada vs a4500 - does the 4000 have ecc?", "rtx-4000-ada"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu"), BACK_REFERENCES)
+def test_a_short_name_after_the_full_one_means_that_card(engine: Engine, question: str, gpu: str) -> None:
+    request = _request(engine, question)
+    assert request["kind"] != "clarify" and gpu in request["gpus"], request
+    assert not request.get("ambiguous")
+
+
+def test_a_short_name_after_a_variant_keeps_to_its_variants(engine: Engine) -> None:
+    answer = engine.ask("the l40s is slower than an a100 80gb for us; does the a100 have more memory bandwidth?")
+    assert answer.intent == "clarify"
+    assert {c.gpu for c in answer.choices} == {"a100-80gb-pcie", "a100-80gb-sxm"}
+
+
+@pytest.mark.parametrize(
+    "question", ["a6000 vs rtx 6000", "rtx 6000 ada or rtx 6000?", "is the 6000 ada faster than the rtx 6000"]
+)
+def test_a_short_name_after_a_comparison_word_is_another_card(engine: Engine, question: str) -> None:
+    assert _request(engine, question)["kind"] == "clarify"
+
+
+# -- 6. several ambiguous names: every one's candidates, one pick at a time -------------------------
+
+SEVERAL_AMBIGUOUS = [
+    ("h100 vs a100", {"h100-sxm", "h100-pcie", "a100-40gb-sxm", "a100-80gb-pcie"}),
+    ("h800 or h100 for training?", {"h800-sxm", "h800-pcie", "h100-sxm", "h100-nvl"}),
+    ("5060 ti vs 4060 ti", {"rtx-5060-ti-8gb", "rtx-5060-ti-16gb", "rtx-4060-ti-8gb", "rtx-4060-ti-16gb"}),
+    ("compare the a100 and the v100", {"a100-80gb-sxm", "v100-sxm2-32gb"}),
+]
+
+
+@pytest.mark.parametrize(("question", "offered"), SEVERAL_AMBIGUOUS)
+def test_every_ambiguous_name_is_offered(engine: Engine, question: str, offered: set[str]) -> None:
+    answer = engine.ask(question)
+    assert answer.intent == "clarify"
+    assert offered <= {c.gpu for c in answer.choices}
+
+
+def test_picking_one_name_then_the_other_answers_the_comparison(engine: Engine) -> None:
+    first = engine.choose("h100 vs a100 memory bandwidth", "a100-80gb-sxm")
+    assert first.intent == "clarify" and {c.gpu for c in first.choices} == {"h100-nvl", "h100-pcie", "h100-sxm"}
+    second = engine.choose(first.question, "h100-sxm")
+    assert second.intent == "compare" and set(second.gpus) == {"h100-sxm", "a100-80gb-sxm"}
