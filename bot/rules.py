@@ -13,6 +13,7 @@ from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence, Reader
 from bot.matcher import GpuMention
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
+from bot.rules_chatty import ChattyRules
 from bot.text import normalize, split_alnum
 
 __all__ = ["RuleBook"]
@@ -26,6 +27,7 @@ class RuleBook:
     def __init__(self, catalog: Catalog, reader: Reader) -> None:
         self.catalog = catalog
         self.reader = reader
+        chatty = ChattyRules(catalog, self._query, self.comparison)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -42,9 +44,11 @@ class RuleBook:
             ("faq", self.faq),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
+            ("comparison stated as a claim", chatty.claimed_comparison),
             ("verdict among named cards", self.verdict_among_named),
             ("comparison", self.comparison),
             ("worth it", self.worth_it),
+            ("build look-up", chatty.build_lookup),
             ("verdict on one card", self.verdict_on_one),
             ("look-up", self.lookup),
             ("pick", self.pick),

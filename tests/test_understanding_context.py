@@ -179,3 +179,65 @@ def test_picking_one_name_then_the_other_answers_the_comparison(engine: Engine) 
     assert first.intent == "clarify" and {c.gpu for c in first.choices} == {"h100-nvl", "h100-pcie", "h100-sxm"}
     second = engine.choose(first.question, "h100-sxm")
     assert second.intent == "compare" and set(second.gpus) == {"h100-sxm", "a100-80gb-sxm"}
+
+
+# -- 7. a comparison stated as a claim is a comparison, not a pick ----------------------------------
+
+CLAIMS = [
+    ("is the a10g really faster than the t4?", ["a10g", "t4"]),
+    ("my a6000 is slower than a friend's 4090. are its specs not better than the 4090's?", ["rtx-a6000", "rtx-4090"]),
+    ("l4 vs a10g? is the a10g much better than l4 or about the same", ["l4", "a10g"]),
+    ("surely the 3090 outperforms the a5000?", ["rtx-3090", "rtx-a5000"]),
+    ("the 7900 xtx beats the 4080 on paper, right?", ["rx-7900-xtx", "rtx-4080"]),
+]
+
+
+@pytest.mark.parametrize(("question", "gpus"), CLAIMS)
+def test_a_claim_about_named_cards_is_a_comparison(engine: Engine, question: str, gpus: list[str]) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "compare" and request["gpus"] == gpus
+    assert engine.ask(question).recommendation is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the 4090 better than the 3090 for training?",
+        "which is faster than the 3090, the 4090 or the a6000?",
+        "should i get the 4090, is it better than the 3090?",
+        "is the a6000 better than the 3090 under $2000?",
+    ],
+)
+def test_a_claim_with_a_workload_budget_or_choice_word_is_still_a_pick(engine: Engine, question: str) -> None:
+    assert _request(engine, question)["kind"] == "verdict"
+
+
+def test_a_comparative_word_is_not_a_field_typo(engine: Engine) -> None:
+    assert "cooling" not in _request(engine, "the 4090 is slower than the 3090 in my computer, why?").get("fields", [])
+
+
+# -- 8. a yes/no on one card's build is a look-up of what the build needs ---------------------------
+
+BUILD = [
+    ("rtx a2000 12gb - is it low profile?", "rtx-a2000-12gb", "form_factor"),
+    ("is the l4 single slot", "l4", "slots"),
+    ("can the rtx 4000 sff ada go in a mini itx case?", "rtx-4000-sff-ada", "form_factor"),
+    ("is the a2 half height?", "a2", "form_factor"),
+    ("is the a2000 12gb low power?", "rtx-a2000-12gb", "tdp_w"),
+    ("does the 3090 do multi gpu?", "rtx-3090", "nvlink"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu", "field"), BUILD)
+def test_a_yes_no_on_a_build_is_a_look_up(engine: Engine, question: str, gpu: str, field: str) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "lookup" and request["gpus"] == [gpu]
+    assert field in request["fields"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is the l4 good for a low profile build?", "best low profile card, is the a2000 12gb worth it?"],
+)
+def test_asking_for_a_verdict_on_a_build_is_not_a_look_up(engine: Engine, question: str) -> None:
+    assert _request(engine, question)["kind"] != "lookup"
