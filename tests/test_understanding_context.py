@@ -241,3 +241,38 @@ def test_a_yes_no_on_a_build_is_a_look_up(engine: Engine, question: str, gpu: st
 )
 def test_asking_for_a_verdict_on_a_build_is_not_a_look_up(engine: Engine, question: str) -> None:
     assert _request(engine, question)["kind"] != "lookup"
+
+
+# -- 9. a laptop word before the name names the Laptop GPU ------------------------------------------
+
+LAPTOP_BEFORE = [
+    ("Laptop RTX 5090 specs", "rtx-5090-laptop"),
+    ("a gaming laptop with an rtx 4070, how much vram?", "rtx-4070-laptop"),
+    ("mobile 4080 memory bandwidth", "rtx-4080-laptop"),
+    ("my laptop rtx 4060 tdp", "rtx-4060-laptop"),
+    ("notebook rtx 3080 16gb vram", "rtx-3080-laptop-16gb"),
+    ("laptop with a geforce rtx 5070 ti: bandwidth?", "rtx-5070-ti-laptop"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu"), LAPTOP_BEFORE)
+def test_a_laptop_word_before_the_name_is_the_laptop_gpu(engine: Engine, question: str, gpu: str) -> None:
+    assert _request(engine, question)["gpus"] == [gpu]
+
+
+@pytest.mark.parametrize(
+    ("question", "gpu"),
+    [
+        ("laptop a6000 specs", "rtx-a6000"),  # no laptop variant in the catalog: the card named
+        ("I have a laptop and a 4090 desktop, what's the 4090 tdp", "rtx-4090"),
+        ("rtx 4090 for my desktop, tdp?", "rtx-4090"),
+    ],
+)
+def test_a_laptop_word_elsewhere_keeps_the_desktop_card(engine: Engine, question: str, gpu: str) -> None:
+    assert _request(engine, question)["gpus"] == [gpu]
+
+
+def test_a_laptop_word_before_a_name_with_several_laptop_variants_asks_or_answers_once(engine: Engine) -> None:
+    answer = engine.ask("laptop rtx 3080 memory")
+    assert answer.intent == "clarify"
+    assert {c.gpu for c in answer.choices} == {"rtx-3080-laptop-8gb", "rtx-3080-laptop-16gb"}
