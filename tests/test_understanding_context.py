@@ -276,3 +276,11 @@ def test_a_laptop_word_before_a_name_with_several_laptop_variants_asks_or_answer
     answer = engine.ask("laptop rtx 3080 memory")
     assert answer.intent == "clarify"
     assert {c.gpu for c in answer.choices} == {"rtx-3080-laptop-8gb", "rtx-3080-laptop-16gb"}
+
+
+@pytest.mark.parametrize(
+    "question", ["Gaudi 2 HBM capacity?", "mi300x capacity and bandwidth", "what's the vram capacity of the l40s"]
+)
+def test_capacity_is_the_memory_size(engine: Engine, question: str) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "lookup" and "memory_gb" in request["fields"]
