@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 
 from bot.lexicon import Lexicon
+from bot.matcher import MatchResult
+
+_SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 
 __all__ = ["Dimensions", "context_tokens", "count_word", "counted_size"]
 
@@ -143,3 +146,51 @@ def context_tokens(norm: str) -> int | None:
         return None
     value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
     return int(float(value) * (1024 if kilo else 1))
+
+
+# -- counts of GPUs -------------------------------------------------------------------------
+
+
+def first_count(match: MatchResult) -> int:
+    """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
+    for mention in match.mentions[:1]:
+        before = _count_before(match.words, mention.start)
+        after = count_word(match.words[mention.end]) if mention.end < len(match.words) else None
+        value = before if before is not None else after
+        if value is not None:
+            return max(1, min(64, value))
+    return 1
+
+
+def gpu_counts(match: MatchResult) -> dict[str, int]:
+    """How many of each GPU named, when more than one: "two 3090s", "2x a6000", "a6000 x2"."""
+    counts: dict[str, int] = {}
+    for mention in match.mentions:
+        if mention.gpu is None:
+            continue
+        after = match.words[mention.end] if mention.end < len(match.words) else ""
+        glued = count_word(after) if re.fullmatch(r"x\d{1,2}", after) else None
+        value = _count_before(match.words, mention.start) or glued or 1
+        if value > 1:
+            counts[mention.gpu] = min(64, value)
+    return counts
+
+
+def _count_before(words: list[str], start: int) -> int | None:
+    """A count just before a GPU name, over words that only describe it: "4 gpu mi50", "2x 24gb titan rtx"."""
+    for k in range(start - 1, max(-1, start - 4), -1):
+        word = words[k]
+        value = count_word(word)
+        if value is not None:
+            # "these three: a6000, l40, 6000 ada" lists three cards; it does not count A6000s.
+            return None if k and words[k - 1] in _LIST_LEADS else value
+        if word not in _COUNTED_WORDS and not _SIZE_RE.fullmatch(word):
+            return None
+    return None
+
+
+# Words before a number word that make it the length of a list, not a count of one card.
+_LIST_LEADS = frozenset(["these", "those", "the", "all", "of", "between"])
+
+# Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
+_COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])

@@ -10,12 +10,12 @@ The rules in :mod:`bot.rules` read only this evidence, never the raw text again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
-from bot.dimensions import Dimensions, context_tokens, count_word, counted_size
+from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -184,31 +184,6 @@ class Reader:
 
     # -- counts -------------------------------------------------------------------------------
 
-    @staticmethod
-    def _first_count(match: MatchResult) -> int:
-        """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
-        for mention in match.mentions[:1]:
-            before = _count_before(match.words, mention.start)
-            after = count_word(match.words[mention.end]) if mention.end < len(match.words) else None
-            value = before if before is not None else after
-            if value is not None:
-                return max(1, min(64, value))
-        return 1
-
-    @staticmethod
-    def _counts(match: MatchResult) -> dict[str, int]:
-        """How many of each GPU named, when more than one: "two 3090s", "2x a6000", "a6000 x2"."""
-        counts: dict[str, int] = {}
-        for mention in match.mentions:
-            if mention.gpu is None:
-                continue
-            after = match.words[mention.end] if mention.end < len(match.words) else ""
-            glued = count_word(after) if re.fullmatch(r"x\d{1,2}", after) else None
-            value = _count_before(match.words, mention.start) or glued or 1
-            if value > 1:
-                counts[mention.gpu] = min(64, value)
-        return counts
-
     def _directed_fields(self, match: MatchResult, known: set[str]) -> list[Property]:
         """A direction word right before a field: "more tensor cores", "the wider memory bus"."""
         words = self.lexicon.words
@@ -250,16 +225,19 @@ class Reader:
     def _drop_context(self, match: MatchResult) -> list[GpuMention]:
         """GPUs the asker mentions as context ("I have a 3090, what are the A6000's specs?") leave the
         question to the GPUs it asks about, unless it compares them. Returns the mentions set aside."""
-        cues = self.lexicon.words["context_cues"]
         context: list[GpuMention] = []
         previous_end = 0
-        for m in match.mentions:
+        for k, m in enumerate(match.mentions):
             # The cue stands in the words since the previous GPU: "i have a 3090 what are the a6000 specs".
-            after_cue = cues.found(" ".join(match.words[max(previous_end, m.start - 6) : m.start]))
-            previous_end = m.end
-            # "I have a 4090 and a 3090": a GPU listed with a context GPU is context too.
-            listed = bool(context) and set(match.words[context[-1].end : m.start]) <= _LIST_WORDS
-            if after_cue or listed:
+            after_cue = self._cue_before(match.words[max(previous_end, m.start - 6) : m.start])
+            cue_after = self._cue_after(match, k)
+            previous_end = m.end + cue_after  # "a 2080 ti currently": "currently" is this card's cue, not the next's
+            # "I have a 4090 and a 3090": a GPU listed with a context GPU is context too (not "a 3090, a6000 specs").
+            gap = set(match.words[context[-1].end : m.start]) if context else set()
+            listed = bool(gap) and gap <= _LIST_WORDS
+            # The asker's own card named again ("now i have a 3090 ... the 3090's vram as added vram") stays context.
+            again = m.gpu is not None and any(c.gpu == m.gpu for c in context)
+            if after_cue or cue_after or listed or again:
                 context.append(m)
         subject = [m for m in match.mentions if m not in context]
         joined = " ".join(match.words)
@@ -268,6 +246,23 @@ class Reader:
             return []
         match.mentions = subject
         return context
+
+    def _cue_after(self, match: MatchResult, k: int) -> int:
+        """The words of a context cue right after mention ``k`` and before the next one ("I run a 7900 XTX right
+        now", "an A4000 at work"), else 0."""
+        end = match.mentions[k].end
+        upto = match.mentions[k + 1].start if k + 1 < len(match.mentions) else len(match.words)
+        cue = self.lexicon.words["context_after"].first(" ".join(match.words[end : min(upto, end + 3)]))
+        return len(cue.text.split()) if cue is not None and cue.start == 0 else 0
+
+    def _cue_before(self, words: list[str]) -> bool:
+        """A context cue in ``words`` that is not a hypothetical ("if i bought a 5090" is not the asker's rig)."""
+        hypothetical = self.lexicon.words["context_if"]
+        for hit in self.lexicon.words["context_cues"].finditer(" ".join(words)):
+            lead = " ".join(words)[: hit.start].split()[-1:]
+            if not (lead and hypothetical.found(lead[0])):
+                return True
+        return False
 
     # -- the whole question -------------------------------------------------------------------
 
@@ -280,7 +275,7 @@ class Reader:
         ev.budget_usd, without_budget = self.dimensions.budget(without_limits)
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
-        ev.match = match = self._drop_codes(self.matcher.match(tokens(without_budget)))
+        ev.match = match = _back_references(self._drop_codes(self.matcher.match(tokens(without_budget))))
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         ev.workloads = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
@@ -292,8 +287,8 @@ class Reader:
         if _ARCH_CODE.search(norm):
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
-        ev.counts = self._counts(match) | _cloud_counts(ev.cloud)
-        ev.first_count = self._first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
+        ev.counts = gpu_counts(match) | _cloud_counts(ev.cloud)
+        ev.first_count = first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
         ev.outside = next((o for o in self.catalog.outside if o.pattern.search(norm)), None) or _cloud_outside(ev.cloud)
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
         ev.model = self.models.find(match.words) if self.models is not None else None
@@ -389,6 +384,32 @@ _WORD_CLASSES_ON_WORDS = frozenset(
 )
 
 
+def _back_references(match: MatchResult) -> MatchResult:
+    """A shorter name after a full one means that card: "the RTX 6000 Ada ... are the 6000 cards worth it", "A100
+    80GB ... does the A100 have more bandwidth" (the A100 80GB's variants, not every A100). Not straight after a
+    comparison word: "a6000 vs rtx 6000" names two cards."""
+    words = match.words
+    out: list[GpuMention] = []
+    for m in match.mentions:
+        before = [w for w in words[max(0, m.start - 2) : m.start] if w not in _NAME_FILLERS][-1:]
+        said = set(words[m.start : m.end]) - _NAME_FILLERS
+        earlier = [
+            e
+            for e in out
+            if said <= set(words[e.start : e.end]) and (e.gpu in m.candidates or set(e.candidates) < set(m.candidates))
+        ]
+        if m.ambiguous and earlier and not (before and before[0] in _COMPARE_LEADS):
+            m = replace(m, gpu=earlier[-1].gpu, candidates=earlier[-1].candidates)
+        out.append(m)
+    match.mentions = out
+    return match
+
+
+# Words around a name that are not part of it ("the 6000 cards"), and words that make the next name another card.
+_NAME_FILLERS = frozenset(["the", "a", "an", "card", "cards", "gpu", "gpus", "one", "ones", "nvidia", "geforce"])
+_COMPARE_LEADS = frozenset(["vs", "versus", "or", "and", "than", "to", "with", "against", "from"])
+
+
 def _gpu_mention(mention: GpuMention) -> Mention:
     if mention.gpu:
         return Mention("gpu", mention.text, mention.gpu)
@@ -408,30 +429,11 @@ def _gpu_sizes(norm: str) -> list[float]:
 _RAM = re.compile(r" (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d|ddr|dram)\b| s\b")
 
 
-def _count_before(words: list[str], start: int) -> int | None:
-    """A count just before a GPU name, over words that only describe it: "4 gpu mi50", "2x 24gb titan rtx"."""
-    for k in range(start - 1, max(-1, start - 4), -1):
-        word = words[k]
-        value = count_word(word)
-        if value is not None:
-            # "these three: a6000, l40, 6000 ada" lists three cards; it does not count A6000s.
-            return None if k and words[k - 1] in _LIST_LEADS else value
-        if word not in _COUNTED_WORDS and not _SIZE_RE.fullmatch(word):
-            return None
-    return None
-
-
 # Spellings of tensor formats -> the format ("bfloat16" is BF16, NVFP4 and MXFP4 are FP4 formats).
 _FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4", "4bit": "int4", "8 bit": "int8"}
 _FORMAT_OF["8bit"] = "int8"
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
-
-# Words before a number word that make it the length of a list, not a count of one card.
-_LIST_LEADS = frozenset(["these", "those", "the", "all", "of", "between"])
-
-# Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
-_COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])
 
 
 def _cloud_counts(cloud: list[CloudMention]) -> dict[str, int]:

@@ -19,6 +19,9 @@ from bot.text import tokens
 
 __all__ = ["FieldIndex", "FieldMatch"]
 
+# Ordinary words one typo away from a field's name, never read as that typo ("slower" is not "blower").
+_REAL_WORDS = frozenset(["slower", "computer", "computers", "flower", "lowers"])
+
 
 @dataclass(frozen=True, slots=True)
 class FieldMatch:
@@ -52,7 +55,7 @@ class FieldIndex:
             key = self._phrases.get(phrase)
             if key:
                 return size, key, phrase
-        if len(words[i]) >= 6 and words[i].isalpha():
+        if len(words[i]) >= 6 and words[i].isalpha() and words[i] not in _REAL_WORDS:
             best = process.extractOne(words[i], self._words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
             if best:
                 return 1, self._phrases[best[0]], words[i]

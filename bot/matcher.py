@@ -54,6 +54,10 @@ from bot.text import compact, tokens
 
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
+_LAPTOP = "laptop"
+# Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
+_LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
+
 
 @dataclass(frozen=True, slots=True)
 class GpuMention:
@@ -329,9 +333,9 @@ class Matcher:
         return None
 
     def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
-        laptop = self._laptop_around(scan, start, end, gid)
-        if laptop is not None:
-            return laptop
+        laptop_after = self._laptop_after(scan, start, end, gid)
+        if laptop_after is not None:
+            return laptop_after
         if scan.qualifier_at(end) and self._variant(gid, scan.words[end]):
             # "rtx 4000 ada sff", "rtx 4060 laptop": the variant, whatever the order of its words.
             ids = self._variant(gid, scan.words[end])
@@ -344,27 +348,38 @@ class Matcher:
             text = scan.text(start, end + 1)
             near = tuple(dict.fromkeys([*self.suggest(text, limit=3), gid]))
             return GpuMention(text, start, end + 1, suggestions=near)
+        laptop = self._laptop_before(scan, start, end, gid)
+        if laptop:  # "laptop rtx 5090", "a gaming laptop with a 4070": the Laptop GPU
+            one = laptop[0] if len(laptop) == 1 else None
+            return GpuMention(scan.text(start, end), start, end, gpu=one, candidates=tuple(laptop) if not one else ())
         sized = any(MEMORY.match(w) for w in scan.words[start : end + 1])  # "3060 12gb": its size is said
         sibling = None if sized else self._sized_sibling(gid, scan.words[start - 1] if start else "")
         if sibling is not None:  # "8gb rtx 3060": the 8 GB card, not the 12 GB one the name alone means
             return GpuMention(scan.text(start - 1, end), start - 1, end, gpu=sibling)
         return GpuMention(scan.text(start, end), start, end, gpu=gid)
 
-    def _laptop_around(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention | None:
-        """ "Laptop RTX 5090", "RTX 4060 8GB (Laptop)": the laptop GPU, when the word stands right before the
-        name or right after it and its memory size."""
+    def _laptop_before(self, scan: _Scan, start: int, end: int, gid: str) -> list[str]:
+        """The Laptop GPU of ``gid`` when a laptop word comes just before its name ("laptop rtx 5090", "mobile 4080",
+        "a laptop with an rtx 4070"), or its Laptop GPUs when there are several; else []."""
+        k = start - 1
+        while k >= 0 and start - k <= 3 and scan.words[k] in _LAPTOP_LINKS:
+            k -= 1
+        if k < 0 or canon_words([scan.words[k]]) != [_LAPTOP] or _LAPTOP in self._gpu_sig[gid]:
+            return []
+        ids = [g for g in self._variant(gid, _LAPTOP) if _LAPTOP in self._gpu_sig[g]]
+        size = scan.words[end] if end < len(scan.words) and MEMORY.match(scan.words[end]) else None
+        sized = [g for g in ids if size in self._gpu_tokens[g]] if size else []
+        return sized if len(sized) == 1 else ids
+
+    def _laptop_after(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention | None:
+        """ "RTX 4060 8GB (Laptop)": the laptop GPU, when the word stands right after the name and its size."""
         words = scan.words
-        before = start > 0 and not scan.used[start - 1] and CANON.get(words[start - 1], words[start - 1]) == "laptop"
         after = end + 1 < len(words) and MEMORY.match(words[end]) and CANON.get(words[end + 1], words[end + 1])
-        if not before and after != "laptop":
-            return None
-        ids = self._variant(gid, "laptop") if "laptop" not in self._gpu_sig[gid] else []
+        ids = self._variant(gid, _LAPTOP) if after == _LAPTOP and _LAPTOP not in self._gpu_sig[gid] else []
         if not ids:
             return None
-        lo, hi = (start - 1, end) if before else (start, end + 2)
-        if len(ids) == 1:
-            return GpuMention(scan.text(lo, hi), lo, hi, gpu=ids[0])
-        return GpuMention(scan.text(lo, hi), lo, hi, candidates=tuple(ids))
+        one = ids[0] if len(ids) == 1 else None
+        return GpuMention(scan.text(start, end + 2), start, end + 2, gpu=one, candidates=() if one else tuple(ids))
 
     def _variant(self, gid: str, qualifier: str) -> list[str]:
         """The catalog's variants of ``gid`` that carry ``qualifier`` ("sff", "laptop"), best first."""

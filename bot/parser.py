@@ -77,7 +77,9 @@ class QuestionParser:
         else:
             mentions = [*ev.match.mentions, GpuMention(gpu_id, len(ev.match.words), len(ev.match.words), gpu=gpu_id)]
         match = MatchResult(words=ev.match.words, mentions=mentions, fields=ev.match.fields)
-        return self.rules.decide(dataclasses.replace(ev, match=match))
+        resolved = dataclasses.replace(ev, match=match)
+        self._remember(text, resolved)  # a second pick ("h100 vs a100": which A100, then which H100) builds on it
+        return self.rules.decide(resolved)
 
     def explain(self, text: str) -> dict[str, Any]:
         """The evidence, the rule that fired and the request, as plain data."""

@@ -14,6 +14,7 @@ from bot.evidence import Evidence, Reader
 from bot.matcher import GpuMention
 from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
+from bot.rules_chatty import ChattyRules
 from bot.rules_software import SoftwareRules
 
 __all__ = ["RuleBook"]
@@ -28,6 +29,7 @@ class RuleBook:
         self.catalog = catalog
         self.reader = reader
         self.software = SoftwareRules(catalog)
+        chatty = ChattyRules(catalog, self._query, self.comparison)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -44,9 +46,11 @@ class RuleBook:
             ("faq", self.faq),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
+            ("comparison stated as a claim", chatty.claimed_comparison),
             ("verdict among named cards", self.verdict_among_named),
             ("comparison", self.comparison),
             ("worth it", self.worth_it),
+            ("build look-up", chatty.build_lookup),
             ("verdict on one card", self.verdict_on_one),
             ("look-up", self.lookup),
             ("pick", self.pick),

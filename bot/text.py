@@ -21,6 +21,7 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 _CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
 _NON_WORD = re.compile(r"[^a-z0-9$.]+")
 _SPACES = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
 _ALNUM_BOUNDARY = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 # "24 gb", "24gb", "24-gb" -> "24gb"; also tb and gib.
@@ -56,8 +57,8 @@ def normalize(text: str) -> str:
     else:
         text = unicodedata.normalize("NFKC", text)
         text = _strip_format_chars(text).translate(_DASHES).translate(_CURRENCY_SIGNS).casefold()
-    text = text.replace(",", "")
-    text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # thousands separators: "10,752" -> "10752"
+    text = _THOUSANDS.sub("", text)  # thousands separators: "10,752" -> "10752" (not "24g,it")
+    text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
     text = _RANGE.sub(r"\1 to ", text)
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)

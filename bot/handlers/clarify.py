@@ -149,14 +149,17 @@ def _ask(ctx: HandlerContext, q: Query) -> Answer:
         question=q.text, intent="clarify", title="Which GPU do you mean?", gpus=list(q.gpus), fields=list(q.fields)
     )
     if q.ambiguous:
-        mention = q.ambiguous[0]
-        ids = meant(ctx, q, mention)
+        names, ids = _every_ambiguous(ctx, q)
         differing = _differing(ctx, q, ids)
-        a.summary = f"“{mention.text}” could be several GPUs"
+        a.summary = f"{_and(names)} could {'each ' if len(names) > 1 else ''}be several GPUs"
         if differing:
             a.summary += f", and their {_labels(ctx, differing)} {'differ' if len(differing) > 1 else 'differs'}"
         a.summary += ". "
-        a.summary += "Which one do you mean?"
+        a.summary += (
+            "Which one do you mean?"
+            if len(names) == 1
+            else "Which ones do you mean? Pick one; I'll ask for the other next."
+        )
     else:
         mention = q.unknown_names[0]
         ids = list(mention.suggestions)
@@ -169,6 +172,19 @@ def _ask(ctx: HandlerContext, q: Query) -> Answer:
         asked = "; ".join(f"{ctx.catalog.fields[k].label} {value(ctx, a, gpu, k)}" for k in q.fields)
         a.bullets.append(f"{label}: {asked}" if asked else label)
     return a
+
+
+def _every_ambiguous(ctx: HandlerContext, q: Query) -> tuple[list[str], list[str]]:
+    """Each ambiguous name (quoted, once) and the candidates of all of them, in the order named: "h100 vs a100"
+    offers the H100s and the A100s (picking one answers its own name; ``Engine.choose`` then asks about the other)."""
+    names: list[str] = []
+    ids: list[str] = []
+    for mention in q.ambiguous:
+        new = [g for g in meant(ctx, q, mention) if g not in ids]
+        if new:
+            names.append(f"“{mention.text}”")
+            ids.extend(new)
+    return names, ids
 
 
 def _differing(ctx: HandlerContext, q: Query, ids: Sequence[str]) -> list[str]:
