@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -50,6 +49,7 @@ from bot.matcher_words import (
     is_qualifier,
     subtokens,
 )
+from bot.mentions import GpuMention, MatchResult
 from bot.text import compact, tokens
 
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
@@ -57,54 +57,6 @@ __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 _LAPTOP = "laptop"
 # Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
 _LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
-
-
-@dataclass(frozen=True, slots=True)
-class GpuMention:
-    """One GPU mention in the text: resolved (``gpu``) or ambiguous (``candidates``)."""
-
-    text: str
-    start: int  # index of the first word in the normalised question
-    end: int
-    gpu: str | None = None
-    candidates: tuple[str, ...] = ()
-    suggestions: tuple[str, ...] = ()
-
-    @property
-    def ambiguous(self) -> bool:
-        return self.gpu is None and len(self.candidates) > 1
-
-
-@dataclass(slots=True)
-class MatchResult:
-    words: list[str]
-    mentions: list[GpuMention] = field(default_factory=list)
-    fields: list[FieldMatch] = field(default_factory=list)
-
-    @property
-    def gpu_ids(self) -> list[str]:
-        """Resolved GPU ids in the order mentioned, without repeats."""
-        out: list[str] = []
-        for m in self.mentions:
-            if m.gpu and m.gpu not in out:
-                out.append(m.gpu)
-        return out
-
-    @property
-    def ambiguous(self) -> list[GpuMention]:
-        return [m for m in self.mentions if m.ambiguous]
-
-    @property
-    def unknown(self) -> list[GpuMention]:
-        return [m for m in self.mentions if not m.gpu and not m.ambiguous]
-
-    @property
-    def field_keys(self) -> list[str]:
-        out: list[str] = []
-        for f in self.fields:
-            if f.key not in out:
-                out.append(f.key)
-        return out
 
 
 class _Scan:
@@ -197,6 +149,7 @@ class Matcher:
         # other); a partial mention ("a2000", "3080") still asks.
         self._exact = {k: next(iter(ids)) for k, ids in generated.items() if len(ids) == 1}
         self._exact.update(explicit)
+        self._exact_starts = frozenset(k[:n] for k in self._exact for n in range(1, len(k) + 1))
         # Product-line words that name a GPU without a number ("titan", "gaudi", "quadro").
         self._anchor_words = frozenset(
             t
@@ -309,9 +262,10 @@ class Matcher:
     # -- pass 1: exact spellings, longest first -------------------------------------------------
 
     def _exact_pass(self, scan: _Scan) -> None:
+        glued = ["".join(canon_words([w])) for w in scan.words]
         i = 0
         while i < len(scan.words):
-            hit = self._exact_at(scan.words, i)
+            hit = self._exact_at(scan.words, glued, i)
             if hit is None:
                 i += 1
                 continue
@@ -319,18 +273,24 @@ class Matcher:
             scan.add(mention)
             i = mention.end
 
-    def _exact_at(self, words: Sequence[str], i: int) -> tuple[int, str] | None:
-        """(words taken, GPU id) for the longest exact spelling starting at word ``i``, or None."""
+    def _exact_at(self, words: Sequence[str], glued: Sequence[str], i: int) -> tuple[int, str] | None:
+        """(words taken, GPU id) for the longest exact spelling starting at word ``i``, or None. ``glued`` holds
+        each word's canonical spelling; a spelling grows word by word while it still starts a catalog name."""
         word = words[i]
         if word in STOPWORDS and word != "a":
             return None
         if word == "a" and (i == 0 or words[i - 1] not in A_PREFIXES):
             return None  # the article; "rtx a 4000" is a name
-        for size in range(min(MAX_WINDOW, len(words) - i), 1 if word == "a" else 0, -1):
-            gid = self._exact.get("".join(canon_words(words[i : i + size])))
-            if gid:
-                return size, gid
-        return None
+        best: tuple[int, str] | None = None
+        key = ""
+        for size in range(1, min(MAX_WINDOW, len(words) - i) + 1):
+            key += glued[i + size - 1]
+            if key not in self._exact_starts:
+                break
+            gid = self._exact.get(key)
+            if gid and not (word == "a" and size == 1):
+                best = (size, gid)
+        return best
 
     def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
         laptop_after = self._laptop_after(scan, start, end, gid)
