@@ -151,6 +151,9 @@ def context_tokens(norm: str) -> int | None:
 # -- counts of GPUs -------------------------------------------------------------------------
 
 
+_GPUS_STATED = re.compile(r"\b(\d{1,2})\s*(?:x\s*)?(?:gpus|cards)\b")
+
+
 def first_count(match: MatchResult) -> int:
     """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
     for mention in match.mentions[:1]:
@@ -159,7 +162,8 @@ def first_count(match: MatchResult) -> int:
         value = before if before is not None else after
         if value is not None:
             return max(1, min(64, value))
-    return 1
+    stated = _GPUS_STATED.search(" ".join(match.words))  # "... on A800 (2 GPUs)": the count said elsewhere
+    return max(1, min(64, int(stated.group(1)))) if stated and len(set(match.gpu_ids)) == 1 else 1
 
 
 def gpu_counts(match: MatchResult) -> dict[str, int]:

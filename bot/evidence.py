@@ -321,7 +321,9 @@ class Reader:
         req = FitRequest(model_id=ev.model.model.id if ev.model else None)
         if req.model_id is None:
             req.params_b = ev.bare_size
-        req.mode = next((m for m, phrases in self.lexicon.modes.items() if phrases.found(norm)), "inference")
+        modes = self.lexicon.modes.items()
+        ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
+        req.mode = next((m for m, phrases in modes if m not in ruled_out and phrases.found(norm)), "inference")
         req.precision = _first_precision(self.lexicon, norm)
         if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
             req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base

@@ -226,6 +226,10 @@ class ModelIndex:
                 model_id = self._newest.get((word, size_match.group(1))) if size_match else None
                 if model_id:
                     return ModelMention(f"{word} {nxt}", self.models[model_id])
+            # The size first: "70b llama2", "13b qwen2.5" name "llama2 70b", "qwen2.5 13b".
+            model_id = self._exact.get(words[i + 1] + word) if _SIZE_WORD.match(word) else None
+            if model_id:
+                return ModelMention(f"{word} {words[i + 1]}", self.models[model_id])
         return self._family_and_size(words) or self._family_of_one(words)
 
     def _family_and_size(self, words: Sequence[str]) -> ModelMention | None:
