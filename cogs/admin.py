@@ -32,6 +32,7 @@ class Admin(commands.Cog):
         embed.description = f"{stats.total} questions logged · feedback 👍 {stats.votes_up} / 👎 {stats.votes_down}"
         sections = {
             "By intent": "\n".join(f"{intent}: {n}" for intent, n in stats.by_intent),
+            "By rule": "\n".join(f"{rule or '—'}: {n}" for rule, _, n in stats.by_rule[:10]),
             "Top GPUs": "\n".join(f"{gpu}: {n}" for gpu, n in stats.top_gpus),
             "Recent unanswered": "\n".join(
                 f"• {discord.utils.escape_markdown(' '.join(q.split()))[:150]}" for _, _, q in stats.unanswered
