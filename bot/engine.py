@@ -122,6 +122,8 @@ class Engine:
                 gpus=list(gpu_ids or []),
                 workload=workload,
                 budget_usd=budget_usd,
+                kind="verdict" if gpu_ids else "pick",
+                buyable=True,  # like a question that does not say data centre: cards a person can buy
             )
         )
 
