@@ -283,7 +283,7 @@ class RuleBook:
     def setups_compared(self, ev: Evidence) -> Query | None:
         """ "2x 3090 or one 4090 for 70B?", "4x A4000 vs 1x A6000 for fine-tuning": setups (count x card) side
         by side: total memory, what fits on each, the trade-offs and a verdict."""
-        if len(ev.gpus) < 2 or not (ev.has("compare") or ev.has("which_what")):
+        if len(ev.gpus) < 2 or not (ev.has("compare") or ev.has("which_what") or ev.has("weighs")):
             return None
         sized = ev.model is not None or ev.bare_size is not None
         if not (ev.counts or ((sized and self._fit_words(ev)) or sized)):

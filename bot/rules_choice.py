@@ -40,9 +40,8 @@ class ChoiceRules:
         watt" (FP32, power), "more efficient" (FP32 per watt, unless a workload makes it a verdict). None when
         the question names no spec to divide ("better value per dollar": a verdict on value)."""
         per = self.reader.per_field(ev.norm)
-        efficient = per is None and ev.has("efficiency") and not self._main_workload(ev)
-        if efficient:
-            per = "tdp_w"
+        efficient = per in (None, "tdp_w") and ev.has("efficiency") and not self._main_workload(ev)
+        per = "tdp_w" if efficient else per
         if per is None:
             return None
         named = [p.field for p in ev.properties] + list(ev.fields)
