@@ -394,7 +394,7 @@ def _back_references(match: MatchResult) -> MatchResult:
     out: list[GpuMention] = []
     for m in match.mentions:
         before = [w for w in words[max(0, m.start - 2) : m.start] if w not in _NAME_FILLERS][-1:]
-        said = set(words[m.start : m.end]) - _NAME_FILLERS
+        said = set(m.text.split()) - _NAME_FILLERS  # "the mi50s": the name as matched, without the plural
         earlier = [
             e
             for e in out

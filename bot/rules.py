@@ -15,6 +15,7 @@ from bot.matcher import GpuMention
 from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
 from bot.rules_chatty import ChattyRules
+from bot.rules_choice import ChoiceRules
 from bot.rules_software import SoftwareRules
 
 __all__ = ["RuleBook"]
@@ -30,6 +31,7 @@ class RuleBook:
         self.reader = reader
         self.software = SoftwareRules(catalog)
         chatty = ChattyRules(catalog, self._query, self.comparison)
+        self.choice = ChoiceRules(catalog, reader)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -41,6 +43,7 @@ class RuleBook:
             ("setups compared", self.setups_compared),
             ("power supply", self.power_supply),
             ("unknown name", self.unknown_name),
+            ("value per unit", self.value_per_unit),
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
             ("faq", self.faq),
@@ -149,7 +152,7 @@ class RuleBook:
         if ev.gpus:
             return False
         asks = ev.has("advice") or ev.has("which_what")
-        return ev.budget_usd is not None or (asks and ev.has("gpu_nouns"))
+        return ev.budget_usd is not None or (asks and ev.has("gpu_nouns")) or self.choice.purchase(ev)
 
     def _wants_advice(self, ev: Evidence) -> bool:
         listing = ev.has("listing") and not ev.gpus
@@ -280,15 +283,14 @@ class RuleBook:
     def setups_compared(self, ev: Evidence) -> Query | None:
         """ "2x 3090 or one 4090 for 70B?", "4x A4000 vs 1x A6000 for fine-tuning": setups (count x card) side
         by side: total memory, what fits on each, the trade-offs and a verdict."""
-        if len(ev.gpus) < 2 or not (ev.has("compare") or ev.has("which_what")):
+        if len(ev.gpus) < 2 or not (ev.has("compare") or ev.has("which_what") or ev.has("weighs")):
             return None
         sized = ev.model is not None or ev.bare_size is not None
         if not (ev.counts or ((sized and self._fit_words(ev)) or sized)):
             return None
         q = self._query(ev, "setup")
         q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
-        if ev.workload or ev.has("named_choice") or sized:
-            q.intent = "recommend"  # "should i get a 4090 or two 3090s": a verdict between the setups
+        q.intent = self.choice.setup_intent(ev, sized)  # "should i get a 4090 or two 3090s": a verdict
         if sized:
             q.fit = self.reader.fit_request(ev)
         return q
@@ -338,6 +340,8 @@ class RuleBook:
         named (a series whose cards run the same software counts as named), or on each vendor's."""
         if self._is_fit_question(ev) or ev.psu_asked or self.software.entry is None:
             return None
+        if len(ev.gpus) >= 2 and (ev.properties or ev.has("software_choice")) and not ev.has("support_issues"):
+            return None  # "is the 3090 or the 4080 super newer? (driver support)", "ok for pytorch or spend more on"
         gpus = self.software.subjects(ev) if self.software.asks(ev) or self._is_software(ev) else None
         if gpus is None and ev.match.ambiguous:
             return None  # its candidates run different software: ask which one
@@ -353,7 +357,8 @@ class RuleBook:
     def property_of_named(self, ev: Evidence) -> Query | None:
         """ "which draws less power, the A5000 or the A4500?", "which has more vram, 7900xtx or 4080s",
         "which is quieter, a 4090 or a 6000 Ada?": that property side by side, not a general pick."""
-        plain_fields = ev.fields and ev.has("which_what") and not (ev.has("advice") or ev.workload)
+        main_workload = ev.workload is not None and not self.catalog.workloads[ev.workload].get("modifier")
+        plain_fields = ev.fields and ev.has("which_what") and not (ev.has("advice") or main_workload)
         asks = (ev.properties or plain_fields) and not self.reader.per_field(ev.norm) and not ev.counts
         if len(ev.gpus) < 2 and not (ev.unsupported and ev.gpus):
             return None
@@ -366,6 +371,10 @@ class RuleBook:
         q.unsupported = ev.unsupported if not ev.properties else None  # "less power ... a quiet box": the power
         q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
         return q
+
+    def value_per_unit(self, ev: Evidence) -> Query | None:
+        """ "which has more vram per dollar, 3090 or 4090", "is the 5080 more efficient than the 4080 super?"."""
+        return self.choice.value_per_unit(ev, self._query)
 
     def faq(self, ev: Evidence) -> Query | None:
         faq = self._faq_entry(ev)
@@ -400,7 +409,8 @@ class RuleBook:
 
     def verdict_among_named(self, ev: Evidence) -> Query | None:
         asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
-        if len(ev.gpus) < 2 or not asks or not (ev.workload or ev.has("named_choice")):
+        purpose = self.choice.choice_for_purpose(ev)  # "rtx 5000 ada or rtx pro 4500 for a workstation?"
+        if len(ev.gpus) < 2 or not (asks or purpose) or not (ev.workload or ev.has("named_choice") or purpose):
             return None
         q = self._query(ev, "verdict")
         q.gpus, q.dropped = q.gpus[:MAX_COMPARE], q.gpus[MAX_COMPARE:]
