@@ -20,7 +20,7 @@ from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
 from bot.request import FitRequest
-from bot.text import normalize, tokens
+from bot.text import normalize
 
 if TYPE_CHECKING:
     from bot.matcher import Matcher
@@ -275,7 +275,7 @@ class Reader:
         ev.budget_usd, without_budget = self.dimensions.budget(without_limits)
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
-        ev.match = match = _back_references(self._drop_codes(self.matcher.match(tokens(without_budget))))
+        ev.match = match = _back_references(self._drop_codes(self.matcher.match(without_budget.split())))
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         ev.workloads = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))

@@ -45,10 +45,12 @@ class FieldIndex:
         self.phrases = frozenset(self._phrases)
         self._max_words = max((len(p.split()) for p in self._phrases), default=1)
         self._words = sorted({p for p in self._phrases if " " not in p and len(p) >= 6})
+        self._first_words = frozenset(p.split(" ")[0] for p in self._phrases)
 
     def _at(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
         """(words taken, field key, text) for a field named at word ``i``, or None."""
-        for size in range(min(self._max_words, len(words) - i), 0, -1):
+        sizes = range(min(self._max_words, len(words) - i), 0, -1) if words[i] in self._first_words else ()
+        for size in sizes:
             if any(used[i : i + size]):
                 continue
             phrase = " ".join(words[i : i + size])

@@ -90,13 +90,22 @@ class ClassFinder:
             parts = phrase.split(" ")
             heads = (owners.get(" ".join(parts[:k]), set()) for k in range(1, len(parts)))
             self._classes[phrase] = frozenset(names.union(*heads))
-        body = "|".join(re.escape(p) for p in sorted(self._classes, key=len, reverse=True)) or r"(?!x)x"
-        self._re = re.compile(rf"(?<![a-z0-9$.])(?=({body})(?![a-z0-9$]))")
+        self._max_words = max((p.count(" ") + 1 for p in self._classes), default=1)
 
     def classes(self, text: str) -> set[str]:
+        """The classes of every phrase among the text's runs of up to a few words (texts are normalised: single
+        spaces between words)."""
         found: set[str] = set()
-        for m in self._re.finditer(text):
-            found |= self._classes[m.group(1)]
+        words = text.split(" ")
+        lookup = self._classes.get
+        for i in range(len(words)):
+            run = words[i]
+            for j in range(i + 1, min(i + self._max_words, len(words)) + 1):
+                hit = lookup(run)
+                if hit:
+                    found |= hit
+                if j < len(words):
+                    run = f"{run} {words[j]}"
         return found
 
 

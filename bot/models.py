@@ -197,6 +197,7 @@ class ModelIndex:
             for alias in {model.id, model.name.lower(), *model.aliases}:
                 self._exact[compact(alias)] = model.id
         self._max_words = max((len(normalize(a).split()) for a in self._all_names()), default=1)
+        self._starts = frozenset(k[:n] for k in self._exact for n in range(1, len(k) + 1))
         # "qwen 72b", "llama 70b": the family's newest model of that size (names carry the size: "Qwen2.5 72B").
         self._newest: dict[tuple[str, str], str] = {}
         for model in sorted(models.values(), key=lambda m: m.released):
@@ -213,13 +214,9 @@ class ModelIndex:
         return [a for m in self.models.values() for a in (m.id, m.name, *m.aliases)]
 
     def find(self, words: Sequence[str]) -> ModelMention | None:
-        n = len(words)
-        for size in range(min(self._max_words, n), 0, -1):
-            for i in range(n - size + 1):
-                key = "".join(words[i : i + size])
-                model_id = self._exact.get(key)
-                if model_id:
-                    return ModelMention(" ".join(words[i : i + size]), self.models[model_id])
+        exact = self._longest_exact(words)
+        if exact is not None:
+            return exact
         for i, word in enumerate(words[:-1]):
             for nxt in words[i + 1 : i + 3]:
                 size_match = _SIZE_WORD.match(nxt)
@@ -231,6 +228,24 @@ class ModelIndex:
             if model_id:
                 return ModelMention(f"{word} {words[i + 1]}", self.models[model_id])
         return self._family_and_size(words) or self._family_of_one(words)
+
+    def _longest_exact(self, words: Sequence[str]) -> ModelMention | None:
+        """The longest run of words that spells a model, leftmost among equals; runs grow only while they still
+        start a spelling."""
+        best: tuple[int, int, str] | None = None  # (words, start, model id)
+        for i in range(len(words)):
+            key = ""
+            for size in range(1, min(self._max_words, len(words) - i) + 1):
+                key += words[i + size - 1]
+                if key not in self._starts:
+                    break
+                model_id = self._exact.get(key)
+                if model_id and (best is None or size > best[0]):
+                    best = (size, i, model_id)
+        if best is None:
+            return None
+        size, i, model_id = best
+        return ModelMention(" ".join(words[i : i + size]), self.models[model_id])
 
     def _family_and_size(self, words: Sequence[str]) -> ModelMention | None:
         """A family and a size anywhere in the question, in any order: "the 120b model of gpt-oss", "7b model
