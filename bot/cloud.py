@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.catalog import CatalogError, read_yaml
+from bot.cloud_hosted import Hosted, load_hosted
 from bot.text import normalize
 
 __all__ = ["CloudIndex", "CloudInstance", "CloudMention", "Provider", "load_cloud"]
@@ -99,6 +100,11 @@ class CloudIndex:
     _before: Mapping[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
     _after: Mapping[str, re.Pattern[str]] = field(repr=False, default_factory=dict)
     _prefixes: frozenset[str] = field(repr=False, default=frozenset())  # every start of a key: a fast first test
+    hosted: tuple[Hosted, ...] = ()  # hosted notebooks ("colab") and the GPU variants they offer
+
+    def hosted_in(self, norm: str) -> list[Hosted]:
+        """The hosted-notebook services a normalised question names ("p100 on colab pro")."""
+        return [h for h in self.hosted if h.pattern.search(norm)]
 
     def __len__(self) -> int:
         return len(self.instances)
@@ -341,7 +347,7 @@ def load_cloud(specs_dir: Path, gpu_ids: Collection[str]) -> CloudIndex:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise _fail(path, "needs `providers:` and `instances:`")
-    unknown = set(data) - {"providers", "instances"}
+    unknown = set(data) - {"providers", "instances", "hosted"}
     if unknown:
         raise _fail(path, f"unknown top-level keys {sorted(unknown)}")
     if not isinstance(data.get("instances"), list):
@@ -366,4 +372,5 @@ def load_cloud(specs_dir: Path, gpu_ids: Collection[str]) -> CloudIndex:
         _before=MappingProxyType(before),
         _after=MappingProxyType(after),
         _prefixes=frozenset(key[:k] for key in keys for k in range(1, len(key) + 1)),
+        hosted=load_hosted(data, path, gpu_ids),
     )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
+from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
@@ -151,6 +152,16 @@ class Reader:
                 found.append(name)
         return found
 
+    def _describes_named(self, workload: str, gpu_ids: list[str], *, hosted: bool) -> bool:
+        """ "my laptop rtx 5090 vs my desktop 4090": a modifier whose required form (a laptop GPU) a named card
+        already has describes that card; it is not a purpose to pick for. Beside a hosted notebook ("a colab
+        notebook") a form is no purpose either: the GPU is the service's."""
+        spec = self.catalog.workloads[workload]
+        forms = {k: v for k, v in (spec.get("require") or {}).items() if isinstance(v, str)}
+        if not spec.get("modifier") or not forms:
+            return False
+        return hosted or any(all(self.catalog.gpus[g].get(k) == v for k, v in forms.items()) for g in gpu_ids)
+
     def main_workload(self, found: list[str]) -> str | None:
         """The main workload: the first that is not a modifier, else the first modifier."""
         main = [w for w in found if not self.catalog.workloads[w].get("modifier")]
@@ -276,9 +287,12 @@ class Reader:
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
         ev.match = match = _back_references(self._drop_codes(self.matcher.match(without_budget.split())))
+        services = self.cloud.hosted_in(norm) if self.cloud is not None else []
+        hosted_variants(match, services)
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
-        ev.workloads = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
+        found = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
+        ev.workloads = [w for w in found if not self._describes_named(w, match.gpu_ids, hosted=bool(services))]
         ev.workload = self.main_workload(ev.workloads)
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
         ev.classes = self._classes(norm, match.words)
@@ -287,6 +301,7 @@ class Reader:
         if _ARCH_CODE.search(norm):
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
+        instance_variants(match, ev.cloud)
         ev.counts = gpu_counts(match) | _cloud_counts(ev.cloud)
         ev.first_count = first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
         ev.outside = next((o for o in self.catalog.outside if o.pattern.search(norm)), None) or _cloud_outside(ev.cloud)
