@@ -151,7 +151,10 @@ def context_tokens(norm: str) -> int | None:
 # -- counts of GPUs -------------------------------------------------------------------------
 
 
-_GPUS_STATED = re.compile(r"\b(\d{1,2})\s*(?:x\s*)?(?:gpus|cards)\b")
+# "(2 GPUs)", "a 4-GPU setup", "an 8 card rig": the count said apart from the name.
+_GPUS_STATED = re.compile(
+    r"\b(\d{1,2})\s*(?:x\s*)?(?:gpus|cards|(?:gpu|card)\s+(?:setup|rig|server|machine|node|box|system|build|config))\b"
+)
 
 
 def first_count(match: MatchResult) -> int:

@@ -16,6 +16,7 @@ from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
+from bot.rules_fit import asks_fit_of_it, oom_on_card
 from bot.rules_software import SoftwareRules
 
 __all__ = ["RuleBook"]
@@ -140,7 +141,8 @@ class RuleBook:
         reverse = ev.has("reverse_fit") and (bool(ev.sizes) or bool(ev.gpus))  # "how many b can a 3090 run"
         fits = ev.has("fit_verbs") and subject
         need = ev.has("need_verbs") and sized_model
-        return fits or reverse or need or asks_memory or ev.has("max_context")
+        its = asks_fit_of_it(ev) or oom_on_card(ev)  # "does it run on a 3060?": the thread's model
+        return fits or reverse or need or asks_memory or its or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
         """Anything that makes a question a GPU question: a workload, budget, limit, vendor, field or GPU word."""
@@ -269,7 +271,7 @@ class RuleBook:
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
         # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
         # "minimum requirements for it": a fit
-        reverse = ev.has("reverse_fit") and ev.budget_usd is None
+        reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev)) and ev.budget_usd is None
         return sized or reverse or not self._shopping(ev) or ev.has("requirements")
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
@@ -277,7 +279,8 @@ class RuleBook:
             return None
         q = self._query(ev, "fit")
         q.fit = self.reader.fit_request(ev)
-        q.fit.gpus_count = ev.first_count if q.fit.gpus_count == 1 else q.fit.gpus_count
+        counted = ev.counts.get(q.gpus[0], ev.first_count) if q.gpus else ev.first_count  # "... is 4x 4090 enough"
+        q.fit.gpus_count = max(ev.first_count, counted) if q.fit.gpus_count == 1 else q.fit.gpus_count
         return q
 
     def setups_compared(self, ev: Evidence) -> Query | None:
