@@ -162,7 +162,7 @@ class Reader:
         padded = f" {norm} "
         best: FaqEntry | None = None
         best_hits: list[str] = []
-        best_score = 0
+        best_score = (False, 0)
         for entry, groups in self._faq_groups:
             hits = []
             for options in groups:
@@ -171,7 +171,7 @@ class Reader:
                     break
                 hits.append(max(found, key=len))
             else:
-                score = sum(len(h) for h in hits)
+                score = (not entry.generic, sum(len(h) for h in hits))  # a generic entry only when no other matches
                 if score > best_score:
                     best, best_hits, best_score = entry, [h.strip() for h in hits], score
         return best, best_hits

@@ -15,6 +15,7 @@ from bot.matcher import GpuMention
 from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
 from bot.rules_chatty import ChattyRules
+from bot.rules_faq import FaqRules
 from bot.rules_software import SoftwareRules
 
 __all__ = ["RuleBook"]
@@ -30,6 +31,7 @@ class RuleBook:
         self.reader = reader
         self.software = SoftwareRules(catalog)
         chatty = ChattyRules(catalog, self._query, self.comparison)
+        self.faqs = FaqRules(reader.matcher.field_phrases)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -44,6 +46,7 @@ class RuleBook:
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
             ("faq", self.faq),
+            ("faq about named cards", self.faq_named),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
             ("comparison stated as a claim", chatty.claimed_comparison),
@@ -377,6 +380,17 @@ class RuleBook:
         q.general = not ev.gpus and not ev.has("article_refs")  # "what is nvlink": not about the A4000 and A6000
         if faq.intent == "recommend":
             q.workload = q.workload or faq.workload
+        elif ev.gpus and self.faqs.can_answer(faq, len(ev.gpus)):
+            q.gpus = list(ev.gpus)  # "pros and cons of the a6000": that card, not both of the article's
+        return q
+
+    def faq_named(self, ev: Evidence) -> Query | None:
+        """ "pros and cons of the 4090", "is ecc on the a5000 worth it?": an FAQ topic about the cards named."""
+        gpus = self.faqs.named(ev, self._fields(ev))
+        if gpus is None:
+            return None
+        q = self._query(ev, "faq")
+        q.faq, q.gpus = ev.faq, gpus
         return q
 
     def ranking(self, ev: Evidence) -> Query | None:

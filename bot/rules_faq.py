@@ -1,0 +1,48 @@
+"""FAQ topics asked about any card: the seed article's topics ("pros and cons", "is ECC worth it", "future-proof",
+"does it support NVLink and is it worth it") asked about the cards the question names, not only the article's A4000
+and A6000 ("pros and cons of the 4090", "is ecc on the a5000 worth it?", "my P40 only draws 70W, how do I make it
+faster?").
+
+:class:`FaqRules` reads only the evidence and says which cards an FAQ answer is about; :mod:`bot.rules` turns that
+into a ``faq`` request. An entry answers for one card (or three or four, one each) with its ``one:`` template, and
+for two cards with its pair template (``{a}``/``{b}``).
+"""
+
+from __future__ import annotations
+
+from bot.catalog import FaqEntry
+from bot.evidence import Evidence
+from bot.request import MAX_COMPARE, SOFTWARE_FAQ
+
+__all__ = ["FaqRules"]
+
+
+class FaqRules:
+    """Whether an FAQ topic is asked about the cards a question names; stateless."""
+
+    def __init__(self, field_phrases: frozenset[str]) -> None:
+        self.field_phrases = field_phrases
+
+    def can_answer(self, faq: FaqEntry, count: int) -> bool:
+        """The entry has an answer for ``count`` named cards: its one-card template, or its pair template for two."""
+        if faq.intent != "faq" or faq.id == SOFTWARE_FAQ or not 1 <= count <= MAX_COMPARE:
+            return False
+        return faq.one is not None or (count == 2 and bool(faq.gpus))
+
+    def named(self, ev: Evidence, fields: list[str]) -> list[str] | None:
+        """The named cards an FAQ answer is about, or None when the question is not such an FAQ question.
+
+        A spec named with the topic ("does the 4090 have ecc?", "a5000 nvlink") is a look-up unless the question
+        asks beyond the value ("is ecc on the a5000 worth it?", "pros and cons"); a comparison ("3090 vs 4090 ecc")
+        stays a comparison."""
+        faq = ev.faq
+        if faq is None or not ev.gpus or not self.can_answer(faq, len(ev.gpus)):
+            return None
+        if ev.has("compare_strict") or ev.model is not None or ev.bare_size is not None:
+            return None
+        beyond = any(h not in self.field_phrases for h in ev.faq_hits)
+        if fields and not ev.has("faq_asks"):
+            return None
+        if not (beyond or ev.has("faq_asks")):
+            return None
+        return list(ev.gpus)
