@@ -85,7 +85,9 @@ def _one(raw: Any, intent: str, fields: Mapping[str, FieldDef], path: Path, name
     question, text = " ".join(str(raw["question"]).split()), " ".join(str(raw["answer"]).split())
     for part in (question, text):
         expect(not _PAIR_PLACEHOLDER.search(part), path, "a one-card answer names only {a}", name, "one")
-        expect(not GENERAL_PLACEHOLDER.search(part), path, "a one-card answer takes no general placeholders", name, "one")
+        expect(
+            not GENERAL_PLACEHOLDER.search(part), path, "a one-card answer takes no general placeholders", name, "one"
+        )
         for m in re.finditer(r"\{a\.(\w+)", part):
             expect(m.group(1) in fields, path, f"unknown field {m.group(1)!r}", name, "one")
     return GeneralAnswer(question=question, answer=text)

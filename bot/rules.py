@@ -31,7 +31,7 @@ class RuleBook:
         self.reader = reader
         self.software = SoftwareRules(catalog)
         chatty = ChattyRules(catalog, self._query, self.comparison)
-        self.faqs = FaqRules(reader.matcher.field_phrases)
+        self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -46,7 +46,7 @@ class RuleBook:
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
             ("faq", self.faq),
-            ("faq about named cards", self.faq_named),
+            ("faq about named cards", self.faqs.about_named),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
             ("comparison stated as a claim", chatty.claimed_comparison),
@@ -382,15 +382,6 @@ class RuleBook:
             q.workload = q.workload or faq.workload
         elif ev.gpus and self.faqs.can_answer(faq, len(ev.gpus)):
             q.gpus = list(ev.gpus)  # "pros and cons of the a6000": that card, not both of the article's
-        return q
-
-    def faq_named(self, ev: Evidence) -> Query | None:
-        """ "pros and cons of the 4090", "is ecc on the a5000 worth it?": an FAQ topic about the cards named."""
-        gpus = self.faqs.named(ev, self._fields(ev))
-        if gpus is None:
-            return None
-        q = self._query(ev, "faq")
-        q.faq, q.gpus = ev.faq, gpus
         return q
 
     def ranking(self, ev: Evidence) -> Query | None:

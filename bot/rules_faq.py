@@ -10,18 +10,37 @@ for two cards with its pair template (``{a}``/``{b}``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.catalog import FaqEntry
 from bot.evidence import Evidence
-from bot.request import MAX_COMPARE, SOFTWARE_FAQ
+from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 
 __all__ = ["FaqRules"]
 
 
 class FaqRules:
-    """Whether an FAQ topic is asked about the cards a question names; stateless."""
+    """Whether an FAQ topic is asked about the cards a question names. ``make`` builds a request with every slot the
+    evidence fills; ``fields`` gives the spec fields a question names (a glossary entry's when it names none)."""
 
-    def __init__(self, field_phrases: frozenset[str]) -> None:
+    def __init__(
+        self,
+        field_phrases: frozenset[str],
+        make: Callable[[Evidence, Kind], Query],
+        fields: Callable[[Evidence], list[str]],
+    ) -> None:
         self.field_phrases = field_phrases
+        self.make = make
+        self.fields = fields
+
+    def about_named(self, ev: Evidence) -> Query | None:
+        """ "pros and cons of the 4090", "is ecc on the a5000 worth it?": an FAQ topic about the cards named."""
+        gpus = self.named(ev, self.fields(ev))
+        if gpus is None:
+            return None
+        q = self.make(ev, "faq")
+        q.faq, q.gpus = ev.faq, gpus
+        return q
 
     def can_answer(self, faq: FaqEntry, count: int) -> bool:
         """The entry has an answer for ``count`` named cards: its one-card template, or its pair template for two."""
@@ -34,15 +53,18 @@ class FaqRules:
 
         A spec named with the topic ("does the 4090 have ecc?", "a5000 nvlink") is a look-up unless the question
         asks beyond the value ("is ecc on the a5000 worth it?", "pros and cons"); a comparison ("3090 vs 4090 ecc")
-        stays a comparison."""
+        stays a comparison, and "is the 4090 good for rendering?" a verdict."""
         faq = ev.faq
         if faq is None or not ev.gpus or not self.can_answer(faq, len(ev.gpus)):
             return None
         if ev.has("compare_strict") or ev.model is not None or ev.bare_size is not None:
             return None
+        if len(ev.gpus) >= 2 and (ev.has("compare") or ev.has("named_choice")):
+            return None  # "a5000 or 4090 for a render node", "A6000 slower than the 4090": a verdict or a comparison
+        if ev.has("faq_asks"):
+            return list(ev.gpus)
+        # without asking words, a topic word beyond any spec, in a question that asks for no verdict or choice and
+        # names no workload or build ("can the rtx 4000 sff go in a mini itx case?": a look-up of its build)
         beyond = any(h not in self.field_phrases for h in ev.faq_hits)
-        if fields and not ev.has("faq_asks"):
-            return None
-        if not (beyond or ev.has("faq_asks")):
-            return None
-        return list(ev.gpus)
+        verdict = ev.has("verdict_asked") or ev.has("choice_asked") or bool(ev.workloads)
+        return list(ev.gpus) if beyond and not fields and not verdict else None
