@@ -38,6 +38,7 @@ class RuleBook:
             ("outside hardware", self.outside_hardware),
             ("software support", self.software_support),
             ("ambiguous name", self.ambiguous_name),
+            ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("will it fit", self.will_it_fit),
             ("setups compared", self.setups_compared),

@@ -16,7 +16,9 @@ from bot.catalog import FaqEntry
 from bot.evidence import Evidence
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 
-__all__ = ["FaqRules"]
+__all__ = ["NO_GPU_FAQ", "FaqRules"]
+
+NO_GPU_FAQ = "no-gpu"  # "can I fine-tune a 3B model without a GPU?": answered before any fit or pick
 
 
 class FaqRules:
@@ -40,6 +42,15 @@ class FaqRules:
             return None
         q = self.make(ev, "faq")
         q.faq, q.gpus = ev.faq, gpus
+        return q
+
+    def without_gpu(self, ev: Evidence) -> Query | None:
+        """ "can I fine-tune llama 3.2 3b without a gpu?", "cpu only inference for mistral": what runs with no GPU,
+        not a fit on one or a pick."""
+        if ev.faq is None or ev.faq.id != NO_GPU_FAQ or ev.gpus:
+            return None
+        q = self.make(ev, "faq")
+        q.faq, q.gpus, q.general = ev.faq, [], True
         return q
 
     def can_answer(self, faq: FaqEntry, count: int) -> bool:

@@ -164,3 +164,38 @@ def test_generic_must_be_a_yes_no(specs_copy: Path) -> None:
 def test_a_generic_entry_gives_way(engine: Engine) -> None:
     assert engine.explain("is ecc on the a5000 worth it?")["request"]["faq"] == "ecc"
     assert engine.explain("is the a6000 worth the price?")["request"]["faq"] == "price-value"
+
+
+# -- general questions: no GPU at all; does more memory make it faster ---------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it possible to fine tune llama 3.2 3b without a gpu?",
+        "i don't have a gpu, can i still use stable diffusion?",
+        "can i train a small model without any gpu",
+        "running qwen 7b without a dedicated gpu, is that a thing?",
+    ],
+)
+def test_without_a_gpu_is_the_no_gpu_answer(engine: Engine, question: str) -> None:
+    request = engine.explain(question)["request"]
+    assert (request["kind"], request.get("faq"), request.get("gpus", [])) == ("faq", "no-gpu", [])
+    assert "system RAM" in engine.ask(question).summary
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does more vram make stable diffusion faster or just allow bigger images",
+        "will more memory speed up llm inference?",
+        "is a gpu with more vram faster for training?",
+    ],
+)
+def test_does_more_memory_make_it_faster_is_the_memory_answer(engine: Engine, question: str) -> None:
+    request = engine.explain(question)["request"]
+    assert (request["kind"], request.get("faq")) == ("faq", "memory-capacity")
+
+
+def test_a_pick_with_memory_words_stays_a_pick(engine: Engine) -> None:
+    assert engine.explain("best gpu with more vram for faster stable diffusion")["request"]["kind"] == "pick"
