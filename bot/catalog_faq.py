@@ -33,7 +33,9 @@ GENERAL_PLACEHOLDER = re.compile(r"\{(segments|top|range|by_arch|formats|card)\.
 _ANY_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _ARTICLE_PLACEHOLDER = re.compile(r"\{(?:a|b|ratio|diff)\b")
 _ALLOWED = {"id", "question", "answer", "keywords", "gpus", "order_by", "intent", "workload", "fields", "general"}
-_ALLOWED |= {"sources"}
+_ALLOWED |= {"sources", "one", "generic"}
+#: A one-card template names only ``{a}``: no second card, ratio or difference.
+_PAIR_PLACEHOLDER = re.compile(r"\{(?:b|ratio|diff)\b")
 
 
 def _check_general_template(
@@ -71,6 +73,24 @@ def _general(
     check_keys(raw, {"question", "answer"}, ("question", "answer"), path, f"{name}: general")
     _check_general_template(str(raw["answer"]), fields, gpus, path, name, "general")
     return GeneralAnswer(question=raw["question"].strip(), answer=" ".join(raw["answer"].split()))
+
+
+def _one(raw: Any, intent: str, fields: Mapping[str, FieldDef], path: Path, name: str) -> GeneralAnswer | None:
+    """The question and answer about any one named card: ``{a}`` placeholders naming real fields, no second card."""
+    if raw is None:
+        return None
+    expect(isinstance(raw, dict), path, "must be a mapping with `question` and `answer`", name, "one")
+    check_keys(raw, {"question", "answer"}, ("question", "answer"), path, f"{name}: one")
+    expect(intent == "faq", path, "only an entry with intent faq takes a `one:` answer", name, "one")
+    question, text = " ".join(str(raw["question"]).split()), " ".join(str(raw["answer"]).split())
+    for part in (question, text):
+        expect(not _PAIR_PLACEHOLDER.search(part), path, "a one-card answer names only {a}", name, "one")
+        expect(
+            not GENERAL_PLACEHOLDER.search(part), path, "a one-card answer takes no general placeholders", name, "one"
+        )
+        for m in re.finditer(r"\{a\.(\w+)", part):
+            expect(m.group(1) in fields, path, f"unknown field {m.group(1)!r}", name, "one")
+    return GeneralAnswer(question=question, answer=text)
 
 
 def _entry(raw: Any, i: int, fields: Mapping[str, FieldDef], gpus: Mapping[str, GPU], path: Path) -> FaqEntry:
@@ -115,6 +135,9 @@ def _entry(raw: Any, i: int, fields: Mapping[str, FieldDef], gpus: Mapping[str, 
         name,
         "general",
     )
+    one = _one(raw.get("one"), intent, fields, path, name)
+    generic = raw.get("generic", False)
+    expect(isinstance(generic, bool), path, "`generic` must be true or false", name, "generic")
     sources = str_list(raw.get("sources"), path, name, "sources")
     for url in sources:
         expect(bool(_URL_RE.match(url)), path, f"not a URL: {url!r}", name, "sources")
@@ -130,6 +153,8 @@ def _entry(raw: Any, i: int, fields: Mapping[str, FieldDef], gpus: Mapping[str, 
         fields=faq_fields,
         general=general,
         sources=sources,
+        one=one,
+        generic=generic,
     )
 
 

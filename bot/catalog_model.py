@@ -145,6 +145,8 @@ class FaqEntry:
     fields: tuple[str, ...] = ()  # looked up instead when the question names GPUs (glossary entries)
     general: GeneralAnswer | None = None  # the answer when the question names no GPU (entries with `gpus`)
     sources: tuple[str, ...] = ()  # where the answer's facts come from (beyond the catalog's GPU sources)
+    one: GeneralAnswer | None = None  # the question and answer about any one card named ({a} placeholders only)
+    generic: bool = False  # matched only when no other entry is ("is ecc worth it": the ECC entry, not value)
 
 
 @dataclass(frozen=True, slots=True)

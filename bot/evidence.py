@@ -17,6 +17,7 @@ from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
+from bot.faq_index import FaqIndex
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -133,11 +134,7 @@ class Reader:
             r"(?<= )(" + "|".join(re.escape(k) for k in sorted(workload_phrases, key=len, reverse=True)) + r")(?= )"
         )
         self._workload_of = workload_phrases
-        self._faq_groups = [
-            (entry, [[f" {normalize(o)} " for o in group.split("|") if o.strip()] for group in entry.keywords])
-            for entry in catalog.faqs
-            if entry.keywords
-        ]
+        self._faqs = FaqIndex(catalog.faqs)
 
     # -- numeric dimensions -------------------------------------------------------------------
 
@@ -170,22 +167,7 @@ class Reader:
 
     def faq_match(self, norm: str) -> tuple[FaqEntry | None, list[str]]:
         """The FAQ whose keyword groups all appear in the question (the longest hits win), and the hits."""
-        padded = f" {norm} "
-        best: FaqEntry | None = None
-        best_hits: list[str] = []
-        best_score = 0
-        for entry, groups in self._faq_groups:
-            hits = []
-            for options in groups:
-                found = [o for o in options if o in padded]
-                if not found:
-                    break
-                hits.append(max(found, key=len))
-            else:
-                score = sum(len(h) for h in hits)
-                if score > best_score:
-                    best, best_hits, best_score = entry, [h.strip() for h in hits], score
-        return best, best_hits
+        return self._faqs.match(norm)
 
     def _classes(self, norm: str, words: list[str]) -> frozenset[str]:
         """The lexicon's word classes present: phrases over the whole text, single words over the GPU-free words."""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.lexicon import Unsupported
     from bot.matcher import GpuMention, MatchResult
 
-__all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Kind", "Query"]
+__all__ = ["INTENT_OF", "MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Kind", "Query"]
 
 #: The public intent of an answer (the JSON ``intent``).
 Intent = Literal["lookup", "compare", "recommend", "fits", "faq", "clarify", "unknown"]
@@ -101,3 +101,25 @@ class Query:
     laptop: bool = False  # "best laptop gpu for ml": laptop GPUs only (laptop prices are set per laptop)
     formats: list[str] = field(default_factory=list)  # "does the 5090 support fp4": tensor formats asked about
     cloud: list[str] = field(default_factory=list)  # cloud instances named ("g5.xlarge"), ids in specs/cloud.yaml
+
+
+#: The public intent of each request kind.
+INTENT_OF: dict[str, Intent] = {
+    "lookup": "lookup",
+    "compare": "compare",
+    "property": "compare",
+    "formats": "lookup",
+    "psu": "lookup",
+    "setup": "compare",
+    "rank": "recommend",
+    "list": "recommend",
+    "pick": "recommend",
+    "verdict": "recommend",
+    "fit": "fits",
+    "fit_pick": "recommend",
+    "faq": "faq",
+    "software": "faq",
+    "clarify": "clarify",
+    "outside": "unknown",
+    "unknown": "unknown",
+}

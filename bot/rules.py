@@ -13,9 +13,10 @@ from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence, Reader
 from bot.matcher import GpuMention
 from bot.matcher_words import model_number, one_slip
-from bot.request import MAX_COMPARE, SOFTWARE_FAQ, Intent, Kind, Query
+from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
+from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, oom_on_card
 from bot.rules_software import SoftwareRules
 
@@ -33,12 +34,14 @@ class RuleBook:
         self.software = SoftwareRules(catalog)
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
+        self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
             ("outside hardware", self.outside_hardware),
             ("software support", self.software_support),
             ("ambiguous name", self.ambiguous_name),
+            ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("will it fit", self.will_it_fit),
             ("setups compared", self.setups_compared),
@@ -48,6 +51,7 @@ class RuleBook:
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
             ("faq", self.faq),
+            ("faq about named cards", self.faqs.about_named),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
             ("comparison stated as a claim", chatty.claimed_comparison),
@@ -76,7 +80,7 @@ class RuleBook:
         match = ev.match
         q = Query(
             text=ev.text,
-            intent=_INTENT_OF[kind],
+            intent=INTENT_OF[kind],
             gpus=list(ev.gpus),
             fields=list(self._fields(ev)),
             workload=ev.workload,
@@ -389,6 +393,8 @@ class RuleBook:
         q.general = not ev.gpus and not ev.has("article_refs")  # "what is nvlink": not about the A4000 and A6000
         if faq.intent == "recommend":
             q.workload = q.workload or faq.workload
+        elif ev.gpus and self.faqs.can_answer(faq, len(ev.gpus)):
+            q.gpus = list(ev.gpus)  # "pros and cons of the a6000": that card, not both of the article's
         return q
 
     def ranking(self, ev: Evidence) -> Query | None:
@@ -475,24 +481,3 @@ _FORMAT_FIELD = {
 def _has_size_word(ev: Evidence) -> bool:
     """A model size such as "70b" among the words."""
     return any(w[:-1].replace(".", "", 1).isdigit() and w.endswith("b") for w in ev.match.words)
-
-
-_INTENT_OF: dict[str, Intent] = {
-    "lookup": "lookup",
-    "compare": "compare",
-    "property": "compare",
-    "formats": "lookup",
-    "psu": "lookup",
-    "setup": "compare",
-    "rank": "recommend",
-    "list": "recommend",
-    "pick": "recommend",
-    "verdict": "recommend",
-    "fit": "fits",
-    "fit_pick": "recommend",
-    "faq": "faq",
-    "software": "faq",
-    "clarify": "clarify",
-    "outside": "unknown",
-    "unknown": "unknown",
-}

@@ -43,6 +43,8 @@ def faq(ctx: HandlerContext, q: Query) -> Answer:
         return _software(ctx, q, entry)
     if q.general and entry.general is not None:  # "what is nvlink": not about the seed article's cards
         return _general(ctx, q, entry, entry.general.question, entry.general.answer)
+    if entry.one is not None and q.gpus and (len(q.gpus) != 2 or not entry.gpus):
+        return _each(ctx, q, entry, entry.one.question, entry.one.answer)
     if not entry.gpus:  # a glossary entry: text, its examples from the whole catalog
         return _general(ctx, q, entry, entry.question, entry.answer)
     gpus = [ctx.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]
@@ -55,6 +57,22 @@ def faq(ctx: HandlerContext, q: Query) -> Answer:
     a.summary = _fill(ctx, a, entry, gpus)
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     add_sources(a, gpus)
+    return a
+
+
+def _each(ctx: HandlerContext, q: Query, entry: FaqEntry, title: str, template: str) -> Answer:
+    """The entry's one-card answer for each named card ("pros and cons of the 4090"): one card in the summary,
+    several one bullet each."""
+    gpus = [ctx.catalog.gpus[g] for g in q.gpus]
+    a = Answer(question=q.text, intent="faq", title=title.replace("{a}", _names(gpus)), gpus=[g.id for g in gpus])
+    texts = [_fill(ctx, a, entry, [gpu], template) for gpu in gpus]
+    if len(texts) == 1:
+        a.summary = texts[0]
+    else:
+        a.bullets.extend(texts)
+    a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
+    add_sources(a, gpus)
+    a.sources.extend(u for u in entry.sources if u not in a.sources)
     return a
 
 
@@ -121,8 +139,8 @@ def _names(gpus: Sequence[GPU]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU]) -> str:
-    """The entry's answer with every placeholder replaced by a cited catalog value."""
+def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU], template: str | None = None) -> str:
+    """The entry's answer (or ``template``) with every placeholder replaced by a cited catalog value."""
     by_name = {"a": gpus[0], "b": gpus[-1]}
 
     def repl(m: re.Match[str]) -> str:
@@ -138,7 +156,7 @@ def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU]) 
             return value(ctx, a, gpu, key)
         return _derived(ctx, a, gpu, key, op, arg)
 
-    return _PLACEHOLDER.sub(repl, entry.answer)
+    return _PLACEHOLDER.sub(repl, entry.answer if template is None else template)
 
 
 def _between(ctx: HandlerContext, a: Answer, func: str, key: str, first: GPU, second: GPU) -> str:

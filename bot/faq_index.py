@@ -1,0 +1,62 @@
+"""Which FAQ entry a question asks about: every entry's keyword groups must all appear (``specs/faq.yaml``).
+
+The phrases are indexed once; a question is read in one pass over its word n-grams, so the cost does not grow
+with the number of entries or phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.catalog import FaqEntry
+from bot.text import normalize
+
+__all__ = ["FaqIndex"]
+
+
+class FaqIndex:
+    """The FAQ entries' keyword phrases, indexed by phrase: which (entry, group) each one fills."""
+
+    def __init__(self, faqs: Iterable[FaqEntry]) -> None:
+        self.entries = [entry for entry in faqs if entry.keywords]
+        # phrase -> [(entry index, group index, position in the group)]
+        self._where: dict[str, list[tuple[int, int, int]]] = {}
+        for e, entry in enumerate(self.entries):
+            for g, group in enumerate(entry.keywords):
+                options = [normalize(o) for o in group.split("|") if o.strip()]
+                for k, phrase in enumerate(options):
+                    if phrase:
+                        self._where.setdefault(phrase, []).append((e, g, k))
+        self._longest = max((len(p.split()) for p in self._where), default=0)
+
+    def _hits(self, norm: str) -> dict[tuple[int, int], tuple[int, int, str]]:
+        """(entry, group) -> its best hit: the longest phrase, the earlier in the group on a tie."""
+        words = norm.split()
+        best: dict[tuple[int, int], tuple[int, int, str]] = {}
+        for i in range(len(words)):
+            for n in range(1, min(self._longest, len(words) - i) + 1):
+                phrase = " ".join(words[i : i + n])
+                for e, g, k in self._where.get(phrase, ()):
+                    rank = (len(phrase), -k, phrase)
+                    if (e, g) not in best or rank > best[(e, g)]:
+                        best[(e, g)] = rank
+        return best
+
+    def match(self, norm: str) -> tuple[FaqEntry | None, list[str]]:
+        """The FAQ whose keyword groups all appear in the question (the longest hits win, an entry with more groups
+        ahead on a tie of letters; a ``generic`` entry only when no other matches), and its hits."""
+        hits = self._hits(norm)
+        found: dict[int, list[str]] = {}
+        for (e, _group), (_, _, phrase) in sorted(hits.items()):
+            found.setdefault(e, []).append(phrase)
+        best: FaqEntry | None = None
+        best_hits: list[str] = []
+        best_score = (False, 0)
+        for e, phrases in sorted(found.items()):
+            entry = self.entries[e]
+            if len(phrases) != len(entry.keywords):
+                continue
+            score = (not entry.generic, sum(len(p) + 2 for p in phrases))  # each group's hit counts its two edges
+            if score > best_score:
+                best, best_hits, best_score = entry, phrases, score
+        return best, best_hits
