@@ -86,15 +86,19 @@ class Evidence:
     properties: list[Property] = field(default_factory=list)
     unsupported: Unsupported | None = None
     classes: frozenset[str] = frozenset()  # the lexicon's word classes the question has
-    mentions: list[Mention] = field(default_factory=list)
+    hits: tuple[Hit | None, Hit | None] = (None, None)  # the rank word and the unsupported property, as found
+    memo: dict[str, object] = field(default_factory=dict, repr=False)  # what rules ask of it more than once
     context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
     cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
 
     @property
     def gpus(self) -> list[str]:
         """The GPUs named, then those of the cloud instances named."""
-        cloud = [c.instance.gpu for c in self.cloud if c.instance.gpu]
-        return list(dict.fromkeys([*self.match.gpu_ids, *cloud]))
+        cached = self.memo.get("gpus")
+        if not isinstance(cached, tuple):
+            cloud = [c.instance.gpu for c in self.cloud if c.instance.gpu]
+            cached = self.memo["gpus"] = tuple(dict.fromkeys([*self.match.gpu_ids, *cloud]))
+        return [str(g) for g in cached]
 
     @property
     def fields(self) -> list[str]:
@@ -125,6 +129,7 @@ class Reader:
         self.models = models
         self.lexicon = lexicon
         self.dimensions = Dimensions(lexicon)
+        self._any_outside = re.compile("|".join(f"(?:{o.pattern.pattern})" for o in catalog.outside) or r"(?!x)x")
         workload_phrases = {
             normalize(kw): name
             for name, spec in reversed(list(catalog.workloads.items()))
@@ -286,7 +291,7 @@ class Reader:
         instance_variants(match, ev.cloud)
         ev.counts = gpu_counts(match) | _cloud_counts(ev.cloud)
         ev.first_count = first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
-        ev.outside = next((o for o in self.catalog.outside if o.pattern.search(norm)), None) or _cloud_outside(ev.cloud)
+        ev.outside = self._outside(norm) or _cloud_outside(ev.cloud)
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
         ev.model = self.models.find(match.words) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
@@ -301,8 +306,19 @@ class Reader:
         ev.properties += self._directed_fields(match, {p.field for p in ev.properties})
         unsupported = self.lexicon.unsupported.first(norm)
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
-        ev.mentions = self._mentions(ev, rank, unsupported)
+        ev.hits = (rank, unsupported)
+        ev.memo.clear()  # anything remembered while the evidence was still being gathered
         return ev
+
+    def _outside(self, norm: str) -> Outside | None:
+        """The first entry of ``specs/outside.yaml`` the question names; one combined test rules most out."""
+        if self._any_outside.search(norm) is None:
+            return None
+        return next((o for o in self.catalog.outside if o.pattern.search(norm)), None)
+
+    def mentions(self, ev: Evidence) -> list[Mention]:
+        """Every piece of evidence as a typed mention, for ``--explain`` (built only when asked)."""
+        return self._mentions(ev, *ev.hits)
 
     def per_field(self, norm: str) -> str | None:
         """The field a question divides by: "per dollar", "per watt", "per GB"."""

@@ -91,6 +91,8 @@ class ClassFinder:
             heads = (owners.get(" ".join(parts[:k]), set()) for k in range(1, len(parts)))
             self._classes[phrase] = frozenset(names.union(*heads))
         self._max_words = max((p.count(" ") + 1 for p in self._classes), default=1)
+        # Every run of words a phrase starts with: a run that is none of these ends the search from its start.
+        self._starts = frozenset(" ".join(p.split(" ")[:k]) for p in self._classes for k in range(1, p.count(" ") + 2))
 
     def classes(self, text: str) -> set[str]:
         """The classes of every phrase among the text's runs of up to a few words (texts are normalised: single
@@ -98,14 +100,18 @@ class ClassFinder:
         found: set[str] = set()
         words = text.split(" ")
         lookup = self._classes.get
+        starts = self._starts
         for i in range(len(words)):
             run = words[i]
-            for j in range(i + 1, min(i + self._max_words, len(words)) + 1):
+            j = i + 1
+            while run in starts:
                 hit = lookup(run)
                 if hit:
                     found |= hit
-                if j < len(words):
-                    run = f"{run} {words[j]}"
+                if j >= len(words) or j - i >= self._max_words:
+                    break
+                run = f"{run} {words[j]}"
+                j += 1
         return found
 
 

@@ -55,6 +55,7 @@ from bot.text import compact, tokens
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
 _LAPTOP = "laptop"
+_MEMO_LIMIT = 20_000  # entries kept per memo before it starts afresh
 # Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
 _LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
 
@@ -107,6 +108,10 @@ class Matcher:
         self._by_token: dict[str, set[str]] = defaultdict(set)
         self._choice_keys: list[str] = []
         self._choice_ids: list[str] = []
+        # Memos of pure functions of words (the catalog is immutable): words and windows repeat across questions.
+        self._memo_candidates: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
+        self._memo_windows: dict[tuple[str, ...], bool] = {}
+        self._memo_words: dict[str, str] = {}
         self._build_gpu_index(catalog.gpus.values())
         self.field_index = FieldIndex(catalog.fields)
         self.field_phrases = self.field_index.phrases
@@ -161,7 +166,17 @@ class Matcher:
     # -- GPUs ---------------------------------------------------------------------------------
 
     def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
-        """GPUs whose name holds every significant token of ``words``, best first."""
+        """GPUs whose name holds every significant token of ``words``, best first (memoised: windows of
+        words repeat across a question and across questions)."""
+        key = tuple(words)
+        hit = self._memo_candidates.get(key)
+        if hit is None:
+            if len(self._memo_candidates) > _MEMO_LIMIT:
+                self._memo_candidates.clear()
+            hit = self._memo_candidates[key] = self._candidates_uncached(words)
+        return hit
+
+    def _candidates_uncached(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         toks = [t for t in subtokens(words) if t not in OPTIONAL_WORDS]
         if not toks:
             return [], frozenset()
@@ -188,6 +203,15 @@ class Matcher:
         return [s for s in subtokens(words) if NUMBER.match(s)]
 
     def _window_ok(self, words: Sequence[str]) -> bool:
+        key = tuple(words)
+        ok = self._memo_windows.get(key)
+        if ok is None:
+            if len(self._memo_windows) > _MEMO_LIMIT:
+                self._memo_windows.clear()
+            ok = self._memo_windows[key] = self._window_ok_uncached(words)
+        return ok
+
+    def _window_ok_uncached(self, words: Sequence[str]) -> bool:
         nums = self._numbers(words)
         if len(nums) > 1 or sum(1 for w in words if MEMORY.match(w)) > 1:
             return False  # one model number and at most one memory size per name
@@ -242,6 +266,14 @@ class Matcher:
         return word[:-1]
 
     def _correct_word(self, word: str) -> str:
+        fixed = self._memo_words.get(word)
+        if fixed is None:
+            if len(self._memo_words) > _MEMO_LIMIT:
+                self._memo_words.clear()
+            fixed = self._memo_words[word] = self._correct_word_uncached(word)
+        return fixed
+
+    def _correct_word_uncached(self, word: str) -> str:
         if len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in self._by_token:
             return word
         hit = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=85)

@@ -136,6 +136,12 @@ class RuleBook:
         return ev.has("other_stacks")
 
     def _fit_words(self, ev: Evidence) -> bool:
+        cached = ev.memo.get("fit_words")
+        if not isinstance(cached, bool):
+            cached = ev.memo["fit_words"] = self._fit_words_uncached(ev)
+        return cached
+
+    def _fit_words_uncached(self, ev: Evidence) -> bool:
         # "can a 12 gig gpu run it", "4gb vram enough?": a memory size is what it must fit in
         named = ev.has("memory_words") or ev.has("gpu_nouns") or ev.has("reverse_fit") or "memory_gb" in ev.limits
         memory = bool(ev.sizes) and named
@@ -266,6 +272,12 @@ class RuleBook:
         return q
 
     def _is_fit_question(self, ev: Evidence) -> bool:
+        cached = ev.memo.get("fit_question")
+        if not isinstance(cached, bool):
+            cached = ev.memo["fit_question"] = self._is_fit_question_uncached(ev)
+        return cached
+
+    def _is_fit_question_uncached(self, ev: Evidence) -> bool:
         sized = ev.model is not None or ev.bare_size is not None
         named = bool(ev.gpus) or bool(ev.match.ambiguous)
         model_with_gpu = sized and (named or ev.has("memory_words") or bool(ev.sizes))

@@ -20,6 +20,7 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 # Currency symbols other than $ become words before punctuation is dropped: "1500€" -> "1500 eur".
 _CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
 _NON_WORD = re.compile(r"[^a-z0-9$.]+")
+_LONE_DOT = re.compile(r"\.(?!\d)|(?<!\d)\.")
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
@@ -63,7 +64,7 @@ def normalize(text: str) -> str:
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
-    text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
+    text = _LONE_DOT.sub(" ", text)
     text = _GLUED_SIZE.sub(r"\1 \2", text)
     text = _LOOSE_SIZE.sub(r"\1gb", text)
     text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
