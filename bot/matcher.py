@@ -15,15 +15,16 @@ the words, which of them a mention has taken, and the mentions found so far):
    catalog names as suggestions, never a confident answer: one wrong digit is a different GPU. It
    runs at the word where pass 2 found no window, so the word it takes bounds later windows.
 
-Field names go through an exact phrase lookup (longest first) and a typo-tolerant pass for
-longer words (``bandwith``, ``memroy``): :mod:`bot.fields_match`. The vocabulary (stop words,
-optional words, variant qualifiers, canonical spellings) is in :mod:`bot.matcher_words`.
+Field names: :mod:`bot.fields_match`. The vocabulary (stop words, optional words, variant qualifiers,
+canonical spellings): :mod:`bot.matcher_words`. Word-level checks are memoised (the catalog is immutable).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -54,8 +55,28 @@ from bot.text import compact, tokens
 
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
+K = TypeVar("K")
+V = TypeVar("V")
 _LAPTOP = "laptop"
 _MEMO_LIMIT = 20_000  # entries kept per memo before it starts afresh
+
+
+def _memoised(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """``cache[key]``, computed on first use; a full cache starts afresh (the inputs are words of questions)."""
+    hit = cache.get(key)
+    if hit is None:
+        if len(cache) > _MEMO_LIMIT:
+            cache.clear()
+        hit = cache[key] = compute()
+    return hit
+
+
+@functools.lru_cache(maxsize=8192)
+def _glued(word: str) -> str:
+    """A word's canonical spelling, glued: "sxm4" -> "sxm", "mobile" -> "laptop"."""
+    return "".join(canon_words([word]))
+
+
 # Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
 _LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
 
@@ -112,6 +133,7 @@ class Matcher:
         self._memo_candidates: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
         self._memo_windows: dict[tuple[str, ...], bool] = {}
         self._memo_words: dict[str, str] = {}
+        self._memo_anchors: dict[str, bool] = {}
         self._build_gpu_index(catalog.gpus.values())
         self.field_index = FieldIndex(catalog.fields)
         self.field_phrases = self.field_index.phrases
@@ -168,13 +190,7 @@ class Matcher:
     def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         """GPUs whose name holds every significant token of ``words``, best first (memoised: windows of
         words repeat across a question and across questions)."""
-        key = tuple(words)
-        hit = self._memo_candidates.get(key)
-        if hit is None:
-            if len(self._memo_candidates) > _MEMO_LIMIT:
-                self._memo_candidates.clear()
-            hit = self._memo_candidates[key] = self._candidates_uncached(words)
-        return hit
+        return _memoised(self._memo_candidates, tuple(words), lambda: self._candidates_uncached(words))
 
     def _candidates_uncached(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         toks = [t for t in subtokens(words) if t not in OPTIONAL_WORDS]
@@ -191,6 +207,9 @@ class Matcher:
         return ranked, want
 
     def _is_anchor(self, word: str) -> bool:
+        return _memoised(self._memo_anchors, word, lambda: self._is_anchor_uncached(word))
+
+    def _is_anchor_uncached(self, word: str) -> bool:
         if MODEL_SIZE.match(word):
             return False  # "200b models" is a model size, not the B200
         subs = subtokens([word])
@@ -203,13 +222,7 @@ class Matcher:
         return [s for s in subtokens(words) if NUMBER.match(s)]
 
     def _window_ok(self, words: Sequence[str]) -> bool:
-        key = tuple(words)
-        ok = self._memo_windows.get(key)
-        if ok is None:
-            if len(self._memo_windows) > _MEMO_LIMIT:
-                self._memo_windows.clear()
-            ok = self._memo_windows[key] = self._window_ok_uncached(words)
-        return ok
+        return _memoised(self._memo_windows, tuple(words), lambda: self._window_ok_uncached(words))
 
     def _window_ok_uncached(self, words: Sequence[str]) -> bool:
         nums = self._numbers(words)
@@ -266,12 +279,7 @@ class Matcher:
         return word[:-1]
 
     def _correct_word(self, word: str) -> str:
-        fixed = self._memo_words.get(word)
-        if fixed is None:
-            if len(self._memo_words) > _MEMO_LIMIT:
-                self._memo_words.clear()
-            fixed = self._memo_words[word] = self._correct_word_uncached(word)
-        return fixed
+        return _memoised(self._memo_words, word, lambda: self._correct_word_uncached(word))
 
     def _correct_word_uncached(self, word: str) -> str:
         if len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in self._by_token:
@@ -294,7 +302,7 @@ class Matcher:
     # -- pass 1: exact spellings, longest first -------------------------------------------------
 
     def _exact_pass(self, scan: _Scan) -> None:
-        glued = ["".join(canon_words([w])) for w in scan.words]
+        glued = [_glued(w) for w in scan.words]
         i = 0
         while i < len(scan.words):
             hit = self._exact_at(scan.words, glued, i)

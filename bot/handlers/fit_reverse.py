@@ -6,6 +6,7 @@ language model of the catalog that fits. Every figure comes from the estimator, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,8 +28,10 @@ def _fits(model: ModelShape, precision: str, capacity: float, count: int) -> boo
     return variants(model, "inference", precision, REVERSE_CONTEXT, count).verdict(capacity) != "does not fit"
 
 
+@functools.lru_cache(maxsize=1024)
 def largest_params_b(capacity: float, precision: str, count: int = 1) -> float | None:
-    """About how many billion parameters of a typical dense model fit in ``count`` GPUs of ``capacity`` GB."""
+    """About how many billion parameters of a typical dense model fit in ``count`` GPUs of ``capacity`` GB.
+    A pure function of its arguments (a bisection over the estimator), so memoised: capacities repeat."""
     low, high = 0.1, 4000.0
     if not _fits(typical_shape(low), precision, capacity, count):
         return None
