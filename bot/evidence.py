@@ -177,8 +177,11 @@ class Reader:
     def _classes(self, norm: str, words: list[str]) -> frozenset[str]:
         """The lexicon's word classes present: phrases over the whole text, single words over the GPU-free words."""
         finder = self.lexicon.classes
-        on_text = finder.classes(norm) - _WORD_CLASSES_ON_WORDS
-        return frozenset(on_text | (finder.classes(" ".join(words)) & _WORD_CLASSES_ON_WORDS))
+        on_text = finder.classes(norm)
+        joined = " ".join(words)
+        if joined == norm:  # no budget or limit was set aside: one scan serves both
+            return frozenset(on_text)
+        return frozenset((on_text - _WORD_CLASSES_ON_WORDS) | (finder.classes(joined) & _WORD_CLASSES_ON_WORDS))
 
     # -- counts -------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 # Currency symbols other than $ become words before punctuation is dropped: "1500€" -> "1500 eur".
 _CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
 _NON_WORD = re.compile(r"[^a-z0-9$.]+")
+_DIGIT = re.compile(r"\d")
 _LONE_DOT = re.compile(r"\.(?!\d)|(?<!\d)\.")
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -58,18 +59,21 @@ def normalize(text: str) -> str:
     else:
         text = unicodedata.normalize("NFKC", text)
         text = _strip_format_chars(text).translate(_DASHES).translate(_CURRENCY_SIGNS).casefold()
-    text = _THOUSANDS.sub("", text)  # thousands separators: "10,752" -> "10752" (not "24g,it")
-    text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
-    text = _RANGE.sub(r"\1 to ", text)
+    digits = _DIGIT.search(text) is not None
+    if digits:
+        text = _THOUSANDS.sub("", text)  # thousands separators: "10,752" -> "10752" (not "24g,it")
+        text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
+        text = _RANGE.sub(r"\1 to ", text)
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = _LONE_DOT.sub(" ", text)
-    text = _GLUED_SIZE.sub(r"\1 \2", text)
-    text = _LOOSE_SIZE.sub(r"\1gb", text)
-    text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
-    text = _GLUED_COUNT.sub(r"\1x ", text)
-    text = _COUNT_AFTER.sub(r"x\1", text)
+    if digits:  # sizes and counts are numbers: a question without digits has none
+        text = _GLUED_SIZE.sub(r"\1 \2", text)
+        text = _LOOSE_SIZE.sub(r"\1gb", text)
+        text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
+        text = _GLUED_COUNT.sub(r"\1x ", text)
+        text = _COUNT_AFTER.sub(r"x\1", text)
     return _SPACES.sub(" ", text).strip()
 
 
