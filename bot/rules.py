@@ -243,7 +243,7 @@ class RuleBook:
         candidates would get different verdicts)."""
         if not ev.match.ambiguous or self._is_fit_question(ev):
             return None
-        if ev.formats_asked and self._one_architecture(ev):
+        if (ev.formats_asked or ev.has("quantisation")) and self._one_architecture(ev):
             return None  # "can a V100 do bf16?": every V100 has the same tensor cores
         return self._query(ev, "clarify")
 
@@ -319,6 +319,8 @@ class RuleBook:
         same_chip = self._one_architecture(ev)
         if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None or ev.family:
             return None
+        if ev.has("quantisation"):
+            return None  # "does the V100 support 4-bit quantisation": software quantises, a software question
         q = self._query(ev, "formats")
         q.formats = list(ev.formats_asked)
         q.gpus = (q.gpus or [same_chip[0]])[:MAX_COMPARE]

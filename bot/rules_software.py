@@ -30,11 +30,12 @@ class SoftwareRules:
         """A software-support question: a support issue ("not supported", "doesn't work on"); else, unless it weighs
         cards, asks for a pick or names a spec, a library, stack or CUDA target named with a support word ("vllm on
         a 3090?", "does pytorch run on..."), or a bare "support" about a card ("Tesla P40 support?")."""
-        if ev.formats_asked and "compute_capability" not in ev.fields:
+        quantising = ev.has("quantisation") and (ev.has("support_words") or ev.has("support_verbs"))
+        if ev.formats_asked and "compute_capability" not in ev.fields and not quantising:
             return False  # "does the 5090 support fp4": the tensor formats of its architecture
         fields = [f for f in ev.fields if f != "compute_capability"]
-        if ev.has("support_issues"):
-            return True
+        if ev.has("support_issues") or quantising:
+            return True  # "... is not supported"; "does the V100 support 4-bit quantisation": bitsandbytes, GPTQ
         options = len(ev.gpus) + len(ev.match.ambiguous)
         if ev.has("software_choice") or (options >= 2 and ev.has("compare")) or fields:
             return False  # "7900 xtx or 4070 ti super for comfyui": a verdict; "rocm is a pain. 3090 bandwidth?"
