@@ -102,7 +102,10 @@ class Evidence:
 
     @property
     def fields(self) -> list[str]:
-        return self.match.field_keys
+        keys = self.match.field_keys
+        if "max_power_w" in keys and "tdp_w" not in keys:  # "max power draw": the limit, beside the board power
+            keys = [*keys, "tdp_w"]
+        return keys
 
     @property
     def wordset(self) -> frozenset[str]:

@@ -28,7 +28,7 @@ PHRASINGS = [
     ("is the a4000 single slot?", "lookup", ["rtx-a4000"], ["slots"]),
     ("7900 xtx power connectors", "lookup", ["rx-7900-xtx"], ["power_connectors"]),
     ("w7900 ecc?", "lookup", ["radeon-pro-w7900"], ["ecc"]),
-    ("a4000 max power limit", "lookup", ["rtx-a4000"], ["max_power_w"]),
+    ("a4000 max power limit", "lookup", ["rtx-a4000"], ["max_power_w", "tdp_w"]),
     ("a4000 max digital resolution", "lookup", ["rtx-a4000"], ["max_resolution"]),
     ("is the 4090 a good card for training", "recommend", ["rtx-4090"], None),
     # compare
