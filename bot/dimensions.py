@@ -166,7 +166,13 @@ def first_count(match: MatchResult) -> int:
         if value is not None:
             return max(1, min(64, value))
     stated = _GPUS_STATED.search(" ".join(match.words))  # "... on A800 (2 GPUs)": the count said elsewhere
-    return max(1, min(64, int(stated.group(1)))) if stated and len(set(match.gpu_ids)) == 1 else 1
+    return max(1, min(64, int(stated.group(1)))) if stated and _one_card(match) else 1
+
+
+def _one_card(match: MatchResult) -> bool:
+    """One card named, resolved or not yet ("on A800 (2 GPUs)": an A800 whichever it is), so a stated count is its."""
+    named = {m.gpu or " ".join(sorted(m.candidates)) for m in match.mentions if m.gpu or m.ambiguous}
+    return len(named) == 1
 
 
 def gpu_counts(match: MatchResult) -> dict[str, int]:
