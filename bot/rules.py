@@ -17,7 +17,7 @@ from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
-from bot.rules_fit import asks_fit_of_it, oom_on_card
+from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_software import SoftwareRules
 
 __all__ = ["RuleBook"]
@@ -151,7 +151,7 @@ class RuleBook:
         reverse = ev.has("reverse_fit") and (bool(ev.sizes) or bool(ev.gpus))  # "how many b can a 3090 run"
         fits = ev.has("fit_verbs") and subject
         need = ev.has("need_verbs") and sized_model
-        its = asks_fit_of_it(ev) or oom_on_card(ev)  # "does it run on a 3060?": the thread's model
+        its = asks_fit_of_it(ev) or oom_on_card(ev) or needs_of_it(ev)  # "does it run on a 3060?": the thread's model
         return fits or reverse or need or asks_memory or its or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
@@ -281,7 +281,9 @@ class RuleBook:
         sized = ev.model is not None or ev.bare_size is not None
         named = bool(ev.gpus) or bool(ev.match.ambiguous)
         model_with_gpu = sized and (named or ev.has("memory_words") or bool(ev.sizes))
-        if not (self._fit_words(ev) or model_with_gpu) or ev.wordset & {"vs", "versus", "compare"}:
+        if not (self._fit_words(ev) or model_with_gpu) or (
+            ev.wordset & {"vs", "versus", "compare"} and not vs_on_one_card(ev, sized)
+        ):
             return False
         if len(ev.gpus) >= 2 and ev.has("compare"):
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.evidence import Evidence
 
-__all__ = ["asks_fit_of_it", "oom_on_card"]
+__all__ = ["asks_fit_of_it", "needs_of_it", "oom_on_card", "vs_on_one_card"]
 
 
 def _on_card(ev: Evidence) -> bool:
@@ -30,3 +30,17 @@ def oom_on_card(ev: Evidence) -> bool:
     """ "out of memory on a single rtx 3070 even with int8", "vllm OOMs on my 4090": running out of memory on the
     card named, whatever software ran it."""
     return ev.has("oom") and _on_card(ev)
+
+
+def needs_of_it(ev: Evidence) -> bool:
+    """ "what are the vram requirements to run this", "minimum gpu for it?": what the thread's model needs, asked
+    without naming it. A fit question (the answer asks which model), not a pick nor the power FAQ; a budget makes
+    it a pick ("requirements for this under $1000, which card"), and a card named is left to the other rules."""
+    named = bool(ev.gpus) or bool(ev.match.ambiguous)
+    return ev.has("requirements") and ev.has("thread_model") and not named and ev.budget_usd is None
+
+
+def vs_on_one_card(ev: Evidence, sized: bool) -> bool:
+    """ "4bit awq vs q4_k_m for llama 3.1 8b on a 3080": "vs" between precisions, a model on one card, not cards."""
+    names = len(ev.gpus) + len(ev.match.ambiguous) + len(ev.match.unknown)
+    return sized and names <= 1 and (bool(ev.gpus) or bool(ev.sizes)) and ev.outside is None

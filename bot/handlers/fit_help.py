@@ -43,7 +43,8 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         # "what's the biggest model a 12 gig gpu can run": the reverse fit, for that memory
         memory = a.bullets
         a.bullets = []
-        biggest_models(a, ctx.models.values(), capacity, q.fit.gpus_count if q.fit is not None else 1)
+        fit = q.fit
+        biggest_models(a, ctx.models.values(), capacity, fit.gpus_count if fit else 1, fit.mode if fit else "inference")
         a.bullets = memory + a.bullets
         a.answered, a.examples = True, []
     return a

@@ -1,7 +1,8 @@
 """The reverse fit: "what's the biggest model a 12 gig gpu can run", "RTX 4080 SUPER 16G, how many B can it run".
 
 A memory size (or a card's) and no model: per precision, about how many parameters fit, and the largest
-language model of the catalog that fits. Every figure comes from the estimator, never a rule of thumb.
+language model of the catalog that fits. Asked for fine-tuning ("how big a model can i fine-tune on 24gb"), the
+same per training mode (full, LoRA, QLoRA) instead. Every figure comes from the estimator, never a rule of thumb.
 """
 
 from __future__ import annotations
@@ -15,75 +16,95 @@ from bot.estimator import PRECISION_NAMES, ModelShape, typical_shape
 from bot.handlers.fit_options import variants
 from bot.models import ModelSpec
 
-__all__ = ["REVERSE_PRECISIONS", "biggest_models", "largest_params_b"]
+__all__ = ["REVERSE_MODES", "REVERSE_PRECISIONS", "biggest_models", "largest_params_b"]
 
 #: The precisions a reverse fit is answered in, highest quality first.
 REVERSE_PRECISIONS = ("fp16", "q8_0", "q4_k_m")
+#: The training modes a reverse fit for fine-tuning is answered in, heaviest first.
+REVERSE_MODES = ("full", "lora", "qlora")
+_MODE_NAMES = {"full": "Full fine-tune", "lora": "LoRA", "qlora": "QLoRA"}
 #: The context a reverse fit assumes (the estimator's inference default).
 REVERSE_CONTEXT = 4096
 _SEARCH_STEPS = 24
 
 
-def _fits(model: ModelShape, precision: str, capacity: float, count: int) -> bool:
-    return variants(model, "inference", precision, REVERSE_CONTEXT, count).verdict(capacity) != "does not fit"
+def _fits(model: ModelShape, precision: str, capacity: float, count: int, mode: str = "inference") -> bool:
+    return variants(model, mode, precision, REVERSE_CONTEXT, count).verdict(capacity) != "does not fit"
 
 
 @functools.lru_cache(maxsize=1024)
-def largest_params_b(capacity: float, precision: str, count: int = 1) -> float | None:
-    """About how many billion parameters of a typical dense model fit in ``count`` GPUs of ``capacity`` GB.
-    A pure function of its arguments (a bisection over the estimator), so memoised: capacities repeat."""
+def largest_params_b(capacity: float, precision: str, count: int = 1, mode: str = "inference") -> float | None:
+    """About how many billion parameters of a typical dense model fit in ``count`` GPUs of ``capacity`` GB (run in
+    ``precision``, or fine-tuned in ``mode``). A pure function of its arguments (a bisection over the estimator), so
+    memoised: capacities repeat."""
     low, high = 0.1, 4000.0
-    if not _fits(typical_shape(low), precision, capacity, count):
+    if not _fits(typical_shape(low), precision, capacity, count, mode):
         return None
     for _ in range(_SEARCH_STEPS):
         mid = (low * high) ** 0.5
-        low, high = (mid, high) if _fits(typical_shape(mid), precision, capacity, count) else (low, mid)
+        low, high = (mid, high) if _fits(typical_shape(mid), precision, capacity, count, mode) else (low, mid)
     return low
 
 
-def _largest_known(models: Iterable[ModelSpec], precision: str, capacity: float, count: int) -> ModelSpec | None:
+def _largest_known(
+    models: Iterable[ModelSpec], precision: str, capacity: float, count: int, mode: str = "inference"
+) -> ModelSpec | None:
     llms = sorted((m for m in models if m.kind == "llm"), key=lambda m: (m.params_b, m.released), reverse=True)
-    return next((m for m in llms if _fits(m.shape, precision, capacity, count)), None)
+    return next((m for m in llms if _fits(m.shape, precision, capacity, count, mode)), None)
 
 
 def _size(params_b: float) -> str:
     return f"{params_b:.1f}" if params_b < 10 else f"{params_b:.0f}"
 
 
-def biggest_models(a: Answer, models: Iterable[ModelSpec], capacity: float, count: int = 1) -> None:
-    """Fill ``a`` with the biggest models that run in ``count`` GPUs of ``capacity`` GB each."""
+def _plans(mode: str) -> list[tuple[str, str, str]]:
+    """(label, mode, precision) per line: the precisions for inference, the training modes for fine-tuning."""
+    if mode == "inference":
+        return [(PRECISION_NAMES.get(p, p), "inference", p) for p in REVERSE_PRECISIONS]
+    return [(_MODE_NAMES[m], m, "fp16") for m in REVERSE_MODES]
+
+
+def biggest_models(
+    a: Answer, models: Iterable[ModelSpec], capacity: float, count: int = 1, mode: str = "inference"
+) -> None:
+    """Fill ``a`` with the biggest models that run (or fine-tune, in a training ``mode``) in ``count`` GPUs of
+    ``capacity`` GB each."""
     known = list(models)
     where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
+    training = mode in REVERSE_MODES
     a.summary = (
-        f"The biggest model that runs in {where} depends on the precision "
+        f"The biggest model you can fine-tune in {where} depends on the method "
+        f"({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing):"
+        if training
+        else f"The biggest model that runs in {where} depends on the precision "
         f"(inference, {REVERSE_CONTEXT:,}-token context, batch 1):"
     )
-    for precision in REVERSE_PRECISIONS:
-        label = PRECISION_NAMES.get(precision, precision)
-        params = largest_params_b(capacity, precision, count)
+    for label, plan_mode, precision in _plans(mode if training else "inference"):
+        params = largest_params_b(capacity, precision, count, plan_mode)
         if params is None:
             a.bullets.append(f"{label}: not even a 0.1B-parameter model fits.")
             continue
         line = f"{label}: a typical dense model of up to about {_size(params)}B parameters"
-        model = _largest_known(known, precision, capacity, count)
+        model = _largest_known(known, precision, capacity, count, plan_mode)
         if model is not None:
-            est = variants(model.shape, "inference", precision, REVERSE_CONTEXT, count)
+            est = variants(model.shape, plan_mode, precision, REVERSE_CONTEXT, count)
             line += f"; the largest model I know that fits is {model.name} (about {est.per_gpu_gb:,.1f} GB"
             line += " per GPU)" if count > 1 else ")"
         a.bullets.append(line + ".")
+    more = "longer sequences or a bigger batch need" if training else "a longer context or training needs"
     a.notes.append(
-        "Sizes in parameters assume a typical dense model of that size; a longer context or training needs "
-        "more. Ask about one model for every term of the estimate."
+        f"Sizes in parameters assume a typical dense model of that size; {more} more. "
+        "Ask about one model for every term of the estimate."
     )
-    a.fit = _reverse_slots(capacity, count)
+    a.fit = _reverse_slots(capacity, count, mode if training else "inference")
 
 
-def _reverse_slots(capacity: float, count: int) -> dict[str, Any]:
+def _reverse_slots(capacity: float, count: int, mode: str) -> dict[str, Any]:
     """The answer's ``fit`` object: the memory asked about, no model."""
     return {
         "model": None,
         "params_b": None,
-        "mode": "inference",
+        "mode": mode,
         "precision": None,
         "gpus_count": count,
         "required_gb": None,
