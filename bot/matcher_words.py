@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from bot.text import normalize, split_alnum
 
 __all__ = [
+    "BRAND_WORDS",
     "A_PREFIXES",
     "CANON",
     "MAX_WINDOW",
@@ -53,6 +54,7 @@ OPTIONAL_WORDS = frozenset(
         "edition",
         "workstation",
         "rtx",
+        "gtx",  # "gtx 4090", "gtx 3060": the brand misremembered, the number still names the card
         "founders",
         "fe",
         "the",
@@ -235,6 +237,9 @@ def _word_subtokens(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Brand words that make a short number a card's model number ("gtx 980", "rtx 980"), though they never tell
+#: one catalog card from another ("gtx 4090" is the RTX 4090).
+BRAND_WORDS = frozenset(["gtx", "rtx"])
 #: Product-series words: a partial name right after one of these must contain it ("rx 580" is not the Arc A580).
 SERIES_WORDS = frozenset(["rx", "gtx", "rtx", "arc", "quadro", "tesla", "titan", "instinct", "radeon", "geforce"])
 #: Variants a partial name never means unless it says so: "3060" is not the 3060 Ti or the Laptop GPU.
