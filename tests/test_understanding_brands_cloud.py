@@ -1,0 +1,75 @@
+"""Names read in their context: a GPU name inside a cloud instance's name, a misremembered brand word,
+and CJK memory words. Phrasings are our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+
+
+def _request(engine: Engine, question: str) -> dict:  # type: ignore[type-arg]
+    return engine.explain(question)["request"]  # type: ignore[no-any-return]
+
+
+# -- a GPU's name inside an instance's name is that instance's GPU --------------------------------
+
+IN_INSTANCE = [
+    ("gcp a2-highgpu-1g vs g2-standard-8 for whisper", ["a100-40gb-sxm", "l4"]),
+    ("is a2-highgpu-2g enough for llama 3 8b", ["a100-40gb-sxm"]),
+    ("a2-ultragpu-1g or a3-highgpu-1g for training?", ["a100-80gb-sxm", "h100-sxm"]),
+    ("a2-highgpu-1g memory bandwidth", ["a100-40gb-sxm"]),
+]
+
+
+@pytest.mark.parametrize(("question", "gpus"), IN_INSTANCE)
+def test_a_name_inside_an_instance_name_is_the_instances_gpu(engine: Engine, question: str, gpus: list[str]) -> None:
+    got = _request(engine, question).get("gpus", [])
+    assert "a2" not in got  # the NVIDIA A2 is not what "a2-highgpu" means
+    assert set(gpus) <= set(got)
+
+
+@pytest.mark.parametrize("question", ["a2 specs", "nvidia a2 vs t4", "is the a2 good for inference"])
+def test_a_name_on_its_own_is_still_the_card(engine: Engine, question: str) -> None:
+    assert "a2" in _request(engine, question).get("gpus", [])
+
+
+# -- a brand word misremembered still names the card ------------------------------------------
+
+BRANDS = [
+    ("gtx 4090 vram", "rtx-4090"),
+    ("can one gtx4090 train this model?", "rtx-4090"),
+    ("gtx 3090 ti vs rtx 4080 for stable diffusion", "rtx-3090-ti"),
+    ("is a gtx 4070 ti enough for sdxl", "rtx-4070-ti"),
+    ("rtx 1080 ti memory", "gtx-1080-ti"),
+    ("gtx 1080 ti specs", "gtx-1080-ti"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu"), BRANDS)
+def test_a_wrong_brand_word_still_names_the_card(engine: Engine, question: str, gpu: str) -> None:
+    assert gpu in _request(engine, question).get("gpus", [])
+
+
+@pytest.mark.parametrize("question", ["my gtx980 runs out of memory", "gtx970 for llama?", "will an rtx980 do"])
+def test_a_branded_number_outside_the_catalog_is_an_unknown_card(engine: Engine, question: str) -> None:
+    req = _request(engine, question)
+    assert req["kind"] in ("unknown", "clarify")  # "did you mean": never answered as another card
+    assert req.get("unknown_names")
+    assert not req.get("gpus")
+
+
+# -- CJK memory words ---------------------------------------------------------------------------
+
+CJK_MEMORY = [
+    "微调qwen2.5 7b需要多少内存",
+    "3090跑llama 3 8b需要多少内存？",
+    "4090 24g 跑mistral 7b推理需要多少内存？",
+    "4060 ti 16gb 内存够用吗",
+    "llama 3 8b 需要多少記憶體",
+]
+
+
+@pytest.mark.parametrize("question", CJK_MEMORY)
+def test_cjk_memory_questions_are_fit_questions(engine: Engine, question: str) -> None:
+    assert _request(engine, question)["kind"] == "fit"
