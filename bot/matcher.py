@@ -32,14 +32,11 @@ from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
 from bot.matcher_words import (
     A_PREFIXES,
-    BRAND_WORDS,
     CANON,
     MAX_WINDOW,
     MEMORY,
     MODEL_SIZE,
-    MODELISH,
     NOT_ANCHORS,
-    NOT_MODEL_SUFFIX,
     NUMBER,
     OPTIONAL_WORDS,
     PLURAL_CUES,
@@ -49,6 +46,7 @@ from bot.matcher_words import (
     VARIANT_QUALIFIERS,
     canon_words,
     is_qualifier,
+    model_like,
     subtokens,
 )
 from bot.mentions import GpuMention, MatchResult
@@ -448,14 +446,7 @@ class Matcher:
 
     def _unknown_model(self, word: str, a: int) -> GpuMention | None:
         """Pass 3: a model-like word that no window matched; suggestions only, never a GPU."""
-        is_year = word.isdigit() and 1990 <= int(word) <= 2039
-        branded = bool(BRAND_WORDS.intersection(subtokens([word])))  # "gtx980": a card, though not in the catalog
-        if (
-            MODELISH.match(word)
-            and not NOT_MODEL_SUFFIX.search(word)
-            and not is_year
-            and (branded or self._window_ok([word]))
-        ):
+        if model_like(word, lambda: self._window_ok([word])):
             return GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word)))
         return None
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.text import normalize, split_alnum
 
 __all__ = [
-    "BRAND_WORDS",
     "A_PREFIXES",
+    "BRAND_WORDS",
     "CANON",
     "MAX_WINDOW",
     "MEMORY",
@@ -31,6 +31,7 @@ __all__ = [
     "VARIANT_QUALIFIERS",
     "canon_words",
     "is_qualifier",
+    "model_like",
     "model_number",
     "one_slip",
     "subtokens",
@@ -268,3 +269,12 @@ def one_slip(a: str, b: str) -> bool:
         diff = [k for k in range(len(a)) if a[k] != b[k]]
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     return False
+
+
+def model_like(word: str, window_ok: Callable[[], bool]) -> bool:
+    """A word shaped like a model number ("rtx980", "m40") that no catalog name matched: an unknown card. Not a
+    year nor a size ("2024", "70b"); a glued brand word ("gtx980") makes even a short number a card."""
+    is_year = word.isdigit() and 1990 <= int(word) <= 2039
+    if not MODELISH.match(word) or NOT_MODEL_SUFFIX.search(word) or is_year:
+        return False
+    return bool(BRAND_WORDS.intersection(subtokens([word]))) or window_ok()
