@@ -16,6 +16,8 @@ __all__ = [
     "A_PREFIXES",
     "BRAND_WORDS",
     "CANON",
+    "LAPTOP_AFTER_LINKS",
+    "LAPTOP_LINKS",
     "MAX_WINDOW",
     "MEMORY",
     "MODELISH",
@@ -238,6 +240,10 @@ def _word_subtokens(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
+LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
+#: Words between a GPU and the laptop it is in: "the 4060 on my laptop", "a 3070 in the laptop".
+LAPTOP_AFTER_LINKS = frozenset(["on", "in", "inside", "the", "my", "a", "an", "this", "our", "your", "gpu"])
 #: Brand words that make a short number a card's model number ("gtx 980", "rtx 980"), though they never tell
 #: one catalog card from another ("gtx 4090" is the RTX 4090).
 BRAND_WORDS = frozenset(["gtx", "rtx"])

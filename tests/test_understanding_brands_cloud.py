@@ -73,3 +73,28 @@ CJK_MEMORY = [
 @pytest.mark.parametrize("question", CJK_MEMORY)
 def test_cjk_memory_questions_are_fit_questions(engine: Engine, question: str) -> None:
     assert _request(engine, question)["kind"] == "fit"
+
+
+# -- a card "on my laptop" is the laptop GPU ----------------------------------------------------
+
+LAPTOP_AFTER = [
+    ("can the 4070 on my laptop run sdxl", "rtx-4070-laptop"),
+    ("a 3060 in my laptop, can it train a lora", "rtx-3060-laptop"),
+    ("what settings for the rtx 4060 8gb on the laptop", "rtx-4060-laptop"),
+    ("the 4090 in my laptop vs a desktop 4090", "rtx-4090-laptop"),
+    ("is the 4080 inside this laptop any good for llms", "rtx-4080-laptop"),
+    ("4060 laptop vram", "rtx-4060-laptop"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu"), LAPTOP_AFTER)
+def test_a_card_in_a_laptop_is_the_laptop_gpu(engine: Engine, question: str, gpu: str) -> None:
+    assert gpu in _request(engine, question).get("gpus", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "gpu"),
+    [("i run the 3090 on my desktop, my laptop has nothing", "rtx-3090"), ("4070 or a laptop?", "rtx-4070")],
+)
+def test_a_laptop_named_apart_from_the_card_leaves_it_the_desktop_card(engine: Engine, question: str, gpu: str) -> None:
+    assert _request(engine, question).get("gpus", [])[:1] == [gpu]
