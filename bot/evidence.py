@@ -276,7 +276,8 @@ class Reader:
         ev.budget_usd, without_budget = self.dimensions.budget(without_limits)
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
-        ev.match = match = _back_references(self._drop_codes(self.matcher.match(without_budget.split())))
+        named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
+        ev.match = match = _back_references(self._drop_codes(self.matcher.match(named.split())))
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)
