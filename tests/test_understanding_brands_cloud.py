@@ -98,3 +98,48 @@ def test_a_card_in_a_laptop_is_the_laptop_gpu(engine: Engine, question: str, gpu
 )
 def test_a_laptop_named_apart_from_the_card_leaves_it_the_desktop_card(engine: Engine, question: str, gpu: str) -> None:
     assert _request(engine, question).get("gpus", [])[:1] == [gpu]
+
+
+# -- a board partner's product name between a card and its size --------------------------------
+
+PARTNERS = [
+    ("rtx 4060 ti msi gaming x 8gb vs rtx 4060 ti msi gaming x 16gb", ["rtx-4060-ti-8gb", "rtx-4060-ti-16gb"]),
+    ("asus tuf rtx 4060 ti oc 16gb vram", ["rtx-4060-ti-16gb"]),
+    ("gigabyte rtx 3060 eagle oc 8gb specs", ["rtx-3060-8gb"]),
+    ("zotac rtx 4060 ti twin edge 8gb or a 3060 12gb for sdxl", ["rtx-4060-ti-8gb", "rtx-3060"]),
+]
+
+
+@pytest.mark.parametrize(("question", "gpus"), PARTNERS)
+def test_a_board_partner_name_leaves_the_card_and_its_size(engine: Engine, question: str, gpus: list[str]) -> None:
+    req = _request(engine, question)
+    assert req["kind"] != "clarify"
+    assert set(gpus) <= set(req.get("gpus", []))
+
+
+def test_a_partner_product_line_is_no_count(engine: Engine) -> None:
+    req = _request(engine, "msi ventus 2x rtx 3060 12gb, can it run sdxl")
+    assert req["gpus"] == ["rtx-3060"]
+    assert req["fit"]["gpus_count"] == 1
+
+
+# -- the numbers of a list are not counts -------------------------------------------------------
+
+LISTS = [
+    "help me choose: 1. rtx 3060 12gb 2. rtx 4060 ti 16gb 3. rtx 4070",
+    "options:\n1) a4000\n2) a5000\n3) a6000\nwhich for blender?",
+    "which one: 1. 3090 2. 4090",
+    "candidates: 1) rtx 4070 super 2) rx 7800 xt",
+]
+
+
+@pytest.mark.parametrize("question", LISTS)
+def test_list_numbers_are_not_counts(engine: Engine, question: str) -> None:
+    req = _request(engine, question)
+    assert len(req.get("gpus", [])) >= 2
+    assert all(n == 1 for n in (req.get("counts") or {}).values())
+
+
+@pytest.mark.parametrize(("question", "count"), [("2x 3090 or one 4090 for 70b", 2), ("is 4x a4000 enough for 70b", 4)])
+def test_counts_stay_counts(engine: Engine, question: str, count: int) -> None:
+    assert count in (_request(engine, question).get("counts") or {}).values()
