@@ -440,10 +440,17 @@ def _gpu_mention(mention: GpuMention) -> Mention:
 
 def _gpu_sizes(norm: str) -> list[float]:
     """The memory sizes named, but the computer's RAM ("32gb of ram", "64gb ddr5"): "24gb", "a 12 gig card"."""
-    sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()))
+    sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()) and not _allocation(norm, m))
     return [float(m.group(1)) for m in sizes if float(m.group(1)) > 0]
 
 
+def _allocation(norm: str, m: re.Match[str]) -> bool:
+    """A size in an out-of-memory message ("tried to allocate 2.5gb", "5.15gb is free") is no card's memory."""
+    return norm[: m.start()].endswith(_ALLOCATED_BEFORE) or _ALLOCATED_AFTER.match(norm, m.end()) is not None
+
+
+_ALLOCATED_BEFORE = ("allocate ", "of which ")
+_ALLOCATED_AFTER = re.compile(r" (?:is )?(?:free|already allocated|allocated|reserved)\b")
 # A size followed by these is the computer's memory, not the GPU's (and "3868gb s" is a bandwidth).
 _RAM = re.compile(r" (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d|ddr|dram)\b| s\b")
 

@@ -143,3 +143,23 @@ def test_list_numbers_are_not_counts(engine: Engine, question: str) -> None:
 @pytest.mark.parametrize(("question", "count"), [("2x 3090 or one 4090 for 70b", 2), ("is 4x a4000 enough for 70b", 4)])
 def test_counts_stay_counts(engine: Engine, question: str, count: int) -> None:
     assert count in (_request(engine, question).get("counts") or {}).values()
+
+
+# -- an out-of-memory message: a fit question on the card, whose sizes are allocations ------------
+
+OOM = [
+    ("on a g6e.xlarge: tried to allocate 13.20 GiB, is the instance too small for hunyuan video", None),
+    ("tried to allocate 2.5 gib on my 3060 12gb running sdxl", 12.0),
+    ("CUDA out of memory. Tried to allocate 20.00 GiB (GPU 0; 23.69 GiB total capacity; 6.81 GiB free)", 23.69),
+    ("not enough vram on a 4060 for flux", None),
+    ("insufficient gpu memory loading llama 3 8b on a t4", None),
+]
+
+
+@pytest.mark.parametrize(("question", "capacity"), OOM)
+def test_out_of_memory_messages_are_fit_questions(engine: Engine, question: str, capacity: float | None) -> None:
+    req = _request(engine, question)
+    assert req["kind"] == "fit"
+    assert (
+        req["fit"].get("capacity_gb") in (capacity, None) if capacity is None else req["fit"]["capacity_gb"] == capacity
+    )
