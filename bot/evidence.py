@@ -21,6 +21,7 @@ from bot.faq_index import FaqIndex
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
+from bot.quantities import drop_quantities
 from bot.request import FitRequest
 from bot.text import normalize
 
@@ -277,7 +278,9 @@ class Reader:
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
         named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
-        ev.match = match = _back_references(self._drop_codes(self.matcher.match(named.split())))
+        ev.match = match = self._drop_codes(self.matcher.match(named.split()))
+        drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
+        match = _back_references(match)
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)

@@ -163,3 +163,26 @@ def test_out_of_memory_messages_are_fit_questions(engine: Engine, question: str,
     assert (
         req["fit"].get("capacity_gb") in (capacity, None) if capacity is None else req["fit"]["capacity_gb"] == capacity
     )
+
+
+# -- a number that counts cores, clocks or money is no GPU --------------------------------------
+
+QUANTITIES = [
+    ("the a6000 has 48gb but 6000 less cuda cores than a 4090, which for blender?", ["rtx-a6000", "rtx-4090"]),
+    ("the 4090 has 16384 cuda cores, the 3090 fewer", ["rtx-4090", "rtx-3090"]),
+    ("a5000 vs 3090: 8192 cores against 10496 shaders", ["rtx-a5000", "rtx-3090"]),
+    ("is the 4080 worth 1200 dollars over the 4070 ti", ["rtx-4080", "rtx-4070-ti"]),
+]
+
+
+@pytest.mark.parametrize(("question", "gpus"), QUANTITIES)
+def test_a_counted_number_is_no_gpu(engine: Engine, question: str, gpus: list[str]) -> None:
+    req = _request(engine, question)
+    assert req["kind"] not in ("clarify", "unknown")
+    assert set(req.get("gpus", [])) == set(gpus)
+
+
+@pytest.mark.parametrize("question", ["rtx 6000 specs", "6000 vram", "is the 6000 ada good for rendering"])
+def test_a_number_naming_a_card_still_names_it(engine: Engine, question: str) -> None:
+    req = _request(engine, question)
+    assert req.get("gpus") or req.get("ambiguous")
