@@ -21,6 +21,7 @@ from bot.faq_index import FaqIndex
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
+from bot.quantities import drop_quantities
 from bot.request import FitRequest
 from bot.text import normalize
 
@@ -279,7 +280,10 @@ class Reader:
         ev.budget_usd, without_budget = self.dimensions.budget(without_limits)
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
-        ev.match = match = _back_references(self._drop_codes(self.matcher.match(without_budget.split())))
+        named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
+        ev.match = match = self._drop_codes(self.matcher.match(named.split()))
+        drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
+        match = _back_references(match)
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)
@@ -442,10 +446,17 @@ def _gpu_mention(mention: GpuMention) -> Mention:
 
 def _gpu_sizes(norm: str) -> list[float]:
     """The memory sizes named, but the computer's RAM ("32gb of ram", "64gb ddr5"): "24gb", "a 12 gig card"."""
-    sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()))
+    sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()) and not _allocation(norm, m))
     return [float(m.group(1)) for m in sizes if float(m.group(1)) > 0]
 
 
+def _allocation(norm: str, m: re.Match[str]) -> bool:
+    """A size in an out-of-memory message ("tried to allocate 2.5gb", "5.15gb is free") is no card's memory."""
+    return norm[: m.start()].endswith(_ALLOCATED_BEFORE) or _ALLOCATED_AFTER.match(norm, m.end()) is not None
+
+
+_ALLOCATED_BEFORE = ("allocate ", "of which ")
+_ALLOCATED_AFTER = re.compile(r" (?:is )?(?:free|already allocated|allocated|reserved)\b")
 # A size followed by these is the computer's memory, not the GPU's (and "3868gb s" is a bandwidth).
 _RAM = re.compile(r" (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d|ddr|dram)\b| s\b")
 

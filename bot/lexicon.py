@@ -57,6 +57,10 @@ class PhraseSet:
         """``text`` with every phrase replaced by its meaning, spaced apart."""
         return self._re.sub(lambda m: f" {self.meaning[m.group(0)]} ", text)
 
+    def strip(self, text: str) -> str:
+        """``text`` without any of the phrases, single-spaced."""
+        return " ".join(self._re.sub(" ", text).split())
+
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.meaning
 

@@ -33,12 +33,12 @@ from bot.fields_match import FieldIndex, FieldMatch
 from bot.matcher_words import (
     A_PREFIXES,
     CANON,
+    LAPTOP_AFTER_LINKS,
+    LAPTOP_LINKS,
     MAX_WINDOW,
     MEMORY,
     MODEL_SIZE,
-    MODELISH,
     NOT_ANCHORS,
-    NOT_MODEL_SUFFIX,
     NUMBER,
     OPTIONAL_WORDS,
     PLURAL_CUES,
@@ -48,6 +48,7 @@ from bot.matcher_words import (
     VARIANT_QUALIFIERS,
     canon_words,
     is_qualifier,
+    model_like,
     subtokens,
 )
 from bot.mentions import GpuMention, MatchResult
@@ -75,10 +76,6 @@ def _memoised(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
 def _glued(word: str) -> str:
     """A word's canonical spelling, glued: "sxm4" -> "sxm", "mobile" -> "laptop"."""
     return "".join(canon_words([word]))
-
-
-# Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
-_LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
 
 
 class _Scan:
@@ -362,7 +359,7 @@ class Matcher:
         """The Laptop GPU of ``gid`` when a laptop word comes just before its name ("laptop rtx 5090", "mobile 4080",
         "a laptop with an rtx 4070"), or its Laptop GPUs when there are several; else []."""
         k = start - 1
-        while k >= 0 and start - k <= 3 and scan.words[k] in _LAPTOP_LINKS:
+        while k >= 0 and start - k <= 3 and scan.words[k] in LAPTOP_LINKS:
             k -= 1
         if k < 0 or canon_words([scan.words[k]]) != [_LAPTOP] or _LAPTOP in self._gpu_sig[gid]:
             return []
@@ -372,14 +369,16 @@ class Matcher:
         return sized if len(sized) == 1 else ids
 
     def _laptop_after(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention | None:
-        """ "RTX 4060 8GB (Laptop)": the laptop GPU, when the word stands right after the name and its size."""
+        """ "RTX 4060 8GB (Laptop)", "the 4060 on my laptop": the laptop GPU, the word after a size or a link."""
         words = scan.words
-        after = end + 1 < len(words) and MEMORY.match(words[end]) and CANON.get(words[end + 1], words[end + 1])
-        ids = self._variant(gid, _LAPTOP) if after == _LAPTOP and _LAPTOP not in self._gpu_sig[gid] else []
-        if not ids:
+        k = end + 1 if end < len(words) and MEMORY.match(words[end]) else end
+        while k < len(words) and k - end < 3 and words[k] in LAPTOP_AFTER_LINKS:
+            k += 1
+        after = k > end and k < len(words) and CANON.get(words[k], words[k])
+        if not (ids := self._variant(gid, _LAPTOP) if after == _LAPTOP and _LAPTOP not in self._gpu_sig[gid] else []):
             return None
         one = ids[0] if len(ids) == 1 else None
-        return GpuMention(scan.text(start, end + 2), start, end + 2, gpu=one, candidates=() if one else tuple(ids))
+        return GpuMention(scan.text(start, k + 1), start, k + 1, gpu=one, candidates=() if one else tuple(ids))
 
     def _variant(self, gid: str, qualifier: str) -> list[str]:
         """The catalog's variants of ``gid`` that carry ``qualifier`` ("sff", "laptop"), best first."""
@@ -439,6 +438,8 @@ class Matcher:
             # "rx 580 8gb" is no Arc A580: a series word the name lacks makes it another card.
             return GpuMention(scan.text(left - 1, right), left - 1, right)
         gid, cands, near = self._resolve(ranked, want)
+        if (base := gid or next(iter(cands), None)) and (laptop := self._laptop_after(scan, left, right, base)):
+            return laptop  # "the 4070 on my laptop", "a 3060 in my laptop"
         if gid is not None and scan.qualifier_at(right):
             # "rtx 2060 ti" when there is no 2060 Ti: the RTX 2060 is a different card.
             near, gid, cands = (gid,), None, ()
@@ -447,8 +448,7 @@ class Matcher:
 
     def _unknown_model(self, word: str, a: int) -> GpuMention | None:
         """Pass 3: a model-like word that no window matched; suggestions only, never a GPU."""
-        is_year = word.isdigit() and 1990 <= int(word) <= 2039
-        if MODELISH.match(word) and not NOT_MODEL_SUFFIX.search(word) and not is_year and self._window_ok([word]):
+        if model_like(word, lambda: self._window_ok([word])):
             return GpuMention(word, a, a + 1, suggestions=tuple(self.suggest(word)))
         return None
 

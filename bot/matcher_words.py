@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.text import normalize, split_alnum
 
 __all__ = [
     "A_PREFIXES",
+    "BRAND_WORDS",
     "CANON",
+    "LAPTOP_AFTER_LINKS",
+    "LAPTOP_LINKS",
     "MAX_WINDOW",
     "MEMORY",
     "MODELISH",
@@ -30,6 +33,7 @@ __all__ = [
     "VARIANT_QUALIFIERS",
     "canon_words",
     "is_qualifier",
+    "model_like",
     "model_number",
     "one_slip",
     "subtokens",
@@ -53,6 +57,7 @@ OPTIONAL_WORDS = frozenset(
         "edition",
         "workstation",
         "rtx",
+        "gtx",  # "gtx 4090", "gtx 3060": the brand misremembered, the number still names the card
         "founders",
         "fe",
         "the",
@@ -235,6 +240,13 @@ def _word_subtokens(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Words between a laptop word and the GPU it has: "a laptop with an rtx 4070", "gaming laptop w a 4060".
+LAPTOP_LINKS = frozenset(["with", "w", "a", "an", "the", "its", "gpu", "nvidia", "geforce"])
+#: Words between a GPU and the laptop it is in: "the 4060 on my laptop", "a 3070 in the laptop".
+LAPTOP_AFTER_LINKS = frozenset(["on", "in", "inside", "the", "my", "a", "an", "this", "our", "your", "gpu"])
+#: Brand words that make a short number a card's model number ("gtx 980", "rtx 980"), though they never tell
+#: one catalog card from another ("gtx 4090" is the RTX 4090).
+BRAND_WORDS = frozenset(["gtx", "rtx"])
 #: Product-series words: a partial name right after one of these must contain it ("rx 580" is not the Arc A580).
 SERIES_WORDS = frozenset(["rx", "gtx", "rtx", "arc", "quadro", "tesla", "titan", "instinct", "radeon", "geforce"])
 #: Variants a partial name never means unless it says so: "3060" is not the 3060 Ti or the Laptop GPU.
@@ -263,3 +275,12 @@ def one_slip(a: str, b: str) -> bool:
         diff = [k for k in range(len(a)) if a[k] != b[k]]
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     return False
+
+
+def model_like(word: str, window_ok: Callable[[], bool]) -> bool:
+    """A word shaped like a model number ("rtx980", "m40") that no catalog name matched: an unknown card. Not a
+    year nor a size ("2024", "70b"); a glued brand word ("gtx980") makes even a short number a card."""
+    is_year = word.isdigit() and 1990 <= int(word) <= 2039
+    if not MODELISH.match(word) or NOT_MODEL_SUFFIX.search(word) or is_year:
+        return False
+    return bool(BRAND_WORDS.intersection(subtokens([word]))) or window_ok()

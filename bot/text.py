@@ -37,6 +37,12 @@ _GLUED_COUNT = re.compile(r"\b(\d{1,2})\s*x\s*(?!\d+(?:\.\d+)?b\b|large\b|l\b)(?
 _GLUED_SIZE = re.compile(r"(?<=\d)(ti|super|xtx|xt|ada)(\d{1,3}(?:gb|g))\b")
 # "7b*8", "7b x 8": a mixture of experts written size first -> "8x7b".
 _EXPERTS_REVERSED = re.compile(r"\b(\d{1,3})b\s*[*x×]\s*(\d{1,2})\b")
+# "help me choose: 1. rtx 3060 ... 2. rtx 4060 ti": the numbers of a list, not counts of cards. A list starts with
+# "1." or "1)" (at the start, on a new line, or after ":" or ";"); then every "2.", "3)"... is a mark. Without one,
+# only a mark after ")" or "]" or a new line, or an "N)", is ("(342 usd) 2. rtx 4060 ti").
+_LIST_START = re.compile(r"(?:^|(?<=[\n:;]))\s*1[.)]\s+(?=[a-z0-9])")
+_LIST_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[a-z0-9])")
+_LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
 _RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\b\d{3,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
@@ -64,6 +70,7 @@ def normalize(text: str) -> str:
         text = _THOUSANDS.sub("", text)  # thousands separators: "10,752" -> "10752" (not "24g,it")
         text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
         text = _RANGE.sub(r"\1 to ", text)
+        text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
     text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
