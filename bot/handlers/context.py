@@ -84,6 +84,8 @@ class HandlerContext:
     #: GPUs with a known price (launch MSRP or the operator's): buyable cards, scored among themselves.
     priced: tuple[str, ...] = field(init=False)
     _advise: Callable[..., Advice] = field(init=False, repr=False)
+    #: Results that depend only on the catalog and prices (both fixed for this context), memoised by handlers.
+    memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.priced = tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)

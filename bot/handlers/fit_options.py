@@ -3,6 +3,8 @@ what would make it fit (a lower precision, a shorter context, LoRA/QLoRA, more G
 
 from __future__ import annotations
 
+import functools
+
 from bot.answer import Answer
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
 from bot.handlers.context import HandlerContext, price_text, value
@@ -26,8 +28,10 @@ def fit_model(ctx: HandlerContext, req: FitRequest | None) -> tuple[ModelShape |
     return None, None
 
 
+@functools.lru_cache(maxsize=4096)
 def variants(model: ModelShape, mode: str, precision: str, context: int, count: int) -> Estimate:
-    """The estimate for a plan, with the estimator's defaults for everything else."""
+    """The estimate for a plan, with the estimator's defaults for everything else. A pure function of
+    immutable inputs, memoised (callers only read the estimate): the same plans come up across answers."""
     return estimate(model, mode=mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
 
 
@@ -121,25 +125,32 @@ def cheapest_fits(
     ctx: HandlerContext, a: Answer, model: ModelShape, mode: str, precision: str, context: int
 ) -> list[str]:
     """The cheapest single GPU with a price that holds it; else the smallest that does; else the largest."""
-    single = variants(model, mode, precision, context, 1)
-    priced = sorted(
-        (g for g in ctx.catalog if ctx.prices.usd(g) and single.verdict(g.number("memory_gb") or 0) != "does not fit"),
-        key=lambda g: ctx.prices.usd(g) or 0,
-    )
-    if priced:
-        gpu = priced[0]
+    key = ("cheapest", model, mode, precision, context)
+    found = ctx.memo.get(key)
+    if not isinstance(found, tuple):
+        found = ctx.memo[key] = _cheapest_holder(ctx, variants(model, mode, precision, context, 1))
+    kind, gpu_id = str(found[0]), str(found[1])
+    gpu = ctx.catalog.gpus[gpu_id]
+    if kind == "priced":
         return [
             f"Cheapest single GPU that holds it: {gpu.short_name} ({value(ctx, a, gpu, 'memory_gb')}, "
             f"{price_text(ctx, a, gpu)})."
         ]
-    holders = sorted(
-        (g for g in ctx.catalog if single.verdict(g.number("memory_gb") or 0) != "does not fit"),
-        key=lambda g: (g.number("memory_gb") or 0, g.id),
-    )
-    if holders:
+    if kind == "unpriced":
         return [
-            f"Single GPUs that hold it have no public price: the smallest is the {holders[0].short_name} "
-            f"({value(ctx, a, holders[0], 'memory_gb')})."
+            f"Single GPUs that hold it have no public price: the smallest is the {gpu.short_name} "
+            f"({value(ctx, a, gpu, 'memory_gb')})."
         ]
-    big = max(ctx.catalog, key=lambda g: g.number("memory_gb") or 0)
-    return [f"No single GPU holds it; the largest is the {big.short_name} ({value(ctx, a, big, 'memory_gb')})."]
+    return [f"No single GPU holds it; the largest is the {gpu.short_name} ({value(ctx, a, gpu, 'memory_gb')})."]
+
+
+def _cheapest_holder(ctx: HandlerContext, single: Estimate) -> tuple[str, str]:
+    """("priced", the cheapest GPU with a price that holds it), else ("unpriced", the smallest that does),
+    else ("none", the largest GPU). Depends only on the plan and the prices, so answers memoise it."""
+    holds = [g for g in ctx.catalog if single.verdict(g.number("memory_gb") or 0) != "does not fit"]
+    priced = [g for g in holds if ctx.prices.usd(g)]
+    if priced:
+        return "priced", min(priced, key=lambda g: ctx.prices.usd(g) or 0).id
+    if holds:
+        return "unpriced", min(holds, key=lambda g: (g.number("memory_gb") or 0, g.id)).id
+    return "none", max(ctx.catalog, key=lambda g: g.number("memory_gb") or 0).id
