@@ -34,6 +34,8 @@ class SoftwareRules:
         if ev.formats_asked and "compute_capability" not in ev.fields and not quantising:
             return False  # "does the 5090 support fp4": the tensor formats of its architecture
         fields = [f for f in ev.fields if f != "compute_capability"]
+        if len(ev.gpus) >= 2 and ev.has("claims") and not ev.has("software_topic"):
+            return False  # "Support for the A10G: is it 2x faster than the T4?": a comparison under an issue's title
         if ev.has("support_issues") or quantising:
             return True  # "... is not supported"; "does the V100 support 4-bit quantisation": bitsandbytes, GPTQ
         options = len(ev.gpus) + len(ev.match.ambiguous)

@@ -43,6 +43,8 @@ _EXPERTS_REVERSED = re.compile(r"\b(\d{1,3})b\s*[*x×]\s*(\d{1,2})\b")
 _LIST_START = re.compile(r"(?:^|(?<=[\n:;]))\s*1[.)]\s+(?=[a-z0-9])")
 _LIST_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[a-z0-9])")
 _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
+# "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
+_COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
 _RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\b\d{3,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
@@ -68,6 +70,7 @@ def normalize(text: str) -> str:
     digits = _DIGIT.search(text) is not None
     if digits:
         text = _THOUSANDS.sub("", text)  # thousands separators: "10,752" -> "10752" (not "24g,it")
+        text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
         text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
         text = _RANGE.sub(r"\1 to ", text)
         text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
