@@ -80,3 +80,28 @@ def test_only_variants_with_the_property_are_compared(engine: Engine) -> None:
     answer = engine.ask("is the a100 thinner than the h100")
     assert answer.intent == "compare"
     assert set(answer.gpus) == {"a100-40gb-pcie", "a100-80gb-pcie", "h100-nvl", "h100-pcie"}
+
+
+# -- a list of named cards to choose from is a pick, whatever else the asker mentions -----------
+
+PICKS = [
+    "help me choose: rtx 3060 or rtx 4070. psu: cooler master mwe 650",
+    "which should i buy, 4070 super or 7900 gre? my psu is a seasonic focus 650",
+    "looking for gpu recommendations: arc a770 or rtx 3060",
+    "any suggestions between the a4000 and the a5000 for blender?",
+    "i'd like some recommendations for a card: 4070 ti super, 7900 xt or 4080",
+]
+
+
+@pytest.mark.parametrize("question", PICKS)
+def test_choosing_among_named_cards_is_a_pick(engine: Engine, question: str) -> None:
+    request = engine.explain(question)["request"]
+    assert request["intent"] == "recommend", request
+    assert len(request["gpus"]) >= 2
+
+
+@pytest.mark.parametrize(
+    "question", ["what psu for a 4090", "is my corsair rm850 psu enough for a 4090", "what power supply for 2x 3090"]
+)
+def test_a_power_supply_question_is_still_one(engine: Engine, question: str) -> None:
+    assert engine.explain(question)["request"]["kind"] == "psu"
