@@ -105,3 +105,16 @@ def test_choosing_among_named_cards_is_a_pick(engine: Engine, question: str) -> 
 )
 def test_a_power_supply_question_is_still_one(engine: Engine, question: str) -> None:
     assert engine.explain(question)["request"]["kind"] == "psu"
+
+
+@pytest.mark.parametrize(
+    ("question", "gpu"),
+    [
+        ("does the 4090 support p2p", "rtx-4090"),
+        ("can the 3090 do p2p over nvlink?", "rtx-3090"),
+        ("is peer to peer possible on the a6000", "rtx-a6000"),
+    ],
+)
+def test_peer_to_peer_asks_for_the_gpu_link(engine: Engine, question: str, gpu: str) -> None:
+    request = engine.explain(question)["request"]
+    assert request["gpus"] == [gpu] and "nvlink" in request["fields"]
