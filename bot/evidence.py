@@ -213,7 +213,9 @@ class Reader:
         return list(dict.fromkeys(asked))
 
     def _psu(self, norm: str) -> list[Hit]:
-        return list(self.lexicon.words["psu"].finditer(norm))
+        """ "psu" said as a question: not followed by a supply's maker ("psu: cooler master g600", the asker's own)."""
+        brands = self.lexicon.words["psu_brands"]
+        return [h for h in self.lexicon.words["psu"].finditer(norm) if not brands.found(norm[h.end : h.end + 16])]
 
     def _drop_codes(self, match: MatchResult) -> MatchResult:
         """Unknown "names" that are chip codes, group sizes or versions ("gfx1100", "sm_86", "g128") are not GPUs."""

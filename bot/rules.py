@@ -245,7 +245,7 @@ class RuleBook:
             return None
         if (ev.formats_asked or ev.has("quantisation")) and self._one_architecture(ev):
             return None  # "can a V100 do bf16?": every V100 has the same tensor cores
-        return self._query(ev, "clarify")
+        return self.choice.clarify(ev, self._query)
 
     def _one_architecture(self, ev: Evidence) -> list[str]:
         """The candidates of the one ambiguous name when they all share an architecture, else []."""

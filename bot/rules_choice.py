@@ -50,6 +50,16 @@ class ChoiceRules:
             top = _EFFICIENCY_FIELD
         return (top, per) if top is not None else None
 
+    @staticmethod
+    def clarify(ev: Evidence, build: Callable[[Evidence, Kind], Query]) -> Query:
+        """Which one is meant, with the property compared first among the fields: "was the 4060 ti cheaper than
+        the 3060 at launch" asks about the launch price, not the launch date ("launch" alone names the date),
+        and the direction asked lets the answer compare every variant ("is the l40s cheaper than the a100 80gb")."""
+        q = build(ev, "clarify")
+        q.fields = list(dict.fromkeys([*(p.field for p in ev.properties), *q.fields]))
+        q.property_more = ev.properties[0].more if ev.properties else None
+        return q
+
     def value_per_unit(self, ev: Evidence, build: Callable[[Evidence, Kind], Query]) -> Query | None:
         """The spec per unit side by side for the cards named; with no card named, "which has more vram per
         dollar" ranks every card by it. ``build`` makes the request with every slot the evidence fills."""

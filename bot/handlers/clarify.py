@@ -25,12 +25,16 @@ __all__ = ["MAX_CHOICES", "clarify", "describe", "meant", "variant_names"]
 #: Candidates offered at most (Discord shows a button for each).
 MAX_CHOICES = 8
 _LAPTOP = "laptop"  # the market segment of laptop GPUs (specs/fields.yaml)
+_MEMORY = "memory_gb"
 
 
 def clarify(ctx: HandlerContext, q: Query) -> Answer:
     """The look-up or comparison itself when every candidate gives the same answer; else which one?"""
     if q.ambiguous and q.fields:
         answer = _same_on_all(ctx, q)
+        if answer is not None:
+            return answer
+        answer = _each_candidate(ctx, q)
         if answer is not None:
             return answer
     return _ask(ctx, q)
@@ -120,6 +124,47 @@ def _same_on_all(ctx: HandlerContext, q: Query) -> Answer | None:
         for ids, text in named.items()
     ]
     return a
+
+
+# -- every candidate side by side -------------------------------------------------------------
+
+
+def _each_candidate(ctx: HandlerContext, q: Query) -> Answer | None:
+    """The comparison with every candidate of each ambiguous name, when the question asks which card has more or
+    less of a property and all of them fit in one table ("does the A100 have more bandwidth than the L40S?": each
+    A100 against the L40S answers it, whichever A100 was meant). A candidate with no value for that property
+    cannot answer it and is left out. None for one card, when they would not fit, or when the question talks
+    about memory ("four 3060s (48gb) vs an a6000, same vram"): variants mostly differ by it, so ask."""
+    if q.property_more is None or _MEMORY in q.fields or _MEMORY in q.limits:
+        return None
+    every = {mention.start: meant(ctx, q, mention) for mention in q.ambiguous}
+    if len(q.gpus) + len({tuple(ids) for ids in every.values()}) < 2:
+        return None  # one card asked about ("h100 tdp"): which one is the question
+    known = {
+        start: [g for g in ids if ctx.catalog.gpus[g].get(q.fields[0]) is not None] or ids
+        for start, ids in every.items()
+    }
+    order = _in_mention_order(q, {start: ids[0] for start, ids in known.items()})
+    for ids in known.values():
+        at = order.index(ids[0])
+        order[at + 1 : at + 1] = [g for g in ids[1:] if g not in order]
+    if len(order) > MAX_COMPARE:
+        return None
+    a = specs.compare(ctx, dataclasses.replace(q, intent="compare", kind="compare", gpus=order, ambiguous=[]))
+    named: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    for mention in q.ambiguous:
+        named.setdefault(tuple(every[mention.start]), (mention.text, known[mention.start]))
+    a.notes[:0] = [_each_note(ctx, q, text, list(ids), shown) for ids, (text, shown) in named.items()]
+    return a
+
+
+def _each_note(ctx: HandlerContext, q: Query, text: str, ids: list[str], shown: list[str]) -> str:
+    """ "“a100 80gb” could be the A100 80GB PCIe and SXM4, which differ here, so this shows each of them."."""
+    said = f"“{text}” could be the {variant_names([ctx.catalog.gpus[g] for g in ids])}"
+    if len(shown) == len(ids):
+        return f"{said}, which differ here, so this shows each of them."
+    which = variant_names([ctx.catalog.gpus[g] for g in shown])
+    return f"{said}; only the {which} {'has' if len(shown) == 1 else 'have'} a known {_labels(ctx, q.fields[:1])}."
 
 
 def _same(gpus: Sequence[GPU], key: str) -> bool:
