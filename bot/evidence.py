@@ -23,6 +23,7 @@ from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
 from bot.quantities import drop_quantities
 from bot.request import FitRequest
+from bot.series import SeriesIndex
 from bot.text import normalize
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class Reader:
         )
         self._workload_of = workload_phrases
         self._faqs = FaqIndex(catalog.faqs)
+        self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
 
     # -- numeric dimensions -------------------------------------------------------------------
 
@@ -283,7 +285,7 @@ class Reader:
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
         named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
-        ev.match = match = self._drop_codes(self.matcher.match(named.split()))
+        ev.match = match = self.series.apply(self._drop_codes(self.matcher.match(named.split())))
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
         match = _back_references(match)
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
