@@ -18,6 +18,7 @@ from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
+from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
 
 __all__ = ["RuleBook"]
@@ -47,6 +48,7 @@ class RuleBook:
             ("setups compared", self.setups_compared),
             ("power supply", self.power_supply),
             ("unknown name", self.unknown_name),
+            ("series look-up", SeriesRules(self._query).series_list),
             ("value per unit", self.value_per_unit),
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
@@ -72,8 +74,6 @@ class RuleBook:
                 query.rule = name
                 return query
         raise AssertionError("the last rule always answers")  # pragma: no cover
-
-    # -- building blocks ----------------------------------------------------------------------
 
     def _query(self, ev: Evidence, kind: Kind) -> Query:
         """A request with every slot the evidence fills; the rule then sets what is particular to it."""
