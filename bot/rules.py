@@ -49,6 +49,7 @@ class RuleBook:
             ("power supply", self.power_supply),
             ("unknown name", self.unknown_name),
             ("series look-up", SeriesRules(self._query).series_list),
+            ("pick within a series", SeriesRules(self._query).series_pick),
             ("value per unit", self.value_per_unit),
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),

@@ -31,3 +31,11 @@ class SeriesRules:
         q.listing = True
         q.rank_field = next(iter(q.fields), "memory_gb")
         return q
+
+    def series_pick(self, ev: Evidence) -> Query | None:
+        """ "which rtx 40 series card for llms?": the pick among all of the series' cards, not its first four."""
+        series = [m.gpu for m in ev.match.mentions if m.gpu and is_series(m)]
+        asks = ev.workload or ev.has("recommend") or ev.budget_usd is not None
+        if len(series) <= MAX_COMPARE or not asks or ev.model is not None or ev.formats_asked:
+            return None
+        return self._build(ev, "verdict")

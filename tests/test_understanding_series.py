@@ -85,3 +85,10 @@ def test_reference_card_is_not_the_subject(engine: Engine, question: str) -> Non
 )
 def test_series_beside_named_cards_is_background(engine: Engine, question: str, gpus: list[str]) -> None:
     assert _request(engine, question)["gpus"] == gpus
+
+
+def test_a_pick_within_a_series_weighs_all_of_its_cards(engine: Engine) -> None:
+    """ "which rtx 40 series card for llms": every 40-series card is weighed, not the first four."""
+    answer = engine.ask("which rtx 40 series card should i buy for local llms?")
+    assert answer.intent == "recommend" and answer.recommendation is not None
+    assert {"rtx-4090", "rtx-4060"} <= set(answer.gpus)
