@@ -28,6 +28,8 @@ class FaqIndex:
                     if phrase:
                         self._where.setdefault(phrase, []).append((e, g, k))
         self._longest = max((len(p.split()) for p in self._where), default=0)
+        # Every phrase's word prefixes: an n-gram that starts none stops the scan from its first word.
+        self._starts = {" ".join(p.split()[:n]) for p in self._where for n in range(1, len(p.split()) + 1)}
 
     def _hits(self, norm: str) -> dict[tuple[int, int], tuple[int, int, str]]:
         """(entry, group) -> its best hit: the longest phrase, the earlier in the group on a tie."""
@@ -36,6 +38,8 @@ class FaqIndex:
         for i in range(len(words)):
             for n in range(1, min(self._longest, len(words) - i) + 1):
                 phrase = " ".join(words[i : i + n])
+                if phrase not in self._starts:
+                    break
                 for e, g, k in self._where.get(phrase, ()):
                     rank = (len(phrase), -k, phrase)
                     if (e, g) not in best or rank > best[(e, g)]:

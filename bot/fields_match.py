@@ -21,6 +21,7 @@ __all__ = ["FieldIndex", "FieldMatch"]
 
 # Ordinary words one typo away from a field's name, never read as that typo ("slower" is not "blower").
 _REAL_WORDS = frozenset(["slower", "computer", "computers", "flower", "lowers"])
+_MEMO_LIMIT = 20_000  # typo lookups remembered before the memo starts afresh
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class FieldIndex:
         self._max_words = max((len(p.split()) for p in self._phrases), default=1)
         self._words = sorted({p for p in self._phrases if " " not in p and len(p) >= 6})
         self._first_words = frozenset(p.split(" ")[0] for p in self._phrases)
+        self._near_memo: dict[str, str] = {}
 
     def _at(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
         """(words taken, field key, text) for a field named at word ``i``, or None."""
@@ -58,10 +60,20 @@ class FieldIndex:
             if key:
                 return size, key, phrase
         if len(words[i]) >= 6 and words[i].isalpha() and words[i] not in _REAL_WORDS:
-            best = process.extractOne(words[i], self._words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
-            if best:
-                return 1, self._phrases[best[0]], words[i]
+            near = self._near(words[i])
+            if near:
+                return 1, self._phrases[near], words[i]
         return None
+
+    def _near(self, word: str) -> str:
+        """The one-word phrase ``word`` is a typo of, or ""; remembered per word (the phrases never change)."""
+        hit = self._near_memo.get(word)
+        if hit is None:
+            if len(self._near_memo) > _MEMO_LIMIT:
+                self._near_memo.clear()
+            best = process.extractOne(word, self._words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+            hit = self._near_memo[word] = best[0] if best else ""
+        return hit
 
     def find(self, words: Sequence[str], skip: Iterable[tuple[int, int]] = ()) -> list[FieldMatch]:
         """Every field named in ``words``, left to right, outside the ``skip`` spans (GPU names)."""

@@ -55,6 +55,11 @@ def _strip_format_chars(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
+def _has(text: str, chars: str) -> bool:
+    """Any of ``chars`` in ``text``: a pattern that needs one of them is skipped without it."""
+    return any(c in text for c in chars)
+
+
 def normalize(text: str) -> str:
     """Fold ``text`` to lowercase ASCII-ish words separated by single spaces.
 
@@ -69,21 +74,24 @@ def normalize(text: str) -> str:
         text = _strip_format_chars(text).translate(_DASHES).translate(_CURRENCY_SIGNS).casefold()
     digits = _DIGIT.search(text) is not None
     if digits:
-        text = _THOUSANDS.sub("", text)  # thousands separators: "10,752" -> "10752" (not "24g,it")
-        text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
-        text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
-        text = _RANGE.sub(r"\1 to ", text)
-        text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
-    text = _POSSESSIVE.sub("", text)  # "the A4000's memory" -> "the a4000 memory"
+        if "," in text:  # thousands separators: "10,752" -> "10752" (not "24g,it")
+            text = _THOUSANDS.sub("", text)
+        if _has(text, "*x×"):  # products of counts, experts written size first
+            text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
+            text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
+        text = _RANGE.sub(r"\1 to ", text) if _has(text, "-–—~") else text
+        if _has(text, ".)"):  # a list mark is a number and "." or ")"
+            text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
+    text = _POSSESSIVE.sub("", text) if _has(text, "'’") else text  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
-    text = _LONE_DOT.sub(" ", text)
+    text = _LONE_DOT.sub(" ", text) if "." in text else text
     if digits:  # sizes and counts are numbers: a question without digits has none
         text = _GLUED_SIZE.sub(r"\1 \2", text)
         text = _LOOSE_SIZE.sub(r"\1gb", text)
         text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
         text = _GLUED_COUNT.sub(r"\1x ", text)
-        text = _COUNT_AFTER.sub(r"x\1", text)
+        text = _COUNT_AFTER.sub(r"x\1", text) if "x " in text else text
     return _SPACES.sub(" ", text).strip()
 
 
