@@ -81,19 +81,15 @@ class PhraseSet:
 
 
 class ClassFinder:
-    """Every word class a text has, in one scan: at each place the longest phrase starting there, which also
-    carries the classes of the shorter phrases it starts with ("which gpus" is listing and which_what)."""
+    """Every word class a text has, in one scan: every run of words that is a phrase ("which gpus" is listing,
+    its "which" which_what) adds the classes that phrase belongs to."""
 
     def __init__(self, words: Mapping[str, PhraseSet]) -> None:
         owners: dict[str, set[str]] = {}
         for name, phrases in words.items():
             for phrase in phrases.meaning:
                 owners.setdefault(phrase, set()).add(name)
-        self._classes: dict[str, frozenset[str]] = {}
-        for phrase, names in owners.items():
-            parts = phrase.split(" ")
-            heads = (owners.get(" ".join(parts[:k]), set()) for k in range(1, len(parts)))
-            self._classes[phrase] = frozenset(names.union(*heads))
+        self._classes = {phrase: frozenset(names) for phrase, names in owners.items()}
         self._max_words = max((p.count(" ") + 1 for p in self._classes), default=1)
         # Every run of words a phrase starts with: a run that is none of these ends the search from its start.
         self._starts = frozenset(" ".join(p.split(" ")[:k]) for p in self._classes for k in range(1, p.count(" ") + 2))
@@ -160,10 +156,6 @@ class Lexicon:
 
     def is_not_a_name(self, text: str) -> bool:
         return self.not_names.fullmatch(text) is not None
-
-    def has(self, word_class: str, norm: str) -> bool:
-        """Whether the normalised question contains a phrase of ``word_class``."""
-        return self.words[word_class].found(norm)
 
     def property_of(self, hit: Hit) -> Property:
         key, direction = hit.value.rsplit(":", 1)

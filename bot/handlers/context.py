@@ -52,6 +52,8 @@ __all__ = [
     "wants_laptop",
 ]
 
+_MEMO_LIMIT = 4096  # entries kept in HandlerContext.memo
+
 #: Numeric constraints as the parser gives them: ``{"memory_gb": {"min": 24}}``.
 Limits = dict[str, dict[str, float]]
 
@@ -91,6 +93,14 @@ class HandlerContext:
         self.priced = tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
+
+    def remember(self, key: tuple[object, ...], value: object) -> object:
+        """Keep ``value`` in :attr:`memo` under ``key``; a full memo starts afresh, so a long-running bot asked
+        ever new plans (contexts are free numbers) does not grow without bound."""
+        if len(self.memo) >= _MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = value
+        return value
 
     def advise(
         self,

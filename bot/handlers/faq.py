@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from bot.answer import Answer
 from bot.catalog import GPU, FaqEntry
-from bot.handlers._textual import is_blank
 from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, value
 from bot.handlers.general import fill_general
+from bot.handlers.request_slots import is_blank
 from bot.parser import SOFTWARE_FAQ, Query
 
 __all__ = ["EXAMPLES", "faq", "unknown"]

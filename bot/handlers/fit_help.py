@@ -8,11 +8,11 @@ from __future__ import annotations
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
 from bot.estimator import PRECISION_NAMES
-from bot.handlers._textual import family_named
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_options import variants
 from bot.handlers.fit_reverse import biggest_models
+from bot.handlers.request_slots import family_named
 from bot.parser import Query
 
 __all__ = ["fits_help"]

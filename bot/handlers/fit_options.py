@@ -128,7 +128,8 @@ def cheapest_fits(
     key = ("cheapest", model, mode, precision, context)
     found = ctx.memo.get(key)
     if not isinstance(found, tuple):
-        found = ctx.memo[key] = _cheapest_holder(ctx, variants(model, mode, precision, context, 1))
+        found = _cheapest_holder(ctx, variants(model, mode, precision, context, 1))
+        ctx.remember(key, found)
     kind, gpu_id = str(found[0]), str(found[1])
     gpu = ctx.catalog.gpus[gpu_id]
     if kind == "priced":

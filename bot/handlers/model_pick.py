@@ -10,7 +10,6 @@ from __future__ import annotations
 from bot.advisor import Scored, rank_by_field
 from bot.answer import Answer
 from bot.estimator import ModelShape
-from bot.handlers._textual import asks_cheapest
 from bot.handlers.context import (
     MARKET_NONE,
     HandlerContext,
@@ -25,6 +24,7 @@ from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_options import fit_model, plan_label, variants
 from bot.handlers.pick import VALUE_FOCUS, workload_pick
 from bot.handlers.ranking import rank
+from bot.handlers.request_slots import asks_cheapest
 from bot.parser import FitRequest, Query
 
 __all__ = ["model_pick"]
