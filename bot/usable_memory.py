@@ -48,7 +48,7 @@ __all__ = [
 FILE = "usable_memory.yaml"
 
 #: Tools that print the driver's total for the card.
-DRIVER_TOOLS = frozenset({"nvidia-smi", "nvml", "rocm-smi", "drm"})
+DRIVER_TOOLS = frozenset({"nvidia-smi", "nvml", "rocm-smi", "drm", "lact"})
 #: Tools that print the CUDA/HIP runtime's total (cudaMemGetInfo): what a process may allocate at most.
 RUNTIME_TOOLS = frozenset({"pytorch", "deviceQuery", "tensorflow"})
 UNITS: Mapping[str, int] = MappingProxyType({"MiB": 2**20, "GiB": 2**30, "bytes": 1})
