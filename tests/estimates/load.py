@@ -36,6 +36,7 @@ RUNTIMES = (
     "tensorrt-llm",
     "llama.cpp",
     "ollama",
+    "lm-studio",
     "exllama",
     "mlc-llm",
     "transformers",
@@ -45,6 +46,7 @@ RUNTIMES = (
     "llama-factory",
     "llama-recipes",
     "fastchat",
+    "unknown",
 )
 MAX_QUOTE = 300
 _FIELDS = (
