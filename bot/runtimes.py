@@ -437,15 +437,16 @@ def _assumed(raw: Any, path: Path, ids: set[str]) -> dict[str, Assumed]:
 
 
 def _names(runtimes: tuple[Runtime, ...], path: Path) -> dict[str, str]:
-    """Every id and alias, normalised, to its runtime; a name that two entries (or one entry twice) give is an error."""
-    names: dict[str, str] = {}
+    """Every id, then every alias, normalised, to its runtime: an alias that is already a name (another entry's id
+    or alias, or its own id) is an error naming the alias's entry."""
+    names = {normalize(rt.id): rt.id for rt in runtimes}
     for rt in runtimes:
-        for i, name in enumerate((rt.id, *rt.aliases)):
-            key = normalize(name)
+        for alias in rt.aliases:
+            key = normalize(alias)
             if not key:
-                raise _err(path, f"{name!r} normalises to nothing", rt.id, "aliases")
-            if key in names and not (i == 0 and names[key] == rt.id):
-                raise _err(path, f"{name!r} is already a name of {names[key]}", rt.id, "aliases")
+                raise _err(path, f"{alias!r} normalises to nothing", rt.id, "aliases")
+            if key in names:
+                raise _err(path, f"{alias!r} is already a name of {names[key]}", rt.id, "aliases")
             names[key] = rt.id
     return names
 
