@@ -21,15 +21,10 @@ from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.text import normalize
 
 __all__ = [
-    "Assumed",
-    "ComputeBufferRule",
     "Param",
-    "ReferencePoint",
     "Runtime",
     "Runtimes",
-    "Sample",
-    "Strategy",
-    "Training",
+    "cache_bytes_per_element",
     "kv_allocation",
     "llamacpp_compute_buffer_mib",
     "load_runtimes",
@@ -178,9 +173,6 @@ class Runtimes:
         return self.get(chosen.runtime) if chosen else None
 
 
-# --- the budgets -------------------------------------------------------------------------------------------------
-
-
 def usable_fraction(runtime: Runtime, total_gib: float, parallel: int = 1) -> float | None:
     """The share of a card's total memory the runtime lets itself use by default (weights + KV pool + its own
     buffers), or None when the data holds no such fraction for it.
@@ -230,6 +222,18 @@ def llamacpp_compute_buffer_mib(n_embd: int, n_head: int, n_vocab: int, n_ctx: i
     return max(attention, logits) / MIB
 
 
+def cache_bytes_per_element(runtime: Runtime, mode: str) -> float | None:
+    """Bytes per cached K or V element (the mean of K and V) in a cache ``mode`` (``fp16``, ``q4``...), scales
+    included; None for a runtime or mode the data does not give."""
+    storage = runtime.param("storage_bytes")
+    if storage is None or mode not in storage.value:
+        return None
+    k_bytes, v_bytes = storage.value[mode]
+    scales = runtime.param("q_cache_scale_bytes")
+    extra = float(scales.value) if scales is not None and mode.startswith("q") else 0.0
+    return (float(k_bytes) + float(v_bytes)) / 2 + extra
+
+
 def kv_allocation(runtime: Runtime) -> str:
     """How the runtime takes KV-cache memory: ``pool``, ``full_context``, ``max_seq_len`` or ``dynamic``."""
     return runtime.kv_allocation
@@ -243,9 +247,6 @@ def sharded_bytes_per_param(training: Training, strategy_id: str, gpus: int) -> 
     if strategy is None or gpus < 1:
         return None
     return sum(b / gpus if part in strategy.shards else b for part, b in training.bytes_per_param.items())
-
-
-# --- loading -----------------------------------------------------------------------------------------------------
 
 
 def _err(path: Path, message: str, entry: str | None = None, fld: str | None = None) -> CatalogError:

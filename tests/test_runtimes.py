@@ -16,6 +16,7 @@ from bot.runtimes import (
     KINDS,
     KV_ALLOCATIONS,
     Runtimes,
+    cache_bytes_per_element,
     kv_allocation,
     llamacpp_compute_buffer_mib,
     load_runtimes,
@@ -182,6 +183,30 @@ def test_the_compute_buffer_grows_with_context_and_micro_batch() -> None:
     assert llamacpp_compute_buffer_mib(4096, 32, 128256, 4096, n_ubatch=1024) == pytest.approx(2 * small, rel=1e-3)
     # A tiny context: the logits of one micro-batch are the larger buffer.
     assert llamacpp_compute_buffer_mib(4096, 32, 128256, 16) == pytest.approx(4 * 512 * (4096 + 128256) / 2**20)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    # cache.py: FP16 2 bytes, FP8 1; Q4 half a byte, Q6 K at 8 bits and V at 4, Q8 a byte; Q modes add one FP16 scale
+    # per 32 elements.
+    [("fp16", 2.0), ("fp8", 1.0), ("q4", 0.5 + 2 / 32), ("q6", 0.75 + 2 / 32), ("q8", 1 + 2 / 32), ("q5", None)],
+)
+def test_exllamav2_cache_bytes_per_element(runtimes: Runtimes, mode: str, expected: float | None) -> None:
+    assert cache_bytes_per_element(_get(runtimes, "exllamav2"), mode) == expected
+
+
+def test_cache_bytes_are_none_where_the_data_has_none(runtimes: Runtimes) -> None:
+    assert cache_bytes_per_element(_get(runtimes, "vllm"), "fp16") is None
+
+
+def test_full_context_runtimes_show_the_allocation_at_load(runtimes: Runtimes) -> None:
+    llama = _get(runtimes, "llama.cpp")
+    at_load = llama.param("kv_allocated_at_load")
+    assert at_load is not None and at_load.value is True
+    # f16 KV of the same model: 256 MiB at 2048 tokens, 4096 MiB at 32768 - sixteen times the context, sixteen times
+    # the memory, before any prompt.
+    assert "256.00 MiB" in at_load.quote and "4096.00 MiB" in at_load.quote
+    assert _get(runtimes, "ollama").param("num_parallel_scales_memory") is not None
 
 
 @pytest.mark.parametrize(
