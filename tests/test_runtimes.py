@@ -85,6 +85,15 @@ def test_the_assumed_runtime_is_named_with_a_reason(runtimes: Runtimes) -> None:
     assert runtimes.assumed_for("rendering") is None
 
 
+def test_bitsandbytes_nf4_constants_match_the_qlora_paper(runtimes: Runtimes) -> None:
+    bnb = _get(runtimes, "transformers")
+    plain, double = bnb.param("nf4_constants_bits"), bnb.param("nf4_double_quant_constants_bits")
+    assert plain is not None and double is not None
+    assert plain.value == 32 / 64
+    assert double.value == round(8 / 64 + 32 / (64 * 256), 3)
+    assert bnb.param("bnb_skipped_modules") is not None
+
+
 def test_front_ends_name_the_runtimes_they_load(runtimes: Runtimes) -> None:
     webui = _get(runtimes, "text-generation-webui")
     assert set(webui.runs) == {"llama.cpp", "exllamav2", "transformers"}
