@@ -17,6 +17,7 @@ from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
+from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
 from bot.faq_index import FaqIndex
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
@@ -273,6 +274,14 @@ class Reader:
                 return True
         return False
 
+    def _own_model(self, words: list[str]) -> bool:
+        """Words before a model that make it the asker's own ("i train sd 1.5 loras"); a question after the cue asks
+        about the next model ("i run llama 8b on my 3060, could it handle qwen 14b": qwen)."""
+        hypothetical = self.lexicon.words["context_if"]
+        asks = [k for k, w in enumerate(words) if hypothetical.found(w) and words[k - 1 : k] not in (["i"], ["we"])]
+        since = words[asks[-1] + 1 :] if asks else words
+        return self._cue_before(since) or self.lexicon.words["model_context_cues"].found(" ".join(since))
+
     # -- the whole question -------------------------------------------------------------------
 
     def read(self, text: str) -> Evidence:
@@ -303,11 +312,11 @@ class Reader:
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
         instance_variants(match, ev.cloud)
-        ev.counts = gpu_counts(match) | _cloud_counts(ev.cloud)
-        ev.first_count = first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
-        ev.outside = self._outside(norm) or _cloud_outside(ev.cloud)
+        ev.counts = gpu_counts(match) | cloud_counts(ev.cloud)
+        ev.first_count = first_count(match) if match.mentions else first_cloud_count(ev.cloud)
+        ev.outside = self._outside(norm) or cloud_outside(ev.cloud)
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
-        ev.model = self.models.find(match.words) if self.models is not None else None
+        ev.model = self.models.find(match.words, self._own_model) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)
         ev.formats_asked = self._formats_asked(norm)
@@ -354,6 +363,8 @@ class Reader:
         req.precision = _first_precision(self.lexicon, norm)
         if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
             req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
+        elif req.mode == "qlora" and req.precision in ("int8", "fp8", "q8_0"):
+            req.mode = "lora"  # "8 bit qlora": LoRA on an 8-bit base, not the 4-bit QLoRA
         req.context = context_tokens(norm)
         req.max_context = ev.has("max_context")
         kv = _KV_RE.search(norm)
@@ -378,7 +389,7 @@ class Reader:
         out = [_gpu_mention(m) for m in ev.match.mentions]
         out += [Mention("context gpu (not the subject)", m.text, m.gpu or m.text) for m in ev.context]
         out += [Mention("field", f.text, f.key) for f in ev.match.fields]
-        out += [Mention("cloud instance", c.text, f"{c.instance.id}: {_cloud_gpus(c)}") for c in ev.cloud]
+        out += [Mention("cloud instance", c.text, f"{c.instance.id}: {cloud_gpus(c)}") for c in ev.cloud]
         for key, bounds in ev.limits.items():
             out += [Mention("limit", f"{bound} {key}", f"{value:g}") for bound, value in bounds.items()]
         if ev.budget_usd is not None:
@@ -470,27 +481,6 @@ _FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4
 _FORMAT_OF["8bit"] = "int8"
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
-
-
-def _cloud_counts(cloud: list[CloudMention]) -> dict[str, int]:
-    """ "p4d.24xlarge": 8 of its GPU."""
-    return {c.instance.gpu: c.instance.count or 1 for c in cloud if c.instance.gpu and (c.instance.count or 0) > 1}
-
-
-def _first_cloud_count(cloud: list[CloudMention]) -> int:
-    return next((c.instance.count for c in cloud if c.instance.gpu and c.instance.count), 1)
-
-
-def _cloud_gpus(c: CloudMention) -> str:
-    if c.instance.gpu is None:
-        return "a GPU outside the catalog"
-    return f"{c.instance.count or '?'}x {c.instance.gpu}"
-
-
-def _cloud_outside(cloud: list[CloudMention]) -> Outside | None:
-    """An instance whose accelerator the catalog lacks (Trainium, K80...): its reply, like other outside hardware."""
-    bare = next((c.instance for c in cloud if c.instance.gpu is None and c.instance.reply), None)
-    return Outside(bare.id, re.compile(re.escape(bare.id)), bare.reply) if bare is not None else None
 
 
 def _first_precision(lexicon: Lexicon, norm: str) -> str | None:

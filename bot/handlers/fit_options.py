@@ -10,7 +10,16 @@ from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.parser import FitRequest
 
-__all__ = ["LOWER_PRECISIONS", "cheapest_fits", "first_fix", "fit_model", "make_it_fit", "plan_label", "variants"]
+__all__ = [
+    "LOWER_PRECISIONS",
+    "cheapest_fits",
+    "first_fix",
+    "fit_model",
+    "full_instead",
+    "make_it_fit",
+    "plan_label",
+    "variants",
+]
 
 #: Lower precisions tried, best quality first, when inference does not fit.
 LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
@@ -119,6 +128,13 @@ def _lighter_training(model: ModelShape, capacity: float, mode: str, context: in
             kind = "QLoRA" if lighter == "qlora" else "LoRA"
             return [f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB."]
     return []
+
+
+def full_instead(model: ModelShape, capacity: float, context: int, count: int) -> str:
+    """A LoRA estimate assumed for a fine-tuning question that named no method: what a full fine-tune needs."""
+    full = variants(model, "full", "fp16", context, count)
+    fits = "would fit" if full.verdict(capacity) != "does not fit" else "would not fit"
+    return f"No method named, so this is LoRA; a full fine-tune {fits}: about {full.per_gpu_gb:,.1f} GB."
 
 
 def cheapest_fits(
