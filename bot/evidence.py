@@ -19,6 +19,7 @@ from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
 from bot.faq_index import FaqIndex
+from bot.forward_refs import forward_references
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -296,7 +297,7 @@ class Reader:
         named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
         ev.match = match = self.series.apply(self._drop_codes(self.matcher.match(named.split())))
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
-        match = _back_references(match)
+        match = forward_references(_back_references(match))
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)

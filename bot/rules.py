@@ -164,7 +164,7 @@ class RuleBook:
         )
 
     def _shopping(self, ev: Evidence) -> bool:
-        if ev.gpus:
+        if ev.gpus or ev.match.ambiguous:  # "V100 ... my gpu errors, what can i do?": about the card named
             return False
         asks = ev.has("advice") or ev.has("which_what")
         return ev.budget_usd is not None or (asks and ev.has("gpu_nouns")) or self.choice.purchase(ev)

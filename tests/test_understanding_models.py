@@ -151,3 +151,33 @@ def test_fit_questions_phrased_as_something_else(engine: Engine, question: str) 
 )
 def test_not_every_support_or_work_question_is_a_fit(engine: Engine, question: str) -> None:
     assert engine.ask(question).intent != "fits"
+
+
+# -- the card stated later is the variant meant ---------------------------------------------------
+
+STATED_VARIANT = [
+    (
+        "V100 doesn't support int4? I have 1 V100 32G, llama 33b needs 24G in int4 but my gpu errors, what can i do?",
+        {"v100-pcie-32gb", "v100-sxm2-32gb"},
+    ),
+    ("a100 keeps running out of memory with a 70b in 8 bit, it's an a100 40gb, what can i do", {"a100-40gb-pcie"}),
+    ("can the a100 hold qwen2.5 72b in fp16? mine is the a100 80gb", {"a100-80gb-pcie", "a100-80gb-sxm"}),
+]
+
+
+@pytest.mark.parametrize(("question", "variants"), STATED_VARIANT)
+def test_a_short_name_then_the_full_one_is_that_variant(engine: Engine, question: str, variants: set[str]) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "fit", request
+    named = set(request.get("gpus", [])) | {g for m in request.get("ambiguous", []) for g in m["candidates"]}
+    assert variants <= named and all("40gb" not in g for g in named) != ("40gb" in question), named
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [("v100 vs v100 32gb for training", "v100"), ("is the a100 or the a100 80gb better for llama 70b", "a100")],
+)
+def test_a_full_name_after_a_comparison_word_is_another_card(engine: Engine, question: str, short: str) -> None:
+    mentions = engine.parser.reader.read(question).match.mentions
+    first = next(m for m in mentions if m.text == short)
+    assert any("16gb" in g or "40gb" in g for g in first.candidates)  # not narrowed to the later name's variant
