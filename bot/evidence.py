@@ -384,6 +384,8 @@ class Reader:
         if rank:
             req.lora_rank = int(rank.group(1))
         req.lora_all_linear = ev.has("all_linear")
+        if self.models is not None and (ev.has("held_together") or "+" in ev.text):
+            req.held_with = tuple(m.id for m in self.models.all_named(ev.match.words) if m.id != req.model_id)
         return req
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:

@@ -294,6 +294,18 @@ class ModelIndex:
                 return ModelMention(f"{family} {self.models[model_id].params_b:g}b", self.models[model_id])
         return None
 
+    def all_named(self, words: Sequence[str]) -> list[ModelSpec]:
+        """Every model the words name, in order: "whisper + llama 8b" names Whisper large-v3 and Llama 3.1 8B."""
+        at = [(i, mid) for _, i, mid in self._exact_runs(words)]
+        for i, word in enumerate(words[:-1]):
+            size = _SIZE_WORD.match(words[i + 1])
+            model_id = self._newest.get((word, size.group(1))) if size else None
+            at += [(i, model_id)] if model_id else []
+        for family, model_id in self._only_model.items():
+            spelled = family.split()
+            at += [(i, model_id) for i in range(len(words)) if list(words[i : i + len(spelled)]) == spelled]
+        return [self.models[m] for m in dict.fromkeys(mid for _, mid in sorted(at))]
+
     def _series_words(self, words: Sequence[str]) -> list[str]:
         """The versioned families named, one word or two ("llama2", "llama 2", "qwen 2.5"), in order."""
         found = []

@@ -181,3 +181,47 @@ def test_a_full_name_after_a_comparison_word_is_another_card(engine: Engine, que
     mentions = engine.parser.reader.read(question).match.mentions
     first = next(m for m in mentions if m.text == short)
     assert any("16gb" in g or "40gb" in g for g in first.candidates)  # not narrowed to the later name's variant
+
+
+# -- several models held at once: the need is their sum -----------------------------------------
+
+HELD_TOGETHER = [
+    ("recommend a cheap gpu for whisper + llama 8b on the same box", "whisper-large-v3", {"llama-3.1-8b"}),
+    ("best card to run sdxl and qwen2.5 7b at the same time", "sdxl-1.0", {"qwen2.5-7b"}),
+    ("which gpu should i buy for llama 3 8b alongside whisper", "llama-3-8b", {"whisper-large-v3"}),
+    ("cheapest gpu that holds flux dev and whisper simultaneously", "flux.1-dev", {"whisper-large-v3"}),
+]
+
+
+@pytest.mark.parametrize(("question", "first", "others"), HELD_TOGETHER)
+def test_a_pick_for_models_held_together_holds_their_sum(
+    engine: Engine, question: str, first: str, others: set[str]
+) -> None:
+    fit = _fit(engine, question)
+    assert {fit.get("model_id"), *fit.get("held_with", ())} == {first, *others}  # the longest name leads
+    answer = engine.ask(question)
+    assert answer.recommendation is not None
+    need = sum(_alone(engine, m) for m in [first, *others])
+    assert (engine.catalog.gpus[answer.recommendation].number("memory_gb") or 0) >= need
+
+
+def _alone(engine: Engine, model_id: str) -> float:
+    """What one model needs alone, from the engine's own answer about it."""
+    fit = engine.ask(f"how much vram for {engine.models[model_id].name}").fit
+    assert fit is not None and fit["required_gb"]
+    return float(fit["required_gb"])
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("can a 3090 run whisper and llama 3 8b in q4 at the same time", "which fits in 24 GB"),
+        ("is 8gb enough for llama 3 8b in q4 and whisper on the same machine", "which does not fit in 8 GB"),
+    ],
+)
+def test_a_fit_for_models_held_together_gives_their_sum(engine: Engine, question: str, verdict: str) -> None:
+    assert verdict in render_text(engine.ask(question))
+
+
+def test_one_model_named_holds_nothing_else(engine: Engine) -> None:
+    assert not _fit(engine, "best gpu for llama 3 8b and nothing else on the same box").get("held_with")

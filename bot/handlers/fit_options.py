@@ -137,6 +137,32 @@ def full_instead(model: ModelShape, capacity: float, context: int, count: int) -
     return f"No method named, so this is LoRA; a full fine-tune {fits}: about {full.per_gpu_gb:,.1f} GB."
 
 
+def held_with(ctx: HandlerContext, req: FitRequest, precision: str, context: int) -> list[tuple[str, float]]:
+    """The other models held at the same time ("whisper + llama 8b on the same box"), each run for inference with
+    its own CUDA context (a separate process): (name, GB). An LLM at the precision asked, any other model in FP16."""
+    out: list[tuple[str, float]] = []
+    for model_id in req.held_with:
+        spec = ctx.models.get(model_id)
+        if spec is not None:
+            other = precision if spec.kind == "llm" and req.mode == "inference" else "fp16"
+            out.append((spec.name, variants(spec.shape, "inference", other, context, 1).per_gpu_gb))
+    return out
+
+
+def held_bullet(ctx: HandlerContext, req: FitRequest, est: Estimate, precision: str, context: int, gb: float) -> str:
+    """A fit asked for several models at once ("flux and qwen2.5 7b at the same time on a 3090"): their sum."""
+    held = held_with(ctx, req, precision, context)
+    if not held:
+        return ""
+    total = est.per_gpu_gb + sum(g for _, g in held)
+    others = " and ".join(f"{name} (about {g:,.1f} GB)" for name, g in held)
+    verdict = "does not fit" if total > gb else ("fits, tightly (within 10%)," if total > 0.9 * gb else "fits")
+    return (
+        f"Held at the same time as {others}, each in its own process: about {total:,.1f} GB in all, "
+        f"which {verdict} in {gb:g} GB."
+    )
+
+
 def cheapest_fits(
     ctx: HandlerContext, a: Answer, model: ModelShape, mode: str, precision: str, context: int
 ) -> list[str]:

@@ -24,7 +24,15 @@ from bot.estimator import max_context as longest_context
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
-from bot.handlers.fit_options import cheapest_fits, first_fix, fit_model, full_instead, make_it_fit, variants
+from bot.handlers.fit_options import (
+    cheapest_fits,
+    first_fix,
+    fit_model,
+    full_instead,
+    held_bullet,
+    make_it_fit,
+    variants,
+)
 from bot.parser import FitRequest, Query
 
 __all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
@@ -92,6 +100,9 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
         a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context))
     else:
         _on_gpu(ctx, a, s, gpu, fit)
+    memory = s.req.capacity_gb if gpu is None else (gpu.number("memory_gb") or 0.0) * s.count
+    held = held_bullet(ctx, s.req, s.est, s.precision, s.context, memory or 0.0) if memory else ""
+    a.bullets[:0] = [held] if held else []
     return _finish(ctx, a, s, fit)
 
 
