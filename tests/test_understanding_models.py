@@ -225,3 +225,37 @@ def test_a_fit_for_models_held_together_gives_their_sum(engine: Engine, question
 
 def test_one_model_named_holds_nothing_else(engine: Engine) -> None:
     assert not _fit(engine, "best gpu for llama 3 8b and nothing else on the same box").get("held_with")
+
+
+# -- more fit questions phrased as something else ------------------------------------------------
+
+MORE_PHRASINGS = [
+    # a low-memory workaround named: a fit in that memory
+    "is there a way to make sd webui work without --lowvram on a 2gb vram card?",
+    "comfyui only runs with --lowvram on my 4gb gpu, can I avoid it?",
+    "do i need --medvram on a 6gb card for sdxl",
+    # which settings to use on a card: what runs in its memory
+    "what parameters should be used for the rtx 4060 8gb laptop?",
+    "which settings should i use on a 3060 12gb",
+    "best settings for my rtx 3070?",
+    # what the thread's model needs, with a card named as the yardstick
+    "what is the recommended minimum hardware for this project? you benchmarked on a v100, is that the minimum?",
+    "minimum gpu requirements for this model? would an a4000 be the minimum",
+]
+
+
+@pytest.mark.parametrize("question", MORE_PHRASINGS)
+def test_more_fit_questions_phrased_otherwise(engine: Engine, question: str) -> None:
+    assert engine.ask(question).intent == "fits", _request(engine, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what are the rtx 4060 laptop's specs?",  # a look-up
+        "best gpu under $1000 for this project, minimum requirements?",  # a budget: a pick
+        "what settings does the 4090 have for tdp",  # a spec field named
+    ],
+)
+def test_settings_and_requirements_that_are_not_fits(engine: Engine, question: str) -> None:
+    assert engine.ask(question).intent != "fits", _request(engine, question)
