@@ -19,6 +19,7 @@ from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
+from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
 
@@ -45,6 +46,7 @@ class RuleBook:
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
+            ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
             ("will it fit", self.will_it_fit),
             ("setups compared", self.setups_compared),
             ("power supply", self.power_supply),

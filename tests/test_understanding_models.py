@@ -259,3 +259,34 @@ def test_more_fit_questions_phrased_otherwise(engine: Engine, question: str) -> 
 )
 def test_settings_and_requirements_that_are_not_fits(engine: Engine, question: str) -> None:
     assert engine.ask(question).intent != "fits", _request(engine, question)
+
+
+# -- one card at two counts: setups compared -------------------------------------------------------
+
+SAME_CARD = [
+    ("2 x 4090 slower than just 4090!? 8b at q8", "rtx-4090", 2, "compare"),
+    ("is 4x 3090 any faster than a single 3090 for llama 3 70b in 4 bit?", "rtx-3090", 4, "compare"),
+    ("2x a6000 vs one a6000 for a 70b model", "rtx-a6000", 2, None),
+    ("is it worth adding a second 3090? 2x 3090 or just one 3090 for 70b", "rtx-3090", 2, "recommend"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu", "count", "intent"), SAME_CARD)
+def test_one_card_at_two_counts_compares_the_setups(
+    engine: Engine, question: str, gpu: str, count: int, intent: str | None
+) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "setup" and request["gpus"] == [gpu, gpu] and request["counts"] == {gpu: count}
+    answer = engine.ask(question)
+    assert answer.gpus == [gpu] and intent in (None, answer.intent)
+    name = engine.catalog.gpus[gpu].short_name
+    assert f"{count}× {name} vs 1× {name}" in answer.title
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can 2x 4090 run llama 3 70b in 4 bit?", "2x 3090 for 70b, enough?", "a 4090 or two 3090s for 70b"],
+)
+def test_a_counted_card_alone_is_not_two_setups_of_it(engine: Engine, question: str) -> None:
+    request = _request(engine, question)
+    assert request["kind"] != "setup" or len(set(request["gpus"])) == len(request["gpus"])
