@@ -1,8 +1,8 @@
 """Fit questions phrased as something else, and the fine-tuning method a consumer card implies.
 
 "does unsloth support qwen2.5 8 bit qlora on a 4090" (a tool in front), "someone told me it won't work under 8 GB,
-is this true?" (a memory amount), "what parameters for the rtx 4060 laptop" (settings), "the minimum hardware for
-this project? you benchmarked on a v100" (a card as the yardstick): each is whether a model fits in a card's memory.
+is this true?" (a memory amount) and "what parameters for the rtx 4060 laptop" (settings): each is whether a model fits
+in a card's memory.
 "can a 3060 be used for fine-tuning?" names no method; on a card of 24 GB or less people fine-tune with LoRA (a full
 fine-tune of even a 1.5B model fills 24 GB), so LoRA is estimated and the full fine-tune shown beside it.
 They read only the evidence; :mod:`bot.rules` calls them from its "will it fit" rule.
@@ -31,20 +31,13 @@ def fit_phrased_otherwise(ev: Evidence) -> bool:
     on_card = bool(ev.gpus) or bool(ev.match.ambiguous)
     family_trained = ev.family is not None and ev.has("train_methods") and on_card
     amount_works = "memory_gb" in ev.limits and ev.has("works_asked") and not on_card and ev.budget_usd is None
-    return family_trained or amount_works or _settings_for_card(ev) or _needs_beside_card(ev)
+    return family_trained or amount_works or _settings_for_card(ev)
 
 
 def _settings_for_card(ev: Evidence) -> bool:
     """ "what parameters should be used for the rtx 4060 8gb laptop": what runs in that card's memory."""
     specs = set(ev.fields) - {"memory_gb"}
     return ev.has("settings_asked") and len(ev.gpus) == 1 and not specs and ev.budget_usd is None
-
-
-def _needs_beside_card(ev: Evidence) -> bool:
-    """ "the recommended minimum hardware for this project? you benchmarked on a v100, is that the minimum?": what
-    the thread's model needs, with a card named as the yardstick; a budget makes it a pick."""
-    named = len(ev.gpus) + len(ev.match.ambiguous) == 1
-    return ev.has("requirements") and ev.has("thread_model") and named and ev.budget_usd is None
 
 
 def assume_lora(ev: Evidence, fit: FitRequest, catalog: Catalog) -> None:

@@ -238,9 +238,6 @@ MORE_PHRASINGS = [
     "what parameters should be used for the rtx 4060 8gb laptop?",
     "which settings should i use on a 3060 12gb",
     "best settings for my rtx 3070?",
-    # what the thread's model needs, with a card named as the yardstick
-    "what is the recommended minimum hardware for this project? you benchmarked on a v100, is that the minimum?",
-    "minimum gpu requirements for this model? would an a4000 be the minimum",
 ]
 
 
