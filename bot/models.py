@@ -68,6 +68,19 @@ class ModelSpec:
     def params_b(self) -> float:
         return self.shape.params_b
 
+    @property
+    def series_name(self) -> str:
+        """ "Qwen2.5" for Qwen2.5 7B: how the series reads (the name itself when it has no size)."""
+        found = _NAME_SIZE.search(self.name.lower())
+        return self.name[: found.start()].strip() if found else self.name
+
+    @property
+    def series(self) -> str:
+        """ "qwen2.5" for Qwen2.5 7B: the name before its size, without spaces ("" when the name has no size)."""
+        name = normalize(self.name)
+        found = _NAME_SIZE.search(name)
+        return name[: found.start()].replace(" ", "") if found else ""
+
 
 @dataclass(frozen=True, slots=True)
 class ModelMention:
@@ -323,13 +336,14 @@ class ModelIndex:
         return None
 
     def family(self, norm: str) -> str | None:
-        """A model family the question names ("stable diffusion", "gemma"); the first alphabetically."""
+        """A model family the question names ("stable diffusion", "gemma"; the first alphabetically), or a
+        versioned family's series ("qwen2.5", "llama2": :attr:`ModelSpec.series`)."""
+        # a versioned name first ("llama 3" is Llama 3, not every Llama), then a family
+        series = self._series_words(norm.split())
+        if series:
+            return series[0]
         padded = f" {norm} "
-        named = next((f for f in self.families if f" {f.replace('-', ' ')} " in padded), None)
-        if named is None:  # "qwen2.5 8 bit qlora", "train llama2": the family by a versioned name
-            series = self._series_words(norm.split())
-            named = self._series_family[series[0]] if series else None
-        return named
+        return next((f for f in self.families if f" {f.replace('-', ' ')} " in padded), None)
 
     @staticmethod
     def bare_size(norm: str) -> float | None:

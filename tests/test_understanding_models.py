@@ -46,12 +46,14 @@ def test_a_versioned_family_and_a_size_apart_name_that_model(engine: Engine, que
 @pytest.mark.parametrize(
     ("question", "family"),
     [
-        ("does unsloth support qwen2.5 with qlora on a 4090", "qwen"),
-        ("train llama2 on a new language, which gpu?", "llama"),
-        ("gemma2 on a 3060?", "gemma"),
+        ("does unsloth support qwen2.5 with qlora on a 4090", "qwen2.5"),
+        ("train llama2 on a new language, which gpu?", "llama2"),
+        ("gemma2 on a 3060?", "gemma2"),
+        ("does the 4090 run llama 3", "llama3"),
+        ("is gemma ok on a 3060", "gemma"),
     ],
 )
-def test_a_versioned_family_word_names_the_family(engine: Engine, question: str, family: str) -> None:
+def test_a_versioned_family_word_names_the_family_series(engine: Engine, question: str, family: str) -> None:
     assert engine.parser.reader.read(question).family == family
 
 

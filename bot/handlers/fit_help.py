@@ -10,7 +10,7 @@ from bot.catalog import GPU
 from bot.estimator import PRECISION_NAMES
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
-from bot.handlers.fit_options import variants
+from bot.handlers.fit_options import MODE_VERBS, variants
 from bot.handlers.fit_reverse import biggest_models
 from bot.handlers.request_slots import family_named
 from bot.parser import Query
@@ -69,24 +69,32 @@ def _named(ctx: HandlerContext, q: Query) -> list[GPU]:
 
 def _family(ctx: HandlerContext, q: Query, a: Answer, family: str, gpus: list[GPU]) -> Answer:
     """ "is 8gb enough for stable diffusion": each model of the family, with what it needs."""
-    members = sorted((m for m in ctx.models.values() if m.family == family), key=lambda m: m.released, reverse=True)
+    members = sorted(
+        (m for m in ctx.models.values() if family in (m.family, m.series)), key=lambda m: m.released, reverse=True
+    )
     capacity = q.fit.capacity_gb if q.fit is not None else None
     # Against the (first) card named, or an ambiguous name's variants when they all have the same memory.
     if capacity is None and gpus and (q.gpus or len({g.number("memory_gb") for g in gpus}) == 1):
         capacity = gpus[0].number("memory_gb")
         value(ctx, a, gpus[0], "memory_gb")
-    precision = (q.fit.precision if q.fit is not None else None) or "fp16"
+    mode = q.fit.mode if q.fit is not None else "inference"
+    stated = q.fit.precision if q.fit is not None else None
+    precision = stated or "fp16"
     llm = all(m.kind == "llm" for m in members)
-    plans = [precision, "q4_k_m"] if llm and precision != "q4_k_m" else [precision]
+    plans = [precision, "q4_k_m"] if llm and mode == "inference" and precision != "q4_k_m" else [precision]
     named = " / ".join(PRECISION_NAMES.get(p, p) for p in plans)
     against = f", against {capacity:g} GB" if capacity else ""
-    a.summary = f"Which {family.replace('-', ' ').title()} model? What each needs to run in {named}{against}:"
+    doing = f"to run in {named}" if mode == "inference" else f"to {MODE_VERBS[mode]}"
+    title = members[0].series_name if family == members[0].series else family.replace("-", " ").title()
+    a.summary = f"Which {title} model? What each needs {doing}{against}:"
     for m in members[:8]:
         parts = []
         for p in plans:
-            est = variants(m.shape, "inference", p, 4096, 1)
+            est = variants(m.shape, mode, p, 4096, 1)
             verdict = f", {est.verdict(capacity)}" if capacity else ""
             parts.append(f"{est.per_gpu_gb:,.1f} GB{verdict}")
         a.bullets.append(f"{m.name}: " + " / ".join(parts))
+    # The family's answer, in the slots a single model's has: the mode, the precision asked and the memory held against.
+    a.fit = {"model": None, "family": family, "mode": mode, "precision": stated, "available_gb": capacity}
     a.notes.append("Ask about one model for every term of the estimate and what would make it fit.")
     return a

@@ -44,6 +44,10 @@ def variants(model: ModelShape, mode: str, precision: str, context: int, count: 
     return estimate(model, mode=mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
 
 
+#: What each mode does, as a verb: "Can you LoRA fine-tune Llama 3 8B?"
+MODE_VERBS = {"inference": "run", "full": "fully fine-tune", "lora": "LoRA fine-tune", "qlora": "QLoRA fine-tune"}
+
+
 def plan_label(model: ModelShape, mode: str, precision: str) -> str:
     """ "run Llama 3 70B in 4-bit (Q4_K_M)", "QLoRA fine-tune Llama 3 70B"."""
     return {

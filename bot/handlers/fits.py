@@ -25,6 +25,7 @@ from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_options import (
+    MODE_VERBS,
     cheapest_fits,
     first_fix,
     fit_model,
@@ -40,7 +41,6 @@ __all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
 #: An ambiguous card's candidates answered one by one, at most; more are offered as a choice.
 MAX_LISTED = 4
 
-_VERB = {"inference": "run", "full": "fully fine-tune", "lora": "LoRA fine-tune", "qlora": "QLoRA fine-tune"}
 _ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fit": "No, it does not fit"}
 
 
@@ -60,7 +60,7 @@ class FitPlan:
     @property
     def verb(self) -> str:
         """ "run", "fully fine-tune", ..."""
-        return _VERB[self.mode]
+        return MODE_VERBS[self.mode]
 
     @property
     def what(self) -> str:

@@ -21,8 +21,8 @@ def asks_cheapest(q: Query) -> bool:
 
 
 def family_named(models: Iterable[ModelSpec], q: Query) -> str | None:
-    """A model family the question names without a model ("stable diffusion", "gemma")."""
-    return q.family if q.family in {m.family for m in models} else None
+    """A model family (or a versioned family's series, "qwen2.5") the question names without a model."""
+    return q.family if q.family is not None and any(q.family in (m.family, m.series) for m in models) else None
 
 
 def is_blank(q: Query) -> bool:
