@@ -294,3 +294,14 @@ def test_figures_quoted_for_named_cards_are_a_comparison(engine: Engine, questio
 )
 def test_a_budget_or_a_choice_stays_a_recommendation(engine: Engine, question: str) -> None:
     assert _read(engine, question)[1]["intent"] == "recommend"
+
+
+@pytest.mark.parametrize("question", ["14900k for llm?", "would a 13600k alone run llama 3 8b ok?"])
+def test_a_cpu_named_by_its_model_number_is_outside_the_catalog(engine: Engine, question: str) -> None:
+    request, answer = _read(engine, question)
+    assert request.get("outside") == "cpu" and answer["intent"] == "unknown"
+
+
+def test_a_gpu_or_none_notes_what_a_cpu_can_do(engine: Engine) -> None:
+    answer = _read(engine, "should i get the 12600k and no gpu, or a slower cpu and a 4070, for llama.cpp?")[1]
+    assert answer["intent"] == "recommend" and "not CPUs" in answer["text"]
