@@ -23,10 +23,15 @@ __all__ = ["FieldIndex", "FieldMatch"]
 _REAL_WORDS = frozenset(["slower", "computer", "computers", "flower", "lowers"])
 _MEMO_LIMIT = 20_000  # typo lookups remembered before the memo starts afresh
 # Codes and figures that name a field by their form, over one or two words: "sm 86" (a CUDA target) asks for the
-# compute capability, not the SM count; "3.35tb s" (a figure in TB/s or GB/s) quotes a memory bandwidth.
+# compute capability, not the SM count; "3.35tb s" (a figure in TB/s or GB/s) quotes a memory bandwidth; "128 bit" a
+# bus width (never a precision: those are 4 to 32 bits).
 _CODED = (
     (re.compile(r"sm ?\d{2,3}a?"), "compute_capability"),
     (re.compile(r"\d+(?:\.\d+)?[tg]b s"), "memory_bandwidth_gbs"),
+    (
+        re.compile(r"(?:64|96|128|160|192|256|320|352|384|448|512|1024|2048|3072|4096|5120|6144|8192) bit"),
+        "memory_bus_bits",
+    ),
 )
 _CODED_LEADS = frozenset("s0123456789")
 

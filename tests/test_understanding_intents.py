@@ -26,7 +26,16 @@ FIELD_BY_FORM = [
     ("h100 pcie has 2 TB/s of bandwidth, right?", "h100-pcie", "memory_bandwidth_gbs"),
     ("someone said the 4090 does 1008 GB/s, true?", "rtx-4090", "memory_bandwidth_gbs"),
     ("the 4090 has a core clock of 2.5 ghz?", "rtx-4090", "boost_clock_mhz"),
+    ("is the 4060 ti 128 bit?", "rtx-4060-ti-16gb", "memory_bus_bits"),
+    ("the 3060 ti is 256-bit, right?", "rtx-3060-ti", "memory_bus_bits"),
 ]
+
+
+@pytest.mark.parametrize(
+    "question", ["can i run llama 3 8b in 4 bit on a 4090", "16 bit or 8 bit on a 3090 for qwen 7b"]
+)
+def test_a_precision_in_bits_is_no_bus_width(engine: Engine, question: str) -> None:
+    assert "memory_bus_bits" not in _read(engine, question)[0].get("fields", [])
 
 
 @pytest.mark.parametrize(("question", "gpu", "field"), FIELD_BY_FORM)
@@ -136,6 +145,7 @@ SYSTEM = [
     "how much system ram and which cpu for the rest of the build with a 3090?",
     "with a 30xx card, what are good specs for the rest of the hardware (cpu, ram)?",
     "will a better cpu speed up inference when the model already fits on the gpu",
+    "best cpu for a 4x 4090 build?",
 ]
 
 
