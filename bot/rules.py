@@ -35,7 +35,9 @@ class RuleBook:
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
-        asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison)
+        asks = AskRules(
+            catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
+        )
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -64,8 +66,10 @@ class RuleBook:
             ("faq about named cards", self.faqs.about_named),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
+            ("card a correction names", asks.corrected),
             ("comparison stated as a claim", chatty.claimed_comparison),
             ("figures quoted for named cards", asks.quoted_figures),
+            ("claim about named cards for a workload", asks.claim_for_workload),
             ("verdict among named cards", self.verdict_among_named),
             ("comparison", self.comparison),
             ("worth it", self.worth_it),

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog
 from bot.evidence import Evidence
+from bot.lexicon import PhraseSet
 from bot.matcher import GpuMention
 from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, Kind, Query
@@ -61,11 +62,13 @@ class AskRules:
         make: Callable[[Evidence, Kind], Query],
         verdict: Callable[[Evidence], Query | None],
         compare: Callable[[Evidence], Query | None],
+        cues: PhraseSet,
     ) -> None:
         self.catalog = catalog
         self.make = make
         self.verdict = verdict
         self.compare = compare
+        self.cues = cues  # "you mean", "i meant": the card after them is the one asked about
         self.nvlink = next((f for f in catalog.faqs if f.id == NVLINK_FAQ), None)
 
     def _choice(self, ev: Evidence) -> bool:
@@ -199,6 +202,29 @@ class AskRules:
         if len(ev.gpus) < 2 or not main or not money or not ev.properties or ev.has("which_what"):
             return None
         return self.verdict(ev)
+
+    def claim_for_workload(self, ev: Evidence) -> Query | None:
+        """ "on the p100 I got half the speed of the t4 for stable diffusion, will it ever catch up?": a comparative
+        stated about named cards for a workload, with no choice asked, is how they compare, not which to pick."""
+        if len(ev.gpus) < 2 or not ev.has("claims") or self._choice(ev) or self._sized(ev):
+            return None
+        return self.compare(ev) if ev.budget_usd is None else None
+
+    def corrected(self, ev: Evidence) -> Query | None:
+        """ "W7800 benchmarks? You mean the W7900, the 3-slot card with 48GB, right?": the card the question corrects
+        to is the one asked about."""
+        words = ev.match.words
+        cues = self.cues
+        meant = [
+            m.gpu for m in ev.match.mentions if m.gpu and cues.found(" ".join(words[max(0, m.start - 3) : m.start]))
+        ]
+        if len(ev.gpus) < 2 or len(set(meant)) != 1 or ev.has("compare_strict"):
+            return None
+        q = self.make(ev, "lookup")
+        q.gpus, q.limits = [str(meant[0])], {}
+        if ev.sizes and "memory_gb" not in q.fields:  # "the card with 48GB, right?": the memory is checked too
+            q.fields.append("memory_gb")
+        return q
 
     def quoted_figures(self, ev: Evidence) -> Query | None:
         """ "the 3090 costs $1,300 and features 24 GB ... the A6000 costs $4,800 with 48 GB": figures stated for

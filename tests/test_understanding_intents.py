@@ -315,3 +315,36 @@ def test_a_cpu_named_by_its_model_number_is_outside_the_catalog(engine: Engine, 
 def test_a_gpu_or_none_notes_what_a_cpu_can_do(engine: Engine) -> None:
     answer = _read(engine, "should i get the 12600k and no gpu, or a slower cpu and a 4070, for llama.cpp?")[1]
     assert answer["intent"] == "recommend" and "not CPUs" in answer["text"]
+
+
+# -- a correction names the card asked about; a claim for a workload is a comparison -------------
+
+CORRECTED = [
+    ("W7800 benchmarks? You mean the W7900, the 3-slot card with 48GB, right?", "radeon-pro-w7900", "memory_gb"),
+    ("a6000 specs? you mean the rtx 6000 ada, right?", "rtx-6000-ada", None),
+    ("the a5000 tdp - sorry, I meant the a4500, is it 200w?", "rtx-a4500", None),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu", "field"), CORRECTED)
+def test_the_card_a_correction_names_is_looked_up(engine: Engine, question: str, gpu: str, field: str | None) -> None:
+    answer = _read(engine, question)[1]
+    assert answer["intent"] == "lookup" and answer["gpus"] == [gpu]
+    assert field is None or field in answer["fields"]
+
+
+CLAIMED = [
+    "on the p40 I got half the speed of the t4 in stable diffusion, will the p40 ever be faster than the t4?",
+    "the p40 is way slower than the 3090 for llama.cpp, will that change?",
+    "is the 4090 much faster than the 3090 for training?",
+]
+
+
+@pytest.mark.parametrize("question", CLAIMED)
+def test_a_claim_about_named_cards_for_a_workload_is_a_comparison(engine: Engine, question: str) -> None:
+    assert _read(engine, question)[1]["intent"] == "compare"
+
+
+def test_a_claim_with_a_choice_asked_is_a_recommendation(engine: Engine) -> None:
+    question = "is the 4090 faster than the 3090 for training, which should i buy?"
+    assert _read(engine, question)[1]["intent"] == "recommend"
