@@ -10,30 +10,32 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
   attention (DeepSeek) caches ``kv_lora_rank + qk_rope_head_dim`` values per
   token and layer instead of full K and V.
 - **Runtime overhead** = CUDA context and allocator workspace: 0.8 GB per GPU, plus 5% of the weights.
-- **Training** (mixed precision, AdamW): full fine-tuning keeps FP16 weights and gradients (2 + 2
-  bytes), FP32 master weights (4) and two FP32 Adam moments (4 + 4): 16 bytes per parameter.
-  Activations per layer and token follow Korthikanti et al. (2022): 34·h + 5·a·s bytes without
-  recomputation; with gradient checkpointing only each layer's input (2·h bytes) is kept, plus one
-  layer's full activations. LoRA trains adapter matrices (rank r on the target modules) with AdamW on
-  a frozen FP16 base; QLoRA keeps the base in 4-bit NF4 (4.127 bits per weight with double
-  quantisation, from the QLoRA paper).
+- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA, QLoRA, activations).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
   GPU carries its own runtime overhead.
-- **Decode speed** ≈ efficiency × memory bandwidth ÷ bytes read per generated token (the active
-  weights plus the KV cache), an estimate that ignores compute limits and batching.
+- **Decode speed**: :mod:`bot.estimator_speed`.
+The shapes (model, estimate) live in :mod:`bot.estimator_shapes`; this module re-exports them.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+
+from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
+from bot.estimator_speed import DECODE_EFFICIENCY, decode_tokens_per_s
+from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
 
 __all__ = [
+    "ADAM_BYTES_PER_PARAM",
     "BYTES_PER_PARAM",
+    "CUDA_CONTEXT_GB",
+    "DECODE_EFFICIENCY",
+    "GB",
+    "NF4_BYTES",
     "PRECISION_NAMES",
+    "TIGHT_SHARE",
     "Estimate",
+    "Mode",
     "ModelShape",
     "decode_tokens_per_s",
     "estimate",
@@ -42,7 +44,6 @@ __all__ = [
     "typical_shape",
 ]
 
-GB = 1e9
 #: Bytes per parameter (or per KV element) for each precision people name.
 BYTES_PER_PARAM: Mapping[str, float] = {
     "fp32": 4.0,
@@ -77,109 +78,7 @@ PRECISION_NAMES: Mapping[str, str] = {
     "q3_k_m": "Q3_K_M",
     "q2_k": "Q2_K",
 }
-CUDA_CONTEXT_GB = 0.8
 WORKSPACE_SHARE = 0.05
-TIGHT_SHARE = 0.10  # within 10% of capacity: "tight"
-DECODE_EFFICIENCY = 0.6
-ADAM_BYTES_PER_PARAM = 16.0  # fp16 weights + fp16 grads + fp32 master + two fp32 moments
-NF4_BYTES = 4.127 / 8
-
-Mode = Literal["inference", "full", "lora", "qlora"]
-
-
-@dataclass(frozen=True, slots=True)
-class ModelShape:
-    """What the estimate needs to know about a model."""
-
-    name: str
-    params_b: float
-    active_params_b: float | None = None
-    layers: int | None = None
-    hidden_size: int | None = None
-    attention_heads: int | None = None
-    kv_heads: int | None = None
-    head_dim: int | None = None
-    max_context: int | None = None
-    attention: str = "full"
-    sliding_window: int | None = None
-    full_attention_layers: int | None = None  # hybrid models: layers that attend to the whole context
-    kv_lora_rank: int | None = None
-    qk_rope_head_dim: int | None = None
-    intermediate_size: int | None = None
-    shape_from: str = ""  # set when the shape is assumed, not the model's own
-
-    @property
-    def has_kv_shape(self) -> bool:
-        return bool(self.layers and (self.kv_heads or self.attention_heads) and self.dim_per_head)
-
-    @property
-    def dim_per_head(self) -> int | None:
-        if self.head_dim:
-            return self.head_dim
-        if self.hidden_size and self.attention_heads:
-            return self.hidden_size // self.attention_heads
-        return None
-
-
-@dataclass(slots=True)
-class Estimate:
-    model: str
-    mode: Mode
-    precision: str
-    context: int
-    batch: int
-    gpus_count: int
-    terms: dict[str, float] = field(default_factory=dict)  # GB per term, whole job
-    per_gpu_overhead_gb: float = CUDA_CONTEXT_GB
-    assumptions: list[str] = field(default_factory=list)
-
-    @property
-    def total_gb(self) -> float:
-        return sum(self.terms.values())
-
-    @property
-    def per_gpu_gb(self) -> float:
-        """What each GPU must hold: an even share of the job plus its own CUDA context."""
-        contexts = self.gpus_count * self.per_gpu_overhead_gb
-        return (self.total_gb - contexts) / self.gpus_count + self.per_gpu_overhead_gb
-
-    def verdict(self, capacity_gb: float) -> Literal["fits", "tight", "does not fit"]:
-        need = self.per_gpu_gb
-        if need > capacity_gb:
-            return "does not fit"
-        if need > capacity_gb * (1 - TIGHT_SHARE):
-            return "tight"
-        return "fits"
-
-
-#: Typical dense decoder shapes by size, for "a 13B model" with no catalog entry (Llama-style, GQA from 34B).
-TYPICAL_SHAPES: tuple[tuple[float, int, int, int, int], ...] = (
-    # params_b, layers, hidden, heads, kv_heads
-    (1.0, 16, 2048, 32, 8),
-    (3.0, 28, 3072, 24, 8),
-    (7.0, 32, 4096, 32, 32),
-    (8.0, 32, 4096, 32, 8),
-    (13.0, 40, 5120, 40, 40),
-    (34.0, 48, 8192, 64, 8),
-    (70.0, 80, 8192, 64, 8),
-    (405.0, 126, 16384, 128, 8),
-)
-
-
-def typical_shape(params_b: float) -> ModelShape:
-    """A model of ``params_b`` billion parameters shaped like the nearest common dense LLM."""
-    size, layers, hidden, heads, kv = min(TYPICAL_SHAPES, key=lambda row: abs(math.log(row[0] / params_b)))
-    return ModelShape(
-        name=f"a {params_b:g}B-parameter model",
-        params_b=params_b,
-        layers=layers,
-        hidden_size=hidden,
-        attention_heads=heads,
-        kv_heads=kv,
-        head_dim=hidden // heads,
-        attention="gqa" if kv < heads else "full",
-        shape_from=f"shaped like a typical {size:g}B model ({layers} layers, hidden {hidden}, {kv} KV heads)",
-    )
 
 
 def kv_cache_bytes(model: ModelShape, context: int, batch: int = 1, kv_bytes: float = 2.0) -> float:
@@ -198,37 +97,6 @@ def kv_cache_bytes(model: ModelShape, context: int, batch: int = 1, kv_bytes: fl
         layer_tokens = model.layers * context
     kv_heads = model.kv_heads or model.attention_heads or 0
     return 2 * kv_heads * (model.dim_per_head or 0) * layer_tokens * batch * kv_bytes
-
-
-def _activation_bytes(model: ModelShape, seq: int, batch: int, checkpointing: bool) -> float:
-    if not (model.layers and model.hidden_size and model.attention_heads):
-        return 0.0
-    h, a, layers = model.hidden_size, model.attention_heads, model.layers
-    full_layer = (34 * h + 5 * a * seq) * seq * batch
-    if checkpointing:
-        return layers * 2 * h * seq * batch + full_layer
-    return layers * full_layer
-
-
-def _lora_params(model: ModelShape, rank: int, targets: tuple[str, ...]) -> float:
-    """Adapter parameters: rank × (in + out) for each targeted projection in every layer."""
-    if not (model.layers and model.hidden_size):
-        # Without the shape, use the common rule of thumb: rank 16 on attention ≈ 0.2% of the model.
-        return model.params_b * 1e9 * 0.002 * rank / 16
-    h = model.hidden_size
-    kv_dim = (model.kv_heads or model.attention_heads or 1) * (model.dim_per_head or h)
-    inter = model.intermediate_size or 4 * h
-    dims = {
-        "q": (h, h),
-        "k": (h, kv_dim),
-        "v": (h, kv_dim),
-        "o": (h, h),
-        "gate": (h, inter),
-        "up": (h, inter),
-        "down": (inter, h),
-    }
-    per_layer = sum(rank * (i + o) for t, (i, o) in dims.items() if t in targets)
-    return model.layers * per_layer
 
 
 def estimate(
@@ -262,31 +130,9 @@ def estimate(
             f"{PRECISION_NAMES.get(precision, precision)} weights at {bpp * 8:.2f} bits per parameter"
         )
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
-    elif mode == "full":
-        est.terms["weights, gradients and AdamW state"] = params * ADAM_BYTES_PER_PARAM / GB
-        est.terms["activations"] = _activation_bytes(model, context, batch, checkpointing) / GB
-        est.assumptions.append(
-            "full fine-tune, mixed precision AdamW: 16 bytes per parameter (fp16 weights and gradients, "
-            "fp32 master weights and two moments)"
-        )
-        est.assumptions.append(
-            f"sequence {context:,} tokens, batch {batch}, gradient checkpointing {'on' if checkpointing else 'off'}"
-        )
-        weights = params * 2
     else:
-        base_bytes = NF4_BYTES if mode == "qlora" else 2.0
-        weights = params * base_bytes
-        est.terms["frozen base weights"] = weights / GB
-        adapters = _lora_params(model, lora_rank, lora_targets)
-        est.terms["adapters, gradients and AdamW state"] = adapters * ADAM_BYTES_PER_PARAM / GB
-        est.terms["activations"] = _activation_bytes(model, context, batch, checkpointing) / GB
-        base = "4-bit NF4 (QLoRA)" if mode == "qlora" else "fp16"
-        est.assumptions.append(
-            f"{mode.upper() if mode == 'qlora' else 'LoRA'} rank {lora_rank} on {', '.join(lora_targets)}; "
-            f"{base} frozen base"
-        )
-        est.assumptions.append(
-            f"sequence {context:,} tokens, batch {batch}, gradient checkpointing {'on' if checkpointing else 'off'}"
+        weights = training_terms(
+            est, model, checkpointing=checkpointing, lora_rank=lora_rank, lora_targets=lora_targets
         )
     est.terms["runtime overhead"] = est.gpus_count * CUDA_CONTEXT_GB + WORKSPACE_SHARE * weights / GB
     est.assumptions.append(
@@ -314,14 +160,3 @@ def max_context(
         tokens = model.max_context or tokens
     limit = model.max_context or tokens
     return max(0, min(tokens, limit))
-
-
-def decode_tokens_per_s(model: ModelShape, est: Estimate, bandwidth_gbs: float, gpus_count: int = 1) -> float | None:
-    """A rough decode speed: efficiency × bandwidth ÷ bytes read per token."""
-    if est.mode != "inference" or bandwidth_gbs <= 0:
-        return None
-    active = (model.active_params_b or model.params_b) / model.params_b
-    per_token_gb = est.terms.get("weights", 0.0) * active + est.terms.get("KV cache", 0.0)
-    if per_token_gb <= 0:
-        return None
-    return DECODE_EFFICIENCY * bandwidth_gbs * gpus_count / per_token_gb

@@ -17,7 +17,9 @@ from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
+from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
 from bot.faq_index import FaqIndex
+from bot.forward_refs import forward_references
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -273,6 +275,14 @@ class Reader:
                 return True
         return False
 
+    def _own_model(self, words: list[str]) -> bool:
+        """Words before a model that make it the asker's own ("i train sd 1.5 loras"); a question after the cue asks
+        about the next model ("i run llama 8b on my 3060, could it handle qwen 14b": qwen)."""
+        hypothetical = self.lexicon.words["context_if"]
+        asks = [k for k, w in enumerate(words) if hypothetical.found(w) and words[k - 1 : k] not in (["i"], ["we"])]
+        since = words[asks[-1] + 1 :] if asks else words
+        return self._cue_before(since) or self.lexicon.words["model_context_cues"].found(" ".join(since))
+
     # -- the whole question -------------------------------------------------------------------
 
     def read(self, text: str) -> Evidence:
@@ -287,7 +297,7 @@ class Reader:
         named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
         ev.match = match = self.series.apply(self._drop_codes(self.matcher.match(named.split())))
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
-        match = _back_references(match)
+        match = forward_references(_back_references(match))
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)
@@ -303,11 +313,11 @@ class Reader:
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
         instance_variants(match, ev.cloud)
-        ev.counts = gpu_counts(match) | _cloud_counts(ev.cloud)
-        ev.first_count = first_count(match) if match.mentions else _first_cloud_count(ev.cloud)
-        ev.outside = self._outside(norm) or _cloud_outside(ev.cloud)
+        ev.counts = gpu_counts(match) | cloud_counts(ev.cloud)
+        ev.first_count = first_count(match) if match.mentions else first_cloud_count(ev.cloud)
+        ev.outside = self._outside(norm) or cloud_outside(ev.cloud)
         ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
-        ev.model = self.models.find(match.words) if self.models is not None else None
+        ev.model = self.models.find(match.words, self._own_model) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)
         ev.formats_asked = self._formats_asked(norm)
@@ -354,6 +364,8 @@ class Reader:
         req.precision = _first_precision(self.lexicon, norm)
         if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
             req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
+        elif req.mode == "qlora" and req.precision in ("int8", "fp8", "q8_0"):
+            req.mode = "lora"  # "8 bit qlora": LoRA on an 8-bit base, not the 4-bit QLoRA
         req.context = context_tokens(norm)
         req.max_context = ev.has("max_context")
         kv = _KV_RE.search(norm)
@@ -372,13 +384,15 @@ class Reader:
         if rank:
             req.lora_rank = int(rank.group(1))
         req.lora_all_linear = ev.has("all_linear")
+        if self.models is not None and (ev.has("held_together") or "+" in ev.text):
+            req.held_with = tuple(m.id for m in self.models.all_named(ev.match.words) if m.id != req.model_id)
         return req
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:
         out = [_gpu_mention(m) for m in ev.match.mentions]
         out += [Mention("context gpu (not the subject)", m.text, m.gpu or m.text) for m in ev.context]
         out += [Mention("field", f.text, f.key) for f in ev.match.fields]
-        out += [Mention("cloud instance", c.text, f"{c.instance.id}: {_cloud_gpus(c)}") for c in ev.cloud]
+        out += [Mention("cloud instance", c.text, f"{c.instance.id}: {cloud_gpus(c)}") for c in ev.cloud]
         for key, bounds in ev.limits.items():
             out += [Mention("limit", f"{bound} {key}", f"{value:g}") for bound, value in bounds.items()]
         if ev.budget_usd is not None:
@@ -470,27 +484,6 @@ _FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4
 _FORMAT_OF["8bit"] = "int8"
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
-
-
-def _cloud_counts(cloud: list[CloudMention]) -> dict[str, int]:
-    """ "p4d.24xlarge": 8 of its GPU."""
-    return {c.instance.gpu: c.instance.count or 1 for c in cloud if c.instance.gpu and (c.instance.count or 0) > 1}
-
-
-def _first_cloud_count(cloud: list[CloudMention]) -> int:
-    return next((c.instance.count for c in cloud if c.instance.gpu and c.instance.count), 1)
-
-
-def _cloud_gpus(c: CloudMention) -> str:
-    if c.instance.gpu is None:
-        return "a GPU outside the catalog"
-    return f"{c.instance.count or '?'}x {c.instance.gpu}"
-
-
-def _cloud_outside(cloud: list[CloudMention]) -> Outside | None:
-    """An instance whose accelerator the catalog lacks (Trainium, K80...): its reply, like other outside hardware."""
-    bare = next((c.instance for c in cloud if c.instance.gpu is None and c.instance.reply), None)
-    return Outside(bare.id, re.compile(re.escape(bare.id)), bare.reply) if bare is not None else None
 
 
 def _first_precision(lexicon: Lexicon, norm: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -203,6 +203,15 @@ class ModelIndex:
         for model in sorted(models.values(), key=lambda m: m.released):
             for size in _NAME_SIZE.findall(model.name.lower()):
                 self._newest[(model.family, size)] = model.id
+        # "llama2 ... 13b", "qwen 2.5 ... 7b": a versioned family (the name before its size) and a size far apart.
+        self._series: dict[tuple[str, str], str] = {}
+        for model in sorted(models.values(), key=lambda m: m.released):
+            name = normalize(model.name)
+            for found in _NAME_SIZE.finditer(name):
+                series = name[: found.start()].replace(" ", "")
+                if series:
+                    self._series[(series, found.group(1))] = model.id
+        self._series_family = {series: models[mid].family for (series, _), mid in self._series.items()}
         # A family of one model names it ("flux lora", "whisper on a 3060"); larger families need a size.
         by_family: dict[str, list[str]] = {}
         for model in models.values():
@@ -213,8 +222,10 @@ class ModelIndex:
     def _all_names(self) -> list[str]:
         return [a for m in self.models.values() for a in (m.id, m.name, *m.aliases)]
 
-    def find(self, words: Sequence[str]) -> ModelMention | None:
-        exact = self._longest_exact(words)
+    def find(self, words: Sequence[str], context: Callable[[list[str]], bool] | None = None) -> ModelMention | None:
+        """The model asked about. ``context`` tells whether the words before a mention make it the asker's own
+        ("I train SD 1.5 LoRAs on my 2060; will SDXL LoRAs ever be possible?": SDXL is asked about)."""
+        exact = self._longest_exact(words, context)
         if exact is not None:
             return exact
         for i, word in enumerate(words[:-1]):
@@ -229,23 +240,40 @@ class ModelIndex:
                 return ModelMention(f"{word} {words[i + 1]}", self.models[model_id])
         return self._family_and_size(words) or self._family_of_one(words)
 
-    def _longest_exact(self, words: Sequence[str]) -> ModelMention | None:
+    def _longest_exact(
+        self, words: Sequence[str], context: Callable[[list[str]], bool] | None = None
+    ) -> ModelMention | None:
         """The longest run of words that spells a model, leftmost among equals; runs grow only while they still
-        start a spelling."""
+        start a spelling. A model named after a context cue ("i run sd 1.5") gives way to another model named."""
         best: tuple[int, int, str] | None = None  # (words, start, model id)
+        found = self._exact_runs(words)
+        if context is not None and len({mid for _, _, mid in found}) > 1:
+            asked = [f for f in found if not context(list(words[max(0, f[1] - 6) : f[1]]))]
+            found = asked or found
+        for size, i, model_id in found:
+            if best is None or size > best[0]:
+                best = (size, i, model_id)
+        if best is None:
+            return None
+        size, i, model_id = best
+        return ModelMention(" ".join(words[i : i + size]), self.models[model_id])
+
+    def _exact_runs(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Every run of words that spells a model, longest at each start: (words, start, model id)."""
+        runs: list[tuple[int, int, str]] = []
         for i in range(len(words)):
+            best: tuple[int, int, str] | None = None
             key = ""
             for size in range(1, min(self._max_words, len(words) - i) + 1):
                 key += words[i + size - 1]
                 if key not in self._starts:
                     break
                 model_id = self._exact.get(key)
-                if model_id and (best is None or size > best[0]):
+                if model_id:
                     best = (size, i, model_id)
-        if best is None:
-            return None
-        size, i, model_id = best
-        return ModelMention(" ".join(words[i : i + size]), self.models[model_id])
+            if best is not None and not any(s + j >= best[0] + i for s, j, _ in runs if j <= i):
+                runs.append(best)  # not a run inside an earlier one
+        return runs
 
     def _family_and_size(self, words: Sequence[str]) -> ModelMention | None:
         """A family and a size anywhere in the question, in any order: "the 120b model of gpt-oss", "7b model
@@ -253,6 +281,10 @@ class ModelIndex:
         sizes = [m.group(1) for m in map(_SIZE_WORD.match, words) if m]
         if not sizes:
             return None
+        for series in self._series_words(words):
+            model_id = next((self._series[(series, s)] for s in sizes if (series, s) in self._series), None)
+            if model_id:
+                return ModelMention(f"{series} {self.models[model_id].params_b:g}b", self.models[model_id])
         padded = f" {' '.join(words)} "
         for family in self.families:
             if f" {family.replace('-', ' ')} " not in padded:
@@ -261,6 +293,27 @@ class ModelIndex:
             if model_id:
                 return ModelMention(f"{family} {self.models[model_id].params_b:g}b", self.models[model_id])
         return None
+
+    def all_named(self, words: Sequence[str]) -> list[ModelSpec]:
+        """Every model the words name, in order: "whisper + llama 8b" names Whisper large-v3 and Llama 3.1 8B."""
+        at = [(i, mid) for _, i, mid in self._exact_runs(words)]
+        for i, word in enumerate(words[:-1]):
+            size = _SIZE_WORD.match(words[i + 1])
+            model_id = self._newest.get((word, size.group(1))) if size else None
+            at += [(i, model_id)] if model_id else []
+        for family, model_id in self._only_model.items():
+            spelled = family.split()
+            at += [(i, model_id) for i in range(len(words)) if list(words[i : i + len(spelled)]) == spelled]
+        return [self.models[m] for m in dict.fromkeys(mid for _, mid in sorted(at))]
+
+    def _series_words(self, words: Sequence[str]) -> list[str]:
+        """The versioned families named, one word or two ("llama2", "llama 2", "qwen 2.5"), in order."""
+        found = []
+        for i, word in enumerate(words):
+            for key in (word, word + words[i + 1] if i + 1 < len(words) else ""):
+                if key in self._series_family and key not in found:
+                    found.append(key)
+        return found
 
     def _family_of_one(self, words: Sequence[str]) -> ModelMention | None:
         padded = f" {' '.join(words)} "
@@ -272,7 +325,11 @@ class ModelIndex:
     def family(self, norm: str) -> str | None:
         """A model family the question names ("stable diffusion", "gemma"); the first alphabetically."""
         padded = f" {norm} "
-        return next((f for f in self.families if f" {f.replace('-', ' ')} " in padded), None)
+        named = next((f for f in self.families if f" {f.replace('-', ' ')} " in padded), None)
+        if named is None:  # "qwen2.5 8 bit qlora", "train llama2": the family by a versioned name
+            series = self._series_words(norm.split())
+            named = self._series_family[series[0]] if series else None
+        return named
 
     @staticmethod
     def bare_size(norm: str) -> float | None:

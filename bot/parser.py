@@ -136,7 +136,7 @@ def request_summary(q: Query) -> dict[str, Any]:
     if q.unknown_names:
         slots["unknown_names"] = [{"text": m.text, "suggestions": list(m.suggestions)} for m in q.unknown_names]
     if q.fit is not None:
-        slots["fit"] = {k: v for k, v in _fit_slots(q.fit).items() if v not in (None, False)}
+        slots["fit"] = {k: v for k, v in _fit_slots(q.fit).items() if v not in (None, False, ())}
     return slots
 
 

@@ -59,6 +59,8 @@ class FitRequest:
     lora_rank: int | None = None  # "rank 64"
     lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
+    held_with: tuple[str, ...] = ()  # "whisper + llama 8b on the same box": other models held at the same time
+    lora_assumed: bool = False  # "fine-tune on a 3060": no method named, LoRA on a small card (full shown too)
 
 
 @dataclass(slots=True)

@@ -17,6 +17,8 @@ from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
+from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
+from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
 
@@ -51,6 +53,7 @@ class RuleBook:
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
+            ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
             ("will it fit", self.will_it_fit),
             ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),
@@ -158,13 +161,14 @@ class RuleBook:
         # "can a 12 gig gpu run it", "4gb vram enough?": a memory size is what it must fit in
         named = ev.has("memory_words") or ev.has("gpu_nouns") or ev.has("reverse_fit") or "memory_gb" in ev.limits
         memory = bool(ev.sizes) and named
-        subject = ev.has("fit_subjects") or ev.bare_size is not None or _has_size_word(ev) or memory
+        subject = ev.has("fit_subjects") or ev.bare_size is not None or has_size_word(ev) or memory
         sized_model = ev.model is not None or ev.bare_size is not None  # "how much vram does flux need"
         asks_memory = ev.has("requirements") and (sized_model or ev.family is not None or ev.has("fit_subjects"))
         reverse = ev.has("reverse_fit") and (bool(ev.sizes) or bool(ev.gpus))  # "how many b can a 3090 run"
         fits = ev.has("fit_verbs") and subject
         need = ev.has("need_verbs") and sized_model
         its = asks_fit_of_it(ev) or oom_on_card(ev) or needs_of_it(ev)  # "does it run on a 3060?": the thread's model
+        its = its or fit_phrased_otherwise(ev)
         return fits or reverse or need or asks_memory or its or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
@@ -174,7 +178,7 @@ class RuleBook:
         )
 
     def _shopping(self, ev: Evidence) -> bool:
-        if ev.gpus:
+        if ev.gpus or ev.match.ambiguous:  # "V100 ... my gpu errors, what can i do?": about the card named
             return False
         asks = ev.has("advice") or ev.has("which_what")
         return ev.budget_usd is not None or (asks and ev.has("gpu_nouns")) or self.choice.purchase(ev)
@@ -312,6 +316,7 @@ class RuleBook:
         q.fit = self.reader.fit_request(ev)
         counted = ev.counts.get(q.gpus[0], ev.first_count) if q.gpus else ev.first_count  # "... is 4x 4090 enough"
         q.fit.gpus_count = max(ev.first_count, counted) if q.fit.gpus_count == 1 else q.fit.gpus_count
+        assume_lora(ev, q.fit, self.catalog)
         return q
 
     def setups_compared(self, ev: Evidence) -> Query | None:
@@ -486,8 +491,3 @@ _FORMAT_FIELD = {
     "int8": "int8_tensor_tops",
     "fp64": "fp64_tflops",
 }
-
-
-def _has_size_word(ev: Evidence) -> bool:
-    """A model size such as "70b" among the words."""
-    return any(w[:-1].replace(".", "", 1).isdigit() and w.endswith("b") for w in ev.match.words)

@@ -63,10 +63,12 @@ def test_requirements_without_a_model_stay_what_they_were(engine: Engine, questi
 @pytest.mark.parametrize(
     ("question", "mode", "capacity"),
     [
-        ("how big a model can i fine tune on 24gb?", "full", 24),
+        # no method named on 24 GB or less: the LoRA slot (every method is listed either way)
+        ("how big a model can i fine tune on 24gb?", "lora", 24),
         ("biggest model i can qlora in 16gb of vram", "qlora", 16),
         ("what's the largest llm i can lora train with 48 gigs", "lora", 48),
-        ("with a 12gb gpu, how many b can i finetune", "full", 12),
+        ("with a 12gb gpu, how many b can i finetune", "lora", 12),
+        ("how big a model can i fine tune on 80gb?", "full", 80),
     ],
 )
 def test_reverse_fit_for_fine_tuning_answers_per_method(

@@ -28,6 +28,7 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     """Which model? Each model of a named family with what it needs, or the GPUs' memory and examples."""
     gpus = _named(ctx, q)
     a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=[g.id for g in gpus], answered=False)
+    a.fields = ["memory_gb"] if gpus else []  # each card's memory is what the answer cites
     a.summary = "Which model? Name one I know (Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B...) or a size like “a 13B model”."
     if q.ambiguous and not q.gpus and len({g.number("memory_gb") for g in gpus}) > 1:
         # "is a 3060 enough for stable diffusion": picking one asks again with that card

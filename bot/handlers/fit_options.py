@@ -10,7 +10,16 @@ from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.parser import FitRequest
 
-__all__ = ["LOWER_PRECISIONS", "cheapest_fits", "first_fix", "fit_model", "make_it_fit", "plan_label", "variants"]
+__all__ = [
+    "LOWER_PRECISIONS",
+    "cheapest_fits",
+    "first_fix",
+    "fit_model",
+    "full_instead",
+    "make_it_fit",
+    "plan_label",
+    "variants",
+]
 
 #: Lower precisions tried, best quality first, when inference does not fit.
 LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
@@ -119,6 +128,39 @@ def _lighter_training(model: ModelShape, capacity: float, mode: str, context: in
             kind = "QLoRA" if lighter == "qlora" else "LoRA"
             return [f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB."]
     return []
+
+
+def full_instead(model: ModelShape, capacity: float, context: int, count: int) -> str:
+    """A LoRA estimate assumed for a fine-tuning question that named no method: what a full fine-tune needs."""
+    full = variants(model, "full", "fp16", context, count)
+    fits = "would fit" if full.verdict(capacity) != "does not fit" else "would not fit"
+    return f"No method named, so this is LoRA; a full fine-tune {fits}: about {full.per_gpu_gb:,.1f} GB."
+
+
+def held_with(ctx: HandlerContext, req: FitRequest, precision: str, context: int) -> list[tuple[str, float]]:
+    """The other models held at the same time ("whisper + llama 8b on the same box"), each run for inference with
+    its own CUDA context (a separate process): (name, GB). An LLM at the precision asked, any other model in FP16."""
+    out: list[tuple[str, float]] = []
+    for model_id in req.held_with:
+        spec = ctx.models.get(model_id)
+        if spec is not None:
+            other = precision if spec.kind == "llm" and req.mode == "inference" else "fp16"
+            out.append((spec.name, variants(spec.shape, "inference", other, context, 1).per_gpu_gb))
+    return out
+
+
+def held_bullet(ctx: HandlerContext, req: FitRequest, est: Estimate, precision: str, context: int, gb: float) -> str:
+    """A fit asked for several models at once ("flux and qwen2.5 7b at the same time on a 3090"): their sum."""
+    held = held_with(ctx, req, precision, context)
+    if not held:
+        return ""
+    total = est.per_gpu_gb + sum(g for _, g in held)
+    others = " and ".join(f"{name} (about {g:,.1f} GB)" for name, g in held)
+    verdict = "does not fit" if total > gb else ("fits, tightly (within 10%)," if total > 0.9 * gb else "fits")
+    return (
+        f"Held at the same time as {others}, each in its own process: about {total:,.1f} GB in all, "
+        f"which {verdict} in {gb:g} GB."
+    )
 
 
 def cheapest_fits(

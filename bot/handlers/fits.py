@@ -24,7 +24,15 @@ from bot.estimator import max_context as longest_context
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
-from bot.handlers.fit_options import cheapest_fits, first_fix, fit_model, make_it_fit, variants
+from bot.handlers.fit_options import (
+    cheapest_fits,
+    first_fix,
+    fit_model,
+    full_instead,
+    held_bullet,
+    make_it_fit,
+    variants,
+)
 from bot.parser import FitRequest, Query
 
 __all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
@@ -92,6 +100,9 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
         a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context))
     else:
         _on_gpu(ctx, a, s, gpu, fit)
+    memory = s.req.capacity_gb if gpu is None else (gpu.number("memory_gb") or 0.0) * s.count
+    held = held_bullet(ctx, s.req, s.est, s.precision, s.context, memory or 0.0) if memory else ""
+    a.bullets[:0] = [held] if held else []
     return _finish(ctx, a, s, fit)
 
 
@@ -277,6 +288,8 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
     fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
     per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
     a.summary = f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
+    if s.req.lora_assumed:
+        a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
     if verdict == "does not fit":
         a.bullets.extend(
             make_it_fit(
@@ -304,6 +317,8 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         )
     if verdict != "does not fit" and _decodes_tokens(ctx, s):
         _decode_speed(ctx, a, s, gpu)
+    if s.req.lora_assumed:
+        a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
     if verdict == "does not fit":
         a.bullets.extend(
             make_it_fit(ctx, a, s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)

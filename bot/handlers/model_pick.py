@@ -21,7 +21,7 @@ from bot.handlers.context import (
     wants_laptop,
 )
 from bot.handlers.fit_help import fits_help
-from bot.handlers.fit_options import fit_model, plan_label, variants
+from bot.handlers.fit_options import fit_model, held_with, plan_label, variants
 from bot.handlers.pick import VALUE_FOCUS, workload_pick
 from bot.handlers.ranking import rank
 from bot.handlers.request_slots import asks_cheapest
@@ -48,14 +48,15 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
     tried: list[str] = []
     for mode, precision in plans:
         est = variants(model, mode, precision, context, 1)
-        need = est.per_gpu_gb
+        held = held_with(ctx, req, precision, context)
+        need = est.per_gpu_gb + sum(gb for _, gb in held)
         limits = {**q.limits, "memory_gb": {"min": round(need, 1)}}
         sub = _holding(q, limits, cheapest)
         answer = rank(ctx, sub) if sub.rank_field else workload_pick(ctx, sub)
         if sub.rank_field and answer.table is not None and answer.table.gpu_ids:
             answer.recommendation = answer.table.gpu_ids[0]
             _pair_instead(ctx, answer, limits, variants(model, mode, precision, context, 2).per_gpu_gb)
-        label = plan_label(model, mode, precision)
+        label = plan_label(model, mode, precision) + _together(est.per_gpu_gb, held)
         if answer.recommendation:
             lead = f"To {label} you need about {need:,.1f} GB of GPU memory, so only cards with at least that count."
             if tried:
@@ -84,6 +85,14 @@ def _nothing_within(ctx: HandlerContext, q: Query) -> str:
     constrained = q.limits or q.budget_usd is not None or q.vendor or q.require_true or q.modifiers
     segments = market_segments(ctx, q)
     return "Nothing within your constraints" if constrained or not segments else MARKET_NONE[segments]
+
+
+def _together(own_gb: float, held: list[tuple[str, float]]) -> str:
+    """ " (about 4.7 GB) and Llama 3.1 8B (about 17.6 GB) at the same time": the plan's label continued."""
+    if not held:
+        return ""
+    others = " and ".join(f"{name} (about {gb:,.1f} GB)" for name, gb in held)
+    return f" (about {own_gb:,.1f} GB) and {others} at the same time"
 
 
 def _plans(req: FitRequest) -> list[Plan]:

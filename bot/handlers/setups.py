@@ -54,9 +54,15 @@ _KEYS = ("memory_gb", "fp16_tensor_tflops", "memory_bandwidth_gbs", "tdp_w", "la
 
 def setups(ctx: HandlerContext, q: Query) -> Answer:
     """The named setups side by side, what each holds of the model (if any), the trade-offs and the verdict."""
-    rigs = [Setup(ctx.catalog.gpus[g], max(1, q.counts.get(g, 1))) for g in q.gpus]
+    # A card listed again is the single card: "2x 4090 slower than just 4090?" (bot.rules_same_card).
+    rigs = [
+        Setup(ctx.catalog.gpus[g], max(1, q.counts.get(g, 1) if g not in q.gpus[:i] else 1))
+        for i, g in enumerate(q.gpus)
+    ]
     model, model_id = fit_model(ctx, q.fit)
-    a = Answer(question=q.text, intent=q.intent, title=" vs ".join(s.name for s in rigs), gpus=list(q.gpus))
+    a = Answer(
+        question=q.text, intent=q.intent, title=" vs ".join(s.name for s in rigs), gpus=list(dict.fromkeys(q.gpus))
+    )
     a.fields = list(_KEYS)
     asked_precision = q.fit is not None and (q.fit.precision is not None or q.fit.mode != "inference")
     asked: FitPlan | None = None

@@ -1,0 +1,178 @@
+"""Today's memory and speed estimates against real public reports (tests/estimates/reports.yaml).
+
+Each report is run through the same plan ``gpubot ask`` builds for a fit question
+(``bot.handlers.fits.fit_plan``: the precision and context defaults, then ``bot.estimator.estimate``), held
+against the GPU's catalog memory, and for measured speeds through ``bot.estimator.decode_tokens_per_s``.
+A benchmark, not a test: it prints, it asserts nothing.
+
+python benchmarks/bench_estimates.py            # agreement, every disagreement, the speed error distribution
+python benchmarks/bench_estimates.py --all      # ... and every agreeing case too
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.catalog import GPU, load_catalog  # noqa: E402
+from bot.estimator import Estimate, decode_tokens_per_s, estimate  # noqa: E402
+from bot.handlers.fits import fit_plan  # noqa: E402
+from bot.models import ModelSpec, load_models  # noqa: E402
+from bot.request import FitRequest  # noqa: E402
+from tests.estimates.load import Report, load_reports  # noqa: E402
+
+WITHIN = 0.30  # a speed estimate "within ±30%" of the measured one
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    report: Report
+    est: Estimate
+    capacity_gb: float
+    verdict: str  # fits | tight | does not fit
+
+    @property
+    def estimated(self) -> str:
+        return "oom" if self.verdict == "does not fit" else "fits"
+
+    @property
+    def agrees(self) -> bool:
+        return self.report.outcome == self.estimated
+
+
+def plan(report: Report, spec: ModelSpec) -> Estimate:
+    """The estimate ``gpubot ask`` would make for this setup (batch > 1 re-run with the same plan)."""
+    req = FitRequest(
+        model_id=spec.id,
+        mode=report.mode,
+        precision=report.precision,
+        context=report.context,
+        gpus_count=report.count,
+    )
+    est = fit_plan(req, spec.shape, spec.id, report.count).est
+    if report.batch and report.batch > 1:
+        est = estimate(
+            spec.shape,
+            mode=est.mode,
+            precision=est.precision,
+            context=est.context,
+            batch=report.batch,
+            gpus_count=report.count,
+        )
+    return est
+
+
+def terms(est: Estimate) -> str:
+    return "; ".join(f"{name} {gb:,.1f}" for name, gb in est.terms.items())
+
+
+def setup(r: Report) -> str:
+    ctx = f"ctx {r.context:,}" if r.context else "ctx default"
+    return f"{r.model} {r.mode} {r.precision} on {r.count}x {r.gpu}, {r.runtime}, {ctx}"
+
+
+def verdicts(cases: list[Case], show_all: bool) -> None:
+    judged = [c for c in cases if c.report.outcome]
+    agree = [c for c in judged if c.agrees]
+    print(f"Verdict agreement: {len(agree)}/{len(judged)} ({len(agree) / len(judged):.0%})")
+    for outcome in ("fits", "oom"):
+        group = [c for c in judged if c.report.outcome == outcome]
+        hits = sum(c.agrees for c in group)
+        print(f"  reported {outcome:4}: {hits}/{len(group)} estimated the same")
+    tight = [c for c in judged if c.verdict == "tight"]
+    print(
+        f"  estimated 'tight' (within 10%): {len(tight)}, of which reported OOM: "
+        f"{sum(c.report.outcome == 'oom' for c in tight)}"
+    )
+    print()
+    print("Disagreements (id: reported -> estimated; need per GPU vs available per GPU; terms in GB for the job):")
+    for c in sorted((c for c in judged if not c.agrees), key=lambda c: (c.report.outcome or "", c.report.id)):
+        print(_case_line(c))
+    if show_all:
+        print()
+        print("Agreements:")
+        for c in sorted(agree, key=lambda c: c.report.id):
+            print(_case_line(c))
+
+
+def _case_line(c: Case) -> str:
+    r = c.report
+    return (
+        f"- {r.id}: reported {r.outcome} -> {c.verdict}; {c.est.per_gpu_gb:,.1f} GB per GPU vs "
+        f"{c.capacity_gb:g} GB  [{setup(r)}]\n    terms: {terms(c.est)}"
+        + (f"\n    notes: {r.notes}" if r.notes else "")
+    )
+
+
+def speeds(cases: list[Case], gpus: dict[str, GPU], models: dict[str, ModelSpec]) -> None:
+    rows: list[tuple[Report, float | None]] = []
+    for c in cases:
+        r = c.report
+        if r.tokens_per_s is None:
+            continue
+        gpu = gpus[r.gpu]
+        bandwidth = gpu.number("memory_bandwidth_gbs") or 0.0
+        rows.append((r, decode_tokens_per_s(models[r.model].shape, c.est, bandwidth, r.count)))
+    scored: list[tuple[Report, float, float]] = []
+    for r, speed in rows:
+        if speed and r.tokens_per_s:
+            scored.append((r, speed, (speed - r.tokens_per_s) / r.tokens_per_s))
+    print(f"Decode speed: {len(scored)} of {len(rows)} measured speeds have an estimate")
+    if not scored:
+        return
+    errors = [abs(e) for _, _, e in scored]
+    print(
+        f"  median |error| {statistics.median(errors):.0%}; within ±{WITHIN:.0%}: "
+        f"{sum(e <= WITHIN for e in errors)}/{len(errors)}; "
+        f"over-estimates {sum(e > 0 for _, _, e in scored)}, under-estimates {sum(e < 0 for _, _, e in scored)}"
+    )
+    for label, several in (("single GPU", False), ("several GPUs", True)):
+        part = [abs(e) for r, _, e in scored if (r.count > 1) == several]
+        if part:
+            print(f"  {label}: median |error| {statistics.median(part):.0%} over {len(part)}")
+    by_runtime = Counter(r.runtime for r, _, _ in scored)
+    for runtime, n in sorted(by_runtime.items()):
+        part = [e for r, _, e in scored if r.runtime == runtime]
+        print(f"  {runtime}: median error {statistics.median(part):+.0%} over {n}")
+    print()
+    print("Each case (estimate vs measured, tokens/s):")
+    for r, speed, err in sorted(scored, key=lambda t: -abs(t[2])):
+        print(f"- {r.id}: {speed:,.1f} vs {r.tokens_per_s:g} ({err:+.0%})  [{setup(r)}]")
+    for r, none in rows:
+        if not none:
+            print(f"- {r.id}: no estimate (the plan does not fit, or no speed for this mode)  [{setup(r)}]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--all", action="store_true", help="list agreeing cases too")
+    args = parser.parse_args()
+    catalog = load_catalog(ROOT / "specs")
+    models = dict(load_models(ROOT / "specs"))
+    gpus = {g.id: g for g in catalog}
+    reports = load_reports()
+    cases = []
+    for r in reports:
+        est = plan(r, models[r.model])
+        capacity = gpus[r.gpu].number("memory_gb") or 0.0
+        cases.append(Case(r, est, capacity, est.verdict(capacity)))
+    outcomes = [r for r in reports if r.outcome]
+    print(
+        f"{len(reports)} reports: {len(outcomes)} outcomes ({sum(r.outcome == 'fits' for r in outcomes)} loaded, "
+        f"{sum(r.outcome == 'oom' for r in outcomes)} OOM), {sum(r.tokens_per_s is not None for r in reports)} speeds"
+    )
+    print()
+    verdicts(cases, args.all)
+    print()
+    speeds(cases, gpus, models)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The shapes a memory estimate works on: a model's architecture (:class:`ModelShape`) and the estimate
+itself (:class:`Estimate`, every term in GB = 1e9 bytes, the unit GPU vendors use)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["CUDA_CONTEXT_GB", "GB", "TIGHT_SHARE", "Estimate", "Mode", "ModelShape", "typical_shape"]
+
+GB = 1e9
+CUDA_CONTEXT_GB = 0.8
+TIGHT_SHARE = 0.10  # within 10% of capacity: "tight"
+
+Mode = Literal["inference", "full", "lora", "qlora"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelShape:
+    """What the estimate needs to know about a model."""
+
+    name: str
+    params_b: float
+    active_params_b: float | None = None
+    layers: int | None = None
+    hidden_size: int | None = None
+    attention_heads: int | None = None
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    max_context: int | None = None
+    attention: str = "full"
+    sliding_window: int | None = None
+    full_attention_layers: int | None = None  # hybrid models: layers that attend to the whole context
+    kv_lora_rank: int | None = None
+    qk_rope_head_dim: int | None = None
+    intermediate_size: int | None = None
+    shape_from: str = ""  # set when the shape is assumed, not the model's own
+
+    @property
+    def has_kv_shape(self) -> bool:
+        return bool(self.layers and (self.kv_heads or self.attention_heads) and self.dim_per_head)
+
+    @property
+    def dim_per_head(self) -> int | None:
+        if self.head_dim:
+            return self.head_dim
+        if self.hidden_size and self.attention_heads:
+            return self.hidden_size // self.attention_heads
+        return None
+
+
+@dataclass(slots=True)
+class Estimate:
+    model: str
+    mode: Mode
+    precision: str
+    context: int
+    batch: int
+    gpus_count: int
+    terms: dict[str, float] = field(default_factory=dict)  # GB per term, whole job
+    per_gpu_overhead_gb: float = CUDA_CONTEXT_GB
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def total_gb(self) -> float:
+        return sum(self.terms.values())
+
+    @property
+    def per_gpu_gb(self) -> float:
+        """What each GPU must hold: an even share of the job plus its own CUDA context."""
+        contexts = self.gpus_count * self.per_gpu_overhead_gb
+        return (self.total_gb - contexts) / self.gpus_count + self.per_gpu_overhead_gb
+
+    def verdict(self, capacity_gb: float) -> Literal["fits", "tight", "does not fit"]:
+        need = self.per_gpu_gb
+        if need > capacity_gb:
+            return "does not fit"
+        if need > capacity_gb * (1 - TIGHT_SHARE):
+            return "tight"
+        return "fits"
+
+
+#: Typical dense decoder shapes by size, for "a 13B model" with no catalog entry (Llama-style, GQA from 34B).
+TYPICAL_SHAPES: tuple[tuple[float, int, int, int, int], ...] = (
+    # params_b, layers, hidden, heads, kv_heads
+    (1.0, 16, 2048, 32, 8),
+    (3.0, 28, 3072, 24, 8),
+    (7.0, 32, 4096, 32, 32),
+    (8.0, 32, 4096, 32, 8),
+    (13.0, 40, 5120, 40, 40),
+    (34.0, 48, 8192, 64, 8),
+    (70.0, 80, 8192, 64, 8),
+    (405.0, 126, 16384, 128, 8),
+)
+
+
+def typical_shape(params_b: float) -> ModelShape:
+    """A model of ``params_b`` billion parameters shaped like the nearest common dense LLM."""
+    size, layers, hidden, heads, kv = min(TYPICAL_SHAPES, key=lambda row: abs(math.log(row[0] / params_b)))
+    return ModelShape(
+        name=f"a {params_b:g}B-parameter model",
+        params_b=params_b,
+        layers=layers,
+        hidden_size=hidden,
+        attention_heads=heads,
+        kv_heads=kv,
+        head_dim=hidden // heads,
+        attention="gqa" if kv < heads else "full",
+        shape_from=f"shaped like a typical {size:g}B model ({layers} layers, hidden {hidden}, {kv} KV heads)",
+    )
