@@ -116,7 +116,7 @@ class Dimensions:
             amount = float(high) * (1000 if high_k or (low_k and float(high) < 50) else 1)
             if amount >= 50:
                 return amount, norm[: r.start()] + " " + norm[r.end() :]
-        m = self._budget_re.search(norm)
+        m = next((m for m in self._budget_re.finditer(norm) if not self._price_stated(norm, m.start())), None)
         if not m:
             return None, norm
         groups = m.groups()
@@ -127,6 +127,10 @@ class Dimensions:
                     return None, norm
                 return amount, norm[: m.start()] + " " + norm[m.end() :]
         return None, norm
+
+    def _price_stated(self, norm: str, start: int) -> bool:
+        """An amount a card costs ("the 3090 costs $1300", "msrp $1599"), not a budget: a price word just before."""
+        return self.lexicon.words["price_stated"].found(" ".join(norm[:start].split()[-2:]))
 
     def budget_currency(self, norm: str) -> str | None:
         hit = self.lexicon.currencies.first(norm)

@@ -22,6 +22,18 @@ __all__ = ["FieldIndex", "FieldMatch"]
 # Ordinary words one typo away from a field's name, never read as that typo ("slower" is not "blower").
 _REAL_WORDS = frozenset(["slower", "computer", "computers", "flower", "lowers"])
 _MEMO_LIMIT = 20_000  # typo lookups remembered before the memo starts afresh
+# Codes and figures that name a field by their form, over one or two words: "sm 86" (a CUDA target) asks for the
+# compute capability, not the SM count; "3.35tb s" (a figure in TB/s or GB/s) quotes a memory bandwidth; "128 bit" a
+# bus width (never a precision: those are 4 to 32 bits).
+_CODED = (
+    (re.compile(r"sm ?\d{2,3}a?"), "compute_capability"),
+    (re.compile(r"\d+(?:\.\d+)?[tg]b s"), "memory_bandwidth_gbs"),
+    (
+        re.compile(r"(?:64|96|128|160|192|256|320|352|384|448|512|1024|2048|3072|4096|5120|6144|8192) bit"),
+        "memory_bus_bits",
+    ),
+)
+_CODED_LEADS = frozenset("s0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +63,9 @@ class FieldIndex:
 
     def _at(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
         """(words taken, field key, text) for a field named at word ``i``, or None."""
+        coded = self._coded(words, i, used) if words[i][:1] in _CODED_LEADS else None
+        if coded:
+            return coded
         sizes = range(min(self._max_words, len(words) - i), 0, -1) if words[i] in self._first_words else ()
         for size in sizes:
             if any(used[i : i + size]):
@@ -63,6 +78,17 @@ class FieldIndex:
             near = self._near(words[i])
             if near:
                 return 1, self._phrases[near], words[i]
+        return None
+
+    def _coded(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
+        """A code or figure that names its field by its form ("sm 86", "sm86", "3.35tb s")."""
+        for size in (2, 1):
+            if i + size > len(words) or any(used[i : i + size]):
+                continue
+            text = " ".join(words[i : i + size])
+            key = next((k for pattern, k in _CODED if k in self.fields and pattern.fullmatch(text)), None)
+            if key:
+                return size, key, text
         return None
 
     def _near(self, word: str) -> str:

@@ -11,9 +11,8 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence, Reader
-from bot.matcher import GpuMention
-from bot.matcher_words import model_number, one_slip
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
+from bot.rules_asks import AskRules, compiler_error
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
@@ -38,29 +37,42 @@ class RuleBook:
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
+        asks = AskRules(
+            catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
+        )
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
             ("outside hardware", self.outside_hardware),
+            ("outside device asked, cards as context", asks.outside_asked),
+            ("nvlink memory pooling", asks.nvlink_pooling),
+            ("feature of one card", asks.feature_of_one),
             ("software support", self.software_support),
+            ("gpu or none", asks.gpu_or_none),
+            ("rest of the system", asks.rest_of_system),
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
             ("will it fit", self.will_it_fit),
+            ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),
             ("power supply", self.power_supply),
-            ("unknown name", self.unknown_name),
+            ("unknown name", asks.unknown_name),
             ("series look-up", SeriesRules(self._query).series_list),
             ("pick within a series", SeriesRules(self._query).series_pick),
             ("value per unit", self.value_per_unit),
+            ("choice argued with specs", asks.argued_choice),
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
             ("faq", self.faq),
             ("faq about named cards", self.faqs.about_named),
             ("ranking", self.ranking),
             ("filtered list", self.filtered_list),
+            ("card a correction names", asks.corrected),
             ("comparison stated as a claim", chatty.claimed_comparison),
+            ("figures quoted for named cards", asks.quoted_figures),
+            ("claim about named cards for a workload", asks.claim_for_workload),
             ("verdict among named cards", self.verdict_among_named),
             ("comparison", self.comparison),
             ("worth it", self.worth_it),
@@ -345,29 +357,10 @@ class RuleBook:
         q.fields = [k for k in ("tdp_w", "power_connectors") if k in self.catalog.fields]
         return q
 
-    def unknown_name(self, ev: Evidence) -> Query | None:
-        """ "m40 vs 3090": comparing with a card the catalog lacks; ask which one was meant rather
-        than answer about the 3090 alone."""
-        unknown = ev.match.unknown
-        if not unknown or not (not ev.gpus or ev.has("compare")):
-            return None
-        near = any(self._near_miss(m) for m in unknown)
-        return self._query(ev, "clarify" if near else "unknown")
-
-    def _near_miss(self, mention: GpuMention) -> bool:
-        """A name one slip away from a catalog card ("rtx a600", "rx 7800" for the 7800 XT): ask "did you mean".
-        A different number or letter ("m40", "h300", "quadro m4000") is another card the catalog lacks."""
-        said = model_number(mention.text)
-        for gid in mention.suggestions[:3]:
-            known = model_number(self.catalog.gpus[gid].short_name)
-            if said and known and (said.startswith(known) or known.startswith(said) or one_slip(said, known)):
-                return True
-        return False
-
     def software_support(self, ev: Evidence) -> Query | None:
         """ "does the 7900 xtx support pytorch", "vllm on a 5060 ti?", "cuda or rocm?": what runs on the GPUs
         named (a series whose cards run the same software counts as named), or on each vendor's."""
-        if self._is_fit_question(ev) or ev.psu_asked or self.software.entry is None:
+        if (self._is_fit_question(ev) and not compiler_error(ev)) or ev.psu_asked or self.software.entry is None:
             return None
         if len(ev.gpus) >= 2 and (ev.properties or ev.has("software_choice")) and not ev.has("support_issues"):
             return None  # "is the 3090 or the 4080 super newer? (driver support)", "ok for pytorch or spend more on"

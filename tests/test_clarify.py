@@ -102,7 +102,7 @@ def test_unknown_on_every_candidate_still_asks(engine: Engine) -> None:
 
 COMPARED = [
     ("h200 vs mi300x memory", {"mi300x"}, {"h200-nvl", "h200-sxm"}),
-    ("whats the wider memory bus, 4060 ti or 3060 ti?", {"rtx-3060-ti"}, {"rtx-4060-ti-8gb", "rtx-4060-ti-16gb"}),
+    ("4060 ti vs 3060 ti memory bus", {"rtx-3060-ti"}, {"rtx-4060-ti-8gb", "rtx-4060-ti-16gb"}),
     ("h800 vs a6000 memory", {"rtx-a6000"}, {"h800-pcie", "h800-sxm"}),
 ]
 

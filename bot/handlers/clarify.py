@@ -31,12 +31,12 @@ _MEMORY = "memory_gb"
 def clarify(ctx: HandlerContext, q: Query) -> Answer:
     """The look-up or comparison itself when every candidate gives the same answer; else which one?"""
     if q.ambiguous and q.fields:
-        answer = _same_on_all(ctx, q)
-        if answer is not None:
-            return answer
-        answer = _each_candidate(ctx, q)
-        if answer is not None:
-            return answer
+        # "which has the wider bus, 4060 ti or 3060 ti?": a property asked answers for every variant, alike or not
+        tries = (_each_candidate, _same_on_all) if q.property_more is not None else (_same_on_all, _each_candidate)
+        for attempt in tries:
+            answer = attempt(ctx, q)
+            if answer is not None:
+                return answer
     return _ask(ctx, q)
 
 

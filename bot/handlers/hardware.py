@@ -13,6 +13,7 @@ from bot.catalog import GPU
 from bot.handlers import specs
 from bot.handlers.context import HandlerContext, add_notes, add_sources, value
 from bot.parser import Query
+from bot.series import is_series
 
 __all__ = [
     "HEADROOM",
@@ -50,7 +51,8 @@ def formats(ctx: HandlerContext, q: Query) -> Answer:
         return (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q)
     gpus = [ctx.catalog.gpus[g] for g in q.gpus]
     names = " and ".join(f.upper() for f in q.formats)
-    a = Answer(question=q.text, intent="compare" if len(gpus) > 1 else "lookup", title="", gpus=[g.id for g in gpus])
+    a = Answer(question=q.text, intent="lookup", title="", gpus=[g.id for g in gpus])
+    a.intent = "compare" if len(gpus) > 1 and not _one_series(q) else "lookup"
     a.title = f"Does the {gpus[0].short_name} support {names}?" if len(gpus) == 1 else f"{names} support"
     lines = [f"{gpu.short_name}, {fmt.upper()}: {_support(ctx, a, gpu, fmt)}" for gpu in gpus for fmt in q.formats]
     if len(lines) == 1:
@@ -67,6 +69,12 @@ def formats(ctx: HandlerContext, q: Query) -> Answer:
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     add_sources(a, gpus)
     return a
+
+
+def _one_series(q: Query) -> bool:
+    """The cards are one series named as a group ("do the 16xx cards support fp16?"): a look-up of the group."""
+    named = [m for m in q.match.mentions if m.gpu] if q.match is not None else []
+    return bool(named) and len({m.text for m in named}) == 1 and is_series(named[0])
 
 
 def _support(ctx: HandlerContext, a: Answer, gpu: GPU, fmt: str) -> str:

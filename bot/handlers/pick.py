@@ -98,6 +98,7 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
     _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
     if named:
         several(ctx, a, q.counts, [ctx.catalog.gpus[g] for g in q.gpus])
+        _asked_specs(ctx, q, a)
     if laptop:
         _laptop_bullets(ctx, q, a)
     elif not named and ctx.prices.usd(pick.gpu) is None:
@@ -113,6 +114,18 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
             value(ctx, a, s.gpu, key)
     add_sources(a, [s.gpu for s in [pick, *alternatives]])
     return a
+
+
+def _asked_specs(ctx: HandlerContext, q: Query, a: Answer) -> None:
+    """The specs the question weighs beyond the workload's ("cuda cores matter more than vram for rendering"),
+    for each named card, so the pick can be checked against them."""
+    weighed, gpus = set(a.fields), [ctx.catalog.gpus[g] for g in q.gpus]
+    known = [k for k in q.fields if k in ctx.catalog.fields and all(g.get(k) is not None for g in gpus)]
+    for key in [k for k in known if k not in weighed][:3]:
+        label = ctx.catalog.fields[key].label
+        shown = "; ".join(f"{g.short_name} {value(ctx, a, g, key)}" for g in gpus)
+        a.bullets.append(f"{label}, as you asked: {shown}.")
+        a.fields.append(key)
 
 
 def _why_and_alternatives(
