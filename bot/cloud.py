@@ -125,13 +125,14 @@ class CloudIndex:
         A family name shared by several entries ("a2": A2 Standard and A2 Ultra) gives one mention per
         entry, all with the same span, so the caller can ask which one was meant.
         """
-        if not norm:
-            return []
+        if not norm or self._prefixes.isdisjoint(norm.replace(".", " ").split()):
+            return []  # no word starts an instance name: most questions
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm)]
         found: list[tuple[int, int, str]] = []
         i = 0
+        prefixes = self._prefixes
         while i < len(tokens):
-            hit = self._longest(tokens, i)
+            hit = self._longest(tokens, i) if tokens[i][2] in prefixes else None  # most words start no name
             if hit is None:
                 i += 1
                 continue

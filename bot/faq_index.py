@@ -35,7 +35,10 @@ class FaqIndex:
         """(entry, group) -> its best hit: the longest phrase, the earlier in the group on a tie."""
         words = norm.split()
         best: dict[tuple[int, int], tuple[int, int, str]] = {}
+        starts = self._starts
         for i in range(len(words)):
+            if words[i] not in starts:  # most words start no phrase
+                continue
             for n in range(1, min(self._longest, len(words) - i) + 1):
                 phrase = " ".join(words[i : i + n])
                 if phrase not in self._starts:

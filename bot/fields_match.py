@@ -83,9 +83,11 @@ class FieldIndex:
             for k in range(start, min(end, n)):
                 used[k] = True
         out: list[FieldMatch] = []
-        i = 0
+        first, i = self._first_words, 0
         while i < n:
-            hit = None if used[i] else self._at(words, i, used)
+            word = words[i]
+            # Only a phrase's first word or a long word (a typo of one) can name a field: skip the call otherwise.
+            hit = None if used[i] or (word not in first and len(word) < 6) else self._at(words, i, used)
             if hit:
                 size, key, phrase = hit
                 out.append(FieldMatch(key, phrase, i, i + size))
