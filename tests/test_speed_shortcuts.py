@@ -1,0 +1,80 @@
+"""The reader's shortcuts (tests that skip a pattern or a scan when its trigger words are absent) never change what
+is read: each gated step gives what the full step gives, over many phrasings and over the corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import bot.dimensions
+from bot.engine import Engine
+from bot.text import normalize
+
+PHRASES = [
+    "best gpu under $1500",
+    "budget of around 2k eur for a 4090",
+    "between $1800 and $2200 for training",
+    "1.5-2k budget, 24gb at least",
+    "around 800 euros, best gpu for llms?",
+    "max 200w and at least 16gb vram",
+    "no more than 1000 bucks",
+    "intel data center gpu max 1100 specs",
+    "a 4090 under 450 watts",
+    "cheapest card with 24gb or more",
+    "i have 2000 usd",
+    "within 3000 quid",
+    "up to 5 lakh rupees",
+    "what is a tensor core",
+    "a6000 vs a5000 and a4000",
+    "rtx 3090 to 4090 upgrade worth it",
+    "tried to allocate 2.5gb. 5.15gb is free",
+    "1. rtx 3060 2. rtx 4060 ti 3) rx 7600",
+    "version 8.6 vs 9.0. which is it.",
+    "16gb cards under 300w, 2x 24gb or 48gb+?",
+    "",
+]
+
+
+def _questions() -> list[str]:
+    corpus = Path(__file__).parent / "corpus" / "understanding.yaml"
+    return [str(e["q"]) for e in yaml.safe_load(corpus.read_text(encoding="utf-8"))["questions"]] + PHRASES
+
+
+def _lone_dots_reference(text: str) -> str:
+    return re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
+
+
+@pytest.mark.parametrize("text", ["8.6", "a. b", ".5", "5.", "1.2.3", "v1.x", "...", "3090. 4090.5"])
+def test_lone_dots_as_before(text: str) -> None:
+    from bot.text import _LONE_DOT
+
+    assert _LONE_DOT.sub(" ", text) == _lone_dots_reference(text)
+
+
+def test_limits_gates_change_nothing(engine: Engine) -> None:
+    dims = engine.parser.reader.dimensions
+    for question in _questions():
+        norm = normalize(question)
+        found: dict[str, dict[str, float]] = {}
+        text = norm
+        for key, bound, pattern in dims._limit_res:  # the full step, ungated
+            m = pattern.search(text)
+            if m:
+                found.setdefault(key, {})[bound] = float(next(g for g in m.groups() if g))
+                text = text[: m.start()] + " " + text[m.end() :]
+        assert dims.limits(norm) == (found, text), question
+
+
+def test_budget_gates_change_nothing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    dims = engine.parser.reader.dimensions
+    texts = [dims.limits(normalize(q))[1] for q in _questions()]
+    gated = [dims.budget(t) for t in texts]
+    always = re.compile("")  # a test every text passes: the full step
+    monkeypatch.setattr(bot.dimensions, "_DIGIT", always)
+    monkeypatch.setattr(bot.dimensions, "_RANGE_HINT", always)
+    monkeypatch.setattr(dims, "_budget_cues", ("",))
+    assert [dims.budget(t) for t in texts] == gated
+    assert any(amount is not None for amount, _ in gated)
