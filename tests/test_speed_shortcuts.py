@@ -78,3 +78,30 @@ def test_budget_gates_change_nothing(engine: Engine, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(dims, "_budget_cues", ("",))
     assert [dims.budget(t) for t in texts] == gated
     assert any(amount is not None for amount, _ in gated)
+
+
+def test_requirement_tests_agree_with_the_reasons(engine: Engine) -> None:
+    from bot.advisor import _requirement_failure, meets
+
+    rules: list[tuple[str, object]] = [
+        ("vendor", "NVIDIA"),
+        ("vendor", "amd"),
+        ("nvlink", True),
+        ("nvlink", False),
+        ("ecc", True),
+        ("market_segment", "laptop"),
+        ("market_segment", {"one_of": ["consumer", "workstation"]}),
+        ("memory_gb", {"min": 24}),
+        ("memory_gb", {"max": 16}),
+        ("memory_gb", {"min": 12, "max": 24}),
+        ("tdp_w", {"max": 200}),
+        ("slots", {"max": 1}),
+        ("memory_type", {"contains": "hbm"}),
+        ("architecture", {"contains": "Ada"}),
+    ]
+    for spec in engine.catalog.workloads.values():
+        rules += list((spec.get("require") or {}).items())
+    for key, rule in rules:
+        test = meets(key, rule)
+        for gpu in engine.catalog:
+            assert test(gpu) == (_requirement_failure(gpu, key, rule, key) is None), (key, rule, gpu.id)
