@@ -81,6 +81,7 @@ class Matcher:
         self._memo_words: dict[str, str] = {}
         self._memo_anchors: dict[str, bool] = {}
         self._memo_starts: dict[str, bool] = {}
+        self._memo_suggest: dict[tuple[str, int], tuple[str, ...]] = {}
         self._build_gpu_index(catalog.gpus.values())
         self.field_index = FieldIndex(catalog.fields)
         self.field_phrases = self.field_index.phrases
@@ -196,10 +197,14 @@ class Matcher:
         return None, plain if len(plain) > 1 else tuple(ranked), ()
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:
-        """The catalog GPUs whose names are closest to ``text`` (for "did you mean")."""
+        """The catalog GPUs whose names are closest to ``text`` (for "did you mean"); remembered per name."""
         key = compact(text)
         if not key:
             return []
+        found: tuple[str, ...] = memoised(self._memo_suggest, (key, limit), lambda: self._suggest(key, limit))
+        return list(found)
+
+    def _suggest(self, key: str, limit: int) -> tuple[str, ...]:
         out: list[str] = []
         for _, _, idx in process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=55):
             gid = self._choice_ids[idx]
@@ -207,7 +212,7 @@ class Matcher:
                 out.append(gid)
             if len(out) == limit:
                 break
-        return out
+        return tuple(out)
 
     def _depluralise(self, word: str, before: str = "") -> str:
         """ "3090s", "a6000s", "h100s" -> the model; "l40s" stays (the L40S is a GPU); "4080s" and
