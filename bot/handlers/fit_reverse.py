@@ -46,10 +46,15 @@ def largest_params_b(capacity: float, precision: str, count: int = 1, mode: str 
     return low
 
 
+def _largest_first(models: Iterable[ModelSpec]) -> list[ModelSpec]:
+    """The LLMs, largest (then newest) first."""
+    return sorted((m for m in models if m.kind == "llm"), key=lambda m: (m.params_b, m.released), reverse=True)
+
+
 def _largest_known(
-    models: Iterable[ModelSpec], precision: str, capacity: float, count: int, mode: str = "inference"
+    llms: Iterable[ModelSpec], precision: str, capacity: float, count: int, mode: str = "inference"
 ) -> ModelSpec | None:
-    llms = sorted((m for m in models if m.kind == "llm"), key=lambda m: (m.params_b, m.released), reverse=True)
+    """The first of ``llms`` (:func:`_largest_first`) that fits."""
     return next((m for m in llms if _fits(m.shape, precision, capacity, count, mode)), None)
 
 
@@ -69,7 +74,7 @@ def biggest_models(
 ) -> None:
     """Fill ``a`` with the biggest models that run (or fine-tune, in a training ``mode``) in ``count`` GPUs of
     ``capacity`` GB each."""
-    known = list(models)
+    known = _largest_first(models)  # sorted once for every line
     where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
     training = mode in REVERSE_MODES
     a.summary = (
