@@ -43,6 +43,9 @@ _EXPERTS_REVERSED = re.compile(r"\b(\d{1,3})b\s*[*x×]\s*(\d{1,2})\b")
 # only a mark after ")" or "]" or a new line, or an "N)", is ("(342 usd) 2. rtx 4060 ti").
 _LIST_START = re.compile(r"(?:^|(?<=[\n:;]))\s*1[.)]\s+(?=[a-z0-9])")
 _LIST_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[a-z0-9])")
+# What the size and count patterns need (a digit, then "g"/"t", or "x"): tests that start with a digit, so fast.
+_SIZE_HINT = re.compile(r"\d\s*[gt]")
+_COUNT_HINT = re.compile(r"\d\s*x")
 _LIST_HINT = re.compile(r"\d[.)]")  # what every list mark has: a test that rules most questions out
 _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
@@ -89,12 +92,13 @@ def normalize(text: str) -> str:
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = _LONE_DOT.sub(" ", text) if "." in text else text
     if digits:  # sizes and counts are numbers: a question without digits has none
-        text = _GLUED_SIZE.sub(r"\1 \2", text)
-        text = _LOOSE_SIZE.sub(r"\1gb", text)
-        text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
-        text = _GLUED_COUNT.sub(r"\1x ", text)
+        if _SIZE_HINT.search(text) is not None:  # every size has a digit, then "g" or "t"
+            text = _GLUED_SIZE.sub(r"\1 \2", text)
+            text = _LOOSE_SIZE.sub(r"\1gb", text)
+            text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
+        text = _GLUED_COUNT.sub(r"\1x ", text) if _COUNT_HINT.search(text) is not None else text
         text = _COUNT_AFTER.sub(r"x\1", text) if "x " in text else text
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # only spaces are left: the same as collapsing \s+
 
 
 def tokens(text: str) -> list[str]:
