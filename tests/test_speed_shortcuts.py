@@ -105,3 +105,26 @@ def test_requirement_tests_agree_with_the_reasons(engine: Engine) -> None:
         test = meets(key, rule)
         for gpu in engine.catalog:
             assert test(gpu) == (_requirement_failure(gpu, key, rule, key) is None), (key, rule, gpu.id)
+
+
+def test_phrase_sets_find_what_the_plain_alternation_finds(engine: Engine) -> None:
+    """Every phrase set of the lexicon, grouped by first character, finds exactly what the plain alternation
+    ``(?<![a-z0-9$.])(?:longest|...|shortest)(?![a-z0-9$])`` finds."""
+    import random
+
+    lex = engine.parser.lexicon
+    sets = [*lex.words.values(), lex.precisions, lex.properties, lex.unsupported, lex.currencies]
+    sets += [*lex.modes.values(), *lex.bounds.values()]
+    phrases = sorted({p for s in sets for p in s.meaning})
+    rng = random.Random(5)  # noqa: S311 - test data, not secrets
+    texts = [normalize(q) for q in _questions()]
+    for _ in range(3000):
+        parts = [*rng.sample(phrases, 3), rng.choice(["x", "2", "$5", "12.4", "a.b"])]
+        texts.append("".join(p + rng.choice([" ", "", ".", "$", "  "]) for p in parts))
+    for phrase_set in sets:
+        ordered = sorted(phrase_set.meaning, key=len, reverse=True)
+        body = "|".join(re.escape(p) for p in ordered)
+        plain = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])")
+        for text in texts:
+            expected = [(m.start(), m.group(0)) for m in plain.finditer(text)]
+            assert [(h.start, h.text) for h in phrase_set.finditer(text)] == expected, text
