@@ -128,6 +128,36 @@ def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str) -> str | Non
     return None
 
 
+def meets(key: str, rule: Any) -> Callable[[GPU], bool]:
+    """A test of one requirement, built once for a whole pool: ``meets(key, rule)(gpu)`` is
+    ``_requirement_failure(gpu, key, rule, label) is None`` without building the reason."""
+    if key == "vendor":
+        vendor = str(rule).lower()
+        return lambda g: g.vendor.lower() == vendor
+    if isinstance(rule, str):
+        wanted = rule.lower()
+        return lambda g: str(g.get(key) or "").lower() == wanted
+    if isinstance(rule, bool):
+        return lambda g: (v := g.get(key)) is not None and bool(v) == rule
+    if isinstance(rule, Mapping):
+        return _meets_mapping(key, rule)
+    return lambda g: True
+
+
+def _meets_mapping(key: str, rule: Mapping[str, Any]) -> Callable[[GPU], bool]:
+    if "one_of" in rule:
+        allowed = {str(option).lower() for option in rule["one_of"]}
+        return lambda g: str(g.get(key) or "").lower() in allowed
+    if "contains" in rule:
+        part = str(rule["contains"]).lower()
+        return lambda g: part in str(g.get(key) or "").lower()
+    low = float(rule["min"]) if "min" in rule else None
+    high = float(rule["max"]) if "max" in rule else None
+    return lambda g: (
+        (n := g.number(key)) is not None and not ((low is not None and n < low) or (high is not None and n > high))
+    )
+
+
 def _scale(values: dict[str, float | None]) -> dict[str, float]:
     known = [v for v in values.values() if v is not None and v > 0]
     top = max(known) if known else 0.0
@@ -303,8 +333,7 @@ def rank_by_field(
     if budget_usd is not None:
         pool = [g for g in pool if (p := price_of(g)) is not None and p <= budget_usd]
     for req_key, rule in (require or {}).items():
-        label = catalog.fields[req_key].label if req_key in catalog.fields else req_key
-        pool = [g for g in pool if _requirement_failure(g, req_key, rule, label) is None]
+        pool = list(filter(meets(req_key, rule), pool))
     of = value or (lambda g: catalog.comparable(g, key))  # dual-issue FP32 at the common count
     known = [g for g in pool if (of(g) if value else g.get(key)) is not None]
     fdef = catalog.fields[key]

@@ -85,6 +85,9 @@ class Note:
     convention: str | None = None
 
 
+_PLAIN_NUMBERS = (int, float)  # exactly these types (not bool, a subclass of int)
+
+
 @dataclass(frozen=True, slots=True)
 class GPU:
     id: str
@@ -103,6 +106,8 @@ class GPU:
     def number(self, key: str) -> float | None:
         """A numeric spec as float, or None when unknown or not numeric."""
         value = self.specs.get(key)
+        if type(value) in _PLAIN_NUMBERS:  # the common case, tested first
+            return float(value)  # type: ignore[arg-type]
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)
@@ -113,10 +118,10 @@ class GPU:
     @property
     def short_name(self) -> str:
         """The name without the vendor prefix: ``RTX A6000``, ``GeForce RTX 4090``."""
-        for prefix in (f"{self.vendor} ",):
-            if self.name.startswith(prefix):
-                return self.name[len(prefix) :]
-        return self.name
+        name, vendor = self.name, self.vendor
+        if name.startswith(vendor) and name[len(vendor) : len(vendor) + 1] == " ":
+            return name[len(vendor) + 1 :]
+        return name
 
     @property
     def source(self) -> str:

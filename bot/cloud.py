@@ -125,13 +125,14 @@ class CloudIndex:
         A family name shared by several entries ("a2": A2 Standard and A2 Ultra) gives one mention per
         entry, all with the same span, so the caller can ask which one was meant.
         """
-        if not norm:
-            return []
+        if not norm or self._prefixes.isdisjoint(norm.replace(".", " ").split()):
+            return []  # no word starts an instance name: most questions
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm)]
         found: list[tuple[int, int, str]] = []
         i = 0
+        prefixes = self._prefixes
         while i < len(tokens):
-            hit = self._longest(tokens, i)
+            hit = self._longest(tokens, i) if tokens[i][2] in prefixes else None  # most words start no name
             if hit is None:
                 i += 1
                 continue
@@ -141,13 +142,15 @@ class CloudIndex:
         return self._mentions(norm, found)
 
     def _longest(self, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
-        if tokens[i][2] not in self._prefixes:
-            return None  # no instance name starts with this word: most words of most questions
-        for n in range(min(self._max_tokens, len(tokens) - i), 0, -1):
-            key = "".join(t[2] for t in tokens[i : i + n])
+        # The longest run of words that spells a key; a run grows only while it still starts one.
+        best, key = None, ""
+        for n in range(1, min(self._max_tokens, len(tokens) - i) + 1):
+            key += tokens[i + n - 1][2]
+            if key not in self._prefixes:
+                break
             if key in self._keys:
-                return n, key
-        return None
+                best = (n, key)
+        return best
 
     def _mentions(self, norm: str, found: list[tuple[int, int, str]]) -> list[CloudMention]:
         sure = {self._keys[key][0].provider for start, end, key in found if self._in_context(norm, start, end, key)}

@@ -16,6 +16,12 @@ _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 __all__ = ["Dimensions", "context_tokens", "count_word", "counted_size"]
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
+_DIGIT = re.compile(r"\d")
+_RANGE_HINT = re.compile(r"\s(?:to|and)\s")
+_WATTS_HINT = re.compile(r"\d\s*w")  # every power limit has a number of watts
+# The bound words of the budget pattern without a "$" ("under 1500", "max 2k eur"); see Dimensions._budget_pattern.
+_BUDGET_WORDS: tuple[str, ...] = ("under", "below", "less than", "cheaper than", "budget", "up to", "within")
+_BUDGET_WORDS += ("at most", "no more than", "max")
 _NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
 _CONTEXT_RE = re.compile(
     rf"\b{_NUMBER}\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
@@ -57,8 +63,13 @@ class Dimensions:
         self._budget_re = self._budget_pattern()
         self._range_re = self._range_pattern()
         self._limit_res = self._limit_patterns()
+        # Words one of which every budget has (a "$", a bound word, a currency, "budget"): a question with none
+        # skips the long budget pattern, which most questions do.
+        money = [p for p in lexicon.currencies.meaning if p != "$"]
+        self._budget_cues = ("$", *_BUDGET_WORDS, *money)
 
     def _budget_pattern(self) -> re.Pattern[str]:
+        # Each alternative holds "$", a currency, "budget" or one of _BUDGET_WORDS (kept in step with them).
         money = "|".join(
             re.escape(p) for p in sorted(self.lexicon.currencies.meaning, key=len, reverse=True) if p != "$"
         )
@@ -100,8 +111,9 @@ class Dimensions:
     def limits(self, norm: str) -> tuple[dict[str, dict[str, float]], str]:
         """Numeric constraints ("at least 24gb", "under 200w") and the text with them blanked out."""
         found: dict[str, dict[str, float]] = {}
+        hints = {"memory_gb": "gb" in norm, "tdp_w": _WATTS_HINT.search(norm) is not None}  # what each limit needs
         for key, bound, pattern in self._limit_res:
-            m = pattern.search(norm)
+            m = pattern.search(norm) if hints[key] else None
             if m:
                 value = next(g for g in m.groups() if g)
                 found.setdefault(key, {})[bound] = float(value)
@@ -110,13 +122,20 @@ class Dimensions:
 
     def budget(self, norm: str) -> tuple[float | None, str]:
         """The budget (as a number; a range gives its top), and the text with the budget phrase blanked out."""
-        r = self._range_re.search(norm)
+        if not _DIGIT.search(norm):
+            return None, norm  # every budget has a number
+        r = self._range_re.search(norm) if _RANGE_HINT.search(norm) else None  # "to" or "and" between numbers
         if r is not None:
             _, low_k, high, high_k = _range(r)
             amount = float(high) * (1000 if high_k or (low_k and float(high) < 50) else 1)
             if amount >= 50:
                 return amount, norm[: r.start()] + " " + norm[r.end() :]
-        m = next((m for m in self._budget_re.finditer(norm) if not self._price_stated(norm, m.start())), None)
+        cued = any(cue in norm for cue in self._budget_cues)
+        m = (
+            next((m for m in self._budget_re.finditer(norm) if not self._price_stated(norm, m.start())), None)
+            if cued
+            else None
+        )
         if not m:
             return None, norm
         groups = m.groups()

@@ -102,7 +102,7 @@ class Evidence:
         if not isinstance(cached, tuple):
             cloud = [c.instance.gpu for c in self.cloud if c.instance.gpu]
             cached = self.memo["gpus"] = tuple(dict.fromkeys([*self.match.gpu_ids, *cloud]))
-        return [str(g) for g in cached]
+        return list(cached)
 
     @property
     def fields(self) -> list[str]:
@@ -251,9 +251,8 @@ class Reader:
             if after_cue or cue_after or listed or again:
                 context.append(m)
         subject = [m for m in match.mentions if m not in context]
-        joined = " ".join(match.words)
-        compares = self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined)
-        if not context or not subject or compares:
+        joined = " ".join(match.words) if context and subject else ""  # most questions have no context: no need to look
+        if not joined or self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined):
             return []
         match.mentions = subject
         return context

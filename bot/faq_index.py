@@ -34,13 +34,18 @@ class FaqIndex:
     def _hits(self, norm: str) -> dict[tuple[int, int], tuple[int, int, str]]:
         """(entry, group) -> its best hit: the longest phrase, the earlier in the group on a tie."""
         words = norm.split()
+        where, starts = self._where, self._starts
         best: dict[tuple[int, int], tuple[int, int, str]] = {}
-        for i in range(len(words)):
-            for n in range(1, min(self._longest, len(words) - i) + 1):
-                phrase = " ".join(words[i : i + n])
-                if phrase not in self._starts:
-                    break
-                for e, g, k in self._where.get(phrase, ()):
+        for i, word in enumerate(words):
+            if word not in starts:  # most words start no phrase
+                continue
+            phrase, last = word, min(i + self._longest, len(words))
+            for n in range(i + 1, last + 1):  # the n-gram words[i:n], grown one word at a time
+                if n > i + 1:
+                    phrase = f"{phrase} {words[n - 1]}"
+                    if phrase not in starts:
+                        break
+                for e, g, k in where.get(phrase, ()):
                     rank = (len(phrase), -k, phrase)
                     if (e, g) not in best or rank > best[(e, g)]:
                         best[(e, g)] = rank

@@ -109,9 +109,13 @@ class FieldIndex:
             for k in range(start, min(end, n)):
                 used[k] = True
         out: list[FieldMatch] = []
-        i = 0
+        first, i = self._first_words, 0
         while i < n:
-            hit = None if used[i] else self._at(words, i, used)
+            word = words[i]
+            # Only a phrase's first word, a code or figure ("sm 86", "128 bit") or a long word (a typo of one) can name
+            # a field: skip the call otherwise.
+            short = word not in first and len(word) < 6 and word[:1] not in _CODED_LEADS
+            hit = None if used[i] or short else self._at(words, i, used)
             if hit:
                 size, key, phrase = hit
                 out.append(FieldMatch(key, phrase, i, i + size))

@@ -51,7 +51,7 @@ class PhraseSet:
         self.meaning = dict(phrases)
         ordered = sorted(self.meaning, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
-        self._re = re.compile(rf"(?<![a-z0-9$.])(?:{body})(?![a-z0-9$])" if whole_words else body)
+        self._re = re.compile(rf"(?:{_by_first_char(ordered)})(?![a-z0-9$])" if whole_words and ordered else body)
 
     def replace(self, text: str) -> str:
         """``text`` with every phrase replaced by its meaning, spaced apart."""
@@ -78,6 +78,18 @@ class PhraseSet:
     def values(self, norm: str) -> list[str]:
         """Every value named, in order of appearance, without repeats."""
         return list(dict.fromkeys(h.value for h in self.finditer(norm)))
+
+
+def _by_first_char(ordered: list[str]) -> str:
+    """The alternation of ``ordered`` (longest first) as whole words, grouped by first character: each group starts
+    with its character and then looks behind it for a word character, ``c(?<![a-z0-9$.]c)(?:rest|...)``, which
+    matches what ``(?<![a-z0-9$.])(?:phrase|...)`` does, but lets a search skip to the characters that start a
+    phrase (a pattern that starts with a lookbehind is tried at every position)."""
+    groups: dict[str, list[str]] = {}
+    for phrase in ordered:
+        groups.setdefault(phrase[0], []).append(phrase[1:])
+    alternatives = ("|".join(re.escape(rest) for rest in rests) for rests in groups.values())
+    return "|".join(f"{re.escape(c)}(?<![a-z0-9$.].)(?:{alts})" for c, alts in zip(groups, alternatives, strict=True))
 
 
 class ClassFinder:

@@ -1,7 +1,7 @@
 """Find GPUs and spec fields mentioned in free text.
 
-Three passes over the normalised words of a question (:meth:`Matcher.find_gpus`; a ``_Scan`` holds
-the words, which of them a mention has taken, and the mentions found so far):
+Three passes over the normalised words of a question (:meth:`Matcher.find_gpus`; a
+:class:`~bot.matcher_scan.Scan` holds the words, which of them a mention has taken, and the mentions found so far):
 
 1. **Exact names** (``_exact_pass``). Runs of up to seven words are glued together (``rtx a 4000``
    -> ``rtxa4000``) and looked up among every GPU's id, name, name without vendor/brand and aliases.
@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
+from bot.matcher_scan import Scan, memoised
 from bot.matcher_words import (
     A_PREFIXES,
     CANON,
@@ -47,7 +47,6 @@ from bot.matcher_words import (
     UNNAMED_VARIANTS,
     VARIANT_QUALIFIERS,
     canon_words,
-    is_qualifier,
     model_like,
     subtokens,
 )
@@ -56,63 +55,13 @@ from bot.text import compact, tokens
 
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
-K = TypeVar("K")
-V = TypeVar("V")
 _LAPTOP = "laptop"
-_MEMO_LIMIT = 20_000  # entries kept per memo before it starts afresh
-
-
-def _memoised(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
-    """``cache[key]``, computed on first use; a full cache starts afresh (the inputs are words of questions)."""
-    hit = cache.get(key)
-    if hit is None:
-        if len(cache) > _MEMO_LIMIT:
-            cache.clear()
-        hit = cache[key] = compute()
-    return hit
 
 
 @functools.lru_cache(maxsize=8192)
 def _glued(word: str) -> str:
     """A word's canonical spelling, glued: "sxm4" -> "sxm", "mobile" -> "laptop"."""
     return "".join(canon_words([word]))
-
-
-class _Scan:
-    """One question's words during a GPU search: which are taken by a mention, and the mentions so far."""
-
-    __slots__ = ("found", "used", "words")
-
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
-        self.used = [False] * len(words)
-        self.found: list[GpuMention] = []
-
-    def add(self, mention: GpuMention) -> None:
-        self.found.append(mention)
-        for k in range(mention.start, mention.end):
-            self.used[k] = True
-
-    def text(self, start: int, end: int) -> str:
-        return " ".join(self.words[start:end])
-
-    def qualifier_at(self, k: int) -> bool:
-        """Word ``k`` is a free variant qualifier ("ti", "super", "laptop") right after a name."""
-        return k < len(self.words) and not self.used[k] and is_qualifier(self.words[k])
-
-    def next_to_found(self, k: int) -> bool:
-        return (k > 0 and self.used[k - 1]) or (k + 1 < len(self.words) and self.used[k + 1])
-
-    def span(self, a: int) -> tuple[int, int]:
-        """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
-        words, used, n = self.words, self.used, len(self.words)
-        lo = a
-        while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
-            lo -= 1
-        hi = a + 1
-        while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
-            hi += 1
-        return lo, hi
 
 
 class Matcher:
@@ -131,6 +80,8 @@ class Matcher:
         self._memo_windows: dict[tuple[str, ...], bool] = {}
         self._memo_words: dict[str, str] = {}
         self._memo_anchors: dict[str, bool] = {}
+        self._memo_starts: dict[str, bool] = {}
+        self._memo_suggest: dict[tuple[str, int], tuple[str, ...]] = {}
         self._build_gpu_index(catalog.gpus.values())
         self.field_index = FieldIndex(catalog.fields)
         self.field_phrases = self.field_index.phrases
@@ -187,7 +138,7 @@ class Matcher:
     def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         """GPUs whose name holds every significant token of ``words``, best first (memoised: windows of
         words repeat across a question and across questions)."""
-        return _memoised(self._memo_candidates, tuple(words), lambda: self._candidates_uncached(words))
+        return memoised(self._memo_candidates, tuple(words), lambda: self._candidates_uncached(words))
 
     def _candidates_uncached(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
         toks = [t for t in subtokens(words) if t not in OPTIONAL_WORDS]
@@ -204,7 +155,7 @@ class Matcher:
         return ranked, want
 
     def _is_anchor(self, word: str) -> bool:
-        return _memoised(self._memo_anchors, word, lambda: self._is_anchor_uncached(word))
+        return memoised(self._memo_anchors, word, lambda: self._is_anchor_uncached(word))
 
     def _is_anchor_uncached(self, word: str) -> bool:
         if MODEL_SIZE.match(word):
@@ -219,7 +170,7 @@ class Matcher:
         return [s for s in subtokens(words) if NUMBER.match(s)]
 
     def _window_ok(self, words: Sequence[str]) -> bool:
-        return _memoised(self._memo_windows, tuple(words), lambda: self._window_ok_uncached(words))
+        return memoised(self._memo_windows, tuple(words), lambda: self._window_ok_uncached(words))
 
     def _window_ok_uncached(self, words: Sequence[str]) -> bool:
         nums = self._numbers(words)
@@ -246,10 +197,14 @@ class Matcher:
         return None, plain if len(plain) > 1 else tuple(ranked), ()
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:
-        """The catalog GPUs whose names are closest to ``text`` (for "did you mean")."""
+        """The catalog GPUs whose names are closest to ``text`` (for "did you mean"); remembered per name."""
         key = compact(text)
         if not key:
             return []
+        found: tuple[str, ...] = memoised(self._memo_suggest, (key, limit), lambda: self._suggest(key, limit))
+        return list(found)
+
+    def _suggest(self, key: str, limit: int) -> tuple[str, ...]:
         out: list[str] = []
         for _, _, idx in process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=55):
             gid = self._choice_ids[idx]
@@ -257,7 +212,7 @@ class Matcher:
                 out.append(gid)
             if len(out) == limit:
                 break
-        return out
+        return tuple(out)
 
     def _depluralise(self, word: str, before: str = "") -> str:
         """ "3090s", "a6000s", "h100s" -> the model; "l40s" stays (the L40S is a GPU); "4080s" and
@@ -276,7 +231,7 @@ class Matcher:
         return word[:-1]
 
     def _correct_word(self, word: str) -> str:
-        return _memoised(self._memo_words, word, lambda: self._correct_word_uncached(word))
+        return memoised(self._memo_words, word, lambda: self._correct_word_uncached(word))
 
     def _correct_word_uncached(self, word: str) -> str:
         if len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in self._by_token:
@@ -286,23 +241,30 @@ class Matcher:
 
     def _prepare(self, words: Sequence[str]) -> list[str]:
         """The words with typos in name words corrected and plurals ("3090s") made singular."""
-        corrected = [self._correct_word(w) for w in words]
-        return [self._depluralise(w, corrected[k - 1] if k else "") for k, w in enumerate(corrected)]
+        memo = self._memo_words
+        corrected = [memo.get(w) or self._correct_word(w) for w in words]
+        # Only a word ending in "s" can be a plural ("3090s", "4070tis").
+        return [
+            self._depluralise(w, corrected[k - 1] if k else "") if w.endswith("s") else w
+            for k, w in enumerate(corrected)
+        ]
 
     def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
         """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest)."""
-        scan = _Scan(self._prepare(words))
+        scan = Scan(self._prepare(words))
         self._exact_pass(scan)
         self._partial_pass(scan)
         return sorted(scan.found, key=lambda m: m.start)
 
     # -- pass 1: exact spellings, longest first -------------------------------------------------
 
-    def _exact_pass(self, scan: _Scan) -> None:
+    def _exact_pass(self, scan: Scan) -> None:
         glued = [_glued(w) for w in scan.words]
+        starts = self._exact_starts
         i = 0
         while i < len(scan.words):
-            hit = self._exact_at(scan.words, glued, i)
+            # A word that starts no catalog spelling starts no exact name (the common case: skip the call).
+            hit = self._exact_at(scan.words, glued, i) if glued[i] in starts else None
             if hit is None:
                 i += 1
                 continue
@@ -329,7 +291,7 @@ class Matcher:
                 best = (size, gid)
         return best
 
-    def _exact_mention(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention:
+    def _exact_mention(self, scan: Scan, start: int, end: int, gid: str) -> GpuMention:
         laptop_after = self._laptop_after(scan, start, end, gid)
         if laptop_after is not None:
             return laptop_after
@@ -355,7 +317,7 @@ class Matcher:
             return GpuMention(scan.text(start - 1, end), start - 1, end, gpu=sibling)
         return GpuMention(scan.text(start, end), start, end, gpu=gid)
 
-    def _laptop_before(self, scan: _Scan, start: int, end: int, gid: str) -> list[str]:
+    def _laptop_before(self, scan: Scan, start: int, end: int, gid: str) -> list[str]:
         """The Laptop GPU of ``gid`` when a laptop word comes just before its name ("laptop rtx 5090", "mobile 4080",
         "a laptop with an rtx 4070"), or its Laptop GPUs when there are several; else []."""
         k = start - 1
@@ -368,7 +330,7 @@ class Matcher:
         sized = [g for g in ids if size in self._gpu_tokens[g]] if size else []
         return sized if len(sized) == 1 else ids
 
-    def _laptop_after(self, scan: _Scan, start: int, end: int, gid: str) -> GpuMention | None:
+    def _laptop_after(self, scan: Scan, start: int, end: int, gid: str) -> GpuMention | None:
         """ "RTX 4060 8GB (Laptop)", "the 4060 on my laptop": the laptop GPU, the word after a size or a link."""
         words = scan.words
         k = end + 1 if end < len(words) and MEMORY.match(words[end]) else end
@@ -394,24 +356,33 @@ class Matcher:
 
     # -- passes 2 and 3: partial names around each model number, nearest names ------------------
 
-    def _partial_pass(self, scan: _Scan) -> None:
-        for a in range(len(scan.words)):
-            if not self._is_partial_start(scan, a):
+    def _partial_pass(self, scan: Scan) -> None:
+        anchors, used = self._memo_starts, scan.used
+        for a, word in enumerate(scan.words):
+            can = anchors.get(word)
+            if can is None:
+                can = self._can_anchor(word)
+            if not can or used[a] or not self._is_partial_start(scan, a):
                 continue
             best = self._best_window(scan, a)
             mention = self._unknown_model(scan.words[a], a) if best is None else self._partial_mention(scan, *best)
             if mention is not None:
                 scan.add(mention)
 
-    def _is_partial_start(self, scan: _Scan, a: int) -> bool:
-        """Word ``a`` is free and can anchor a partial name: a model number or a product-line word."""
+    def _is_partial_start(self, scan: Scan, a: int) -> bool:
+        """Word ``a`` (free, and able to anchor a name: :meth:`_can_anchor`) starts a partial name here."""
         word = scan.words[a]
-        if scan.used[a] or word in STOPWORDS or word in self.field_phrases or not self._is_anchor(word):
-            return False
         # A brand word next to a name already found ("Quadro A4000") belongs to it.
         return bool(self._numbers([word])) or not scan.next_to_found(a)
 
-    def _best_window(self, scan: _Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
+    def _can_anchor(self, word: str) -> bool:
+        """The word can anchor a partial name: a model number or a product-line word (memoised per word)."""
+        return memoised(self._memo_starts, word, lambda: self._can_anchor_uncached(word))
+
+    def _can_anchor_uncached(self, word: str) -> bool:
+        return word not in STOPWORDS and word not in self.field_phrases and self._is_anchor(word)
+
+    def _best_window(self, scan: Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
         """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a``."""
         lo, hi = scan.span(a)
         words = scan.words
@@ -431,7 +402,7 @@ class Matcher:
         return None if best is None else best[1:]
 
     def _partial_mention(
-        self, scan: _Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
+        self, scan: Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
     ) -> GpuMention:
         before = scan.words[left - 1] if left else ""
         if before in SERIES_WORDS and not any(before in self._gpu_tokens[g] for g in ranked):

@@ -49,6 +49,14 @@ _ATTENTION = ("full", "gqa", "sliding", "mla")
 _KINDS = ("llm", "diffusion", "speech", "encoder", "vision")
 _NAME_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)b\b")  # "72b" in "qwen2.5 72b", not "8x7b"
 _SIZE_WORD = re.compile(r"^(\d+(?:\.\d+)?)b$")
+
+
+def _size_word(word: str) -> str | None:
+    """ "70b" -> "70": a word that is a model size, else None."""
+    m = _SIZE_WORD.match(word) if word.endswith("b") else None
+    return m.group(1) if m else None
+
+
 _BARE_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
 
 
@@ -230,6 +238,7 @@ class ModelIndex:
         for model in models.values():
             by_family.setdefault(model.family, []).append(model.id)
         self.families = tuple(sorted(by_family))
+        self._family_words = tuple((f, f" {f.replace('-', ' ')} ") for f in self.families)  # as found in a question
         self._only_model = {f.replace("-", " "): ids[0] for f, ids in by_family.items() if len(ids) == 1}
 
     def _all_names(self) -> list[str]:
@@ -241,17 +250,18 @@ class ModelIndex:
         exact = self._longest_exact(words, context)
         if exact is not None:
             return exact
+        sizes = [_size_word(w) for w in words]  # "70b" -> "70", else None
         for i, word in enumerate(words[:-1]):
-            for nxt in words[i + 1 : i + 3]:
-                size_match = _SIZE_WORD.match(nxt)
-                model_id = self._newest.get((word, size_match.group(1))) if size_match else None
+            for j in range(i + 1, min(i + 3, len(words))):
+                size = sizes[j]
+                model_id = self._newest.get((word, size)) if size else None
                 if model_id:
-                    return ModelMention(f"{word} {nxt}", self.models[model_id])
+                    return ModelMention(f"{word} {words[j]}", self.models[model_id])
             # The size first: "70b llama2", "13b qwen2.5" name "llama2 70b", "qwen2.5 13b".
-            model_id = self._exact.get(words[i + 1] + word) if _SIZE_WORD.match(word) else None
+            model_id = self._exact.get(words[i + 1] + word) if sizes[i] else None
             if model_id:
                 return ModelMention(f"{word} {words[i + 1]}", self.models[model_id])
-        return self._family_and_size(words) or self._family_of_one(words)
+        return self._family_and_size(words, [s for s in sizes if s]) or self._family_of_one(words)
 
     def _longest_exact(
         self, words: Sequence[str], context: Callable[[list[str]], bool] | None = None
@@ -274,7 +284,10 @@ class ModelIndex:
     def _exact_runs(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """Every run of words that spells a model, longest at each start: (words, start, model id)."""
         runs: list[tuple[int, int, str]] = []
+        starts = self._starts
         for i in range(len(words)):
+            if words[i] not in starts:  # the common case: no spelling starts with this word
+                continue
             best: tuple[int, int, str] | None = None
             key = ""
             for size in range(1, min(self._max_words, len(words) - i) + 1):
@@ -288,10 +301,9 @@ class ModelIndex:
                 runs.append(best)  # not a run inside an earlier one
         return runs
 
-    def _family_and_size(self, words: Sequence[str]) -> ModelMention | None:
-        """A family and a size anywhere in the question, in any order: "the 120b model of gpt-oss", "7b model
-        (llama-2 chatbot)": the family's newest model of that size."""
-        sizes = [m.group(1) for m in map(_SIZE_WORD.match, words) if m]
+    def _family_and_size(self, words: Sequence[str], sizes: list[str]) -> ModelMention | None:
+        """A family and a size (``sizes``: the words' model sizes, in order) anywhere in the question, in any
+        order: "the 120b model of gpt-oss", "7b model (llama-2 chatbot)": the family's newest model of that size."""
         if not sizes:
             return None
         for series in self._series_words(words):
@@ -299,8 +311,8 @@ class ModelIndex:
             if model_id:
                 return ModelMention(f"{series} {self.models[model_id].params_b:g}b", self.models[model_id])
         padded = f" {' '.join(words)} "
-        for family in self.families:
-            if f" {family.replace('-', ' ')} " not in padded:
+        for family, spaced in self._family_words:
+            if spaced not in padded:
                 continue
             model_id = next((self._newest[(family, s)] for s in sizes if (family, s) in self._newest), None)
             if model_id:
@@ -343,7 +355,7 @@ class ModelIndex:
         if series:
             return series[0]
         padded = f" {norm} "
-        return next((f for f in self.families if f" {f.replace('-', ' ')} " in padded), None)
+        return next((f for f, spaced in self._family_words if spaced in padded), None)
 
     @staticmethod
     def bare_size(norm: str) -> float | None:

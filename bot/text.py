@@ -21,7 +21,8 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 _CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
 _NON_WORD = re.compile(r"[^a-z0-9$.]+")
 _DIGIT = re.compile(r"\d")
-_LONE_DOT = re.compile(r"\.(?!\d)|(?<!\d)\.")
+# A dot that is not between two digits ("\.(?!\d)|(?<!\d)\."), written to start with the dot so a search skips ahead.
+_LONE_DOT = re.compile(r"\.(?!(?<=\d\.)\d)")
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
@@ -42,6 +43,10 @@ _EXPERTS_REVERSED = re.compile(r"\b(\d{1,3})b\s*[*x×]\s*(\d{1,2})\b")
 # only a mark after ")" or "]" or a new line, or an "N)", is ("(342 usd) 2. rtx 4060 ti").
 _LIST_START = re.compile(r"(?:^|(?<=[\n:;]))\s*1[.)]\s+(?=[a-z0-9])")
 _LIST_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[a-z0-9])")
+# What the size and count patterns need (a digit, then "g"/"t", or "x"): tests that start with a digit, so fast.
+_SIZE_HINT = re.compile(r"\d\s*[gt]")
+_COUNT_HINT = re.compile(r"\d\s*x")
+_LIST_HINT = re.compile(r"\d[.)]")  # what every list mark has: a test that rules most questions out
 _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
 _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")
@@ -80,19 +85,20 @@ def normalize(text: str) -> str:
             text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
         text = _RANGE.sub(r"\1 to ", text) if _has(text, "-–—~") else text
-        if _has(text, ".)"):  # a list mark is a number and "." or ")"
+        if _LIST_HINT.search(text) is not None:  # a list mark is a number and "." or ")"
             text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
     text = _POSSESSIVE.sub("", text) if _has(text, "'’") else text  # "the A4000's memory" -> "the a4000 memory"
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = _LONE_DOT.sub(" ", text) if "." in text else text
     if digits:  # sizes and counts are numbers: a question without digits has none
-        text = _GLUED_SIZE.sub(r"\1 \2", text)
-        text = _LOOSE_SIZE.sub(r"\1gb", text)
-        text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
-        text = _GLUED_COUNT.sub(r"\1x ", text)
+        if _SIZE_HINT.search(text) is not None:  # every size has a digit, then "g" or "t"
+            text = _GLUED_SIZE.sub(r"\1 \2", text)
+            text = _LOOSE_SIZE.sub(r"\1gb", text)
+            text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
+        text = _GLUED_COUNT.sub(r"\1x ", text) if _COUNT_HINT.search(text) is not None else text
         text = _COUNT_AFTER.sub(r"x\1", text) if "x " in text else text
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # only spaces are left: the same as collapsing \s+
 
 
 def tokens(text: str) -> list[str]:

@@ -85,12 +85,16 @@ class HandlerContext:
     models: Mapping[str, ModelSpec]
     #: GPUs with a known price (launch MSRP or the operator's): buyable cards, scored among themselves.
     priced: tuple[str, ...] = field(init=False)
+    #: The cheapest GPU with a (non-zero) price, the first of them in catalog order on a tie; None without prices.
+    cheapest: GPU | None = field(init=False)
     _advise: Callable[..., Advice] = field(init=False, repr=False)
     #: Results that depend only on the catalog and prices (both fixed for this context), memoised by handlers.
     memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.priced = tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
+        usd = self.prices.usd
+        self.cheapest = min((g for g in self.catalog if usd(g)), key=lambda g: usd(g) or 0, default=None)
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 

@@ -45,7 +45,7 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         memory = a.bullets
         a.bullets = []
         fit = q.fit
-        biggest_models(a, ctx.models.values(), capacity, fit.gpus_count if fit else 1, fit.mode if fit else "inference")
+        biggest_models(a, ctx, capacity, fit.gpus_count if fit else 1, fit.mode if fit else "inference")
         a.bullets = memory + a.bullets
         a.answered, a.examples = True, []
     return a

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer
 from bot.estimator import PRECISION_NAMES, ModelShape, typical_shape
+from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import variants
 from bot.models import ModelSpec
 
@@ -46,10 +47,36 @@ def largest_params_b(capacity: float, precision: str, count: int = 1, mode: str 
     return low
 
 
-def _largest_known(
-    models: Iterable[ModelSpec], precision: str, capacity: float, count: int, mode: str = "inference"
+def _largest_first(models: Iterable[ModelSpec]) -> list[ModelSpec]:
+    """The LLMs, largest (then newest) first."""
+    return sorted((m for m in models if m.kind == "llm"), key=lambda m: (m.params_b, m.released), reverse=True)
+
+
+def _largest_known_in(
+    ctx: HandlerContext, precision: str, capacity: float, count: int, mode: str = "inference"
 ) -> ModelSpec | None:
-    llms = sorted((m for m in models if m.kind == "llm"), key=lambda m: (m.params_b, m.released), reverse=True)
+    """:func:`_largest_known` among the context's models, remembered (a pure function of its arguments: the
+    models are fixed for the context, and capacities repeat)."""
+    key = ("largest known model", precision, capacity, count, mode)
+    if key in ctx.memo:
+        hit = ctx.memo[key]
+        return hit if isinstance(hit, ModelSpec) else None
+    llms = ctx.memo.get(_LLMS)
+    if not isinstance(llms, list):
+        llms = _largest_first(ctx.models.values())
+        ctx.remember(_LLMS, llms)
+    found = _largest_known(llms, precision, capacity, count, mode)
+    ctx.remember(key, found)
+    return found
+
+
+_LLMS = ("llms, largest first",)  # the memo key of the context's LLMs, sorted
+
+
+def _largest_known(
+    llms: Iterable[ModelSpec], precision: str, capacity: float, count: int, mode: str = "inference"
+) -> ModelSpec | None:
+    """The first of ``llms`` (:func:`_largest_first`) that fits."""
     return next((m for m in llms if _fits(m.shape, precision, capacity, count, mode)), None)
 
 
@@ -64,12 +91,9 @@ def _plans(mode: str) -> list[tuple[str, str, str]]:
     return [(_MODE_NAMES[m], m, "fp16") for m in REVERSE_MODES]
 
 
-def biggest_models(
-    a: Answer, models: Iterable[ModelSpec], capacity: float, count: int = 1, mode: str = "inference"
-) -> None:
-    """Fill ``a`` with the biggest models that run (or fine-tune, in a training ``mode``) in ``count`` GPUs of
-    ``capacity`` GB each."""
-    known = list(models)
+def biggest_models(a: Answer, ctx: HandlerContext, capacity: float, count: int = 1, mode: str = "inference") -> None:
+    """Fill ``a`` with the biggest models (of ``ctx``) that run (or fine-tune, in a training ``mode``) in ``count``
+    GPUs of ``capacity`` GB each."""
     where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
     training = mode in REVERSE_MODES
     a.summary = (
@@ -85,7 +109,7 @@ def biggest_models(
             a.bullets.append(f"{label}: not even a 0.1B-parameter model fits.")
             continue
         line = f"{label}: a typical dense model of up to about {_size(params)}B parameters"
-        model = _largest_known(known, precision, capacity, count, plan_mode)
+        model = _largest_known_in(ctx, precision, capacity, count, plan_mode)
         if model is not None:
             est = variants(model.shape, plan_mode, precision, REVERSE_CONTEXT, count)
             line += f"; the largest model I know that fits is {model.name} (about {est.per_gpu_gb:,.1f} GB"

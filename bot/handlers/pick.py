@@ -72,10 +72,10 @@ def _nothing_meets(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> 
     if q.budget_usd is not None and not wants_laptop(q):
         a.summary += f" under {budget_text(q)} ({ctx.prices.basis})"
     a.summary += "."
-    cheapest = sorted((g for g in ctx.catalog if ctx.prices.usd(g)), key=lambda g: ctx.prices.usd(g) or 0)
-    if cheapest and not wants_laptop(q):
+    cheapest = ctx.cheapest
+    if cheapest is not None and not wants_laptop(q):
         a.bullets.append(
-            f"The cheapest card I know a price for is the {cheapest[0].short_name} ({price_text(ctx, a, cheapest[0])})."
+            f"The cheapest card I know a price for is the {cheapest.short_name} ({price_text(ctx, a, cheapest)})."
         )
     _scope_notes(q, a, advice)
     a.answered = False
