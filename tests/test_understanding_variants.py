@@ -161,6 +161,9 @@ SAME_ANSWER = [
     ("does the a100 support fp8", "lookup"),
     ("what compute capability is the a100", "lookup"),
     ("p100 fp16 support?", "lookup"),
+    ("v100 什么时候支持？", "faq"),
+    ("mi50 不支持吗", "faq"),
+    ("3060 支持 pytorch 吗", "faq"),
 ]
 
 
