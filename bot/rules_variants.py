@@ -78,10 +78,9 @@ class VariantRules:
     def _decide(self, ev: Evidence) -> Query | None:
         table = self._table()
         after = next(k for k, (name, _) in enumerate(table) if name == _ASKS) + 1
-        for name, rule in table[after:]:
+        for _, rule in table[after:]:
             q = rule(ev)
             if q is not None:
-                q.rule = f"{name} (every variant)"
                 return q if q.kind not in ("clarify", "unknown") else None
         return None
 
