@@ -78,4 +78,5 @@ class Composer:
         if query.unknown_names and query.intent not in ("clarify", "unknown"):
             names = ", ".join(f"“{m.text}”" for m in query.unknown_names[:3])
             answer.notes.insert(0, f"I don't know a GPU called {names}, so this answer leaves it out.")
+        answer.notes[:0] = [clarify.variants_note(self.context, *said) for said in query.variants]
         return answer

@@ -7,13 +7,14 @@ bound phrases) come from ``specs/lexicon.yaml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.lexicon import Lexicon
-from bot.matcher import MatchResult
+from bot.matcher import GpuMention, MatchResult
 
 _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 
-__all__ = ["Dimensions", "context_tokens", "count_word", "counted_size"]
+__all__ = ["GPUS_PER_NODE", "Dimensions", "context_tokens", "count_word", "counted_size"]
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DIGIT = re.compile(r"\d")
@@ -183,7 +184,7 @@ _GPUS_STATED = re.compile(
 def first_count(match: MatchResult) -> int:
     """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
     for mention in match.mentions[:1]:
-        before = _count_before(match.words, mention.start)
+        before = _in_nodes(match.words, mention) or _count_before(match.words, mention.start)  # "three a100 nodes": 24
         after = count_word(match.words[mention.end]) if mention.end < len(match.words) else None
         value = before if before is not None else after
         if value is not None:
@@ -206,7 +207,7 @@ def gpu_counts(match: MatchResult) -> dict[str, int]:
             continue
         after = match.words[mention.end] if mention.end < len(match.words) else ""
         glued = count_word(after) if re.fullmatch(r"x\d{1,2}", after) else None
-        value = _count_before(match.words, mention.start) or glued or 1
+        value = _in_nodes(match.words, mention) or _count_before(match.words, mention.start) or glued or 1
         if value > 1:
             counts[mention.gpu] = min(64, value)
     return counts
@@ -230,3 +231,57 @@ _LIST_LEADS = frozenset(["these", "those", "the", "all", "of", "between"])
 
 # Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
 _COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])
+
+
+# -- nodes of GPUs ------------------------------------------------------------------------
+# "three A100 nodes", "2 nodes of H100s", "four A100 nodes, each with 8 80GB GPUs": the GPUs in them, not the nodes. A
+# node is one server; unless the question says how many GPUs it holds ("each with 4 gpus", "8 gpus per node", "nodes
+# of 4x a100"), it holds GPUS_PER_NODE (the eight-GPU HGX/DGX baseboard data-centre GPUs ship on).
+
+GPUS_PER_NODE = 8
+_NODES = frozenset(["node", "nodes"])
+_NODE_FILLERS = frozenset(["the", "of", "with", "gpu", "gpus", "x"])
+# "each with 8 gpus", "each with 8 80gb gpus", "8 gpus per node", "8 gpus each", "with 8 gpus in each"
+_PER_NODE = re.compile(
+    r"\beach (?:with|has|having|of) (\d{1,2})\b|\b(\d{1,2}) (?:\d+gb )?(?:gpus|cards) (?:per node|each|in each)\b"
+)
+
+
+def _in_nodes(words: Sequence[str], m: GpuMention) -> int | None:
+    """The GPUs in the nodes mention ``m`` is named in ("three a100 nodes": 24), or None when it is in none."""
+    before = _nodes_before(words, m.start)
+    nodes = before if before is not None else _nodes_around(words, m)
+    if nodes is None:
+        return None
+    per = _PER_NODE.search(" ".join(words[m.end : m.end + 12]))
+    if per is not None:
+        each = int(per.group(1) or per.group(2))
+    else:  # "2 nodes of 4x a100": the count before the name is per node
+        each = (_count_word_before(words, m.start) if before is not None else None) or GPUS_PER_NODE
+    return min(64, nodes * each)
+
+
+def _nodes_around(words: Sequence[str], m: GpuMention) -> int | None:
+    """ "three a100 nodes": a count before the name and "nodes" right after it."""
+    if m.end >= len(words) or words[m.end] not in _NODES:
+        return None
+    k = m.start - 1
+    while k >= 0 and words[k] in _NODE_FILLERS:
+        k -= 1
+    return count_word(words[k]) if k >= 0 else None  # "a node of h100s": one node
+
+
+def _nodes_before(words: Sequence[str], start: int) -> int | None:
+    """ "2 nodes of 8x h100", "two nodes with a100s": a count and "nodes" a few words before the name."""
+    for k in range(start - 1, max(-1, start - 5), -1):
+        if words[k] in _NODES and k:
+            return count_word(words[k - 1])
+    return None
+
+
+def _count_word_before(words: Sequence[str], start: int) -> int | None:
+    """ "nodes of 4x a100": the GPUs per node, said just before the name."""
+    if start and words[start - 1] not in _NODES:
+        value = count_word(words[start - 1])
+        return value if words[start - 1] not in ("a", "one") else None
+    return None

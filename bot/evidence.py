@@ -27,6 +27,7 @@ from bot.quantities import drop_quantities
 from bot.request import FitRequest
 from bot.series import SeriesIndex
 from bot.text import normalize
+from bot.variants import stated_variants
 
 if TYPE_CHECKING:
     from bot.matcher import Matcher
@@ -148,8 +149,6 @@ class Reader:
         self._workload_of = workload_phrases
         self._faqs = FaqIndex(catalog.faqs)
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
-
-    # -- numeric dimensions -------------------------------------------------------------------
 
     # -- word classes -------------------------------------------------------------------------
 
@@ -297,6 +296,7 @@ class Reader:
         ev.match = match = self.series.apply(self._drop_codes(self.matcher.match(named.split())))
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
         match = forward_references(_back_references(match))
+        stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)

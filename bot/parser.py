@@ -77,7 +77,7 @@ class QuestionParser:
         else:
             mentions = [*ev.match.mentions, GpuMention(gpu_id, len(ev.match.words), len(ev.match.words), gpu=gpu_id)]
         match = MatchResult(words=ev.match.words, mentions=mentions, fields=ev.match.fields)
-        resolved = dataclasses.replace(ev, match=match, memo={})
+        resolved = dataclasses.replace(ev, match=match, memo={"picked": True})  # the rest is asked about in turn
         self._remember(text, resolved)  # a second pick ("h100 vs a100": which A100, then which H100) builds on it
         return self.rules.decide(resolved)
 

@@ -103,6 +103,8 @@ class Query:
     laptop: bool = False  # "best laptop gpu for ml": laptop GPUs only (laptop prices are set per laptop)
     formats: list[str] = field(default_factory=list)  # "does the 5090 support fp4": tensor formats asked about
     cloud: list[str] = field(default_factory=list)  # cloud instances named ("g5.xlarge"), ids in specs/cloud.yaml
+    # A family name answered for its variants ("p100" beside a T4): (the name, its variants, those answered for).
+    variants: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
 
 
 #: The public intent of each request kind.

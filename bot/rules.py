@@ -21,6 +21,7 @@ from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_w
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
+from bot.rules_variants import VariantRules, one_architecture
 
 __all__ = ["RuleBook"]
 
@@ -40,6 +41,7 @@ class RuleBook:
         asks = AskRules(
             catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
         )
+        variants = VariantRules(catalog, lambda: self.table, self._is_fit_question)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -50,6 +52,7 @@ class RuleBook:
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
             ("rest of the system", asks.rest_of_system),
+            ("variants side by side", variants.side_by_side),
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
@@ -260,17 +263,9 @@ class RuleBook:
         candidates would get different verdicts)."""
         if not ev.match.ambiguous or self._is_fit_question(ev):
             return None
-        if (ev.formats_asked or ev.has("quantisation")) and self._one_architecture(ev):
+        if (ev.formats_asked or ev.has("quantisation")) and one_architecture(self.catalog, ev):
             return None  # "can a V100 do bf16?": every V100 has the same tensor cores
         return self.choice.clarify(ev, self._query)
-
-    def _one_architecture(self, ev: Evidence) -> list[str]:
-        """The candidates of the one ambiguous name when they all share an architecture, else []."""
-        if len(ev.match.ambiguous) != 1 or ev.gpus:
-            return []
-        ids = list(ev.match.ambiguous[0].candidates)
-        arches = {self.catalog.gpus[g].get("architecture") for g in ids}
-        return ids if len(arches) == 1 else []
 
     def model_sized_pick(self, ev: Evidence) -> Query | None:
         """ "best card under $2000 for fine-tuning 7B models": a pick that must hold the model."""
@@ -336,7 +331,7 @@ class RuleBook:
 
     def format_support(self, ev: Evidence) -> Query | None:
         """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
-        same_chip = self._one_architecture(ev)
+        same_chip = one_architecture(self.catalog, ev)
         if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None or ev.family:
             return None
         if ev.has("quantisation"):
@@ -344,6 +339,7 @@ class RuleBook:
         q = self._query(ev, "formats")
         q.formats = list(ev.formats_asked)
         q.gpus = (q.gpus or [same_chip[0]])[:MAX_COMPARE]
+        q.variants = [(ev.match.ambiguous[0].text, tuple(same_chip), ())] if same_chip else []  # one answer for all
         q.ambiguous = []
         q.fields = [_FORMAT_FIELD[f] for f in q.formats if _FORMAT_FIELD.get(f) in self.catalog.fields]
         return q

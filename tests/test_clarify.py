@@ -125,8 +125,16 @@ def test_comparison_keeps_the_order_named(engine: Engine) -> None:
     assert answer.gpus[0] == "mi300x"
 
 
-def test_comparison_with_different_values_asks(engine: Engine) -> None:
+def test_comparison_with_different_values_shows_every_variant(engine: Engine) -> None:
+    """Beside another named card, a name's variants that fit in one table are each compared (issue 10)."""
     answer = engine.ask("h100 vs a6000 tdp")
+    assert answer.intent == "compare"
+    assert set(answer.gpus) == {"h100-pcie", "h100-sxm", "h100-nvl", "rtx-a6000"}
+    assert any("could be the" in n for n in answer.notes)
+
+
+def test_comparison_of_two_family_names_asks(engine: Engine) -> None:
+    answer = engine.ask("h100 vs a100 tdp")
     assert answer.intent == "clarify"
     assert {"h100-pcie", "h100-sxm", "h100-nvl"} <= {c.gpu for c in answer.choices}
 
@@ -164,7 +172,7 @@ def test_near_miss_still_asks(engine: Engine) -> None:
         ("h100 tdp", "h100-pcie", "lookup", "tdp_w"),
         ("how much power does the h100 pull", "h100-sxm", "lookup", "tdp_w"),
         ("rtx 6000 specs", "rtx-6000-ada", "lookup", "memory_gb"),
-        ("h100 vs a6000 tdp", "h100-nvl", "compare", "tdp_w"),
+        ("rtx 6000 vs 4090 tdp", "rtx-6000-ada", "compare", "tdp_w"),
     ],
 )
 def test_choose_answers_the_question_for_the_pick(

@@ -84,7 +84,7 @@ PHRASINGS = [
     # clarify
     ("rtx 6000 specs", "clarify", None, None),
     ("a100 vram", "clarify", None, None),
-    ("h100 vs a6000", "clarify", None, None),
+    ("h100 vs a100", "clarify", None, None),
     ("rtx a600 bandwidth", "clarify", None, None),
     # fits (a later feature: no verdict yet)
     ("can I run llama 3 70b in 4-bit on one A6000?", "fits", ["rtx-a6000"], None),

@@ -2,8 +2,8 @@
 
 Phrasings are our own. "does the A100 80GB have more bandwidth than the L40S?" is answered whichever A100 80GB
 was meant, by showing each; the bot still asks when there would be too many columns, when only one card is
-asked about, or when the question is about memory (the variants mostly differ by it). A comparative word
-("cheaper", "older") also puts its property first among the fields a clarification shows.
+asked about (a memory size said about the card picks its variant: tests/test_understanding_variants.py). A
+comparative word ("cheaper", "older") also puts its property first among the fields a clarification shows.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from bot.engine import Engine
 
 WIDENED = [
+    ("which has more vram, the mi50 or the 3090", {"mi50-16gb", "mi50-32gb", "rtx-3090"}, "memory_gb"),
     ("is the l40s cheaper than the a100 80gb", {"l40s", "a100-80gb-pcie", "a100-80gb-sxm"}, "launch_price_usd"),
     ("which is newer, the h100 or the mi300x", {"h100-nvl", "h100-pcie", "h100-sxm", "mi300x"}, "release_date"),
     ("which clocks higher, h100 or 4090", {"h100-nvl", "h100-pcie", "h100-sxm", "rtx-4090"}, "boost_clock_mhz"),
@@ -44,8 +45,6 @@ ASKS = [
     "a100 80gb memory bandwidth",
     "does the v100 draw more power than the t4",  # five V100s and a T4: too many columns
     "does the rtx 6000 or the 4090 have more cuda cores",
-    "which has more vram, the mi50 or the 3090",  # memory is what tells the variants apart
-    "two 3060s (24gb) vs a 4090 (24gb), same vram",
 ]
 
 

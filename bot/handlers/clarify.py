@@ -20,7 +20,7 @@ from bot.matcher import GpuMention
 from bot.parser import Query
 from bot.request import MAX_COMPARE
 
-__all__ = ["MAX_CHOICES", "clarify", "describe", "meant", "variant_names"]
+__all__ = ["MAX_CHOICES", "clarify", "describe", "meant", "variant_names", "variants_note"]
 
 #: Candidates offered at most (Discord shows a button for each).
 MAX_CHOICES = 8
@@ -66,6 +66,8 @@ def _within(gpu: GPU, limits: dict[str, dict[str, float]]) -> bool:
 def variant_names(gpus: Sequence[GPU], conjunction: str = "and") -> str:
     """ "H100 NVL, PCIe and SXM5" (the shared words said once), or "RTX A6000 and RTX 6000 Ada"."""
     names = [g.short_name.split() for g in gpus]
+    if not names:
+        return ""
     shared = 0
     while all(len(n) > shared + 1 and n[shared] == names[0][shared] for n in names):
         shared += 1
@@ -165,6 +167,18 @@ def _each_note(ctx: HandlerContext, q: Query, text: str, ids: list[str], shown: 
         return f"{said}, which differ here, so this shows each of them."
     which = variant_names([ctx.catalog.gpus[g] for g in shown])
     return f"{said}; only the {which} {'has' if len(shown) == 1 else 'have'} a known {_labels(ctx, q.fields[:1])}."
+
+
+def variants_note(ctx: HandlerContext, text: str, every: Sequence[str], shown: Sequence[str]) -> str:
+    """ "“p100” could be the Tesla P100 PCIe 12 GB, PCIe 16 GB and SXM2 16 GB, so this answers for each of them.":
+    ``shown`` are the variants answered for; none when one answer holds for all of them."""
+    said = f"“{text}” could be the {variant_names([ctx.catalog.gpus[g] for g in every])}"
+    if not shown:  # "can a v100 do bf16": one architecture, one answer
+        return f"{said}; they share one architecture, so this answer holds for each of them."
+    if len(shown) == len(every):
+        return f"{said}, so this answers for each of them."
+    known = variant_names([ctx.catalog.gpus[g] for g in shown])
+    return f"{said}; only the {known} {'has' if len(shown) == 1 else 'have'} a known value for what is asked."
 
 
 def _same(gpus: Sequence[GPU], key: str) -> bool:

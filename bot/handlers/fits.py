@@ -160,7 +160,8 @@ def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus:
     else:
         why = f"the {reported.short_name} has the {'most' if no_fit else 'least'} memory of them"
     same = f"Not on the {variant_names(others, 'or')} either" if no_fit else f"The same on the {variant_names(others)}"
-    a.summary += f" {same}: “{name}” could be any of them, and {why}."
+    if others:  # the question's limits may leave one candidate ("my 4060 ti has 16gb")
+        a.summary += f" {same}: “{name}” could be any of them, and {why}."
     if not s.req.max_context and no_fit:
         _fixes_on_smaller(ctx, a, s, reported, others)
     elif not s.req.max_context and _decodes_tokens(ctx, s):
