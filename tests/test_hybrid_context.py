@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
 from bot.estimator import estimate, kv_cache_bytes, max_context
 from bot.models import ModelSpec, load_models
 
@@ -87,3 +88,19 @@ def test_fast() -> None:
     for _ in range(100):
         max_context(shape, 24.0, precision="q4_k_m")
     assert (time.perf_counter() - start) / 100 < 0.001
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "max context for gemma 3 27b in 4 bit on a 4090",
+        "max context for gemma 2 27b in 8 bit on an a6000",
+        "max context for gpt-oss 120b in 4 bit on 2x h100 sxm",
+        "max context for llama 4 scout in 4 bit on an h100 sxm",
+    ],
+)
+def test_the_answer_never_contradicts_its_memory_figure(engine: Engine, question: str) -> None:
+    fit = engine.ask(question).fit
+    assert fit is not None
+    if fit["fits"]:
+        assert fit["required_gb"] <= fit["available_gb"]
