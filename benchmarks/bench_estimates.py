@@ -119,7 +119,17 @@ def speeds(cases: list[Case], gpus: dict[str, GPU], models: dict[str, ModelSpec]
             continue
         gpu = gpus[r.gpu]
         bandwidth = gpu.number("memory_bandwidth_gbs") or 0.0
-        rows.append((r, decode_tokens_per_s(models[r.model].shape, c.est, bandwidth, r.count)))
+        speed = decode_tokens_per_s(
+            models[r.model].shape,
+            c.est,
+            bandwidth,
+            r.count,
+            memory_type=str(gpu.get("memory_type") or ""),
+            nvlink=bool(gpu.get("nvlink")),
+            runtime=r.runtime,
+            context=r.context,
+        )
+        rows.append((r, speed))
     scored: list[tuple[Report, float, float]] = []
     for r, speed in rows:
         if speed and r.tokens_per_s:

@@ -21,22 +21,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.estimator_media import MEDIA_KINDS, Plan, diffusion_terms, speech_terms
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
-from bot.estimator_speed import DECODE_EFFICIENCY, decode_tokens_per_s
+from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
     "BYTES_PER_PARAM",
     "CUDA_CONTEXT_GB",
-    "DECODE_EFFICIENCY",
     "GB",
     "NF4_BYTES",
     "PRECISION_NAMES",
     "TIGHT_SHARE",
+    "DecodeSpeed",
     "Estimate",
     "Mode",
     "ModelShape",
+    "decode_speed",
     "decode_tokens_per_s",
     "estimate",
     "kv_cache_bytes",
@@ -111,13 +113,18 @@ def estimate(
     checkpointing: bool = True,
     lora_rank: int = 16,
     lora_targets: tuple[str, ...] = ("q", "k", "v", "o"),
+    media: Plan | None = None,
 ) -> Estimate:
-    """Memory needed to run (or fine-tune) ``model``, term by term."""
+    """Memory needed to run (or fine-tune) ``model``, term by term. Image and speech models are costed by their own
+    terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
+    the text encoders at 16-bit, the denoiser at ``precision``)."""
     params = model.params_b * 1e9
     est = Estimate(model.name, mode, precision, context, batch, max(1, gpus_count))
     if model.shape_from:
         est.assumptions.append(model.shape_from)
-    if mode == "inference":
+    if mode == "inference" and model.kind in MEDIA_KINDS:
+        weights = _media_terms(est, model, precision, kv_precision, media)
+    elif mode == "inference":
         bpp = BYTES_PER_PARAM[precision]
         weights = params * bpp
         est.terms["weights"] = weights / GB
@@ -141,6 +148,28 @@ def estimate(
     return est
 
 
+def _media_terms(est: Estimate, model: ModelShape, precision: str, kv_precision: str, media: Plan | None) -> float:
+    """An image pipeline's or a speech model's terms; returns the weights on the GPU in bytes."""
+    bpp = BYTES_PER_PARAM[precision]
+    if model.kind == "speech":
+        gb = speech_terms(est, model, bpp, BYTES_PER_PARAM[kv_precision])
+    elif model.components:
+        gb = diffusion_terms(est, model, media or Plan(bpp))
+    else:
+        est.terms["weights"] = gb = model.params_b * bpp
+    est.assumptions.append(f"{PRECISION_NAMES.get(precision, precision)} {_weights_of(model)} at {bpp * 8:.2f} bits")
+    return gb * GB
+
+
+def _weights_of(model: ModelShape) -> str:
+    denoiser = next((c.name for c in model.components if c.role == "denoiser"), None)
+    return f"{denoiser} weights" if denoiser else "weights"
+
+
+#: With no context limit known for a model, the search for the longest context stops here (16M tokens).
+CONTEXT_SEARCH_CAP = 1 << 24
+
+
 def max_context(
     model: ModelShape,
     capacity_gb: float,
@@ -149,14 +178,39 @@ def max_context(
     kv_precision: str = "fp16",
     gpus_count: int = 1,
 ) -> int:
-    """The longest context (batch 1) whose KV cache still fits next to the weights; 0 if none does."""
-    base = estimate(model, precision=precision, context=0, gpus_count=gpus_count, kv_precision=kv_precision)
-    free = capacity_gb * gpus_count - base.total_gb
-    per_token = kv_cache_bytes(model, 1, 1, BYTES_PER_PARAM[kv_precision]) / GB
-    if free <= 0 or per_token <= 0:
+    """The longest context (batch 1) whose estimate still fits ``capacity_gb`` per GPU; 0 if none does.
+
+    A binary search over :func:`estimate` itself, so the answer can never contradict its own memory figure: hybrid
+    models (sliding-window layers capped at the window, global layers growing with the context), MLA and every
+    other term count exactly as they do in the estimate. The model's own limit caps it."""
+    if not model.has_kv_shape:
         return 0
-    tokens = int(free / per_token)
-    if model.sliding_window and tokens >= model.sliding_window:
-        tokens = model.max_context or tokens
-    limit = model.max_context or tokens
-    return max(0, min(tokens, limit))
+
+    def need(context: int) -> float:
+        est = estimate(model, precision=precision, context=context, gpus_count=gpus_count, kv_precision=kv_precision)
+        return est.per_gpu_gb
+
+    limit = model.max_context or CONTEXT_SEARCH_CAP
+    lo, hi = 1, limit
+    need_lo, need_hi = need(lo), need(hi)
+    if need_lo > capacity_gb:
+        return 0
+    if need_hi <= capacity_gb:
+        return limit
+    # need(lo) fits, need(hi) does not. The need is piecewise linear in the context (one kink at a sliding window),
+    # so interpolating between the bracket's ends lands on the answer in a few steps; halving every other step keeps
+    # the worst case logarithmic.
+    step = 0
+    while hi - lo > 1:
+        if step % 2 == 0 and need_hi > need_lo:
+            mid = lo + int((capacity_gb - need_lo) / (need_hi - need_lo) * (hi - lo))
+        else:
+            mid = (lo + hi) // 2
+        mid = min(max(mid, lo + 1), hi - 1)
+        at = need(mid)
+        if at <= capacity_gb:
+            lo, need_lo = mid, at
+        else:
+            hi, need_hi = mid, at
+        step += 1
+    return lo

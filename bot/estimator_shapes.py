@@ -7,13 +7,24 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["CUDA_CONTEXT_GB", "GB", "TIGHT_SHARE", "Estimate", "Mode", "ModelShape", "typical_shape"]
+__all__ = ["CUDA_CONTEXT_GB", "GB", "TIGHT_SHARE", "Component", "Estimate", "Mode", "ModelShape", "typical_shape"]
 
 GB = 1e9
 CUDA_CONTEXT_GB = 0.8
 TIGHT_SHARE = 0.10  # within 10% of capacity: "tight"
 
 Mode = Literal["inference", "full", "lora", "qlora"]
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One part of an image model's pipeline (``specs/models.yaml`` ``components``): its role and size."""
+
+    name: str
+    role: str  # denoiser | text_encoder | vae
+    params_b: float
+    width: int | None = None  # denoiser: activation width (UNet first block channels, transformer hidden size)
+    arch: str | None = None  # denoiser: unet | sd3 | dit (its working-memory family)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +47,10 @@ class ModelShape:
     qk_rope_head_dim: int | None = None
     intermediate_size: int | None = None
     shape_from: str = ""  # set when the shape is assumed, not the model's own
+    kind: str = "llm"  # llm | diffusion | speech | encoder | vision (specs/models.yaml)
+    components: tuple[Component, ...] = ()  # image models: denoiser, text encoders, VAE
+    resolution: int | None = None  # image models: native side in pixels
+    encoder_positions: int | None = None  # encoder-decoder (Whisper): encoder frames the decoder cross-attends to
 
     @property
     def has_kv_shape(self) -> bool:

@@ -1,24 +1,245 @@
-"""Decode speed: how many tokens per second one sequence generates, a memory-bandwidth estimate.
+"""Decode speed: how many tokens per second one sequence generates.
 
-Decode speed ≈ efficiency × memory bandwidth ÷ bytes read per generated token (the active weights plus
-the KV cache), an estimate that ignores compute limits and batching.
+Per generated token a GPU reads every active weight and the KV cache once, and launches a fixed set of kernels
+per layer, so::
+
+    time per token = bytes read per token ÷ effective bandwidth      (memory)
+                   + layers × per-layer overhead                       (kernel launches, small ops)
+                   + 2 × layers × all-reduce latency                   (tensor parallel only)
+
+- **Bytes read** = the active weights (MoE: the active experts, ``active_params_b``) + the KV cache at the
+  context actually used (a benchmark at 512 tokens reads little KV; with no context stated, a short chat of
+  :data:`CHAT_TOKENS` tokens).
+- **Split** (several GPUs): a *layer split* (llama.cpp's and Ollama's default, ``--split-mode layer``;
+  ExLlamaV2's ``gpu_split``) runs the layers one card after the other, so a token still reads every byte at one
+  card's bandwidth; *tensor parallel* (vLLM, SGLang, TGI, TensorRT-LLM) divides the bytes across the cards but
+  adds two all-reduces per layer (after attention and after the MLP, Megatron-LM's split,
+  https://arxiv.org/abs/1909.08053 §3), at :data:`ALLREDUCE_US` per all-reduce over NVLink or PCIe.
+- **Effective bandwidth and per-layer overhead** per memory class (HBM data-centre cards, GDDR cards) are
+  fitted by weighted least squares on the measured single-GPU speeds in ``tests/estimates/reports.yaml`` (each
+  with its public source): ``python benchmarks/fit_speed.py`` prints the fit and its residuals, and
+  ``tests/test_estimator_speed.py`` checks the constants below are that fit. The fit's residual spread gives the
+  band an answer shows (:data:`BAND`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
 from bot.estimator_shapes import Estimate, ModelShape
 
-__all__ = ["DECODE_EFFICIENCY", "decode_tokens_per_s"]
+__all__ = [
+    "ALLREDUCE_US",
+    "BAND",
+    "CHAT_TOKENS",
+    "CLASSES",
+    "TENSOR_PARALLEL_RUNTIMES",
+    "DecodeSpeed",
+    "Observation",
+    "SpeedClass",
+    "decode_speed",
+    "decode_tokens_per_s",
+    "fit_class",
+    "memory_class",
+    "split_for",
+]
 
-DECODE_EFFICIENCY = 0.6
+#: With no context stated, the KV cache read per token is that of a short chat (prompt + answer so far).
+CHAT_TOKENS = 1024
+
+#: One small-message all-reduce during decode, microseconds, by link. NVLink: ~6 us for 2 H100s with CUDA graphs
+#: (NCCL all_reduce_perf, https://github.com/NVIDIA/nccl/issues/1259); PCIe: 19.4-24.2 us for 4-32 KB messages
+#: across 4 GPUs inside a CUDA graph (https://github.com/haohervchb/sglang-V100/pull/2, NCCL over PCIe switches).
+ALLREDUCE_US = {"nvlink": 6.0, "pcie": 20.0}
+
+#: Runtimes that split a model across GPUs with tensor parallelism by default; the others split by layers.
+#: vLLM --tensor-parallel-size, SGLang --tp, TGI --num-shard, TensorRT-LLM --tp_size.
+TENSOR_PARALLEL_RUNTIMES = frozenset({"vllm", "sglang", "tgi", "tensorrt-llm"})
 
 
-def decode_tokens_per_s(model: ModelShape, est: Estimate, bandwidth_gbs: float, gpus_count: int = 1) -> float | None:
-    """A rough decode speed: efficiency × bandwidth ÷ bytes read per token."""
-    if est.mode != "inference" or bandwidth_gbs <= 0:
-        return None
+@dataclass(frozen=True, slots=True)
+class SpeedClass:
+    """One memory class's fitted constants: the share of the catalog bandwidth reached while decoding and the
+    fixed time per layer per token, with the fit's residual spread (log of estimate ÷ measured)."""
+
+    name: str
+    efficiency: float
+    layer_overhead_ms: float
+    cases: int
+    low: float  # 10th percentile of measured ÷ estimate
+    high: float  # 90th percentile
+
+
+#: Fitted by ``python benchmarks/fit_speed.py`` on the single-GPU speeds of tests/estimates/reports.yaml
+#: (XiongjieDai/GPU-Benchmarks-on-LLM-Inference llama.cpp tables, mlc-ai/llm-perf-bench, dmatora/LLM-inference-speed-
+#: benchmarks, Baseten's Mixtral TensorRT-LLM post, llama.cpp and LM Studio issues: each entry cites its source).
+#: The fit (rounded): hbm 0.789 of the bandwidth + 145.8 us per layer over 7 cases (band 0.93-1.06); gddr 0.888 +
+#: 57.6 us per layer over 31 cases (band 0.80-1.16). The HBM cases are llama.cpp (Dec 2023) and TensorRT-LLM on
+#: A100/H100 only: a serving runtime with CUDA graphs launches less per layer, so treat HBM overheads as an upper bound.
+CLASSES: dict[str, SpeedClass] = {
+    "hbm": SpeedClass("HBM data-centre cards", 0.79, 0.146, 7, 0.93, 1.06),
+    "gddr": SpeedClass("GDDR cards", 0.89, 0.058, 31, 0.80, 1.16),
+}
+
+#: A band is shown when the fit's 10th-90th percentile spread is wider than this either way.
+BAND = 0.15
+
+
+def memory_class(memory_type: str | None) -> str:
+    """ "hbm" for HBM2/2e/3/3e, else "gddr" (GDDR5/6/6X/7, LPDDR)."""
+    return "hbm" if (memory_type or "").upper().startswith("HBM") else "gddr"
+
+
+def split_for(runtime: str | None, gpus_count: int) -> str:
+    """ "single", "layer" or "tensor": how ``runtime`` spreads one model over ``gpus_count`` GPUs by default."""
+    if gpus_count <= 1:
+        return "single"
+    return "tensor" if (runtime or "") in TENSOR_PARALLEL_RUNTIMES else "layer"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeSpeed:
+    """Tokens per second for one sequence, with a band and every term of the time per token (ms)."""
+
+    tokens_per_s: float
+    low: float
+    high: float
+    split: str
+    terms_ms: dict[str, float] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def banded(self) -> bool:
+        return self.high / self.tokens_per_s - 1 > BAND or 1 - self.low / self.tokens_per_s > BAND
+
+    def text(self) -> str:
+        """ "about 45 tokens/s (likely 38-55)"."""
+        if self.banded:
+            return f"about {self.tokens_per_s:,.0f} tokens/s (likely {self.low:,.0f}–{self.high:,.0f})"
+        return f"about {self.tokens_per_s:,.0f} tokens/s"
+
+
+def bytes_read_gb(model: ModelShape, est: Estimate, context: int | None) -> tuple[float, float, int]:
+    """GB read per generated token: the active weights and the KV cache at ``context`` tokens (the estimate's
+    KV term scaled to the context used; with no context, :data:`CHAT_TOKENS`)."""
     active = (model.active_params_b or model.params_b) / model.params_b
-    per_token_gb = est.terms.get("weights", 0.0) * active + est.terms.get("KV cache", 0.0)
-    if per_token_gb <= 0:
+    weights = est.terms.get("weights", 0.0) * active
+    used = min(context or CHAT_TOKENS, est.context) if est.context else 0
+    kv = est.terms.get("KV cache", 0.0) * (used / est.context if est.context else 0.0)
+    return weights, kv, used
+
+
+def decode_speed(
+    model: ModelShape,
+    est: Estimate,
+    bandwidth_gbs: float,
+    gpus_count: int = 1,
+    *,
+    memory_type: str | None = None,
+    nvlink: bool = False,
+    runtime: str | None = None,
+    context: int | None = None,
+) -> DecodeSpeed | None:
+    """The decode speed of one sequence: memory time + per-layer overhead (+ all-reduces with tensor parallel).
+    None when nothing is decoded token by token (training, no layers or bytes known)."""
+    if est.mode != "inference" or bandwidth_gbs <= 0 or not model.layers:
         return None
-    return DECODE_EFFICIENCY * bandwidth_gbs * gpus_count / per_token_gb
+    weights, kv, used = bytes_read_gb(model, est, context)
+    if weights + kv <= 0:
+        return None
+    cls = CLASSES[memory_class(memory_type)]
+    split = split_for(runtime, gpus_count)
+    share = gpus_count if split == "tensor" else 1
+    terms = {
+        "memory": (weights + kv) / share / (cls.efficiency * bandwidth_gbs) * 1000,
+        "per-layer overhead": model.layers * cls.layer_overhead_ms,
+    }
+    link = "nvlink" if nvlink else "pcie"
+    if split == "tensor":
+        terms["all-reduce"] = 2 * model.layers * ALLREDUCE_US[link] / 1000
+    point = 1000 / sum(terms.values())
+    why = (
+        f"{weights + kv:,.1f} GB read per token (active weights {weights:,.1f} GB + KV cache at {used:,} tokens"
+        f"{'' if context else ', a short chat'}) at {cls.efficiency:.0%} of {bandwidth_gbs:,.0f} GB/s"
+        + (f" ÷ {gpus_count} cards" if split == "tensor" else "")
+        + f" = {terms['memory']:,.1f} ms, + {model.layers} layers × {cls.layer_overhead_ms * 1000:.0f} µs = "
+        f"{terms['per-layer overhead']:,.1f} ms"
+        + (f", + {2 * model.layers} all-reduces = {terms['all-reduce']:,.1f} ms" if split == "tensor" else ""),
+        f"{cls.name}: bandwidth share and per-layer time fitted on {cls.cases} public measurements",
+        _split_words(split, gpus_count, link),
+    )
+    return DecodeSpeed(point, point * cls.low, point * cls.high, split, terms, tuple(w for w in why if w))
+
+
+def _split_words(split: str, gpus_count: int, link: str) -> str:
+    if split == "layer":
+        return f"{gpus_count} GPUs split by layers (llama.cpp/Ollama default): one card reads at a time"
+    if split == "tensor":
+        return (
+            f"{gpus_count} GPUs in tensor parallel: 2 all-reduces per layer at {ALLREDUCE_US[link]:g} µs over "
+            f"{'NVLink' if link == 'nvlink' else 'PCIe'}"
+        )
+    return ""
+
+
+def decode_tokens_per_s(
+    model: ModelShape,
+    est: Estimate,
+    bandwidth_gbs: float,
+    gpus_count: int = 1,
+    *,
+    memory_type: str | None = None,
+    nvlink: bool = False,
+    runtime: str | None = None,
+    context: int | None = None,
+) -> float | None:
+    """The point estimate of :func:`decode_speed` (tokens/s), or None: what the answer's ``fit`` JSON shows."""
+    speed = decode_speed(
+        model,
+        est,
+        bandwidth_gbs,
+        gpus_count,
+        memory_type=memory_type,
+        nvlink=nvlink,
+        runtime=runtime,
+        context=context,
+    )
+    return speed.tokens_per_s if speed else None
+
+
+# -- the fit ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One measured single-GPU speed: seconds of memory at full bandwidth, layers, and the measured ms/token."""
+
+    name: str
+    memory_ms: float  # bytes read ÷ catalog bandwidth, ms
+    layers: int
+    measured_ms: float
+
+
+def fit_class(name: str, rows: Sequence[Observation]) -> SpeedClass:
+    """Weighted least squares of ``measured = memory_ms / efficiency + layers × overhead`` with relative errors
+    (each row divided by its measured time), then the 10th/90th percentiles of measured ÷ fitted."""
+    # Normal equations of min Σ((a·x + b·y - t)/t)², x = memory_ms, y = layers; a = 1/efficiency, b = overhead.
+    sxx = sum((r.memory_ms / r.measured_ms) ** 2 for r in rows)
+    syy = sum((r.layers / r.measured_ms) ** 2 for r in rows)
+    sxy = sum(r.memory_ms * r.layers / r.measured_ms**2 for r in rows)
+    sx = sum(r.memory_ms / r.measured_ms for r in rows)
+    sy = sum(r.layers / r.measured_ms for r in rows)
+    det = sxx * syy - sxy * sxy
+    a = (sx * syy - sy * sxy) / det
+    b = (sy * sxx - sx * sxy) / det
+    ratios = sorted(r.measured_ms / (a * r.memory_ms + b * r.layers) for r in rows)
+    return SpeedClass(name, 1 / a, b, len(rows), 1 / _quantile(ratios, 0.9), 1 / _quantile(ratios, 0.1))
+
+
+def _quantile(values: Iterable[float], q: float) -> float:
+    ordered = sorted(values)
+    at = q * (len(ordered) - 1)
+    lo, hi = math.floor(at), math.ceil(at)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (at - lo)

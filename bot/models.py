@@ -12,6 +12,8 @@ from typing import Any, TypeGuard
 
 from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.estimator import ModelShape
+from bot.model_components import FIELDS as MEDIA_FIELDS
+from bot.model_components import media_fields
 from bot.text import compact, normalize
 
 __all__ = ["ModelIndex", "ModelMention", "ModelSpec", "load_models"]
@@ -44,6 +46,7 @@ _ALLOWED = {
     "sources",
     "note",
     *_INT_FIELDS,
+    *MEDIA_FIELDS,
 }
 _ATTENTION = ("full", "gqa", "sliding", "mla")
 _KINDS = ("llm", "diffusion", "speech", "encoder", "vision")
@@ -172,6 +175,7 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         kv_lora_rank=ints["kv_lora_rank"],
         qk_rope_head_dim=ints["qk_rope_head_dim"],
         intermediate_size=ints["intermediate_size"],
+        **media_fields(raw, path, name, params),
     )
     return ModelSpec(
         id=raw["id"],

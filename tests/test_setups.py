@@ -140,7 +140,7 @@ def test_the_asked_precision_is_held_to_then_speed_decides(engine: Engine) -> No
     assert all(cell.startswith("Yes, in 4-bit") for cell in rows["Holds the model"])
     assert "decode speed" in answer.summary and answer.recommendation == "rtx-3090"
     speed = next(b for b in answer.bullets if b.startswith("Decode speed for one sequence"))
-    assert "60% of the memory bandwidth" in speed and "936 GB/s ÷ about" in speed and "tensor parallel" in speed
+    assert "fitted on public measurements" in speed and "936 GB/s ÷ about" in speed and "tensor parallel" in speed
     assert "(up to" in rows["Decode speed (estimate)"][0] and "(up to" not in rows["Decode speed (estimate)"][1]
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
-from bot.estimator import PRECISION_NAMES
+from bot.estimator import PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
+from bot.handlers.fit_media import media_ladder
 from bot.handlers.fit_options import MODE_VERBS, variants
 from bot.handlers.fit_reverse import biggest_models
 from bot.handlers.request_slots import family_named
@@ -92,9 +93,23 @@ def _family(ctx: HandlerContext, q: Query, a: Answer, family: str, gpus: list[GP
         for p in plans:
             est = variants(m.shape, mode, p, 4096, 1)
             verdict = f", {est.verdict(capacity)}" if capacity else ""
-            parts.append(f"{est.per_gpu_gb:,.1f} GB{verdict}")
+            parts.append(_turns(m.shape, p, capacity, est) or f"{est.per_gpu_gb:,.1f} GB{verdict}")
         a.bullets.append(f"{m.name}: " + " / ".join(parts))
     # The family's answer, in the slots a single model's has: the mode, the precision asked and the memory held against.
     a.fit = {"model": None, "family": family, "mode": mode, "precision": stated, "available_gb": capacity}
     a.notes.append("Ask about one model for every term of the estimate and what would make it fit.")
     return a
+
+
+def _turns(model: ModelShape, precision: str, capacity: float | None, est: Estimate) -> str:
+    """An image pipeline whose verdict changes with its parts taking turns on the GPU (ComfyUI's own way when memory
+    is short): both figures, each with its verdict; else ""."""
+    if not model.components or not capacity:
+        return ""
+    offload = media_ladder(model, precision)[0].est
+    if est.verdict(capacity) == offload.verdict(capacity):
+        return ""
+    return (
+        f"{est.per_gpu_gb:,.1f} GB with every part on the GPU, {est.verdict(capacity)}; "
+        f"{offload.per_gpu_gb:,.1f} GB with its parts taking turns, {offload.verdict(capacity)}"
+    )

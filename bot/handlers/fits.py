@@ -13,17 +13,18 @@ from typing import Any
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
 from bot.estimator import (
-    DECODE_EFFICIENCY,
     PRECISION_NAMES,
     Estimate,
     ModelShape,
-    decode_tokens_per_s,
+    decode_speed,
     estimate,
 )
 from bot.estimator import max_context as longest_context
+from bot.estimator_speed import DecodeSpeed
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
+from bot.handlers.fit_media import media_fixes
 from bot.handlers.fit_options import (
     MODE_VERBS,
     cheapest_fits,
@@ -206,11 +207,9 @@ def _other_speeds(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, oth
     for gpu in others:
         if gpu.number("memory_bandwidth_gbs") == bandwidth:
             continue
-        speed = decode_tokens_per_s(s.model, s.est, gpu.number("memory_bandwidth_gbs") or 0.0, s.count)
+        speed = speed_on(s, gpu)
         if speed:
-            parts.append(
-                f"about {speed:,.0f} tokens/s on the {gpu.short_name} ({value(ctx, a, gpu, 'memory_bandwidth_gbs')})"
-            )
+            parts.append(f"{speed.text()} on the {gpu.short_name} ({value(ctx, a, gpu, 'memory_bandwidth_gbs')})")
     after = next((i + 1 for i, b in enumerate(a.bullets) if b.startswith("Rough decode speed")), len(a.bullets))
     if parts:
         a.bullets.insert(
@@ -291,7 +290,9 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
     a.summary = f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
     if s.req.lora_assumed:
         a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
-    if verdict == "does not fit":
+    if verdict == "does not fit" and _pipeline(s):
+        _media_fixes(a, s, capacity, fit)
+    elif verdict == "does not fit":
         a.bullets.extend(
             make_it_fit(
                 ctx, a, s.est, s.model, capacity, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count
@@ -320,7 +321,10 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         _decode_speed(ctx, a, s, gpu)
     if s.req.lora_assumed:
         a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
-    if verdict == "does not fit":
+    if verdict == "does not fit" and _pipeline(s):
+        _media_fixes(a, s, capacity, fit)
+        a.recommendation = gpu.id if fit["fits"] else None
+    elif verdict == "does not fit":
         a.bullets.extend(
             make_it_fit(ctx, a, s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
         )
@@ -333,20 +337,55 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     add_sources(a, [gpu])
 
 
+def _pipeline(s: FitPlan) -> bool:
+    """An image pipeline run on one card: its own fixes (offload, FP8/NF4 denoiser), not a language model's."""
+    return s.mode == "inference" and s.count == 1 and bool(s.model.components)
+
+
+def _media_fixes(a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
+    """An image pipeline that does not fit with every part on the GPU: with its parts taking turns (ComfyUI does
+    this on its own when memory is short) it may, at the precision asked; else the lighter setups that do."""
+    first, lines, offload = media_fixes(s.model, s.precision, capacity)
+    if offload is not None:
+        a.summary = (
+            f"Yes, with its parts taking turns on the GPU (ComfyUI does this on its own; diffusers: "
+            f"enable_model_cpu_offload): {s.verb} {s.what} needs about {offload.per_gpu_gb:,.1f} GB of the "
+            f"{capacity:g} GB ({'; '.join(f'{k} {v:,.1f} GB' for k, v in offload.terms.items())}). With every part on "
+            f"the GPU at once it needs {s.est.per_gpu_gb:,.1f} GB ({s.terms})."
+        )
+        fit.update(fits=True, required_gb=round(offload.total_gb, 1))
+        lines = lines[1:]
+    elif first:
+        a.summary += f" It fits with {first}."
+    a.bullets.extend(lines)
+
+
 def _decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
     """Inference with a language model (a bare size is shaped like one): a decode speed in tokens/s applies.
     A diffusion, vision or encoder model generates no tokens one by one."""
     return s.mode == "inference" and (s.model_id is None or ctx.models[s.model_id].kind == "llm")
 
 
+def speed_on(s: FitPlan, gpu: GPU) -> DecodeSpeed | None:
+    """The decode speed of one sequence for ``s`` on ``gpu`` (``s.count`` of it), at the context asked (else a
+    short chat), with the runtime named (else llama.cpp's layer split on several cards)."""
+    return decode_speed(
+        s.model,
+        s.est,
+        gpu.number("memory_bandwidth_gbs") or 0.0,
+        s.count,
+        memory_type=str(gpu.get("memory_type") or ""),
+        nvlink=bool(gpu.get("nvlink")),
+        runtime=getattr(s.req, "runtime", None),
+        context=s.req.context,
+    )
+
+
 def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> None:
-    speed = decode_tokens_per_s(s.model, s.est, gpu.number("memory_bandwidth_gbs") or 0.0, s.count)
+    speed = speed_on(s, gpu)
     if speed:
-        a.bullets.append(
-            f"Rough decode speed: about {speed:,.0f} tokens/s for one sequence (an estimate: "
-            f"{DECODE_EFFICIENCY:.0%} of {value(ctx, a, gpu, 'memory_bandwidth_gbs')} bandwidth "
-            "divided by the bytes read per token)."
-        )
+        value(ctx, a, gpu, "memory_bandwidth_gbs")
+        a.bullets.append(f"Rough decode speed: {speed.text()} for one sequence: " + "; ".join(speed.assumptions) + ".")
 
 
 def _max_context(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:

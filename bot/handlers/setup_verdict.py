@@ -134,13 +134,18 @@ def holding(gpu: GPU, count: int, steps: Sequence[FitRequest], model: ModelShape
 
 def split_speed(setup: Setup) -> tuple[float, float] | None:
     """Inference: decode tokens/s for one sequence, split by layers (one card's bandwidth at a time) and
-    with tensor parallel (every card's, the ideal); None without an estimate."""
+    with tensor parallel (every card's, less two all-reduces per layer); None without an estimate."""
     h = setup.holding
     bandwidth = setup.gpu.number("memory_bandwidth_gbs")
     if h is None or not h.holds or not bandwidth:
         return None
-    layer = decode_tokens_per_s(h.plan.model, h.plan.est, bandwidth, 1)
-    tensor = decode_tokens_per_s(h.plan.model, h.plan.est, bandwidth, setup.count)
+    memory, nvlink = str(setup.gpu.get("memory_type") or ""), bool(setup.gpu.get("nvlink"))
+    layer, tensor = (
+        decode_tokens_per_s(
+            h.plan.model, h.plan.est, bandwidth, setup.count, memory_type=memory, nvlink=nvlink, runtime=runtime
+        )
+        for runtime in ("llama.cpp", "vllm")
+    )
     return (layer, tensor) if layer and tensor else None
 
 
@@ -264,6 +269,15 @@ def measures_for(
     power = field_measure(ctx, a, setups, "board power", "tdp_w", per_card=False, lower=True)
     price = price_measure(ctx, a, setups)
     if setups and setups[0].holding is not None:
+        plan = setups[0].holding.plan
+        if plan.mode == "inference" and plan.model.components:
+            # An image pipeline: no tokens to decode; denoising is compute-bound, so the card's compute decides
+            # (FP32 where a card has no published tensor figure).
+            compute = [
+                field_measure(ctx, a, setups, "FP16 tensor per card", "fp16_tensor_tflops", per_card=True),
+                field_measure(ctx, a, setups, "FP32 per card", "fp32_tflops", per_card=True),
+            ]
+            return [_holds(setups, asked_precision), *compute, price, power, _cards(setups)]
         return [_holds(setups, asked_precision), _model_speed(ctx, a, setups), price, power, _cards(setups)]
     memory_per_card = field_measure(ctx, a, setups, "memory per card", "memory_gb", per_card=True)
     tensor_per_card = field_measure(ctx, a, setups, "FP16 tensor per card", "fp16_tensor_tflops", per_card=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.answer import Answer, Row, Table
-from bot.estimator import DECODE_EFFICIENCY, ModelShape
+from bot.estimator import ModelShape
 from bot.handlers.context import (
     HandlerContext,
     add_notes,
@@ -263,12 +263,13 @@ def _speed_terms(ctx: HandlerContext, a: Answer, rigs: Sequence[Setup]) -> None:
         text = f"{s.name} about {pace[0]:,.0f} tokens/s ({value(ctx, a, s.gpu, 'memory_bandwidth_gbs')}"
         text += f" ÷ about {bytes_read:,.1f} GB"
         if s.count > 1:
-            text += f"; up to {pace[1]:,.0f} with tensor parallel, {s.count} cards' bandwidth less their traffic"
+            text += f"; about {pace[1]:,.0f} with tensor parallel, {s.count} cards' bandwidth less their all-reduces"
         parts.append(text + ")")
     if parts:
         a.bullets.append(
-            f"Decode speed for one sequence, a rough estimate ({DECODE_EFFICIENCY:.0%} of the memory bandwidth ÷ the "
-            f"bytes read per token; split by layers, one card works at a time): {'; '.join(parts)}."
+            "Decode speed for one sequence, a rough estimate (the bytes read per token ÷ the bandwidth reached, fitted "
+            f"on public measurements, + a fixed time per layer; split by layers, one card works at a time): "
+            f"{'; '.join(parts)}."
         )
 
 
