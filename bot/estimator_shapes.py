@@ -36,6 +36,12 @@ class ModelShape:
     qk_rope_head_dim: int | None = None
     intermediate_size: int | None = None
     shape_from: str = ""  # set when the shape is assumed, not the model's own
+    vocab_size: int | None = None
+    # As released (:mod:`bot.estimator_weights`): the checkpoint's own precision ("mxfp4", "fp8"; None: 16-bit),
+    # where mixed the billions of parameters held in each precision, and published file sizes (precision, GB).
+    native_precision: str | None = None
+    native_split_b: tuple[tuple[str, float], ...] = ()
+    file_gb: tuple[tuple[str, float], ...] = ()
 
     @property
     def has_kv_shape(self) -> bool:
