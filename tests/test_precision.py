@@ -185,6 +185,9 @@ def test_setups_hold_the_model_in_its_native_precision_first(engine: Engine) -> 
         ("llama-3.3-70b", "q6_k", 57.89),
         # bartowski/Qwen_Qwen3-32B-GGUF: bf16 65.53 GB (the FP16 size too)
         ("qwen3-32b", "fp16", 65.53),
+        # MaziyarPanahi's Mixtral 8x7B GGUF: Q4_K_M 26.49 GB; bartowski's Gemma 2 27B: Q8_0 28.93 GB
+        ("mixtral-8x7b", "q4_k_m", 26.49),
+        ("gemma-2-27b", "q8_0", 28.93),
     ],
 )
 def test_published_file_sizes_are_used(models: dict[str, ModelSpec], model_id: str, precision: str, gb: float) -> None:
