@@ -37,6 +37,7 @@ class ModelShape:
     intermediate_size: int | None = None
     shape_from: str = ""  # set when the shape is assumed, not the model's own
     vocab_size: int | None = None
+    tied_embeddings: bool = False  # config.json tie_word_embeddings: one vocabulary matrix serves input and output
     # As released (:mod:`bot.estimator_weights`): the checkpoint's own precision ("mxfp4", "fp8"; None: 16-bit),
     # where mixed the billions of parameters held in each precision, and published file sizes (precision, GB).
     native_precision: str | None = None

@@ -45,6 +45,7 @@ _ALLOWED = {
     "note",
     "native_precision",
     "native_split_b",
+    "tied_embeddings",
     "weights_gb",
     "weights_sources",
     *_INT_FIELDS,
@@ -125,6 +126,13 @@ def _provenance(raw: dict[str, Any], path: Path, name: str) -> tuple[list[str], 
     return sources, date, aliases
 
 
+def _tied(raw: dict[str, Any], path: Path, name: str) -> bool:
+    tied = raw.get("tied_embeddings", False)
+    if not isinstance(tied, bool):
+        raise _err(path, f"must be true or false, got {tied!r}", name, "tied_embeddings")
+    return tied
+
+
 def _native(
     raw: dict[str, Any], path: Path, name: str, params: float
 ) -> tuple[str | None, tuple[tuple[str, float], ...]]:
@@ -190,6 +198,7 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         qk_rope_head_dim=ints["qk_rope_head_dim"],
         intermediate_size=ints["intermediate_size"],
         vocab_size=ints["vocab_size"],
+        tied_embeddings=_tied(raw, path, name),
         native_precision=native,
         native_split_b=split,
         file_gb=_files(raw, path, name, params),

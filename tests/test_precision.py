@@ -239,3 +239,29 @@ def test_bad_precision_data_is_rejected_naming_the_field(
     with pytest.raises(CatalogError) as err:
         load_models(specs_copy)
     assert field in str(err.value) and model_id in str(err.value)
+
+
+@pytest.mark.parametrize(("model_id", "copies"), [("llama-3-70b", 2), ("qwen2.5-7b", 2), ("llama-3.2-3b", 1)])
+def test_fp8_and_bitsandbytes_keep_embeddings_and_output_in_16_bit(
+    models: dict[str, ModelSpec], model_id: str, copies: int
+) -> None:
+    """vLLM FP8 and bitsandbytes quantise the linear layers only; a tied vocabulary matrix is stored once."""
+    shape = models[model_id].shape
+    assert shape.tied_embeddings is (copies == 1)
+    vocab = shape.vocab_size * shape.hidden_size * copies  # type: ignore[operator]
+    for precision in ("fp8", "int8", "nf4"):
+        bpp = BYTES_PER_PARAM[precision]
+        expected = ((shape.params_b * 1e9 - vocab) * bpp + vocab * 2) / 1e9
+        assert estimate(shape, precision=precision).terms["weights"] == pytest.approx(expected)
+
+
+def test_int4_stays_a_plain_average(models: dict[str, ModelSpec]) -> None:
+    """ "int4" covers AWQ/GPTQ (16-bit embeddings) and GGUF Q4_0 / MLC (quantised ones): no mix is assumed."""
+    shape = models["llama-2-7b"].shape
+    assert estimate(shape, precision="int4").terms["weights"] == pytest.approx(shape.params_b * 4.5 / 8)
+
+
+def test_tied_embeddings_must_be_a_boolean(specs_copy: Path) -> None:
+    _break(specs_copy, "qwen2.5-7b", "    tied_embeddings: maybe\n")
+    with pytest.raises(CatalogError, match="tied_embeddings"):
+        load_models(specs_copy)
