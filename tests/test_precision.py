@@ -265,3 +265,10 @@ def test_tied_embeddings_must_be_a_boolean(specs_copy: Path) -> None:
     _break(specs_copy, "qwen2.5-7b", "    tied_embeddings: maybe\n")
     with pytest.raises(CatalogError, match="tied_embeddings"):
         load_models(specs_copy)
+
+
+def test_a_family_is_listed_in_each_models_own_precision(engine: Engine) -> None:
+    answer = engine.ask("is 16gb enough for gpt-oss")
+    assert "their native MXFP4 (as released)" in answer.summary and "Q4_K_M" not in answer.summary
+    assert any(b.startswith("gpt-oss-20b: 15.") for b in answer.bullets)
+    assert "FP16 / Q4_K_M" in engine.ask("is 8gb enough for llama").summary
