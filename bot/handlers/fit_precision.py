@@ -11,6 +11,7 @@ perplexity added on Llama-3-8B, https://github.com/ggml-org/llama.cpp/blob/maste
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, ModelShape
@@ -57,9 +58,10 @@ def _weights(model: ModelShape, precision: str) -> float:
     return weights_bytes(model, precision, BYTES_PER_PARAM, PRECISION_NAMES)[0]
 
 
+@functools.lru_cache(maxsize=1024)
 def precision_ladder(model: ModelShape) -> tuple[str, ...]:
     """The model's own precision, then each lower one that is actually smaller for this model (a model released
-    in MXFP4 or FP8 skips the 8-bit GGUF that would weigh more)."""
+    in MXFP4 or FP8 skips the 8-bit GGUF that would weigh more). Per model, memoised: shapes are immutable."""
     steps = [native_precision(model)]
     for precision in (*PRECISION_LADDER, *BELOW_Q4):
         if _weights(model, precision) < _weights(model, steps[-1]):
