@@ -2,8 +2,10 @@
 
 Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors use):
 
-- **Weights** = parameters × bytes per parameter of the precision (GGUF quantisations at their real
-  average bits per weight, which include the block scales).
+- **Weights**: :mod:`bot.estimator_weights` — the published file size when known, else the model's mix as
+  released (MXFP4 experts, FP8 blocks), else parameters × bytes per parameter of the precision (GGUF
+  quantisations at their real average bits per weight, which include the block scales; the output layer at
+  Q6_K as llama.cpp stores it).
 - **KV cache** = 2 (K and V) × layers × KV heads × head dim × context × batch × bytes per element.
   Grouped-query attention uses the KV-head count; sliding-window layers cap the context at the window
   (hybrid models such as Gemma 2/3 keep the full context on their global layers); multi-head latent
@@ -25,6 +27,7 @@ from bot.estimator_media import MEDIA_KINDS, Plan, diffusion_terms, speech_terms
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
+from bot.estimator_weights import MXFP4_BITS, weights_bytes
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -52,6 +55,7 @@ BYTES_PER_PARAM: Mapping[str, float] = {
     "fp16": 2.0,
     "bf16": 2.0,
     "fp8": 1.0,
+    "mxfp4": MXFP4_BITS / 8,
     "int8": 1.0,
     "q8_0": 8.5 / 8,
     "q6_k": 6.5625 / 8,
@@ -69,6 +73,7 @@ PRECISION_NAMES: Mapping[str, str] = {
     "fp16": "FP16",
     "bf16": "BF16",
     "fp8": "FP8",
+    "mxfp4": "MXFP4",
     "int8": "8-bit",
     "q8_0": "Q8_0 (8-bit GGUF)",
     "q6_k": "Q6_K",
@@ -118,24 +123,20 @@ def estimate(
     """Memory needed to run (or fine-tune) ``model``, term by term. Image and speech models are costed by their own
     terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
     the text encoders at 16-bit, the denoiser at ``precision``)."""
-    params = model.params_b * 1e9
     est = Estimate(model.name, mode, precision, context, batch, max(1, gpus_count))
     if model.shape_from:
         est.assumptions.append(model.shape_from)
     if mode == "inference" and model.kind in MEDIA_KINDS:
         weights = _media_terms(est, model, precision, kv_precision, media)
     elif mode == "inference":
-        bpp = BYTES_PER_PARAM[precision]
-        weights = params * bpp
+        weights, how = weights_bytes(model, precision, BYTES_PER_PARAM, PRECISION_NAMES)
         est.terms["weights"] = weights / GB
         kv = kv_cache_bytes(model, context, batch, BYTES_PER_PARAM[kv_precision])
         if kv:
             est.terms["KV cache"] = kv / GB
         elif not model.has_kv_shape:
             est.assumptions.append("KV cache not counted: the model's attention shape is unknown")
-        est.assumptions.append(
-            f"{PRECISION_NAMES.get(precision, precision)} weights at {bpp * 8:.2f} bits per parameter"
-        )
+        est.assumptions.append(how)
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
     else:
         weights = training_terms(

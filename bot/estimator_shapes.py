@@ -51,6 +51,13 @@ class ModelShape:
     components: tuple[Component, ...] = ()  # image models: denoiser, text encoders, VAE
     resolution: int | None = None  # image models: native side in pixels
     encoder_positions: int | None = None  # encoder-decoder (Whisper): encoder frames the decoder cross-attends to
+    vocab_size: int | None = None
+    tied_embeddings: bool = False  # config.json tie_word_embeddings: one vocabulary matrix serves input and output
+    # As released (:mod:`bot.estimator_weights`): the checkpoint's own precision ("mxfp4", "fp8"; None: 16-bit),
+    # where mixed the billions of parameters held in each precision, and published file sizes (precision, GB).
+    native_precision: str | None = None
+    native_split_b: tuple[tuple[str, float], ...] = ()
+    file_gb: tuple[tuple[str, float], ...] = ()
 
     @property
     def has_kv_shape(self) -> bool:

@@ -80,7 +80,7 @@ class SpeedClass:
 #: A100/H100 only: a serving runtime with CUDA graphs launches less per layer, so treat HBM overheads as an upper bound.
 CLASSES: dict[str, SpeedClass] = {
     "hbm": SpeedClass("HBM data-centre cards", 0.79, 0.146, 7, 0.93, 1.06),
-    "gddr": SpeedClass("GDDR cards", 0.89, 0.058, 31, 0.80, 1.16),
+    "gddr": SpeedClass("GDDR cards", 0.88, 0.055, 31, 0.80, 1.15),
 }
 
 #: A band is shown when the fit's 10th-90th percentile spread is wider than this either way.

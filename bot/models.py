@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, TypeGuard
 
 from bot.catalog import CatalogError, check_keys, read_yaml
-from bot.estimator import ModelShape
+from bot.estimator import BYTES_PER_PARAM, ModelShape
 from bot.model_components import FIELDS as MEDIA_FIELDS
 from bot.model_components import media_fields
 from bot.text import compact, normalize
@@ -45,6 +45,11 @@ _ALLOWED = {
     "release_date",
     "sources",
     "note",
+    "native_precision",
+    "native_split_b",
+    "tied_embeddings",
+    "weights_gb",
+    "weights_sources",
     *_INT_FIELDS,
     *MEDIA_FIELDS,
 }
@@ -145,6 +150,46 @@ def _provenance(raw: dict[str, Any], path: Path, name: str) -> tuple[list[str], 
     return sources, date, aliases
 
 
+def _tied(raw: dict[str, Any], path: Path, name: str) -> bool:
+    tied = raw.get("tied_embeddings", False)
+    if not isinstance(tied, bool):
+        raise _err(path, f"must be true or false, got {tied!r}", name, "tied_embeddings")
+    return tied
+
+
+def _native(
+    raw: dict[str, Any], path: Path, name: str, params: float
+) -> tuple[str | None, tuple[tuple[str, float], ...]]:
+    """``native_precision`` and ``native_split_b`` (billions per precision, adding up to ``params_b``), validated."""
+    native = raw.get("native_precision")
+    if native is not None and native not in BYTES_PER_PARAM:
+        raise _err(path, f"unknown precision {native!r}", name, "native_precision")
+    split = raw.get("native_split_b") or {}
+    if not isinstance(split, dict) or any(p not in BYTES_PER_PARAM or not _positive(b) for p, b in split.items()):
+        raise _err(path, "must map known precisions to positive billions of parameters", name, "native_split_b")
+    if split and (native not in split or abs(sum(split.values()) - params) > 0.02 * params):
+        raise _err(path, f"must include {native!r} and add up to params_b ({params:g})", name, "native_split_b")
+    return native, tuple((str(p), float(b)) for p, b in split.items())
+
+
+def _files(raw: dict[str, Any], path: Path, name: str, params: float) -> tuple[tuple[str, float], ...]:
+    """``weights_gb``: published file sizes per precision, cited in ``weights_sources``; each within 25% of
+    parameters × bits, which catches a size typed for the wrong model or unit."""
+    sizes = raw.get("weights_gb") or {}
+    if not isinstance(sizes, dict):
+        raise _err(path, "must map precisions to GB", name, "weights_gb")
+    sources = raw.get("weights_sources") or []
+    if sizes and (not isinstance(sources, list) or not all(str(u).startswith("http") for u in sources) or not sources):
+        raise _err(path, "published sizes need their source URLs", name, "weights_sources")
+    for precision, gb in sizes.items():
+        if precision not in BYTES_PER_PARAM or not _positive(gb):
+            raise _err(path, f"{precision!r}: needs a known precision and a positive size", name, "weights_gb")
+        expected = params * BYTES_PER_PARAM[precision]
+        if not 0.75 * expected <= gb <= 1.25 * expected:
+            raise _err(path, f"{precision}: {gb} GB is far from {expected:.1f} GB (params x bits)", name, "weights_gb")
+    return tuple((str(p), float(gb)) for p, gb in sizes.items())
+
+
 def _model(raw: Any, path: Path, index: int) -> ModelSpec:
     name = str(raw.get("id") if isinstance(raw, dict) else None) or f"model #{index}"
     if not isinstance(raw, dict):
@@ -159,6 +204,7 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
     if attention not in _ATTENTION:
         raise _err(path, f"`attention` must be one of {_ATTENTION}", name, "attention")
     sources, date, aliases = _provenance(raw, path, name)
+    native, split = _native(raw, path, name, params)
     shape = ModelShape(
         name=raw["name"],
         params_b=params,
@@ -176,6 +222,11 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         qk_rope_head_dim=ints["qk_rope_head_dim"],
         intermediate_size=ints["intermediate_size"],
         **media_fields(raw, path, name, params),
+        vocab_size=ints["vocab_size"],
+        tied_embeddings=_tied(raw, path, name),
+        native_precision=native,
+        native_split_b=split,
+        file_gb=_files(raw, path, name, params),
     )
     return ModelSpec(
         id=raw["id"],

@@ -34,12 +34,12 @@ SAME_VERDICT = [
     ("qwen2.5 7b on a v100 32g", {"v100-pcie-32gb", "v100-sxm2-32gb"}, None, 32, True),
     ("qlora llama 3 8b on a 4060 ti", {"rtx-4060-ti-8gb", "rtx-4060-ti-16gb"}, "rtx-4060-ti-8gb", 8, True),
     ("can a 2060 run sd 1.5?", {"rtx-2060", "rtx-2060-12gb"}, "rtx-2060", 6, True),
-    ("can I run llama 3 70b on an h100?", H100, "h100-nvl", 94, False),
+    ("can I run llama 3 70b in bf16 on an h100?", H100, "h100-nvl", 94, False),
     ("llama 3 70b fp16 on one h100", H100, "h100-nvl", 94, False),
-    ("kimi k2 on 8x h200?", {"h200-nvl", "h200-sxm"}, None, 8 * 141, False),
-    ("deepseek r1 671b on 8x h100", H100, "h100-nvl", 8 * 94, False),
-    ("can i run qwen2.5 32b on a mi50", {"mi50-16gb", "mi50-32gb"}, "mi50-32gb", 32, False),
-    ("mistral 7b on my 3060", {"rtx-3060", "rtx-3060-8gb"}, "rtx-3060", 12, False),
+    ("kimi k2 on 8x h200?", {"h200-nvl", "h200-sxm"}, None, 8 * 141, True),  # in its native FP8
+    ("deepseek r1 671b in bf16 on 8x h100", H100, "h100-nvl", 8 * 94, False),
+    ("can i run qwen2.5 32b in fp16 on a mi50", {"mi50-16gb", "mi50-32gb"}, "mi50-32gb", 32, False),
+    ("mistral 7b in fp16 on my 3060", {"rtx-3060", "rtx-3060-8gb"}, "rtx-3060", 12, False),
     ("can a 5060 ti run flux dev?", {"rtx-5060-ti-16gb", "rtx-5060-ti-8gb"}, "rtx-5060-ti-16gb", 16, False),
 ]
 
@@ -62,7 +62,7 @@ def test_same_verdict_is_one_answer(
 
 
 def test_no_fit_says_what_would_fit_on_the_smaller_variants(engine: Engine) -> None:
-    data = _ask(engine, "can i run qwen2.5 32b on a mi50")
+    data = _ask(engine, "can i run qwen2.5 32b in fp16 on a mi50")
     assert "On the Radeon Instinct MI50 16GB (16 GB): at" in data["text"]
 
 

@@ -68,7 +68,7 @@ def test_multi_gpu(engine: Engine) -> None:
 
 def test_ambiguous_gpu_answered_when_every_variant_gets_the_same_verdict(engine: Engine) -> None:
     """More in tests/test_fit_variants.py."""
-    data = _fit(engine, "can I run llama 3 70b on an h100?")
+    data = _fit(engine, "can I run llama 3 70b in fp16 on an h100?")
     assert data["fit"]["fits"] is False and set(data["gpus"]) == {"h100-pcie", "h100-sxm", "h100-nvl"}
 
 

@@ -147,7 +147,7 @@ def test_the_asked_precision_is_held_to_then_speed_decides(engine: Engine) -> No
 def test_the_best_precision_each_setup_holds_when_none_is_asked(engine: Engine) -> None:
     answer = engine.ask("2x 3090 vs 4090 for qwen2.5 32b")
     rows = _rows(answer)
-    assert rows["Holds the model"] == ("At best in FP8", "At best in Q4_K_M (4-bit GGUF), tight")
+    assert rows["Holds the model"] == ("At best in Q8_0 (8-bit GGUF)", "At best in Q4_K_M (4-bit GGUF), tight")
     assert answer.recommendation == "rtx-3090"
 
 

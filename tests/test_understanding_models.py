@@ -208,8 +208,11 @@ def test_a_pick_for_models_held_together_holds_their_sum(
 
 
 def _alone(engine: Engine, model_id: str) -> float:
-    """What one model needs alone, from the engine's own answer about it."""
-    fit = engine.ask(f"how much vram for {engine.models[model_id].name}").fit
+    """What one model needs alone, from the engine's own answer about it, at the precision picks are sized for
+    (language models in Q4_K_M, image and speech models in 16-bit: bot/handlers/model_pick.py)."""
+    model = engine.models[model_id]
+    precision = "q4_k_m" if model.kind == "llm" else "fp16"
+    fit = engine.ask(f"how much vram for {model.name} in {precision}").fit
     assert fit is not None and fit["required_gb"]
     return float(fit["required_gb"])
 

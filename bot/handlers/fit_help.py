@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
-from bot.estimator import PRECISION_NAMES, Estimate, ModelShape
+from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_media import media_ladder
 from bot.handlers.fit_options import MODE_VERBS, variants
+from bot.handlers.fit_precision import native_precision
 from bot.handlers.fit_reverse import biggest_models
 from bot.handlers.request_slots import family_named
 from bot.parser import Query
@@ -79,24 +80,37 @@ def _family(ctx: HandlerContext, q: Query, a: Answer, family: str, gpus: list[GP
         capacity = gpus[0].number("memory_gb")
         value(ctx, a, gpus[0], "memory_gb")
     mode = q.fit.mode if q.fit is not None else "inference"
-    stated = q.fit.precision if q.fit is not None else None
-    precision = stated or "fp16"
+    asked = q.fit.precision if q.fit is not None else None
     llm = all(m.kind == "llm" for m in members)
-    plans = [precision, "q4_k_m"] if llm and mode == "inference" and precision != "q4_k_m" else [precision]
-    named = " / ".join(PRECISION_NAMES.get(p, p) for p in plans)
+    natives = {native_precision(m.shape) for m in members[:8]}
+    # no precision asked: each model in its own (16-bit, or MXFP4/FP8 as released), then in Q4_K_M
+    first = asked or (natives.pop() if len(natives) == 1 else "")
+    lighter = (
+        mode == "inference" and llm and (not first or BYTES_PER_PARAM[first] > BYTES_PER_PARAM["q4_k_m"])
+    )  # not below MXFP4
+    plans = [first, "q4_k_m"] if lighter else [first]
+    own = "fp16" if asked else ""  # an asked precision or 16-bit reads plainly; a quantised release says so
+
+    def label(p: str) -> str:
+        if not p:
+            return "its own precision as released"
+        name = PRECISION_NAMES.get(p, p)
+        return name if p in (own, "fp16", "q4_k_m") else f"their native {name} (as released)"
+
+    named = " / ".join(label(p) for p in plans)
     against = f", against {capacity:g} GB" if capacity else ""
     doing = f"to run in {named}" if mode == "inference" else f"to {MODE_VERBS[mode]}"
     title = members[0].series_name if family == members[0].series else family.replace("-", " ").title()
     a.summary = f"Which {title} model? What each needs {doing}{against}:"
     for m in members[:8]:
         parts = []
-        for p in plans:
+        for p in (plan or native_precision(m.shape) for plan in plans):
             est = variants(m.shape, mode, p, 4096, 1)
             verdict = f", {est.verdict(capacity)}" if capacity else ""
             parts.append(_turns(m.shape, p, capacity, est) or f"{est.per_gpu_gb:,.1f} GB{verdict}")
         a.bullets.append(f"{m.name}: " + " / ".join(parts))
     # The family's answer, in the slots a single model's has: the mode, the precision asked and the memory held against.
-    a.fit = {"model": None, "family": family, "mode": mode, "precision": stated, "available_gb": capacity}
+    a.fit = {"model": None, "family": family, "mode": mode, "precision": asked, "available_gb": capacity}
     a.notes.append("Ask about one model for every term of the estimate and what would make it fit.")
     return a
 

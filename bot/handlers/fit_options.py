@@ -8,6 +8,7 @@ import functools
 from bot.answer import Answer
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
 from bot.handlers.context import HandlerContext, price_text, value
+from bot.handlers.fit_precision import BELOW_Q4, precision_label
 from bot.parser import FitRequest
 
 __all__ = [
@@ -51,7 +52,7 @@ MODE_VERBS = {"inference": "run", "full": "fully fine-tune", "lora": "LoRA fine-
 def plan_label(model: ModelShape, mode: str, precision: str) -> str:
     """ "run Llama 3 70B in 4-bit (Q4_K_M)", "QLoRA fine-tune Llama 3 70B"."""
     return {
-        "inference": f"run {model.name} in {PRECISION_NAMES.get(precision, precision)}",
+        "inference": f"run {model.name} in {precision_label(model, precision)}",
         "full": f"fully fine-tune {model.name}",
         "lora": f"LoRA fine-tune {model.name}",
         "qlora": f"QLoRA fine-tune {model.name}",
@@ -114,7 +115,10 @@ def _lower_precision(
             continue
         other = variants(model, "inference", lower, context, count)
         if other.verdict(capacity) != "does not fit":
-            out.append(f"At {PRECISION_NAMES.get(lower, lower)} it would fit: about {other.per_gpu_gb:,.1f} GB.")
+            poorer = " (below 4-bit: quality suffers)" if lower in BELOW_Q4 else ""
+            out.append(
+                f"At {PRECISION_NAMES.get(lower, lower)} it would fit{poorer}: about {other.per_gpu_gb:,.1f} GB."
+            )
             break
     if "KV cache" in est.terms and est.terms["KV cache"] > 1:
         longest = max_context(model, capacity, precision=precision, gpus_count=count)

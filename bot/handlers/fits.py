@@ -7,13 +7,13 @@ model named, what each model of a named family needs (:mod:`bot.handlers.fit_hel
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
 from bot.estimator import (
-    PRECISION_NAMES,
     Estimate,
     ModelShape,
     decode_speed,
@@ -35,9 +35,17 @@ from bot.handlers.fit_options import (
     make_it_fit,
     variants,
 )
+from bot.handlers.fit_precision import (
+    BELOW_Q4,
+    best_precision,
+    native_precision,
+    pick_precision,
+    precision_label,
+    quality_note,
+)
 from bot.parser import FitRequest, Query
 
-__all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
+__all__ = ["MAX_LISTED", "FitPlan", "best_fit", "fit_plan", "fits"]
 
 #: An ambiguous card's candidates answered one by one, at most; more are offered as a choice.
 MAX_LISTED = 4
@@ -57,6 +65,7 @@ class FitPlan:
     context: int
     count: int
     est: Estimate
+    full: Estimate | None = None  # no precision asked and a lower one answered: the estimate in the model's own
 
     @property
     def verb(self) -> str:
@@ -66,8 +75,18 @@ class FitPlan:
     @property
     def what(self) -> str:
         """ "Llama 3 70B in 4-bit (Q4_K_M)": the model, with its precision when run."""
-        precision = PRECISION_NAMES.get(self.precision, self.precision)
+        precision = precision_label(self.model, self.precision)
         return f"{self.model.name}" + (f" in {precision}" if self.mode == "inference" else "")
+
+    @property
+    def doing(self) -> str:
+        """ "run Llama 3 70B in FP16"; with the precision chosen for the asker (the lead names it), the model."""
+        return self.model.name if self.full is not None else f"{self.verb} {self.what}"
+
+    @property
+    def chosen(self) -> str:
+        """ "Yes, in Q4_K_M (4-bit GGUF)": the verdict's lead when the precision was chosen, not asked."""
+        return precision_label(self.model, self.precision)
 
     @property
     def terms(self) -> str:
@@ -81,15 +100,67 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     model, model_id = fit_model(ctx, req)
     if req is None or model is None:
         return fits_help(ctx, q)
+    llm = model_id is None or ctx.models[model_id].kind == "llm"  # a bare size is shaped like a language model
     if q.ambiguous and not q.gpus:
-        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count))
+        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count), llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
-    return _answer(ctx, q, fit_plan(req, model, model_id, req.gpus_count if gpu or req.capacity_gb else 1), gpu)
+    plan = fit_plan(req, model, model_id, req.gpus_count if gpu or req.capacity_gb else 1)
+    capacity = (gpu.number("memory_gb") if gpu else req.capacity_gb) or 0.0
+    return _answer(ctx, q, best_fit(plan, capacity) if llm and capacity else plan, gpu)
+
+
+def best_fit(s: FitPlan, capacity: float) -> FitPlan:
+    """No precision asked: the plan in the best precision that fits GPUs of ``capacity`` GB (the model's own,
+    then 8-bit down to Q4_K_M, below that only when nothing else fits), keeping the estimate in the model's own
+    precision to say what it would need. An asked precision, a fine-tune or max context is answered as asked."""
+    if s.req.precision or s.mode != "inference" or s.req.max_context:
+        return s
+
+    def plan_at(precision: str) -> FitPlan:
+        return fit_plan(dataclasses.replace(s.req, precision=precision), s.model, s.model_id, s.count)
+
+    precision, _ = best_precision(s.model, lambda p: plan_at(p).est.verdict(capacity) != "does not fit")
+    if precision == s.precision:
+        return s
+    return dataclasses.replace(plan_at(precision), req=s.req, full=s.est)
+
+
+def _lighter(ctx: HandlerContext, a: Answer, s: FitPlan) -> None:
+    """No GPU and no precision named: what the lowest precision that keeps 4-bit quality needs, and its card."""
+    low = pick_precision(s.model)
+    if s.req.precision or not _decodes_tokens(ctx, s) or low == s.precision:
+        return
+    est = variants(s.model, "inference", low, s.context, 1)
+    a.bullets.append(
+        f"In {precision_label(s.model, low)}, {quality_note(s.model, low)}: about {est.total_gb:,.1f} GB. "
+        + " ".join(cheapest_fits(ctx, a, s.model, s.mode, low, s.context))
+    )
+
+
+def _lead(s: FitPlan, verdict: str) -> str:
+    """ "Yes, it fits" — or, with a precision chosen for the asker, "Yes, in Q4_K_M (4-bit GGUF)"."""
+    if s.full is None:
+        return _ANSWER[verdict]
+    return {"fits": "Yes,", "tight": "Yes, but tight,", "does not fit": "No, not even"}[verdict] + f" in {s.chosen}"
+
+
+def _instead(a: Answer, s: FitPlan, per: str, fits: bool) -> None:
+    """With a precision chosen: its quality trade-off, and what the model's own precision would need."""
+    if s.full is None:
+        return
+    own = precision_label(s.model, native_precision(s.model))
+    note = quality_note(s.model, s.precision)
+    a.summary += f" In {own} it would need about {s.full.per_gpu_gb:,.1f} GB{per}."
+    if fits:
+        a.bullets.insert(0, f"No precision was asked, so this is the best one that fits: {s.chosen}, {note}.")
+    else:
+        a.bullets.insert(0, f"No precision was asked; not even {s.chosen} fits, the lowest before quality suffers.")
 
 
 def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answer:
     """The estimate for ``s`` against ``gpu`` (or a memory size, or nothing named)."""
-    a = Answer(question=q.text, intent="fits", title=f"Can you {s.verb} {s.what}?", gpus=[gpu.id] if gpu else [])
+    title = f"Can you {s.verb} {s.model.name if s.full is not None else s.what}?"
+    a = Answer(question=q.text, intent="fits", title=title, gpus=[gpu.id] if gpu else [])
     a.fields = ["memory_gb"]
     fit = _fit_slots(s)
     if s.req.max_context and gpu is not None and s.mode == "inference":
@@ -99,6 +170,7 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
     elif gpu is None:
         a.summary = f"{s.verb.capitalize()} {s.what}: about {s.est.total_gb:,.1f} GB of GPU memory ({s.terms})."
         a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context))
+        _lighter(ctx, a, s)
     else:
         _on_gpu(ctx, a, s, gpu, fit)
     memory = s.req.capacity_gb if gpu is None else (gpu.number("memory_gb") or 0.0) * s.count
@@ -138,15 +210,18 @@ def _finish(ctx: HandlerContext, a: Answer, s: FitPlan, fit: dict[str, Any]) -> 
 # -- an ambiguous card: one answer when every candidate gets the same one ----------------------
 
 
-def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan) -> Answer:
-    """ "llama 3 8b on an h100": one answer when every candidate gets the same verdict (or longest context),
-    else the verdict on each candidate, with a choice of them for the full estimate."""
+def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan, choose: bool) -> Answer:
+    """ "llama 3 8b on an h100": one answer when every candidate gets the same verdict (or longest context) in
+    the same precision (with none asked, each candidate's best that fits), else the verdict on each candidate,
+    with a choice of them for the full estimate."""
     mention = q.ambiguous[0]
     gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=_smallest_first)
-    outcomes = [_outcome(s, g) for g in gpus]
-    if len(set(outcomes)) > 1:
-        return _per_candidate(ctx, q, s, mention.text, list(zip(gpus, outcomes, strict=True)))
-    return _same_everywhere(ctx, q, s, mention.text, gpus, outcomes[0] in ("does not fit", 0))
+    plans = [best_fit(s, g.number("memory_gb") or 0.0) if choose else s for g in gpus]
+    outcomes = [_outcome(p, g) for p, g in zip(plans, gpus, strict=True)]
+    if len({(p.precision, o) for p, o in zip(plans, outcomes, strict=True)}) > 1:
+        return _per_candidate(ctx, q, s, mention.text, list(zip(gpus, plans, outcomes, strict=True)))
+    no_fit = outcomes[0] in ("does not fit", 0)
+    return _same_everywhere(ctx, q, plans[-1 if no_fit else 0], mention.text, gpus, no_fit)
 
 
 def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus: list[GPU], no_fit: bool) -> Answer:
@@ -217,32 +292,41 @@ def _other_speeds(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, oth
         )
 
 
-def _per_candidate(ctx: HandlerContext, q: Query, s: FitPlan, name: str, each: list[tuple[GPU, str | int]]) -> Answer:
+def _per_candidate(
+    ctx: HandlerContext, q: Query, s: FitPlan, name: str, each: list[tuple[GPU, FitPlan, str | int]]
+) -> Answer:
     """The verdict (or longest context) on each candidate; more than a few are a question: which one?"""
     listed = len(each) <= MAX_LISTED
     a = Answer(
         question=q.text,
         intent="fits" if listed else "clarify",
         title=f"Can you {s.verb} {s.what}?" if listed else "Which GPU do you mean?",
-        gpus=[g.id for g, _ in each],
+        gpus=[g.id for g, _, _ in each],
         fields=["memory_gb"],
     )
     per = " per GPU" if s.count > 1 else ""
+    chosen = any(p.full is not None for _, p, _ in each)
     if s.req.max_context and s.mode == "inference":
         a.title = f"Longest context for {s.model.name}" if listed else a.title
         a.summary = (
             f"It depends on which “{name}” you mean: the longest context (batch 1, FP16 KV cache) for "
-            f"{s.model.name} in {PRECISION_NAMES.get(s.precision, s.precision)} on each:"
+            f"{s.model.name} in {precision_label(s.model, s.precision)} on each:"
+        )
+    elif chosen:
+        a.title = f"Can you {s.verb} {s.model.name}?" if listed else a.title
+        a.summary = (
+            f"It depends on which “{name}” you mean. No precision was asked, so on each the best one that fits "
+            f"{s.model.name} (in {s.chosen} it needs about {s.est.per_gpu_gb:,.1f} GB{per}):"
         )
     else:
         a.summary = (
             f"It depends on which “{name}” you mean: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} "
             f"({s.terms})."
         )
-    a.bullets.extend(_candidate_line(ctx, a, s, gpu, outcome) for gpu, outcome in each)
-    a.choices.extend(Choice(g.id, describe(ctx, g)) for g, _ in each[:MAX_CHOICES])
+    a.bullets.extend(_candidate_line(ctx, a, plan, gpu, outcome) for gpu, plan, outcome in each)
+    a.choices.extend(Choice(g.id, describe(ctx, g)) for g, _, _ in each[:MAX_CHOICES])
     a.notes.append("Pick one for the full estimate on it: the speed, and what would make it fit.")
-    add_sources(a, [g for g, _ in each])
+    add_sources(a, [g for g, _, _ in each])
     return _finish(ctx, a, s, _fit_slots(s))
 
 
@@ -254,7 +338,9 @@ def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcom
         return f"{label}: about {outcome:,} tokens." if outcome > 0 else f"{label}: it does not fit at all."
     if outcome != "does not fit":
         tight = ", but tight" if outcome == "tight" else ""
-        return f"{label}: yes{tight}: about {s.est.per_gpu_gb:,.1f} GB{' per GPU' if s.count > 1 else ''}."
+        how = f", in {s.chosen}" if s.full is not None else ""
+        how += " (below 4-bit: quality suffers)" if s.full is not None and s.precision in BELOW_Q4 else ""
+        return f"{label}: yes{tight}{how}: about {s.est.per_gpu_gb:,.1f} GB{' per GPU' if s.count > 1 else ''}."
     capacity = gpu.number("memory_gb") or 0.0
     fix = first_fix(s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
     return f"{label}: no.{f' {fix}' if fix else ''}"
@@ -262,7 +348,7 @@ def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcom
 
 def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> FitPlan:
     """The precision and context the request implies (defaults filled in), and the estimate."""
-    precision = req.precision or ("fp16" if req.mode in ("inference", "full", "lora") else "nf4")
+    precision = req.precision or (native_precision(model) if req.mode == "inference" else "fp16")
     if req.mode != "inference":
         # mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked
         precision = "nf4" if req.mode == "qlora" else ("bf16" if req.precision == "bf16" else "fp16")
@@ -287,7 +373,8 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
     verdict = s.est.verdict(capacity)
     fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
     per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
-    a.summary = f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
+    a.summary = f"{_lead(s, verdict)}: {s.doing} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
+    _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
     if s.req.lora_assumed:
         a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
     if verdict == "does not fit" and _pipeline(s):
@@ -308,9 +395,10 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
-        f"{_ANSWER[verdict]}: {s.verb} {s.what} on {where} needs about {s.est.per_gpu_gb:,.1f} GB{per} of "
+        f"{_lead(s, verdict)}: {s.doing} on {where} needs about {s.est.per_gpu_gb:,.1f} GB{per} of "
         f"{value(ctx, a, gpu, 'memory_gb')}{per} ({s.terms})."
     )
+    _instead(a, s, per, verdict != "does not fit")
     a.recommendation = gpu.id if verdict != "does not fit" else None
     if verdict == "tight":
         a.bullets.append(
@@ -397,7 +485,7 @@ def _max_context(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict
     a.title = f"Longest context for {model.name} on {where}"
     if longest <= 0:
         a.summary = (
-            f"{model.name} in {PRECISION_NAMES.get(precision, precision)} does not fit on {where} at all, "
+            f"{model.name} in {precision_label(model, precision)} does not fit on {where} at all, "
             "so no context length does."
         )
         fit.update(available_gb=round(capacity * count, 1), fits=False)
@@ -405,7 +493,7 @@ def _max_context(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict
         est = variants(model, "inference", precision, longest, count)
         a.summary = (
             f"About {longest:,} tokens (batch 1, FP16 KV cache) for {model.name} in "
-            f"{PRECISION_NAMES.get(precision, precision)} on {where}: "
+            f"{precision_label(model, precision)} on {where}: "
             f"{est.per_gpu_gb:,.1f} GB of {value(ctx, a, gpu, 'memory_gb')}."
         )
         if model.max_context and longest >= model.max_context:

@@ -22,6 +22,7 @@ from bot.handlers.context import (
 )
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_options import fit_model, held_with, plan_label, variants
+from bot.handlers.fit_precision import pick_precision
 from bot.handlers.pick import VALUE_FOCUS, workload_pick
 from bot.handlers.ranking import rank
 from bot.handlers.request_slots import asks_cheapest
@@ -39,10 +40,10 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
     """The best (or cheapest) card that holds the model, for the asked setup or the lightest that fits."""
     req = q.fit
     assert req is not None  # noqa: S101 - only questions with a fit request come here
-    model, _ = fit_model(ctx, req)
+    model, model_id = fit_model(ctx, req)
     if model is None:
         return fits_help(ctx, q)
-    plans = _plans(req)
+    plans = _plans(req, model, model_id is not None and ctx.models[model_id].kind == "llm")
     context = req.context or (2048 if req.mode != "inference" else 4096)
     cheapest = asks_cheapest(q)
     tried: list[str] = []
@@ -95,8 +96,13 @@ def _together(own_gb: float, held: list[tuple[str, float]]) -> str:
     return f" (about {own_gb:,.1f} GB) and {others} at the same time"
 
 
-def _plans(req: FitRequest) -> list[Plan]:
-    """The asked setup, then lighter ones: lower precisions for inference, LoRA then QLoRA for training."""
+def _plans(req: FitRequest, model: ModelShape, llm: bool) -> list[Plan]:
+    """The asked setup, then lighter ones: lower precisions for inference, LoRA then QLoRA for training. No
+    precision asked for a catalog language model: cards are sized for the lowest precision that keeps 4-bit
+    quality (Q4_K_M, or the model's own MXFP4/FP8 when smaller), not FP16. A bare size ("14b models") may be a
+    diffusion or video model with no GGUF release: 16-bit first, as before."""
+    if req.mode == "inference" and req.precision is None and llm:
+        return [(req.mode, pick_precision(model))]
     if req.mode == "inference":
         return [(req.mode, p) for p in dict.fromkeys([req.precision or "fp16", "int8", "q4_k_m"])]
     ladder = {"full": ["full", "lora", "qlora"], "lora": ["lora", "qlora"], "qlora": ["qlora"]}[req.mode]

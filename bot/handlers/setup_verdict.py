@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from bot.answer import Answer
 from bot.catalog import GPU
-from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, ModelShape, decode_tokens_per_s
+from bot.estimator import BYTES_PER_PARAM, ModelShape, decode_tokens_per_s
 from bot.handlers.context import HandlerContext, total, total_price, value
 from bot.handlers.fit_options import LOWER_PRECISIONS
+from bot.handlers.fit_precision import precision_label, precision_ladder
 from bot.handlers.fits import FitPlan, fit_plan
 from bot.parser import FitRequest
 
@@ -102,7 +103,7 @@ class Verdict:
 def plan_name(plan: FitPlan) -> str:
     """ "Q4_K_M (4-bit GGUF)" for inference, "QLoRA" for training."""
     if plan.mode == "inference":
-        return PRECISION_NAMES.get(plan.precision, plan.precision)
+        return precision_label(plan.model, plan.precision)
     return _METHOD[plan.mode]
 
 
@@ -121,8 +122,11 @@ def ladder(req: FitRequest) -> list[FitRequest]:
 
 
 def holding(gpu: GPU, count: int, steps: Sequence[FitRequest], model: ModelShape, model_id: str | None) -> Holding:
-    """The first plan of ``steps`` that ``count`` of ``gpu`` hold."""
+    """The first plan of ``steps`` that ``count`` of ``gpu`` hold; no precision asked: the model's own ladder
+    (:func:`bot.handlers.fit_precision.precision_ladder`), as a single fit question answers."""
     capacity = gpu.number("memory_gb") or 0.0
+    if steps and steps[0].mode == "inference" and steps[0].precision is None:
+        steps = [steps[0], *(dataclasses.replace(steps[0], precision=p) for p in precision_ladder(model)[1:])]
     asked = plan = fit_plan(steps[0], model, model_id, count)
     for step, req in enumerate(steps):
         plan = asked if step == 0 else fit_plan(req, model, model_id, count)
