@@ -1,22 +1,47 @@
-"""The reported-outcomes data file is well formed: sources, known catalog keys, an outcome or a speed.
+"""The reported-outcomes data files are well formed: sources, known catalog keys, an outcome or a speed.
+
+Two files share one schema: ``tests/estimates/reports.yaml`` (the calibration set) and
+``tests/estimates/holdout.yaml`` (a held-out set never used for calibration, to check that the estimator
+generalises). Every data check runs over both files.
 
 Only the data is checked here, not whether today's estimator agrees with it
-(``python benchmarks/bench_estimates.py`` prints that).
+(``python benchmarks/bench_estimates.py`` prints that for the calibration set).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from bot.catalog import load_catalog
 from bot.estimator import BYTES_PER_PARAM
 from bot.models import load_models
-from tests.estimates.load import Report, ReportError, load_candidates, load_reports
+from tests.estimates.load import REPORTS_PATH, Report, ReportError, load_candidates, load_reports
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
-REPORTS = load_reports()
+HOLDOUT_PATH = REPORTS_PATH.with_name("holdout.yaml")
+
+
+class Minimums(NamedTuple):
+    """How many entries a data file must hold."""
+
+    entries: int
+    outcomes: int
+    fits: int
+    oom: int
+    speeds: int
+
+
+#: Each data file, with the counts it must meet (the calibration issue's for reports.yaml, the held-out brief's for
+#: holdout.yaml: at least 40 reports, 30 outcomes with both loaded and OOM well represented, 12 decode speeds).
+DATA_FILES: dict[str, tuple[Path, Minimums]] = {
+    "reports": (REPORTS_PATH, Minimums(entries=50, outcomes=50, fits=20, oom=20, speeds=25)),
+    "holdout": (HOLDOUT_PATH, Minimums(entries=40, outcomes=30, fits=10, oom=10, speeds=12)),
+}
+LOADED: dict[str, list[Report]] = {name: load_reports(path) for name, (path, _) in DATA_FILES.items()}
+ALL_REPORTS: list[tuple[str, Report]] = [(name, r) for name, reports in LOADED.items() for r in reports]
 
 
 @pytest.fixture(scope="module")
@@ -25,32 +50,54 @@ def catalog_keys() -> tuple[set[str], set[str]]:
     return set(load_models(SPECS)), {g.id for g in catalog}
 
 
-def test_counts_meet_the_issue() -> None:
-    outcomes = [r for r in REPORTS if r.outcome]
-    assert len(outcomes) >= 50
+@pytest.mark.parametrize("name", list(DATA_FILES))
+def test_counts_meet_the_issue(name: str) -> None:
+    reports = LOADED[name]
+    minimums = DATA_FILES[name][1]
+    outcomes = [r for r in reports if r.outcome]
+    assert len(reports) >= minimums.entries
+    assert len(outcomes) >= minimums.outcomes
     assert {r.outcome for r in outcomes} == {"fits", "oom"}
-    assert sum(r.outcome == "oom" for r in outcomes) >= 20
-    assert sum(r.tokens_per_s is not None for r in REPORTS) >= 25
+    assert sum(r.outcome == "fits" for r in outcomes) >= minimums.fits
+    assert sum(r.outcome == "oom" for r in outcomes) >= minimums.oom
+    assert sum(r.tokens_per_s is not None for r in reports) >= minimums.speeds
 
 
-@pytest.mark.parametrize("report", REPORTS, ids=lambda r: r.id)
-def test_entry_is_complete(report: Report, catalog_keys: tuple[set[str], set[str]]) -> None:
+@pytest.mark.parametrize(("name", "report"), ALL_REPORTS, ids=[f"{name}:{r.id}" for name, r in ALL_REPORTS])
+def test_entry_is_complete(name: str, report: Report, catalog_keys: tuple[set[str], set[str]]) -> None:
     models, gpus = catalog_keys
-    assert report.source.startswith("https://"), report.id
-    assert report.quote.strip(), report.id
-    assert report.model in models, f"{report.id}: unknown model {report.model!r}"
-    assert report.gpu in gpus, f"{report.id}: unknown gpu {report.gpu!r}"
-    assert report.precision in BYTES_PER_PARAM, f"{report.id}: precision {report.precision!r}"
-    assert report.outcome or report.tokens_per_s, report.id
+    where = f"{name}: {report.id}"
+    assert report.source.startswith("https://"), where
+    assert report.quote.strip(), where
+    assert report.model in models, f"{where}: unknown model {report.model!r}"
+    assert report.gpu in gpus, f"{where}: unknown gpu {report.gpu!r}"
+    assert report.precision in BYTES_PER_PARAM, f"{where}: precision {report.precision!r}"
+    assert report.outcome or report.tokens_per_s, where
     if report.tokens_per_s is not None:
-        assert report.mode == "inference", f"{report.id}: speeds are decode speeds"
-        assert report.outcome != "oom", f"{report.id}: a measured speed means it ran"
+        assert report.mode == "inference", f"{where}: speeds are decode speeds"
+        assert report.outcome != "oom", f"{where}: a measured speed means it ran"
 
 
-def test_ids_are_lowercase_and_unique() -> None:
-    ids = [r.id for r in REPORTS]
+@pytest.mark.parametrize("name", list(DATA_FILES))
+def test_ids_are_lowercase_and_unique(name: str) -> None:
+    ids = [r.id for r in LOADED[name]]
     assert len(ids) == len(set(ids))
     assert all(i == i.lower() and " " not in i for i in ids)
+
+
+def test_holdout_shares_nothing_with_the_calibration_set() -> None:
+    """Held out means held out: no source URL and no id of holdout.yaml appears in reports.yaml."""
+    calibration, holdout = LOADED["reports"], LOADED["holdout"]
+    shared_sources = {r.source for r in holdout} & {r.source for r in calibration}
+    assert not shared_sources, sorted(shared_sources)
+    shared_ids = {r.id for r in holdout} & {r.id for r in calibration}
+    assert not shared_ids, sorted(shared_ids)
+
+
+def test_holdout_says_it_is_held_out() -> None:
+    header = HOLDOUT_PATH.read_text(encoding="utf-8").split("\nreports:", 1)[0]
+    assert "HELD-OUT" in header
+    assert "NEVER used to calibrate" in header
 
 
 def test_candidates_are_not_catalog_models(catalog_keys: tuple[set[str], set[str]]) -> None:
@@ -58,6 +105,7 @@ def test_candidates_are_not_catalog_models(catalog_keys: tuple[set[str], set[str
     candidates = load_candidates()
     assert candidates
     assert all(c.model not in models and all(s.startswith("https://") for s in c.sources) for c in candidates)
+    assert all(c.model not in models for c in load_candidates(HOLDOUT_PATH))
 
 
 def test_errors_name_entry_and_field(tmp_path: Path) -> None:
