@@ -9,7 +9,9 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
   (hybrid models such as Gemma 2/3 keep the full context on their global layers); multi-head latent
   attention (DeepSeek) caches ``kv_lora_rank + qk_rope_head_dim`` values per
   token and layer instead of full K and V.
-- **Runtime overhead** = CUDA context and allocator workspace: 0.8 GB per GPU, plus 5% of the weights.
+- **Runtime terms**: :mod:`bot.estimator_runtime` (the CUDA context per GPU, llama.cpp's compute buffer, vLLM's
+  activation peak and CUDA graphs, bitsandbytes' 16-bit lm_head...), the named runtime's or the assumed one's
+  (llama.cpp for inference, transformers for training).
 - **Training**: :mod:`bot.estimator_training` (AdamW, LoRA, QLoRA, activations).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
   GPU carries its own runtime overhead.
@@ -19,8 +21,10 @@ The shapes (model, estimate) live in :mod:`bot.estimator_shapes`; this module re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
+from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_TRAINING, Budget, runtime_terms
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DECODE_EFFICIENCY, decode_tokens_per_s
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
@@ -78,7 +82,6 @@ PRECISION_NAMES: Mapping[str, str] = {
     "q3_k_m": "Q3_K_M",
     "q2_k": "Q2_K",
 }
-WORKSPACE_SHARE = 0.05
 
 
 def kv_cache_bytes(model: ModelShape, context: int, batch: int = 1, kv_bytes: float = 2.0) -> float:
@@ -111,6 +114,7 @@ def estimate(
     checkpointing: bool = True,
     lora_rank: int = 16,
     lora_targets: tuple[str, ...] = ("q", "k", "v", "o"),
+    runtime: Budget | None = None,
 ) -> Estimate:
     """Memory needed to run (or fine-tune) ``model``, term by term."""
     params = model.params_b * 1e9
@@ -134,13 +138,25 @@ def estimate(
         weights = training_terms(
             est, model, checkpointing=checkpointing, lora_rank=lora_rank, lora_targets=lora_targets
         )
-    est.terms["runtime overhead"] = est.gpus_count * CUDA_CONTEXT_GB + WORKSPACE_SHARE * weights / GB
-    est.assumptions.append(
-        f"runtime overhead: {CUDA_CONTEXT_GB} GB CUDA context per GPU + {WORKSPACE_SHARE:.0%} of the weights"
+    budget = runtime or (DEFAULT_INFERENCE if mode == "inference" else DEFAULT_TRAINING)
+    extra, notes = runtime_terms(
+        budget,
+        model,
+        mode=mode,
+        precision=precision,
+        bytes_per_param=weights / params if params else 2.0,
+        context=context,
+        kv_gb=est.terms.get("KV cache", 0.0),
+        gpus=est.gpus_count,
     )
+    est.terms.update(extra)
+    est.assumptions.extend(notes)
+    est.per_gpu_overhead_gb = budget.cuda_context_gb
+    est.runtime = budget.id
     return est
 
 
+@functools.lru_cache(maxsize=4096)
 def max_context(
     model: ModelShape,
     capacity_gb: float,
@@ -148,15 +164,30 @@ def max_context(
     precision: str = "fp16",
     kv_precision: str = "fp16",
     gpus_count: int = 1,
+    runtime: Budget | None = None,
 ) -> int:
-    """The longest context (batch 1) whose KV cache still fits next to the weights; 0 if none does."""
-    base = estimate(model, precision=precision, context=0, gpus_count=gpus_count, kv_precision=kv_precision)
-    free = capacity_gb * gpus_count - base.total_gb
-    per_token = kv_cache_bytes(model, 1, 1, BYTES_PER_PARAM[kv_precision]) / GB
-    if free <= 0 or per_token <= 0:
-        return 0
-    tokens = int(free / per_token)
-    if model.sliding_window and tokens >= model.sliding_window:
-        tokens = model.max_context or tokens
-    limit = model.max_context or tokens
-    return max(0, min(tokens, limit))
+    """The longest context (batch 1) whose whole estimate (KV cache and the runtime's context-dependent buffers)
+    still fits in ``capacity_gb`` per GPU, up to the model's own limit; 0 if none does. The estimate grows with the
+    context, so a bisection over the same estimate the answer shows: the two never contradict each other."""
+
+    def need(context: int) -> float:
+        est = estimate(
+            model,
+            precision=precision,
+            context=context,
+            gpus_count=gpus_count,
+            kv_precision=kv_precision,
+            runtime=runtime,
+        )
+        return est.per_gpu_gb
+
+    limit = model.max_context or 1 << 24
+    if not model.has_kv_shape or need(1) > capacity_gb:
+        return 0 if need(1) > capacity_gb else limit
+    if need(limit) <= capacity_gb:
+        return limit
+    low, high = 1, limit  # need(low) fits, need(high) does not
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if need(mid) <= capacity_gb else (low, mid)
+    return low

@@ -11,7 +11,10 @@ __all__ = ["CUDA_CONTEXT_GB", "GB", "TIGHT_SHARE", "Estimate", "Mode", "ModelSha
 
 GB = 1e9
 CUDA_CONTEXT_GB = 0.8
-TIGHT_SHARE = 0.10  # within 10% of capacity: "tight"
+#: The margin band, "borderline: within the estimate's ±10%": the median distance from the boundary of the real
+#: reports the estimate gets wrong (benchmarks/bench_estimates.py prints the derivation: 8 inference
+#: disagreements within ±25% of the boundary, median 9.5%, rounded up).
+TIGHT_SHARE = 0.10
 
 Mode = Literal["inference", "full", "lora", "qlora"]
 
@@ -35,6 +38,7 @@ class ModelShape:
     kv_lora_rank: int | None = None
     qk_rope_head_dim: int | None = None
     intermediate_size: int | None = None
+    vocab_size: int | None = None  # the output layer's rows (llama.cpp's logits buffer, bitsandbytes' 16-bit lm_head)
     shape_from: str = ""  # set when the shape is assumed, not the model's own
 
     @property
@@ -60,6 +64,7 @@ class Estimate:
     gpus_count: int
     terms: dict[str, float] = field(default_factory=dict)  # GB per term, whole job
     per_gpu_overhead_gb: float = CUDA_CONTEXT_GB
+    runtime: str = ""  # the runtime whose budget the estimate follows (bot.estimator_runtime)
     assumptions: list[str] = field(default_factory=list)
 
     @property

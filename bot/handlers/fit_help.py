@@ -10,6 +10,7 @@ from bot.catalog import GPU
 from bot.estimator import PRECISION_NAMES
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
+from bot.handlers.fit_memory import marketed_usable_gb
 from bot.handlers.fit_options import variants
 from bot.handlers.fit_reverse import biggest_models
 from bot.handlers.request_slots import family_named
@@ -84,7 +85,7 @@ def _family(ctx: HandlerContext, q: Query, a: Answer, family: str, gpus: list[GP
         parts = []
         for p in plans:
             est = variants(m.shape, "inference", p, 4096, 1)
-            verdict = f", {est.verdict(capacity)}" if capacity else ""
+            verdict = f", {est.verdict(marketed_usable_gb(capacity))}" if capacity else ""
             parts.append(f"{est.per_gpu_gb:,.1f} GB{verdict}")
         a.bullets.append(f"{m.name}: " + " / ".join(parts))
     a.notes.append("Ask about one model for every term of the estimate and what would make it fit.")

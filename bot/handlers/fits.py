@@ -7,6 +7,7 @@ model named, what each model of a named family needs (:mod:`bot.handlers.fit_hel
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,12 @@ from bot.estimator import (
     estimate,
 )
 from bot.estimator import max_context as longest_context
+from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_TRAINING, Budget, default_context
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
-from bot.handlers.fit_options import cheapest_fits, first_fix, fit_model, make_it_fit, variants
+from bot.handlers.fit_memory import band_text, budget_for, capacity_of, marketed_usable_gb, usable_gb, usable_text
+from bot.handlers.fit_options import cheapest_fits, first_fix, fit_model, make_it_fit
 from bot.parser import FitRequest, Query
 
 __all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
@@ -33,7 +36,8 @@ __all__ = ["MAX_LISTED", "FitPlan", "fit_plan", "fits"]
 MAX_LISTED = 4
 
 _VERB = {"inference": "run", "full": "fully fine-tune", "lora": "LoRA fine-tune", "qlora": "QLoRA fine-tune"}
-_ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fit": "No, it does not fit"}
+_ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is borderline", "does not fit": "No, it does not fit"}
+GIB = 2**30
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,8 @@ class FitPlan:
     context: int
     count: int
     est: Estimate
+    budget: Budget = DEFAULT_INFERENCE
+    context_why: str = ""  # how the context was chosen when the question states none
 
     @property
     def verb(self) -> str:
@@ -72,10 +78,20 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     model, model_id = fit_model(ctx, req)
     if req is None or model is None:
         return fits_help(ctx, q)
+    budget = budget_for(ctx, req.runtime, req.mode)
     if q.ambiguous and not q.gpus:
-        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count))
+        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count, budget=budget))
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
-    return _answer(ctx, q, fit_plan(req, model, model_id, req.gpus_count if gpu or req.capacity_gb else 1), gpu)
+    count = req.gpus_count if gpu or req.capacity_gb else 1
+    vram = _vram_gib(ctx, gpu, req.capacity_gb, count)
+    return _answer(ctx, q, fit_plan(req, model, model_id, count, budget=budget, vram_gib=vram), gpu)
+
+
+def _vram_gib(ctx: HandlerContext, gpu: GPU | None, capacity: float | None, count: int) -> float | None:
+    """The total GPU memory in GiB, for a runtime whose default context depends on it (Ollama)."""
+    if gpu is not None:
+        return usable_gb(ctx, gpu) * count * 1e9 / GIB
+    return capacity * count if capacity else None
 
 
 def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answer:
@@ -89,7 +105,7 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
         _against_capacity(ctx, a, s, s.req.capacity_gb, fit)
     elif gpu is None:
         a.summary = f"{s.verb.capitalize()} {s.what}: about {s.est.total_gb:,.1f} GB of GPU memory ({s.terms})."
-        a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context))
+        a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context, s.budget))
     else:
         _on_gpu(ctx, a, s, gpu, fit)
     return _finish(ctx, a, s, fit)
@@ -106,6 +122,13 @@ def _fit_slots(s: FitPlan) -> dict[str, Any]:
         "required_gb": round(s.est.total_gb, 1),
         "available_gb": None,
         "fits": None,
+        "runtime": s.budget.id,
+        "strategy": None,
+        "usable_gb": None,
+        "margin_gb": None,
+        "terms": {name: round(gb, 2) for name, gb in s.est.terms.items()},
+        "tokens_per_s": None,
+        "assumptions": list(s.est.assumptions),
     }
 
 
@@ -131,7 +154,7 @@ def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan) -> Answer:
     else the verdict on each candidate, with a choice of them for the full estimate."""
     mention = q.ambiguous[0]
     gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=_smallest_first)
-    outcomes = [_outcome(s, g) for g in gpus]
+    outcomes = [_outcome(ctx, s, g) for g in gpus]
     if len(set(outcomes)) > 1:
         return _per_candidate(ctx, q, s, mention.text, list(zip(gpus, outcomes, strict=True)))
     return _same_everywhere(ctx, q, s, mention.text, gpus, outcomes[0] in ("does not fit", 0))
@@ -160,15 +183,17 @@ def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus:
 
 def _fixes_on_smaller(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, others: list[GPU]) -> None:
     """What would make it fit on the candidates with less memory than the one the answer reports."""
-    most = reported.number("memory_gb") or 0.0
+    most = capacity_of(ctx, reported, s.budget, s.count)
     smaller: dict[float, list[GPU]] = {}
     for gpu in others:
-        capacity = gpu.number("memory_gb") or 0.0
+        capacity = capacity_of(ctx, gpu, s.budget, s.count)
         if capacity < most:
             smaller.setdefault(capacity, []).append(gpu)
     at = next((i for i, b in enumerate(a.bullets) if b.startswith("Split across")), len(a.bullets))
     for capacity, group in sorted(smaller.items(), reverse=True):
-        fix = first_fix(s.est, s.model, capacity, group[0].short_name, s.mode, s.precision, s.context, s.count)
+        fix = first_fix(
+            s.est, s.model, capacity, group[0].short_name, s.mode, s.precision, s.context, s.count, s.budget
+        )
         memory = value(ctx, a, group[0], "memory_gb") + (" each" if s.count > 1 else "")
         said = fix or "neither a lower precision, a lighter fine-tune nor up to 16 of them would hold it."
         a.bullets.insert(at, f"On the {variant_names(group)} ({memory}): {said[:1].lower() + said[1:]}")
@@ -179,11 +204,11 @@ def _smallest_first(gpu: GPU) -> tuple[float, float, str]:
     return (gpu.number("memory_gb") or 0.0, gpu.number("memory_bandwidth_gbs") or 0.0, gpu.id)
 
 
-def _outcome(s: FitPlan, gpu: GPU) -> str | int:
+def _outcome(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> str | int:
     """What the answer on ``gpu`` turns on: the verdict, or for "max context" the longest context."""
-    capacity = gpu.number("memory_gb") or 0.0
+    capacity = capacity_of(ctx, gpu, s.budget, s.count)
     if s.req.max_context and s.mode == "inference":
-        return max(longest_context(s.model, capacity, precision=s.precision, gpus_count=s.count), 0)
+        return max(_longest(s, capacity), 0)
     return s.est.verdict(capacity)
 
 
@@ -241,22 +266,33 @@ def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcom
     label = f"{where} ({value(ctx, a, gpu, 'memory_gb')}{' each' if s.count > 1 else ''})"
     if isinstance(outcome, int):
         return f"{label}: about {outcome:,} tokens." if outcome > 0 else f"{label}: it does not fit at all."
+    per = " per GPU" if s.count > 1 else ""
+    capacity = capacity_of(ctx, gpu, s.budget, s.count)
+    if outcome == "tight":
+        return f"{label}: borderline: about {s.est.per_gpu_gb:,.1f} GB{per} of {capacity:,.1f} GB usable."
     if outcome != "does not fit":
-        tight = ", but tight" if outcome == "tight" else ""
-        return f"{label}: yes{tight}: about {s.est.per_gpu_gb:,.1f} GB{' per GPU' if s.count > 1 else ''}."
-    capacity = gpu.number("memory_gb") or 0.0
-    fix = first_fix(s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
+        return f"{label}: yes: about {s.est.per_gpu_gb:,.1f} GB{per} of {capacity:,.1f} GB usable."
+    fix = first_fix(s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count, s.budget)
     return f"{label}: no.{f' {fix}' if fix else ''}"
 
 
-def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> FitPlan:
-    """The precision and context the request implies (defaults filled in), and the estimate."""
+def fit_plan(
+    req: FitRequest,
+    model: ModelShape,
+    model_id: str | None,
+    count: int,
+    *,
+    budget: Budget | None = None,
+    vram_gib: float | None = None,
+) -> FitPlan:
+    """The precision and context the request implies (defaults filled in, the runtime's own where it has them),
+    and the estimate under the runtime's budget (the assumed runtime's when none is given)."""
     precision = req.precision or ("fp16" if req.mode in ("inference", "full", "lora") else "nf4")
     if req.mode != "inference":
         # mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked
         precision = "nf4" if req.mode == "qlora" else ("bf16" if req.precision == "bf16" else "fp16")
-    default_context = 2048 if req.mode != "inference" else 4096
-    context = req.context or min(model.max_context or default_context, default_context)
+    budget = budget or (DEFAULT_INFERENCE if req.mode == "inference" else DEFAULT_TRAINING)
+    context, why = (req.context, "") if req.context else default_context(budget, model, req.mode, vram_gib)
     est = estimate(
         model,
         mode=req.mode,  # type: ignore[arg-type]
@@ -267,46 +303,69 @@ def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: in
         checkpointing=req.checkpointing,
         lora_rank=req.lora_rank or 16,
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
+        runtime=budget,
     )
-    return FitPlan(req, model, model_id, req.mode, precision, context, count, est)
+    named = "" if req.runtime else " (no runtime named: assumed)"
+    est.assumptions.insert(0, f"runtime {budget.name}{named}")
+    if why:
+        est.assumptions.insert(1, why)
+    return FitPlan(req, model, model_id, req.mode, precision, context, count, est, budget, why)
 
 
 def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
-    """ "is 24gb enough for ...": the estimate against a bare memory size."""
-    verdict = s.est.verdict(capacity)
-    fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
+    """ "is 24gb enough for ...": the estimate against a bare memory size (read as marketed: GiB)."""
+    usable = marketed_usable_gb(capacity)
+    room = usable * s.budget.fraction_of(usable, s.count)
+    verdict = s.est.verdict(room)
+    need = s.est.per_gpu_gb
+    fit.update(
+        available_gb=round(capacity * s.count, 1),
+        fits=verdict != "does not fit",
+        usable_gb=round(usable * s.count, 1),
+        margin_gb=round(room - need, 1),
+    )
     per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
-    a.summary = f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
+    a.summary = (
+        f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
+    )
+    a.bullets.append(f"A {capacity:g} GB card offers about {usable:,.1f} GB ({capacity:g} GiB in decimal GB).")
     if verdict == "does not fit":
         a.bullets.extend(
             make_it_fit(
-                ctx, a, s.est, s.model, capacity, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count
+                ctx, a, s.est, s.model, room, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count, s.budget
             )
         )
 
 
 def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> None:
-    """The estimate against one GPU (or several of it): the verdict, speed, and what would make it fit."""
-    capacity = gpu.number("memory_gb") or 0.0
+    """The estimate against one GPU (or several of it): the verdict, its margin, speed, and what would make it fit."""
+    capacity = capacity_of(ctx, gpu, s.budget, s.count)
     verdict = s.est.verdict(capacity)
+    need = s.est.per_gpu_gb
     where = f"{s.count}× {gpu.short_name}" if s.count > 1 else f"one {gpu.short_name}"
-    fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
+    fit.update(
+        available_gb=round((gpu.number("memory_gb") or 0.0) * s.count, 1),
+        fits=verdict != "does not fit",
+        usable_gb=round(usable_gb(ctx, gpu) * s.count, 1),
+        margin_gb=round(capacity - need, 1),
+    )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
-        f"{_ANSWER[verdict]}: {s.verb} {s.what} on {where} needs about {s.est.per_gpu_gb:,.1f} GB{per} of "
-        f"{value(ctx, a, gpu, 'memory_gb')}{per} ({s.terms})."
+        f"{_ANSWER[verdict]}: {s.verb} {s.what} on {where} needs about {need:,.1f} GB{per} of "
+        f"{value(ctx, a, gpu, 'memory_gb')}{per} ({s.terms}); {band_text(need, capacity, per)}."
     )
+    a.bullets.append(usable_text(ctx, gpu, s.budget, s.count) + ".")
     a.recommendation = gpu.id if verdict != "does not fit" else None
     if verdict == "tight":
-        a.bullets.append(
-            "Within 10% of the card's memory: longer prompts, bigger batches or another process on the GPU "
-            "can push it over."
-        )
+        a.bullets.append("Borderline: longer prompts, bigger batches or another process on the GPU can push it over.")
     if verdict != "does not fit" and _decodes_tokens(ctx, s):
-        _decode_speed(ctx, a, s, gpu)
+        fit["tokens_per_s"] = _decode_speed(ctx, a, s, gpu)
     if verdict == "does not fit":
+        a.bullets.extend(_pool_hint(s, capacity))
         a.bullets.extend(
-            make_it_fit(ctx, a, s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
+            make_it_fit(
+                ctx, a, s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count, s.budget
+            )
         )
     if s.count > 1:
         link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
@@ -317,13 +376,36 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     add_sources(a, [gpu])
 
 
+def _pool_hint(s: FitPlan, capacity: float) -> list[str]:
+    """A runtime that sizes its KV cache for the model's whole context by default (vLLM's max_model_len): the
+    classic out-of-memory at start, and the longest setting that fits."""
+    if s.mode != "inference" or not s.budget.model_max_context or s.req.context or "KV cache" not in s.est.terms:
+        return []
+    longest = _longest(s, capacity)
+    setting = s.budget.context_setting
+    if longest <= 0:
+        return []
+    return [
+        f"{s.budget.name} reserves KV cache for the model's whole context ({s.context:,} tokens) unless told "
+        f"otherwise, a common cause of out-of-memory at start: set {setting} to about {longest:,} or less."
+    ]
+
+
+def _longest(s: FitPlan, capacity: float) -> int:
+    """The longest context that fits in ``capacity`` per GPU under the plan's runtime."""
+    kv = s.req.kv_precision or "fp16"
+    return longest_context(
+        s.model, capacity, precision=s.precision, kv_precision=kv, gpus_count=s.count, runtime=s.budget
+    )
+
+
 def _decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
     """Inference with a language model (a bare size is shaped like one): a decode speed in tokens/s applies.
     A diffusion, vision or encoder model generates no tokens one by one."""
     return s.mode == "inference" and (s.model_id is None or ctx.models[s.model_id].kind == "llm")
 
 
-def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> None:
+def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> float | None:
     speed = decode_tokens_per_s(s.model, s.est, gpu.number("memory_bandwidth_gbs") or 0.0, s.count)
     if speed:
         a.bullets.append(
@@ -331,32 +413,45 @@ def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> None:
             f"{DECODE_EFFICIENCY:.0%} of {value(ctx, a, gpu, 'memory_bandwidth_gbs')} bandwidth "
             "divided by the bytes read per token)."
         )
+    return round(speed, 1) if speed else None
 
 
 def _max_context(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:
-    """The longest context (batch 1, FP16 KV cache) that fits on ``gpu`` (or ``s.count`` of it)."""
+    """The longest context (batch 1) whose whole estimate fits on ``gpu`` (or ``s.count`` of it), under the plan's
+    runtime: the memory figure shown is the estimate at that context, so the two agree."""
     model, precision, count = s.model, s.precision, s.count
-    capacity = gpu.number("memory_gb") or 0.0
-    longest = longest_context(model, capacity, precision=precision, gpus_count=count)
+    capacity = capacity_of(ctx, gpu, s.budget, count)
+    longest = _longest(s, capacity)
     where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
+    kv = (s.req.kv_precision or "fp16").upper()
     a.title = f"Longest context for {model.name} on {where}"
+    fit.update(available_gb=round((gpu.number("memory_gb") or 0.0) * count, 1), usable_gb=round(capacity * count, 1))
     if longest <= 0:
         a.summary = (
             f"{model.name} in {PRECISION_NAMES.get(precision, precision)} does not fit on {where} at all, "
             "so no context length does."
         )
-        fit.update(available_gb=round(capacity * count, 1), fits=False)
+        fit.update(fits=False)
     else:
-        est = variants(model, "inference", precision, longest, count)
+        est = fit_plan(dataclasses.replace(s.req, context=longest), model, s.model_id, count, budget=s.budget).est
         a.summary = (
-            f"About {longest:,} tokens (batch 1, FP16 KV cache) for {model.name} in "
+            f"About {longest:,} tokens (batch 1, {kv} KV cache) for {model.name} in "
             f"{PRECISION_NAMES.get(precision, precision)} on {where}: "
-            f"{est.per_gpu_gb:,.1f} GB of {value(ctx, a, gpu, 'memory_gb')}."
+            f"{est.per_gpu_gb:,.1f} GB{' per GPU' if count > 1 else ''} of the {capacity:,.1f} GB usable "
+            f"({value(ctx, a, gpu, 'memory_gb')} card) "
+            f"({'; '.join(f'{n} {gb:,.1f} GB' for n, gb in est.terms.items())})."
         )
         if model.max_context and longest >= model.max_context:
             a.summary += f" That is the model's own limit ({model.max_context:,} tokens)."
-        fit.update(required_gb=round(est.total_gb, 1), available_gb=round(capacity * count, 1), fits=True)
+        fit.update(
+            required_gb=round(est.total_gb, 1),
+            fits=True,
+            margin_gb=round(capacity - est.per_gpu_gb, 1),
+            terms={n: round(gb, 2) for n, gb in est.terms.items()},
+            assumptions=list(est.assumptions),
+        )
         a.recommendation = gpu.id
+    a.bullets.append(usable_text(ctx, gpu, s.budget, count) + ".")
     a.fit = fit
     add_sources(a, [gpu])
     return a
