@@ -8,12 +8,23 @@ gets that fraction of it. Every fit verdict compares the estimate's need per GPU
 from __future__ import annotations
 
 from bot.catalog import GPU
-from bot.estimator import TIGHT_SHARE
+from bot.estimator import TIGHT_SHARE, Estimate, ModelShape, estimate, max_context
 from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_TRAINING, Budget, capacity_gb
 from bot.handlers.context import HandlerContext
 from bot.usable_memory import rule_gb
 
-__all__ = ["band_text", "budget_for", "capacity_of", "marketed_usable_gb", "usable_gb", "usable_text"]
+__all__ = [
+    "band_text",
+    "budget_for",
+    "capacity_of",
+    "marketed_usable_gb",
+    "nearest_settings",
+    "usable_gb",
+    "usable_text",
+]
+
+#: The 8-bit KV cache people switch to (vLLM --kv-cache-dtype fp8, llama.cpp -ctk/-ctv q8_0) when the cache is large.
+KV_8BIT = "fp8"
 
 
 def budget_for(ctx: HandlerContext, runtime: str | None, mode: str) -> Budget:
@@ -66,4 +77,50 @@ def band_text(need: float, capacity: float, per: str = "") -> str:
         return f"borderline: {capacity - need:,.1f} GB to spare{per}, {band}"
     if need <= capacity * (1 + TIGHT_SHARE):
         return f"borderline: {need - capacity:,.1f} GB short{per}, {band}"
-    return f"does not fit: needs {need:,.1f} GB of {capacity:,.1f} GB{per}"
+    return f"short by {need - capacity:,.1f} GB{per}: needs {need:,.1f} GB of {capacity:,.1f} GB usable"
+
+
+def nearest_settings(
+    ctx: HandlerContext,
+    model: ModelShape,
+    est: Estimate,
+    budget: Budget,
+    capacity: float,
+    *,
+    context_stated: bool,
+    kv_precision: str,
+) -> list[str]:
+    """Inference that does not fit: the nearest runtime settings that would (a shorter max_model_len where the runtime
+    sizes its cache for the model's whole context, an 8-bit KV cache, llama.cpp instead of a server's reserve)."""
+    out: list[str] = []
+    kv = est.terms.get("KV cache", 0.0)
+    if budget.model_max_context and not context_stated and kv:
+        longest = max_context(
+            model,
+            capacity,
+            precision=est.precision,
+            kv_precision=kv_precision,
+            gpus_count=est.gpus_count,
+            runtime=budget,
+        )
+        if longest > 0:
+            out.append(
+                f"{budget.name} reserves KV cache for the model's whole context ({est.context:,} tokens) unless told "
+                f"otherwise, a common cause of out-of-memory at start: set {budget.context_setting} to about "
+                f"{longest:,} or less."
+            )
+    plan = {"precision": est.precision, "context": est.context, "batch": est.batch, "gpus_count": est.gpus_count}
+    if kv > 1 and kv_precision in ("fp16", "bf16"):
+        smaller = estimate(model, **plan, kv_precision=KV_8BIT, runtime=budget)  # type: ignore[arg-type]
+        if smaller.verdict(capacity) != "does not fit":
+            out.append(f"With an 8-bit KV cache (FP8 / q8_0) it would fit: about {smaller.per_gpu_gb:,.1f} GB.")
+    fallback = ctx.budgets.get("llama.cpp", DEFAULT_INFERENCE)
+    if budget.allocation == "pool" and fallback is not budget:
+        local = estimate(model, **plan, kv_precision=kv_precision, runtime=fallback)  # type: ignore[arg-type]
+        room = capacity / budget.fraction_of(capacity)
+        if local.verdict(room) != "does not fit":
+            out.append(
+                f"llama.cpp (no pool reserve, the same context) would fit: about {local.per_gpu_gb:,.1f} GB of "
+                f"{room:,.1f} GB usable."
+            )
+    return out

@@ -26,7 +26,15 @@ from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_TRAINING, Budget, d
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
-from bot.handlers.fit_memory import band_text, budget_for, capacity_of, marketed_usable_gb, usable_gb, usable_text
+from bot.handlers.fit_memory import (
+    band_text,
+    budget_for,
+    capacity_of,
+    marketed_usable_gb,
+    nearest_settings,
+    usable_gb,
+    usable_text,
+)
 from bot.handlers.fit_options import cheapest_fits, first_fix, fit_model, make_it_fit
 from bot.parser import FitRequest, Query
 
@@ -351,8 +359,8 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
-        f"{_ANSWER[verdict]}: {s.verb} {s.what} on {where} needs about {need:,.1f} GB{per} of "
-        f"{value(ctx, a, gpu, 'memory_gb')}{per} ({s.terms}); {band_text(need, capacity, per)}."
+        f"{_ANSWER[verdict]}: {s.verb} {s.what} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}) needs about "
+        f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_room(s)} ({s.terms}); {band_text(need, capacity, per)}."
     )
     a.bullets.append(usable_text(ctx, gpu, s.budget, s.count) + ".")
     a.recommendation = gpu.id if verdict != "does not fit" else None
@@ -361,7 +369,12 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     if verdict != "does not fit" and _decodes_tokens(ctx, s):
         fit["tokens_per_s"] = _decode_speed(ctx, a, s, gpu)
     if verdict == "does not fit":
-        a.bullets.extend(_pool_hint(s, capacity))
+        if s.mode == "inference":
+            kv = s.req.kv_precision or "fp16"
+            stated = bool(s.req.context)
+            a.bullets.extend(
+                nearest_settings(ctx, s.model, s.est, s.budget, capacity, context_stated=stated, kv_precision=kv)
+            )
         a.bullets.extend(
             make_it_fit(
                 ctx, a, s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count, s.budget
@@ -376,19 +389,9 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     add_sources(a, [gpu])
 
 
-def _pool_hint(s: FitPlan, capacity: float) -> list[str]:
-    """A runtime that sizes its KV cache for the model's whole context by default (vLLM's max_model_len): the
-    classic out-of-memory at start, and the longest setting that fits."""
-    if s.mode != "inference" or not s.budget.model_max_context or s.req.context or "KV cache" not in s.est.terms:
-        return []
-    longest = _longest(s, capacity)
-    setting = s.budget.context_setting
-    if longest <= 0:
-        return []
-    return [
-        f"{s.budget.name} reserves KV cache for the model's whole context ({s.context:,} tokens) unless told "
-        f"otherwise, a common cause of out-of-memory at start: set {setting} to about {longest:,} or less."
-    ]
+def _room(s: FitPlan) -> str:
+    """What the capacity figure is: the card's usable memory, or the share of it the runtime takes."""
+    return "usable" if s.budget.fraction in (None, 1.0) and not s.budget.sglang_tiers else f"{s.budget.name} may use"
 
 
 def _longest(s: FitPlan, capacity: float) -> int:
