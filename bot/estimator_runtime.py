@@ -189,8 +189,9 @@ def runtime_terms(
     """The runtime's own terms for the whole job (GB) and the assumptions behind them."""
     terms = {"CUDA context": gpus * budget.cuda_context_gb}
     notes = [f"{budget.name}: CUDA context {budget.cuda_context_gb:.2f} GB per GPU"]
-    if budget.compute_buffer and mode == "inference":
-        terms["compute buffer"] = gpus * _compute_buffer_gb(model, context)
+    buffer = _compute_buffer_gb(model, context) if budget.compute_buffer and mode == "inference" else 0.0
+    if buffer:
+        terms["compute buffer"] = gpus * buffer
         notes.append(
             "llama.cpp compute buffer without flash attention (Ollama's rule; flash attention shrinks it), "
             "KV cache for the whole context allocated at load"
