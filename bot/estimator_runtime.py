@@ -118,7 +118,9 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         activation_gib=max(_values(rt, "observed_activation_peak"), default=0.0),
         graphs_gib=max(_values(rt, "observed_cuda_graph_memory"), default=0.0),
         ctx_tiers=tuple((float(a), int(c)) for a, c in ctx.value) if ctx and isinstance(ctx.value, list) else (),
-        model_max_context=allocation in ("pool", "max_seq_len"),
+        model_max_context=any(
+            p.value == "model maximum" for p in rt.params if p.name in ("max_model_len", "max_seq_len")
+        ),
         compute_buffer=allocation == "full_context",
         context_setting=next(
             (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),

@@ -10,7 +10,7 @@ from bot.catalog import GPU
 from bot.estimator import PRECISION_NAMES
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
-from bot.handlers.fit_memory import marketed_usable_gb
+from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
 from bot.handlers.fit_options import variants
 from bot.handlers.fit_reverse import biggest_models
 from bot.handlers.request_slots import family_named
@@ -45,7 +45,9 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         memory = a.bullets
         a.bullets = []
         fit = q.fit
-        biggest_models(a, ctx.models.values(), capacity, fit.gpus_count if fit else 1, fit.mode if fit else "inference")
+        count, mode = (fit.gpus_count, fit.mode) if fit else (1, "inference")
+        usable = usable_gb(ctx, gpus[0]) if q.gpus and gpus else marketed_usable_gb(capacity)
+        biggest_models(a, ctx.models.values(), capacity, count, mode, usable)
         a.bullets = memory + a.bullets
         a.answered, a.examples = True, []
     return a
