@@ -119,4 +119,6 @@ def _reverse_slots(capacity: float, count: int, mode: str) -> dict[str, Any]:
         "required_gb": None,
         "available_gb": round(capacity * count, 1),
         "fits": None,
+        **dict.fromkeys(("runtime", "strategy", "usable_gb", "margin_gb", "terms", "tokens_per_s"), None),
+        "assumptions": [],
     }
