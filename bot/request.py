@@ -61,6 +61,7 @@ class FitRequest:
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
     held_with: tuple[str, ...] = ()  # "whisper + llama 8b on the same box": other models held at the same time
     lora_assumed: bool = False  # "fine-tune on a 3060": no method named, LoRA on a small card (full shown too)
+    runtime: str | None = None  # "with vllm", "in ollama": a runtime id of specs/runtimes.yaml (None: assumed)
 
 
 @dataclass(slots=True)

@@ -51,7 +51,8 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
         est = variants(model, mode, precision, context, 1)
         held = held_with(ctx, req, precision, context)
         need = est.per_gpu_gb + sum(gb for _, gb in held)
-        limits = {**q.limits, "memory_gb": {"min": round(need, 1)}}
+        # cards offer their marketed GB as GiB: the need in GiB is the marketed size that holds it (ECC aside)
+        limits = {**q.limits, "memory_gb": {"min": round(need * 1e9 / 2**30, 1)}}
         sub = _holding(q, limits, cheapest)
         answer = rank(ctx, sub) if sub.rank_field else workload_pick(ctx, sub)
         if sub.rank_field and answer.table is not None and answer.table.gpu_ids:
@@ -140,7 +141,7 @@ def _pair_instead(ctx: HandlerContext, answer: Answer, limits: Limits, pair_need
         lowest=True,
         gpus=ctx.priced,
         budget_usd=None,
-        require={**limits, "memory_gb": {"min": round(pair_need, 1)}},
+        require={**limits, "memory_gb": {"min": round(pair_need * 1e9 / 2**30, 1)}},
         price=ctx.prices.usd,
     )[0]
     single = ctx.prices.usd(ctx.catalog.gpus[answer.recommendation])
@@ -170,7 +171,7 @@ def _lighter_on_a_priced_card(
 
 def _priced_pick(ctx: HandlerContext, q: Query, need_gb: float) -> Scored | None:
     """The best card with a public price that holds ``need_gb``, within the question's constraints."""
-    limits = {**q.limits, "memory_gb": {"min": round(need_gb, 1)}}
+    limits = {**q.limits, "memory_gb": {"min": round(need_gb * 1e9 / 2**30, 1)}}  # marketed GB are GiB
     workload = q.workload or "general"
     advice = ctx.advise(workload, ctx.priced, q.budget_usd, True, tuple(q.modifiers), pick_limits(ctx, q, limits))
     return best_within(advice)
