@@ -29,6 +29,9 @@ from bot.request import FitRequest  # noqa: E402
 from tests.estimates.load import Report, load_reports  # noqa: E402
 
 WITHIN = 0.30  # a speed estimate "within ±30%" of the measured one
+#: The training strategy a report's runtime names, as the question would read it (specs/lexicon.yaml: "deepspeed"
+#: with no stage is ZeRO-3; "fsdp" is full shard); other runtimes leave the default (data-parallel).
+STRATEGY_OF_RUNTIME = {"deepspeed": "zero-3", "fsdp": "fsdp-full-shard"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ def plan(report: Report, spec: ModelSpec) -> Estimate:
         precision=report.precision,
         context=report.context,
         gpus_count=report.count,
+        strategy=STRATEGY_OF_RUNTIME.get(report.runtime),
     )
     est = fit_plan(req, spec.shape, spec.id, report.count).est
     if report.batch and report.batch > 1:
@@ -65,6 +69,7 @@ def plan(report: Report, spec: ModelSpec) -> Estimate:
             context=est.context,
             batch=report.batch,
             gpus_count=report.count,
+            strategy=est.strategy,
         )
     return est
 

@@ -10,7 +10,8 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
   attention (DeepSeek) caches ``kv_lora_rank + qk_rope_head_dim`` values per
   token and layer instead of full K and V.
 - **Runtime overhead** = CUDA context and allocator workspace: 0.8 GB per GPU, plus 5% of the weights.
-- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA, QLoRA, activations).
+- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA on a 16-, 8- or 4-bit base, activations with
+  FlashAttention, logits) per GPU, spread by :mod:`bot.estimator_strategy` (DDP, ZeRO, FSDP, pipeline).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
   GPU carries its own runtime overhead.
 - **Decode speed**: :mod:`bot.estimator_speed`.
@@ -111,6 +112,7 @@ def estimate(
     checkpointing: bool = True,
     lora_rank: int = 16,
     lora_targets: tuple[str, ...] = ("q", "k", "v", "o"),
+    strategy: str | None = None,
 ) -> Estimate:
     """Memory needed to run (or fine-tune) ``model``, term by term."""
     params = model.params_b * 1e9
@@ -132,9 +134,16 @@ def estimate(
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
     else:
         weights = training_terms(
-            est, model, checkpointing=checkpointing, lora_rank=lora_rank, lora_targets=lora_targets
+            est,
+            model,
+            checkpointing=checkpointing,
+            lora_rank=lora_rank,
+            lora_targets=lora_targets,
+            base=precision,
+            strategy=strategy,
         )
-    est.terms["runtime overhead"] = est.gpus_count * CUDA_CONTEXT_GB + WORKSPACE_SHARE * weights / GB
+    contexts = 1 if est.per_gpu_terms else est.gpus_count  # training terms are one GPU's
+    est.terms["runtime overhead"] = contexts * CUDA_CONTEXT_GB + WORKSPACE_SHARE * weights / GB
     est.assumptions.append(
         f"runtime overhead: {CUDA_CONTEXT_GB} GB CUDA context per GPU + {WORKSPACE_SHARE:.0%} of the weights"
     )

@@ -35,6 +35,7 @@ class ModelShape:
     kv_lora_rank: int | None = None
     qk_rope_head_dim: int | None = None
     intermediate_size: int | None = None
+    vocab_size: int | None = None  # training: the logits are sequence × vocabulary
     shape_from: str = ""  # set when the shape is assumed, not the model's own
 
     @property
@@ -58,17 +59,25 @@ class Estimate:
     context: int
     batch: int
     gpus_count: int
-    terms: dict[str, float] = field(default_factory=dict)  # GB per term, whole job
+    terms: dict[str, float] = field(default_factory=dict)  # GB per term, whole job (per GPU when per_gpu_terms)
     per_gpu_overhead_gb: float = CUDA_CONTEXT_GB
     assumptions: list[str] = field(default_factory=list)
+    #: Training: how the job is spread over GPUs ("ddp", "zero-3", "fsdp-full-shard", "pipeline"; "single" on one).
+    strategy: str | None = None
+    #: True when ``terms`` are what the fullest GPU holds (training: replicas and shards are not even splits).
+    per_gpu_terms: bool = False
 
     @property
     def total_gb(self) -> float:
-        return sum(self.terms.values())
+        """The whole job: every GPU's share (data-parallel replicas each count)."""
+        held = sum(self.terms.values())
+        return held * self.gpus_count if self.per_gpu_terms else held
 
     @property
     def per_gpu_gb(self) -> float:
-        """What each GPU must hold: an even share of the job plus its own CUDA context."""
+        """What each GPU must hold: an even share of the job plus its own CUDA context (training: its own terms)."""
+        if self.per_gpu_terms:
+            return sum(self.terms.values())
         contexts = self.gpus_count * self.per_gpu_overhead_gb
         return (self.total_gb - contexts) / self.gpus_count + self.per_gpu_overhead_gb
 

@@ -17,6 +17,7 @@ from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
+from bot.estimator_strategy import strategy_named
 from bot.faq_index import FaqIndex
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
@@ -356,8 +357,7 @@ class Reader:
             req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
         req.context = context_tokens(norm)
         req.max_context = ev.has("max_context")
-        kv = _KV_RE.search(norm)
-        if kv:
+        if kv := _KV_RE.search(norm):
             name = kv.group(1) or kv.group(2)
             req.kv_precision = self.lexicon.kv_precisions.get(name, name)
             if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
@@ -368,10 +368,10 @@ class Reader:
         if counted is not None:
             req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
         req.checkpointing = not ev.has("no_checkpointing")
-        rank = _RANK_RE.search(norm)
-        if rank:
+        if rank := _RANK_RE.search(norm):
             req.lora_rank = int(rank.group(1))
         req.lora_all_linear = ev.has("all_linear")
+        req.strategy = strategy_named(ev.has)
         return req
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:

@@ -151,6 +151,7 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         kv_lora_rank=ints["kv_lora_rank"],
         qk_rope_head_dim=ints["qk_rope_head_dim"],
         intermediate_size=ints["intermediate_size"],
+        vocab_size=ints["vocab_size"],
     )
     return ModelSpec(
         id=raw["id"],

@@ -94,9 +94,11 @@ def weights_gb(model: ModelShape, precision: str) -> float:
         # "a 7.5B parameter model ... 120 GB".
         (
             "ZeRO: 7.5B model, mixed-precision Adam 120 GB",
-            lambda: estimate(ModelShape("7.5B", 7.5), mode="full", context=0).terms[
-                "weights, gradients and AdamW state"
-            ],
+            lambda: sum(
+                gb
+                for name, gb in estimate(ModelShape("7.5B", 7.5), mode="full", context=0).terms.items()
+                if name.startswith(("weights", "gradients", "AdamW"))
+            ),
             120,
             0.0,
         ),

@@ -7,10 +7,20 @@ import functools
 
 from bot.answer import Answer
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
+from bot.estimator_strategy import SHARDING, STRATEGY_SHORT
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.parser import FitRequest
 
-__all__ = ["LOWER_PRECISIONS", "cheapest_fits", "first_fix", "fit_model", "make_it_fit", "plan_label", "variants"]
+__all__ = [
+    "LOWER_PRECISIONS",
+    "cheapest_fits",
+    "first_fix",
+    "fit_model",
+    "make_it_fit",
+    "plan_label",
+    "sharded_fit",
+    "variants",
+]
 
 #: Lower precisions tried, best quality first, when inference does not fit.
 LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
@@ -29,10 +39,19 @@ def fit_model(ctx: HandlerContext, req: FitRequest | None) -> tuple[ModelShape |
 
 
 @functools.lru_cache(maxsize=4096)
-def variants(model: ModelShape, mode: str, precision: str, context: int, count: int) -> Estimate:
+def variants(
+    model: ModelShape, mode: str, precision: str, context: int, count: int, strategy: str | None = None
+) -> Estimate:
     """The estimate for a plan, with the estimator's defaults for everything else. A pure function of
     immutable inputs, memoised (callers only read the estimate): the same plans come up across answers."""
-    return estimate(model, mode=mode, precision=precision, context=context, gpus_count=count)  # type: ignore[arg-type]
+    return estimate(
+        model,
+        mode=mode,  # type: ignore[arg-type]
+        precision=precision,
+        context=context,
+        gpus_count=count,
+        strategy=strategy,
+    )
 
 
 def plan_label(model: ModelShape, mode: str, precision: str) -> str:
@@ -62,8 +81,10 @@ def make_it_fit(
     if mode == "inference":
         out.extend(_lower_precision(est, model, capacity, precision, context, count))
     else:
-        out.extend(_lighter_training(model, capacity, mode, context, count))
-    out.extend(_more_gpus(model, capacity, label, mode, precision, context, count))
+        out.extend(sharded_fit(est, model, capacity, mode, precision, context))
+        out.extend(_lighter_training(model, capacity, mode, context, count, est.strategy))
+    if not out or mode == "inference" or not out[0].startswith("With ZeRO-3"):
+        out.extend(_more_gpus(model, capacity, label, mode, precision, context, count, _spread(mode, est.strategy)))
     out.extend(cheapest_fits(ctx, a, model, mode, precision, context))
     return out
 
@@ -76,18 +97,53 @@ def first_fix(
     if mode == "inference":
         lighter = _lower_precision(est, model, capacity, precision, context, count)
     else:
-        lighter = _lighter_training(model, capacity, mode, context, count)
-    return next(iter(lighter or _more_gpus(model, capacity, label, mode, precision, context, count)), None)
+        lighter = [f for f in sharded_fit(est, model, capacity, mode, precision, context) if f.startswith("With")]
+        lighter = lighter or _lighter_training(model, capacity, mode, context, count, est.strategy)
+    more = _more_gpus(model, capacity, label, mode, precision, context, count, _spread(mode, est.strategy))
+    return next(iter(lighter or more), None)
+
+
+def _spread(mode: str, strategy: str | None) -> str | None:
+    """The strategy more GPUs would use: training needs one that shards the weights (more data-parallel
+    replicas never hold more), unless the question named one that does."""
+    if mode == "inference":
+        return None
+    return strategy if strategy in SHARDING else SHARDING[0]
+
+
+def sharded_fit(
+    est: Estimate, model: ModelShape, capacity: float, mode: str, precision: str, context: int
+) -> list[str]:
+    """Training on several GPUs whose strategy keeps whole copies: the per-GPU need with the weights sharded."""
+    count = est.gpus_count
+    if mode == "inference" or count < 2 or est.strategy in SHARDING:
+        return []
+    other = variants(model, mode, precision, context, count, SHARDING[0])
+    if other.verdict(capacity) == "does not fit":
+        return [f"Even with ZeRO-3 or FSDP across {count} GPUs each would need about {other.per_gpu_gb:,.1f} GB."]
+    return [
+        f"With ZeRO-3 or FSDP (weights, gradients and optimizer state sharded) across {count} GPUs it would fit: "
+        f"about {other.per_gpu_gb:,.1f} GB each, where {STRATEGY_SHORT[est.strategy or 'ddp']} needs "
+        f"{est.per_gpu_gb:,.1f} GB."
+    ]
 
 
 def _more_gpus(
-    model: ModelShape, capacity: float, label: str, mode: str, precision: str, context: int, count: int
+    model: ModelShape,
+    capacity: float,
+    label: str,
+    mode: str,
+    precision: str,
+    context: int,
+    count: int,
+    strategy: str | None = None,
 ) -> list[str]:
     """How many GPUs of ``capacity`` GB (up to 16) would hold it, if more than ``count`` would."""
     for n in range(count + 1, 17):
-        other = variants(model, mode, precision, context, n)
+        other = variants(model, mode, precision, context, n, strategy)
         if other.verdict(capacity) != "does not fit":
-            return [f"{n}× {label} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU."]
+            how = f" with {STRATEGY_SHORT[strategy]}" if strategy else ""
+            return [f"{n}× {label} would hold it{how}: about {other.per_gpu_gb:,.1f} GB per GPU."]
     return []
 
 
@@ -111,10 +167,12 @@ def _lower_precision(
     return out
 
 
-def _lighter_training(model: ModelShape, capacity: float, mode: str, context: int, count: int) -> list[str]:
+def _lighter_training(
+    model: ModelShape, capacity: float, mode: str, context: int, count: int, strategy: str | None = None
+) -> list[str]:
     """Training: LoRA or QLoRA instead of a full fine-tune (QLoRA instead of LoRA), if that fits."""
     for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
-        other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count)
+        other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count, strategy)
         if other.verdict(capacity) != "does not fit":
             kind = "QLoRA" if lighter == "qlora" else "LoRA"
             return [f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB."]

@@ -21,6 +21,7 @@ from bot.estimator import (
     estimate,
 )
 from bot.estimator import max_context as longest_context
+from bot.estimator_strategy import STRATEGY_NAMES
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
@@ -251,10 +252,9 @@ def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcom
 
 def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> FitPlan:
     """The precision and context the request implies (defaults filled in), and the estimate."""
-    precision = req.precision or ("fp16" if req.mode in ("inference", "full", "lora") else "nf4")
+    precision = req.precision or "fp16"
     if req.mode != "inference":
-        # mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked
-        precision = "nf4" if req.mode == "qlora" else ("bf16" if req.precision == "bf16" else "fp16")
+        precision = _training_precision(req)
     default_context = 2048 if req.mode != "inference" else 4096
     context = req.context or min(model.max_context or default_context, default_context)
     est = estimate(
@@ -267,8 +267,19 @@ def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: in
         checkpointing=req.checkpointing,
         lora_rank=req.lora_rank or 16,
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
+        strategy=req.strategy,
     )
     return FitPlan(req, model, model_id, req.mode, precision, context, count, est)
+
+
+def _training_precision(req: FitRequest) -> str:
+    """The precision a fine-tune is costed at: QLoRA's NF4 base, LoRA on an 8-bit (LLM.int8) base when asked,
+    else 16-bit (mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked)."""
+    if req.mode == "qlora":
+        return "nf4"
+    if req.mode == "lora" and req.precision in ("int8", "fp8", "q8_0"):
+        return "int8"
+    return "bf16" if req.precision == "bf16" else "fp16"
 
 
 def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
@@ -310,9 +321,9 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         )
     if s.count > 1:
         link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
+        how = "tensor or pipeline parallel" if s.est.strategy is None else STRATEGY_NAMES[s.est.strategy]
         a.bullets.append(
-            f"Split across {s.count} GPUs (tensor or pipeline parallel), each with its own CUDA context; "
-            f"GPU-to-GPU traffic goes over {link}."
+            f"Split across {s.count} GPUs ({how}), each with its own CUDA context; GPU-to-GPU traffic goes over {link}."
         )
     add_sources(a, [gpu])
 

@@ -125,11 +125,20 @@ def holding(gpu: GPU, count: int, steps: Sequence[FitRequest], model: ModelShape
     capacity = gpu.number("memory_gb") or 0.0
     asked = plan = fit_plan(steps[0], model, model_id, count)
     for step, req in enumerate(steps):
-        plan = asked if step == 0 else fit_plan(req, model, model_id, count)
-        verdict = plan.est.verdict(capacity)
-        if verdict != "does not fit":
-            return Holding(plan, req, step, verdict, asked)
+        for spread in _spreads(req, gpu, count):
+            plan = asked if step == 0 and spread is req else fit_plan(spread, model, model_id, count)
+            verdict = plan.est.verdict(capacity)
+            if verdict != "does not fit":
+                return Holding(plan, spread, step, verdict, asked)
     return Holding(plan, steps[-1], len(steps), "does not fit", asked)
+
+
+def _spreads(req: FitRequest, gpu: GPU, count: int) -> list[FitRequest]:
+    """Training on several cards with no strategy named: a full copy on each (data-parallel), then the job spread
+    over the cards: sharded with ZeRO-3 over NVLink, else split by layers over PCIe."""
+    if req.mode == "inference" or count < 2 or req.strategy:
+        return [req]
+    return [req, dataclasses.replace(req, strategy="zero-3" if gpu.get("nvlink") else "pipeline")]
 
 
 def split_speed(setup: Setup) -> tuple[float, float] | None:
