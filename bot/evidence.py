@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
-from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
+from bot.dimensions import Dimensions, batch_size, context_tokens, counted_size, first_count, gpu_counts
 from bot.estimator_strategy import strategy_named
 from bot.faq_index import FaqIndex
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
@@ -355,7 +355,7 @@ class Reader:
         req.precision = _first_precision(self.lexicon, norm)
         if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
             req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
-        req.context = context_tokens(norm)
+        req.context, req.batch = context_tokens(norm), batch_size(norm)
         req.max_context = ev.has("max_context")
         if kv := _KV_RE.search(norm):
             name = kv.group(1) or kv.group(2)

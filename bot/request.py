@@ -59,6 +59,7 @@ class FitRequest:
     lora_rank: int | None = None  # "rank 64"
     lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
+    batch: int | None = None  # "batch size 4": the micro-batch per GPU (training)
     strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
 
 

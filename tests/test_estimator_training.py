@@ -220,3 +220,32 @@ def test_lora_in_8_bit_is_answered_at_8_bit(engine: Engine) -> None:
     sixteen = engine.ask("lora llama 2 13b on a 3090")
     assert "8-bit (LLM.int8)" in eight.summary
     assert eight.fit and sixteen.fit and eight.fit["required_gb"] < sixteen.fit["required_gb"]
+
+
+@pytest.mark.parametrize(
+    ("question", "batch"),
+    [
+        ("lora mistral 7b on an a100 40gb, batch size 4", 4),
+        ("qlora llama 3 8b on a 4090 with bs=8", 8),
+        ("full finetune llama 2 7b on 8x a100, micro_batch_size: 2", 2),
+        ("qlora llama 3 8b on a 4090", None),
+    ],
+)
+def test_micro_batch_is_read_from_the_question(engine: Engine, question: str, batch: int | None) -> None:
+    fit = engine.parser.parse(question).fit
+    assert fit is not None and fit.batch == batch
+
+
+def test_micro_batch_and_checkpointing_decide_a_lora_fit(engine: Engine) -> None:
+    """litgpt #781 (tests/estimates/reports.yaml): LoRA on Mistral 7B on an A100 40GB ran out of memory at the
+    default micro-batch 4 without gradient checkpointing; the maintainer: with 2 it fits."""
+    four = engine.ask("lora mistral 7b v0.1 on an a100 40gb sxm without gradient checkpointing, batch size 4")
+    two = engine.ask("lora mistral 7b v0.1 on an a100 40gb sxm without gradient checkpointing, batch size 2")
+    assert four.fit and four.fit["fits"] is False
+    assert two.fit and two.fit["fits"] is True
+
+
+def test_lighter_fine_tune_offered_with_sharding(engine: Engine) -> None:
+    answer = engine.ask("full finetune llama 2 70b on 24x a100 40gb")
+    assert any(b.startswith("Even with ZeRO-3 or FSDP across 24 GPUs") for b in answer.bullets), answer.bullets
+    assert any(b.startswith("LoRA would fit with ZeRO-3 or FSDP across 24 GPUs") for b in answer.bullets)

@@ -171,11 +171,14 @@ def _lighter_training(
     model: ModelShape, capacity: float, mode: str, context: int, count: int, strategy: str | None = None
 ) -> list[str]:
     """Training: LoRA or QLoRA instead of a full fine-tune (QLoRA instead of LoRA), if that fits."""
+    spreads = [strategy] if count < 2 or strategy in SHARDING else [strategy, SHARDING[0]]
     for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
-        other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count, strategy)
-        if other.verdict(capacity) != "does not fit":
-            kind = "QLoRA" if lighter == "qlora" else "LoRA"
-            return [f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB."]
+        for spread in spreads:
+            other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count, spread)
+            if other.verdict(capacity) != "does not fit":
+                kind = "QLoRA" if lighter == "qlora" else "LoRA"
+                how = f" with ZeRO-3 or FSDP across {count} GPUs" if spread != strategy else ""
+                return [f"{kind} would fit{how}: about {other.per_gpu_gb:,.1f} GB{' each' if count > 1 else ''}."]
     return []
 
 

@@ -262,6 +262,7 @@ def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: in
         mode=req.mode,  # type: ignore[arg-type]
         precision=precision,
         context=context,
+        batch=(req.batch or 1) if req.mode != "inference" else 1,
         gpus_count=count,
         kv_precision=req.kv_precision or "fp16",
         checkpointing=req.checkpointing,
