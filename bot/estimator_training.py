@@ -16,7 +16,14 @@ Every term is what one GPU holds (``Estimate.per_gpu_terms``), because the strat
   the sequence, https://arxiv.org/abs/2205.14135), and transformers uses SDPA by default
   (https://huggingface.co/docs/transformers/perf_infer_gpu_one#pytorch-scaled-dot-product-attention): the s² term
   is dropped. With gradient checkpointing only each layer's input (2·h bytes a token) is kept, plus one layer
-  recomputed in full.
+  recomputed in full. Checkpointing is assumed on unless the question turns it off, and the answer says so: it
+  is the default of the recipes people fine-tune with (LLaMA-Factory ``disable_gradient_checkpointing: False``,
+  https://github.com/hiyouga/LLaMA-Factory/blob/main/src/llamafactory/hparams/model_args.py; PEFT's
+  ``prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)`` for QLoRA,
+  https://github.com/huggingface/peft/blob/main/src/peft/utils/other.py; Unsloth's
+  ``use_gradient_checkpointing="unsloth"``, https://docs.unsloth.ai/get-started/fine-tuning-llms-guide), while a
+  plain transformers ``Trainer`` defaults to ``gradient_checkpointing=False``
+  (https://huggingface.co/docs/transformers/main_classes/trainer#transformers.TrainingArguments).
 - **Logits**: the loss materialises sequence × vocabulary scores. transformers computes them in 16-bit, upcasts
   them to FP32 (``logits = logits.float()`` in ``ForCausalLMLoss``,
   https://github.com/huggingface/transformers/blob/main/src/transformers/loss/loss_utils.py), keeps the FP32
