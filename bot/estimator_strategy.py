@@ -20,6 +20,7 @@ __all__ = [
     "STRATEGY_SHORT",
     "STRATEGY_WORDS",
     "held_share",
+    "shard_label",
     "strategy_for",
     "strategy_named",
 ]
@@ -28,7 +29,8 @@ __all__ = [
 #: give a training script with no DeepSpeed or FSDP config.
 DEFAULT_STRATEGY = "ddp"
 #: The strategies that shard the weights: what to offer when a whole copy per GPU does not fit.
-SHARDING = ("zero-3", "fsdp-full-shard")
+#: FSDP first: it also shards a bitsandbytes-quantised base, which ZeRO-3 loads whole on every GPU first.
+SHARDING = ("fsdp-full-shard", "zero-3")
 
 #: The parts of the training state each strategy shards across GPUs (``specs/runtimes.yaml``; pipeline added).
 SHARDS: Mapping[str, tuple[str, ...]] = {
@@ -90,3 +92,10 @@ STRATEGY_WORDS: tuple[tuple[str, str], ...] = (
 def strategy_named(has: Callable[[str], bool]) -> str | None:
     """The strategy a question names (``has`` tells whether it has a word class), or None."""
     return next((strategy for cls, strategy in STRATEGY_WORDS if has(cls)), None)
+
+
+def shard_label(mode: str, precision: str) -> str:
+    """How answers name the sharding they offer: FSDP alone for a quantised LoRA base (ZeRO-3 loads it whole on
+    every GPU first, DeepSpeed issue 5660), else either."""
+    quantised = mode == "qlora" or (mode == "lora" and precision == "int8")
+    return "FSDP" if quantised else "FSDP or ZeRO-3"

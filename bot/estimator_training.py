@@ -130,6 +130,15 @@ def _state_terms(est: Estimate, trained: float, strategy: str, gpus: int) -> Non
 
 def _lora_terms(est: Estimate, model: ModelShape, base: str, adapters: float, strategy: str, gpus: int) -> float:
     share = held_share(strategy, "weights", gpus)
+    if strategy == "zero-3" and BASE_BYTES.get(base, 2.0) < 2.0:
+        # bitsandbytes does not work with DeepSpeed's zero.Init: each GPU loads the whole quantised model before
+        # ZeRO-3 shards it (https://github.com/deepspeedai/DeepSpeed/issues/5660). FSDP loads on the CPU instead
+        # (PEFT 0.10 / Answer.AI FSDP + QLoRA).
+        share = 1.0
+        est.assumptions.append(
+            "ZeRO-3 with a bitsandbytes-quantised base: each GPU first loads the whole quantised model "
+            "(no zero.Init), so the base is counted whole; FSDP loads it on the CPU and shards it"
+        )
     weights = frozen_base_bytes(model, base) * share
     est.terms[f"frozen base weights ({BASE_NAMES.get(base, base)})"] = weights / GB
     state = sum(per * held_share(strategy, part, gpus) for part, per in PART_BYTES.items())

@@ -7,7 +7,7 @@ import functools
 
 from bot.answer import Answer
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
-from bot.estimator_strategy import SHARDING, STRATEGY_SHORT
+from bot.estimator_strategy import SHARDING, STRATEGY_SHORT, shard_label
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.parser import FitRequest
 
@@ -83,7 +83,7 @@ def make_it_fit(
     else:
         out.extend(sharded_fit(est, model, capacity, mode, precision, context))
         out.extend(_lighter_training(model, capacity, mode, context, count, est.strategy))
-    if not out or mode == "inference" or not out[0].startswith("With ZeRO-3"):
+    if not out or mode == "inference" or not out[0].startswith("With FSDP"):
         out.extend(_more_gpus(model, capacity, label, mode, precision, context, count, _spread(mode, est.strategy)))
     out.extend(cheapest_fits(ctx, a, model, mode, precision, context))
     return out
@@ -116,13 +116,20 @@ def sharded_fit(
 ) -> list[str]:
     """Training on several GPUs whose strategy keeps whole copies: the per-GPU need with the weights sharded."""
     count = est.gpus_count
-    if mode == "inference" or count < 2 or est.strategy in SHARDING:
+    label = shard_label(mode, precision)
+    if (
+        mode == "inference"
+        or count < 2
+        or est.strategy == SHARDING[0]
+        or (est.strategy in SHARDING and "ZeRO" in label)
+    ):
         return []
     other = variants(model, mode, precision, context, count, SHARDING[0])
     if other.verdict(capacity) == "does not fit":
-        return [f"Even with ZeRO-3 or FSDP across {count} GPUs each would need about {other.per_gpu_gb:,.1f} GB."]
+        return [f"Even with {label} across {count} GPUs each would need about {other.per_gpu_gb:,.1f} GB."]
     return [
-        f"With ZeRO-3 or FSDP (weights, gradients and optimizer state sharded) across {count} GPUs it would fit: "
+        f"With {label} (weights, gradients and optimizer state sharded) across {count} GPUs "
+        "it would fit: "
         f"about {other.per_gpu_gb:,.1f} GB each, where {STRATEGY_SHORT[est.strategy or 'ddp']} needs "
         f"{est.per_gpu_gb:,.1f} GB."
     ]
@@ -173,11 +180,12 @@ def _lighter_training(
     """Training: LoRA or QLoRA instead of a full fine-tune (QLoRA instead of LoRA), if that fits."""
     spreads = [strategy] if count < 2 or strategy in SHARDING else [strategy, SHARDING[0]]
     for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
+        precision = "nf4" if lighter == "qlora" else "fp16"
         for spread in spreads:
-            other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count, spread)
+            other = variants(model, lighter, precision, context, count, spread)
             if other.verdict(capacity) != "does not fit":
                 kind = "QLoRA" if lighter == "qlora" else "LoRA"
-                how = f" with ZeRO-3 or FSDP across {count} GPUs" if spread != strategy else ""
+                how = f" with {shard_label(lighter, precision)} across {count} GPUs" if spread != strategy else ""
                 return [f"{kind} would fit{how}: about {other.per_gpu_gb:,.1f} GB{' each' if count > 1 else ''}."]
     return []
 

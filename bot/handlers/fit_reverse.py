@@ -82,7 +82,7 @@ def biggest_models(
     a.summary = (
         f"The biggest model you can fine-tune in {where} depends on the method "
         f"({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing"
-        f"{', weights sharded across the GPUs with ZeRO-3 or FSDP' if count > 1 else ''}):"
+        f"{', weights sharded across the GPUs with FSDP' if count > 1 else ''}):"
         if training
         else f"The biggest model that runs in {where} depends on the precision "
         f"(inference, {REVERSE_CONTEXT:,}-token context, batch 1):"

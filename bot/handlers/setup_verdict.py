@@ -135,10 +135,10 @@ def holding(gpu: GPU, count: int, steps: Sequence[FitRequest], model: ModelShape
 
 def _spreads(req: FitRequest, gpu: GPU, count: int) -> list[FitRequest]:
     """Training on several cards with no strategy named: a full copy on each (data-parallel), then the job spread
-    over the cards: sharded with ZeRO-3 over NVLink, else split by layers over PCIe."""
+    over the cards: sharded with FSDP over NVLink, else split by layers over PCIe."""
     if req.mode == "inference" or count < 2 or req.strategy:
         return [req]
-    return [req, dataclasses.replace(req, strategy="zero-3" if gpu.get("nvlink") else "pipeline")]
+    return [req, dataclasses.replace(req, strategy="fsdp-full-shard" if gpu.get("nvlink") else "pipeline")]
 
 
 def split_speed(setup: Setup) -> tuple[float, float] | None:
