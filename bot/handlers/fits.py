@@ -278,7 +278,7 @@ def _training_precision(req: FitRequest) -> str:
     else 16-bit (mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked)."""
     if req.mode == "qlora":
         return "nf4"
-    if req.mode == "lora" and req.precision in ("int8", "fp8", "q8_0"):
+    if req.mode == "lora" and req.precision == "int8":
         return "int8"
     return "bf16" if req.precision == "bf16" else "fp16"
 
