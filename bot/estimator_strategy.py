@@ -59,7 +59,7 @@ STRATEGY_SHORT: Mapping[str, str] = {
     "zero-2": "ZeRO-2",
     "zero-3": "ZeRO-3",
     "fsdp-full-shard": "FSDP",
-    "pipeline": "a naive pipeline (device_map auto)",
+    "pipeline": "a layer split (device_map auto)",
 }
 
 

@@ -21,7 +21,7 @@ from bot.estimator import (
     estimate,
 )
 from bot.estimator import max_context as longest_context
-from bot.estimator_strategy import STRATEGY_NAMES
+from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_help import fits_help
@@ -287,7 +287,7 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
     """ "is 24gb enough for ...": the estimate against a bare memory size."""
     verdict = s.est.verdict(capacity)
     fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
-    per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
+    per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
     a.summary = f"{_ANSWER[verdict]}: {s.verb} {s.what} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
     if verdict == "does not fit":
         a.bullets.extend(
@@ -301,7 +301,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     """The estimate against one GPU (or several of it): the verdict, speed, and what would make it fit."""
     capacity = gpu.number("memory_gb") or 0.0
     verdict = s.est.verdict(capacity)
-    where = f"{s.count}× {gpu.short_name}" if s.count > 1 else f"one {gpu.short_name}"
+    where = f"{s.count}× {gpu.short_name}{_spread(s)}" if s.count > 1 else f"one {gpu.short_name}"
     fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
@@ -327,6 +327,11 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
             f"Split across {s.count} GPUs ({how}), each with its own CUDA context; GPU-to-GPU traffic goes over {link}."
         )
     add_sources(a, [gpu])
+
+
+def _spread(s: FitPlan) -> str:
+    """ " with FSDP", " with data-parallel (DDP)": how a training job is spread over several GPUs."""
+    return f" with {STRATEGY_SHORT[s.est.strategy]}" if s.est.strategy and s.count > 1 else ""
 
 
 def _decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
