@@ -275,3 +275,10 @@ def test_zero3_with_a_quantised_base_offers_fsdp(engine: Engine) -> None:
     assert answer.summary.startswith("No")
     assert any(b.startswith("With FSDP (") for b in answer.bullets), answer.bullets
     assert any("no zero.Init" in n for n in answer.notes)
+
+
+def test_a_cheaper_pair_for_training_is_sharded(engine: Engine) -> None:
+    """Two cards hold a fine-tune between them only when the weights are sharded: the pick says FSDP."""
+    answer = engine.ask("cheapest card to qlora llama 3 70b")
+    pair = [b for b in answer.bullets if b.startswith("Two ")]
+    assert pair and "with FSDP" in pair[0], answer.bullets
