@@ -35,6 +35,9 @@ from bot.usable_memory import load_usable_memory  # noqa: E402
 from tests.estimates.load import Report, load_reports  # noqa: E402
 
 WITHIN = 0.30  # a speed estimate "within ±30%" of the measured one
+#: The training strategy a report's runtime names, as the question would read it (specs/lexicon.yaml: "deepspeed"
+#: with no stage is ZeRO-3; "fsdp" is full shard); other runtimes leave the default (data-parallel).
+STRATEGY_OF_RUNTIME = {"deepspeed": "zero-3", "fsdp": "fsdp-full-shard"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib
         context=report.context,
         gpus_count=report.count,
         runtime=budget.id if budget else None,
+        strategy=STRATEGY_OF_RUNTIME.get(report.runtime),
     )
     est = fit_plan(req, spec.shape, spec.id, report.count, budget=budget, vram_gib=vram_gib).est
     if report.batch and report.batch > 1:
@@ -85,6 +89,7 @@ def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib
             batch=report.batch,
             gpus_count=report.count,
             runtime=budget,
+            strategy=est.strategy,
         )
     return est
 

@@ -14,7 +14,8 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
 - **Runtime terms**: :mod:`bot.estimator_runtime` (the CUDA context per GPU, llama.cpp's compute buffer, vLLM's
   activation peak and CUDA graphs, bitsandbytes' 16-bit lm_head...), the named runtime's or the assumed one's
   (llama.cpp for inference, transformers for training).
-- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA, QLoRA, activations).
+- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA on a 16-, 8- or 4-bit base, activations with
+  FlashAttention, logits) per GPU, spread by :mod:`bot.estimator_strategy` (DDP, ZeRO, FSDP, pipeline).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
   GPU carries its own runtime overhead.
 - **Decode speed**: :mod:`bot.estimator_speed`.
@@ -31,7 +32,7 @@ from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAI
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
-from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, weights_bytes
+from bot.estimator_weights import MXFP4_BITS, weights_bytes
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -123,6 +124,7 @@ def estimate(
     lora_targets: tuple[str, ...] = ("q", "k", "v", "o"),
     media: Plan | None = None,
     runtime: Budget | None = None,
+    strategy: str | None = None,
 ) -> Estimate:
     """Memory needed to run (or fine-tune) ``model``, term by term. Image and speech models are costed by their own
     terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
@@ -144,20 +146,22 @@ def estimate(
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
     else:
         weights = training_terms(
-            est, model, checkpointing=checkpointing, lora_rank=lora_rank, lora_targets=lora_targets
+            est,
+            model,
+            checkpointing=checkpointing,
+            lora_rank=lora_rank,
+            lora_targets=lora_targets,
+            base=precision,
+            strategy=strategy,
         )
-    params = model.params_b * 1e9
     extra, notes = runtime_terms(
         budget := runtime or _assumed(model, mode),
         model,
         mode=mode,
         precision=precision,
-        bytes_per_param=weights / params if params else 2.0,
         context=context,
         kv_gb=est.terms.get("KV cache", 0.0),
-        gpus=est.gpus_count,
-        # the weights already count the embedding and output matrices in 16-bit (bot.estimator_weights)
-        lm_head_counted=mode == "inference" and precision in LINEAR_ONLY,
+        gpus=1 if est.per_gpu_terms else est.gpus_count,  # training terms are one GPU's
     )
     est.terms.update(extra)
     est.assumptions.extend(notes)

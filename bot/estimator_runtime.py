@@ -175,25 +175,20 @@ def _compute_buffer_gb(model: ModelShape, context: int) -> float:
     return mib * MIB / GB
 
 
-def _lm_head_gb(model: ModelShape, precision: str, bytes_per_param: float) -> float:
-    if precision not in BNB_PRECISIONS or not (model.vocab_size and model.hidden_size):
-        return 0.0
-    return model.vocab_size * model.hidden_size * (2.0 - bytes_per_param) / GB
-
-
 def runtime_terms(
     budget: Budget,
     model: ModelShape,
     *,
     mode: str,
     precision: str,
-    bytes_per_param: float,
     context: int,
     kv_gb: float,
     gpus: int,
-    lm_head_counted: bool = False,
 ) -> tuple[dict[str, float], list[str]]:
-    """The runtime's own terms for the whole job (GB) and the assumptions behind them."""
+    """The runtime's own terms for the whole job (GB; one GPU's for a training estimate, ``gpus`` 1) and the
+    assumptions behind them. bitsandbytes' 16-bit ``lm_head`` is no term of its own: the weights
+    (:mod:`bot.estimator_weights`) and a quantised training base (:mod:`bot.estimator_training`) already keep the
+    embedding and output matrices in 16-bit."""
     terms = {"CUDA context": gpus * budget.cuda_context_gb}
     notes = [f"{budget.name}: CUDA context {budget.cuda_context_gb:.2f} GB per GPU"]
     buffer = _compute_buffer_gb(model, context) if budget.compute_buffer and mode == "inference" else 0.0
@@ -214,9 +209,6 @@ def runtime_terms(
             terms["KV headroom"] = kv_gb * (1 / budget.kv_share - 1)
             notes.append(f"only {budget.kv_share:.0%} of the memory free after warm-up becomes KV blocks")
         notes.append("the KV pool must hold at least one full-length sequence")
-    if (budget.id == "transformers" or budget.allocation == "dynamic") and not lm_head_counted:
-        lm_head = _lm_head_gb(model, precision, bytes_per_param)
-        if lm_head:
-            terms["lm_head in 16-bit"] = lm_head
-            notes.append("bitsandbytes keeps lm_head in 16-bit")
+    if budget.allocation == "dynamic" and precision in BNB_PRECISIONS and model.vocab_size:
+        notes.append("bitsandbytes keeps lm_head in 16-bit (counted with the weights)")
     return terms, notes

@@ -108,9 +108,11 @@ def weights_gb(model: ModelShape, precision: str) -> float:
         # "a 7.5B parameter model ... 120 GB".
         (
             "ZeRO: 7.5B model, mixed-precision Adam 120 GB",
-            lambda: estimate(ModelShape("7.5B", 7.5), mode="full", context=0).terms[
-                "weights, gradients and AdamW state"
-            ],
+            lambda: sum(
+                gb
+                for name, gb in estimate(ModelShape("7.5B", 7.5), mode="full", context=0).terms.items()
+                if name.startswith(("weights", "gradients", "AdamW"))
+            ),
             120,
             0.0,
         ),
@@ -232,8 +234,7 @@ def test_bitsandbytes_keeps_lm_head_in_16_bit(budgets: Mapping[str, Budget]) -> 
     assert est.terms["weights"] == pytest.approx(((shape.params_b * 1e9 - vocab) * 1.0 + vocab * 2.0) / GB)
     assert "lm_head in 16-bit" not in est.terms
     assert "lm_head in 16-bit" not in estimate(shape, precision="fp16", runtime=budgets["transformers"]).terms
-    qlora = estimate(shape, mode="qlora", precision="nf4", context=2048, runtime=budgets["transformers"])
-    assert qlora.terms["lm_head in 16-bit"] > 0  # a QLoRA base is costed in NF4 throughout: the runtime adds it
+    assert "bitsandbytes keeps lm_head in 16-bit (counted with the weights)" in est.assumptions
 
 
 def test_cuda_context_is_the_usable_memory_fact() -> None:

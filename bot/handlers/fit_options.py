@@ -8,6 +8,7 @@ import functools
 from bot.answer import Answer
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
 from bot.estimator_runtime import DEFAULT_INFERENCE, Budget
+from bot.estimator_strategy import SHARDING, STRATEGY_SHORT, shard_label
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.handlers.fit_memory import capacity_of
 from bot.handlers.fit_precision import BELOW_Q4, precision_label
@@ -21,6 +22,7 @@ __all__ = [
     "full_instead",
     "make_it_fit",
     "plan_label",
+    "sharded_fit",
     "variants",
 ]
 
@@ -42,11 +44,18 @@ def fit_model(ctx: HandlerContext, req: FitRequest | None) -> tuple[ModelShape |
 
 @functools.lru_cache(maxsize=4096)
 def variants(
-    model: ModelShape, mode: str, precision: str, context: int, count: int, budget: Budget | None = None
+    model: ModelShape,
+    mode: str,
+    precision: str,
+    context: int,
+    count: int,
+    budget: Budget | None = None,
+    strategy: str | None = None,
 ) -> Estimate:
-    """The estimate for a plan under ``budget``'s runtime (None: the assumed one), with the estimator's defaults for
-    everything else. A pure function of immutable inputs (budgets are built once), memoised (callers only read the
-    estimate): the same plans come up across answers."""
+    """The estimate for a plan under ``budget``'s runtime (None: the assumed one), spread over ``count`` GPUs by
+    ``strategy`` (training; None: the default), with the estimator's defaults for everything else. A pure function
+    of immutable inputs (budgets are built once), memoised (callers only read the estimate): the same plans come up
+    across answers."""
     return estimate(
         model,
         mode=mode,  # type: ignore[arg-type]
@@ -54,6 +63,7 @@ def variants(
         context=context,
         gpus_count=count,
         runtime=budget,
+        strategy=strategy,
     )
 
 
@@ -89,8 +99,11 @@ def make_it_fit(
     if mode == "inference":
         out.extend(_lower_precision(est, model, capacity, precision, context, count, budget))
     else:
-        out.extend(_lighter_training(model, capacity, mode, context, count, budget))
-    out.extend(_more_gpus(model, capacity, label, mode, precision, context, count, budget))
+        out.extend(sharded_fit(est, model, capacity, mode, precision, context, budget))
+        out.extend(_lighter_training(model, capacity, mode, context, count, budget, est.strategy))
+    if not out or mode == "inference" or not out[0].startswith("With FSDP"):
+        spread = _spread(mode, est.strategy)
+        out.extend(_more_gpus(model, capacity, label, mode, precision, context, count, budget, spread))
     out.extend(cheapest_fits(ctx, a, model, mode, precision, context, budget))
     return out
 
@@ -111,9 +124,50 @@ def first_fix(
     if mode == "inference":
         lighter = _lower_precision(est, model, capacity, precision, context, count, budget)
     else:
-        lighter = _lighter_training(model, capacity, mode, context, count, budget)
-    more = _more_gpus(model, capacity, label, mode, precision, context, count, budget)
+        lighter = [
+            f for f in sharded_fit(est, model, capacity, mode, precision, context, budget) if f.startswith("With")
+        ]
+        lighter = lighter or _lighter_training(model, capacity, mode, context, count, budget, est.strategy)
+    more = _more_gpus(model, capacity, label, mode, precision, context, count, budget, _spread(mode, est.strategy))
     return next(iter(lighter or more), None)
+
+
+def _spread(mode: str, strategy: str | None) -> str | None:
+    """The strategy more GPUs would use: training needs one that shards the weights (more data-parallel
+    replicas never hold more), unless the question named one that does."""
+    if mode == "inference":
+        return None
+    return strategy if strategy in SHARDING else SHARDING[0]
+
+
+def sharded_fit(
+    est: Estimate,
+    model: ModelShape,
+    capacity: float,
+    mode: str,
+    precision: str,
+    context: int,
+    budget: Budget | None = None,
+) -> list[str]:
+    """Training on several GPUs whose strategy keeps whole copies: the per-GPU need with the weights sharded."""
+    count = est.gpus_count
+    label = shard_label(mode, precision)
+    if (
+        mode == "inference"
+        or count < 2
+        or est.strategy == SHARDING[0]
+        or (est.strategy in SHARDING and "ZeRO" in label)
+    ):
+        return []
+    other = variants(model, mode, precision, context, count, budget, SHARDING[0])
+    if other.verdict(capacity) == "does not fit":
+        return [f"Even with {label} across {count} GPUs each would need about {other.per_gpu_gb:,.1f} GB."]
+    return [
+        f"With {label} (weights, gradients and optimizer state sharded) across {count} GPUs "
+        "it would fit: "
+        f"about {other.per_gpu_gb:,.1f} GB each, where {STRATEGY_SHORT[est.strategy or 'ddp']} needs "
+        f"{est.per_gpu_gb:,.1f} GB."
+    ]
 
 
 def _more_gpus(
@@ -125,12 +179,14 @@ def _more_gpus(
     context: int,
     count: int,
     budget: Budget | None = None,
+    strategy: str | None = None,
 ) -> list[str]:
     """How many GPUs of ``capacity`` GB (up to 16) would hold it, if more than ``count`` would."""
     for n in range(count + 1, 17):
-        other = variants(model, mode, precision, context, n, budget)
+        other = variants(model, mode, precision, context, n, budget, strategy)
         if other.verdict(capacity) != "does not fit":
-            return [f"{n}× {label} would hold it: about {other.per_gpu_gb:,.1f} GB per GPU."]
+            how = f" with {STRATEGY_SHORT[strategy]}" if strategy else ""
+            return [f"{n}× {label} would hold it{how}: about {other.per_gpu_gb:,.1f} GB per GPU."]
     return []
 
 
@@ -158,14 +214,24 @@ def _lower_precision(
 
 
 def _lighter_training(
-    model: ModelShape, capacity: float, mode: str, context: int, count: int, budget: Budget | None
+    model: ModelShape,
+    capacity: float,
+    mode: str,
+    context: int,
+    count: int,
+    budget: Budget | None,
+    strategy: str | None = None,
 ) -> list[str]:
     """Training: LoRA or QLoRA instead of a full fine-tune (QLoRA instead of LoRA), if that fits."""
+    spreads = [strategy] if count < 2 or strategy in SHARDING else [strategy, SHARDING[0]]
     for lighter in {"full": ("lora", "qlora"), "lora": ("qlora",)}.get(mode, ()):
-        other = variants(model, lighter, "nf4" if lighter == "qlora" else "fp16", context, count, budget)
-        if other.verdict(capacity) != "does not fit":
-            kind = "QLoRA" if lighter == "qlora" else "LoRA"
-            return [f"{kind} would fit: about {other.per_gpu_gb:,.1f} GB."]
+        precision = "nf4" if lighter == "qlora" else "fp16"
+        for spread in spreads:
+            other = variants(model, lighter, precision, context, count, budget, spread)
+            if other.verdict(capacity) != "does not fit":
+                kind = "QLoRA" if lighter == "qlora" else "LoRA"
+                how = f" with {shard_label(lighter, precision)} across {count} GPUs" if spread != strategy else ""
+                return [f"{kind} would fit{how}: about {other.per_gpu_gb:,.1f} GB{' each' if count > 1 else ''}."]
     return []
 
 

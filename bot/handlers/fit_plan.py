@@ -77,10 +77,8 @@ def fit_plan(
 ) -> FitPlan:
     """The precision and context the request implies (defaults filled in, the runtime's own where it has them),
     and the estimate under the runtime's budget (the assumed runtime's when none is given)."""
-    precision = req.precision or (native_precision(model) if req.mode == "inference" else "fp16")
-    if req.mode != "inference":
-        # mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked
-        precision = "nf4" if req.mode == "qlora" else ("bf16" if req.precision == "bf16" else "fp16")
+    inference = req.mode == "inference"
+    precision = (req.precision or native_precision(model)) if inference else _training_precision(req)
     budget = budget or default_budget(model, req.mode)
     context, why = (req.context, "") if req.context else default_context(budget, model, req.mode, vram_gib)
     why = "" if model.kind in MEDIA_KINDS else why  # an image or speech model has no token context to state
@@ -89,18 +87,30 @@ def fit_plan(
         mode=req.mode,  # type: ignore[arg-type]
         precision=precision,
         context=context,
+        batch=(req.batch or 1) if req.mode != "inference" else 1,
         gpus_count=count,
         kv_precision=req.kv_precision or "fp16",
         checkpointing=req.checkpointing,
         lora_rank=req.lora_rank or 16,
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
         runtime=budget,
+        strategy=req.strategy,
     )
     named = "" if req.runtime else " (no runtime named: assumed)"
     est.assumptions.insert(0, f"runtime {budget.name}{named}")
     if why:
         est.assumptions.insert(1, why)
     return FitPlan(req, model, model_id, req.mode, precision, context, count, est, None, budget, why, vram_gib)
+
+
+def _training_precision(req: FitRequest) -> str:
+    """The precision a fine-tune is costed at: QLoRA's NF4 base, LoRA on an 8-bit (LLM.int8) base when asked,
+    else 16-bit (mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked)."""
+    if req.mode == "qlora":
+        return "nf4"
+    if req.mode == "lora" and req.precision == "int8":
+        return "int8"
+    return "bf16" if req.precision == "bf16" else "fp16"
 
 
 def default_budget(model: ModelShape, mode: str) -> Budget:

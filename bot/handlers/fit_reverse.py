@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer
 from bot.estimator import PRECISION_NAMES, ModelShape, typical_shape
+from bot.estimator_strategy import SHARDING
 from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import variants
 from bot.models import ModelSpec
@@ -29,8 +30,14 @@ REVERSE_CONTEXT = 4096
 _SEARCH_STEPS = 24
 
 
+def _spread(mode: str, count: int) -> str | None:
+    """Fine-tuning on several GPUs: the weights sharded (ZeRO-3/FSDP), or more GPUs would hold nothing bigger."""
+    return SHARDING[0] if mode != "inference" and count > 1 else None
+
+
 def _fits(model: ModelShape, precision: str, capacity: float, count: int, mode: str = "inference") -> bool:
-    return variants(model, mode, precision, REVERSE_CONTEXT, count).verdict(capacity) != "does not fit"
+    est = variants(model, mode, precision, REVERSE_CONTEXT, count, strategy=_spread(mode, count))
+    return est.verdict(capacity) != "does not fit"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -109,7 +116,8 @@ def biggest_models(
     training = mode in REVERSE_MODES
     a.summary = (
         f"The biggest model you can fine-tune in {where} depends on the method "
-        f"({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing):"
+        f"({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing"
+        f"{', weights sharded across the GPUs with FSDP' if count > 1 else ''}):"
         if training
         else f"The biggest model that runs in {where} depends on the precision "
         f"(inference, {REVERSE_CONTEXT:,}-token context, batch 1):"
@@ -122,7 +130,9 @@ def biggest_models(
         line = f"{label}: a typical dense model of up to about {_size(params)}B parameters"
         model = _largest_known_in(ctx, precision, room, count, plan_mode)
         if model is not None:
-            est = variants(model.shape, plan_mode, precision, REVERSE_CONTEXT, count)
+            est = variants(
+                model.shape, plan_mode, precision, REVERSE_CONTEXT, count, strategy=_spread(plan_mode, count)
+            )
             line += f"; the largest model I know that fits is {model.name} (about {est.per_gpu_gb:,.1f} GB"
             line += " per GPU)" if count > 1 else ")"
         a.bullets.append(line + ".")

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
+from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer
@@ -156,7 +157,7 @@ def _fit_slots(s: FitPlan) -> dict[str, Any]:
         "available_gb": None,
         "fits": None,
         "runtime": s.budget.id,
-        "strategy": None,
+        "strategy": s.est.strategy,
         "usable_gb": None,
         "margin_gb": None,
         "terms": {name: round(gb, 2) for name, gb in s.est.terms.items()},
@@ -343,7 +344,7 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
         usable_gb=round(usable * s.count, 1),
         margin_gb=round(room - need, 1),
     )
-    per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
+    per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
     a.summary = f"{_lead(s, verdict)}: {s.doing} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
     _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
     a.bullets.append(f"A {capacity:g} GB card offers about {usable:,.1f} GB ({capacity:g} GiB in decimal GB).")
@@ -373,7 +374,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
-        f"{_lead(s, verdict)}: {s.doing} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}) needs about "
+        f"{_lead(s, verdict)}: {s.doing} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}){_spread(s)} needs about "
         f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); {band_text(need, capacity, per)}."
     )
     _instead(a, s, per, verdict != "does not fit")
@@ -392,11 +393,16 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         _what_would_fit(ctx, a, s, capacity, gpu.short_name)
     if s.count > 1:
         link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
+        how = "tensor or pipeline parallel" if s.est.strategy is None else STRATEGY_NAMES[s.est.strategy]
         a.bullets.append(
-            f"Split across {s.count} GPUs (tensor or pipeline parallel), each with its own CUDA context; "
-            f"GPU-to-GPU traffic goes over {link}."
+            f"Split across {s.count} GPUs ({how}), each with its own CUDA context; GPU-to-GPU traffic goes over {link}."
         )
     add_sources(a, [gpu])
+
+
+def _spread(s: FitPlan) -> str:
+    """ " with FSDP", " with data-parallel (DDP)": how a training job is spread over several GPUs."""
+    return f" with {STRATEGY_SHORT[s.est.strategy]}" if s.est.strategy and s.count > 1 else ""
 
 
 def _what_would_fit(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, label: str) -> None:

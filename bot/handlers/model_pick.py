@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.advisor import Scored, rank_by_field
 from bot.answer import Answer
 from bot.estimator import ModelShape
+from bot.estimator_strategy import SHARDING, STRATEGY_SHORT
 from bot.handlers.context import (
     MARKET_NONE,
     HandlerContext,
@@ -57,7 +58,9 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
         answer = rank(ctx, sub) if sub.rank_field else workload_pick(ctx, sub)
         if sub.rank_field and answer.table is not None and answer.table.gpu_ids:
             answer.recommendation = answer.table.gpu_ids[0]
-            _pair_instead(ctx, answer, limits, variants(model, mode, precision, context, 2).per_gpu_gb)
+            spread = SHARDING[0] if mode != "inference" else None  # training: a pair helps only when sharded
+            pair_need = variants(model, mode, precision, context, 2, strategy=spread).per_gpu_gb
+            _pair_instead(ctx, answer, limits, pair_need, spread)
         label = plan_label(model, mode, precision) + _together(est.per_gpu_gb, held)
         if answer.recommendation:
             lead = f"To {label} you need about {need:,.1f} GB of GPU memory, so only cards with at least that count."
@@ -132,7 +135,9 @@ def _holding(q: Query, limits: Limits, cheapest: bool) -> Query:
     return sub
 
 
-def _pair_instead(ctx: HandlerContext, answer: Answer, limits: Limits, pair_need: float) -> None:
+def _pair_instead(
+    ctx: HandlerContext, answer: Answer, limits: Limits, pair_need: float, spread: str | None = None
+) -> None:
     """Two cheaper cards that hold it between them, when the pair costs less than the one card."""
     assert answer.recommendation is not None  # noqa: S101 - set by the caller
     pair = rank_by_field(
@@ -147,7 +152,8 @@ def _pair_instead(ctx: HandlerContext, answer: Answer, limits: Limits, pair_need
     single = ctx.prices.usd(ctx.catalog.gpus[answer.recommendation])
     if pair and single and 2 * (ctx.prices.usd(pair[0]) or 0) < single:
         answer.bullets.append(
-            f"Two {pair[0].short_name} cards hold it split across them (about {pair_need:,.1f} GB "
+            f"Two {pair[0].short_name} cards hold it split across them"
+            f"{f' with {STRATEGY_SHORT[spread]}' if spread else ''} (about {pair_need:,.1f} GB "
             f"each) for {price_text(ctx, answer, pair[0])} apiece."
         )
 

@@ -138,11 +138,20 @@ def holding(
         steps = [steps[0], *(dataclasses.replace(steps[0], precision=p) for p in precision_ladder(model)[1:])]
     asked = plan = fit_plan(steps[0], model, model_id, count)
     for step, req in enumerate(steps):
-        plan = asked if step == 0 else fit_plan(req, model, model_id, count)
-        verdict = plan.est.verdict(room)
-        if verdict != "does not fit":
-            return Holding(plan, req, step, verdict, asked, room)
+        for spread in _spreads(req, gpu, count):
+            plan = asked if step == 0 and spread is req else fit_plan(spread, model, model_id, count)
+            verdict = plan.est.verdict(room)
+            if verdict != "does not fit":
+                return Holding(plan, spread, step, verdict, asked, room)
     return Holding(plan, steps[-1], len(steps), "does not fit", asked, room)
+
+
+def _spreads(req: FitRequest, gpu: GPU, count: int) -> list[FitRequest]:
+    """Training on several cards with no strategy named: a full copy on each (data-parallel), then the job spread
+    over the cards: sharded with FSDP over NVLink, else split by layers over PCIe."""
+    if req.mode == "inference" or count < 2 or req.strategy:
+        return [req]
+    return [req, dataclasses.replace(req, strategy="fsdp-full-shard" if gpu.get("nvlink") else "pipeline")]
 
 
 def split_speed(setup: Setup) -> tuple[float, float] | None:

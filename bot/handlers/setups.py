@@ -290,7 +290,7 @@ def _fit_json(a: Answer, s: Setup, model: ModelShape) -> None:
         "available_gb": None if capacity is None else round(capacity * s.count, 1),
         "fits": h.holds,
         "runtime": h.plan.budget.id,
-        "strategy": None,
+        "strategy": h.plan.est.strategy,
         "usable_gb": round(h.capacity * s.count, 1),
         "margin_gb": round(h.capacity - h.plan.est.per_gpu_gb, 1),
         "terms": {name: round(gb, 2) for name, gb in h.plan.est.terms.items()},
