@@ -61,6 +61,9 @@ class FitRequest:
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
     held_with: tuple[str, ...] = ()  # "whisper + llama 8b on the same box": other models held at the same time
     lora_assumed: bool = False  # "fine-tune on a 3060": no method named, LoRA on a small card (full shown too)
+    runtime: str | None = None  # "with vllm", "in ollama": a runtime id of specs/runtimes.yaml (None: assumed)
+    batch: int | None = None  # "batch size 4": the micro-batch per GPU (training)
+    strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
 
 
 @dataclass(slots=True)
