@@ -9,6 +9,8 @@ A benchmark, not a test: it prints, it asserts nothing.
 
 python benchmarks/bench_estimates.py            # agreement, every disagreement, the speed error distribution
 python benchmarks/bench_estimates.py --all      # ... and every agreeing case too
+python benchmarks/bench_estimates.py --held-out # the held-out reports (tests/estimates/holdout.yaml), never used
+                                                # to calibrate anything: how well the estimate generalises
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.runtimes import load_runtimes  # noqa: E402
 from bot.usable_memory import load_usable_memory  # noqa: E402
 from tests.estimates.load import Report, load_reports  # noqa: E402
 
+HELD_OUT = ROOT / "tests" / "estimates" / "holdout.yaml"
 WITHIN = 0.30  # a speed estimate "within ±30%" of the measured one
 #: The training strategy a report's runtime names, as the question would read it (specs/lexicon.yaml: "deepspeed"
 #: with no stage is ZeRO-3; "fsdp" is full shard); other runtimes leave the default (data-parallel).
@@ -212,11 +215,14 @@ def band(cases: list[Case]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--all", action="store_true", help="list agreeing cases too")
+    parser.add_argument(
+        "--held-out", action="store_true", help="the held-out reports instead (tests/estimates/holdout.yaml)"
+    )
     args = parser.parse_args()
     catalog = load_catalog(ROOT / "specs")
     models = dict(load_models(ROOT / "specs"))
     gpus = {g.id: g for g in catalog}
-    reports = load_reports()
+    reports = load_reports(HELD_OUT) if args.held_out else load_reports()
     usable = load_usable_memory(ROOT / "specs", catalog)
     fact = usable.fact("cuda-context")
     budgets = dict(build_budgets(load_runtimes(ROOT / "specs"), *((fact.high_mib,) if fact and fact.high_mib else ())))
