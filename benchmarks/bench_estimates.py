@@ -1,6 +1,7 @@
 """Today's memory and speed estimates against real public reports (tests/estimates/reports.yaml).
 
-Each report is run through the same plan ``gpubot ask`` builds for a fit question
+Each report is run (tests/estimates/cases.py, shared with the regression suite tests/test_reported_outcomes.py,
+which asserts what this prints) through the same plan ``gpubot ask`` builds for a fit question
 (``bot.handlers.fit_plan.fit_plan``: the precision and context defaults, then ``bot.estimator.estimate``) with the
 report's runtime as if the question named it (its budget from specs/runtimes.yaml; runtimes the data does not model
 get the assumed one), held against the memory that runtime may use on the card's usable memory
@@ -20,81 +21,16 @@ import math
 import statistics
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.catalog import GPU, load_catalog  # noqa: E402
-from bot.estimator import TIGHT_SHARE, Estimate, decode_tokens_per_s, estimate  # noqa: E402
-from bot.estimator_runtime import Budget, build_budgets, capacity_gb  # noqa: E402
-from bot.handlers.fit_plan import fit_plan  # noqa: E402
-from bot.models import ModelSpec, load_models  # noqa: E402
-from bot.request import FitRequest  # noqa: E402
-from bot.runtimes import load_runtimes  # noqa: E402
-from bot.usable_memory import load_usable_memory  # noqa: E402
+from bot.estimator import TIGHT_SHARE, Estimate  # noqa: E402
+from tests.estimates.cases import WITHIN, Case, Engine  # noqa: E402
 from tests.estimates.load import Report, load_reports  # noqa: E402
 
 HELD_OUT = ROOT / "tests" / "estimates" / "holdout.yaml"
-WITHIN = 0.30  # a speed estimate "within ±30%" of the measured one
-#: The training strategy a report's runtime names, as the question would read it (specs/lexicon.yaml: "deepspeed"
-#: with no stage is ZeRO-3; "fsdp" is full shard); other runtimes leave the default (data-parallel).
-STRATEGY_OF_RUNTIME = {"deepspeed": "zero-3", "fsdp": "fsdp-full-shard"}
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    report: Report
-    est: Estimate
-    capacity_gb: float
-    verdict: str  # fits | tight | does not fit
-
-    @property
-    def estimated(self) -> str:
-        return "oom" if self.verdict == "does not fit" else "fits"
-
-    @property
-    def agrees(self) -> bool:
-        return self.report.outcome == self.estimated
-
-
-#: The reports' runtime names that are runtimes.yaml ids under another name.
-RUNTIME_IDS = {"exllama": "exllamav2"}
-
-
-def budget_of(report: Report, budgets: dict[str, Budget]) -> Budget:
-    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks."""
-    name = RUNTIME_IDS.get(report.runtime, report.runtime)
-    assumed = "llama.cpp" if report.mode == "inference" else "transformers"
-    return budgets.get(name) or budgets[assumed]
-
-
-def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib: float | None = None) -> Estimate:
-    """The estimate ``gpubot ask`` would make for this setup (batch > 1 re-run with the same plan), under
-    ``budget``'s runtime (None: the assumed one)."""
-    req = FitRequest(
-        model_id=spec.id,
-        mode=report.mode,
-        precision=report.precision,
-        context=report.context,
-        gpus_count=report.count,
-        runtime=budget.id if budget else None,
-        strategy=STRATEGY_OF_RUNTIME.get(report.runtime),
-    )
-    est = fit_plan(req, spec.shape, spec.id, report.count, budget=budget, vram_gib=vram_gib).est
-    if report.batch and report.batch > 1:
-        est = estimate(
-            spec.shape,
-            mode=est.mode,
-            precision=est.precision,
-            context=est.context,
-            batch=report.batch,
-            gpus_count=report.count,
-            runtime=budget,
-            strategy=est.strategy,
-        )
-    return est
 
 
 def terms(est: Estimate) -> str:
@@ -139,29 +75,9 @@ def _case_line(c: Case) -> str:
     )
 
 
-def speeds(cases: list[Case], gpus: dict[str, GPU], models: dict[str, ModelSpec]) -> None:
-    rows: list[tuple[Report, float | None]] = []
-    for c in cases:
-        r = c.report
-        if r.tokens_per_s is None:
-            continue
-        gpu = gpus[r.gpu]
-        bandwidth = gpu.number("memory_bandwidth_gbs") or 0.0
-        speed = decode_tokens_per_s(
-            models[r.model].shape,
-            c.est,
-            bandwidth,
-            r.count,
-            memory_type=str(gpu.get("memory_type") or ""),
-            nvlink=bool(gpu.get("nvlink")),
-            runtime=r.runtime,
-            context=r.context,
-        )
-        rows.append((r, speed))
-    scored: list[tuple[Report, float, float]] = []
-    for r, speed in rows:
-        if speed and r.tokens_per_s:
-            scored.append((r, speed, (speed - r.tokens_per_s) / r.tokens_per_s))
+def speeds(cases: list[Case]) -> None:
+    rows = [c for c in cases if c.report.tokens_per_s is not None]
+    scored = [(c.report, c.tokens_per_s or 0.0, c.speed_error) for c in rows if c.speed_error is not None]
     print(f"Decode speed: {len(scored)} of {len(rows)} measured speeds have an estimate")
     if not scored:
         return
@@ -183,9 +99,11 @@ def speeds(cases: list[Case], gpus: dict[str, GPU], models: dict[str, ModelSpec]
     print("Each case (estimate vs measured, tokens/s):")
     for r, speed, err in sorted(scored, key=lambda t: -abs(t[2])):
         print(f"- {r.id}: {speed:,.1f} vs {r.tokens_per_s:g} ({err:+.0%})  [{setup(r)}]")
-    for r, none in rows:
-        if not none:
-            print(f"- {r.id}: no estimate (the plan does not fit, or no speed for this mode)  [{setup(r)}]")
+    for c in rows:
+        if c.speed_error is None:
+            print(
+                f"- {c.report.id}: no estimate (the plan does not fit, or no speed for this mode)  [{setup(c.report)}]"
+            )
 
 
 #: Beyond this distance from the boundary a wrong verdict is a missing mechanism, not the estimate's spread.
@@ -219,20 +137,8 @@ def main() -> None:
         "--held-out", action="store_true", help="the held-out reports instead (tests/estimates/holdout.yaml)"
     )
     args = parser.parse_args()
-    catalog = load_catalog(ROOT / "specs")
-    models = dict(load_models(ROOT / "specs"))
-    gpus = {g.id: g for g in catalog}
     reports = load_reports(HELD_OUT) if args.held_out else load_reports()
-    usable = load_usable_memory(ROOT / "specs", catalog)
-    fact = usable.fact("cuda-context")
-    budgets = dict(build_budgets(load_runtimes(ROOT / "specs"), *((fact.high_mib,) if fact and fact.high_mib else ())))
-    cases = []
-    for r in reports:
-        budget = budget_of(r, budgets)
-        card = usable.usable_gb(r.gpu) or 0.0
-        est = plan(r, models[r.model], budget, card * r.count * 1e9 / 2**30)
-        capacity = capacity_gb(budget, card, r.count)
-        cases.append(Case(r, est, capacity, est.verdict(capacity)))
+    cases = Engine(ROOT / "specs").cases(reports)
     outcomes = [r for r in reports if r.outcome]
     print(
         f"{len(reports)} reports: {len(outcomes)} outcomes ({sum(r.outcome == 'fits' for r in outcomes)} loaded, "
@@ -243,7 +149,7 @@ def main() -> None:
     print()
     band(cases)
     print()
-    speeds(cases, gpus, models)
+    speeds(cases)
 
 
 if __name__ == "__main__":
