@@ -31,7 +31,7 @@ from bot.estimator_media import MEDIA_KINDS, Plan, diffusion_terms, speech_terms
 from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAINING, Budget, runtime_terms
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
-from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
+from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
 from bot.estimator_weights import MXFP4_BITS, weights_bytes
 
 __all__ = [
@@ -130,6 +130,7 @@ def estimate(
     terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
     the text encoders at 16-bit, the denoiser at ``precision``)."""
     est = Estimate(model.name, mode, precision, context, batch, max(1, gpus_count))
+    budget = runtime or _assumed(model, mode)
     if model.shape_from:
         est.assumptions.append(model.shape_from)
     if mode == "inference" and model.kind in MEDIA_KINDS:
@@ -153,9 +154,12 @@ def estimate(
             lora_targets=lora_targets,
             base=precision,
             strategy=strategy,
+            runtime=TrainingRuntime(
+                budget.name, budget.loss_bytes, budget.offload_checkpoints, budget.train_checkpointing
+            ),
         )
     extra, notes = runtime_terms(
-        budget := runtime or _assumed(model, mode),
+        budget,
         model,
         mode=mode,
         precision=precision,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from bot.estimator_shapes import GB, ModelShape
 from bot.runtimes import Runtime, Runtimes, llamacpp_compute_buffer_mib, usable_fraction
@@ -70,6 +71,15 @@ class Budget:
     compute_buffer: bool = False  # llama.cpp's compute buffer
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
+    # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
+    # checkpointing on one GPU (None: on, the recipes' default), whether checkpoints go to system RAM (Unsloth),
+    # the strategy on several GPUs (None: data-parallel) and the loss's bytes per token and vocabulary entry (0:
+    # transformers' 14).
+    train_micro_batch: int = 0
+    train_checkpointing: bool | None = None
+    offload_checkpoints: bool = False
+    train_strategy: str | None = None
+    loss_bytes: float = 0.0
 
     def fraction_of(self, usable_gb: float, parallel: int = 1) -> float:
         """The share of a card of ``usable_gb`` the runtime uses by default (1.0: all of it)."""
@@ -131,7 +141,28 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
             "the context length",
         ),
         cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
+        **_training_defaults(rt),
     )
+
+
+def _training_defaults(rt: Runtime) -> dict[str, Any]:
+    """A training runtime's defaults (micro-batch, checkpointing, strategy, loss) from its params."""
+    out: dict[str, Any] = {}
+    micro = rt.param("micro_batch_size")
+    if micro is not None and isinstance(micro.value, int):
+        out["train_micro_batch"] = micro.value
+    ckpt = rt.param("activation_checkpointing")
+    if ckpt is not None and isinstance(ckpt.value, bool):
+        out["train_checkpointing"] = ckpt.value
+    offload = rt.param("gradient_checkpointing")
+    out["offload_checkpoints"] = offload is not None and offload.value == "offload"
+    strategy = rt.param("multi_gpu_strategy")
+    if strategy is not None:
+        out["train_strategy"] = str(strategy.value)
+    loss = rt.param("loss_bytes_per_logit")
+    if loss is not None and isinstance(loss.value, int | float):
+        out["loss_bytes"] = float(loss.value)
+    return out
 
 
 def build_budgets(runtimes: Runtimes, cuda_context_mib: float = CUDA_CONTEXT_MIB) -> Mapping[str, Budget]:

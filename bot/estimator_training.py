@@ -35,6 +35,7 @@ Every term is what one GPU holds (``Estimate.per_gpu_terms``), because the strat
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from bot.estimator_shapes import GB, Estimate, ModelShape
 from bot.estimator_strategy import STRATEGY_NAMES, held_share, strategy_for
@@ -45,8 +46,10 @@ __all__ = [
     "LOGITS_BYTES",
     "NF4_BYTES",
     "PART_BYTES",
+    "TrainingRuntime",
     "activation_bytes",
     "logits_bytes",
+    "offloaded_bytes",
     "training_terms",
 ]
 
@@ -62,6 +65,20 @@ BASE_NAMES: Mapping[str, str] = {
     "int8": "8-bit (LLM.int8)",
     "nf4": "4-bit NF4 (QLoRA)",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRuntime:
+    """What a training runtime changes in these terms (specs/runtimes.yaml, through ``Budget``): the loss's bytes per
+    token and vocabulary entry (0: transformers' ``LOGITS_BYTES``), checkpoints offloaded to system RAM, and its
+    default for checkpointing on one GPU (None: on)."""
+
+    name: str = "transformers"
+    loss_bytes: float = 0.0
+    offload_checkpoints: bool = False
+    checkpointing: bool | None = None
+
+
 #: Bytes per token and vocabulary entry for the loss: 16-bit logits, FP32 upcast, FP32 log-softmax, FP32 gradient.
 LOGITS_BYTES = 2 + 4 + 4 + 4
 #: Korthikanti et al. 2022, table 2: activation bytes per token and layer, in units of the hidden size.
@@ -70,20 +87,28 @@ ACTIVATION_BYTES_PER_HIDDEN = 34
 CHECKPOINT_BYTES_PER_HIDDEN = 2
 
 
-def activation_bytes(model: ModelShape, seq: int, batch: int, checkpointing: bool) -> float:
-    """Activations of one micro-batch with FlashAttention/SDPA (no s×s scores), over every layer."""
+def activation_bytes(model: ModelShape, seq: int, batch: int, checkpointing: bool, offload: bool = False) -> float:
+    """Activations of one micro-batch with FlashAttention/SDPA (no s×s scores), over every layer on the GPU. With
+    the checkpoints offloaded to system RAM (Unsloth), the GPU keeps the layer being recomputed and the one
+    checkpoint in transit."""
     if not (model.layers and model.hidden_size):
         return 0.0
     h, layers = model.hidden_size, model.layers
     full_layer = ACTIVATION_BYTES_PER_HIDDEN * h * seq * batch
+    checkpoint = CHECKPOINT_BYTES_PER_HIDDEN * h * seq * batch
     if checkpointing:
-        return layers * CHECKPOINT_BYTES_PER_HIDDEN * h * seq * batch + full_layer
+        return (1 if offload else layers) * checkpoint + full_layer
     return layers * full_layer
 
 
-def logits_bytes(model: ModelShape, seq: int, batch: int) -> float:
-    """The loss's sequence × vocabulary tensors (0 when the vocabulary is unknown)."""
-    return float(seq * batch * (model.vocab_size or 0) * LOGITS_BYTES)
+def offloaded_bytes(model: ModelShape, seq: int, batch: int) -> float:
+    """The checkpointed layer inputs an offloading runtime keeps in system RAM instead."""
+    return float((model.layers or 0) * CHECKPOINT_BYTES_PER_HIDDEN * (model.hidden_size or 0) * seq * batch)
+
+
+def logits_bytes(model: ModelShape, seq: int, batch: int, per: float = LOGITS_BYTES) -> float:
+    """The loss's sequence × vocabulary tensors at ``per`` bytes an entry (0 when the vocabulary is unknown)."""
+    return float(seq * batch * (model.vocab_size or 0) * per)
 
 
 def _lora_params(model: ModelShape, rank: int, targets: tuple[str, ...]) -> float:
@@ -155,10 +180,12 @@ def training_terms(
     lora_targets: tuple[str, ...],
     base: str = "fp16",
     strategy: str | None = None,
+    runtime: TrainingRuntime | None = None,
 ) -> float:
     """Add what each GPU holds to fine-tune ``model`` (``est.mode``: full, lora or qlora) to ``est``; returns the
     bytes of weights one GPU holds. ``base`` is the frozen base's precision for LoRA; ``strategy`` how the job is
-    spread over ``est.gpus_count`` GPUs (None: plain data-parallel, named as an assumption)."""
+    spread over ``est.gpus_count`` GPUs (None: plain data-parallel, named as an assumption); ``runtime`` the
+    training runtime's loss and checkpoint offloading (None: transformers')."""
     gpus, mode = est.gpus_count, est.mode
     chosen = strategy_for(strategy, gpus)
     est.strategy, est.per_gpu_terms = chosen, True
@@ -177,37 +204,56 @@ def training_terms(
         est.assumptions.append(
             f"{kind} rank {lora_rank} on {', '.join(lora_targets)}; {BASE_NAMES.get(base, base)} frozen base"
         )
-    _micro_batch_terms(est, model, chosen, gpus, checkpointing)
+    _micro_batch_terms(est, model, chosen, gpus, checkpointing, runtime or TrainingRuntime())
     est.assumptions.append(_strategy_assumption(chosen, gpus, strategy is None))
     return weights
 
 
-def _micro_batch_terms(est: Estimate, model: ModelShape, strategy: str, gpus: int, checkpointing: bool) -> None:
+def _micro_batch_terms(
+    est: Estimate, model: ModelShape, strategy: str, gpus: int, checkpointing: bool, rt: TrainingRuntime
+) -> None:
     """Activations and logits of one micro-batch: whole on every data-parallel GPU; split by layers in a pipeline,
     with the logits on its last GPU."""
     seq, batch = est.context, est.batch
     layers_share = 1 / gpus if strategy == "pipeline" else 1.0
-    est.terms["activations"] = activation_bytes(model, seq, batch, checkpointing) * layers_share / GB
-    logits = logits_bytes(model, seq, batch)
+    offload = checkpointing and rt.offload_checkpoints
+    est.terms["activations"] = activation_bytes(model, seq, batch, checkpointing, offload) * layers_share / GB
+    per = rt.loss_bytes or LOGITS_BYTES
+    logits = logits_bytes(model, seq, batch, per)
     if logits:
         est.terms["logits (loss)"] = logits / GB
-    ckpt = (
-        "on (the default in LLaMA-Factory, Unsloth and PEFT's QLoRA preparation; a plain transformers Trainer "
-        "defaults to off)"
-        if checkpointing
-        else "off"
-    )
     est.assumptions.append(
         f"sequence {seq:,} tokens, micro-batch {batch}, FlashAttention/SDPA attention (no s² scores), "
-        f"gradient checkpointing {ckpt}"
+        f"gradient checkpointing {_checkpointing_said(checkpointing, rt)}"
     )
-    if logits:
+    if offload:
+        est.assumptions.append(
+            f"{rt.name} offloads the checkpointed layer inputs to system RAM: "
+            f"{offloaded_bytes(model, seq, batch) / GB:,.1f} GB of RAM, not VRAM"
+        )
+    if not logits:
+        est.assumptions.append("logits not counted: the model's vocabulary size is unknown")
+    elif rt.loss_bytes:
+        est.assumptions.append(
+            f"logits: {seq * batch:,} tokens × {model.vocab_size:,} vocabulary × {per:g} bytes ({rt.name}'s loss "
+            "keeps the 16-bit logits and writes their gradient in place, no FP32 copies)"
+        )
+    else:
         est.assumptions.append(
             f"logits: {seq * batch:,} tokens × {model.vocab_size:,} vocabulary × {LOGITS_BYTES} bytes "
             "(16-bit, FP32 upcast, log-softmax and gradient; a fused or chunked loss as in Unsloth or Liger needs less)"
         )
-    else:
-        est.assumptions.append("logits not counted: the model's vocabulary size is unknown")
+
+
+def _checkpointing_said(checkpointing: bool, rt: TrainingRuntime) -> str:
+    if not checkpointing:
+        return f"off ({rt.name}'s default on one GPU)" if rt.checkpointing is False else "off"
+    if rt.offload_checkpoints:
+        return f'on, offloaded to system RAM ({rt.name}: use_gradient_checkpointing="unsloth")'
+    return (
+        "on (the default in LLaMA-Factory, Unsloth and PEFT's QLoRA preparation; a plain transformers Trainer "
+        "defaults to off)"
+    )
 
 
 def _strategy_assumption(strategy: str, gpus: int, defaulted: bool) -> str:

@@ -378,7 +378,7 @@ class Reader:
         counted = counted_size(norm) if not ev.gpus else None
         if counted is not None:
             req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
-        req.checkpointing = not ev.has("no_checkpointing")
+        req.checkpointing = False if ev.has("no_checkpointing") else None
         if rank := _RANK_RE.search(norm):
             req.lora_rank = int(rank.group(1))
         req.lora_all_linear = ev.has("all_linear")

@@ -55,7 +55,7 @@ class FitRequest:
     gpus_count: int = 1
     max_context: bool = False  # "max context for X on Y"
     kv_precision: str | None = None  # "fp8 kv cache"
-    checkpointing: bool = True  # "without gradient checkpointing" turns it off
+    checkpointing: bool | None = None  # "without gradient checkpointing": False; None: the runtime's default (on)
     lora_rank: int | None = None  # "rank 64"
     lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU

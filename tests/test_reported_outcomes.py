@@ -25,8 +25,6 @@ VERDICT_MISSES: dict[str, str] = {
     "vllm-27508-gpt-oss-120b-h100-131k": "estimated borderline (inside the ±10% band): vLLM's profiling peak at 131k",
     "sglang-6817-llama4-scout-8xh200-1m": "SGLang's per-request buffers at a 1M-token context",
     "tgi-734-llama2-70b-fp16-2xa100": "TGI's warm-up prefill at max_batch_prefill_tokens ('very barely' fits)",
-    "litgpt-781-mistral7b-lora-a100-40": "LitGPT's defaults (no activation checkpointing on one GPU, micro-batch 4)",
-    "litgpt-301-llama2-7b-lora-a6000": "LitGPT's defaults (no activation checkpointing on one GPU, micro-batch 4)",
     "xd-l3-8b-f16-4080-4k-fits": "0.9% over the card: inside the estimate's spread (the margin band)",
     "xd-l2-70b-q40-2x4000ada-oom": "estimated borderline, 1.7% under the card, with the report's context unknown",
     "rocm-vllm-397-llama2-70b-fp8-mi300x": "vLLM's profiling peak for a throughput config (65,536 batched tokens)",

@@ -14,6 +14,7 @@ from bot.estimator import Estimate, ModelShape, decode_speed, estimate
 from bot.estimator_media import MEDIA_KINDS
 from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAINING, Budget, default_context
 from bot.estimator_speed import DecodeSpeed
+from bot.estimator_strategy import STRATEGY_SHORT
 from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import MODE_VERBS
 from bot.handlers.fit_precision import best_precision, native_precision, precision_label
@@ -82,25 +83,48 @@ def fit_plan(
     budget = budget or default_budget(model, req.mode)
     context, why = (req.context, "") if req.context else default_context(budget, model, req.mode, vram_gib)
     why = "" if model.kind in MEDIA_KINDS else why  # an image or speech model has no token context to state
+    batch, checkpointing, strategy, defaults = _training_defaults(req, budget, count)
     est = estimate(
         model,
         mode=req.mode,  # type: ignore[arg-type]
         precision=precision,
         context=context,
-        batch=(req.batch or 1) if req.mode != "inference" else 1,
+        batch=batch,
         gpus_count=count,
         kv_precision=req.kv_precision or "fp16",
-        checkpointing=req.checkpointing,
+        checkpointing=checkpointing,
         lora_rank=req.lora_rank or 16,
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
         runtime=budget,
-        strategy=req.strategy,
+        strategy=strategy,
     )
     named = "" if req.runtime else " (no runtime named: assumed)"
     est.assumptions.insert(0, f"runtime {budget.name}{named}")
-    if why:
-        est.assumptions.insert(1, why)
+    for i, said in enumerate(filter(None, (why, defaults)), 1):
+        est.assumptions.insert(i, said)
     return FitPlan(req, model, model_id, req.mode, precision, context, count, est, None, budget, why, vram_gib)
+
+
+def _training_defaults(req: FitRequest, budget: Budget, count: int) -> tuple[int, bool, str | None, str]:
+    """A fine-tune's micro-batch, checkpointing and strategy: the question's, else the training runtime's defaults
+    (specs/runtimes.yaml: LitGPT's micro-batch 4, no activation checkpointing on one GPU, FSDP with checkpointing on
+    several), else micro-batch 1 with checkpointing on; and the sentence naming the runtime's defaults used."""
+    if req.mode == "inference":
+        return 1, True, req.strategy, ""
+    said = []
+    batch = req.batch or budget.train_micro_batch or 1
+    if not req.batch and budget.train_micro_batch:
+        said.append(f"micro-batch {batch}")
+    strategy = req.strategy or (budget.train_strategy if count > 1 else None)
+    if not req.strategy and strategy:
+        said.append(f"{STRATEGY_SHORT.get(strategy, strategy)} with activation checkpointing on {count} GPUs")
+    checkpointing = req.checkpointing
+    if checkpointing is None:
+        checkpointing = count > 1 or budget.train_checkpointing is not False
+        if not checkpointing:
+            said.append("no activation checkpointing on one GPU")
+    defaults = f"{budget.name}'s defaults: {', '.join(said)}" if said else ""
+    return batch, checkpointing, strategy, defaults
 
 
 def _training_precision(req: FitRequest) -> str:
