@@ -155,7 +155,11 @@ def estimate(
             base=precision,
             strategy=strategy,
             runtime=TrainingRuntime(
-                budget.name, budget.loss_bytes, budget.offload_checkpoints, budget.train_checkpointing
+                budget.name,
+                budget.loss_bytes,
+                budget.loss_hidden_bytes,
+                budget.offload_checkpoints,
+                budget.train_checkpointing,
             ),
         )
     extra, notes = runtime_terms(

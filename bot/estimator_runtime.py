@@ -74,12 +74,13 @@ class Budget:
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
     # checkpointing on one GPU (None: on, the recipes' default), whether checkpoints go to system RAM (Unsloth),
     # the strategy on several GPUs (None: data-parallel) and the loss's bytes per token and vocabulary entry (0:
-    # transformers' 14).
+    # transformers' 14) or, for a fused linear cross-entropy, per token and hidden unit.
     train_micro_batch: int = 0
     train_checkpointing: bool | None = None
     offload_checkpoints: bool = False
     train_strategy: str | None = None
     loss_bytes: float = 0.0
+    loss_hidden_bytes: float = 0.0  # a fused linear cross-entropy (Liger): bytes per token and hidden unit
 
     def fraction_of(self, usable_gb: float, parallel: int = 1) -> float:
         """The share of a card of ``usable_gb`` the runtime uses by default (1.0: all of it)."""
@@ -159,9 +160,10 @@ def _training_defaults(rt: Runtime) -> dict[str, Any]:
     strategy = rt.param("multi_gpu_strategy")
     if strategy is not None:
         out["train_strategy"] = str(strategy.value)
-    loss = rt.param("loss_bytes_per_logit")
-    if loss is not None and isinstance(loss.value, int | float):
-        out["loss_bytes"] = float(loss.value)
+    for name, key in (("loss_bytes_per_logit", "loss_bytes"), ("loss_bytes_per_hidden", "loss_hidden_bytes")):
+        loss = rt.param(name)
+        if loss is not None and isinstance(loss.value, int | float):
+            out[key] = float(loss.value)
     return out
 
 

@@ -70,11 +70,12 @@ BASE_NAMES: Mapping[str, str] = {
 @dataclass(frozen=True, slots=True)
 class TrainingRuntime:
     """What a training runtime changes in these terms (specs/runtimes.yaml, through ``Budget``): the loss's bytes per
-    token and vocabulary entry (0: transformers' ``LOGITS_BYTES``), checkpoints offloaded to system RAM, and its
-    default for checkpointing on one GPU (None: on)."""
+    token and vocabulary entry (0: transformers' ``LOGITS_BYTES``) or per token and hidden unit for a fused linear
+    cross-entropy, checkpoints offloaded to system RAM, and its default for checkpointing on one GPU (None: on)."""
 
     name: str = "transformers"
     loss_bytes: float = 0.0
+    loss_hidden_bytes: float = 0.0  # a fused linear cross-entropy: bytes per token and hidden unit (Liger)
     offload_checkpoints: bool = False
     checkpointing: bool | None = None
 
@@ -218,10 +219,6 @@ def _micro_batch_terms(
     layers_share = 1 / gpus if strategy == "pipeline" else 1.0
     offload = checkpointing and rt.offload_checkpoints
     est.terms["activations"] = activation_bytes(model, seq, batch, checkpointing, offload) * layers_share / GB
-    per = rt.loss_bytes or LOGITS_BYTES
-    logits = logits_bytes(model, seq, batch, per)
-    if logits:
-        est.terms["logits (loss)"] = logits / GB
     est.assumptions.append(
         f"sequence {seq:,} tokens, micro-batch {batch}, FlashAttention/SDPA attention (no s² scores), "
         f"gradient checkpointing {_checkpointing_said(checkpointing, rt)}"
@@ -231,16 +228,33 @@ def _micro_batch_terms(
             f"{rt.name} offloads the checkpointed layer inputs to system RAM: "
             f"{offloaded_bytes(model, seq, batch) / GB:,.1f} GB of RAM, not VRAM"
         )
-    if not logits:
+    _loss_terms(est, model, seq * batch, rt)
+
+
+def _loss_terms(est: Estimate, model: ModelShape, tokens: int, rt: TrainingRuntime) -> None:
+    """The loss: sequence × vocabulary tensors (transformers: 14 bytes an entry; Unsloth: the 16-bit logits with
+    their gradient in place), or a fused linear cross-entropy's chunk bounded to tokens × hidden (Liger)."""
+    if not model.vocab_size:
         est.assumptions.append("logits not counted: the model's vocabulary size is unknown")
-    elif rt.loss_bytes:
+        return
+    if rt.loss_hidden_bytes and model.hidden_size:
+        est.terms["logits (loss)"] = tokens * model.hidden_size * rt.loss_hidden_bytes / GB
         est.assumptions.append(
-            f"logits: {seq * batch:,} tokens × {model.vocab_size:,} vocabulary × {per:g} bytes ({rt.name}'s loss "
+            f"logits: {rt.name}'s fused linear cross-entropy never holds the {model.vocab_size:,}-entry logits of "
+            f"every token: a chunk bounded to tokens × hidden ({tokens:,} × {model.hidden_size:,}) plus its input "
+            f"gradient, {rt.loss_hidden_bytes:g} bytes each"
+        )
+        return
+    per = rt.loss_bytes or LOGITS_BYTES
+    est.terms["logits (loss)"] = logits_bytes(model, tokens, 1, per) / GB
+    if rt.loss_bytes:
+        est.assumptions.append(
+            f"logits: {tokens:,} tokens × {model.vocab_size:,} vocabulary × {per:g} bytes ({rt.name}'s loss "
             "keeps the 16-bit logits and writes their gradient in place, no FP32 copies)"
         )
     else:
         est.assumptions.append(
-            f"logits: {seq * batch:,} tokens × {model.vocab_size:,} vocabulary × {LOGITS_BYTES} bytes "
+            f"logits: {tokens:,} tokens × {model.vocab_size:,} vocabulary × {LOGITS_BYTES} bytes "
             "(16-bit, FP32 upcast, log-softmax and gradient; a fused or chunked loss as in Unsloth or Liger needs less)"
         )
 

@@ -177,3 +177,22 @@ def test_the_bench_case_is_what_ask_answers(engine: Engine) -> None:
     )
     assert fit["terms"]["KV cache"] == pytest.approx(c.est.terms["KV cache"], abs=0.01)
     assert any("max_model_len 32,768 (the model's maximum" in a for a in fit["assumptions"])
+
+
+# -- Liger Kernel ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+@pytest.mark.parametrize("mode", ["lora", "qlora", "full"])
+def test_liger_fused_loss_is_bounded_by_tokens_times_hidden(model_id: str, mode: str) -> None:
+    shape = MODELS[model_id].shape
+    hf, lg = _est(model_id, mode, None), _est(model_id, mode, "liger-kernel")
+    assert lg.terms["logits (loss)"] == pytest.approx(2048 * (shape.hidden_size or 0) * 4 / 1e9)
+    assert lg.terms["logits (loss)"] < hf.terms["logits (loss)"] / 10
+    assert lg.terms["activations"] == pytest.approx(hf.terms["activations"])  # only the loss changes
+    assert any("fused linear cross-entropy" in a for a in lg.assumptions)
+
+
+def test_liger_is_understood_in_a_question(engine: Engine) -> None:
+    fit = _fit(engine, "can I qlora llama 3 8b on a 3060 12gb with liger")
+    assert fit["runtime"] == "liger-kernel" and fit["terms"]["logits (loss)"] < 0.1
