@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -18,16 +19,18 @@ from bot.answer import Answer
 from bot.catalog import GPU, Catalog, CatalogError, load_catalog
 from bot.config import Settings, default_history_path
 from bot.engine import Engine
+from bot.logstore import LogEntry, LogStore
 from bot.models import load_models
 from bot.prices import load_prices
 from bot.render import answer_json, render_explain, render_json, render_text
-from bot.storage import LogEntry, QueryLog
+from bot.storage import QueryLog
 
 __all__ = ["main"]
 
 log = logging.getLogger("gpubot")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+BATCH_ROWS, BATCH_SECONDS = 256, 1.0  # batch mode writes the log this often
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,12 +100,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 # -- ask / chat -------------------------------------------------------------------------------
 
 
-async def _open_log(settings: Settings) -> QueryLog | None:
-    if not settings.query_log:
-        return None
-    return await QueryLog.open(settings.database)
-
-
 def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
     return LogEntry(
         question=question,
@@ -142,7 +139,7 @@ def _batch_lines(stdin: TextIO) -> Iterator[str]:
         yield line.removesuffix("\n").removesuffix("\r")
 
 
-async def _ask(
+def _ask(
     engine: Engine,
     settings: Settings,
     questions: Sequence[str],
@@ -151,22 +148,26 @@ async def _ask(
     explain: bool = False,
 ) -> int:
     """Answer each question; from stdin, one answer per input line, so output line N answers input line N
-    (with --json). A blank line gets the answer to an empty question (the help) and is not logged."""
-    qlog = await _open_log(settings)
+    (with --json). A blank line gets the answer to an empty question (the help) and is not logged. The log
+    is written synchronously (no event loop), after the answers or every BATCH_ROWS lines / BATCH_SECONDS."""
+    store = LogStore(settings.database) if settings.query_log else None
     try:
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
+        last_write = time.monotonic()
         for question in lines:
             timed = engine.ask_timed(question)
             if explain:
                 _explain(engine, question, timed.answer, as_json, sys.stdout)
             else:
                 _emit(timed.answer, as_json, sys.stdout)
-            if qlog is not None and (stdin is None or question.strip()):
-                qlog.submit(_entry(question, timed.answer, timed.latency_ms))
-                await asyncio.sleep(0)  # let the writer take it while we read the next line
+            if store is not None and (stdin is None or question.strip()):
+                store.submit(_entry(question, timed.answer, timed.latency_ms))
+                if store.pending >= BATCH_ROWS or time.monotonic() - last_write >= BATCH_SECONDS:
+                    store.flush()
+                    last_write = time.monotonic()
     finally:
-        if qlog is not None:
-            await qlog.close()
+        if store is not None:
+            store.close()
     return EXIT_OK
 
 
@@ -195,7 +196,7 @@ def _readline_save(path: Path | None) -> None:
 
 async def _chat(engine: Engine, settings: Settings) -> int:
     history = _readline_setup()
-    qlog = await _open_log(settings)
+    qlog = await QueryLog.open(settings.database) if settings.query_log else None
     print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
     last: Answer | None = None
     try:
@@ -396,12 +397,12 @@ def _gpu_json(gpu: GPU) -> dict[str, object]:
     }
 
 
-async def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    qlog = await QueryLog.open(settings.database)
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    store = LogStore(settings.database)  # reads never wait for a bot writing the same log (WAL)
     try:
-        stats = await qlog.stats(limit=max(1, args.limit))
+        stats = store.stats(limit=max(1, args.limit))
     finally:
-        await qlog.close()
+        store.close()
     if args.json:
         print(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -476,7 +477,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "catalog":
         return _catalog(args, settings)
     if args.command == "stats":
-        return asyncio.run(_stats(args, settings))
+        return _stats(args, settings)
     try:
         catalog = load_catalog(settings.specs_dir)
         engine = Engine(catalog, load_prices(settings.prices_path, catalog))
@@ -491,7 +492,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             with contextlib.suppress(AttributeError, ValueError):
                 sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
         stdin = sys.stdin if from_stdin else None
-        return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain))
+        return _ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain)
     return asyncio.run(_chat(engine, settings))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import MIGRATIONS, LogEntry, QueryLog
+from bot.storage import MIGRATIONS, LogEntry, LogStore, QueryLog
 
 
 async def test_records_and_stats(tmp_path: Path) -> None:
@@ -97,22 +97,23 @@ async def test_read_only_connection_is_reported_once(tmp_path: Path, caplog: pyt
 async def _assert_reported_once(db: Path | str, caplog: pytest.LogCaptureFixture, uri: bool = False) -> None:
     caplog.set_level(logging.WARNING, logger="bot.storage")
     if uri:
-        import aiosqlite
 
-        qlog = QueryLog(Path("ro.sqlite3"))
-        qlog._db = await aiosqlite.connect(str(db), uri=True)
-        import asyncio
+        def read_only(path: Path, timeout: float) -> sqlite3.Connection:
+            return sqlite3.connect(str(db), uri=True, isolation_level=None, check_same_thread=False)
 
-        qlog._writer = asyncio.create_task(qlog._drain())
+        qlog = QueryLog.started(LogStore(Path("ro.sqlite3"), connector=read_only))
     else:
         qlog = await QueryLog.open(db)
     for i in range(5):
         await qlog.record(LogEntry(f"q{i}", "lookup"))
+    assert qlog.pending == 5  # kept, in case the file becomes writable again
+    faults = [r.getMessage() for r in caplog.records if r.name == "bot.storage"]
+    assert len(faults) == 1, faults
+    assert "readonly" in faults[0] or "read-only" in faults[0]
     await qlog.close()
-    warnings = [r for r in caplog.records if r.name == "bot.storage"]
-    assert len(warnings) == 1, [r.getMessage() for r in warnings]
-    assert "readonly" in warnings[0].getMessage() or "read-only" in warnings[0].getMessage()
-    assert qlog.failed == 5
+    assert qlog.dropped == 5 and qlog.pending == 0
+    lost = [r.getMessage() for r in caplog.records if r.name == "bot.storage"][1:]
+    assert len(lost) == 1 and "5 rows could not be written" in lost[0], lost
 
 
 async def test_unopenable_path_does_not_raise(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -121,25 +122,29 @@ async def test_unopenable_path_does_not_raise(tmp_path: Path, caplog: pytest.Log
     qlog = await QueryLog.open(blocker / "sub" / "log.sqlite3")
     await qlog.record(LogEntry("q", "lookup"))
     stats = await qlog.stats()
+    assert stats.total == 0 and qlog.pending == 1
     await qlog.close()
-    assert stats.total == 0 and qlog.failed == 1
-    assert any("unavailable" in r.getMessage() for r in caplog.records)
+    assert qlog.dropped == 1
+    assert sum("unavailable" in r.getMessage() for r in caplog.records) == 1
 
 
-async def test_locked_database_does_not_block(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_locked_database_keeps_the_row_and_writes_it_later(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     db = tmp_path / "log.sqlite3"
-    qlog = await QueryLog.open(db)
+    qlog = await QueryLog.open(db, busy_timeout_s=0.05)
     blocker = sqlite3.connect(db, timeout=0)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
         await qlog.record(LogEntry("q", "lookup"))
+        assert qlog.pending == 1
     finally:
         blocker.rollback()
         blocker.close()
     await qlog.record(LogEntry("q2", "lookup"))
     stats = await qlog.stats()
     await qlog.close()
-    assert qlog.failed == 1 and stats.total == 1
+    assert qlog.pending == 0 and qlog.dropped == 0 and stats.total == 2
     assert sum("locked" in r.getMessage() for r in caplog.records) == 1
 
 
