@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import itertools
 import json
 import logging
 import sqlite3
@@ -273,7 +274,8 @@ class LogStore:
             while self._pending:
                 if not self.connect() or self.connection is None:
                     return False
-                batch = list(_head(self._pending, CHUNK))
+                with self._queue_lock:  # submit() may append from another thread meanwhile
+                    batch = list(itertools.islice(self._pending, CHUNK))
                 if not self._write(self.connection, batch):
                     return False
                 with self._queue_lock:  # only a flush takes from the left, so these are the rows just written
@@ -359,15 +361,6 @@ class LogStore:
             if not self.connect() or self.connection is None:
                 return Stats()
             return read_stats(self.connection, limit=limit, since=since)
-
-
-def _head(items: collections.deque[Entry], n: int) -> list[Entry]:
-    out: list[Entry] = []
-    for item in items:
-        if len(out) == n:
-            break
-        out.append(item)
-    return out
 
 
 def _user_version(conn: sqlite3.Connection) -> int:

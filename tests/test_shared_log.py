@@ -271,3 +271,32 @@ def test_stats_from_a_second_store_while_the_first_writes(tmp_path: Path) -> Non
     assert stats.total == 3 and stats.top_gpus == [("rtx-a4000", 3)]
     writer.close()
     reader.close()
+
+
+def test_submits_from_threads_while_flushing_lose_nothing(tmp_path: Path) -> None:
+    """The bot submits on the event loop's thread while the writer flushes in a worker thread."""
+    import threading
+
+    db = tmp_path / "log.sqlite3"
+    store = LogStore.open(db)
+    done = threading.Event()
+
+    def submitter(tag: str) -> None:
+        for i in range(3000):
+            assert store.submit(LogEntry(f"{tag} {i}", "lookup"))
+
+    def flusher() -> None:
+        while not done.is_set():
+            store.flush()
+
+    threads = [threading.Thread(target=submitter, args=(t,)) for t in ("a", "b")]
+    writer = threading.Thread(target=flusher)
+    writer.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    writer.join()
+    store.close()
+    assert store.dropped == 0 and _count(db) == 6000
