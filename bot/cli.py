@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -23,14 +22,12 @@ from bot.logstore import LogEntry, LogStore
 from bot.models import load_models
 from bot.prices import load_prices
 from bot.render import answer_json, render_explain, render_json, render_text
-from bot.storage import QueryLog
 
 __all__ = ["main"]
 
 log = logging.getLogger("gpubot")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-BATCH_ROWS, BATCH_SECONDS = 256, 1.0  # batch mode writes the log this often
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,11 +146,10 @@ def _ask(
 ) -> int:
     """Answer each question; from stdin, one answer per input line, so output line N answers input line N
     (with --json). A blank line gets the answer to an empty question (the help) and is not logged. The log
-    is written synchronously (no event loop), after the answers or every BATCH_ROWS lines / BATCH_SECONDS."""
+    is written synchronously (no event loop)."""
     store = LogStore(settings.database) if settings.query_log else None
     try:
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
-        last_write = time.monotonic()
         for question in lines:
             timed = engine.ask_timed(question)
             if explain:
@@ -162,9 +158,7 @@ def _ask(
                 _emit(timed.answer, as_json, sys.stdout)
             if store is not None and (stdin is None or question.strip()):
                 store.submit(_entry(question, timed.answer, timed.latency_ms))
-                if store.pending >= BATCH_ROWS or time.monotonic() - last_write >= BATCH_SECONDS:
-                    store.flush()
-                    last_write = time.monotonic()
+                store.flush_if_due()  # in batch mode, every few hundred rows or every second
     finally:
         if store is not None:
             store.close()
@@ -196,6 +190,8 @@ def _readline_save(path: Path | None) -> None:
 
 async def _chat(engine: Engine, settings: Settings) -> int:
     history = _readline_setup()
+    from bot.storage import QueryLog  # the async log (and its thread) only for chat
+
     qlog = await QueryLog.open(settings.database) if settings.query_log else None
     print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
     last: Answer | None = None

@@ -208,6 +208,7 @@ class LogStore:
         self._io_lock = threading.RLock()
         self._reported: set[str] = set()
         self._failed_since: float | None = None
+        self._last_flush = time.monotonic()
 
     @classmethod
     def open(cls, path: str | Path, **options: Any) -> LogStore:
@@ -271,6 +272,7 @@ class LogStore:
         """Try once to write every queued entry. True when nothing is left queued; on failure the entries stay
         queued for the next flush, and the fault is reported once."""
         with self._io_lock:
+            self._last_flush = time.monotonic()
             while self._pending:
                 if not self.connect() or self.connection is None:
                     return False
@@ -283,6 +285,12 @@ class LogStore:
                         self._pending.popleft()
                 self.written += len(batch)
             return True
+
+    def flush_if_due(self, rows: int = 256, seconds: float = 1.0) -> None:
+        """Flush when ``rows`` are queued or ``seconds`` have passed since the last flush (a long batch job
+        writes as it goes, in few transactions)."""
+        if self._pending and (len(self._pending) >= rows or time.monotonic() - self._last_flush >= seconds):
+            self.flush()
 
     def flush_until(self, deadline_s: float, *, retry: Callable[[str], bool] = lambda kind: True) -> bool:
         """Flush, retrying with back-off while ``retry(fault kind)`` agrees, for up to ``deadline_s``."""

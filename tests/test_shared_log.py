@@ -300,3 +300,16 @@ def test_submits_from_threads_while_flushing_lose_nothing(tmp_path: Path) -> Non
     writer.join()
     store.close()
     assert store.dropped == 0 and _count(db) == 6000
+
+
+def test_a_long_batch_writes_as_it_goes(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    store = LogStore(db)
+    for i in range(2):
+        store.submit(LogEntry(f"q{i}", "lookup"))
+        store.flush_if_due(rows=3, seconds=3600)
+    assert store.pending == 2 and store.written == 0
+    store.submit(LogEntry("q2", "lookup"))
+    store.flush_if_due(rows=3, seconds=3600)
+    assert store.pending == 0 and _count(db) == 3
+    store.close()
