@@ -43,6 +43,7 @@ BUSY_TIMEOUT_S = 5.0  # how long one write waits in SQLite for another writer's 
 MAX_PENDING = 10_000  # rows kept in memory while the database cannot take them
 CHUNK = 1000  # rows per transaction
 RETRY_MIN_S, RETRY_MAX_S = 0.05, 2.0  # back-off between attempts while the database is unusable
+LOCK_REPORT_AFTER = 2  # a lock is worth a warning once this many attempts in a row found it held
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the query log
@@ -208,6 +209,7 @@ class LogStore:
         self._io_lock = threading.RLock()
         self._reported: set[str] = set()
         self._failed_since: float | None = None
+        self._failures = 0  # failed attempts in a row
         self._last_flush = time.monotonic()
 
     @classmethod
@@ -347,13 +349,17 @@ class LogStore:
             )
             self._failed_since = None
         self.last_fault = ""
+        self._failures = 0
         return True
 
     def _failed(self, exc: sqlite3.Error, rows: int) -> None:
         kind = fault_kind(exc)
         self.last_fault = kind
+        self._failures += 1
         if self._failed_since is None:
             self._failed_since = time.monotonic()
+        if kind == "locked" and self._failures < LOCK_REPORT_AFTER:
+            return  # another writer outlasted one busy timeout: the retry usually gets through, say nothing yet
         self._report(kind, f"query log {self.path}: {exc}; {rows}+ rows kept and retried, answers go on")
 
     def _report(self, kind: str, message: str) -> None:
