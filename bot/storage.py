@@ -13,8 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.logstore import (
     MIGRATIONS,
@@ -28,6 +31,8 @@ from bot.logstore import (
 )
 
 __all__ = ["MIGRATIONS", "FeedbackEntry", "LogEntry", "LogStore", "QueryLog", "Stats"]
+
+T = TypeVar("T")
 
 LINGER_S = 0.01  # how long the writer waits to batch entries into one transaction
 CLOSE_WAIT_S = 10.0  # at close, how long to keep retrying while another process holds the lock
@@ -44,6 +49,9 @@ class QueryLog:
         self._waiters: list[asyncio.Future[None]] = []
         self._writer: asyncio.Task[None] | None = None
         self._stopping = False
+        # The log's own thread: a write waiting out another process's lock never takes a worker that answers
+        # (or anything else using the loop's default executor) need.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-log")
 
     @property
     def path(self) -> Path:
@@ -65,9 +73,9 @@ class QueryLog:
     async def open(cls, path: str | Path, *, close_wait_s: float = CLOSE_WAIT_S, **options: Any) -> QueryLog:
         """Open (creating and migrating) the log. A database that cannot be opened is reported once; entries
         then stay queued and the writer keeps trying to open it."""
-        store = LogStore(Path(path).expanduser(), **options)
-        await asyncio.to_thread(store.connect)
-        return cls.started(store, close_wait_s=close_wait_s)
+        self = cls.started(LogStore(Path(path).expanduser(), **options), close_wait_s=close_wait_s)
+        await self._call(self.store.connect)
+        return self
 
     @classmethod
     def started(cls, store: LogStore, **options: Any) -> QueryLog:
@@ -77,7 +85,7 @@ class QueryLog:
         return self
 
     async def schema_version(self) -> int:
-        return await asyncio.to_thread(self.store.schema_version)
+        return await self._call(self.store.schema_version)
 
     async def close(self) -> None:
         """Write what is queued (waiting a while if another process holds the lock), then close the database.
@@ -89,9 +97,14 @@ class QueryLog:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
             self._writer = None
-            await asyncio.to_thread(self.store.close, self.close_wait_s)
+            await self._call(self.store.close, self.close_wait_s)
+            self._thread.shutdown(wait=False)
         self._release(self._waiters)
         self._waiters = []
+
+    async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` on the log's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, functools.partial(fn, *args, **kwargs))
 
     async def __aenter__(self) -> QueryLog:
         return self
@@ -128,7 +141,7 @@ class QueryLog:
             if self._stopping:
                 break
             attempt, self._waiters = self._waiters, []
-            ok = await asyncio.to_thread(self.store.flush)
+            ok = await self._call(self.store.flush)
             self._release(attempt)
             backoff = 0.0 if ok else min(max(backoff * 2, RETRY_MIN_S), RETRY_MAX_S)
 
@@ -154,4 +167,6 @@ class QueryLog:
 
     async def stats(self, *, limit: int = 10, since: dt.datetime | None = None) -> Stats:
         await self.flush()
-        return await asyncio.to_thread(self.store.stats, limit=limit, since=since)
+        if self._writer is None:  # closed
+            return await asyncio.to_thread(self.store.stats, limit=limit, since=since)
+        return await self._call(self.store.stats, limit=limit, since=since)
