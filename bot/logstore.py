@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bot import logspool
 from bot.logstats import Stats, read_stats
 
 __all__ = ["MIGRATIONS", "Entry", "FeedbackEntry", "LogEntry", "LogStore", "Stats"]
@@ -201,7 +202,9 @@ class LogStore:
         self.max_pending = max_pending
         self.connection: sqlite3.Connection | None = None
         self.written = 0  # rows written by this store
-        self.dropped = 0  # rows given up: the queue was full, or the store closed before they could be written
+        self.dropped = 0  # rows given up: the queue was full, or the store closed and could not even spool them
+        self.spooled = 0  # rows saved beside the database at close, for the next process to write
+        self.recovered = 0  # rows written from other processes' spool files
         self.last_fault = ""  # the kind of the last failure; "" once a write succeeds
         self._connector = connector
         self._pending: collections.deque[Entry] = collections.deque()
@@ -247,7 +250,28 @@ class LogStore:
                 self._report("open", f"query log {self.path} unavailable ({exc}); answers go on, rows are kept")
                 return False
             self.connection = conn
+            self._import_spools(conn)
             return True
+
+    def _import_spools(self, conn: sqlite3.Connection) -> None:
+        """Write the rows other processes saved because they could not (see :mod:`bot.logspool`)."""
+        for path in logspool.claim(self.path):
+            try:
+                rows = logspool.load(path)
+                conn.execute("BEGIN IMMEDIATE")
+                for table, values in rows:
+                    conn.execute(_INSERT if table == "queries" else _INSERT_FEEDBACK, values)
+                conn.execute("COMMIT")
+            except (sqlite3.Error, OSError) as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                logspool.release(path, done=False)
+                self._report("spool", f"query log {self.path}: saved rows in {path.name} not written yet ({exc})")
+                return
+            logspool.release(path, done=True)
+            self.recovered += len(rows)
+            log.info("query log %s: %d rows saved by an earlier process written", self.path, len(rows))
 
     def schema_version(self) -> int:
         with self._io_lock:
@@ -306,14 +330,15 @@ class LogStore:
         return True
 
     def close(self, wait_s: float = 10.0) -> None:
-        """Write what is queued (waiting up to ``wait_s`` while another process holds the lock), report what
-        could not be written as dropped, and close the database."""
+        """Write what is queued (waiting up to ``wait_s`` while another process holds the lock), save what still
+        cannot be written beside the database for the next process (:mod:`bot.logspool`), count and report once
+        what could not even be saved as dropped, and close the database."""
         with self._io_lock:
             self.flush_until(wait_s, retry=lambda kind: kind == "locked")
             with self._queue_lock:
-                lost = len(self._pending)
+                left = list(self._pending)
                 self._pending.clear()
-                self.dropped += lost
+            self._keep(left)
             if self.dropped:
                 self._report(
                     "dropped",
@@ -324,6 +349,22 @@ class LogStore:
                 with contextlib.suppress(sqlite3.Error):
                     self.connection.close()
                 self.connection = None
+
+    def _keep(self, left: list[Entry]) -> None:
+        """Save rows that could not be written beside the database for the next process, else count them."""
+        if not left:
+            return
+        rows = [("queries" if isinstance(e, LogEntry) else "feedback", e.row()) for e in left]
+        saved = logspool.save(self.path, rows)
+        if saved is None:
+            self.dropped += len(left)
+            return
+        self.spooled += len(left)
+        self._report(
+            "spooled",
+            f"query log {self.path}: {len(left)} rows could not be written ({self.last_fault or 'error'}); "
+            f"saved in {saved.name} for the next process that opens the log",
+        )
 
     def _write(self, conn: sqlite3.Connection, batch: Sequence[Entry]) -> bool:
         queries = [e.row() for e in batch if isinstance(e, LogEntry)]

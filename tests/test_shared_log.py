@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.logstore import LogEntry, LogStore, connect
+from bot.logstore import FeedbackEntry, LogEntry, LogStore, connect
 from bot.storage import QueryLog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,3 +313,56 @@ def test_a_long_batch_writes_as_it_goes(tmp_path: Path) -> None:
     store.flush_if_due(rows=3, seconds=3600)
     assert store.pending == 0 and _count(db) == 3
     store.close()
+
+
+# -- rows a process could not write before it ended -----------------------------------------------------------
+
+
+def test_rows_left_at_close_are_saved_and_written_by_the_next_process(
+    tmp_path: Path, lock_holder: subprocess.Popen[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    store = LogStore(db, busy_timeout_s=0.05)
+    for i in range(5):
+        store.submit(LogEntry(f"q{i}", "lookup"))
+    store.close(wait_s=0.2)  # the lock outlasts the wait: the rows go to a file beside the database
+    assert store.dropped == 0 and store.spooled == 5
+    assert len(list(tmp_path.glob("log.sqlite3.pending-*.jsonl"))) == 1
+    messages = [r.getMessage() for r in caplog.records if r.name == "bot.storage" and r.levelno >= logging.WARNING]
+    assert len(messages) == 2 and "saved in log.sqlite3.pending-" in messages[-1], messages  # the lock, the file
+    lock_holder.wait(timeout=30)
+    nxt = LogStore.open(db)
+    assert nxt.recovered == 5 and _count(db) == 5
+    assert list(tmp_path.glob("log.sqlite3.pending-*")) == []
+    nxt.close()
+
+
+def test_a_spool_file_is_put_back_when_the_database_cannot_take_it(tmp_path: Path) -> None:
+    from bot import logspool
+
+    db = tmp_path / "log.sqlite3"
+    LogStore.open(db).close()
+    rows = [("queries", LogEntry("q", "lookup").row()), ("feedback", FeedbackEntry("q", "lookup", 1).row())]
+    saved = logspool.save(db, rows)
+    assert saved is not None
+    nxt = LogStore.open(db, busy_timeout_s=0.05, connector=_read_only)
+    assert nxt.recovered == 0 and saved.exists()  # a read-only database: the file is put back
+    nxt.close()
+    assert logspool.load(saved) == [(t, tuple(v)) for t, v in rows]
+
+
+def _read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def test_spooled_queries_and_votes_are_written(tmp_path: Path) -> None:
+    from bot import logspool
+
+    db = tmp_path / "log.sqlite3"
+    rows = [("queries", LogEntry("q", "lookup").row()), ("feedback", FeedbackEntry("q", "lookup", -1).row())]
+    assert logspool.save(db, rows) is not None
+    store = LogStore.open(db)
+    assert store.recovered == 2
+    stats = store.stats()
+    store.close()
+    assert stats.total == 1 and stats.votes_down == 1
