@@ -267,7 +267,7 @@ class LogStore:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 logspool.release(path, done=False)
-                self._report("spool", f"query log {self.path}: saved rows in {path.name} not written yet ({exc})")
+                self._report(fault_kind(exc), f"query log {self.path}: {exc}; saved rows left in their file for later")
                 return
             logspool.release(path, done=True)
             self.recovered += len(rows)

@@ -101,7 +101,7 @@ async def _assert_reported_once(db: Path | str, caplog: pytest.LogCaptureFixture
         def read_only(path: Path, timeout: float) -> sqlite3.Connection:
             return sqlite3.connect(str(db), uri=True, isolation_level=None, check_same_thread=False)
 
-        qlog = QueryLog.started(LogStore(Path("ro.sqlite3"), connector=read_only))
+        qlog = QueryLog.started(LogStore(Path(str(db).removeprefix("file:").split("?")[0]), connector=read_only))
     else:
         qlog = await QueryLog.open(db)
     for i in range(5):
