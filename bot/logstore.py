@@ -338,7 +338,7 @@ class LogStore:
             with self._queue_lock:
                 left = list(self._pending)
                 self._pending.clear()
-            self._keep(left)
+            self.keep(left)
             if self.dropped:
                 self._report(
                     "dropped",
@@ -350,8 +350,9 @@ class LogStore:
                     self.connection.close()
                 self.connection = None
 
-    def _keep(self, left: list[Entry]) -> None:
-        """Save rows that could not be written beside the database for the next process, else count them."""
+    def keep(self, left: list[Entry]) -> None:
+        """Save rows that cannot be written now beside the database for the next process, else count them as
+        dropped (also for entries that arrive after :meth:`close`)."""
         if not left:
             return
         rows = [("queries" if isinstance(e, LogEntry) else "feedback", e.row()) for e in left]
@@ -362,7 +363,7 @@ class LogStore:
         self.spooled += len(left)
         self._report(
             "spooled",
-            f"query log {self.path}: {len(left)} rows could not be written ({self.last_fault or 'error'}); "
+            f"query log {self.path}: {len(left)} rows could not be written ({self.last_fault or 'log closed'}); "
             f"saved in {saved.name} for the next process that opens the log",
         )
 

@@ -49,6 +49,7 @@ class QueryLog:
         self._waiters: list[asyncio.Future[None]] = []
         self._writer: asyncio.Task[None] | None = None
         self._stopping = False
+        self._closed = False
         # The log's own thread: a write waiting out another process's lock never takes a worker that answers
         # (or anything else using the loop's default executor) need.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-log")
@@ -90,6 +91,7 @@ class QueryLog:
     async def close(self) -> None:
         """Write what is queued (waiting a while if another process holds the lock), then close the database.
         Rows that still cannot be written are counted as dropped and reported once."""
+        self._closed = True
         if self._writer is not None:
             self._stopping = True
             self._wake.set()
@@ -115,7 +117,11 @@ class QueryLog:
     # -- writing ------------------------------------------------------------------------------
 
     def submit(self, entry: Entry) -> None:
-        """Queue an entry; returns at once. Call from the log's event loop."""
+        """Queue an entry; returns at once. Call from the log's event loop. After :meth:`close` (a callback
+        finishing during shutdown) the entry is saved for the next process instead (see :mod:`bot.logspool`)."""
+        if self._closed:
+            self.store.keep([entry])
+            return
         self.store.submit(entry)
         self._wake.set()
 

@@ -366,3 +366,16 @@ def test_spooled_queries_and_votes_are_written(tmp_path: Path) -> None:
     stats = store.stats()
     store.close()
     assert stats.total == 1 and stats.votes_down == 1
+
+
+async def test_an_entry_after_close_is_saved_for_the_next_process(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    qlog = await QueryLog.open(db)
+    await qlog.record(LogEntry("before", "lookup"))
+    await qlog.close()
+    qlog.submit(LogEntry("after", "lookup", answered=False))  # e.g. a callback finishing during shutdown
+    assert qlog.dropped == 0 and qlog.store.spooled == 1
+    nxt = await QueryLog.open(db)
+    stats = await nxt.stats()
+    await nxt.close()
+    assert stats.total == 2 and [q for _, _, q in stats.unanswered] == ["after"]
