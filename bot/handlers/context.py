@@ -98,6 +98,15 @@ class HandlerContext:
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
+    def __getstate__(self) -> tuple[Catalog, PriceBook, Mapping[str, ModelSpec]]:
+        """What a pickled engine keeps (bot/engine_cache.py): the inputs; the rest is derived again."""
+        return self.catalog, self.prices, self.models
+
+    def __setstate__(self, state: tuple[Catalog, PriceBook, Mapping[str, ModelSpec]]) -> None:
+        self.catalog, self.prices, self.models = state
+        self.memo = {}
+        self.__post_init__()
+
     def remember(self, key: tuple[object, ...], value: object) -> object:
         """Keep ``value`` in :attr:`memo` under ``key``; a full memo starts afresh, so a long-running bot asked
         ever new plans (contexts are free numbers) does not grow without bound."""
