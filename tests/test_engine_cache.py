@@ -120,7 +120,8 @@ def test_a_damaged_cache_falls_back_to_building(cache: Path, specs_copy: Path, b
 
 
 def _forge(path: Path, payload: bytes) -> None:
-    path.write_bytes(engine_cache._MAGIC + hashlib.blake2b(payload, digest_size=engine_cache._DIGEST).digest() + payload)
+    digest = hashlib.blake2b(payload, digest_size=engine_cache._DIGEST).digest()
+    path.write_bytes(engine_cache._MAGIC + digest + payload)
 
 
 def test_a_cache_naming_foreign_code_is_refused(cache: Path, specs_copy: Path, builds: list[object]) -> None:
@@ -177,7 +178,7 @@ def test_old_engines_are_pruned(cache: Path, specs_copy: Path) -> None:
 )
 def test_patterns_rebuilt_from_their_code_are_the_same(pattern: str) -> None:
     compiled = re.compile(pattern)
-    rebuilt = pickle.loads(pickle.dumps(regex_cache.reduce_pattern(compiled)[1]))
+    rebuilt = pickle.loads(pickle.dumps(regex_cache.reduce_pattern(compiled)[1]))  # noqa: S301 - our own bytes
     again = regex_cache.rebuild(*rebuilt)
     assert again == compiled  # same pattern, flags and compiled code
     assert again.groupindex == compiled.groupindex
