@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog_model import CatalogError
+from bot.config import user_dir
 
 __all__ = ["CACHE_FILES", "cache_dir", "check_keys", "expect", "find_specs_dir", "read_yaml", "str_list"]
 
@@ -37,11 +38,7 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("GPUBOT_CACHE")
     if configured is not None:
         return Path(configured) if configured.strip() and configured.strip() != "0" else None
-    try:
-        import platformdirs
-    except ImportError:  # pragma: no cover - a runtime dependency
-        return None
-    return Path(platformdirs.user_cache_path("gpubot")) / "specs"
+    return user_dir("cache") / "specs"
 
 
 def read_yaml(path: Path) -> Any:

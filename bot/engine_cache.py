@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import hashlib
+import gc
 import io
 import logging
 import os
@@ -25,11 +25,15 @@ import pickle
 import re
 import stat
 import sys
-import tempfile
 import types
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+try:  # what hashlib.blake2b is, without hashlib loading OpenSSL for its other algorithms
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python without the built-in module
+    from hashlib import blake2b
 
 from bot import regex_cache
 from bot.catalog_files import cache_dir, find_specs_dir
@@ -78,7 +82,7 @@ def build_engine(
 
 def engine_key(specs: Path, prices_path: Path | None) -> str:
     """A hash of everything a built engine depends on (see the module's docstring)."""
-    h = hashlib.blake2b(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode(), digest_size=20)
+    h = blake2b(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode(), digest_size=20)
     for path in sorted(p for p in specs.rglob("*") if p.is_file()):
         h.update(b"\0specs\0" + path.relative_to(specs).as_posix().encode() + b"\0" + path.read_bytes())
     if prices_path is not None:
@@ -131,9 +135,11 @@ def _read(path: Path) -> Engine | None:
     except OSError:
         return None  # absent (the usual miss) or unreadable
     head, body = data[: len(_MAGIC) + _DIGEST], data[len(_MAGIC) + _DIGEST :]
-    if head != _MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest():
+    if head != _MAGIC + blake2b(body, digest_size=_DIGEST).digest():
         log.debug("engine cache %s: damaged; building", path)
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes some 40,000 objects and no garbage: collecting meanwhile is wasted time
     try:
         unpickler = _Unpickler(io.BytesIO(body))
         regex_cache.restore(unpickler.load())
@@ -141,6 +147,9 @@ def _read(path: Path) -> Engine | None:
     except Exception as exc:  # any failure to load means: build it
         log.debug("engine cache %s: cannot load (%s); building", path, exc)
         return None
+    finally:
+        if collecting:
+            gc.enable()
     from bot.engine import Engine
 
     return engine if isinstance(engine, Engine) else None
@@ -164,9 +173,11 @@ def _write(path: Path, engine: Engine) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing
+
         fd, tmp = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body)
+            f.write(_MAGIC + blake2b(body, digest_size=_DIGEST).digest() + body)
         os.replace(tmp, path)
         tmp = None
         _prune(path.parent)

@@ -12,6 +12,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,7 @@ def test_a_read_only_cache_folder_still_answers(cache: Path, specs_copy: Path, m
     def read_only(*_args: object, **_kwargs: object) -> tuple[int, str]:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(engine_cache.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
     for _ in range(2):
         assert engine_cache.cached_engine(specs_copy).ask("a6k bandwidth?").gpus == ["rtx-a6000"]
     assert len(builds) == 2 and not _engine_files(cache)
