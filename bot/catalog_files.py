@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -49,6 +48,8 @@ def read_yaml(path: Path) -> Any:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CatalogError(path, "file not found") from exc
+    import hashlib  # here: a start from the engine cache reads no YAML
+
     folder = cache_dir()
     cached = folder / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json" if folder else None
     if cached is not None:

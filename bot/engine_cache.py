@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import dataclasses
+import functools
 import gc
 import io
 import logging
@@ -26,6 +28,7 @@ import re
 import stat
 import sys
 import types
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,11 +49,11 @@ __all__ = ["FORMAT", "KEEP", "build_engine", "cached_engine", "engine_key"]
 log = logging.getLogger(__name__)
 
 #: Bumped when the file layout changes (the code's own changes show in the key through the modules' stats).
-FORMAT = 2
+FORMAT = 3
 #: Engines kept in the folder (one per specs folder and prices file in use); older ones are removed.
 KEEP = 4
 _MAGIC = b"GPUBOT-ENGINE\n"
-_DIGEST = 32
+_DIGEST = 4  # a CRC-32 of the body: catches a torn or damaged file (trust is the owner and mode check)
 _BOT = Path(__file__).resolve().parent
 #: What a pickled engine may name besides the modules of :mod:`bot`; anything else is refused.
 _ALLOWED = frozenset(
@@ -134,8 +137,8 @@ def _read(path: Path) -> Engine | None:
             data = f.read()
     except OSError:
         return None  # absent (the usual miss) or unreadable
-    head, body = data[: len(_MAGIC) + _DIGEST], data[len(_MAGIC) + _DIGEST :]
-    if head != _MAGIC + blake2b(body, digest_size=_DIGEST).digest():
+    head, body = data[: len(_MAGIC) + _DIGEST], memoryview(data)[len(_MAGIC) + _DIGEST :]
+    if head != _MAGIC + _crc(body):
         log.debug("engine cache %s: damaged; building", path)
         return None
     collecting = gc.isenabled()
@@ -158,7 +161,7 @@ def _read(path: Path) -> Engine | None:
 def _write(path: Path, engine: Engine) -> None:
     buf = io.BytesIO()
     try:
-        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dispatch_table = {
             **copyreg.dispatch_table,
             types.MappingProxyType: _reduce_proxy,
@@ -177,7 +180,7 @@ def _write(path: Path, engine: Engine) -> None:
 
         fd, tmp = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + blake2b(body, digest_size=_DIGEST).digest() + body)
+            f.write(_MAGIC + _crc(body) + body)
         os.replace(tmp, path)
         tmp = None
         _prune(path.parent)
@@ -202,8 +205,39 @@ def _proxy(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
     return types.MappingProxyType(mapping)
 
 
+def _crc(body: bytes | memoryview) -> bytes:
+    return zlib.crc32(body).to_bytes(_DIGEST, "big")
+
+
 def _reduce_proxy(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, ...]:
     return _proxy, (dict(proxy),)
+
+
+@functools.cache
+def _frozen_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of a frozen dataclass with slots that pickles the dataclasses way, else None."""
+    params = getattr(cls, "__dataclass_params__", None)
+    setstate = getattr(getattr(cls, "__setstate__", None), "__qualname__", "")
+    if params is None or not params.frozen or "__slots__" not in vars(cls) or setstate != "_dataclass_setstate":
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _frozen(cls: type, values: tuple[Any, ...]) -> Any:
+    """Rebuilds a frozen dataclass with slots as dataclasses' own ``__setstate__`` does, without looking its
+    fields up again for each of the catalog's thousands of objects."""
+    obj: Any = object.__new__(cls)
+    for name, value in zip(_frozen_fields(cls) or (), values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        names = _frozen_fields(type(obj)) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else None
+        if names is None:
+            return NotImplemented
+        return _frozen, (type(obj), tuple(getattr(obj, name) for name in names))
 
 
 class _Unpickler(pickle.Unpickler):
