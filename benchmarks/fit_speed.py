@@ -24,7 +24,7 @@ from tests.estimates.load import load_reports  # noqa: E402
 
 def observations() -> dict[str, list[Observation]]:
     """The single-GPU measured speeds, by memory class."""
-    from benchmarks.bench_estimates import plan  # the same plan the benchmark and `gpubot ask` make
+    from tests.estimates.cases import plan  # the same plan the benchmark and `gpubot ask` make
 
     catalog = load_catalog(ROOT / "specs")
     gpus = {g.id: g for g in catalog}

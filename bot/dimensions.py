@@ -172,6 +172,18 @@ def context_tokens(norm: str) -> int | None:
     return int(float(value) * (1024 if kilo else 1))
 
 
+# "batch size 4", "bs 8", "micro batch 2", "per device train batch size 8", "batch of 16": the (micro-)batch.
+_BATCH_RE = re.compile(
+    r"\b(?:micro batch size|micro batch|batch size|batch|bs)\s+(?:of\s+)?(\d{1,3})\b(?!\s*(?:gb|k\b|tokens))"
+)
+
+
+def batch_size(norm: str) -> int | None:
+    """The batch (per GPU, for training the micro-batch) a question states, or None."""
+    m = _BATCH_RE.search(norm)
+    return max(1, int(m.group(1))) if m else None
+
+
 # -- counts of GPUs -------------------------------------------------------------------------
 
 

@@ -11,8 +11,11 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
   (hybrid models such as Gemma 2/3 keep the full context on their global layers); multi-head latent
   attention (DeepSeek) caches ``kv_lora_rank + qk_rope_head_dim`` values per
   token and layer instead of full K and V.
-- **Runtime overhead** = CUDA context and allocator workspace: 0.8 GB per GPU, plus 5% of the weights.
-- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA, QLoRA, activations).
+- **Runtime terms**: :mod:`bot.estimator_runtime` (the CUDA context per GPU, llama.cpp's compute buffer, vLLM's
+  activation peak and CUDA graphs, bitsandbytes' 16-bit lm_head...), the named runtime's or the assumed one's
+  (llama.cpp for inference, transformers for training).
+- **Training**: :mod:`bot.estimator_training` (AdamW, LoRA on a 16-, 8- or 4-bit base, activations with
+  FlashAttention, logits) per GPU, spread by :mod:`bot.estimator_strategy` (DDP, ZeRO, FSDP, pipeline).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
   GPU carries its own runtime overhead.
 - **Decode speed**: :mod:`bot.estimator_speed`.
@@ -21,12 +24,14 @@ The shapes (model, estimate) live in :mod:`bot.estimator_shapes`; this module re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from bot.estimator_media import MEDIA_KINDS, Plan, diffusion_terms, speech_terms
+from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAINING, Budget, runtime_terms
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
-from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, training_terms
+from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
 from bot.estimator_weights import MXFP4_BITS, weights_bytes
 
 __all__ = [
@@ -85,7 +90,6 @@ PRECISION_NAMES: Mapping[str, str] = {
     "q3_k_m": "Q3_K_M",
     "q2_k": "Q2_K",
 }
-WORKSPACE_SHARE = 0.05
 
 
 def kv_cache_bytes(model: ModelShape, context: int, batch: int = 1, kv_bytes: float = 2.0) -> float:
@@ -119,11 +123,14 @@ def estimate(
     lora_rank: int = 16,
     lora_targets: tuple[str, ...] = ("q", "k", "v", "o"),
     media: Plan | None = None,
+    runtime: Budget | None = None,
+    strategy: str | None = None,
 ) -> Estimate:
     """Memory needed to run (or fine-tune) ``model``, term by term. Image and speech models are costed by their own
     terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
     the text encoders at 16-bit, the denoiser at ``precision``)."""
     est = Estimate(model.name, mode, precision, context, batch, max(1, gpus_count))
+    budget = runtime or _assumed(model, mode)
     if model.shape_from:
         est.assumptions.append(model.shape_from)
     if mode == "inference" and model.kind in MEDIA_KINDS:
@@ -140,13 +147,43 @@ def estimate(
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
     else:
         weights = training_terms(
-            est, model, checkpointing=checkpointing, lora_rank=lora_rank, lora_targets=lora_targets
+            est,
+            model,
+            checkpointing=checkpointing,
+            lora_rank=lora_rank,
+            lora_targets=lora_targets,
+            base=precision,
+            strategy=strategy,
+            runtime=TrainingRuntime(
+                budget.name,
+                budget.loss_bytes,
+                budget.loss_hidden_bytes,
+                budget.offload_checkpoints,
+                budget.train_checkpointing,
+            ),
         )
-    est.terms["runtime overhead"] = est.gpus_count * CUDA_CONTEXT_GB + WORKSPACE_SHARE * weights / GB
-    est.assumptions.append(
-        f"runtime overhead: {CUDA_CONTEXT_GB} GB CUDA context per GPU + {WORKSPACE_SHARE:.0%} of the weights"
+    extra, notes = runtime_terms(
+        budget,
+        model,
+        mode=mode,
+        precision=precision,
+        context=context,
+        kv_gb=est.terms.get("KV cache", 0.0),
+        gpus=1 if est.per_gpu_terms else est.gpus_count,  # training terms are one GPU's
     )
+    est.terms.update(extra)
+    est.assumptions.extend(notes)
+    est.per_gpu_overhead_gb = budget.cuda_context_gb
+    est.runtime = budget.id
     return est
+
+
+def _assumed(model: ModelShape, mode: Mode) -> Budget:
+    """The runtime assumed with none named: llama.cpp for a language model, PyTorch for an image or speech model,
+    transformers for training."""
+    if mode != "inference":
+        return DEFAULT_TRAINING
+    return DEFAULT_MEDIA if model.kind in MEDIA_KINDS else DEFAULT_INFERENCE
 
 
 def _media_terms(est: Estimate, model: ModelShape, precision: str, kv_precision: str, media: Plan | None) -> float:
@@ -171,6 +208,7 @@ def _weights_of(model: ModelShape) -> str:
 CONTEXT_SEARCH_CAP = 1 << 24
 
 
+@functools.lru_cache(maxsize=4096)
 def max_context(
     model: ModelShape,
     capacity_gb: float,
@@ -178,17 +216,26 @@ def max_context(
     precision: str = "fp16",
     kv_precision: str = "fp16",
     gpus_count: int = 1,
+    runtime: Budget | None = None,
 ) -> int:
     """The longest context (batch 1) whose estimate still fits ``capacity_gb`` per GPU; 0 if none does.
 
     A binary search over :func:`estimate` itself, so the answer can never contradict its own memory figure: hybrid
     models (sliding-window layers capped at the window, global layers growing with the context), MLA and every
-    other term count exactly as they do in the estimate. The model's own limit caps it."""
+    other term (the runtime's context-dependent buffers too) count exactly as they do in the estimate. The model's
+    own limit caps it."""
     if not model.has_kv_shape:
         return 0
 
     def need(context: int) -> float:
-        est = estimate(model, precision=precision, context=context, gpus_count=gpus_count, kv_precision=kv_precision)
+        est = estimate(
+            model,
+            precision=precision,
+            context=context,
+            gpus_count=gpus_count,
+            kv_precision=kv_precision,
+            runtime=runtime,
+        )
         return est.per_gpu_gb
 
     limit = model.max_context or CONTEXT_SEARCH_CAP

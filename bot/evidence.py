@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
-from bot.dimensions import Dimensions, context_tokens, counted_size, first_count, gpu_counts
+from bot.dimensions import Dimensions, batch_size, context_tokens, counted_size, first_count, gpu_counts
+from bot.estimator_strategy import strategy_named
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
 from bot.faq_index import FaqIndex
 from bot.forward_refs import forward_references
@@ -365,10 +366,9 @@ class Reader:
             req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
         elif req.mode == "qlora" and req.precision in ("int8", "fp8", "q8_0"):
             req.mode = "lora"  # "8 bit qlora": LoRA on an 8-bit base, not the 4-bit QLoRA
-        req.context = context_tokens(norm)
+        req.context, req.batch = context_tokens(norm), batch_size(norm)
         req.max_context = ev.has("max_context")
-        kv = _KV_RE.search(norm)
-        if kv:
+        if kv := _KV_RE.search(norm):
             name = kv.group(1) or kv.group(2)
             req.kv_precision = self.lexicon.kv_precisions.get(name, name)
             if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
@@ -378,13 +378,13 @@ class Reader:
         counted = counted_size(norm) if not ev.gpus else None
         if counted is not None:
             req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
-        req.checkpointing = not ev.has("no_checkpointing")
-        rank = _RANK_RE.search(norm)
-        if rank:
+        req.checkpointing = False if ev.has("no_checkpointing") else None
+        if rank := _RANK_RE.search(norm):
             req.lora_rank = int(rank.group(1))
         req.lora_all_linear = ev.has("all_linear")
         if self.models is not None and (ev.has("held_together") or "+" in ev.text):
             req.held_with = tuple(m.id for m in self.models.all_named(ev.match.words) if m.id != req.model_id)
+        req.strategy = strategy_named(ev.has)
         return req
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:

@@ -14,12 +14,13 @@ from typing import Any
 
 from bot.catalog import Catalog
 from bot.cloud import load_cloud
-from bot.evidence import Evidence, Reader
+from bot.evidence import Evidence, Mention, Reader
 from bot.lexicon import Lexicon, load_lexicon
 from bot.matcher import GpuMention, Matcher, MatchResult
 from bot.models import ModelIndex
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, FitRequest, Intent, Query
 from bot.rules import RuleBook
+from bot.runtime_names import RuntimeNames
 from bot.text import normalize
 
 __all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Query", "QuestionParser"]
@@ -40,6 +41,7 @@ class QuestionParser:
         self.cloud = load_cloud(catalog.root, catalog.gpus.keys())
         self.reader = Reader(catalog, matcher, models, self.lexicon, self.cloud)
         self.rules = RuleBook(catalog, self.reader)
+        self.runtime = RuntimeNames(catalog).find  # "with vllm", "in lm studio": (its words, its runtime id)
         self._recent: OrderedDict[str, Evidence] = OrderedDict()
 
     def read(self, text: str) -> Evidence:
@@ -48,7 +50,14 @@ class QuestionParser:
     def parse(self, text: str) -> Query:
         ev = self.reader.read(text)
         self._remember(text, ev)
-        return self.rules.decide(ev)
+        return self._decide(ev)
+
+    def _decide(self, ev: Evidence) -> Query:
+        """The rules' request, with the runtime the question names on a fit request."""
+        query = self.rules.decide(ev)
+        if query.fit is not None:
+            query.fit.runtime = self.runtime(ev.norm)[1]
+        return query
 
     def _remember(self, text: str, ev: Evidence) -> None:
         self._recent.pop(text, None)
@@ -79,16 +88,18 @@ class QuestionParser:
         match = MatchResult(words=ev.match.words, mentions=mentions, fields=ev.match.fields)
         resolved = dataclasses.replace(ev, match=match, memo={"picked": True})  # the rest is asked about in turn
         self._remember(text, resolved)  # a second pick ("h100 vs a100": which A100, then which H100) builds on it
-        return self.rules.decide(resolved)
+        return self._decide(resolved)
 
     def explain(self, text: str) -> dict[str, Any]:
         """The evidence, the rule that fired and the request, as plain data."""
         ev = self.reader.read(text)
-        query = self.rules.decide(ev)
+        query = self._decide(ev)
+        words, runtime = self.runtime(ev.norm)
+        runtimes = [Mention("runtime", words, runtime)] if runtime else []
         return {
             "question": text,
             "normalised": ev.norm,
-            "evidence": [m.to_json() for m in self.reader.mentions(ev)],
+            "evidence": [m.to_json() for m in [*self.reader.mentions(ev), *runtimes]],
             "rule": query.rule,
             "request": request_summary(query),
         }

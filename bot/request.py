@@ -55,12 +55,15 @@ class FitRequest:
     gpus_count: int = 1
     max_context: bool = False  # "max context for X on Y"
     kv_precision: str | None = None  # "fp8 kv cache"
-    checkpointing: bool = True  # "without gradient checkpointing" turns it off
+    checkpointing: bool | None = None  # "without gradient checkpointing": False; None: the runtime's default (on)
     lora_rank: int | None = None  # "rank 64"
     lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU
     held_with: tuple[str, ...] = ()  # "whisper + llama 8b on the same box": other models held at the same time
     lora_assumed: bool = False  # "fine-tune on a 3060": no method named, LoRA on a small card (full shown too)
+    runtime: str | None = None  # "with vllm", "in ollama": a runtime id of specs/runtimes.yaml (None: assumed)
+    batch: int | None = None  # "batch size 4": the micro-batch per GPU (training)
+    strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
 
 
 @dataclass(slots=True)

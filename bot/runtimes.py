@@ -167,6 +167,10 @@ class Runtimes:
         runtime_id = self._by_name.get(normalize(text))
         return self.get(runtime_id) if runtime_id else None
 
+    def names(self) -> dict[str, str]:
+        """Every name (id or alias, normalised) to its runtime's id."""
+        return dict(self._by_name)
+
     def assumed_for(self, workload: str) -> Runtime | None:
         """The runtime an answer assumes for ``workload`` (``inference`` or ``training``) when none is named."""
         chosen = self.assumed.get(workload)

@@ -18,7 +18,8 @@ and builds a :class:`UsableMemory`:
   capacity and loses nothing. ``tests/test_usable_memory.py`` compares the rule with every report.
 - :meth:`UsableMemory.usable_gb` is the reported figure where there is one, else the rule's.
 
-No I/O after loading; nothing here is wired into the estimator yet.
+No I/O after loading. Every fit verdict compares the estimate with :meth:`UsableMemory.usable_gb`
+(:mod:`bot.handlers.fit_memory`), and the CUDA context the estimate counts is the ``cuda-context`` fact.
 """
 
 from __future__ import annotations

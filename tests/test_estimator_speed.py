@@ -140,7 +140,7 @@ def test_the_answer_shows_a_band_and_its_terms(engine: Engine) -> None:
 
 def test_the_reports_agree_within_30_percent_mostly() -> None:
     """The regression floor on the sourced speeds (the benchmark prints the distribution)."""
-    from benchmarks.bench_estimates import plan
+    from tests.estimates.cases import plan
     from tests.estimates.load import load_reports
 
     single, several = [], []

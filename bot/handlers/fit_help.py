@@ -11,6 +11,7 @@ from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
 from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_media import media_ladder
+from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
 from bot.handlers.fit_options import MODE_VERBS, variants
 from bot.handlers.fit_precision import native_precision
 from bot.handlers.fit_reverse import biggest_models
@@ -47,7 +48,9 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         memory = a.bullets
         a.bullets = []
         fit = q.fit
-        biggest_models(a, ctx, capacity, fit.gpus_count if fit else 1, fit.mode if fit else "inference")
+        count, mode = (fit.gpus_count, fit.mode) if fit else (1, "inference")
+        usable = usable_gb(ctx, gpus[0]) if q.gpus and gpus else marketed_usable_gb(capacity)
+        biggest_models(a, ctx, capacity, count, mode, usable)
         a.bullets = memory + a.bullets
         a.answered, a.examples = True, []
     return a
@@ -106,7 +109,7 @@ def _family(ctx: HandlerContext, q: Query, a: Answer, family: str, gpus: list[GP
         parts = []
         for p in (plan or native_precision(m.shape) for plan in plans):
             est = variants(m.shape, mode, p, 4096, 1)
-            verdict = f", {est.verdict(capacity)}" if capacity else ""
+            verdict = f", {est.verdict(marketed_usable_gb(capacity))}" if capacity else ""
             parts.append(_turns(m.shape, p, capacity, est) or f"{est.per_gpu_gb:,.1f} GB{verdict}")
         a.bullets.append(f"{m.name}: " + " / ".join(parts))
     # The family's answer, in the slots a single model's has: the mode, the precision asked and the memory held against.
@@ -121,9 +124,10 @@ def _turns(model: ModelShape, precision: str, capacity: float | None, est: Estim
     if not model.components or not capacity:
         return ""
     offload = media_ladder(model, precision)[0].est
-    if est.verdict(capacity) == offload.verdict(capacity):
+    room = marketed_usable_gb(capacity)
+    if est.verdict(room) == offload.verdict(room):
         return ""
     return (
-        f"{est.per_gpu_gb:,.1f} GB with every part on the GPU, {est.verdict(capacity)}; "
-        f"{offload.per_gpu_gb:,.1f} GB with its parts taking turns, {offload.verdict(capacity)}"
+        f"{est.per_gpu_gb:,.1f} GB with every part on the GPU, {est.verdict(room)}; "
+        f"{offload.per_gpu_gb:,.1f} GB with its parts taking turns, {offload.verdict(room)}"
     )

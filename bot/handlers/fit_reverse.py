@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer
 from bot.estimator import PRECISION_NAMES, ModelShape, typical_shape
+from bot.estimator_strategy import SHARDING
 from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import variants
 from bot.models import ModelSpec
@@ -29,8 +30,14 @@ REVERSE_CONTEXT = 4096
 _SEARCH_STEPS = 24
 
 
+def _spread(mode: str, count: int) -> str | None:
+    """Fine-tuning on several GPUs: the weights sharded (ZeRO-3/FSDP), or more GPUs would hold nothing bigger."""
+    return SHARDING[0] if mode != "inference" and count > 1 else None
+
+
 def _fits(model: ModelShape, precision: str, capacity: float, count: int, mode: str = "inference") -> bool:
-    return variants(model, mode, precision, REVERSE_CONTEXT, count).verdict(capacity) != "does not fit"
+    est = variants(model, mode, precision, REVERSE_CONTEXT, count, strategy=_spread(mode, count))
+    return est.verdict(capacity) != "does not fit"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -91,27 +98,41 @@ def _plans(mode: str) -> list[tuple[str, str, str]]:
     return [(_MODE_NAMES[m], m, "fp16") for m in REVERSE_MODES]
 
 
-def biggest_models(a: Answer, ctx: HandlerContext, capacity: float, count: int = 1, mode: str = "inference") -> None:
+def biggest_models(
+    a: Answer,
+    ctx: HandlerContext,
+    capacity: float,
+    count: int = 1,
+    mode: str = "inference",
+    usable: float | None = None,
+) -> None:
     """Fill ``a`` with the biggest models (of ``ctx``) that run (or fine-tune, in a training ``mode``) in ``count``
-    GPUs of ``capacity`` GB each."""
+    GPUs of ``capacity`` GB each (marketed), held against ``usable`` GB each (what the card really offers; the
+    marketed size when not given)."""
+    room = usable if usable is not None else capacity
     where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
+    if usable is not None:
+        where += f" ({usable:,.1f} GB usable{' each' if count > 1 else ''})"
     training = mode in REVERSE_MODES
     a.summary = (
         f"The biggest model you can fine-tune in {where} depends on the method "
-        f"({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing):"
+        f"({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing"
+        f"{', weights sharded across the GPUs with FSDP' if count > 1 else ''}):"
         if training
         else f"The biggest model that runs in {where} depends on the precision "
         f"(inference, {REVERSE_CONTEXT:,}-token context, batch 1):"
     )
     for label, plan_mode, precision in _plans(mode if training else "inference"):
-        params = largest_params_b(capacity, precision, count, plan_mode)
+        params = largest_params_b(room, precision, count, plan_mode)
         if params is None:
             a.bullets.append(f"{label}: not even a 0.1B-parameter model fits.")
             continue
         line = f"{label}: a typical dense model of up to about {_size(params)}B parameters"
-        model = _largest_known_in(ctx, precision, capacity, count, plan_mode)
+        model = _largest_known_in(ctx, precision, room, count, plan_mode)
         if model is not None:
-            est = variants(model.shape, plan_mode, precision, REVERSE_CONTEXT, count)
+            est = variants(
+                model.shape, plan_mode, precision, REVERSE_CONTEXT, count, strategy=_spread(plan_mode, count)
+            )
             line += f"; the largest model I know that fits is {model.name} (about {est.per_gpu_gb:,.1f} GB"
             line += " per GPU)" if count > 1 else ")"
         a.bullets.append(line + ".")
@@ -134,4 +155,6 @@ def _reverse_slots(capacity: float, count: int, mode: str) -> dict[str, Any]:
         "required_gb": None,
         "available_gb": round(capacity * count, 1),
         "fits": None,
+        **dict.fromkeys(("runtime", "strategy", "usable_gb", "margin_gb", "terms", "tokens_per_s"), None),
+        "assumptions": [],
     }

@@ -1,32 +1,34 @@
 """Will a model fit: "can I run llama 3 70b in 4-bit on one A6000?", "max context for llama 3.1 8b on a 4090".
 
-The estimate (every term shown) against one GPU, several, a bare memory size, or no GPU at all (how
-much it needs, and the cheapest card that holds it); the longest context that fits; and, with no
-model named, what each model of a named family needs (:mod:`bot.handlers.fit_help`).
+The estimate (every term shown, under the named or assumed runtime) against one GPU, several, a bare memory size,
+or no GPU at all (how much it needs, and the cheapest card that holds it), compared with what the card really
+offers (:mod:`bot.handlers.fit_memory`) and with its margin; the longest context that fits
+(:mod:`bot.handlers.fit_context`); and, with no model named, what each model of a named family needs
+(:mod:`bot.handlers.fit_help`). The plan itself: :mod:`bot.handlers.fit_plan`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
-from bot.estimator import (
-    Estimate,
-    ModelShape,
-    decode_speed,
-    estimate,
-)
-from bot.estimator import max_context as longest_context
-from bot.estimator_speed import DecodeSpeed
+from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
+from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_media import media_fixes
+from bot.handlers.fit_memory import (
+    band_text,
+    budget_for,
+    capacity_of,
+    marketed_usable_gb,
+    nearest_settings,
+    usable_gb,
+    usable_text,
+)
 from bot.handlers.fit_options import (
-    MODE_VERBS,
     cheapest_fits,
     first_fix,
     fit_model,
@@ -35,63 +37,19 @@ from bot.handlers.fit_options import (
     make_it_fit,
     variants,
 )
-from bot.handlers.fit_precision import (
-    BELOW_Q4,
-    best_precision,
-    native_precision,
-    pick_precision,
-    precision_label,
-    quality_note,
-)
-from bot.parser import FitRequest, Query
+from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, speed_on
+from bot.handlers.fit_precision import BELOW_Q4, native_precision, pick_precision, precision_label, quality_note
+from bot.parser import Query
 
 __all__ = ["MAX_LISTED", "FitPlan", "best_fit", "fit_plan", "fits"]
 
 #: An ambiguous card's candidates answered one by one, at most; more are offered as a choice.
 MAX_LISTED = 4
 
-_ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is tight", "does not fit": "No, it does not fit"}
-
-
-@dataclass(frozen=True, slots=True)
-class FitPlan:
-    """The model, how it is run or trained, and the estimate for it."""
-
-    req: FitRequest
-    model: ModelShape
-    model_id: str | None
-    mode: str
-    precision: str
-    context: int
-    count: int
-    est: Estimate
-    full: Estimate | None = None  # no precision asked and a lower one answered: the estimate in the model's own
-
-    @property
-    def verb(self) -> str:
-        """ "run", "fully fine-tune", ..."""
-        return MODE_VERBS[self.mode]
-
-    @property
-    def what(self) -> str:
-        """ "Llama 3 70B in 4-bit (Q4_K_M)": the model, with its precision when run."""
-        precision = precision_label(self.model, self.precision)
-        return f"{self.model.name}" + (f" in {precision}" if self.mode == "inference" else "")
-
-    @property
-    def doing(self) -> str:
-        """ "run Llama 3 70B in FP16"; with the precision chosen for the asker (the lead names it), the model."""
-        return self.model.name if self.full is not None else f"{self.verb} {self.what}"
-
-    @property
-    def chosen(self) -> str:
-        """ "Yes, in Q4_K_M (4-bit GGUF)": the verdict's lead when the precision was chosen, not asked."""
-        return precision_label(self.model, self.precision)
-
-    @property
-    def terms(self) -> str:
-        """ "weights 35.0 GB; KV cache 1.3 GB; ..."."""
-        return "; ".join(f"{name} {gb:,.1f} GB" for name, gb in self.est.terms.items())
+_ANSWER = {"fits": "Yes, it fits", "tight": "Yes, but it is borderline", "does not fit": "No, it does not fit"}
+GIB = 2**30
+#: An image pipeline's outcome on a card that holds it only with its parts taking turns (ComfyUI's low-memory mode).
+_TAKING_TURNS = "fits with its parts taking turns"
 
 
 def fits(ctx: HandlerContext, q: Query) -> Answer:
@@ -100,40 +58,45 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     model, model_id = fit_model(ctx, req)
     if req is None or model is None:
         return fits_help(ctx, q)
+    budget = budget_for(ctx, req.runtime, req.mode, model.kind)
     llm = model_id is None or ctx.models[model_id].kind == "llm"  # a bare size is shaped like a language model
     if q.ambiguous and not q.gpus:
-        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count), llm)
+        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count, budget=budget), llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
-    plan = fit_plan(req, model, model_id, req.gpus_count if gpu or req.capacity_gb else 1)
-    capacity = (gpu.number("memory_gb") if gpu else req.capacity_gb) or 0.0
+    count = req.gpus_count if gpu or req.capacity_gb else 1
+    vram = _vram_gib(ctx, gpu, req.capacity_gb, count)
+    plan = fit_plan(req, model, model_id, count, budget=budget, vram_gib=vram)
+    capacity = _room(ctx, plan, gpu)
     return _answer(ctx, q, best_fit(plan, capacity) if llm and capacity else plan, gpu)
 
 
-def best_fit(s: FitPlan, capacity: float) -> FitPlan:
-    """No precision asked: the plan in the best precision that fits GPUs of ``capacity`` GB (the model's own,
-    then 8-bit down to Q4_K_M, below that only when nothing else fits), keeping the estimate in the model's own
-    precision to say what it would need. An asked precision, a fine-tune or max context is answered as asked."""
-    if s.req.precision or s.mode != "inference" or s.req.max_context:
-        return s
+def _vram_gib(ctx: HandlerContext, gpu: GPU | None, capacity: float | None, count: int) -> float | None:
+    """The total GPU memory in GiB, for a runtime whose default context depends on it (Ollama)."""
+    if gpu is not None:
+        return usable_gb(ctx, gpu) * count * 1e9 / GIB
+    return capacity * count if capacity else None
 
-    def plan_at(precision: str) -> FitPlan:
-        return fit_plan(dataclasses.replace(s.req, precision=precision), s.model, s.model_id, s.count)
 
-    precision, _ = best_precision(s.model, lambda p: plan_at(p).est.verdict(capacity) != "does not fit")
-    if precision == s.precision:
-        return s
-    return dataclasses.replace(plan_at(precision), req=s.req, full=s.est)
+def _room(ctx: HandlerContext, s: FitPlan, gpu: GPU | None) -> float:
+    """The memory per GPU the plan's runtime may use: of the card's usable memory, or of a bare size read as
+    marketed (GiB); 0 when nothing is named."""
+    if gpu is not None:
+        return capacity_of(ctx, gpu, s.budget, s.count)
+    if not s.req.capacity_gb:
+        return 0.0
+    usable = marketed_usable_gb(s.req.capacity_gb)
+    return usable * s.budget.fraction_of(usable, s.count)
 
 
 def _lighter(ctx: HandlerContext, a: Answer, s: FitPlan) -> None:
     """No GPU and no precision named: what the lowest precision that keeps 4-bit quality needs, and its card."""
     low = pick_precision(s.model)
-    if s.req.precision or not _decodes_tokens(ctx, s) or low == s.precision:
+    if s.req.precision or not decodes_tokens(ctx, s) or low == s.precision:
         return
-    est = variants(s.model, "inference", low, s.context, 1)
+    est = variants(s.model, "inference", low, s.context, 1, s.budget)
     a.bullets.append(
         f"In {precision_label(s.model, low)}, {quality_note(s.model, low)}: about {est.total_gb:,.1f} GB. "
-        + " ".join(cheapest_fits(ctx, a, s.model, s.mode, low, s.context))
+        + " ".join(cheapest_fits(ctx, a, s.model, s.mode, low, s.context, s.budget))
     )
 
 
@@ -141,7 +104,8 @@ def _lead(s: FitPlan, verdict: str) -> str:
     """ "Yes, it fits" — or, with a precision chosen for the asker, "Yes, in Q4_K_M (4-bit GGUF)"."""
     if s.full is None:
         return _ANSWER[verdict]
-    return {"fits": "Yes,", "tight": "Yes, but tight,", "does not fit": "No, not even"}[verdict] + f" in {s.chosen}"
+    lead = {"fits": "Yes,", "tight": "Yes, but borderline,", "does not fit": "No, not even"}[verdict]
+    return f"{lead} in {s.chosen}"
 
 
 def _instead(a: Answer, s: FitPlan, per: str, fits: bool) -> None:
@@ -164,23 +128,25 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
     a.fields = ["memory_gb"]
     fit = _fit_slots(s)
     if s.req.max_context and gpu is not None and s.mode == "inference":
-        return _max_context(ctx, a, s, gpu, fit)
+        return max_context_answer(ctx, a, s, gpu, fit)
     if gpu is None and s.req.capacity_gb:
         _against_capacity(ctx, a, s, s.req.capacity_gb, fit)
     elif gpu is None:
         a.summary = f"{s.verb.capitalize()} {s.what}: about {s.est.total_gb:,.1f} GB of GPU memory ({s.terms})."
-        a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context))
+        a.bullets.extend(cheapest_fits(ctx, a, s.model, s.mode, s.precision, s.context, s.budget))
         _lighter(ctx, a, s)
     else:
         _on_gpu(ctx, a, s, gpu, fit)
     memory = s.req.capacity_gb if gpu is None else (gpu.number("memory_gb") or 0.0) * s.count
-    held = held_bullet(ctx, s.req, s.est, s.precision, s.context, memory or 0.0) if memory else ""
+    room = _room(ctx, s, gpu) * s.count
+    held = held_bullet(ctx, s.req, s.est, s.precision, s.context, memory or 0.0, room) if memory else ""
     a.bullets[:0] = [held] if held else []
     return _finish(ctx, a, s, fit)
 
 
 def _fit_slots(s: FitPlan) -> dict[str, Any]:
-    """The answer's ``fit`` object, before the GPU it is held against fills ``available_gb`` and ``fits``."""
+    """The answer's ``fit`` object, before the GPU it is held against fills ``available_gb``, ``fits``, the usable
+    memory and the margin."""
     return {
         "model": s.model_id or s.model.name,
         "params_b": s.model.params_b,
@@ -190,6 +156,13 @@ def _fit_slots(s: FitPlan) -> dict[str, Any]:
         "required_gb": round(s.est.total_gb, 1),
         "available_gb": None,
         "fits": None,
+        "runtime": s.budget.id,
+        "strategy": s.est.strategy,
+        "usable_gb": None,
+        "margin_gb": None,
+        "terms": {name: round(gb, 2) for name, gb in s.est.terms.items()},
+        "tokens_per_s": None,
+        "assumptions": list(s.est.assumptions),
     }
 
 
@@ -216,8 +189,8 @@ def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan, choose: bool) -> Answe
     with a choice of them for the full estimate."""
     mention = q.ambiguous[0]
     gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=_smallest_first)
-    plans = [best_fit(s, g.number("memory_gb") or 0.0) if choose else s for g in gpus]
-    outcomes = [_outcome(p, g) for p, g in zip(plans, gpus, strict=True)]
+    plans = [best_fit(s, capacity_of(ctx, g, s.budget, s.count)) if choose else s for g in gpus]
+    outcomes = [_outcome(ctx, p, g) for p, g in zip(plans, gpus, strict=True)]
     if len({(p.precision, o) for p, o in zip(plans, outcomes, strict=True)}) > 1:
         return _per_candidate(ctx, q, s, mention.text, list(zip(gpus, plans, outcomes, strict=True)))
     no_fit = outcomes[0] in ("does not fit", 0)
@@ -240,7 +213,7 @@ def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus:
         a.summary += f" {same}: “{name}” could be any of them, and {why}."
     if not s.req.max_context and no_fit:
         _fixes_on_smaller(ctx, a, s, reported, others)
-    elif not s.req.max_context and _decodes_tokens(ctx, s):
+    elif not s.req.max_context and decodes_tokens(ctx, s):
         _other_speeds(ctx, a, s, reported, others)
     add_sources(a, others)
     return a
@@ -248,15 +221,17 @@ def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus:
 
 def _fixes_on_smaller(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, others: list[GPU]) -> None:
     """What would make it fit on the candidates with less memory than the one the answer reports."""
-    most = reported.number("memory_gb") or 0.0
+    most = capacity_of(ctx, reported, s.budget, s.count)
     smaller: dict[float, list[GPU]] = {}
     for gpu in others:
-        capacity = gpu.number("memory_gb") or 0.0
+        capacity = capacity_of(ctx, gpu, s.budget, s.count)
         if capacity < most:
             smaller.setdefault(capacity, []).append(gpu)
     at = next((i for i, b in enumerate(a.bullets) if b.startswith("Split across")), len(a.bullets))
     for capacity, group in sorted(smaller.items(), reverse=True):
-        fix = first_fix(s.est, s.model, capacity, group[0].short_name, s.mode, s.precision, s.context, s.count)
+        fix = first_fix(
+            s.est, s.model, capacity, group[0].short_name, s.mode, s.precision, s.context, s.count, s.budget
+        )
         memory = value(ctx, a, group[0], "memory_gb") + (" each" if s.count > 1 else "")
         said = fix or "neither a lower precision, a lighter fine-tune nor up to 16 of them would hold it."
         a.bullets.insert(at, f"On the {variant_names(group)} ({memory}): {said[:1].lower() + said[1:]}")
@@ -267,12 +242,15 @@ def _smallest_first(gpu: GPU) -> tuple[float, float, str]:
     return (gpu.number("memory_gb") or 0.0, gpu.number("memory_bandwidth_gbs") or 0.0, gpu.id)
 
 
-def _outcome(s: FitPlan, gpu: GPU) -> str | int:
+def _outcome(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> str | int:
     """What the answer on ``gpu`` turns on: the verdict, or for "max context" the longest context."""
-    capacity = gpu.number("memory_gb") or 0.0
+    capacity = capacity_of(ctx, gpu, s.budget, s.count)
     if s.req.max_context and s.mode == "inference":
-        return max(longest_context(s.model, capacity, precision=s.precision, gpus_count=s.count), 0)
-    return s.est.verdict(capacity)
+        return max(longest(s, capacity), 0)
+    verdict = s.est.verdict(capacity)
+    if verdict == "does not fit" and _pipeline(s) and media_fixes(s.model, s.precision, capacity)[2] is not None:
+        return _TAKING_TURNS  # the answer on that card leads with it (_media_fixes)
+    return verdict
 
 
 def _other_speeds(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU, others: list[GPU]) -> None:
@@ -336,93 +314,113 @@ def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcom
     label = f"{where} ({value(ctx, a, gpu, 'memory_gb')}{' each' if s.count > 1 else ''})"
     if isinstance(outcome, int):
         return f"{label}: about {outcome:,} tokens." if outcome > 0 else f"{label}: it does not fit at all."
+    per = " per GPU" if s.count > 1 else ""
+    capacity = capacity_of(ctx, gpu, s.budget, s.count)
+    if outcome == _TAKING_TURNS:
+        offload = media_fixes(s.model, s.precision, capacity)[2]
+        need = offload.per_gpu_gb if offload is not None else s.est.per_gpu_gb
+        return f"{label}: yes, with its parts taking turns: about {need:,.1f} GB of {capacity:,.1f} GB usable."
     if outcome != "does not fit":
-        tight = ", but tight" if outcome == "tight" else ""
+        lead = "borderline" if outcome == "tight" else "yes"
         how = f", in {s.chosen}" if s.full is not None else ""
         how += " (below 4-bit: quality suffers)" if s.full is not None and s.precision in BELOW_Q4 else ""
-        return f"{label}: yes{tight}{how}: about {s.est.per_gpu_gb:,.1f} GB{' per GPU' if s.count > 1 else ''}."
-    capacity = gpu.number("memory_gb") or 0.0
-    fix = first_fix(s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
+        return f"{label}: {lead}{how}: about {s.est.per_gpu_gb:,.1f} GB{per} of {capacity:,.1f} GB usable."
+    fix = first_fix(s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count, s.budget)
     return f"{label}: no.{f' {fix}' if fix else ''}"
 
 
-def fit_plan(req: FitRequest, model: ModelShape, model_id: str | None, count: int) -> FitPlan:
-    """The precision and context the request implies (defaults filled in), and the estimate."""
-    precision = req.precision or (native_precision(model) if req.mode == "inference" else "fp16")
-    if req.mode != "inference":
-        # mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked
-        precision = "nf4" if req.mode == "qlora" else ("bf16" if req.precision == "bf16" else "fp16")
-    default_context = 2048 if req.mode != "inference" else 4096
-    context = req.context or min(model.max_context or default_context, default_context)
-    est = estimate(
-        model,
-        mode=req.mode,  # type: ignore[arg-type]
-        precision=precision,
-        context=context,
-        gpus_count=count,
-        kv_precision=req.kv_precision or "fp16",
-        checkpointing=req.checkpointing,
-        lora_rank=req.lora_rank or 16,
-        lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
-    )
-    return FitPlan(req, model, model_id, req.mode, precision, context, count, est)
+# -- against a bare memory size or one card -----------------------------------------------------
 
 
 def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) -> None:
-    """ "is 24gb enough for ...": the estimate against a bare memory size."""
-    verdict = s.est.verdict(capacity)
-    fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
-    per = f" per GPU of {s.count}× {capacity:g} GB" if s.count > 1 else f" of the {capacity:g} GB"
-    a.summary = f"{_lead(s, verdict)}: {s.doing} needs about {s.est.per_gpu_gb:,.1f} GB{per} ({s.terms})."
+    """ "is 24gb enough for ...": the estimate against a bare memory size (read as marketed: GiB)."""
+    usable = marketed_usable_gb(capacity)
+    room = _room(ctx, s, None)
+    verdict = s.est.verdict(room)
+    need = s.est.per_gpu_gb
+    fit.update(
+        available_gb=round(capacity * s.count, 1),
+        fits=verdict != "does not fit",
+        usable_gb=round(usable * s.count, 1),
+        margin_gb=round(room - need, 1),
+    )
+    per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
+    a.summary = f"{_lead(s, verdict)}: {s.doing} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
     _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
+    a.bullets.append(f"A {capacity:g} GB card offers about {usable:,.1f} GB ({capacity:g} GiB in decimal GB).")
     if s.req.lora_assumed:
-        a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
+        a.bullets.append(full_instead(s.model, room, s.context, s.count))
     if verdict == "does not fit" and _pipeline(s):
-        _media_fixes(a, s, capacity, fit)
+        _media_fixes(a, s, room, fit)
     elif verdict == "does not fit":
         a.bullets.extend(
             make_it_fit(
-                ctx, a, s.est, s.model, capacity, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count
+                ctx, a, s.est, s.model, room, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count, s.budget
             )
         )
 
 
 def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> None:
-    """The estimate against one GPU (or several of it): the verdict, speed, and what would make it fit."""
-    capacity = gpu.number("memory_gb") or 0.0
+    """The estimate against one GPU (or several of it): the verdict, its margin, speed, and what would make it fit."""
+    capacity = capacity_of(ctx, gpu, s.budget, s.count)
     verdict = s.est.verdict(capacity)
+    need = s.est.per_gpu_gb
     where = f"{s.count}× {gpu.short_name}" if s.count > 1 else f"one {gpu.short_name}"
-    fit.update(available_gb=round(capacity * s.count, 1), fits=verdict != "does not fit")
+    fit.update(
+        available_gb=round((gpu.number("memory_gb") or 0.0) * s.count, 1),
+        fits=verdict != "does not fit",
+        usable_gb=round(usable_gb(ctx, gpu) * s.count, 1),
+        margin_gb=round(capacity - need, 1),
+    )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
-        f"{_lead(s, verdict)}: {s.doing} on {where} needs about {s.est.per_gpu_gb:,.1f} GB{per} of "
-        f"{value(ctx, a, gpu, 'memory_gb')}{per} ({s.terms})."
+        f"{_lead(s, verdict)}: {s.doing} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}){_spread(s)} needs about "
+        f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); {band_text(need, capacity, per)}."
     )
     _instead(a, s, per, verdict != "does not fit")
+    a.bullets.append(usable_text(ctx, gpu, s.budget, s.count) + ".")
     a.recommendation = gpu.id if verdict != "does not fit" else None
     if verdict == "tight":
-        a.bullets.append(
-            "Within 10% of the card's memory: longer prompts, bigger batches or another process on the GPU "
-            "can push it over."
-        )
-    if verdict != "does not fit" and _decodes_tokens(ctx, s):
-        _decode_speed(ctx, a, s, gpu)
+        a.bullets.append("Borderline: longer prompts, bigger batches or another process on the GPU can push it over.")
+    if verdict != "does not fit" and decodes_tokens(ctx, s):
+        fit["tokens_per_s"] = decode_speed_bullet(ctx, a, s, gpu)
     if s.req.lora_assumed:
         a.bullets.append(full_instead(s.model, capacity, s.context, s.count))
     if verdict == "does not fit" and _pipeline(s):
         _media_fixes(a, s, capacity, fit)
         a.recommendation = gpu.id if fit["fits"] else None
     elif verdict == "does not fit":
-        a.bullets.extend(
-            make_it_fit(ctx, a, s.est, s.model, capacity, gpu.short_name, s.mode, s.precision, s.context, s.count)
-        )
+        _what_would_fit(ctx, a, s, capacity, gpu.short_name)
     if s.count > 1:
         link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
+        how = "tensor or pipeline parallel" if s.est.strategy is None else STRATEGY_NAMES[s.est.strategy]
         a.bullets.append(
-            f"Split across {s.count} GPUs (tensor or pipeline parallel), each with its own CUDA context; "
-            f"GPU-to-GPU traffic goes over {link}."
+            f"Split across {s.count} GPUs ({how}), each with its own CUDA context; GPU-to-GPU traffic goes over {link}."
         )
     add_sources(a, [gpu])
+
+
+def _spread(s: FitPlan) -> str:
+    """ " with FSDP", " with data-parallel (DDP)": how a training job is spread over several GPUs."""
+    return f" with {STRATEGY_SHORT[s.est.strategy]}" if s.est.strategy and s.count > 1 else ""
+
+
+def _what_would_fit(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float, label: str) -> None:
+    """Not fitting on a card: the nearest runtime settings that would (inference), then the usual fixes."""
+    if s.mode == "inference":
+        kv = s.req.kv_precision or "fp16"
+        stated = bool(s.req.context)
+        a.bullets.extend(
+            nearest_settings(ctx, s.model, s.est, s.budget, capacity, context_stated=stated, kv_precision=kv)
+        )
+    a.bullets.extend(
+        make_it_fit(ctx, a, s.est, s.model, capacity, label, s.mode, s.precision, s.context, s.count, s.budget)
+    )
+
+
+def _usable_word(s: FitPlan) -> str:
+    """What the capacity figure is: the card's usable memory, or the share of it the runtime takes."""
+    return "usable" if s.budget.fraction in (None, 1.0) and not s.budget.sglang_tiers else f"{s.budget.name} may use"
 
 
 def _pipeline(s: FitPlan) -> bool:
@@ -438,68 +436,12 @@ def _media_fixes(a: Answer, s: FitPlan, capacity: float, fit: dict[str, Any]) ->
         a.summary = (
             f"Yes, with its parts taking turns on the GPU (ComfyUI does this on its own; diffusers: "
             f"enable_model_cpu_offload): {s.verb} {s.what} needs about {offload.per_gpu_gb:,.1f} GB of the "
-            f"{capacity:g} GB ({'; '.join(f'{k} {v:,.1f} GB' for k, v in offload.terms.items())}). With every part on "
-            f"the GPU at once it needs {s.est.per_gpu_gb:,.1f} GB ({s.terms})."
+            f"{capacity:,.1f} GB usable ({'; '.join(f'{k} {v:,.1f} GB' for k, v in offload.terms.items())}); "
+            f"{band_text(offload.per_gpu_gb, capacity)}. With every part on the GPU at once it needs "
+            f"{s.est.per_gpu_gb:,.1f} GB ({s.terms})."
         )
-        fit.update(fits=True, required_gb=round(offload.total_gb, 1))
+        fit.update(fits=True, required_gb=round(offload.total_gb, 1), margin_gb=round(capacity - offload.per_gpu_gb, 1))
         lines = lines[1:]
     elif first:
         a.summary += f" It fits with {first}."
     a.bullets.extend(lines)
-
-
-def _decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
-    """Inference with a language model (a bare size is shaped like one): a decode speed in tokens/s applies.
-    A diffusion, vision or encoder model generates no tokens one by one."""
-    return s.mode == "inference" and (s.model_id is None or ctx.models[s.model_id].kind == "llm")
-
-
-def speed_on(s: FitPlan, gpu: GPU) -> DecodeSpeed | None:
-    """The decode speed of one sequence for ``s`` on ``gpu`` (``s.count`` of it), at the context asked (else a
-    short chat), with the runtime named (else llama.cpp's layer split on several cards)."""
-    return decode_speed(
-        s.model,
-        s.est,
-        gpu.number("memory_bandwidth_gbs") or 0.0,
-        s.count,
-        memory_type=str(gpu.get("memory_type") or ""),
-        nvlink=bool(gpu.get("nvlink")),
-        runtime=getattr(s.req, "runtime", None),
-        context=s.req.context,
-    )
-
-
-def _decode_speed(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> None:
-    speed = speed_on(s, gpu)
-    if speed:
-        value(ctx, a, gpu, "memory_bandwidth_gbs")
-        a.bullets.append(f"Rough decode speed: {speed.text()} for one sequence: " + "; ".join(speed.assumptions) + ".")
-
-
-def _max_context(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:
-    """The longest context (batch 1, FP16 KV cache) that fits on ``gpu`` (or ``s.count`` of it)."""
-    model, precision, count = s.model, s.precision, s.count
-    capacity = gpu.number("memory_gb") or 0.0
-    longest = longest_context(model, capacity, precision=precision, gpus_count=count)
-    where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
-    a.title = f"Longest context for {model.name} on {where}"
-    if longest <= 0:
-        a.summary = (
-            f"{model.name} in {precision_label(model, precision)} does not fit on {where} at all, "
-            "so no context length does."
-        )
-        fit.update(available_gb=round(capacity * count, 1), fits=False)
-    else:
-        est = variants(model, "inference", precision, longest, count)
-        a.summary = (
-            f"About {longest:,} tokens (batch 1, FP16 KV cache) for {model.name} in "
-            f"{precision_label(model, precision)} on {where}: "
-            f"{est.per_gpu_gb:,.1f} GB of {value(ctx, a, gpu, 'memory_gb')}."
-        )
-        if model.max_context and longest >= model.max_context:
-            a.summary += f" That is the model's own limit ({model.max_context:,} tokens)."
-        fit.update(required_gb=round(est.total_gb, 1), available_gb=round(capacity * count, 1), fits=True)
-        a.recommendation = gpu.id
-    a.fit = fit
-    add_sources(a, [gpu])
-    return a

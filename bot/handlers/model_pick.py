@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.advisor import Scored, rank_by_field
 from bot.answer import Answer
 from bot.estimator import ModelShape
+from bot.estimator_strategy import SHARDING, STRATEGY_SHORT
 from bot.handlers.context import (
     MARKET_NONE,
     HandlerContext,
@@ -51,12 +52,15 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
         est = variants(model, mode, precision, context, 1)
         held = held_with(ctx, req, precision, context)
         need = est.per_gpu_gb + sum(gb for _, gb in held)
-        limits = {**q.limits, "memory_gb": {"min": round(need, 1)}}
+        # cards offer their marketed GB as GiB: the need in GiB is the marketed size that holds it (ECC aside)
+        limits = {**q.limits, "memory_gb": {"min": round(need * 1e9 / 2**30, 1)}}
         sub = _holding(q, limits, cheapest)
         answer = rank(ctx, sub) if sub.rank_field else workload_pick(ctx, sub)
         if sub.rank_field and answer.table is not None and answer.table.gpu_ids:
             answer.recommendation = answer.table.gpu_ids[0]
-            _pair_instead(ctx, answer, limits, variants(model, mode, precision, context, 2).per_gpu_gb)
+            spread = SHARDING[0] if mode != "inference" else None  # training: a pair helps only when sharded
+            pair_need = variants(model, mode, precision, context, 2, strategy=spread).per_gpu_gb
+            _pair_instead(ctx, answer, limits, pair_need, spread)
         label = plan_label(model, mode, precision) + _together(est.per_gpu_gb, held)
         if answer.recommendation:
             lead = f"To {label} you need about {need:,.1f} GB of GPU memory, so only cards with at least that count."
@@ -131,7 +135,9 @@ def _holding(q: Query, limits: Limits, cheapest: bool) -> Query:
     return sub
 
 
-def _pair_instead(ctx: HandlerContext, answer: Answer, limits: Limits, pair_need: float) -> None:
+def _pair_instead(
+    ctx: HandlerContext, answer: Answer, limits: Limits, pair_need: float, spread: str | None = None
+) -> None:
     """Two cheaper cards that hold it between them, when the pair costs less than the one card."""
     assert answer.recommendation is not None  # noqa: S101 - set by the caller
     pair = rank_by_field(
@@ -140,13 +146,14 @@ def _pair_instead(ctx: HandlerContext, answer: Answer, limits: Limits, pair_need
         lowest=True,
         gpus=ctx.priced,
         budget_usd=None,
-        require={**limits, "memory_gb": {"min": round(pair_need, 1)}},
+        require={**limits, "memory_gb": {"min": round(pair_need * 1e9 / 2**30, 1)}},
         price=ctx.prices.usd,
     )[0]
     single = ctx.prices.usd(ctx.catalog.gpus[answer.recommendation])
     if pair and single and 2 * (ctx.prices.usd(pair[0]) or 0) < single:
         answer.bullets.append(
-            f"Two {pair[0].short_name} cards hold it split across them (about {pair_need:,.1f} GB "
+            f"Two {pair[0].short_name} cards hold it split across them"
+            f"{f' with {STRATEGY_SHORT[spread]}' if spread else ''} (about {pair_need:,.1f} GB "
             f"each) for {price_text(ctx, answer, pair[0])} apiece."
         )
 
@@ -170,7 +177,7 @@ def _lighter_on_a_priced_card(
 
 def _priced_pick(ctx: HandlerContext, q: Query, need_gb: float) -> Scored | None:
     """The best card with a public price that holds ``need_gb``, within the question's constraints."""
-    limits = {**q.limits, "memory_gb": {"min": round(need_gb, 1)}}
+    limits = {**q.limits, "memory_gb": {"min": round(need_gb * 1e9 / 2**30, 1)}}  # marketed GB are GiB
     workload = q.workload or "general"
     advice = ctx.advise(workload, ctx.priced, q.budget_usd, True, tuple(q.modifiers), pick_limits(ctx, q, limits))
     return best_within(advice)

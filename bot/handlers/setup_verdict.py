@@ -17,8 +17,8 @@ from bot.catalog import GPU
 from bot.estimator import BYTES_PER_PARAM, ModelShape, decode_tokens_per_s
 from bot.handlers.context import HandlerContext, total, total_price, value
 from bot.handlers.fit_options import LOWER_PRECISIONS
+from bot.handlers.fit_plan import FitPlan, fit_plan
 from bot.handlers.fit_precision import precision_label, precision_ladder
-from bot.handlers.fits import FitPlan, fit_plan
 from bot.parser import FitRequest
 
 __all__ = [
@@ -54,6 +54,7 @@ class Holding:
     step: int  # index in the ladder; the ladder's length when it holds none
     verdict: str  # fits | tight | does not fit
     asked: FitPlan  # the asked plan on this setup
+    capacity: float = 0.0  # GB per card the plan's runtime may use (the card's usable memory, bot.handlers.fit_memory)
 
     @property
     def holds(self) -> bool:
@@ -121,19 +122,36 @@ def ladder(req: FitRequest) -> list[FitRequest]:
     return steps
 
 
-def holding(gpu: GPU, count: int, steps: Sequence[FitRequest], model: ModelShape, model_id: str | None) -> Holding:
-    """The first plan of ``steps`` that ``count`` of ``gpu`` hold; no precision asked: the model's own ladder
-    (:func:`bot.handlers.fit_precision.precision_ladder`), as a single fit question answers."""
-    capacity = gpu.number("memory_gb") or 0.0
+def holding(
+    gpu: GPU,
+    count: int,
+    steps: Sequence[FitRequest],
+    model: ModelShape,
+    model_id: str | None,
+    capacity: float | None = None,
+) -> Holding:
+    """The first plan of ``steps`` that ``count`` of ``gpu`` hold, against ``capacity`` GB per card (what the runtime
+    may use of the card's usable memory; the catalog's memory when not given); no precision asked: the model's own
+    ladder (:func:`bot.handlers.fit_precision.precision_ladder`), as a single fit question answers."""
+    room = capacity if capacity is not None else gpu.number("memory_gb") or 0.0
     if steps and steps[0].mode == "inference" and steps[0].precision is None:
         steps = [steps[0], *(dataclasses.replace(steps[0], precision=p) for p in precision_ladder(model)[1:])]
     asked = plan = fit_plan(steps[0], model, model_id, count)
     for step, req in enumerate(steps):
-        plan = asked if step == 0 else fit_plan(req, model, model_id, count)
-        verdict = plan.est.verdict(capacity)
-        if verdict != "does not fit":
-            return Holding(plan, req, step, verdict, asked)
-    return Holding(plan, steps[-1], len(steps), "does not fit", asked)
+        for spread in _spreads(req, gpu, count):
+            plan = asked if step == 0 and spread is req else fit_plan(spread, model, model_id, count)
+            verdict = plan.est.verdict(room)
+            if verdict != "does not fit":
+                return Holding(plan, spread, step, verdict, asked, room)
+    return Holding(plan, steps[-1], len(steps), "does not fit", asked, room)
+
+
+def _spreads(req: FitRequest, gpu: GPU, count: int) -> list[FitRequest]:
+    """Training on several cards with no strategy named: a full copy on each (data-parallel), then the job spread
+    over the cards: sharded with FSDP over NVLink, else split by layers over PCIe."""
+    if req.mode == "inference" or count < 2 or req.strategy:
+        return [req]
+    return [req, dataclasses.replace(req, strategy="fsdp-full-shard" if gpu.get("nvlink") else "pipeline")]
 
 
 def split_speed(setup: Setup) -> tuple[float, float] | None:
@@ -163,7 +181,7 @@ def _how_it_trains(setup: Setup) -> str:
     if setup.count == 1 or h is None or not h.holds:
         return ""
     alone = fit_plan(h.request, h.plan.model, h.plan.model_id, 1)
-    if alone.est.verdict(setup.gpu.number("memory_gb") or 0.0) != "does not fit":
+    if alone.est.verdict(h.capacity) != "does not fit":
         return "a full copy on each card: data parallel"
     if setup.gpu.get("nvlink"):
         return "the model is sharded over NVLink with FSDP or ZeRO: every card works"

@@ -21,8 +21,9 @@ from bot.handlers.context import (
     total,
     value,
 )
+from bot.handlers.fit_memory import band_text, budget_for, capacity_of
 from bot.handlers.fit_options import cheapest_fits, fit_model, plan_label
-from bot.handlers.fits import FitPlan
+from bot.handlers.fit_plan import FitPlan
 from bot.handlers.setup_verdict import (
     Measure,
     Setup,
@@ -68,7 +69,8 @@ def setups(ctx: HandlerContext, q: Query) -> Answer:
     asked: FitPlan | None = None
     if model is not None and q.fit is not None:
         steps = ladder(q.fit)
-        holdings = [holding(s.gpu, s.count, steps, model, model_id) for s in rigs]
+        room = budget_for(ctx, None, q.fit.mode)
+        holdings = [holding(s.gpu, s.count, steps, model, model_id, capacity_of(ctx, s.gpu, room)) for s in rigs]
         rigs = [Setup(s.gpu, s.count, h) for s, h in zip(rigs, holdings, strict=True)]
         asked = holdings[0].asked
         label = plan_label(asked.model, asked.mode, asked.precision)
@@ -141,6 +143,7 @@ def _model_rows(ctx: HandlerContext, a: Answer, rigs: Sequence[Setup], asked_pre
         h = s.holding
         assert h is not None  # noqa: S101 - model rows only with a model
         need.append(f"about {h.plan.est.per_gpu_gb:,.1f} GB of {value(ctx, a, s.gpu, 'memory_gb')}")
+        need[-1] += f" ({h.capacity:,.1f} GB usable)"
         holds.append(held_text(h, asked_precision))
         pace = split_speed(s)
         if pace is None:
@@ -242,7 +245,7 @@ def _model_bullets(ctx: HandlerContext, a: Answer, rigs: Sequence[Setup], model:
         if h.step > 0:
             line += f"{plan_name(asked)} needs about {asked.est.per_gpu_gb:,.1f} GB{per} of {memory}, too much. "
         if h.holds:
-            tight = " (tight: within 10% of the card's memory)" if h.verdict == "tight" else ""
+            tight = f" ({band_text(h.plan.est.per_gpu_gb, h.capacity)})" if h.verdict == "tight" else ""
             line += f"{plan_name(h.plan)} needs about {h.plan.est.per_gpu_gb:,.1f} GB{per} of {memory}{tight}: "
         elif h.plan is not asked:
             line += f"Even {plan_name(h.plan)} needs about {h.plan.est.per_gpu_gb:,.1f} GB{per}: "
@@ -286,6 +289,13 @@ def _fit_json(a: Answer, s: Setup, model: ModelShape) -> None:
         "required_gb": round(h.plan.est.total_gb, 1),
         "available_gb": None if capacity is None else round(capacity * s.count, 1),
         "fits": h.holds,
+        "runtime": h.plan.budget.id,
+        "strategy": h.plan.est.strategy,
+        "usable_gb": round(h.capacity * s.count, 1),
+        "margin_gb": round(h.capacity - h.plan.est.per_gpu_gb, 1),
+        "terms": {name: round(gb, 2) for name, gb in h.plan.est.terms.items()},
+        "tokens_per_s": None,
+        "assumptions": list(h.plan.est.assumptions),
     }
 
 

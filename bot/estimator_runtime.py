@@ -1,0 +1,247 @@
+"""Runtime budgets: how each inference or training runtime takes GPU memory (``specs/runtimes.yaml``).
+
+One :class:`Budget` per runtime, precomputed once from the data (:func:`build_budgets`), never per question:
+
+- **pool** (vLLM, SGLang, TGI): the runtime uses a fraction of the card's total memory (vLLM's
+  ``gpu_memory_utilization`` 0.9, SGLang's ``mem_fraction_static`` by card size, TGI's ``cuda_memory_fraction``
+  1.0 with 90% of what is free after warm-up turned into KV blocks); inside it sit the weights, the activation
+  peak of the profiling pass and CUDA graphs (vLLM: the figures its own logs print), and a KV pool that must
+  hold at least one sequence of ``max_model_len``, which defaults to the model's maximum context: a classic
+  cause of out-of-memory at start.
+- **full_context** (llama.cpp, Ollama, LM Studio, koboldcpp): the KV cache of the whole context (times parallel
+  slots) at load, plus llama.cpp's compute buffer (Ollama's rule, checked against printed figures).
+- **max_seq_len** (ExLlamaV2, TabbyAPI): the cache for ``max_seq_len`` (default: the model's maximum) at load.
+- **dynamic** (transformers, bitsandbytes, DeepSpeed, FSDP): memory as PyTorch allocates it; bitsandbytes keeps
+  ``lm_head`` in 16-bit.
+
+Every runtime adds its CUDA context per GPU (the ``cuda-context`` fact of ``specs/usable_memory.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from bot.estimator_shapes import GB, ModelShape
+from bot.runtimes import Runtime, Runtimes, llamacpp_compute_buffer_mib, usable_fraction
+
+__all__ = [
+    "CUDA_CONTEXT_MIB",
+    "DEFAULT_INFERENCE",
+    "DEFAULT_MEDIA",
+    "DEFAULT_TRAINING",
+    "Budget",
+    "build_budgets",
+    "capacity_gb",
+    "default_context",
+    "runtime_terms",
+]
+
+MIB = 2**20
+GIB = 2**30
+#: A CUDA context takes 300-400 MiB since CUDA 11.7's lazy loading; the upper figure, so no estimate promises
+#: memory the context takes. https://github.com/pytorch/pytorch/issues/20532 (specs/usable_memory.yaml, fact
+#: ``cuda-context``: tests check the two agree).
+CUDA_CONTEXT_MIB = 400.0
+#: llama.cpp's physical batch (``--ubatch-size``), which the compute buffer scales with; and the smallest context
+#: ``--fit`` sets when the context is left unset (llama-server README, specs/runtimes.yaml ``ubatch_size``/``fit_ctx``).
+LLAMACPP_UBATCH = 512
+LLAMACPP_FIT_CTX = 4096
+#: Precisions bitsandbytes loads (8-bit LLM.int8(), 4-bit NF4), which keep ``lm_head`` in 16-bit.
+BNB_PRECISIONS = frozenset({"int8", "nf4"})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Budget:
+    """What a runtime takes besides weights and KV cache, and how much of the card it lets itself use."""
+
+    id: str
+    name: str
+    allocation: str  # pool | full_context | max_seq_len | dynamic
+    fraction: float | None = None  # share of the card's usable memory it uses (None: all of it)
+    fraction_name: str = ""  # "gpu_memory_utilization", "mem_fraction_static", ...
+    sglang_tiers: tuple[tuple[float | None, float, float], ...] = ()  # SGLang: the fraction depends on the card
+    kv_share: float | None = None  # TGI: the share of free memory that becomes KV blocks
+    activation_gib: float = 0.0  # pool runtimes: the profiling pass's activation peak (observed), per GPU
+    graphs_gib: float = 0.0  # pool runtimes: CUDA graph capture (observed), per GPU
+    ctx_tiers: tuple[tuple[float, int], ...] = ()  # Ollama: default context by total VRAM (GiB)
+    model_max_context: bool = False  # an unset context means the model's maximum (max_model_len, max_seq_len)
+    compute_buffer: bool = False  # llama.cpp's compute buffer
+    context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
+    cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
+    # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
+    # checkpointing on one GPU (None: on, the recipes' default), whether checkpoints go to system RAM (Unsloth),
+    # the strategy on several GPUs (None: data-parallel) and the loss's bytes per token and vocabulary entry (0:
+    # transformers' 14) or, for a fused linear cross-entropy, per token and hidden unit.
+    train_micro_batch: int = 0
+    train_checkpointing: bool | None = None
+    offload_checkpoints: bool = False
+    train_strategy: str | None = None
+    loss_bytes: float = 0.0
+    loss_hidden_bytes: float = 0.0  # a fused linear cross-entropy (Liger): bytes per token and hidden unit
+
+    def fraction_of(self, usable_gb: float, parallel: int = 1) -> float:
+        """The share of a card of ``usable_gb`` the runtime uses by default (1.0: all of it)."""
+        if self.sglang_tiers:
+            total_gib = usable_gb * GB / GIB
+            for below, base, per_gpu in self.sglang_tiers:
+                if below is None or total_gib < below:
+                    return round((total_gib - (base + per_gpu * parallel)) / total_gib, 3)
+        return self.fraction if self.fraction is not None else 1.0
+
+
+#: The budgets an estimate assumes when no runtime is given: llama.cpp-style local inference and transformers for
+#: training (specs/runtimes.yaml ``assumed``); :func:`build_budgets` builds the same from the data.
+DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True)
+DEFAULT_TRAINING = Budget("transformers", "Hugging Face transformers (with bitsandbytes)", "dynamic")
+#: Image and speech models with no runtime named: PyTorch as diffusers, ComfyUI or Whisper run it (memory as
+#: PyTorch allocates it, no compute buffer of llama.cpp's).
+DEFAULT_MEDIA = Budget("pytorch", "PyTorch (diffusers, ComfyUI, Whisper)", "dynamic")
+
+
+def _values(runtime: Runtime, name: str) -> list[float]:
+    return [float(p.value) for p in runtime.history(name) if isinstance(p.value, int | float)]
+
+
+def _reserved_mib(runtime: Runtime) -> float:
+    """The memory a runtime sets aside per GPU for the context structures, where it says (Ollama: 457 MiB)."""
+    param = runtime.param("minimum_memory")
+    return float(param.value) if param is not None and isinstance(param.value, int | float) else 0.0
+
+
+def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> Budget:
+    """One runtime's budget; a front end (LM Studio, koboldcpp, text-generation-webui) takes its first loader's."""
+    rt = base or runtime
+    allocation = rt.kv_allocation
+    fraction = usable_fraction(rt, 0.0) if rt.id != "sglang" else None
+    tiers = rt.param("mem_fraction_static_reserve")
+    ctx = rt.param("num_ctx")
+    kv_share = rt.param("kv_share_of_free_memory")
+    return Budget(
+        id=runtime.id,
+        name=runtime.name,
+        allocation=allocation,
+        fraction=fraction,
+        fraction_name=next(
+            (n for n in ("gpu_memory_utilization", "mem_fraction_static", "cuda_memory_fraction") if rt.param(n)),
+            "mem_fraction_static" if tiers else "",
+        ),
+        sglang_tiers=tuple((t[0], float(t[1]), float(t[2])) for t in tiers.value) if tiers else (),
+        kv_share=float(kv_share.value) if kv_share else None,
+        activation_gib=max(_values(rt, "observed_activation_peak"), default=0.0),
+        graphs_gib=max(_values(rt, "observed_cuda_graph_memory"), default=0.0),
+        ctx_tiers=tuple((float(a), int(c)) for a, c in ctx.value) if ctx and isinstance(ctx.value, list) else (),
+        model_max_context=any(
+            p.value == "model maximum" for p in rt.params if p.name in ("max_model_len", "max_seq_len")
+        ),
+        compute_buffer=allocation == "full_context",
+        context_setting=next(
+            (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
+            "the context length",
+        ),
+        cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
+        **_training_defaults(rt),
+    )
+
+
+def _training_defaults(rt: Runtime) -> dict[str, Any]:
+    """A training runtime's defaults (micro-batch, checkpointing, strategy, loss) from its params."""
+    out: dict[str, Any] = {}
+    micro = rt.param("micro_batch_size")
+    if micro is not None and isinstance(micro.value, int):
+        out["train_micro_batch"] = micro.value
+    ckpt = rt.param("activation_checkpointing")
+    if ckpt is not None and isinstance(ckpt.value, bool):
+        out["train_checkpointing"] = ckpt.value
+    offload = rt.param("gradient_checkpointing")
+    out["offload_checkpoints"] = offload is not None and offload.value == "offload"
+    strategy = rt.param("multi_gpu_strategy")
+    if strategy is not None:
+        out["train_strategy"] = str(strategy.value)
+    for name, key in (("loss_bytes_per_logit", "loss_bytes"), ("loss_bytes_per_hidden", "loss_hidden_bytes")):
+        loss = rt.param(name)
+        if loss is not None and isinstance(loss.value, int | float):
+            out[key] = float(loss.value)
+    return out
+
+
+def build_budgets(runtimes: Runtimes, cuda_context_mib: float = CUDA_CONTEXT_MIB) -> Mapping[str, Budget]:
+    """Every runtime's budget by id, built once (a front end takes its first loader's budget)."""
+    ctx_gb = cuda_context_mib * MIB / GB
+    out = {}
+    for rt in runtimes.runtimes:
+        base = runtimes.get(rt.runs[0]) if rt.runs else None
+        out[rt.id] = _budget(rt, base, ctx_gb)
+    return MappingProxyType(out)
+
+
+def default_context(budget: Budget, model: ModelShape, mode: str, total_vram_gib: float | None) -> tuple[int, str]:
+    """The context a runtime runs with when the question states none, and why (for the answer's assumptions)."""
+    if mode != "inference":
+        return min(model.max_context or 2048, 2048), "2,048-token training sequences"
+    if budget.model_max_context and model.max_context:
+        setting = budget.context_setting
+        return model.max_context, f"{setting} {model.max_context:,} (the model's maximum, {budget.name}'s default)"
+    if budget.ctx_tiers and total_vram_gib is not None:
+        ctx = next((c for at_least, c in budget.ctx_tiers if total_vram_gib >= at_least), LLAMACPP_FIT_CTX)
+        ctx = min(ctx, model.max_context or ctx)
+        return ctx, f"{ctx:,}-token context (Ollama's default for {total_vram_gib:.0f} GiB of VRAM, v0.15.5 and later)"
+    ctx = min(model.max_context or LLAMACPP_FIT_CTX, LLAMACPP_FIT_CTX)
+    if budget.compute_buffer:
+        return ctx, f"{ctx:,}-token context (llama-server's --fit lowers an unset context to as little as 4,096)"
+    return ctx, f"{ctx:,}-token context (none stated)"
+
+
+def capacity_gb(budget: Budget, usable_gb: float, gpus: int = 1) -> float:
+    """The memory per GPU the runtime lets itself use on a card of ``usable_gb``."""
+    return usable_gb * budget.fraction_of(usable_gb, gpus)
+
+
+def _compute_buffer_gb(model: ModelShape, context: int) -> float:
+    if not (model.hidden_size and model.attention_heads):
+        return 0.0
+    mib = llamacpp_compute_buffer_mib(
+        model.hidden_size, model.attention_heads, model.vocab_size or 0, max(context, 1), LLAMACPP_UBATCH
+    )
+    return mib * MIB / GB
+
+
+def runtime_terms(
+    budget: Budget,
+    model: ModelShape,
+    *,
+    mode: str,
+    precision: str,
+    context: int,
+    kv_gb: float,
+    gpus: int,
+) -> tuple[dict[str, float], list[str]]:
+    """The runtime's own terms for the whole job (GB; one GPU's for a training estimate, ``gpus`` 1) and the
+    assumptions behind them. bitsandbytes' 16-bit ``lm_head`` is no term of its own: the weights
+    (:mod:`bot.estimator_weights`) and a quantised training base (:mod:`bot.estimator_training`) already keep the
+    embedding and output matrices in 16-bit."""
+    terms = {"CUDA context": gpus * budget.cuda_context_gb}
+    notes = [f"{budget.name}: CUDA context {budget.cuda_context_gb:.2f} GB per GPU"]
+    buffer = _compute_buffer_gb(model, context) if budget.compute_buffer and mode == "inference" else 0.0
+    if buffer:
+        terms["compute buffer"] = gpus * buffer
+        notes.append(
+            "llama.cpp compute buffer without flash attention (Ollama's rule; flash attention shrinks it), "
+            "KV cache for the whole context allocated at load"
+        )
+    if budget.allocation == "pool" and mode == "inference":
+        if budget.activation_gib or budget.graphs_gib:
+            terms["activations and CUDA graphs"] = gpus * (budget.activation_gib + budget.graphs_gib) * GIB / GB
+            notes.append(
+                f"activation peak {budget.activation_gib:.2f} GiB + CUDA graphs {budget.graphs_gib:.2f} GiB per GPU, "
+                "as vLLM's logs print them"
+            )
+        if budget.kv_share:
+            terms["KV headroom"] = kv_gb * (1 / budget.kv_share - 1)
+            notes.append(f"only {budget.kv_share:.0%} of the memory free after warm-up becomes KV blocks")
+        notes.append("the KV pool must hold at least one full-length sequence")
+    if budget.allocation == "dynamic" and precision in BNB_PRECISIONS and model.vocab_size:
+        notes.append("bitsandbytes keeps lm_head in 16-bit (counted with the weights)")
+    return terms, notes

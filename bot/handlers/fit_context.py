@@ -1,0 +1,80 @@
+"""The longest context that fits ("max context for llama 3.1 8b on a 4090") and the decode speed of a fit.
+
+Both under the plan's runtime: the longest context is searched on the estimate itself (so the memory figure shown
+never exceeds what the runtime may use of the card), and the speed follows the runtime's split over several cards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from bot.answer import Answer
+from bot.catalog import GPU
+from bot.estimator import max_context as longest_context
+from bot.handlers.context import HandlerContext, add_sources, value
+from bot.handlers.fit_memory import capacity_of, usable_text
+from bot.handlers.fit_plan import FitPlan, fit_plan, speed_on
+from bot.handlers.fit_precision import precision_label
+
+__all__ = ["decode_speed_bullet", "longest", "max_context_answer"]
+
+
+def longest(s: FitPlan, capacity: float) -> int:
+    """The longest context that fits in ``capacity`` per GPU under the plan's runtime."""
+    kv = s.req.kv_precision or "fp16"
+    return longest_context(
+        s.model, capacity, precision=s.precision, kv_precision=kv, gpus_count=s.count, runtime=s.budget
+    )
+
+
+def decode_speed_bullet(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> float | None:
+    """The rough decode speed on ``gpu`` as a bullet; returns tokens/s (rounded) for the fit object, or None."""
+    speed = speed_on(s, gpu)
+    if not speed:
+        return None
+    value(ctx, a, gpu, "memory_bandwidth_gbs")
+    a.bullets.append(f"Rough decode speed: {speed.text()} for one sequence: " + "; ".join(speed.assumptions) + ".")
+    return round(speed.tokens_per_s, 1)
+
+
+def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:
+    """The longest context (batch 1) whose whole estimate fits on ``gpu`` (or ``s.count`` of it), under the plan's
+    runtime: the memory figure shown is the estimate at that context, so the two agree."""
+    model, precision, count = s.model, s.precision, s.count
+    capacity = capacity_of(ctx, gpu, s.budget, count)
+    tokens = longest(s, capacity)
+    where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
+    kv = (s.req.kv_precision or "fp16").upper()
+    a.title = f"Longest context for {model.name} on {where}"
+    fit.update(available_gb=round((gpu.number("memory_gb") or 0.0) * count, 1), usable_gb=round(capacity * count, 1))
+    if tokens <= 0:
+        a.summary = (
+            f"{model.name} in {precision_label(model, precision)} does not fit on {where} at all, "
+            "so no context length does."
+        )
+        fit.update(fits=False)
+    else:
+        req = dataclasses.replace(s.req, context=tokens)
+        est = fit_plan(req, model, s.model_id, count, budget=s.budget).est
+        a.summary = (
+            f"About {tokens:,} tokens (batch 1, {kv} KV cache) for {model.name} in "
+            f"{precision_label(model, precision)} on {where}: "
+            f"{est.per_gpu_gb:,.1f} GB{' per GPU' if count > 1 else ''} of the {capacity:,.1f} GB usable "
+            f"({value(ctx, a, gpu, 'memory_gb')} card) "
+            f"({'; '.join(f'{n} {gb:,.1f} GB' for n, gb in est.terms.items())})."
+        )
+        if model.max_context and tokens >= model.max_context:
+            a.summary += f" That is the model's own limit ({model.max_context:,} tokens)."
+        fit.update(
+            required_gb=round(est.total_gb, 1),
+            fits=True,
+            margin_gb=round(capacity - est.per_gpu_gb, 1),
+            terms={n: round(gb, 2) for n, gb in est.terms.items()},
+            assumptions=list(est.assumptions),
+        )
+        a.recommendation = gpu.id
+    a.bullets.append(usable_text(ctx, gpu, s.budget, count) + ".")
+    a.fit = fit
+    add_sources(a, [gpu])
+    return a

@@ -1,0 +1,187 @@
+"""The plan a fit answer is about: the model, how it is run or trained, under which runtime, and the estimate.
+
+Shared by the single-card answer (:mod:`bot.handlers.fits`), the longest context and decode speed
+(:mod:`bot.handlers.fit_context`) and the setups (:mod:`bot.handlers.setups`, :mod:`bot.handlers.setup_verdict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from bot.catalog import GPU
+from bot.estimator import Estimate, ModelShape, decode_speed, estimate
+from bot.estimator_media import MEDIA_KINDS
+from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAINING, Budget, default_context
+from bot.estimator_speed import DecodeSpeed
+from bot.estimator_strategy import STRATEGY_SHORT
+from bot.handlers.context import HandlerContext
+from bot.handlers.fit_options import MODE_VERBS
+from bot.handlers.fit_precision import best_precision, native_precision, precision_label
+from bot.parser import FitRequest
+
+__all__ = ["FitPlan", "best_fit", "decodes_tokens", "fit_plan", "speed_on"]
+
+
+@dataclass(frozen=True, slots=True)
+class FitPlan:
+    """The model, how it is run or trained, and the estimate for it."""
+
+    req: FitRequest
+    model: ModelShape
+    model_id: str | None
+    mode: str
+    precision: str
+    context: int
+    count: int
+    est: Estimate
+    full: Estimate | None = None  # no precision asked and a lower one answered: the estimate in the model's own
+    budget: Budget = DEFAULT_INFERENCE
+    context_why: str = ""  # how the context was chosen when the question states none
+    vram_gib: float | None = None  # the total GPU memory, for a runtime whose default context depends on it
+
+    @property
+    def verb(self) -> str:
+        """ "run", "fully fine-tune", ..."""
+        return MODE_VERBS[self.mode]
+
+    @property
+    def what(self) -> str:
+        """ "Llama 3 70B in 4-bit (Q4_K_M)": the model, with its precision when run."""
+        precision = precision_label(self.model, self.precision)
+        return f"{self.model.name}" + (f" in {precision}" if self.mode == "inference" else "")
+
+    @property
+    def doing(self) -> str:
+        """ "run Llama 3 70B in FP16"; with the precision chosen for the asker (the lead names it), the model."""
+        return self.model.name if self.full is not None else f"{self.verb} {self.what}"
+
+    @property
+    def chosen(self) -> str:
+        """ "Yes, in Q4_K_M (4-bit GGUF)": the verdict's lead when the precision was chosen, not asked."""
+        return precision_label(self.model, self.precision)
+
+    @property
+    def terms(self) -> str:
+        """ "weights 35.0 GB; KV cache 1.3 GB; ..."."""
+        return "; ".join(f"{name} {gb:,.1f} GB" for name, gb in self.est.terms.items())
+
+
+def fit_plan(
+    req: FitRequest,
+    model: ModelShape,
+    model_id: str | None,
+    count: int,
+    *,
+    budget: Budget | None = None,
+    vram_gib: float | None = None,
+) -> FitPlan:
+    """The precision and context the request implies (defaults filled in, the runtime's own where it has them),
+    and the estimate under the runtime's budget (the assumed runtime's when none is given)."""
+    inference = req.mode == "inference"
+    precision = (req.precision or native_precision(model)) if inference else _training_precision(req)
+    budget = budget or default_budget(model, req.mode)
+    context, why = (req.context, "") if req.context else default_context(budget, model, req.mode, vram_gib)
+    why = "" if model.kind in MEDIA_KINDS else why  # an image or speech model has no token context to state
+    batch, checkpointing, strategy, defaults = _training_defaults(req, budget, count)
+    est = estimate(
+        model,
+        mode=req.mode,  # type: ignore[arg-type]
+        precision=precision,
+        context=context,
+        batch=batch,
+        gpus_count=count,
+        kv_precision=req.kv_precision or "fp16",
+        checkpointing=checkpointing,
+        lora_rank=req.lora_rank or 16,
+        lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
+        runtime=budget,
+        strategy=strategy,
+    )
+    named = "" if req.runtime else " (no runtime named: assumed)"
+    est.assumptions.insert(0, f"runtime {budget.name}{named}")
+    for i, said in enumerate(filter(None, (why, defaults)), 1):
+        est.assumptions.insert(i, said)
+    return FitPlan(req, model, model_id, req.mode, precision, context, count, est, None, budget, why, vram_gib)
+
+
+def _training_defaults(req: FitRequest, budget: Budget, count: int) -> tuple[int, bool, str | None, str]:
+    """A fine-tune's micro-batch, checkpointing and strategy: the question's, else the training runtime's defaults
+    (specs/runtimes.yaml: LitGPT's micro-batch 4, no activation checkpointing on one GPU, FSDP with checkpointing on
+    several), else micro-batch 1 with checkpointing on; and the sentence naming the runtime's defaults used."""
+    if req.mode == "inference":
+        return 1, True, req.strategy, ""
+    said = []
+    batch = req.batch or budget.train_micro_batch or 1
+    if not req.batch and budget.train_micro_batch:
+        said.append(f"micro-batch {batch}")
+    strategy = req.strategy or (budget.train_strategy if count > 1 else None)
+    if not req.strategy and strategy:
+        said.append(f"{STRATEGY_SHORT.get(strategy, strategy)} with activation checkpointing on {count} GPUs")
+    checkpointing = req.checkpointing
+    if checkpointing is None:
+        checkpointing = count > 1 or budget.train_checkpointing is not False
+        if not checkpointing:
+            said.append("no activation checkpointing on one GPU")
+    defaults = f"{budget.name}'s defaults: {', '.join(said)}" if said else ""
+    return batch, checkpointing, strategy, defaults
+
+
+def _training_precision(req: FitRequest) -> str:
+    """The precision a fine-tune is costed at: QLoRA's NF4 base, LoRA on an 8-bit (LLM.int8) base when asked,
+    else 16-bit (mixed precision in bf16 takes the bytes of fp16; the answer keeps the one asked)."""
+    if req.mode == "qlora":
+        return "nf4"
+    if req.mode == "lora" and req.precision == "int8":
+        return "int8"
+    return "bf16" if req.precision == "bf16" else "fp16"
+
+
+def default_budget(model: ModelShape, mode: str) -> Budget:
+    """The budget assumed with no runtime named: llama.cpp for a language model, PyTorch for an image or speech
+    model, transformers for training."""
+    if mode != "inference":
+        return DEFAULT_TRAINING
+    return DEFAULT_MEDIA if model.kind in MEDIA_KINDS else DEFAULT_INFERENCE
+
+
+def best_fit(s: FitPlan, capacity: float) -> FitPlan:
+    """No precision asked: the plan in the best precision that fits GPUs of ``capacity`` GB (what the runtime may
+    use of each card: the model's own, then 8-bit down to Q4_K_M, below that only when nothing else fits), keeping
+    the estimate in the model's own precision to say what it would need. An asked precision, a fine-tune or max
+    context is answered as asked; so is a runtime that sizes its cache for the model's whole context when none is
+    stated (vLLM's max_model_len): a shorter context, not a lower precision, is its nearest setting."""
+    if s.req.precision or s.mode != "inference" or s.req.max_context:
+        return s
+    if s.budget.model_max_context and not s.req.context:
+        return s
+
+    def plan_at(precision: str) -> FitPlan:
+        req = dataclasses.replace(s.req, precision=precision)
+        return fit_plan(req, s.model, s.model_id, s.count, budget=s.budget, vram_gib=s.vram_gib)
+
+    precision, _ = best_precision(s.model, lambda p: plan_at(p).est.verdict(capacity) != "does not fit")
+    if precision == s.precision:
+        return s
+    return dataclasses.replace(plan_at(precision), req=s.req, full=s.est)
+
+
+def decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
+    """Inference with a language model (a bare size is shaped like one): a decode speed in tokens/s applies.
+    A diffusion, vision or encoder model generates no tokens one by one."""
+    return s.mode == "inference" and (s.model_id is None or ctx.models[s.model_id].kind == "llm")
+
+
+def speed_on(s: FitPlan, gpu: GPU) -> DecodeSpeed | None:
+    """The decode speed of one sequence for ``s`` on ``gpu`` (``s.count`` of it), at the context asked (else a
+    short chat), with the runtime named (else llama.cpp's layer split on several cards)."""
+    return decode_speed(
+        s.model,
+        s.est,
+        gpu.number("memory_bandwidth_gbs") or 0.0,
+        s.count,
+        memory_type=str(gpu.get("memory_type") or ""),
+        nvlink=bool(gpu.get("nvlink")),
+        runtime=s.req.runtime,
+        context=s.req.context,
+    )

@@ -1,0 +1,141 @@
+"""Issue 11, items 3 and 4: usable memory, runtime budgets, the margin band and the ``fit`` JSON, over several models,
+cards and runtimes, through the engine as people ask."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.engine import Engine
+from bot.render import render_json
+
+FIT_KEYS = {
+    *("model", "params_b", "mode", "precision", "gpus_count", "required_gb", "available_gb", "fits"),
+    *("runtime", "strategy", "usable_gb", "margin_gb", "terms", "tokens_per_s", "assumptions"),
+}
+
+
+def _fit(engine: Engine, question: str) -> tuple[dict[str, Any], str]:
+    data = json.loads(render_json(engine.ask(question)))
+    assert data["intent"] == "fits", data
+    assert set(data["fit"]) == FIT_KEYS
+    return data["fit"], data["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "runtime"),
+    [
+        ("llama 3 8b on a 4090 with vllm", "vllm"),
+        ("llama 3 8b on a 4090 with sglang", "sglang"),
+        ("llama 3 8b on a 4090 with text generation inference", "tgi"),
+        ("llama 3 8b q4_k_m on a 4090 with llama.cpp", "llama.cpp"),
+        ("llama 3 8b q4_k_m on a 4090 in ollama", "ollama"),
+        ("llama 3 8b q4_k_m on a 4090 in lm studio", "lm-studio"),
+        ("llama 3 8b q4_k_m on a 4090 with koboldcpp", "koboldcpp"),
+        ("llama 3 8b exl2 on a 4090", "exllamav2"),
+        ("llama 3 8b on a 4090 with tabbyapi", "exllamav2"),
+        ("llama 3 8b in 8-bit with bitsandbytes on a 4090", "transformers"),
+        ("llama 3 8b on a 4090 with oobabooga", "text-generation-webui"),
+    ],
+)
+def test_the_runtime_named_is_the_one_estimated(engine: Engine, question: str, runtime: str) -> None:
+    fit, text = _fit(engine, question)
+    assert fit["runtime"] == runtime
+    assert "(no runtime named: assumed)" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "runtime"),
+    [("llama 3 8b on a 4090", "llama.cpp"), ("qlora llama 3 8b on a 3090", "transformers")],
+)
+def test_with_no_runtime_named_the_assumed_one_is_said(engine: Engine, question: str, runtime: str) -> None:
+    fit, text = _fit(engine, question)
+    assert fit["runtime"] == runtime and "(no runtime named: assumed)" in text
+    assert fit["assumptions"][0].startswith("runtime ")
+
+
+@pytest.mark.parametrize(
+    ("question", "usable"),
+    [
+        ("llama 3 8b on a 4090", 25.8),  # 24564 MiB, nvidia-smi
+        ("llama 3 8b on a 3090", 25.4),  # 24268 MiB, an older driver's figure (the smallest driver total)
+        ("llama 3 8b on a t4", 16.1),  # 15360 MiB: ECC on keeps 1/16
+        ("llama 3 8b on an rtx a6000", 51.5),  # no report: 48 GiB by the rule
+    ],
+)
+def test_needs_are_held_against_usable_memory(engine: Engine, question: str, usable: float) -> None:
+    fit, text = _fit(engine, question)
+    assert fit["usable_gb"] == pytest.approx(usable, abs=0.1)
+    assert f"{usable:,.1f} GB usable" in text
+    assert fit["margin_gb"] == pytest.approx(usable - sum(fit["terms"].values()), abs=0.2)
+
+
+def test_terms_add_up_to_the_need(engine: Engine) -> None:
+    fit, _ = _fit(engine, "qwen2.5 32b q4_k_m on a 3090 with llama.cpp at 16k context")
+    assert {"weights", "KV cache", "CUDA context", "compute buffer"} <= set(fit["terms"])
+    assert sum(fit["terms"].values()) == pytest.approx(fit["required_gb"], abs=0.1)
+
+
+def test_vllm_default_max_model_len_is_the_models_and_the_fix_is_named(engine: Engine) -> None:
+    # Llama 3.1 8B: 131,072 tokens by default, 17 GB of KV cache: an OOM at start on a 24 GB card
+    fit, text = _fit(engine, "llama 3.1 8b on a 4090 with vllm")
+    assert fit["fits"] is False and "max_model_len 131,072" in text
+    hint = next(line for line in text.splitlines() if "max_model_len to about" in line)
+    setting = int(hint.split("max_model_len to about ")[1].split(" ")[0].replace(",", ""))
+    asked, _ = _fit(engine, f"llama 3.1 8b on a 4090 with vllm at {setting} context")
+    assert asked["fits"] is True
+
+
+def test_a_stated_context_replaces_the_runtime_default(engine: Engine) -> None:
+    fit, text = _fit(engine, "llama 3.1 8b on a 4090 with vllm at 8k context")
+    assert fit["fits"] is True and "max_model_len 131,072" not in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "max context for llama 3.1 8b on a 4090",
+        "max context for qwen2.5 32b in q4_k_m on a 3090",
+        "max context for gemma 3 27b in q4_k_m on a 3090",
+        "max context for llama 3.1 70b in 4 bit on 2x a6000",
+        "max context for llama 3.1 8b on a 4090 with vllm",
+    ],
+)
+def test_max_context_never_contradicts_its_memory_figure(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    fit = answer.fit
+    assert fit is not None and fit["fits"] is True
+    assert fit["margin_gb"] >= 0
+    per_gpu = fit["required_gb"] / fit["gpus_count"]
+    assert per_gpu <= fit["usable_gb"] / fit["gpus_count"] + 0.05
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("llama 3 8b q4_k_m on a 4090", "fits with ~"),
+        ("llama 3 70b q4_k_m on 2x 3090", "borderline: 2.5 GB to spare per GPU, within the estimate's ±10%"),
+        ("llama 3 70b fp16 on a 4090", "No, it does not fit"),
+        ("llama 3 70b fp16 on a 4090", "short by 117.8 GB: needs 143.6 GB of 25.8 GB usable"),
+    ],
+)
+def test_the_margin_band(engine: Engine, question: str, phrase: str) -> None:
+    _, text = _fit(engine, question)
+    assert phrase in text
+
+
+def test_ollama_default_context_depends_on_vram(engine: Engine) -> None:
+    small, small_text = _fit(engine, "llama 3.1 8b q4_k_m on a 4060 ti 16gb in ollama")
+    large, large_text = _fit(engine, "llama 3.1 8b q4_k_m on a 4090 in ollama")
+    assert "4,096-token context (Ollama's default" in small_text
+    assert "32,768-token context (Ollama's default" in large_text
+    assert large["terms"]["KV cache"] > small["terms"]["KV cache"]
+
+
+def test_inference_has_no_strategy_and_a_speed_only_when_it_fits(engine: Engine) -> None:
+    fits, _ = _fit(engine, "llama 3 8b q4_k_m on a 4090")
+    assert fits["strategy"] is None and fits["tokens_per_s"] and fits["tokens_per_s"] > 0
+    too_big, _ = _fit(engine, "llama 3 70b fp16 on a 4090")
+    assert too_big["tokens_per_s"] is None
