@@ -6,8 +6,9 @@ validation) and then pickled into the parsed-specs cache folder (``$GPUBOT_CACHE
 dir; ``GPUBOT_CACHE=0`` turns both caches off). The file's name is a hash of everything the engine is
 made from: the content of every file under ``specs/``, the prices file, the size and modification time of
 every module of :mod:`bot`, the Python version and :data:`FORMAT`; a change to any of them means a new
-name, so a stale engine is never read. The file carries a digest of its body and is read only when it
-checks out, belongs to this user (or root) and is not writable by others; anything else (unreadable,
+name, so a stale engine is never read. The file carries a CRC-32 of its body and is read only when that
+checks out, it belongs to this user (or root) and others may not write it, and it names nothing outside
+:mod:`bot` but a few plain types; anything else (unreadable,
 corrupt, truncated, another version) falls back to building, quietly. Writes go to a temporary file
 renamed into place, so processes sharing the folder never see half a file, and a read-only folder only
 means the engine is built each time.
@@ -170,7 +171,8 @@ def _write(path: Path, engine: Engine) -> None:
         pickler.dump(regex_cache.snapshot())  # read first, so the engine's patterns need no compiling
         pickler.dump(engine)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:  # a new unpicklable part: still answers
-        log.warning("engine cache: cannot store the engine (%s); starts stay slow", exc)
+        # Info, not a warning on every start: tests/test_engine_cache.py fails first, where it is fixed.
+        log.info("engine cache: cannot store the engine (%s); every start builds it", exc)
         return
     body = buf.getvalue()
     tmp: str | None = None
