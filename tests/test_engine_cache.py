@@ -214,3 +214,11 @@ def test_a_one_shot_ask_starts_without_an_event_loop_and_logs(tmp_path: Path) ->
     with sqlite3.connect(tmp_path / "q.sqlite3") as db:
         rows = db.execute("SELECT question, intent, source FROM queries").fetchall()
     assert rows == [("A4000 vs A6000", "compare", "cli")] * 2
+
+
+def test_every_handler_name_resolves() -> None:
+    """The composer imports handler modules by name, when first needed: every name must lead to a function."""
+    from bot.composer import BY_INTENT, HANDLERS, handler
+
+    for name in {*HANDLERS.values(), *BY_INTENT.values()}:
+        assert callable(handler(name)), name
