@@ -358,6 +358,10 @@ def main(argv: Sequence[str] | None = None, *, exit_after_ask: bool = False) -> 
         parser.print_help()
         return EXIT_USAGE
     settings = _settings(args)
+    if exit_after_ask and args.command == "ask":
+        import gc
+
+        gc.disable()  # the process ends with this answer (see _exit_now): there is no garbage worth collecting
     _setup_logging(settings, args.verbose)
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]

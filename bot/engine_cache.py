@@ -91,10 +91,21 @@ def engine_key(specs: Path, prices_path: Path | None) -> str:
         h.update(b"\0specs\0" + path.relative_to(specs).as_posix().encode() + b"\0" + path.read_bytes())
     if prices_path is not None:
         h.update(b"\0prices\0" + str(prices_path).encode() + b"\0" + prices_path.read_bytes())
-    for module in sorted(_BOT.rglob("*.py")):
-        st = module.stat()
-        h.update(f"\0code\0{module.relative_to(_BOT).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    for name, st in sorted(_modules(str(_BOT), "")):
+        h.update(f"\0code\0{name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     return h.hexdigest()
+
+
+def _modules(folder: str, prefix: str) -> list[tuple[str, os.stat_result]]:
+    """Every ``.py`` file under ``folder``, named from ``folder``, with its stat (``__pycache__`` skipped)."""
+    found: list[tuple[str, os.stat_result]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py") and entry.is_file():
+                found.append((prefix + entry.name, entry.stat()))
+            elif entry.is_dir() and entry.name != "__pycache__":
+                found += _modules(entry.path, f"{prefix}{entry.name}/")
+    return found
 
 
 def cached_engine(
