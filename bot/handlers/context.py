@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from bot.advisor import Advice, Scored, advise
@@ -80,6 +80,9 @@ MARKET_NONE: Mapping[tuple[str, ...], str] = {
 }
 
 
+_NOT_PICKLED = frozenset({"_advise", "memo"})
+
+
 @dataclass(slots=True)
 class HandlerContext:
     """The catalog, prices and models answers are built from, and the memoised advisor."""
@@ -112,14 +115,15 @@ class HandlerContext:
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
-    def __getstate__(self) -> tuple[Catalog, PriceBook, Mapping[str, ModelSpec]]:
-        """What a pickled engine keeps (bot/engine_cache.py): the inputs; the rest is derived again."""
-        return self.catalog, self.prices, self.models
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickled engine keeps (bot/engine_cache.py): every field but the memos, which start empty."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_PICKLED}
 
-    def __setstate__(self, state: tuple[Catalog, PriceBook, Mapping[str, ModelSpec]]) -> None:
-        self.catalog, self.prices, self.models = state
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
         self.memo = {}
-        self.__post_init__()
+        self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
     def remember(self, key: tuple[object, ...], value: object) -> object:
         """Keep ``value`` in :attr:`memo` under ``key``; a full memo starts afresh, so a long-running bot asked
