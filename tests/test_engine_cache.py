@@ -188,10 +188,16 @@ def test_patterns_rebuilt_from_their_code_are_the_same(pattern: str) -> None:
 def _ask_in_subprocess(tmp_path: Path, cache: Path) -> dict[str, object]:
     probe = (
         "import json, sys\n"
+        "parsed = []\n"
+        "def hook(event, args):\n"
+        "    if event == 'open' and str(args[0]).endswith('.json'):\n"
+        "        parsed.append(args[0])\n"
+        "sys.addaudithook(hook)\n"
         "from bot.cli import main\n"
         "code = main(['ask', 'A4000 vs A6000'])\n"
-        "heavy = ('asyncio', 'aiosqlite', 'discord', 'yaml', 'rapidfuzz', 'bot.storage_async')\n"
-        "print(json.dumps({'code': code, 'loaded': sorted(m for m in heavy if m in sys.modules)}))\n"
+        "heavy = ('asyncio', 'aiosqlite', 'discord', 'yaml', 'rapidfuzz')\n"
+        "loaded = sorted(m for m in heavy if m in sys.modules)\n"
+        "print(json.dumps({'code': code, 'loaded': loaded, 'parsed_specs_read': len(parsed)}))\n"
     )
     env = {**os.environ, "GPUBOT_CACHE": str(cache), "GPUBOT_DB": str(tmp_path / "q.sqlite3")}
     env.pop("GPUBOT_QUERY_LOG", None)
@@ -209,8 +215,10 @@ def test_a_one_shot_ask_starts_without_an_event_loop_and_logs(tmp_path: Path) ->
     cold = _ask_in_subprocess(tmp_path, cache)  # builds the engine (parses YAML) and stores it
     assert cold["code"] == 0
     assert not {"asyncio", "aiosqlite", "discord"} & set(cold["loaded"])  # type: ignore[arg-type]
+    assert cold["parsed_specs_read"] > 0
     warm = _ask_in_subprocess(tmp_path, cache)
-    assert warm == {"code": 0, "loaded": []}  # nor YAML nor rapidfuzz once the engine is cached
+    # Once the engine is cached: no YAML, no rapidfuzz, and not one parsed specs file read again.
+    assert warm == {"code": 0, "loaded": [], "parsed_specs_read": 0}
     with sqlite3.connect(tmp_path / "q.sqlite3") as db:
         rows = db.execute("SELECT question, intent, source FROM queries").fetchall()
     assert rows == [("A4000 vs A6000", "compare", "cli")] * 2
