@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from bot.advisor import Advice, Scored, advise
 from bot.answer import Answer
 from bot.catalog import GPU, Catalog
 from bot.estimator_runtime import Budget, build_budgets
@@ -21,7 +20,8 @@ from bot.runtimes import FILE as RUNTIMES_FILE
 from bot.runtimes import Runtimes, load_runtimes
 from bot.usable_memory import UsableMemory, load_usable_memory
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the advisor is imported when advice is first asked for: a comparison never needs it
+    from bot.advisor import Advice, Scored
     from bot.request import Query
 
 __all__ = [
@@ -154,6 +154,8 @@ class HandlerContext:
         modifiers: tuple[str, ...],
         limits: tuple[tuple[str, object], ...] = (),
     ) -> Advice:
+        from bot.advisor import advise
+
         return advise(
             self.catalog,
             workload,
