@@ -230,3 +230,17 @@ def test_every_handler_name_resolves() -> None:
 
     for name in {*HANDLERS.values(), *BY_INTENT.values()}:
         assert callable(handler(name)), name
+
+
+def test_the_one_shot_log_write_never_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.storage import LogEntry, write_now
+
+    entry = LogEntry(question="a6k bandwidth?", intent="lookup")
+    assert write_now(tmp_path / "q.sqlite3", [entry, entry])
+    with sqlite3.connect(tmp_path / "q.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*), MAX(question) FROM queries").fetchone() == (2, "a6k bandwidth?")
+        assert db.execute("PRAGMA user_version").fetchone()[0] > 0  # created and migrated
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert not write_now(blocker / "q.sqlite3", [entry])  # cannot be created: reported, not raised
+    assert [r.levelname for r in caplog.records if r.name == "bot.storage"] == ["WARNING"]
