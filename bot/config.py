@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 __all__ = ["Settings", "default_db_path"]
 
 APP_NAME = "gpubot"
 
 
+def user_dir(kind: Literal["data", "cache"]) -> Path:
+    """gpubot's folder in the user's data or cache directory. On Linux the XDG folders, as platformdirs
+    gives them, without importing it (a one-shot ``gpubot ask`` starts faster); platformdirs elsewhere."""
+    if sys.platform.startswith("linux") and "ANDROID_DATA" not in os.environ:
+        var, default = ("XDG_DATA_HOME", "~/.local/share") if kind == "data" else ("XDG_CACHE_HOME", "~/.cache")
+        return Path(os.environ.get(var, "").strip() or os.path.expanduser(default)) / APP_NAME
+    import platformdirs
+
+    return Path(platformdirs.user_data_path(APP_NAME) if kind == "data" else platformdirs.user_cache_path(APP_NAME))
+
+
 def default_db_path() -> Path:
     """``queries.sqlite3`` under the user's data directory (XDG on Linux, AppData on Windows)."""
-    import platformdirs  # imported here: only the entry points need it
-
-    return Path(platformdirs.user_data_path(APP_NAME)) / "queries.sqlite3"
+    return user_dir("data") / "queries.sqlite3"
 
 
 def default_history_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_path(APP_NAME)) / "chat_history"
+    return user_dir("data") / "chat_history"
 
 
 def _ids(raw: str | None) -> frozenset[int]:

@@ -11,9 +11,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from bot.catalog import FieldDef
 from bot.text import tokens
 
@@ -97,6 +94,9 @@ class FieldIndex:
         if hit is None:
             if len(self._near_memo) > _MEMO_LIMIT:
                 self._near_memo.clear()
+            from rapidfuzz import process  # imported when first needed
+            from rapidfuzz.distance import OSA
+
             best = process.extractOne(word, self._words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
             hit = self._near_memo[word] = best[0] if best else ""
         return hit

@@ -25,8 +25,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz import fuzz, process
-
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
 from bot.matcher_scan import Scan, memoised
@@ -205,6 +203,8 @@ class Matcher:
         return list(found)
 
     def _suggest(self, key: str, limit: int) -> tuple[str, ...]:
+        from rapidfuzz import fuzz, process  # imported when first needed: most questions never are fuzzy
+
         out: list[str] = []
         for _, _, idx in process.extract(key, self._choice_keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=55):
             gid = self._choice_ids[idx]
@@ -236,6 +236,8 @@ class Matcher:
     def _correct_word_uncached(self, word: str) -> str:
         if len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in self._by_token:
             return word
+        from rapidfuzz import fuzz, process
+
         hit = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=85)
         return hit[0] if hit else word
 

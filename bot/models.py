@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, TypeGuard
 
 from bot.catalog import CatalogError, check_keys, read_yaml
-from bot.estimator import BYTES_PER_PARAM, ModelShape
+from bot.estimator_shapes import ModelShape
 from bot.model_components import FIELDS as MEDIA_FIELDS
 from bot.model_components import media_fields
 from bot.text import compact, normalize
@@ -161,6 +161,8 @@ def _native(
     raw: dict[str, Any], path: Path, name: str, params: float
 ) -> tuple[str | None, tuple[tuple[str, float], ...]]:
     """``native_precision`` and ``native_split_b`` (billions per precision, adding up to ``params_b``), validated."""
+    from bot.estimator import BYTES_PER_PARAM  # when loading: a start from the engine cache needs no estimator
+
     native = raw.get("native_precision")
     if native is not None and native not in BYTES_PER_PARAM:
         raise _err(path, f"unknown precision {native!r}", name, "native_precision")
@@ -175,6 +177,8 @@ def _native(
 def _files(raw: dict[str, Any], path: Path, name: str, params: float) -> tuple[tuple[str, float], ...]:
     """``weights_gb``: published file sizes per precision, cited in ``weights_sources``; each within 25% of
     parameters × bits, which catches a size typed for the wrong model or unit."""
+    from bot.estimator import BYTES_PER_PARAM
+
     sizes = raw.get("weights_gb") or {}
     if not isinstance(sizes, dict):
         raise _err(path, "must map precisions to GB", name, "weights_gb")

@@ -41,7 +41,7 @@ class RuleBook:
         asks = AskRules(
             catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
         )
-        variants = VariantRules(catalog, lambda: self.table, self._is_fit_question)
+        variants = VariantRules(catalog, self._table, self._is_fit_question)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -282,6 +282,10 @@ class RuleBook:
         q.workload = q.workload or ("inference" if fit.mode == "inference" else "fine_tuning")
         q.value_focus = True  # the model sets the memory; among cards that hold it, value decides
         return q
+
+    def _table(self) -> tuple[tuple[str, Rule], ...]:
+        """The table, read when a rule runs (a method, not a closure, so a built engine pickles)."""
+        return self.table
 
     def _is_fit_question(self, ev: Evidence) -> bool:
         cached = ev.memo.get("fit_question")

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from bot.advisor import Advice, Scored, advise
 from bot.answer import Answer
 from bot.catalog import GPU, Catalog
 from bot.estimator_runtime import Budget, build_budgets
@@ -21,7 +20,8 @@ from bot.runtimes import FILE as RUNTIMES_FILE
 from bot.runtimes import Runtimes, load_runtimes
 from bot.usable_memory import UsableMemory, load_usable_memory
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the advisor is imported when advice is first asked for: a comparison never needs it
+    from bot.advisor import Advice, Scored
     from bot.request import Query
 
 __all__ = [
@@ -80,6 +80,9 @@ MARKET_NONE: Mapping[tuple[str, ...], str] = {
 }
 
 
+_NOT_PICKLED = frozenset({"_advise", "memo"})
+
+
 @dataclass(slots=True)
 class HandlerContext:
     """The catalog, prices and models answers are built from, and the memoised advisor."""
@@ -112,6 +115,16 @@ class HandlerContext:
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickled engine keeps (bot/engine_cache.py): every field but the memos, which start empty."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_PICKLED}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.memo = {}
+        self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
+
     def remember(self, key: tuple[object, ...], value: object) -> object:
         """Keep ``value`` in :attr:`memo` under ``key``; a full memo starts afresh, so a long-running bot asked
         ever new plans (contexts are free numbers) does not grow without bound."""
@@ -141,6 +154,8 @@ class HandlerContext:
         modifiers: tuple[str, ...],
         limits: tuple[tuple[str, object], ...] = (),
     ) -> Advice:
+        from bot.advisor import advise
+
         return advise(
             self.catalog,
             workload,
