@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.answer import Answer
+from bot.discord_delivery import ALREADY_ACKNOWLEDGED, Delivery, new_nonce, retry_send
 from bot.render_discord import answer_embeds, pack_embeds
 from bot.storage import FeedbackEntry
 
@@ -164,25 +165,68 @@ async def send_answer(
     interaction: discord.Interaction[Any] | None = None,
     message: discord.Message | None = None,
     ephemeral: bool = False,
-) -> None:
+    delivery: Delivery | None = None,
+) -> Delivery:
     """Reply with ``answer``: to a slash command (``interaction``) or a message (``message``).
 
-    The buttons go on the first message; the rest of a long answer follows in more messages.
+    The buttons go on the first message; the rest of a long answer follows in more messages. Each
+    send is retried through transient faults (:func:`retry_send`); ``delivery`` counts what arrived,
+    also when a send finally fails and its exception propagates.
     """
     messages = pack_embeds(answer_embeds(answer))
+    delivery = delivery if delivery is not None else Delivery()
+    delivery.total = len(messages)
     author_id = interaction.user.id if interaction is not None else message.author.id if message else 0
     view = AnswerView(bot, answer, author_id=author_id)
     if interaction is not None:
-        if interaction.response.is_done():
-            sent = await interaction.followup.send(embeds=messages[0], view=view, ephemeral=ephemeral, wait=True)
-            view.message = sent
-        else:
-            await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral)
-            view.message = await interaction.original_response()
+        await _send_to_interaction(interaction, messages, view, ephemeral, delivery)
+    elif message is not None:
+        first, nonce = messages[0], new_nonce()
+        view.message = await retry_send(
+            lambda: message.reply(embeds=first, view=view, mention_author=False, nonce=nonce), delivery
+        )
+        delivery.sent += 1
         for extra in messages[1:]:
-            await interaction.followup.send(embeds=extra, ephemeral=ephemeral)
-        return
-    if message is not None:
-        view.message = await message.reply(embeds=messages[0], view=view, mention_author=False)
-        for extra in messages[1:]:
-            await message.channel.send(embeds=extra)
+            await _send_extra(message.channel, extra, delivery)
+            delivery.sent += 1
+    return delivery
+
+
+async def _send_extra(channel: discord.abc.Messageable, embeds: list[discord.Embed], delivery: Delivery) -> None:
+    nonce = new_nonce()  # the same for every attempt of this message
+    await retry_send(lambda: channel.send(embeds=embeds, nonce=nonce), delivery)
+
+
+async def _send_to_interaction(
+    interaction: discord.Interaction[Any],
+    messages: list[list[discord.Embed]],
+    view: AnswerView,
+    ephemeral: bool,
+    delivery: Delivery,
+) -> None:
+    if interaction.response.is_done():
+        first = messages[0]
+        view.message = await retry_send(
+            lambda: interaction.followup.send(embeds=first, view=view, ephemeral=ephemeral, wait=True), delivery
+        )
+    else:
+        try:
+            await retry_send(
+                lambda: interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral),
+                delivery,
+            )
+        except discord.HTTPException as exc:
+            # A retried callback refused as already acknowledged: an earlier attempt did arrive.
+            if not (delivery.retried and exc.code == ALREADY_ACKNOWLEDGED):
+                raise
+        view.message = await interaction.original_response()
+    delivery.sent += 1
+    for extra in messages[1:]:
+        await _follow_up(interaction, extra, ephemeral, delivery)
+        delivery.sent += 1
+
+
+async def _follow_up(
+    interaction: discord.Interaction[Any], embeds: list[discord.Embed], ephemeral: bool, delivery: Delivery
+) -> None:
+    await retry_send(lambda: interaction.followup.send(embeds=embeds, ephemeral=ephemeral), delivery)
