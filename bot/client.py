@@ -287,11 +287,15 @@ class GpuBot(commands.AutoShardedBot):
                 question, "shutdown", answered=False, summary=summary, interaction=interaction, message=message
             )
             return True
+        self.track()
+        return False
+
+    def track(self) -> None:
+        """Count the current task as work in flight: a shutdown lets it finish (up to the deadline)."""
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
-        return False
 
     async def deliver(
         self,

@@ -39,6 +39,8 @@ class AnswerHost(Protocol):
 
     def submit(self, entry: LogEntry | FeedbackEntry) -> None: ...
 
+    def track(self) -> None: ...
+
     def log_answer(
         self,
         question: str,
@@ -88,6 +90,7 @@ class AnswerView(discord.ui.View):
     # -- checks and lifecycle ------------------------------------------------------------------
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        self.bot.track()  # the click's answer is work in flight until it is sent and logged
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if custom_id.startswith("gpubot:pick:") and interaction.user.id != self.author_id:
@@ -122,7 +125,6 @@ class AnswerView(discord.ui.View):
     def _make_pick(self, gpu_id: str) -> Any:
         async def pick(interaction: discord.Interaction[Any]) -> None:
             answer = self.bot.engine.choose(self.answer.question, gpu_id)
-            self.bot.log_answer(f"{self.answer.question} [{gpu_id}]", answer, 0.0, interaction=interaction)
             self.stop()
             view = AnswerView(self.bot, answer, author_id=self.author_id)
             messages = pack_embeds(answer_embeds(answer))
@@ -130,16 +132,18 @@ class AnswerView(discord.ui.View):
             view.message = await interaction.original_response()
             for extra in messages[1:]:
                 await interaction.followup.send(embeds=extra)
+            # Logged once sent: a click whose answer never arrived leaves the error line, not an "answered" row.
+            self.bot.log_answer(f"{self.answer.question} [{gpu_id}]", answer, 0.0, interaction=interaction)
 
         return pick
 
     async def _all_specs(self, interaction: discord.Interaction[Any]) -> None:
         answer = self.bot.engine.all_specs(self.answer.gpus, question=self.answer.question)
-        self.bot.log_answer(f"{self.answer.question} [all specs]", answer, 0.0, interaction=interaction)
         messages = pack_embeds(answer_embeds(answer))
         await interaction.response.send_message(embeds=messages[0])
         for extra in messages[1:]:
             await interaction.followup.send(embeds=extra)
+        self.bot.log_answer(f"{self.answer.question} [all specs]", answer, 0.0, interaction=interaction)
 
     def _make_vote(self, vote: int) -> Any:
         async def cast(interaction: discord.Interaction[Any]) -> None:
