@@ -23,7 +23,7 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.config import Settings
-from bot.discord_delivery import TRANSIENT, Delivery, RedactSecrets, WireTracker, describe_failure
+from bot.discord_delivery import TRANSIENT, Delivery, QuietReconnects, RedactSecrets, WireTracker, describe_failure
 from bot.discord_views import send_answer
 from bot.engine import Engine
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
@@ -32,7 +32,9 @@ __all__ = [
     "EXTENSIONS",
     "Cooldowns",
     "GpuBot",
+    "ShardedGpuBot",
     "configure_endpoints",
+    "make_bot",
     "run_bot",
     "run_command",
     "sync_commands",
@@ -130,8 +132,12 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
         self.client.log_event(command_text(interaction), intent, answered=False, summary=text, interaction=interaction)
 
 
-class GpuBot(commands.AutoShardedBot):
-    """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global."""
+class GpuBot(commands.Bot):
+    """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global.
+
+    One gateway connection: after an outage discord.py's plain client RESUMEs its session, so Discord
+    replays the events it missed. :class:`ShardedGpuBot` runs several shards in one process.
+    """
 
     def __init__(
         self,
@@ -150,8 +156,10 @@ class GpuBot(commands.AutoShardedBot):
         # the bot read questions in GPUBOT_CHANNELS without a mention. GPUBOT_MESSAGE_CONTENT=0 turns
         # it off for bots that are not approved for it.
         intents.message_content = settings.message_content
-        if settings.shard_ids:
+        if settings.shard_ids and isinstance(self, discord.AutoShardedClient):
             options["shard_ids"] = list(settings.shard_ids)
+        elif settings.shard_ids:  # one shard of several: this process is that shard
+            options["shard_id"] = settings.shard_ids[0]
         wire = WireTracker()
         options.setdefault("http_trace", wire.trace)
         super().__init__(
@@ -167,6 +175,7 @@ class GpuBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.query_log = query_log
+        self._closing_log = query_log
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
         self._extensions = tuple(extensions)
         #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
@@ -191,8 +200,10 @@ class GpuBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
-        if self.query_log is not None:
-            await self.query_log.close()
+        # discord.py's connect loop calls close() too as the socket goes: the log closes once.
+        query_log, self._closing_log = self._closing_log, None
+        if query_log is not None:
+            await query_log.close()
 
     # -- helpers for cogs and views -------------------------------------------------------------
 
@@ -379,6 +390,22 @@ class GpuBot(commands.AutoShardedBot):
         await self.reply_ephemeral(interaction, APOLOGY)
 
 
+class ShardedGpuBot(GpuBot, discord.AutoShardedClient):
+    """Several shards in one process (``DISCORD_SHARD_IDS`` or ``DISCORD_SHARD_COUNT`` above 1).
+
+    Beware: discord.py's sharded client identifies anew when a reconnect fails (a gateway answering
+    503 for a few seconds), starting a new session, so the events of the outage are never delivered;
+    one process per shard (``DISCORD_SHARD_IDS=3``) keeps the plain client and its RESUME.
+    """
+
+
+def make_bot(settings: Settings, engine: Engine, query_log: QueryLog | None, **options: Any) -> GpuBot:
+    """The plain bot for one shard (it resumes after outages), the sharded one for several."""
+    several = len(settings.shard_ids or ()) > 1 or (not settings.shard_ids and (settings.shard_count or 1) > 1)
+    cls = ShardedGpuBot if several else GpuBot
+    return cls(settings=settings, engine=engine, query_log=query_log, **options)
+
+
 def configure_endpoints(settings: Settings) -> None:
     """Point discord.py at a Discord-compatible server when the settings say so."""
     if settings.api_base:
@@ -395,7 +422,7 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
     configure_endpoints(settings)
     query_log = await _open_log(settings)
-    bot = GpuBot(settings=settings, engine=engine, query_log=query_log)
+    bot = make_bot(settings, engine, query_log)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -439,6 +466,9 @@ def run_command(command: str, settings: Settings, engine: Engine, *, guild_id: i
     redact = RedactSecrets(settings.discord_token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    quiet = QuietReconnects()
+    for name in ("discord.client", "discord.shard"):
+        logging.getLogger(name).addFilter(quiet)
     try:
         if command == "sync":
             names = asyncio.run(sync_commands(settings, engine, guild_id))

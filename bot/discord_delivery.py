@@ -27,6 +27,7 @@ __all__ = [
     "RETRY_DELAYS",
     "TRANSIENT",
     "Delivery",
+    "QuietReconnects",
     "RedactSecrets",
     "WireTracker",
     "describe_failure",
@@ -154,4 +155,31 @@ class RedactSecrets(logging.Filter):
             redacted = _INTERACTION_TOKEN.sub(r"\1[token]", redacted)
         if redacted != message:
             record.msg, record.args = redacted, None
+        return True
+
+
+class QuietReconnects(logging.Filter):
+    """One line per gateway outage instead of a traceback per reconnect attempt.
+
+    discord.py logs every failed reconnect with ``log.exception`` (an 8 s outage: 3-4 tracebacks). The
+    first attempt of an outage passes as one line naming the cause; further attempts within
+    ``window`` seconds are dropped.
+    """
+
+    def __init__(self, window: float = 300.0) -> None:
+        super().__init__()
+        self.window = window
+        self._last = -window
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Attempting a reconnect"):
+            return True
+        if record.created - self._last < self.window:
+            return False
+        self._last = record.created
+        cause = record.exc_info[1] if record.exc_info else None
+        record.msg = "gateway connection lost (%s); reconnecting to resume the session"
+        record.args = (f"{type(cause).__name__}: {cause}" if cause else "unknown cause",)
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

@@ -398,6 +398,11 @@ class FakeDiscord:
         self._conn: _GatewayConnection | None = None
         self._session_id: str | None = None
         self._seq = 0
+        #: During :meth:`start_outage` the gateway answers 503; events are kept for a RESUME, like Discord.
+        self.gateway_down = False
+        self._missed: list[JSON] = []
+        #: Events of a session that was never resumed (the bot identified anew): lost, as on Discord.
+        self.lost_events: list[JSON] = []
         self._ready = asyncio.Event()
         self._changed = asyncio.Event()
         self._last_reply_at = 0.0
@@ -569,11 +574,24 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: JSON) -> None:
         """Send a DISPATCH (op 0) event to the connected bot."""
         conn = self._conn
-        if conn is None or conn.ws.closed:
+        if (conn is None or conn.ws.closed) and not (self.gateway_down and self._session_id):
             raise RuntimeError("the bot is not connected to the fake gateway")
         self._seq += 1
         self.dispatched.append((event, data))
-        await conn.send({"op": 0, "t": event, "s": self._seq, "d": data})
+        frame = {"op": 0, "t": event, "s": self._seq, "d": data}
+        if conn is None or conn.ws.closed:  # an outage: kept for the session's RESUME
+            self._missed.append(frame)
+            return
+        await conn.send(frame)
+
+    async def start_outage(self, code: int = 1001) -> None:
+        """A gateway outage: the connection drops (``code``) and new connections get 503 until
+        :meth:`end_outage`. Events meanwhile are kept and replayed on RESUME; an IDENTIFY loses them."""
+        self.gateway_down = True
+        await self.close_gateway(code)
+
+    def end_outage(self) -> None:
+        self.gateway_down = False
 
     async def message(
         self,
@@ -2046,6 +2064,8 @@ class FakeDiscord:
     # ------------------------------------------------------------------ gateway
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse(max_msg_size=0, timeout=2.0)
         await ws.prepare(request)
         conn = _GatewayConnection(ws, request.query.get("compress"))
@@ -2106,6 +2126,8 @@ class FakeDiscord:
             return
         self._ready.clear()
         self.intents = intents
+        self.lost_events.extend(self._missed)
+        self._missed = []
         self._session_id = secrets.token_hex(16)
         self._seq = 0
         conn.identified = True
@@ -2141,6 +2163,10 @@ class FakeDiscord:
             return
         conn.identified = True
         self._conn = conn
+        after = int(data.get("seq") or 0)
+        missed, self._missed = [f for f in self._missed if int(f["s"]) > after], []
+        for frame in missed:  # Discord replays what the session missed, then RESUMED
+            await conn.send(frame)
         await self.dispatch("RESUMED", {"_trace": ["fake-discord-gateway"]})
 
     async def _request_members(self, conn: _GatewayConnection, data: JSON) -> None:

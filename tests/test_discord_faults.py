@@ -274,3 +274,51 @@ async def test_interaction_tokens_never_reach_the_debug_log(tmp_path: Path) -> N
     assert "/callback" in stderr and "INTERACTION_CREATE" in stderr  # the lines that carried it are there
     assert interaction.token not in stderr and interaction.token[16:40] not in stderr
     assert FakeDiscord.TOKEN not in stderr
+
+
+# -- gateway outage ------------------------------------------------------------------------------
+
+
+async def test_a_gateway_outage_is_resumed_and_loses_nothing(tmp_path: Path) -> None:
+    """The gateway drops and answers 503 for 8 s; the bot RESUMEs and Discord replays the questions."""
+    async with running_fake() as fake:
+        proc = await _gpubot_run(
+            tmp_path, fake, gateway=True, extra={"GPUBOT_LOG_LEVEL": "WARNING", "GPUBOT_COOLDOWN_RATE": "1000"}
+        )
+        try:
+            await fake.wait_ready(timeout=20)
+            await asyncio.sleep(0.5)
+            asked = {}
+            for i in range(3):
+                asked[str(await fake.message(f"a6k vram? (before {i + 1})", mentions_bot=True))] = i
+            await fake.start_outage()
+            for i in range(10):
+                asked[str(await fake.message(f"t4 vram? (during {i + 1})", mentions_bot=True))] = i
+            await asyncio.sleep(8)
+            fake.end_outage()
+            await fake.wait_for(
+                lambda _r: len({_reference(r) for r in fake.requests if is_message_create(r) and r.ok}) >= len(asked),
+                timeout=40,
+            )
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr_bytes = await asyncio.wait_for(proc.communicate(), 30)
+        replies = [_reference(r) for r in fake.requests if is_message_create(r) and r.ok]
+    stderr = stderr_bytes.decode()
+    assert proc.returncode == 0, stderr
+    assert len(fake.identify_payloads) == 1 and fake.resume_payloads and fake.lost_events == []
+    assert sorted(replies) == sorted(asked), "every question answered, once"
+    rows = _full_rows(tmp_path / "queries.sqlite3")
+    assert len(rows) == len(asked) and all(r[3] for r in rows)
+    lines = [line for line in stderr.strip().splitlines() if STARTUP_NOISE not in line]
+    assert len(lines) == 1 and "reconnecting to resume" in lines[0] and "503" in lines[0], stderr
+
+
+def test_one_shard_per_process_keeps_the_resuming_client(engine: Engine, tmp_path: Path) -> None:
+    from bot.client import ShardedGpuBot, make_bot
+    from bot.config import Settings
+
+    plain = make_bot(Settings(db_path=tmp_path / "q.sqlite3", shard_ids=(3,), shard_count=8), engine, None)
+    sharded = make_bot(Settings(db_path=tmp_path / "q.sqlite3", shard_ids=(0, 1), shard_count=8), engine, None)
+    assert type(plain) is GpuBot and plain.shard_id == 3 and plain.shard_count == 8
+    assert isinstance(sharded, ShardedGpuBot) and sharded.shard_ids == [0, 1]
