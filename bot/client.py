@@ -23,7 +23,15 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.config import Settings
-from bot.discord_delivery import TRANSIENT, Delivery, QuietReconnects, RedactSecrets, WireTracker, describe_failure
+from bot.discord_delivery import (
+    TRANSIENT,
+    Cooldowns,
+    Delivery,
+    QuietReconnects,
+    RedactSecrets,
+    WireTracker,
+    describe_failure,
+)
 from bot.discord_views import send_answer
 from bot.engine import Engine
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
@@ -49,36 +57,6 @@ APOLOGY = "Sorry, something went wrong on my side while answering that. It has b
 RESTARTING = "I'm restarting — please ask again in a minute."
 #: Why an answer was not sent: failures of the send itself (after retries), not bugs in the bot.
 SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, *TRANSIENT)
-
-
-class Cooldowns:
-    """Per-user rate limit shared by messages and slash commands."""
-
-    def __init__(self, rate: int, per: float) -> None:
-        self.rate, self.per = rate, per
-        self._mapping: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
-            rate, per, lambda user_id: user_id
-        )
-        self._noticed: dict[int, float] = {}  # user id -> end of the window a notice was sent for
-
-    def notice_due(self, user_id: int, retry_after: float) -> bool:
-        """True once per user per cooldown window: the first message over the limit gets a notice,
-        the rest of the window is silent (a notice per message would spam the channel and, under
-        Discord's per-channel rate limit, delay everyone else's answers)."""
-        now = time.monotonic()
-        if self._noticed.get(user_id, 0.0) > now:
-            return False
-        if len(self._noticed) >= 10_000:
-            self._noticed = {u: t for u, t in self._noticed.items() if t > now}
-        self._noticed[user_id] = now + retry_after
-        return True
-
-    def retry_after(self, user_id: int) -> float:
-        """0 when the user may ask now; else seconds to wait (and this attempt is not counted)."""
-        if self.per <= 0:
-            return 0.0
-        bucket = self._mapping.get_bucket(user_id)
-        return (bucket.update_rate_limit() or 0.0) if bucket is not None else 0.0
 
 
 def command_text(interaction: discord.Interaction[Any]) -> str:

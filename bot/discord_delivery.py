@@ -1,4 +1,5 @@
-"""Getting answers to Discord through its transient faults, and knowing what really arrived.
+"""Getting answers to Discord through its transient faults, and knowing what really arrived (plus the
+per-user cooldown, whose notices must not flood a channel).
 
 discord.py retries 500, 502, 504 and 524 itself and waits out a 429's ``retry_after``; a 503, a
 connection reset or a rate limit longer than ``max_ratelimit_timeout`` reach us as exceptions. Sends
@@ -15,17 +16,20 @@ import logging
 import random
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
 import discord
+from discord.ext import commands
 
 __all__ = [
     "ALREADY_ACKNOWLEDGED",
     "RETRY_DELAYS",
     "TRANSIENT",
+    "Cooldowns",
     "Delivery",
     "QuietReconnects",
     "RedactSecrets",
@@ -183,3 +187,33 @@ class QuietReconnects(logging.Filter):
         record.exc_info = record.exc_text = None
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
+
+
+class Cooldowns:
+    """Per-user rate limit shared by messages and slash commands."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._mapping: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
+            rate, per, lambda user_id: user_id
+        )
+        self._noticed: dict[int, float] = {}  # user id -> end of the window a notice was sent for
+
+    def notice_due(self, user_id: int, retry_after: float) -> bool:
+        """True once per user per cooldown window: the first message over the limit gets a notice,
+        the rest of the window is silent (a notice per message would spam the channel and, under
+        Discord's per-channel rate limit, delay everyone else's answers)."""
+        now = time.monotonic()
+        if self._noticed.get(user_id, 0.0) > now:
+            return False
+        if len(self._noticed) >= 10_000:
+            self._noticed = {u: t for u, t in self._noticed.items() if t > now}
+        self._noticed[user_id] = now + retry_after
+        return True
+
+    def retry_after(self, user_id: int) -> float:
+        """0 when the user may ask now; else seconds to wait (and this attempt is not counted)."""
+        if self.per <= 0:
+            return 0.0
+        bucket = self._mapping.get_bucket(user_id)
+        return (bucket.update_rate_limit() or 0.0) if bucket is not None else 0.0
