@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -22,11 +23,30 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.config import Settings
+from bot.discord_delivery import (
+    TRANSIENT,
+    Cooldowns,
+    Delivery,
+    QuietReconnects,
+    RedactSecrets,
+    WireTracker,
+    describe_failure,
+)
 from bot.discord_views import send_answer
 from bot.engine import Engine
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
-__all__ = ["EXTENSIONS", "GpuBot", "RedactToken", "configure_endpoints", "run_bot", "run_command", "sync_commands"]
+__all__ = [
+    "EXTENSIONS",
+    "Cooldowns",
+    "GpuBot",
+    "ShardedGpuBot",
+    "configure_endpoints",
+    "make_bot",
+    "run_bot",
+    "run_command",
+    "sync_commands",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,37 +54,9 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin")
 
 APOLOGY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again."
-
-
-class RedactToken(logging.Filter):
-    """Replaces the bot token in every log record, whatever logged it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token and self.token in record.getMessage():
-            record.msg = record.getMessage().replace(self.token, "[token]")
-            record.args = None
-        return True
-
-
-class Cooldowns:
-    """Per-user rate limit shared by messages and slash commands."""
-
-    def __init__(self, rate: int, per: float) -> None:
-        self.rate, self.per = rate, per
-        self._mapping: commands.CooldownMapping[int] = commands.CooldownMapping.from_cooldown(
-            rate, per, lambda user_id: user_id
-        )
-
-    def retry_after(self, user_id: int) -> float:
-        """0 when the user may ask now; else seconds to wait (and this attempt is not counted)."""
-        if self.per <= 0:
-            return 0.0
-        bucket = self._mapping.get_bucket(user_id)
-        return (bucket.update_rate_limit() or 0.0) if bucket is not None else 0.0
+RESTARTING = "I'm restarting — please ask again in a minute."
+#: Why an answer was not sent: failures of the send itself (after retries), not bugs in the bot.
+SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, *TRANSIENT)
 
 
 def command_text(interaction: discord.Interaction[Any]) -> str:
@@ -118,8 +110,12 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
         self.client.log_event(command_text(interaction), intent, answered=False, summary=text, interaction=interaction)
 
 
-class GpuBot(commands.AutoShardedBot):
-    """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global."""
+class GpuBot(commands.Bot):
+    """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global.
+
+    One gateway connection: after an outage discord.py's plain client RESUMEs its session, so Discord
+    replays the events it missed. :class:`ShardedGpuBot` runs several shards in one process.
+    """
 
     def __init__(
         self,
@@ -138,8 +134,12 @@ class GpuBot(commands.AutoShardedBot):
         # the bot read questions in GPUBOT_CHANNELS without a mention. GPUBOT_MESSAGE_CONTENT=0 turns
         # it off for bots that are not approved for it.
         intents.message_content = settings.message_content
-        if settings.shard_ids:
+        if settings.shard_ids and isinstance(self, discord.AutoShardedClient):
             options["shard_ids"] = list(settings.shard_ids)
+        elif settings.shard_ids:  # one shard of several: this process is that shard
+            options["shard_id"] = settings.shard_ids[0]
+        wire = WireTracker()
+        options.setdefault("http_trace", wire.trace)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -153,8 +153,13 @@ class GpuBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.query_log = query_log
+        self._closing_log = query_log
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
         self._extensions = tuple(extensions)
+        #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
+        self.draining = False
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._wire = wire
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
@@ -173,8 +178,10 @@ class GpuBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
-        if self.query_log is not None:
-            await self.query_log.close()
+        # discord.py's connect loop calls close() too as the socket goes: the log closes once.
+        query_log, self._closing_log = self._closing_log, None
+        if query_log is not None:
+            await query_log.close()
 
     # -- helpers for cogs and views -------------------------------------------------------------
 
@@ -247,11 +254,106 @@ class GpuBot(commands.AutoShardedBot):
     async def respond(
         self, interaction: discord.Interaction[Any], question: str, compute: Callable[[], Answer]
     ) -> None:
-        """The shape of every slash command: one core call, logged, then rendered and sent."""
+        """The shape of every slash command: one core call, rendered and sent, then logged as it went."""
+        if self.refuse_while_draining(question, interaction=interaction):
+            await self.reply_ephemeral(interaction, RESTARTING)
+            return
         start = time.perf_counter()
         answer = compute()
-        self.log_answer(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
-        await send_answer(self, answer, interaction=interaction)
+        await self.deliver(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+
+    def refuse_while_draining(
+        self,
+        question: str,
+        *,
+        interaction: discord.Interaction[Any] | None = None,
+        message: discord.Message | None = None,
+    ) -> bool:
+        """While shutting down, log a new question as not answered and say so (True); else track it."""
+        if self.draining:
+            summary = "not answered: the bot was shutting down"
+            self.log_event(
+                question, "shutdown", answered=False, summary=summary, interaction=interaction, message=message
+            )
+            return True
+        self.track()
+        return False
+
+    def track(self) -> None:
+        """Count the current task as work in flight: a shutdown lets it finish (up to the deadline)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def deliver(
+        self,
+        question: str,
+        answer: Answer,
+        latency_ms: float,
+        *,
+        interaction: discord.Interaction[Any] | None = None,
+        message: discord.Message | None = None,
+    ) -> None:
+        """Send ``answer`` and log what really happened: one row per question, one warning if it failed."""
+        delivery = Delivery(wire=self._wire.tasks)
+        try:
+            await send_answer(self, answer, interaction=interaction, message=message, delivery=delivery)
+        except asyncio.CancelledError as exc:  # the shutdown deadline passed first
+            self._log_undelivered(question, answer, latency_ms, delivery, exc, interaction, message)
+            raise
+        except SEND_FAILURES as exc:
+            self._log_undelivered(question, answer, latency_ms, delivery, exc, interaction, message)
+            log.warning("answer to %r not delivered: %s", question[:80], describe_failure(exc))
+            return
+        self.log_answer(question, answer, latency_ms, interaction=interaction, message=message)
+
+    def _log_undelivered(
+        self,
+        question: str,
+        answer: Answer,
+        latency_ms: float,
+        delivery: Delivery,
+        exc: BaseException,
+        interaction: discord.Interaction[Any] | None,
+        message: discord.Message | None,
+    ) -> None:
+        reason = describe_failure(exc)
+        if delivery.sent:
+            summary = f"partly delivered ({delivery.sent} of {delivery.total} messages; then {reason})"
+        else:
+            summary = f"not delivered ({reason})"
+        self.log_event(
+            question,
+            answer.intent,
+            answered=answer.answered and delivery.sent > 0,
+            latency_ms=latency_ms,
+            gpus=answer.gpus or [c.gpu for c in answer.choices],
+            fields=answer.fields,
+            summary=f"{summary}: {answer.summary_line}",
+            interaction=interaction,
+            message=message,
+            understood=(answer.kind, answer.rule),
+        )
+
+    @property
+    def in_flight(self) -> int:
+        """Questions being answered right now (computed, not yet sent and logged)."""
+        return sum(1 for t in self._inflight if not t.done())
+
+    async def drain(self, deadline: float) -> int:
+        """Stop taking new questions, let answers in flight finish for up to ``deadline`` seconds,
+        then cancel the rest (each logs itself as not delivered). Returns how many were cancelled."""
+        self.draining = True
+        pending = {t for t in self._inflight if not t.done() and t is not asyncio.current_task()}
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=deadline)
+        for task in pending - self._wire.tasks:  # a request on the wire finishes, so its row is true
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+            log.warning("shutdown: %d answers not sent within %.0f s, logged as not delivered", len(pending), deadline)
+        return len(pending)
 
     async def reply_ephemeral(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:
@@ -264,6 +366,22 @@ class GpuBot(commands.AutoShardedBot):
 
     async def apologise(self, interaction: discord.Interaction[Any]) -> None:
         await self.reply_ephemeral(interaction, APOLOGY)
+
+
+class ShardedGpuBot(GpuBot, discord.AutoShardedClient):
+    """Several shards in one process (``DISCORD_SHARD_IDS`` or ``DISCORD_SHARD_COUNT`` above 1).
+
+    Beware: discord.py's sharded client identifies anew when a reconnect fails (a gateway answering
+    503 for a few seconds), starting a new session, so the events of the outage are never delivered;
+    one process per shard (``DISCORD_SHARD_IDS=3``) keeps the plain client and its RESUME.
+    """
+
+
+def make_bot(settings: Settings, engine: Engine, query_log: QueryLog | None, **options: Any) -> GpuBot:
+    """The plain bot for one shard (it resumes after outages), the sharded one for several."""
+    several = len(settings.shard_ids or ()) > 1 or (not settings.shard_ids and (settings.shard_count or 1) > 1)
+    cls = ShardedGpuBot if several else GpuBot
+    return cls(settings=settings, engine=engine, query_log=query_log, **options)
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -282,7 +400,7 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
     configure_endpoints(settings)
     query_log = await _open_log(settings)
-    bot = GpuBot(settings=settings, engine=engine, query_log=query_log)
+    bot = make_bot(settings, engine, query_log)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -293,7 +411,8 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
         stopper = asyncio.create_task(stop.wait(), name="shutdown-signal")
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
         if stopper in done:
-            log.info("shutting down")
+            log.info("shutting down: finishing the answers in flight (up to %.0f s)", settings.drain_seconds)
+            await bot.drain(settings.drain_seconds)
         else:
             stopper.cancel()
         await bot.close()
@@ -322,9 +441,12 @@ def run_command(command: str, settings: Settings, engine: Engine, *, guild_id: i
 
     The token is redacted from every log line, and no error message ever contains it.
     """
-    redact = RedactToken(settings.discord_token)
+    redact = RedactSecrets(settings.discord_token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    quiet = QuietReconnects()
+    for name in ("discord.client", "discord.shard"):
+        logging.getLogger(name).addFilter(quiet)
     try:
         if command == "sync":
             names = asyncio.run(sync_commands(settings, engine, guild_id))

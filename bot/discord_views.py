@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.answer import Answer
+from bot.discord_delivery import ALREADY_ACKNOWLEDGED, Delivery, new_nonce, retry_send
 from bot.render_discord import answer_embeds, pack_embeds
 from bot.storage import FeedbackEntry
 
@@ -37,6 +38,8 @@ class AnswerHost(Protocol):
     def engine(self) -> Engine: ...
 
     def submit(self, entry: LogEntry | FeedbackEntry) -> None: ...
+
+    def track(self) -> None: ...
 
     def log_answer(
         self,
@@ -87,6 +90,7 @@ class AnswerView(discord.ui.View):
     # -- checks and lifecycle ------------------------------------------------------------------
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        self.bot.track()  # the click's answer is work in flight until it is sent and logged
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if custom_id.startswith("gpubot:pick:") and interaction.user.id != self.author_id:
@@ -121,7 +125,6 @@ class AnswerView(discord.ui.View):
     def _make_pick(self, gpu_id: str) -> Any:
         async def pick(interaction: discord.Interaction[Any]) -> None:
             answer = self.bot.engine.choose(self.answer.question, gpu_id)
-            self.bot.log_answer(f"{self.answer.question} [{gpu_id}]", answer, 0.0, interaction=interaction)
             self.stop()
             view = AnswerView(self.bot, answer, author_id=self.author_id)
             messages = pack_embeds(answer_embeds(answer))
@@ -129,16 +132,18 @@ class AnswerView(discord.ui.View):
             view.message = await interaction.original_response()
             for extra in messages[1:]:
                 await interaction.followup.send(embeds=extra)
+            # Logged once sent: a click whose answer never arrived leaves the error line, not an "answered" row.
+            self.bot.log_answer(f"{self.answer.question} [{gpu_id}]", answer, 0.0, interaction=interaction)
 
         return pick
 
     async def _all_specs(self, interaction: discord.Interaction[Any]) -> None:
         answer = self.bot.engine.all_specs(self.answer.gpus, question=self.answer.question)
-        self.bot.log_answer(f"{self.answer.question} [all specs]", answer, 0.0, interaction=interaction)
         messages = pack_embeds(answer_embeds(answer))
         await interaction.response.send_message(embeds=messages[0])
         for extra in messages[1:]:
             await interaction.followup.send(embeds=extra)
+        self.bot.log_answer(f"{self.answer.question} [all specs]", answer, 0.0, interaction=interaction)
 
     def _make_vote(self, vote: int) -> Any:
         async def cast(interaction: discord.Interaction[Any]) -> None:
@@ -164,25 +169,68 @@ async def send_answer(
     interaction: discord.Interaction[Any] | None = None,
     message: discord.Message | None = None,
     ephemeral: bool = False,
-) -> None:
+    delivery: Delivery | None = None,
+) -> Delivery:
     """Reply with ``answer``: to a slash command (``interaction``) or a message (``message``).
 
-    The buttons go on the first message; the rest of a long answer follows in more messages.
+    The buttons go on the first message; the rest of a long answer follows in more messages. Each
+    send is retried through transient faults (:func:`retry_send`); ``delivery`` counts what arrived,
+    also when a send finally fails and its exception propagates.
     """
     messages = pack_embeds(answer_embeds(answer))
+    delivery = delivery if delivery is not None else Delivery()
+    delivery.total = len(messages)
     author_id = interaction.user.id if interaction is not None else message.author.id if message else 0
     view = AnswerView(bot, answer, author_id=author_id)
     if interaction is not None:
-        if interaction.response.is_done():
-            sent = await interaction.followup.send(embeds=messages[0], view=view, ephemeral=ephemeral, wait=True)
-            view.message = sent
-        else:
-            await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral)
-            view.message = await interaction.original_response()
+        await _send_to_interaction(interaction, messages, view, ephemeral, delivery)
+    elif message is not None:
+        first, nonce = messages[0], new_nonce()
+        view.message = await retry_send(
+            lambda: message.reply(embeds=first, view=view, mention_author=False, nonce=nonce), delivery
+        )
+        delivery.sent += 1
         for extra in messages[1:]:
-            await interaction.followup.send(embeds=extra, ephemeral=ephemeral)
-        return
-    if message is not None:
-        view.message = await message.reply(embeds=messages[0], view=view, mention_author=False)
-        for extra in messages[1:]:
-            await message.channel.send(embeds=extra)
+            await _send_extra(message.channel, extra, delivery)
+            delivery.sent += 1
+    return delivery
+
+
+async def _send_extra(channel: discord.abc.Messageable, embeds: list[discord.Embed], delivery: Delivery) -> None:
+    nonce = new_nonce()  # the same for every attempt of this message
+    await retry_send(lambda: channel.send(embeds=embeds, nonce=nonce), delivery)
+
+
+async def _send_to_interaction(
+    interaction: discord.Interaction[Any],
+    messages: list[list[discord.Embed]],
+    view: AnswerView,
+    ephemeral: bool,
+    delivery: Delivery,
+) -> None:
+    if interaction.response.is_done():
+        first = messages[0]
+        view.message = await retry_send(
+            lambda: interaction.followup.send(embeds=first, view=view, ephemeral=ephemeral, wait=True), delivery
+        )
+    else:
+        try:
+            await retry_send(
+                lambda: interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral),
+                delivery,
+            )
+        except discord.HTTPException as exc:
+            # A retried callback refused as already acknowledged: an earlier attempt did arrive.
+            if not (delivery.retried and exc.code == ALREADY_ACKNOWLEDGED):
+                raise
+        view.message = await interaction.original_response()
+    delivery.sent += 1
+    for extra in messages[1:]:
+        await _follow_up(interaction, extra, ephemeral, delivery)
+        delivery.sent += 1
+
+
+async def _follow_up(
+    interaction: discord.Interaction[Any], embeds: list[discord.Embed], ephemeral: bool, delivery: Delivery
+) -> None:
+    await retry_send(lambda: interaction.followup.send(embeds=embeds, ephemeral=ephemeral), delivery)

@@ -127,7 +127,7 @@ class Advice(commands.Cog):
 
     @app_commands.command(name="faq", description="Answers to common questions, with current catalog numbers.")
     @app_commands.describe(topic="Start typing: memory, power, future-proof, NVLink, ECC, price…")
-    async def faq(self, interaction: discord.Interaction[GpuBot], topic: str) -> None:
+    async def faq(self, interaction: discord.Interaction[GpuBot], topic: app_commands.Range[str, 1, 100]) -> None:
         await self.bot.respond(interaction, f"/faq {topic}", lambda: self.bot.engine.faq_topic(topic))
 
     @faq.autocomplete("topic")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_views import send_answer
+from bot.markup import strip_markup
 from bot.text import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
@@ -33,32 +32,41 @@ class Questions(commands.Cog):
             return True
         return message.channel.id in self.bot.settings.answer_channels
 
-    def _question(self, message: discord.Message) -> str:
-        me = self.bot.user
-        text = message.content
-        if me is not None:
-            text = re.sub(rf"<@!?{me.id}>", " ", text)
-        return text.strip()[:MAX_QUESTION_CHARS]
+    @staticmethod
+    def _question(message: discord.Message) -> str:
+        # Mentions (the bot's included), custom emoji, channels and timestamps are markup, not words.
+        return strip_markup(message.content).strip()[:MAX_QUESTION_CHARS]
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not self._addressed(message):
             return
+        question = self._question(message)
+        if self.bot.refuse_while_draining(question, message=message):
+            return
         retry = self.bot.cooldowns.retry_after(message.author.id)
         if retry:
-            notice = f"Easy there — you can ask again in {retry:.0f} s."
-            await message.reply(notice, mention_author=False, delete_after=10)
-            self.bot.log_event(self._question(message), "cooldown", answered=False, summary=notice, message=message)
+            await self._cooldown(message, question, retry)
             return
-        question = self._question(message)
         timed = self.bot.engine.ask_timed(question)
-        self.bot.log_answer(question, timed.answer, timed.latency_ms, message=message)
-        await send_answer(self.bot, timed.answer, message=message)
+        await self.bot.deliver(question, timed.answer, timed.latency_ms, message=message)
+
+    async def _cooldown(self, message: discord.Message, question: str, retry: float) -> None:
+        """One notice per user per cooldown window; the rest of the window is silent (and logged)."""
+        summary = "over the cooldown; already told"
+        if self.bot.cooldowns.notice_due(message.author.id, retry):
+            summary = f"Easy there — you can ask again in {retry:.0f} s."
+            try:
+                await message.reply(summary, mention_author=False, delete_after=10)
+            except discord.HTTPException as exc:
+                summary = f"over the cooldown; the notice was not delivered ({exc.status})"
+        self.bot.log_event(question, "cooldown", answered=False, summary=summary, message=message)
 
     @app_commands.command(name="ask", description="Ask anything about GPUs in plain English.")
     @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
     async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
-        await self.bot.respond(interaction, question, lambda: self.bot.engine.ask(question))
+        text = strip_markup(question).strip()
+        await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text))
 
 
 async def setup(bot: GpuBot) -> None:

@@ -61,8 +61,10 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 
 __all__ = [
     "FakeDiscord",
+    "HookReply",
     "Interaction",
     "Recorded",
+    "RestHook",
     "running_bot",
     "running_fake",
     "snowflake_at",
@@ -184,6 +186,13 @@ class Recorded:
     def ok(self) -> bool:
         """Whether the fake answered with a 2xx status."""
         return 200 <= self.status < 300
+
+
+#: A REST reply with extra response headers (rate-limit headers, ``Via``).
+HookReply = tuple[int, Any, dict[str, str]]
+#: Fault injection: ``hook(request, proceed)`` answers instead of the fake (a 503, a 429) or calls
+#: ``proceed()`` to let the fake handle it and then changes or loses the reply. See tests/fake_faults.py.
+RestHook = Callable[[Recorded, Callable[[], HookReply]], HookReply]
 
 
 @dataclass
@@ -352,6 +361,9 @@ class FakeDiscord:
         self.messages: dict[int, JSON] = {}
         self.global_commands: list[JSON] = []
         self.guild_commands: dict[int, list[JSON]] = {}
+        #: Fault injection around every REST request, outermost first (see :data:`RestHook`).
+        self.rest_hooks: list[RestHook] = []
+        self._nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) -> message id, for enforce_nonce
         #: The intents of the last IDENTIFY (None before the bot identified).
         self.intents: int | None = None
 
@@ -386,6 +398,11 @@ class FakeDiscord:
         self._conn: _GatewayConnection | None = None
         self._session_id: str | None = None
         self._seq = 0
+        #: During :meth:`start_outage` the gateway answers 503; events are kept for a RESUME, like Discord.
+        self.gateway_down = False
+        self._missed: list[JSON] = []
+        #: Events of a session that was never resumed (the bot identified anew): lost, as on Discord.
+        self.lost_events: list[JSON] = []
         self._ready = asyncio.Event()
         self._changed = asyncio.Event()
         self._last_reply_at = 0.0
@@ -557,11 +574,24 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: JSON) -> None:
         """Send a DISPATCH (op 0) event to the connected bot."""
         conn = self._conn
-        if conn is None or conn.ws.closed:
+        if (conn is None or conn.ws.closed) and not (self.gateway_down and self._session_id):
             raise RuntimeError("the bot is not connected to the fake gateway")
         self._seq += 1
         self.dispatched.append((event, data))
-        await conn.send({"op": 0, "t": event, "s": self._seq, "d": data})
+        frame = {"op": 0, "t": event, "s": self._seq, "d": data}
+        if conn is None or conn.ws.closed:  # an outage: kept for the session's RESUME
+            self._missed.append(frame)
+            return
+        await conn.send(frame)
+
+    async def start_outage(self, code: int = 1001) -> None:
+        """A gateway outage: the connection drops (``code``) and new connections get 503 until
+        :meth:`end_outage`. Events meanwhile are kept and replayed on RESUME; an IDENTIFY loses them."""
+        self.gateway_down = True
+        await self.close_gateway(code)
+
+    def end_outage(self) -> None:
+        self.gateway_down = False
 
     async def message(
         self,
@@ -1626,18 +1656,30 @@ class FakeDiscord:
         )
         try:
             rec.json, rec.files = await self._read_body(request)
-            status, reply = self._route(rec)
+            status, reply, headers = self._handle(rec)
         except Exception as exc:  # a bug in the fake: answer 400 so the bot fails fast, re-raise later
             self.server_errors.append(exc)
-            status, reply = 400, {"message": f"fake discord error: {exc!r}", "code": 0}
+            status, reply, headers = 400, {"message": f"fake discord error: {exc!r}", "code": 0}, {}
         rec.status, rec.response = status, reply
         self._last_reply_at = asyncio.get_running_loop().time()
         self.requests.append(rec)
         self._notify()
         if status == 204 or reply is None:
-            return web.Response(status=204)
+            return web.Response(status=204, headers=headers)
         # Exactly "application/json": discord.py only decodes JSON for that content type (no charset).
-        return web.Response(status=status, body=json.dumps(reply).encode(), content_type="application/json")
+        body = json.dumps(reply).encode()
+        return web.Response(status=status, body=body, content_type="application/json", headers=headers)
+
+    def _handle(self, rec: Recorded) -> HookReply:
+        """Route ``rec`` through the fault hooks (outermost first), then the fake itself."""
+
+        def call(index: int) -> HookReply:
+            if index == len(self.rest_hooks):
+                status, reply = self._route(rec)
+                return status, reply, {}
+            return self.rest_hooks[index](rec, lambda: call(index + 1))
+
+        return call(0)
 
     async def _settle(self, window: float = 0.05) -> None:
         """Give the bot ``window`` seconds after the last REST reply before the next user action.
@@ -1812,7 +1854,16 @@ class FakeDiscord:
             return error
         if payload.get("flags") and int(payload["flags"]) & FLAG_EPHEMERAL:
             return self._form_error({"flags": {"_errors": [{"code": "MESSAGE_FLAGS_INVALID", "message": "Invalid"}]}})
-        return 200, self._new_bot_message(channel_id, payload, rec.files)
+        nonce = payload.get("nonce")
+        if nonce is not None and payload.get("enforce_nonce"):
+            # Discord: a nonce sent again (enforce_nonce) returns the message it created, not a new one.
+            earlier = self.messages.get(self._nonces.get((channel_id, str(nonce)), 0))
+            if earlier is not None:
+                return 200, earlier
+        msg = self._new_bot_message(channel_id, payload, rec.files)
+        if nonce is not None:
+            self._nonces[(channel_id, str(nonce))] = int(msg["id"])
+        return 200, msg
 
     def _channel_message(self, rec: Recorded, p: dict[str, str]) -> _Reply:
         message_id = int(p["message_id"])
@@ -2013,6 +2064,8 @@ class FakeDiscord:
     # ------------------------------------------------------------------ gateway
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse(max_msg_size=0, timeout=2.0)
         await ws.prepare(request)
         conn = _GatewayConnection(ws, request.query.get("compress"))
@@ -2073,6 +2126,8 @@ class FakeDiscord:
             return
         self._ready.clear()
         self.intents = intents
+        self.lost_events.extend(self._missed)
+        self._missed = []
         self._session_id = secrets.token_hex(16)
         self._seq = 0
         conn.identified = True
@@ -2108,6 +2163,10 @@ class FakeDiscord:
             return
         conn.identified = True
         self._conn = conn
+        after = int(data.get("seq") or 0)
+        missed, self._missed = [f for f in self._missed if int(f["s"]) > after], []
+        for frame in missed:  # Discord replays what the session missed, then RESUMED
+            await conn.send(frame)
         await self.dispatch("RESUMED", {"_trace": ["fake-discord-gateway"]})
 
     async def _request_members(self, conn: _GatewayConnection, data: JSON) -> None:

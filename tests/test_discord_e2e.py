@@ -55,6 +55,10 @@ class Harness:
 
     async def rows(self) -> list[tuple[Any, ...]]:
         assert self.bot.query_log is not None
+        for _ in range(500):  # an answer is logged once Discord confirmed it: let the sends finish
+            if not self.bot.in_flight:
+                break
+            await asyncio.sleep(0.01)
         await self.bot.query_log.flush()
         with sqlite3.connect(self.bot.settings.database) as conn:
             return conn.execute(
@@ -350,15 +354,17 @@ def _run_env(tmp_path: Path, fake: FakeDiscord, *, gateway: bool) -> dict[str, s
     return env
 
 
-async def _gpubot_run(tmp_path: Path, fake: FakeDiscord, *, gateway: bool) -> asyncio.subprocess.Process:
-    """`python -m bot run` as a real subprocess, pointed at the fake server."""
+async def _gpubot_run(
+    tmp_path: Path, fake: FakeDiscord, *, gateway: bool, extra: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` as a real subprocess, pointed at the fake server (``extra``: more environment)."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
         cwd=tmp_path,
-        env=_run_env(tmp_path, fake, gateway=gateway),
+        env={**_run_env(tmp_path, fake, gateway=gateway), **(extra or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
