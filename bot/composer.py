@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from bot.answer import Answer
+from bot.bounds import capped_note
 from bot.catalog import Catalog
 from bot.handlers import advice, clarify, faq, fits, hardware, specs
 from bot.handlers.context import HandlerContext
@@ -79,4 +80,6 @@ class Composer:
             names = ", ".join(f"“{m.text}”" for m in query.unknown_names[:3])
             answer.notes.insert(0, f"I don't know a GPU called {names}, so this answer leaves it out.")
         answer.notes[:0] = [clarify.variants_note(self.context, *said) for said in query.variants]
+        if query.names_found:
+            answer.notes.insert(0, capped_note(query.names_found))
         return answer

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from bot.bounds import cap_mentions
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
@@ -96,6 +97,7 @@ class Evidence:
     memo: dict[str, object] = field(default_factory=dict, repr=False)  # what rules ask of it more than once
     context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
     cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
+    names_found: int = 0  # GPU names found when more than the first MAX_MENTIONS (read further) (bot.bounds)
 
     @property
     def gpus(self) -> list[str]:
@@ -294,7 +296,9 @@ class Reader:
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
         named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
-        ev.match = match = self.series.apply(self._drop_codes(self.matcher.match(named.split())))
+        ev.match = match = self.matcher.match(named.split())
+        ev.names_found = cap_mentions(match)  # what follows relates names pairwise: bounded work per question
+        match = self.series.apply(self._drop_codes(match))
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
         match = forward_references(_back_references(match))
         stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"

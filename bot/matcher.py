@@ -80,6 +80,7 @@ class Matcher:
         self._memo_windows: dict[tuple[str, ...], bool] = {}
         self._memo_words: dict[str, str] = {}
         self._memo_anchors: dict[str, bool] = {}
+        self._memo_loads: dict[str, tuple[int, int]] = {}
         self._memo_starts: dict[str, bool] = {}
         self._memo_suggest: dict[tuple[str, int], tuple[str, ...]] = {}
         self._build_gpu_index(catalog.gpus.values())
@@ -387,8 +388,19 @@ class Matcher:
         lo, hi = scan.span(a)
         words = scan.words
         best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
-        for left in range(lo, a + 1):
+        # A name holds one model number and one memory size at most: a window with two is no name, nor is any
+        # window around it, so the loops stop there (linear in the words, whatever the question repeats).
+        numbers = memories = 0
+        for left in range(a, lo - 1, -1):
+            numbers, memories = self._add_load(words[left], numbers, memories)
+            if numbers > 1 or memories > 1:
+                break
+            more_numbers, more_memories = numbers, memories
             for right in range(a + 1, hi + 1):
+                if right > a + 1:
+                    more_numbers, more_memories = self._add_load(words[right - 1], more_numbers, more_memories)
+                    if more_numbers > 1 or more_memories > 1:
+                        break
                 window = words[left:right]
                 if not self._window_ok(window):
                     continue
@@ -400,6 +412,13 @@ class Matcher:
                 if best is None or score > best[0]:
                     best = (score, left, right, ranked, want)
         return None if best is None else best[1:]
+
+    def _add_load(self, word: str, numbers: int, memories: int) -> tuple[int, int]:
+        """``numbers`` and ``memories`` (model numbers, memory sizes) with those of ``word`` added."""
+        load = self._memo_loads.get(word)
+        if load is None:
+            load = memoised(self._memo_loads, word, lambda: (len(self._numbers([word])), int(bool(MEMORY.match(word)))))
+        return numbers + load[0], memories + load[1]
 
     def _partial_mention(
         self, scan: Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
