@@ -16,16 +16,18 @@ __all__ = ["MAX_MENTIONS", "cap_mentions", "capped_note"]
 MAX_MENTIONS = 16
 
 
-def cap_mentions(match: MatchResult) -> int:
-    """Keep the first :data:`MAX_MENTIONS` GPU names of ``match``; return how many it named in all when that was
-    more (the answer then says so), else 0."""
-    found = len(match.mentions)
-    if found <= MAX_MENTIONS:
-        return 0
-    del match.mentions[MAX_MENTIONS:]
-    return found
+def cap_mentions(match: MatchResult) -> bool:
+    """Keep the mentions of the first :data:`MAX_MENTIONS` GPU names of ``match`` (a series named as a group is one
+    name: "rtx 30 series" puts a mention of each card on the same words); True when it named more (the answer
+    says so). The matcher is asked for one more than the cap (``Matcher.match(words, limit=MAX_MENTIONS + 1)``),
+    so it stops looking once the cap is certain to apply."""
+    starts = sorted({m.start for m in match.mentions})
+    if len(starts) <= MAX_MENTIONS:
+        return False
+    match.mentions = [m for m in match.mentions if m.start < starts[MAX_MENTIONS]]
+    return True
 
 
-def capped_note(found: int) -> str:
+def capped_note() -> str:
     """The note of an answer whose question named more GPUs than are considered."""
-    return f"I looked at the first {MAX_MENTIONS} cards named ({found} in all); the rest are left out."
+    return f"I looked at the first {MAX_MENTIONS} cards named; the rest of the question's card names are left out."

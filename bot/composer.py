@@ -80,6 +80,6 @@ class Composer:
             names = ", ".join(f"“{m.text}”" for m in query.unknown_names[:3])
             answer.notes.insert(0, f"I don't know a GPU called {names}, so this answer leaves it out.")
         answer.notes[:0] = [clarify.variants_note(self.context, *said) for said in query.variants]
-        if query.names_found:
-            answer.notes.insert(0, capped_note(query.names_found))
+        if query.names_capped:
+            answer.notes.insert(0, capped_note())
         return answer

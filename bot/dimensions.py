@@ -150,7 +150,9 @@ class Dimensions:
 
     def _price_stated(self, norm: str, start: int) -> bool:
         """An amount a card costs ("the 3090 costs $1300", "msrp $1599"), not a budget: a price word just before."""
-        return self.lexicon.words["price_stated"].found(" ".join(norm[:start].split()[-2:]))
+        return self.lexicon.words["price_stated"].found(
+            " ".join(norm[:start].rsplit(None, 2)[-2:])
+        )  # the last two words, not all
 
     def budget_currency(self, norm: str) -> str | None:
         hit = self.lexicon.currencies.first(norm)

@@ -250,11 +250,12 @@ class Matcher:
             for k, w in enumerate(corrected)
         ]
 
-    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
-        """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest)."""
+    def find_gpus(self, words: Sequence[str], limit: int | None = None) -> list[GpuMention]:
+        """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest). With a
+        ``limit``, the partial pass stops once the first ``limit`` mentions are certain (there may be more)."""
         scan = Scan(self._prepare(words))
         self._exact_pass(scan)
-        self._partial_pass(scan)
+        self._partial_pass(scan, limit)
         return sorted(scan.found, key=lambda m: m.start)
 
     # -- pass 1: exact spellings, longest first -------------------------------------------------
@@ -357,14 +358,16 @@ class Matcher:
 
     # -- passes 2 and 3: partial names around each model number, nearest names ------------------
 
-    def _partial_pass(self, scan: Scan) -> None:
-        anchors, used = self._memo_starts, scan.used
+    def _partial_pass(self, scan: Scan, limit: int | None = None) -> None:
+        anchors, used, exact = self._memo_starts, scan.used, len(scan.found)
         for a, word in enumerate(scan.words):
             can = anchors.get(word)
             if can is None:
                 can = self._can_anchor(word)
             if not can or used[a] or not self._is_partial_start(scan, a):
                 continue
+            if limit is not None and scan.settled(a, exact, limit):
+                break  # bounded work: names from here on come after the first ``limit``
             best = self._best_window(scan, a)
             mention = self._unknown_model(scan.words[a], a) if best is None else self._partial_mention(scan, *best)
             if mention is not None:
@@ -461,9 +464,9 @@ class Matcher:
 
     # -- whole text ---------------------------------------------------------------------------
 
-    def match(self, text: str | Sequence[str]) -> MatchResult:
+    def match(self, text: str | Sequence[str], limit: int | None = None) -> MatchResult:
         words = tokens(text) if isinstance(text, str) else list(text)
-        mentions = self.find_gpus(words)
+        mentions = self.find_gpus(words, limit)
         fields = self.find_fields(words, skip=[(m.start, m.end) for m in mentions])
         return MatchResult(words=words, mentions=mentions, fields=fields)
 

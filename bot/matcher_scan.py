@@ -5,6 +5,7 @@ Split from :mod:`bot.matcher` to keep it readable; the passes themselves stay th
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -53,6 +54,13 @@ class Scan:
     def next_to_found(self, k: int) -> bool:
         return (k > 0 and self.used[k - 1]) or (k + 1 < len(self.words) and self.used[k + 1])
 
+    def settled(self, a: int, exact: int, limit: int) -> bool:
+        """``limit`` mentions start more than MAX_WINDOW words before word ``a``, so no name found from ``a`` on
+        comes before them. ``found[:exact]`` (the exact pass) and ``found[exact:]`` are each in order of start."""
+        cut = a - MAX_WINDOW
+        first = bisect_left(self.found, cut, hi=exact, key=_start)
+        return first + bisect_left(self.found, cut, lo=exact, key=_start) - exact >= limit
+
     def span(self, a: int) -> tuple[int, int]:
         """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
         words, used, n = self.words, self.used, len(self.words)
@@ -63,3 +71,7 @@ class Scan:
         while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
             hi += 1
         return lo, hi
+
+
+def _start(mention: GpuMention) -> int:
+    return mention.start
