@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
-from bot.matcher_scan import Scan, memoised
+from bot.matcher_scan import Loads, Scan, memoised
 from bot.matcher_words import (
     A_PREFIXES,
     CANON,
@@ -377,7 +377,7 @@ class Matcher:
         """Word ``a`` (free, and able to anchor a name: :meth:`_can_anchor`) starts a partial name here."""
         word = scan.words[a]
         # A brand word next to a name already found ("Quadro A4000") belongs to it.
-        return bool(self._numbers([word])) or not scan.next_to_found(a)
+        return self._word_load(word)[0] > 0 or not scan.next_to_found(a)
 
     def _can_anchor(self, word: str) -> bool:
         """The word can anchor a partial name: a model number or a product-line word (memoised per word)."""
@@ -387,23 +387,21 @@ class Matcher:
         return word not in STOPWORDS and word not in self.field_phrases and self._is_anchor(word)
 
     def _best_window(self, scan: Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
-        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a``."""
-        lo, hi = scan.span(a)
+        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a`` (up to
+        MAX_WINDOW words each way, bounded by stop words and mentions)."""
         words = scan.words
+        lo, hi = max(0, a - MAX_WINDOW + 1), min(len(words), a + MAX_WINDOW)
         best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
         # A name holds one model number and one memory size at most: a window with two is no name, nor is any
         # window around it, so the loops stop there (linear in the words, whatever the question repeats).
-        numbers = memories = 0
+        loads: Loads = (0, 0)
         for left in range(a, lo - 1, -1):
-            numbers, memories = self._add_load(words[left], numbers, memories)
-            if numbers > 1 or memories > 1:
+            if (loads := self._extend(scan, left, loads, free=left == a)) is None:
                 break
-            more_numbers, more_memories = numbers, memories
+            more: Loads = loads
             for right in range(a + 1, hi + 1):
-                if right > a + 1:
-                    more_numbers, more_memories = self._add_load(words[right - 1], more_numbers, more_memories)
-                    if more_numbers > 1 or more_memories > 1:
-                        break
+                if right > a + 1 and (more := self._extend(scan, right - 1, more)) is None:
+                    break
                 window = words[left:right]
                 if not self._window_ok(window):
                     continue
@@ -416,12 +414,20 @@ class Matcher:
                     best = (score, left, right, ranked, want)
         return None if best is None else best[1:]
 
-    def _add_load(self, word: str, numbers: int, memories: int) -> tuple[int, int]:
-        """``numbers`` and ``memories`` (model numbers, memory sizes) with those of ``word`` added."""
-        load = self._memo_loads.get(word)
-        if load is None:
-            load = memoised(self._memo_loads, word, lambda: (len(self._numbers([word])), int(bool(MEMORY.match(word)))))
-        return numbers + load[0], memories + load[1]
+    def _extend(
+        self, scan: Scan, k: int, loads: tuple[int, int] | None, *, free: bool = False
+    ) -> tuple[int, int] | None:
+        """``loads`` (model numbers, memory sizes in a window) with word ``k`` added, or None when the window cannot
+        take it: a stop word or a word of a mention (unless ``free``: the anchor), or a second number or size."""
+        if loads is None or not (free or scan.free(k)):
+            return None
+        load = self._word_load(scan.words[k])
+        numbers, memories = loads[0] + load[0], loads[1] + load[1]
+        return None if numbers > 1 or memories > 1 else (numbers, memories)
+
+    def _word_load(self, word: str) -> tuple[int, int]:
+        """(model numbers, memory sizes) in ``word`` (memoised per word)."""
+        return memoised(self._memo_loads, word, lambda: (len(self._numbers([word])), int(bool(MEMORY.match(word)))))
 
     def _partial_mention(
         self, scan: Scan, left: int, right: int, ranked: list[str], want: frozenset[str]

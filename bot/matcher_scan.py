@@ -12,10 +12,12 @@ from typing import TypeVar
 from bot.matcher_words import MAX_WINDOW, STOPWORDS, is_qualifier
 from bot.mentions import GpuMention
 
-__all__ = ["Scan", "memoised"]
+__all__ = ["Loads", "Scan", "memoised"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+#: (model numbers, memory sizes) in a window of words, or None when the window can take no more (bot.matcher).
+Loads = tuple[int, int] | None
 _MEMO_LIMIT = 20_000  # entries kept per memo before it starts afresh
 
 
@@ -61,16 +63,9 @@ class Scan:
         first = bisect_left(self.found, cut, hi=exact, key=_start)
         return first + bisect_left(self.found, cut, lo=exact, key=_start) - exact >= limit
 
-    def span(self, a: int) -> tuple[int, int]:
-        """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
-        words, used, n = self.words, self.used, len(self.words)
-        lo = a
-        while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
-            lo -= 1
-        hi = a + 1
-        while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
-            hi += 1
-        return lo, hi
+    def free(self, k: int) -> bool:
+        """Word ``k`` can be part of a partial name: not a stop word, not in a mention."""
+        return not self.used[k] and self.words[k] not in STOPWORDS
 
 
 def _start(mention: GpuMention) -> int:
