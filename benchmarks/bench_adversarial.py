@@ -5,12 +5,12 @@ Run: python benchmarks/bench_adversarial.py [--examples N] [--gpus N] [--seed N]
 
 Adversarial inputs come from hypothesis strategies (tests/adversarial.py) up to Discord's 4,000 characters:
 repeated names, digit runs, unicode tricks, long chatty text, many sizes and prices, lexicon words repeated,
-any text; hypothesis is steered towards slow inputs (``target``). Then every lexicon phrase repeated to
-4,000 characters, and the inputs that were once slow. Each input is answered three times: the best of the
-three is its figure (the development machine is shared; a pause there is not the answer's work), the first
-answer's worst is printed beside it. The goal is a worst case of 20 ms. Every regular expression of bot/ and
-the ones built from specs/ are searched in long runs of what their quantifiers consume. A measurement, not a
-test: nothing here fails.
+model and cloud instance names, any text; hypothesis is steered towards slow inputs (``target``). Then
+every lexicon phrase repeated to 4,000 characters, and the inputs that were once slow. Each input is
+answered three times: the best of the three is its figure (the development machine is shared; a pause there
+is not the answer's work), the first answer's worst is printed beside it. The goal is a worst case of 20 ms.
+Every regular expression of bot/ and the ones built from specs/ is searched in long runs of what quantifiers
+consume. A measurement, not a test: nothing here fails.
 """
 
 from __future__ import annotations

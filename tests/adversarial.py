@@ -15,6 +15,8 @@ import yaml
 from hypothesis import strategies as st
 
 from bot.catalog import Catalog
+from bot.cloud import load_cloud
+from bot.models import load_models
 
 __all__ = ["DISCORD_LIMIT", "KNOWN_WORST", "families", "lexicon_phrases", "repeat_to"]
 
@@ -175,6 +177,15 @@ def _names(catalog: Catalog) -> list[str]:
     return sorted(spellings | set(_PARTIALS))
 
 
+def _models_and_instances(catalog: Catalog) -> list[str]:
+    """Model names and aliases, and cloud instance names, as people write them."""
+    models = load_models(catalog.root)
+    cloud = load_cloud(catalog.root, catalog.gpus.keys())
+    spellings = {m.name for m in models.values()} | {a for m in models.values() for a in m.aliases}
+    spellings |= {name for i in cloud.instances for name in i.names}
+    return sorted(spellings)
+
+
 def _lengths(low: int = 1) -> st.SearchStrategy[int]:
     # Mostly long (the slow paths grow with length), sometimes short.
     return st.one_of(st.integers(min_value=low, max_value=DISCORD_LIMIT), st.sampled_from([2000, 3000, DISCORD_LIMIT]))
@@ -207,7 +218,8 @@ def families(catalog: Catalog) -> dict[str, st.SearchStrategy[str]]:
     tricky_name = st.builds(
         lambda name, trick, k: name[:k] + trick + name[k:], names, st.sampled_from(_TRICKS), st.integers(0, 12)
     )
-    mixed = st.one_of(names, phrases, st.sampled_from(_CHATTY), sizes)
+    others = st.sampled_from(_models_and_instances(catalog))
+    mixed = st.one_of(names, phrases, st.sampled_from(_CHATTY), sizes, others)
     tricks = st.sampled_from(_TRICKS)
     return {
         "repeated names": _repeated(names),
@@ -216,6 +228,7 @@ def families(catalog: Catalog) -> dict[str, st.SearchStrategy[str]]:
         "long chatty text": _joined(mixed, 900),
         "many sizes and prices": st.one_of(_joined(sizes, 900), _repeated(sizes)),
         "lexicon words repeated": _repeated(phrases),
+        "models and cloud names": st.one_of(_repeated(others), _joined(st.one_of(others, names), 900)),
         "any text": st.text(max_size=DISCORD_LIMIT),
     }
 

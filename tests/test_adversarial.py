@@ -26,6 +26,7 @@ FAMILIES = sorted(
         "long chatty text",
         "many sizes and prices",
         "lexicon words repeated",
+        "models and cloud names",
         "any text",
     ]
 )
