@@ -7,8 +7,9 @@ Adversarial inputs come from hypothesis strategies (tests/adversarial.py) up to 
 repeated names, digit runs, unicode tricks, long chatty text, many sizes and prices, lexicon words repeated,
 model and cloud instance names, any text; hypothesis is steered towards slow inputs (``target``). Then
 every lexicon phrase repeated to 4,000 characters, and the inputs that were once slow. Each input is
-answered three times: the best of the three is its figure (the development machine is shared; a pause there
-is not the answer's work), the first answer's worst is printed beside it. The goal is a worst case of 20 ms.
+answered three times: the best CPU time of the three (``time.thread_time``) is its figure, as the issue's CPU
+benchmark does (the development machine is shared; other processes' turns are not the answer's work); the
+worst wall time of first answers is printed beside it. The goal is a worst case of 20 ms.
 Every regular expression of bot/ and the ones built from specs/ is searched in long runs of what quantifiers
 consume. A measurement, not a test: nothing here fails.
 """
@@ -53,14 +54,17 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def _time_ask(engine: Engine, question: str) -> tuple[float, float]:
-    """(the first answer's ms, the best of three): a pause of the shared machine is not the answer's work."""
+    """(the first answer's wall ms, the best CPU ms of three answers). CPU time of this thread is what an answer
+    costs the event loop; on the shared development machine wall time also holds other processes' turns."""
     gc.collect()  # a collection left over from generating the input is not the answer's
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
+    cpu: list[float] = []
+    first = 0.0
+    for k in range(3):
+        wall, start = time.perf_counter(), time.thread_time()
         engine.ask(question)
-        times.append((time.perf_counter() - start) * 1000)
-    return times[0], min(times)
+        cpu.append((time.thread_time() - start) * 1000)
+        first = (time.perf_counter() - wall) * 1000 if k == 0 else first
+    return first, min(cpu)
 
 
 class Family:
@@ -236,7 +240,7 @@ def main() -> None:
         f"Adversarial inputs up to 4,000 characters — Python {platform.python_version()} on {platform.machine()}, "
         f"{len(engine.catalog)} GPUs, at most {MAX_MENTIONS} GPU names considered per question, goal {GOAL_MS:g} ms"
     )
-    print("ms per answer, each input's best of three answers (the first answer's worst beside it)")
+    print("CPU ms per answer, each input's best of three answers (the first answers' worst wall ms beside it)")
     print(
         f"{'family':<24} {'inputs':>6} {'median':>8} {'p99':>8} {'worst':>8} {'1st wst':>8}  {'chars':>5}  "
         "slowest input (start)"
