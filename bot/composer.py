@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from importlib import import_module
 
 from bot.answer import Answer
+from bot.bounds import capped_note
 from bot.catalog import Catalog
 from bot.handlers.context import HandlerContext
 from bot.models import ModelSpec
@@ -88,4 +89,6 @@ class Composer:
             from bot.handlers.clarify import variants_note
 
             answer.notes[:0] = [variants_note(self.context, *said) for said in query.variants]
+        if query.names_capped:
+            answer.notes.insert(0, capped_note())
         return answer

@@ -70,7 +70,9 @@ class Dimensions:
         self._budget_cues = ("$", *_BUDGET_WORDS, *money)
 
     def _budget_pattern(self) -> re.Pattern[str]:
-        # Each alternative holds "$", a currency, "budget" or one of _BUDGET_WORDS (kept in step with them).
+        # Each alternative holds "$", a currency, "budget" or one of _BUDGET_WORDS (kept in step with them). A number
+        # the pattern starts with starts after a non-digit: tried inside a run of digits, it failed from each digit
+        # (quadratic: "eur 111...1" took 380 ms), and a match found there is found from the run's first digit.
         money = "|".join(
             re.escape(p) for p in sorted(self.lexicon.currencies.meaning, key=len, reverse=True) if p != "$"
         )
@@ -82,8 +84,8 @@ class Dimensions:
             r"at most|no more than|"
             r"(?<!gpu )(?<!intel )max)\s+"  # not "Intel Data Center GPU Max 1100"
             rf"(\d+(?:\.\d+)?)\s*(k)?\b{_NOT_A_PRICE_UNIT}"
-            rf"\s*(?:{money})?|(\d+(?:\.\d+)?)\s*(k)?\s*(?:{money})\b"
-            r"|(\d+(?:\.\d+)?)\s*(k)?\s+budget"
+            rf"\s*(?:{money})?|(?<!\d)(\d+(?:\.\d+)?)\s*(k)?\s*(?:{money})\b"
+            r"|(?<!\d)(\d+(?:\.\d+)?)\s*(k)?\s+budget"
         )
 
     def _range_pattern(self) -> re.Pattern[str]:
@@ -91,7 +93,7 @@ class Dimensions:
         amount = r"(\d+(?:\.\d+)?)\s*(k)?"
         return re.compile(
             rf"(?:between\s+)?\$\s?{amount}\s+(?:to|and)\s+\$?\s?{amount}"
-            rf"|(?:between\s+)?{amount}\s+(?:to|and)\s+{amount}\s*(?:{money}|budget)\b"
+            rf"|(?:between\s+)?(?<!\d){amount}\s+(?:to|and)\s+{amount}\s*(?:{money}|budget)\b"
         )
 
     def _limit_patterns(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
@@ -150,7 +152,9 @@ class Dimensions:
 
     def _price_stated(self, norm: str, start: int) -> bool:
         """An amount a card costs ("the 3090 costs $1300", "msrp $1599"), not a budget: a price word just before."""
-        return self.lexicon.words["price_stated"].found(" ".join(norm[:start].split()[-2:]))
+        return self.lexicon.words["price_stated"].found(
+            " ".join(norm[:start].rsplit(None, 2)[-2:])
+        )  # the last two words, not all
 
     def budget_currency(self, norm: str) -> str | None:
         hit = self.lexicon.currencies.first(norm)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from bot.bounds import MAX_MENTIONS, cap_mentions
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
@@ -96,6 +97,7 @@ class Evidence:
     memo: dict[str, object] = field(default_factory=dict, repr=False)  # what rules ask of it more than once
     context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
     cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
+    names_capped: bool = False  # more GPU names than the first MAX_MENTIONS, which alone are read (bot.bounds)
 
     @property
     def gpus(self) -> list[str]:
@@ -211,7 +213,9 @@ class Reader:
         words = self.lexicon.words
         asked = []
         for hit in words["tensor_formats"].finditer(norm):
-            near = " ".join(norm[: hit.start].split()[-5:] + norm[hit.end :].split()[:2])
+            near = " ".join(
+                norm[: hit.start].rsplit(None, 5)[-5:] + norm[hit.end :].split(None, 2)[:2]
+            )  # not every word
             if words["support_words"].found(near):
                 asked.append(_FORMAT_OF.get(hit.text, hit.text))
         return list(dict.fromkeys(asked))
@@ -294,7 +298,10 @@ class Reader:
         if ev.budget_usd is not None:
             ev.budget_currency = self.dimensions.budget_currency(norm)
         named = self.lexicon.words["board_partners"].strip(without_budget)  # "msi gaming x 8gb": the size stays
-        ev.match = match = self.series.apply(self._drop_codes(self.matcher.match(named.split())))
+        ev.match = match = self.matcher.match(named.split(), limit=MAX_MENTIONS + 1)
+        ev.names_capped = cap_mentions(match)  # what follows relates names pairwise: bounded work per question
+        match = self.series.apply(self._drop_codes(match))
+        ev.names_capped |= cap_mentions(match)  # series named as groups, each a name
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
         match = forward_references(_back_references(match))
         stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"
@@ -435,16 +442,16 @@ def _back_references(match: MatchResult) -> MatchResult:
     for m in match.mentions:
         before = [w for w in words[max(0, m.start - 2) : m.start] if w not in _NAME_FILLERS][-1:]
         said = set(m.text.split()) - _NAME_FILLERS  # "the mi50s": the name as matched, without the plural
-        earlier = [
-            e
-            for e in out
-            if said <= set(words[e.start : e.end]) and (e.gpu in m.candidates or set(e.candidates) < set(m.candidates))
-        ]
-        if m.ambiguous and earlier and not (before and before[0] in _COMPARE_LEADS):
-            m = replace(m, gpu=earlier[-1].gpu, candidates=earlier[-1].candidates)
+        if m.ambiguous and not (before and before[0] in _COMPARE_LEADS):  # only these look back: linear work
+            earlier = next((e for e in reversed(out) if _narrower_earlier(words, said, e, m)), None)
+            m = replace(m, gpu=earlier.gpu, candidates=earlier.candidates) if earlier is not None else m
         out.append(m)
     match.mentions = out
     return match
+
+
+def _narrower_earlier(words: list[str], said: set[str], e: GpuMention, m: GpuMention) -> bool:
+    return said <= set(words[e.start : e.end]) and (e.gpu in m.candidates or set(e.candidates) < set(m.candidates))
 
 
 # Words around a name that are not part of it ("the 6000 cards"), and words that make the next name another card.
@@ -469,7 +476,7 @@ def _gpu_sizes(norm: str) -> list[float]:
 
 def _allocation(norm: str, m: re.Match[str]) -> bool:
     """A size in an out-of-memory message ("tried to allocate 2.5gb", "5.15gb is free") is no card's memory."""
-    return norm[: m.start()].endswith(_ALLOCATED_BEFORE) or _ALLOCATED_AFTER.match(norm, m.end()) is not None
+    return norm.endswith(_ALLOCATED_BEFORE, 0, m.start()) or _ALLOCATED_AFTER.match(norm, m.end()) is not None
 
 
 _ALLOCATED_BEFORE = ("allocate ", "of which ")

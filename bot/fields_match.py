@@ -24,13 +24,14 @@ _MEMO_LIMIT = 20_000  # typo lookups remembered before the memo starts afresh
 # bus width (never a precision: those are 4 to 32 bits).
 _CODED = (
     (re.compile(r"sm ?\d{2,3}a?"), "compute_capability"),
-    (re.compile(r"\d+(?:\.\d+)?[tg]b s"), "memory_bandwidth_gbs"),
+    (re.compile(r"(?<!\d)\d+(?:\.\d+)?[tg]b s"), "memory_bandwidth_gbs"),  # (?<!\d): linear in a search too
     (
         re.compile(r"(?:64|96|128|160|192|256|320|352|384|448|512|1024|2048|3072|4096|5120|6144|8192) bit"),
         "memory_bus_bits",
     ),
 )
 _CODED_LEADS = frozenset("s0123456789")
+_CODED_ENDS = frozenset(["s", "bit"])  # the second word of a two-word code that does not start with "sm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class FieldIndex:
         for size in (2, 1):
             if i + size > len(words) or any(used[i : i + size]):
                 continue
+            if not (words[i].startswith("sm") if size == 1 else words[i] == "sm" or words[i + 1] in _CODED_ENDS):
+                continue  # no code has this form: skip the patterns (every word with a digit comes here)
             text = " ".join(words[i : i + size])
             key = next((k for pattern, k in _CODED if k in self.fields and pattern.fullmatch(text)), None)
             if key:

@@ -20,8 +20,9 @@ def forward_references(match: MatchResult) -> MatchResult:
     words = match.words
     out: list[GpuMention] = []
     for k, m in enumerate(match.mentions):
-        later = [n for n in match.mentions[k + 1 :] if m.ambiguous and _fuller(words, m, n)]
-        out.append(replace(m, gpu=later[0].gpu, candidates=later[0].candidates) if later else m)
+        # Only an ambiguous name looks ahead (the rest would make every question quadratic in its names).
+        later = next((n for n in match.mentions[k + 1 :] if _fuller(words, m, n)), None) if m.ambiguous else None
+        out.append(replace(m, gpu=later.gpu, candidates=later.candidates) if later is not None else m)
     match.mentions = out
     return match
 

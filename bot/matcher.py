@@ -21,13 +21,12 @@ canonical spellings): :mod:`bot.matcher_words`. Word-level checks are memoised (
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
-from bot.matcher_scan import Scan, memoised
+from bot.matcher_scan import Loads, Scan, memoised
 from bot.matcher_words import (
     A_PREFIXES,
     CANON,
@@ -45,6 +44,7 @@ from bot.matcher_words import (
     UNNAMED_VARIANTS,
     VARIANT_QUALIFIERS,
     canon_words,
+    glued_word,
     model_like,
     subtokens,
 )
@@ -54,12 +54,6 @@ from bot.text import compact, tokens
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
 _LAPTOP = "laptop"
-
-
-@functools.lru_cache(maxsize=8192)
-def _glued(word: str) -> str:
-    """A word's canonical spelling, glued: "sxm4" -> "sxm", "mobile" -> "laptop"."""
-    return "".join(canon_words([word]))
 
 
 class Matcher:
@@ -78,6 +72,7 @@ class Matcher:
         self._memo_windows: dict[tuple[str, ...], bool] = {}
         self._memo_words: dict[str, str] = {}
         self._memo_anchors: dict[str, bool] = {}
+        self._memo_loads: dict[str, tuple[int, int]] = {}
         self._memo_starts: dict[str, bool] = {}
         self._memo_suggest: dict[tuple[str, int], tuple[str, ...]] = {}
         self._build_gpu_index(catalog.gpus.values())
@@ -251,17 +246,18 @@ class Matcher:
             for k, w in enumerate(corrected)
         ]
 
-    def find_gpus(self, words: Sequence[str]) -> list[GpuMention]:
-        """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest)."""
+    def find_gpus(self, words: Sequence[str], limit: int | None = None) -> list[GpuMention]:
+        """The GPU mentions in ``words``, in order: pass 1 (exact names), then 2 and 3 (partial, nearest). With a
+        ``limit``, the partial pass stops once the first ``limit`` mentions are certain (there may be more)."""
         scan = Scan(self._prepare(words))
         self._exact_pass(scan)
-        self._partial_pass(scan)
+        self._partial_pass(scan, limit)
         return sorted(scan.found, key=lambda m: m.start)
 
     # -- pass 1: exact spellings, longest first -------------------------------------------------
 
     def _exact_pass(self, scan: Scan) -> None:
-        glued = [_glued(w) for w in scan.words]
+        glued = [glued_word(w) for w in scan.words]
         starts = self._exact_starts
         i = 0
         while i < len(scan.words):
@@ -358,14 +354,16 @@ class Matcher:
 
     # -- passes 2 and 3: partial names around each model number, nearest names ------------------
 
-    def _partial_pass(self, scan: Scan) -> None:
-        anchors, used = self._memo_starts, scan.used
+    def _partial_pass(self, scan: Scan, limit: int | None = None) -> None:
+        anchors, used, exact = self._memo_starts, scan.used, len(scan.found)
         for a, word in enumerate(scan.words):
             can = anchors.get(word)
             if can is None:
                 can = self._can_anchor(word)
             if not can or used[a] or not self._is_partial_start(scan, a):
                 continue
+            if limit is not None and scan.settled(a, exact, limit):
+                break  # bounded work: names from here on come after the first ``limit``
             best = self._best_window(scan, a)
             mention = self._unknown_model(scan.words[a], a) if best is None else self._partial_mention(scan, *best)
             if mention is not None:
@@ -375,7 +373,7 @@ class Matcher:
         """Word ``a`` (free, and able to anchor a name: :meth:`_can_anchor`) starts a partial name here."""
         word = scan.words[a]
         # A brand word next to a name already found ("Quadro A4000") belongs to it.
-        return bool(self._numbers([word])) or not scan.next_to_found(a)
+        return self._word_load(word)[0] > 0 or not scan.next_to_found(a)
 
     def _can_anchor(self, word: str) -> bool:
         """The word can anchor a partial name: a model number or a product-line word (memoised per word)."""
@@ -385,12 +383,21 @@ class Matcher:
         return word not in STOPWORDS and word not in self.field_phrases and self._is_anchor(word)
 
     def _best_window(self, scan: Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
-        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a``."""
-        lo, hi = scan.span(a)
+        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a`` (up to
+        MAX_WINDOW words each way, bounded by stop words and mentions)."""
         words = scan.words
+        lo, hi = max(0, a - MAX_WINDOW + 1), min(len(words), a + MAX_WINDOW)
         best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
-        for left in range(lo, a + 1):
+        # A name holds one model number and one memory size at most: a window with two is no name, nor is any
+        # window around it, so the loops stop there (linear in the words, whatever the question repeats).
+        loads: Loads = (0, 0)
+        for left in range(a, lo - 1, -1):
+            if (loads := self._extend(scan, left, loads, free=left == a)) is None:
+                break
+            more: Loads = loads
             for right in range(a + 1, hi + 1):
+                if right > a + 1 and (more := self._extend(scan, right - 1, more)) is None:
+                    break
                 window = words[left:right]
                 if not self._window_ok(window):
                     continue
@@ -402,6 +409,21 @@ class Matcher:
                 if best is None or score > best[0]:
                     best = (score, left, right, ranked, want)
         return None if best is None else best[1:]
+
+    def _extend(
+        self, scan: Scan, k: int, loads: tuple[int, int] | None, *, free: bool = False
+    ) -> tuple[int, int] | None:
+        """``loads`` (model numbers, memory sizes in a window) with word ``k`` added, or None when the window cannot
+        take it: a stop word or a word of a mention (unless ``free``: the anchor), or a second number or size."""
+        if loads is None or not (free or scan.free(k)):
+            return None
+        load = self._word_load(scan.words[k])
+        numbers, memories = loads[0] + load[0], loads[1] + load[1]
+        return None if numbers > 1 or memories > 1 else (numbers, memories)
+
+    def _word_load(self, word: str) -> tuple[int, int]:
+        """(model numbers, memory sizes) in ``word`` (memoised per word)."""
+        return memoised(self._memo_loads, word, lambda: (len(self._numbers([word])), int(bool(MEMORY.match(word)))))
 
     def _partial_mention(
         self, scan: Scan, left: int, right: int, ranked: list[str], want: frozenset[str]
@@ -444,9 +466,9 @@ class Matcher:
 
     # -- whole text ---------------------------------------------------------------------------
 
-    def match(self, text: str | Sequence[str]) -> MatchResult:
+    def match(self, text: str | Sequence[str], limit: int | None = None) -> MatchResult:
         words = tokens(text) if isinstance(text, str) else list(text)
-        mentions = self.find_gpus(words)
+        mentions = self.find_gpus(words, limit)
         fields = self.find_fields(words, skip=[(m.start, m.end) for m in mentions])
         return MatchResult(words=words, mentions=mentions, fields=fields)
 

@@ -5,16 +5,19 @@ Split from :mod:`bot.matcher` to keep it readable; the passes themselves stay th
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import TypeVar
 
 from bot.matcher_words import MAX_WINDOW, STOPWORDS, is_qualifier
 from bot.mentions import GpuMention
 
-__all__ = ["Scan", "memoised"]
+__all__ = ["Loads", "Scan", "memoised"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+#: (model numbers, memory sizes) in a window of words, or None when the window can take no more (bot.matcher).
+Loads = tuple[int, int] | None
 _MEMO_LIMIT = 20_000  # entries kept per memo before it starts afresh
 
 
@@ -53,13 +56,17 @@ class Scan:
     def next_to_found(self, k: int) -> bool:
         return (k > 0 and self.used[k - 1]) or (k + 1 < len(self.words) and self.used[k + 1])
 
-    def span(self, a: int) -> tuple[int, int]:
-        """The free words around ``a`` (up to MAX_WINDOW each way), bounded by stop words and mentions."""
-        words, used, n = self.words, self.used, len(self.words)
-        lo = a
-        while lo > 0 and not used[lo - 1] and words[lo - 1] not in STOPWORDS and a - lo + 1 < MAX_WINDOW:
-            lo -= 1
-        hi = a + 1
-        while hi < n and not used[hi] and words[hi] not in STOPWORDS and hi - a < MAX_WINDOW:
-            hi += 1
-        return lo, hi
+    def settled(self, a: int, exact: int, limit: int) -> bool:
+        """``limit`` mentions start more than MAX_WINDOW words before word ``a``, so no name found from ``a`` on
+        comes before them. ``found[:exact]`` (the exact pass) and ``found[exact:]`` are each in order of start."""
+        cut = a - MAX_WINDOW
+        first = bisect_left(self.found, cut, hi=exact, key=_start)
+        return first + bisect_left(self.found, cut, lo=exact, key=_start) - exact >= limit
+
+    def free(self, k: int) -> bool:
+        """Word ``k`` can be part of a partial name: not a stop word, not in a mention."""
+        return not self.used[k] and self.words[k] not in STOPWORDS
+
+
+def _start(mention: GpuMention) -> int:
+    return mention.start

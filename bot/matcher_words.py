@@ -32,6 +32,7 @@ __all__ = [
     "UNNAMED_VARIANTS",
     "VARIANT_QUALIFIERS",
     "canon_words",
+    "glued_word",
     "is_qualifier",
     "model_like",
     "model_number",
@@ -284,3 +285,9 @@ def model_like(word: str, window_ok: Callable[[], bool]) -> bool:
     if not MODELISH.match(word) or NOT_MODEL_SUFFIX.search(word) or is_year:
         return False
     return bool(BRAND_WORDS.intersection(subtokens([word]))) or window_ok()
+
+
+@functools.lru_cache(maxsize=8192)
+def glued_word(word: str) -> str:
+    """A word's canonical spelling, glued: "sxm4" -> "sxm", "mobile" -> "laptop"."""
+    return "".join(canon_words([word]))

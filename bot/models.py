@@ -343,7 +343,7 @@ class ModelIndex:
     def _exact_runs(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """Every run of words that spells a model, longest at each start: (words, start, model id)."""
         runs: list[tuple[int, int, str]] = []
-        starts = self._starts
+        starts, reach = self._starts, 0  # reach: where the runs so far end, at the furthest
         for i in range(len(words)):
             if words[i] not in starts:  # the common case: no spelling starts with this word
                 continue
@@ -356,8 +356,9 @@ class ModelIndex:
                 model_id = self._exact.get(key)
                 if model_id:
                     best = (size, i, model_id)
-            if best is not None and not any(s + j >= best[0] + i for s, j, _ in runs if j <= i):
+            if best is not None and reach < best[0] + i:
                 runs.append(best)  # not a run inside an earlier one
+                reach = best[0] + i
         return runs
 
     def _family_and_size(self, words: Sequence[str], sizes: list[str]) -> ModelMention | None:

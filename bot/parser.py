@@ -57,6 +57,7 @@ class QuestionParser:
         query = self.rules.decide(ev)
         if query.fit is not None:
             query.fit.runtime = self.runtime(ev.norm)[1]
+        query.names_capped = ev.names_capped
         return query
 
     def _remember(self, text: str, ev: Evidence) -> None:

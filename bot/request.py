@@ -108,6 +108,7 @@ class Query:
     cloud: list[str] = field(default_factory=list)  # cloud instances named ("g5.xlarge"), ids in specs/cloud.yaml
     # A family name answered for its variants ("p100" beside a T4): (the name, its variants, those answered for).
     variants: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    names_capped: bool = False  # more GPU names than are considered (bot.bounds): the answer says so
 
 
 #: The public intent of each request kind.

@@ -9,8 +9,12 @@ there is one, a choice among them when there are several, and an unknown name wh
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Mapping
+from itertools import islice
 
+from bot.bounds import MAX_MENTIONS
 from bot.catalog_model import GPU
 from bot.mentions import GpuMention, MatchResult
 from bot.text import normalize
@@ -60,23 +64,22 @@ class SeriesIndex:
     def apply(self, match: MatchResult) -> MatchResult:
         """``match`` with every series name read as its group, replacing the card mentions inside it."""
         joined = " ".join(match.words)
-        found = list(_SERIES.finditer(joined))
+        # The first MAX_MENTIONS series are all a question's names can hold (bot.bounds): bounded work.
+        found = list(islice(((m, p) for m in _SERIES.finditer(joined) if (p := _prefix(m))), MAX_MENTIONS))
         if not found:
             return match
         starts = _word_starts(match.words)
         laptop = bool(_LAPTOP_WORDS & set(match.words))
         mentions = list(match.mentions)
         groups: list[GpuMention] = []
-        for m in found:
-            prefix = _prefix(m)
-            if prefix is None:
-                continue
-            first, end = starts.index(m.start()), _word_index(starts, m.end())
+        for m, prefix in found:
+            first, end = bisect_left(starts, m.start()), bisect_left(starts, m.end())
             mentions = [x for x in mentions if x.end <= first or x.start >= end]
             groups += _mentions(m.group(0), first, end, self.cards(prefix, m.group("brand"), laptop=laptop))
         if any(x.gpu or x.ambiguous for x in mentions):
             # "4060 ti or 3060 ti? heard the 40 series got cut down": beside cards named, a series is background.
-            groups = [g for g in groups if sum(1 for h in groups if h.start == g.start) == 1]
+            per_start = Counter(g.start for g in groups)
+            groups = [g for g in groups if per_start[g.start] == 1]
         match.mentions = sorted([*mentions, *groups], key=lambda x: x.start)
         return match
 
@@ -107,8 +110,3 @@ def _word_starts(words: list[str]) -> list[int]:
         starts.append(at)
         at += len(w) + 1
     return starts
-
-
-def _word_index(starts: list[int], char_end: int) -> int:
-    """The index of the word after the one ending at ``char_end``."""
-    return sum(1 for s in starts if s < char_end)
