@@ -54,6 +54,7 @@ from bot.text import compact, tokens
 __all__ = ["FieldMatch", "GpuMention", "MatchResult", "Matcher"]
 
 _LAPTOP = "laptop"
+_GLUED = {w: glued_word(w) for w in CANON}  # each canonicalised word's glued spelling
 
 
 class Matcher:
@@ -257,7 +258,8 @@ class Matcher:
     # -- pass 1: exact spellings, longest first -------------------------------------------------
 
     def _exact_pass(self, scan: Scan) -> None:
-        glued = [glued_word(w) for w in scan.words]
+        # glued_word(w), without a call for the common word: neither canonicalised nor holding a space
+        glued = [_GLUED.get(w, w) if " " not in w else glued_word(w) for w in scan.words]
         starts = self._exact_starts
         i = 0
         while i < len(scan.words):
@@ -391,6 +393,7 @@ class Matcher:
         # A name holds one model number and one memory size at most: a window with two is no name, nor is any
         # window around it, so the loops stop there (linear in the words, whatever the question repeats).
         loads: Loads = (0, 0)
+        windows, candidates = self._memo_windows, self._memo_candidates
         for left in range(a, lo - 1, -1):
             if (loads := self._extend(scan, left, loads, free=left == a)) is None:
                 break
@@ -398,10 +401,12 @@ class Matcher:
             for right in range(a + 1, hi + 1):
                 if right > a + 1 and (more := self._extend(scan, right - 1, more)) is None:
                     break
-                window = words[left:right]
-                if not self._window_ok(window):
+                window = tuple(words[left:right])  # one key for both memos
+                ok = windows.get(window)
+                if not (self._window_ok(window) if ok is None else ok):
                     continue
-                ranked, want = self._candidates(window)
+                found = candidates.get(window)
+                ranked, want = self._candidates(window) if found is None else found
                 if not ranked:
                     continue
                 # Longest window, then the fewest candidates, then prefer extending rightwards.
