@@ -28,12 +28,12 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _POSSESSIVE = re.compile(r"(?<=[a-z0-9])['’]s\b")
 _ALNUM_BOUNDARY = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 # "24 gb", "24gb", "24-gb" -> "24gb"; also tb and gib.
-_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(gb|gib|tb)\b")
+_SIZE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)\s*(gb|gib|tb)\b")
 # How people write memory sizes: "24G", "16 gigs", "12 gig", "48 gigabytes" (not GCP's "a2-highgpu-8g").
-_LOOSE_SIZE = re.compile(r"(?<!gpu )\b(\d{1,3}(?:\.\d+)?)\s*(?:g|gig|gigs|gigabytes?|gbs|gbytes)\b")
+_LOOSE_SIZE = re.compile(r"(\d(?<!\w\d)(?<!gpu \d)\d{0,2}(?:\.\d+)?)\s*(?:g|gig|gigs|gigabytes?|gbs|gbytes)\b")
 # "2x24GB", "4x3090": a count glued to what it counts; "2 x 3090": the same, spaced.
 # (not Mixtral's "8x7b", nor cloud sizes such as "g5.12xlarge")
-_GLUED_COUNT = re.compile(r"\b(\d{1,2})\s*x\s*(?!\d+(?:\.\d+)?b\b|large\b|l\b)(?=\d|[a-z])")
+_GLUED_COUNT = re.compile(r"(\d(?<!\w\d)\d?)\s*x\s*(?!\d+(?:\.\d+)?b\b|large\b|l\b)(?=\d|[a-z])")
 # "4060ti16g", "4080super16gb": a memory size glued to the card's name.
 _GLUED_SIZE = re.compile(r"(?<=\d)(ti|super|xtx|xt|ada)(\d{1,3}(?:gb|g))\b")
 # "7b*8", "7b x 8": a mixture of experts written size first -> "8x7b".
@@ -52,7 +52,9 @@ _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\)
 _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
-_RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\b\d{3,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
+# Patterns that would start with "\b" before a digit start with the digit instead, the word boundary checked
+# behind it ("(?<!\w\d)"): a pattern that starts with a digit lets the search skip ahead (the same matches).
+_RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\d(?<!\w\d)\d{2,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
 
 
 def _strip_format_chars(text: str) -> str:
