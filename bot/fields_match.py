@@ -57,6 +57,8 @@ class FieldIndex:
         self._max_words = max((len(p.split()) for p in self._phrases), default=1)
         self._words = sorted({p for p in self._phrases if " " not in p and len(p) >= 6})
         self._first_words = frozenset(p.split(" ")[0] for p in self._phrases)
+        # Every phrase's runs of first words: a run that starts no phrase ends the search from its first word.
+        self._starts = frozenset(" ".join(p.split(" ")[:k]) for p in self._phrases for k in range(1, p.count(" ") + 2))
         self._near_memo: dict[str, str] = {}
 
     def _at(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
@@ -64,19 +66,28 @@ class FieldIndex:
         coded = self._coded(words, i, used) if words[i][:1] in _CODED_LEADS else None
         if coded:
             return coded
-        sizes = range(min(self._max_words, len(words) - i), 0, -1) if words[i] in self._first_words else ()
-        for size in sizes:
-            if any(used[i : i + size]):
-                continue
-            phrase = " ".join(words[i : i + size])
-            key = self._phrases.get(phrase)
-            if key:
-                return size, key, phrase
+        if words[i] in self._first_words:
+            found = self._longest_at(words, i, used)
+            if found:
+                return found
         if len(words[i]) >= 6 and words[i].isalpha() and words[i] not in _REAL_WORDS:
             near = self._near(words[i])
             if near:
                 return 1, self._phrases[near], words[i]
         return None
+
+    def _longest_at(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
+        """The longest phrase of free words at word ``i``: the run grows only while it starts a phrase."""
+        best, phrase, last = None, words[i], min(self._max_words, len(words) - i)
+        for size in range(1, last + 1):
+            if size > 1:
+                phrase = f"{phrase} {words[i + size - 1]}"
+            if used[i + size - 1] or phrase not in self._starts:
+                break
+            key = self._phrases.get(phrase)
+            if key:
+                best = (size, key, phrase)
+        return best
 
     def _coded(self, words: Sequence[str], i: int, used: Sequence[bool]) -> tuple[int, str, str] | None:
         """A code or figure that names its field by its form ("sm 86", "sm86", "3.35tb s")."""
