@@ -20,6 +20,7 @@ from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, batch_size, context_tokens, counted_size, first_count, gpu_counts
 from bot.estimator_strategy import strategy_named
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
+from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
 from bot.forward_refs import forward_references
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
@@ -42,14 +43,6 @@ _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(
 _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 _ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
-_VENDOR_RE = (
-    (
-        "NVIDIA",
-        re.compile(r"\b(?:nvidia only|only nvidia|nvidia (?:card|gpu)s?|from nvidia|cuda (?:only|support|card|gpu))\b"),
-    ),
-    ("AMD", re.compile(r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?)\b")),
-    ("Intel", re.compile(r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel)\b")),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +307,7 @@ class Reader:
         ev.workload = self.main_workload(ev.workloads)
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
         ev.classes = self._classes(norm, match.words)
-        if _CUDA_VERSION.search(norm):
+        if "cuda" in norm and _CUDA_VERSION.search(norm):
             ev.classes |= {"software", "software_topic"}  # "p40 cuda 13?": which CUDA version runs on it
         if _ARCH_CODE.search(norm):
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
@@ -323,7 +316,7 @@ class Reader:
         ev.counts = gpu_counts(match) | cloud_counts(ev.cloud)
         ev.first_count = first_count(match) if match.mentions else first_cloud_count(ev.cloud)
         ev.outside = self._outside(norm) or cloud_outside(ev.cloud)
-        ev.vendor = next((name for name, pattern in _VENDOR_RE if pattern.search(norm)), None)
+        ev.vendor = vendor_asked(norm)
         ev.model = self.models.find(match.words, self._own_model) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)

@@ -1,0 +1,27 @@
+"""The vendor a question limits itself to: "nvidia only", "an amd card", "rocm"."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["vendor_asked"]
+
+# (vendor, words every phrase of its pattern holds, the pattern): without one of the words, no search.
+_VENDOR_RE = (
+    (
+        "NVIDIA",
+        ("nvidia", "cuda"),
+        re.compile(r"\b(?:nvidia only|only nvidia|nvidia (?:card|gpu)s?|from nvidia|cuda (?:only|support|card|gpu))\b"),
+    ),
+    (
+        "AMD",
+        ("amd", "rocm", "radeon"),
+        re.compile(r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?)\b"),
+    ),
+    ("Intel", ("intel",), re.compile(r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel)\b")),
+)
+
+
+def vendor_asked(norm: str) -> str | None:
+    """The first vendor (in the order above) whose phrases the normalised question holds, or None."""
+    return next((v for v, said, p in _VENDOR_RE if any(w in norm for w in said) and p.search(norm)), None)
