@@ -310,7 +310,8 @@ class ModelIndex:
         if exact is not None:
             return exact
         sizes = [_size_word(w) for w in words]  # "70b" -> "70", else None
-        for i, word in enumerate(words[:-1]):
+        # Both readings below need a size word: without one (most questions), neither is looked for.
+        for i, word in enumerate(words[:-1] if any(sizes) else ()):
             for j in range(i + 1, min(i + 3, len(words))):
                 size = sizes[j]
                 model_id = self._newest.get((word, size)) if size else None
