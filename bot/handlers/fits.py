@@ -392,7 +392,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     elif verdict == "does not fit":
         _what_would_fit(ctx, a, s, capacity, gpu.short_name)
     if s.count > 1:
-        link = "NVLink" if gpu.get("nvlink") else "PCIe only (no NVLink)"
+        link = _link(gpu)
         how = "tensor or pipeline parallel" if s.est.strategy is None else STRATEGY_NAMES[s.est.strategy]
         a.bullets.append(
             f"Split across {s.count} GPUs ({how}), each with its own CUDA context; GPU-to-GPU traffic goes over {link}."
@@ -421,6 +421,15 @@ def _what_would_fit(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: float,
 def _usable_word(s: FitPlan) -> str:
     """What the capacity figure is: the card's usable memory, or the share of it the runtime takes."""
     return "usable" if s.budget.fraction in (None, 1.0) and not s.budget.sglang_tiers else f"{s.budget.name} may use"
+
+
+def _link(gpu: GPU) -> str:
+    """How the cards of a split talk: a module's NVLink is built into the baseboard; a PCIe card's needs a bridge."""
+    if not gpu.get("nvlink"):
+        return "PCIe only (no NVLink)"
+    if str(gpu.get("form_factor") or "").startswith("PCIe"):
+        return "NVLink if the cards are bridged, else PCIe"
+    return "NVLink"
 
 
 def _pipeline(s: FitPlan) -> bool:
