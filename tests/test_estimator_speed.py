@@ -12,6 +12,7 @@ from bot.catalog import load_catalog
 from bot.engine import Engine
 from bot.estimator import estimate
 from bot.estimator_speed import ALLREDUCE_US, CHAT_TOKENS, CLASSES, DecodeSpeed, decode_speed, split_for
+from bot.handlers.fit_plan import card_speed
 from bot.models import load_models
 from bot.render import render_text
 
@@ -23,15 +24,7 @@ GPUS = {g.id: g for g in load_catalog(SPECS)}
 def _speed(model: str, gpu: str, precision: str, count: int = 1, **kw: object) -> DecodeSpeed:
     shape, card = MODELS[model].shape, GPUS[gpu]
     est = estimate(shape, precision=precision, context=4096, gpus_count=count)
-    speed = decode_speed(
-        shape,
-        est,
-        card.number("memory_bandwidth_gbs") or 0.0,
-        count,
-        memory_type=str(card.get("memory_type") or ""),
-        nvlink=bool(card.get("nvlink")),
-        **kw,  # type: ignore[arg-type]
-    )
+    speed = card_speed(shape, est, card, count, **kw)  # type: ignore[arg-type]
     assert speed is not None
     return speed
 
@@ -149,16 +142,7 @@ def test_the_reports_agree_within_30_percent_mostly() -> None:
             continue
         spec, card = MODELS[r.model], GPUS[r.gpu]
         est = plan(r, spec)
-        speed = decode_speed(
-            spec.shape,
-            est,
-            card.number("memory_bandwidth_gbs") or 0.0,
-            r.count,
-            memory_type=str(card.get("memory_type") or ""),
-            nvlink=bool(card.get("nvlink")),
-            runtime=r.runtime,
-            context=r.context,
-        )
+        speed = card_speed(spec.shape, est, card, r.count, runtime=r.runtime, context=r.context)
         assert speed is not None
         (single if r.count == 1 else several).append(abs(speed.tokens_per_s / r.tokens_per_s - 1) <= 0.30)
     assert sum(single) / len(single) >= 0.9

@@ -20,7 +20,7 @@ from bot.handlers.fit_options import MODE_VERBS
 from bot.handlers.fit_precision import best_precision, native_precision, precision_label
 from bot.parser import FitRequest
 
-__all__ = ["FitPlan", "best_fit", "decodes_tokens", "fit_plan", "speed_on"]
+__all__ = ["FitPlan", "best_fit", "card_speed", "decodes_tokens", "fit_plan", "speed_on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +175,27 @@ def decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
 def speed_on(s: FitPlan, gpu: GPU) -> DecodeSpeed | None:
     """The decode speed of one sequence for ``s`` on ``gpu`` (``s.count`` of it), at the context asked (else a
     short chat), with the runtime named (else llama.cpp's layer split on several cards)."""
+    return card_speed(s.model, s.est, gpu, s.count, runtime=s.req.runtime, context=s.req.context)
+
+
+def card_speed(
+    model: ModelShape,
+    est: Estimate,
+    gpu: GPU,
+    count: int = 1,
+    *,
+    runtime: str | None = None,
+    context: int | None = None,
+) -> DecodeSpeed | None:
+    """:func:`bot.estimator_speed.decode_speed` on ``count`` of a catalog card: its bandwidth, memory type and
+    NVLink read from the card."""
     return decode_speed(
-        s.model,
-        s.est,
+        model,
+        est,
         gpu.number("memory_bandwidth_gbs") or 0.0,
-        s.count,
+        count,
         memory_type=str(gpu.get("memory_type") or ""),
         nvlink=bool(gpu.get("nvlink")),
-        runtime=s.req.runtime,
-        context=s.req.context,
+        runtime=runtime,
+        context=context,
     )

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalog import GPU, load_catalog
-from bot.estimator import Estimate, decode_tokens_per_s, estimate
+from bot.estimator import Estimate, estimate
 from bot.estimator_runtime import Budget, build_budgets, capacity_gb
-from bot.handlers.fit_plan import fit_plan
+from bot.handlers.fit_plan import card_speed, fit_plan
 from bot.models import ModelSpec, load_models
 from bot.request import FitRequest
 from bot.runtimes import load_runtimes
@@ -125,13 +125,5 @@ class Engine:
         if r.tokens_per_s is None:
             return None
         gpu = self.gpus[r.gpu]
-        return decode_tokens_per_s(
-            spec.shape,
-            est,
-            gpu.number("memory_bandwidth_gbs") or 0.0,
-            r.count,
-            memory_type=str(gpu.get("memory_type") or ""),
-            nvlink=bool(gpu.get("nvlink")),
-            runtime=r.runtime,
-            context=r.context,
-        )
+        speed = card_speed(spec.shape, est, gpu, r.count, runtime=r.runtime, context=r.context)
+        return speed.tokens_per_s if speed else None
