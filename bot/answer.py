@@ -7,11 +7,11 @@ Discord renderer turns the same object into embeds and buttons. The answer never
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from bot.parser import Intent
 
-__all__ = ["Answer", "Choice", "Fact", "Row", "Table"]
+__all__ = ["Answer", "Chart", "ChartKind", "Choice", "Fact", "Row", "Series", "Table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,39 @@ class Table:
     rows: tuple[Row, ...]
 
 
+ChartKind = Literal["bars", "ranking", "memory"]
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One measure across a chart's items: a spec across GPUs, or a memory term's size."""
+
+    label: str  # "Memory", "Memory bandwidth", "weights"
+    unit: str  # "GB", "GB/s"
+    values: tuple[float | None, ...]  # one per item; None where unknown
+    texts: tuple[str, ...]  # the values as the answer prints them ("48 GB", "unknown")
+    winner: int | None = None  # index of the item that wins this measure, None for a tie or no ordering
+    better: str | None = None  # "higher", "lower" or None
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """The data behind an answer's picture; a renderer (:mod:`bot.render_chart`) draws it.
+
+    ``bars``: each series a spec across ``items`` (GPU names), drawn as bars relative to the best.
+    ``ranking``: one series, ``items`` in ranked order. ``memory``: ``items`` are the estimate's terms, one series
+    of their sizes, stacked against ``capacity`` (the memory the cards really offer).
+    """
+
+    kind: ChartKind
+    title: str
+    items: tuple[str, ...]
+    series: tuple[Series, ...]
+    capacity: float | None = None
+    capacity_label: str = ""
+    winner: int | None = None  # the item the answer picks or leads with, None when none
+
+
 @dataclass(slots=True)
 class Answer:
     question: str
@@ -70,6 +103,10 @@ class Answer:
     choices: list[Choice] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
     fit: dict[str, Any] | None = None
+    chart: Chart | None = None  # the data for a picture (comparisons, rankings, fits); not in the JSON shape
+    full: bool = False  # the question asked for everything ("full specs"): a reply shows it all
+    focus: list[str] = field(default_factory=list)  # the table's fields that decide the question, most telling first
+    note_fields: dict[str, str] = field(default_factory=dict)  # a catalog note's text -> the field it is about
     answered: bool = True  # False: the bot could not answer (logged as unanswered)
     kind: str = ""  # the request kind that was answered (the query log; not in the JSON shape)
     rule: str = ""  # the understanding rule that built the request

@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
     ask.add_argument("--explain", action="store_true", help="show how the question is read: evidence, rule and request")
+    ask.add_argument("--full", action="store_true", help="show every field, point and note (default: what decides it)")
+    ask.add_argument("--chart", metavar="PNG", help="also draw the answer's chart to this PNG file (batch: PNG-N.png)")
 
     sub.add_parser("chat", help="ask questions interactively")
 
@@ -112,10 +114,10 @@ def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
     )
 
 
-def _emit(answer: Answer, as_json: bool, out: TextIO) -> None:
+def _emit(answer: Answer, as_json: bool, out: TextIO, full: bool = False) -> None:
     from bot.render import render_json, render_text
 
-    out.write((render_json(answer) if as_json else render_text(answer)) + "\n")
+    out.write((render_json(answer) if as_json else render_text(answer, full=full)) + "\n")
     if not as_json:
         out.write("\n")
     out.flush()
@@ -149,6 +151,8 @@ def _ask(
     as_json: bool,
     stdin: TextIO | None,
     explain: bool = False,
+    full: bool = False,
+    chart: str | None = None,
 ) -> int:
     """Answer each question; from stdin, one answer per input line, so output line N answers input line N
     (with --json). A blank line gets the answer to an empty question (the help) and is not logged. The log
@@ -156,12 +160,16 @@ def _ask(
     store = LogStore(settings.database) if settings.query_log else None
     try:
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
-        for question in lines:
+        for n, question in enumerate(lines, 1):
             timed = engine.ask_timed(question)
             if explain:
                 _explain(engine, question, timed.answer, as_json, sys.stdout)
             else:
-                _emit(timed.answer, as_json, sys.stdout)
+                _emit(timed.answer, as_json, sys.stdout, full)
+            if chart:
+                from bot.render_chart import write_chart  # matplotlib only when a chart is asked for
+
+                write_chart(timed.answer, chart, n if stdin is not None else None, sys.stderr)
             if store is not None and (stdin is None or question.strip()):
                 store.submit(_entry(question, timed.answer, timed.latency_ms))
                 store.flush_if_due()  # in batch mode, every few hundred rows or every second
@@ -376,7 +384,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             with contextlib.suppress(AttributeError, ValueError):
                 sys.stdin.reconfigure(newline="\n")  # type: ignore[union-attr]
         stdin = sys.stdin if from_stdin else None
-        return _ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain)
+        return _ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain, args.full, args.chart)
     import asyncio  # an event loop for chat only: asking starts without it
 
     return asyncio.run(_chat(engine, settings))

@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.config import Settings
+from bot.discord_chart import ChartRenderer
 from bot.discord_delivery import (
     TRANSIENT,
     Cooldowns,
@@ -160,12 +161,16 @@ class GpuBot(commands.Bot):
         self.draining = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._wire = wire
+        #: Draws answers' charts in worker threads, never on the event loop (bot.discord_chart).
+        self.charts: ChartRenderer | None = ChartRenderer() if settings.charts else None
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
             # A Discord-compatible server: connect to the gateway it names.
             _, url, _ = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        if self.charts is not None:
+            self.charts.warm_up()
         for name in self._extensions:
             await self.load_extension(name)
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
@@ -178,6 +183,8 @@ class GpuBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
+        if self.charts is not None:
+            self.charts.close()
         # discord.py's connect loop calls close() too as the socket goes: the log closes once.
         query_log, self._closing_log = self._closing_log, None
         if query_log is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.answer import Answer
+from bot.discord_chart import CHART_NAME, ChartRenderer, chart_file
 from bot.discord_delivery import ALREADY_ACKNOWLEDGED, Delivery, new_nonce, retry_send
 from bot.render_discord import answer_embeds, pack_embeds
 from bot.storage import FeedbackEntry
@@ -36,6 +37,9 @@ class AnswerHost(Protocol):
 
     @property
     def engine(self) -> Engine: ...
+
+    @property
+    def charts(self) -> ChartRenderer | None: ...
 
     def submit(self, entry: LogEntry | FeedbackEntry) -> None: ...
 
@@ -177,23 +181,30 @@ async def send_answer(
     send is retried through transient faults (:func:`retry_send`); ``delivery`` counts what arrived,
     also when a send finally fails and its exception propagates.
     """
-    messages = pack_embeds(answer_embeds(answer))
+    png = await bot.charts.png(answer) if bot.charts is not None else None  # drawn off the event loop
+    messages = pack_embeds(answer_embeds(answer, chart=CHART_NAME if png else None))
     delivery = delivery if delivery is not None else Delivery()
     delivery.total = len(messages)
     author_id = interaction.user.id if interaction is not None else message.author.id if message else 0
     view = AnswerView(bot, answer, author_id=author_id)
     if interaction is not None:
-        await _send_to_interaction(interaction, messages, view, ephemeral, delivery)
+        await _send_to_interaction(interaction, messages, view, ephemeral, delivery, png)
     elif message is not None:
         first, nonce = messages[0], new_nonce()
         view.message = await retry_send(
-            lambda: message.reply(embeds=first, view=view, mention_author=False, nonce=nonce), delivery
+            lambda: message.reply(embeds=first, view=view, mention_author=False, nonce=nonce, **_attach(png)),
+            delivery,
         )
         delivery.sent += 1
         for extra in messages[1:]:
             await _send_extra(message.channel, extra, delivery)
             delivery.sent += 1
     return delivery
+
+
+def _attach(png: bytes | None) -> dict[str, Any]:
+    """The chart as a send's ``file`` argument, made anew for each attempt; nothing without a chart."""
+    return {"file": chart_file(png)} if png else {}
 
 
 async def _send_extra(channel: discord.abc.Messageable, embeds: list[discord.Embed], delivery: Delivery) -> None:
@@ -207,16 +218,20 @@ async def _send_to_interaction(
     view: AnswerView,
     ephemeral: bool,
     delivery: Delivery,
+    png: bytes | None = None,
 ) -> None:
     if interaction.response.is_done():
         first = messages[0]
         view.message = await retry_send(
-            lambda: interaction.followup.send(embeds=first, view=view, ephemeral=ephemeral, wait=True), delivery
+            lambda: interaction.followup.send(embeds=first, view=view, ephemeral=ephemeral, wait=True, **_attach(png)),
+            delivery,
         )
     else:
         try:
             await retry_send(
-                lambda: interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral),
+                lambda: interaction.response.send_message(
+                    embeds=messages[0], view=view, ephemeral=ephemeral, **_attach(png)
+                ),
                 delivery,
             )
         except discord.HTTPException as exc:

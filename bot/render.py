@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.glance import glance, hidden_text
+
 if TYPE_CHECKING:
-    from bot.answer import Answer, Table
+    from bot.answer import Answer, Row, Table
 
 __all__ = ["answer_json", "render_json", "render_table", "render_text"]
 
 
-def render_table(table: Table) -> list[str]:
-    """A fixed-width table: field, one column per GPU, and a winner marker ``*``."""
+def render_table(table: Table, rows: Sequence[Row] | None = None) -> list[str]:
+    """A fixed-width table: field, one column per GPU, and a winner marker ``*`` (``rows``: these of its rows)."""
     header = ["", *table.columns]
     lines = [header]
-    for row in table.rows:
+    for row in table.rows if rows is None else rows:
         cells = [c + (" *" if row.winner == i and len(table.columns) > 1 else "") for i, c in enumerate(row.cells)]
         lines.append([row.label, *cells])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -28,23 +30,27 @@ def render_table(table: Table) -> list[str]:
     return out
 
 
-def render_text(answer: Answer) -> str:
+def render_text(answer: Answer, *, full: bool = False) -> str:
+    """The answer as plain text: the verdict first, then what decides it (:mod:`bot.glance`; ``full``: all)."""
+    view = glance(answer, full=full)
     parts: list[str] = [answer.title]
     if answer.summary:
         parts.append(answer.summary)
-    if answer.table is not None and answer.table.rows:
-        table_lines = render_table(answer.table)
-        if len(answer.table.columns) > 1 and any(r.winner is not None for r in answer.table.rows):
+    if answer.table is not None and view.rows:
+        table_lines = render_table(answer.table, view.rows)
+        if len(answer.table.columns) > 1 and any(r.winner is not None for r in view.rows):
             table_lines.append("(* = better)")
         parts.append("\n".join(table_lines))
-    if answer.bullets:
-        parts.append("\n".join(f"- {b}" for b in answer.bullets))
+    if view.bullets:
+        parts.append("\n".join(f"- {b}" for b in view.bullets))
     if answer.choices:
         parts.append("Ask again with one of these names, e.g. “" + answer.choices[0].label.split(" (")[0] + "”.")
     if answer.examples:
         parts.append("Try:\n" + "\n".join(f"  {e}" for e in answer.examples))
-    if answer.notes:
-        parts.append("\n".join(f"Note: {n}" for n in answer.notes))
+    if view.notes:
+        parts.append("\n".join(f"Note: {n}" for n in view.notes))
+    if more := hidden_text(view):
+        parts.append(f"Not shown: {more} (--full shows everything).")
     if answer.sources:
         parts.append("Sources: " + " ".join(answer.sources))
     return "\n\n".join(parts)
@@ -57,7 +63,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "intent": answer.intent,
         "gpus": list(answer.gpus),
         "fields": list(answer.fields),
-        "text": render_text(answer),
+        "text": render_text(answer, full=True),
         "facts": [f.to_json() for f in answer.facts],
         "recommendation": answer.recommendation,
         "choices": [c.gpu for c in answer.choices],

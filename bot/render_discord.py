@@ -15,10 +15,12 @@ from urllib.parse import urlparse
 import discord
 
 from bot.answer import Answer, Row
+from bot.glance import Glance, glance, hidden_text
 
 __all__ = [
     "CONTENT_LIMIT",
     "EMBED_TOTAL_LIMIT",
+    "SHOW_ALL",
     "answer_embeds",
     "embed_size",
     "pack_embeds",
@@ -45,6 +47,8 @@ COLOURS = {
     "unknown": 0x99AAB5,
 }
 WIN = "✅"
+#: The label of the button that shows the whole answer (``answer_embeds(..., full=True)``).
+SHOW_ALL = "Show all"
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -99,19 +103,40 @@ def _row_field(row: Row, columns: Sequence[str]) -> tuple[str, str]:
     return _clip(row.label, FIELD_NAME_LIMIT), _clip("\n".join(lines), FIELD_VALUE_LIMIT)
 
 
-def _description(answer: Answer) -> str:
+def _listing(answer: Answer) -> str:
+    """A ranking (one column, a row per GPU) as numbered lines: "1. **RTX A6000** — 48 GB"."""
+    table = answer.table
+    if table is None or len(table.columns) != 1 or not len(table.gpu_ids) == len(table.rows) > 1:
+        return ""
+    return "\n".join(f"{i}. **{row.label}** — {row.cells[0]}" for i, row in enumerate(table.rows, 1))
+
+
+def _description(answer: Answer, view: Glance, full: bool) -> str:
+    """The verdict first, then the few points and notes that bear on it, then what "show all" adds."""
     parts = []
     if answer.summary:
         parts.append(answer.summary)
-    if answer.bullets:
-        parts.append("\n".join(f"• {b}" for b in answer.bullets))
+    if listing := _listing(answer):
+        parts.append(listing)
+    if view.bullets:
+        parts.append("\n".join(f"• {b}" for b in view.bullets))
     if answer.examples:
         parts.append("Try: " + " · ".join(f"`{e}`" for e in answer.examples))
+    if view.notes and not full:  # the whole answer's notes follow its fields instead
+        parts.append("\n".join(f"-# Note: {n}" for n in view.notes))
+    if more := hidden_text(view):
+        parts.append(f"-# {more} under “{SHOW_ALL}”.")
     return "\n\n".join(parts)
 
 
-def answer_embeds(answer: Answer) -> list[discord.Embed]:
-    """Every part of the answer as embeds, each within the per-embed limits."""
+def answer_embeds(answer: Answer, full: bool = False, *, chart: str | None = None) -> list[discord.Embed]:
+    """Every part of the answer as embeds, each within the per-embed limits.
+
+    By default the reply reads at a glance (:mod:`bot.glance`): the verdict, at most eight fields that decide
+    the question and two notes that bear on it; ``full`` shows every field, point and note. ``chart`` names the
+    attached picture (``chart.png``), shown as the first embed's image."""
+    full = full or answer.full
+    view = glance(answer, full=full)
     colour = COLOURS.get(answer.intent, 0x5865F2)
     footer = _footer(answer.sources)
     title = _clip(answer.title, TITLE_LIMIT)
@@ -123,7 +148,7 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
         embeds.append(embed)
         return embed
 
-    description = split_text(_description(answer), DESCRIPTION_LIMIT) or [""]
+    description = split_text(_description(answer, view, full), DESCRIPTION_LIMIT) or [""]
     current = new()
     current.description = description[0] or None
     for chunk in description[1:]:
@@ -131,12 +156,12 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
         current.description = chunk
 
     fields: list[tuple[str, str, bool]] = []
-    if answer.table is not None:
+    if answer.table is not None and not _listing(answer):
         inline = len(answer.table.columns) <= 3
-        for row in answer.table.rows:
+        for row in view.rows:
             name, value = _row_field(row, answer.table.columns)
             fields.append((name, value, inline))
-    for note in answer.notes:
+    for note in view.notes if full else ():
         for i, piece in enumerate(split_text(note, FIELD_VALUE_LIMIT)):
             fields.append(("Note" if i == 0 else "Note (continued)", piece, False))
     size = len(current)
@@ -150,6 +175,8 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
         count += 1
     for embed in embeds:
         embed.set_footer(text=footer)
+    if chart:
+        embeds[0].set_image(url=f"attachment://{chart}")
     return embeds
 
 

@@ -398,7 +398,7 @@ def test_dual_issue_fp32_in_a_comparison(engine: Engine) -> None:
     assert answer.table is not None
     row = answer.table.rows[0]
     assert row.cells[0] == "61.4 TFLOPS (30.7 single-issue)" and row.winner == 1
-    assert answer.bullets[0] == "GeForce RTX 4080 has 1.59× the FP32 of the Radeon RX 7900 XTX"
+    assert answer.bullets[0] == "GeForce RTX 4080 has 1.59× the FP32 throughput of the Radeon RX 7900 XTX"
 
 
 def test_fp32_rankings_count_dual_issue_like_others(engine: Engine, catalog: Catalog) -> None:

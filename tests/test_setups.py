@@ -206,7 +206,7 @@ def test_a_winner_with_less_memory_says_what_it_gives_up(engine: Engine, catalog
 
 
 def test_the_trade_offs_are_stated(engine: Engine) -> None:
-    text = render_text(engine.ask("2x 3090 or one 4090 for 70B?"))
+    text = render_text(engine.ask("2x 3090 or one 4090 for 70B?"), full=True)  # the whole answer, past "show all"
     assert "split across the cards" in text and "llama.cpp" in text and "tensor parallel (vLLM)" in text
     assert "PCIe lanes" in text and "bigger power supply" in text and "One card is simpler" in text
     assert "Board power: 2× GeForce RTX 3090 700 W, 1× GeForce RTX 4090 450 W." in text

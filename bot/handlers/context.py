@@ -19,6 +19,7 @@ from bot.prices import PriceBook
 from bot.runtimes import FILE as RUNTIMES_FILE
 from bot.runtimes import Runtimes, load_runtimes
 from bot.usable_memory import UsableMemory, load_usable_memory
+from bot.wording import noun
 
 if TYPE_CHECKING:  # the advisor is imported when advice is first asked for: a comparison never needs it
     from bot.advisor import Advice, Scored
@@ -246,14 +247,14 @@ def currency_note(q: Query) -> str | None:
 
 
 def describe_limits(catalog: Catalog, limits: Limits) -> list[str]:
-    """``["Memory ≥ 24 GB", "TDP ≤ 300 W"]``."""
+    """``["memory ≥ 24 GB", "board power ≤ 300 W"]`` (read inside a sentence: "with memory ≥ 24 GB")."""
     out = []
     for key, bounds in limits.items():
         fdef = catalog.fields[key]
         if "min" in bounds:
-            out.append(f"{fdef.label} ≥ {fdef.format_value(bounds['min'])}")
+            out.append(f"{noun(fdef)} ≥ {fdef.format_value(bounds['min'])}")
         if "max" in bounds:
-            out.append(f"{fdef.label} ≤ {fdef.format_value(bounds['max'])}")
+            out.append(f"{noun(fdef)} ≤ {fdef.format_value(bounds['max'])}")
     return out
 
 
@@ -374,6 +375,8 @@ def add_notes(ctx: HandlerContext, answer: Answer, gpu: GPU, keys: Sequence[str]
             text = f"{gpu.short_name}, {label}: {note.text}"
             if text not in answer.notes:
                 answer.notes.append(text)
+                if note.field is not None:
+                    answer.note_fields[text] = note.field
 
 
 def add_sources(answer: Answer, gpus: Sequence[GPU]) -> None:

@@ -207,7 +207,7 @@ def unknown(ctx: HandlerContext, q: Query) -> Answer:
         a.summary = "Ask me about a GPU: specs, comparisons or which card to pick for a job."
     else:
         a.summary = (
-            f"I couldn't tell which GPU or topic that is about. I know {len(ctx.catalog)} GPUs; try one of these:"
+            f"I couldn't tell which GPU or topic that is about. I know {len(ctx.catalog)} GPUs and the questions below."
         )
     a.examples = list(EXAMPLES)
     return a

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.answer import Answer
 from bot.catalog import GPU
+from bot.chart_data import memory_chart
 from bot.estimator import max_context as longest_context
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_memory import capacity_of, usable_text
@@ -76,5 +77,6 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
         a.recommendation = gpu.id
     a.bullets.append(usable_text(ctx, gpu, s.budget, count) + ".")
     a.fit = fit
+    a.chart = memory_chart(fit, a.title)
     add_sources(a, [gpu])
     return a

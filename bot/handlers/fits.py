@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
+from bot.chart_data import memory_chart
 from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
@@ -174,6 +175,7 @@ def _finish(ctx: HandlerContext, a: Answer, s: FitPlan, fit: dict[str, Any]) -> 
             f"the estimate is for the {s.context:,} you asked."
         )
     a.fit = fit
+    a.chart = memory_chart(fit, a.title)
     a.notes.append("Assumptions: " + "; ".join(s.est.assumptions) + ".")
     if s.model_id:
         a.sources.extend(ctx.models[s.model_id].sources[:1])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.advisor import Advice, Scored, rank_by_field, values_memory
 from bot.answer import Answer
+from bot.chart_data import spec_chart
 from bot.handlers.context import (
     LAPTOP_SEGMENTS,
     MARKET_NONE,
@@ -96,6 +97,8 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
     if advice.value_focus:
         a.summary += VALUE_FOCUS_MEMORY if values_memory(wl) else VALUE_FOCUS
     _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
+    shown = [s.gpu for s in [pick, *alternatives]]
+    a.chart = spec_chart(ctx.catalog, shown, list(wl.weights), title=a.title, winner=0)
     if named:
         several(ctx, a, q.counts, [ctx.catalog.gpus[g] for g in q.gpus])
         _asked_specs(ctx, q, a)
@@ -103,8 +106,8 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
         _laptop_bullets(ctx, q, a)
     elif not named and ctx.prices.usd(pick.gpu) is None:
         _buyable_instead(ctx, q, a, advice, pick)
-    for gid, problems in advice.violations.items():
-        a.bullets.append(f"Note: {ctx.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
+    for n, (gid, problems) in enumerate(advice.violations.items()):  # a named card that misses a constraint
+        a.notes.insert(n, f"{ctx.catalog.gpus[gid].short_name}: {'; '.join(problems)}.")
     if q.budget_usd is not None and not named and not laptop:
         _without_budget(ctx, q, a, advice, pick)
     _pick_notes(ctx, a, advice, named, [pick, *alternatives])

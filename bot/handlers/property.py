@@ -14,6 +14,7 @@ from bot.catalog import GPU, FieldDef
 from bot.handlers.context import HandlerContext
 from bot.handlers.specs import compare, lookup
 from bot.parser import Query
+from bot.wording import noun
 
 __all__ = ["property_answer"]
 
@@ -74,7 +75,7 @@ def _lead(ctx: HandlerContext, row: Row, gpus: Sequence[GPU], more: bool | None)
     if more is None:
         more = fdef.better != "lower"
     if len(leaders) == len(gpus):
-        return f"They are the same on {fdef.label.lower()}: {_cells(row, gpus)}."
+        return f"They are the same on {noun(fdef)}: {_cells(row, gpus)}."
     names = " and the ".join(gpus[i].short_name for i in leaders)
     return f"The {names} {_phrase(fdef, more)}: {_cells(row, gpus)}."
 
@@ -98,7 +99,7 @@ def _phrase(fdef: FieldDef, more: bool) -> str:
     words = _WORDS.get(fdef.key)
     if words:
         return words[0] if more else words[1]
-    return f"has the {'higher' if more else 'lower'} {fdef.label.lower()}"
+    return f"has the {'higher' if more else 'lower'} {noun(fdef)}"
 
 
 def _yes_no(row: Row, gpus: Sequence[GPU]) -> str:
@@ -124,7 +125,7 @@ def _unsupported(ctx: HandlerContext, q: Query) -> Answer:
     q.fields = related
     a = compare(ctx, q) if len(q.gpus) >= 2 else lookup(ctx, q)
     a.title = f"{' vs '.join(ctx.catalog.gpus[g].short_name for g in q.gpus)}: {prop.label}"
-    labels = ", ".join(ctx.catalog.fields[k].label.lower() for k in related)
+    labels = ", ".join(noun(ctx.catalog.fields[k]) for k in related)
     a.summary = (
         f"I have no data on {prop.label}: my catalog holds vendor specifications, and {prop.label} depends on the "
         f"cooler, the case and the board partner. What I do know that bears on it: {labels}. " + a.summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.advisor import rank_by_field
 from bot.answer import Answer, Row, Table
 from bot.catalog import GPU, FieldDef
+from bot.chart_data import ranking_chart
 from bot.handlers.context import (
     MARKET_GPUS,
     WORKSTATION_NOTE,
@@ -23,6 +24,7 @@ from bot.handlers.context import (
 )
 from bot.handlers.per_unit import per_label, per_text, per_unit, per_value
 from bot.parser import Query
+from bot.wording import noun
 
 __all__ = ["rank"]
 
@@ -44,7 +46,7 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
         fields=[key, *q.require_true],
     )
     if not ordered:
-        a.summary = f"No GPU{scope} has a known {fdef.label}."
+        a.summary = f"No GPU{scope} has a known {noun(fdef)}."
         a.answered = False
         return a
     a.recommendation = ordered[0].id
@@ -56,8 +58,12 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
     else:
         rows = [Row(key, g.short_name, (counted(ctx, a, g, key),)) for g in top10]
         a.table = Table((fdef.label,), tuple(g.id for g in top10), tuple(rows))
+    if fdef.type in ("int", "float"):
+        number = per_value(ctx, key, per) if per else (lambda g: ctx.catalog.comparable(g, key))
+        better = "lower" if q.rank_lowest else "higher"
+        a.chart = ranking_chart(a.title, top10, [number(g) for g in top10], [r.cells[0] for r in rows], "", better)
     if unknown:
-        a.notes.append(f"{unknown} GPUs are left out because their {fdef.label.lower()} is unknown.")
+        a.notes.append(f"{unknown} GPUs are left out because their {noun(fdef)} is unknown.")
     _market_notes(ctx, q, a, segments, ordered)
     add_sources(a, ordered[:3])
     return a
@@ -131,7 +137,7 @@ def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], 
         a.summary = (
             f"{len(ordered)} {_market_label(ctx, q)}{scope}"
             f"{f' (and {unknown} more where it is unknown)' if unknown else ''}; "
-            f"by {fdef.label.lower()}, {word} first. The top 10:"
+            f"by {noun(fdef)}, {word} first. The top 10:"
         )
     elif q.rank_per:
         _per_unit_top(ctx, a, fdef, q.rank_per, top, word, scope)
@@ -142,7 +148,8 @@ def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], 
         a.title = f"Release date, {age} first{scope}"
         a.summary = f"The {top.short_name} is the {age}{scope}: released {value(ctx, a, top, key)}."
     else:
-        a.summary = f"The {top.short_name} has the {word} {fdef.label}{scope}: {counted(ctx, a, top, key)}."
+        most = {"highest": "most", "lowest": "least"}[word] if key == "memory_gb" else word
+        a.summary = f"The {top.short_name} has the {most} {noun(fdef)}{scope}: {counted(ctx, a, top, key)}."
 
 
 def _per_unit_top(ctx: HandlerContext, a: Answer, fdef: FieldDef, per: str, top: GPU, word: str, scope: str) -> None:
@@ -150,7 +157,7 @@ def _per_unit_top(ctx: HandlerContext, a: Answer, fdef: FieldDef, per: str, top:
     label = per_label(ctx, per)
     a.title = f"{fdef.label} per {label}, {word} first{scope}"
     a.summary = (
-        f"The {top.short_name} has the {word} {fdef.label} per {label}{scope}: "
+        f"The {top.short_name} has the {word} {noun(fdef)} per {label}{scope}: "
         f"{per_text(ctx, a, top, key, per)} ({value(ctx, a, top, key)}, "
         f"{price_text(ctx, a, top) if per == 'launch_price_usd' else value(ctx, a, top, per)})."
     )

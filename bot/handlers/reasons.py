@@ -8,6 +8,7 @@ from bot.advisor import Advice, Scored
 from bot.answer import Answer
 from bot.catalog import GPU
 from bot.handlers.context import HandlerContext, fmt_ratio, lacks
+from bot.wording import noun
 
 __all__ = ["changes", "deciding", "fp32_convention", "relative"]
 
@@ -39,11 +40,13 @@ def changes(ctx: HandlerContext, advice: Advice, pick: Scored, alt: Scored) -> l
     wins = [text for key in dict.fromkeys(keys) if (text := _beats(ctx, key, pick.gpu, alt.gpu))]
     if not wins:
         return []
-    return [f"Pick the {alt.gpu.short_name} instead if {', '.join(wins[:3])} matter more to you."]
+    said = wins[:3]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+    return [f"Pick the {alt.gpu.short_name} instead if {listed} matters more to you."]
 
 
 def _beats(ctx: HandlerContext, key: str, mine_gpu: GPU, alt_gpu: GPU) -> str | None:
-    """ "Slots (1 vs 2)" when ``alt_gpu`` is better than ``mine_gpu`` on ``key``; None otherwise."""
+    """ "slot width (1 vs 2)" when ``alt_gpu`` is better than ``mine_gpu`` on ``key``; None otherwise."""
     fdef = ctx.catalog.fields[key]
     mine, theirs = mine_gpu.get(key), alt_gpu.get(key)
     if mine is None or theirs is None or mine == theirs or fdef.better is None:
@@ -53,7 +56,7 @@ def _beats(ctx: HandlerContext, key: str, mine_gpu: GPU, alt_gpu: GPU) -> str | 
         better = (theirs_n or 0) > (mine_n or 0) if fdef.better == "higher" else (theirs_n or 0) < (mine_n or 0)
     else:
         better = (theirs > mine) if fdef.better == "higher" else (theirs < mine)  # type: ignore[operator]
-    return f"{fdef.label} ({fdef.format_value(theirs)} vs {fdef.format_value(mine)})" if better else None
+    return f"{noun(fdef)} ({fdef.format_value(theirs)} vs {fdef.format_value(mine)})" if better else None
 
 
 def fp32_convention(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], keys: Iterable[str]) -> None:

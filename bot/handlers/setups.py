@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.answer import Answer, Row, Table
+from bot.chart_data import memory_chart
 from bot.estimator import ModelShape
 from bot.handlers.context import (
     HandlerContext,
@@ -297,6 +298,7 @@ def _fit_json(a: Answer, s: Setup, model: ModelShape) -> None:
         "tokens_per_s": None,
         "assumptions": list(h.plan.est.assumptions),
     }
+    a.chart = memory_chart(a.fit, a.title)
 
 
 def _notes(ctx: HandlerContext, q: Query, a: Answer, rigs: Sequence[Setup]) -> None:

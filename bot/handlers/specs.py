@@ -7,13 +7,14 @@ from typing import Any
 
 from bot.answer import Answer, Row, Table
 from bot.catalog import GPU, FieldDef
+from bot.chart_data import spec_chart
+from bot.handlers.compare_words import decisive, digest, leader_summary, telling, win_ratio
 from bot.handlers.context import (
     HandlerContext,
     add_notes,
     add_sources,
     counted,
     current_prices,
-    fmt_ratio,
     lacks,
     several,
     value,
@@ -21,7 +22,7 @@ from bot.handlers.context import (
 from bot.handlers.per_unit import ratio_bullet
 from bot.parser import Query
 
-__all__ = ["COMPARE_FIELDS", "HEADLINE_FIELDS", "compare", "lookup"]
+__all__ = ["COMPARE_FIELDS", "compare", "lookup"]
 
 #: Fields compared when a comparison names none.
 COMPARE_FIELDS = (
@@ -44,8 +45,6 @@ COMPARE_FIELDS = (
     "interface",
     "nvlink",
 )
-#: Fields quoted in a comparison's summary line.
-HEADLINE_FIELDS = ("memory_gb", "memory_bandwidth_gbs", "fp16_tensor_tflops", "tdp_w", "launch_price_usd")
 
 
 # -- lookup -----------------------------------------------------------------------------------
@@ -59,12 +58,16 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
         keys = list(q.fields)
     elif q.all_fields:
         keys = [k for k in ctx.catalog.fields if gpu.get(k) is not None]
+        a.full = True
     else:
         keys = [f.key for f in ctx.catalog.key_fields]
     rows = tuple(Row(key, ctx.catalog.fields[key].label, (value(ctx, a, gpu, key),)) for key in keys)
     a.table = Table((gpu.short_name,), (gpu.id,), rows)
+    a.focus = list(keys) if q.fields else telling(keys)
     if q.fields:
         _asked_values(ctx, a, gpu, keys)
+    else:
+        a.summary = digest(ctx.catalog, gpu)
     if not q.fields or "launch_price_usd" in q.fields:
         current_prices(ctx, a, [gpu])
     ratio_bullet(ctx, a, q.rank_field, q.rank_per, [gpu])
@@ -106,8 +109,12 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
     if q.fields:
         a.summary = _asked_rows(rows, names)
     else:
-        a.summary = _leader_summary(rows, names)
-    a.bullets.extend(row.ratio for row in rows if row.ratio)
+        a.summary = leader_summary(ctx.catalog, rows, gpus)
+    if q.fields:  # the fields asked: how far apart the cards are on each is the answer
+        a.bullets.extend(row.ratio for row in rows if row.ratio)
+    a.focus = decisive(rows, q.fields)
+    a.full = q.all_fields
+    a.chart = spec_chart(ctx.catalog, gpus, [f for f in a.focus if f in q.fields])
     ratio_bullet(ctx, a, q.rank_field, q.rank_per, gpus)
     several(ctx, a, q.counts, gpus)
     if len(gpus) == 2 and not q.fields:
@@ -144,30 +151,6 @@ def _asked_rows(rows: Sequence[Row], names: Sequence[str]) -> str:
     )
 
 
-def _leader_summary(rows: Sequence[Row], names: Sequence[str]) -> str:
-    """Who wins most fields, what the others win, and the headline figures; empty with no winner at all."""
-    wins = [0] * len(names)
-    for row in rows:
-        if row.winner is not None:
-            wins[row.winner] += 1
-    decided = sum(wins)
-    if not decided:
-        return ""
-    lead = max(range(len(names)), key=lambda i: wins[i])
-    summary = f"{names[lead]} leads on {wins[lead]} of {decided} fields with a clear winner."
-    for i in (i for i in range(len(names)) if i != lead and wins[i]):
-        won = [r.label for r in rows if r.winner == i]
-        summary += f" {names[i]} wins on {', '.join(won)}."
-    headline = [
-        f"{row.label} " + " vs ".join(row.cells)
-        for row in rows
-        if row.field in HEADLINE_FIELDS and "unknown" not in row.cells
-    ]
-    if headline:
-        summary += " " + "; ".join(headline) + "."
-    return summary
-
-
 def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: FieldDef) -> Row:
     """One field across ``gpus``: the cells, the winner (None for a tie or no ordering) and the ratio."""
     cells = tuple(value(ctx, a, g, fdef.key) for g in gpus)
@@ -187,22 +170,7 @@ def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: Field
     winner = leaders[0] if len(leaders) == 1 else None
     ratio = None
     if fdef.type != "bool" and winner is not None:
-        ratio = _win_ratio(fdef, gpus, cells, known, winner, best)
+        other = (min if fdef.better == "higher" else max)(v for _, v in known)
+        loser = next(i for i, v in known if v == other)
+        ratio = win_ratio(fdef, gpus[winner], gpus[loser], best, other, (cells[winner], cells[loser]))
     return Row(fdef.key, fdef.label, cells, winner, ratio)
-
-
-def _win_ratio(
-    fdef: FieldDef, gpus: Sequence[GPU], cells: Sequence[str], known: list[tuple[int, float]], winner: int, best: float
-) -> str | None:
-    """ "RTX A6000 has 3× the Memory of the RTX A4000", or "...% lower TDP than ..."; None when not a ratio."""
-    other_value = (min if fdef.better == "higher" else max)(v for _, v in known)
-    loser = next(i for i, v in known if v == other_value)
-    if other_value <= 0 or best == other_value:
-        return None
-    name, other = gpus[winner].short_name, gpus[loser].short_name
-    if fdef.better == "higher":
-        return f"{name} has {fmt_ratio(best / other_value)} the {fdef.label} of the {other}"
-    return (
-        f"{name} has {(1 - best / other_value) * 100:.0f}% lower {fdef.label} than "
-        f"the {other} ({cells[winner]} vs {cells[loser]})"
-    )
