@@ -79,12 +79,18 @@ def ranking_chart(
 
 def memory_chart(fit: Mapping[str, Any], title: str) -> Chart | None:
     """A fit's estimate, term by term (GB for the whole job), against the memory the cards really offer
-    (``usable_gb``, else the catalog's ``available_gb``); None without terms or capacity."""
+    (``usable_gb``, else the catalog's ``available_gb``); None without terms or capacity.
+
+    When the terms do not add up to the need the answer states (an image pipeline whose parts take turns on the
+    GPU peaks below the sum of its parts), the bar is that need, whole: the picture never contradicts the text."""
     terms = fit.get("terms") or {}
     capacity = fit.get("usable_gb") or fit.get("available_gb")
     parts = [(str(name), float(gb)) for name, gb in terms.items() if gb is not None and float(gb) > 0]
     if not parts or not capacity:
         return None
+    required = fit.get("required_gb")
+    if required is not None and abs(sum(gb for _, gb in parts) - float(required)) > max(0.15, 0.02 * float(required)):
+        parts = [("needed at the peak", float(required))]
     count = fit.get("gpus_count") or 1
     where = f"usable on {count} GPUs" if count > 1 else "usable"
     series = Series(

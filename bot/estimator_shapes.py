@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.wording import an
+
 __all__ = ["CUDA_CONTEXT_GB", "GB", "TIGHT_SHARE", "Component", "Estimate", "Mode", "ModelShape", "typical_shape"]
 
 GB = 1e9
@@ -137,7 +139,7 @@ def typical_shape(params_b: float) -> ModelShape:
     """A model of ``params_b`` billion parameters shaped like the nearest common dense LLM."""
     size, layers, hidden, heads, kv, vocab = min(TYPICAL_SHAPES, key=lambda row: abs(math.log(row[0] / params_b)))
     return ModelShape(
-        name=f"a {params_b:g}B-parameter model",
+        name=f"{an(f'{params_b:g}')} {params_b:g}B-parameter model",
         params_b=params_b,
         layers=layers,
         hidden_size=hidden,

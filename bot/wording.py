@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog import FieldDef
 
-__all__ = ["noun", "running"]
+__all__ = ["an", "counted_noun", "noun", "running"]
 
 # field -> its name inside a sentence, where the label reads badly there
 _NOUN = {
@@ -24,3 +24,22 @@ def running(label: str) -> str:
 def noun(fdef: FieldDef) -> str:
     """The field inside a sentence: "memory bandwidth", "FP16 tensor throughput" (no label's parenthesis)."""
     return _NOUN.get(fdef.key) or running(fdef.label.split(" (")[0])
+
+
+def an(word: str) -> str:
+    """The indefinite article before ``word`` as it is said: "an 8 GB card", "an 11 GB card", "a 16 GB card",
+    "an 800 W supply"; "an RTX ...", "a GeForce ..."; "an Ampere card"."""
+    first = word.split(" ")[0].split("-")[0].replace(",", "")
+    if first[:1].isdigit():
+        digits = first.split(".")[0]
+        spoken_eight = digits.startswith("8")
+        eleven_or_eighteen = digits[:2] in ("11", "18") and len(digits) in (2, 5, 6)
+        return "an" if spoken_eight or eleven_or_eighteen else "a"
+    if first[:1] == "X" or (first.isupper() and len(first) > 1):
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    return "an" if first[:1].lower() in "aeiou" else "a"
+
+
+def counted_noun(n: int, word: str) -> str:
+    """ "1 GPU", "3 GPUs"."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"

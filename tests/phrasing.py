@@ -35,14 +35,16 @@ def _doubled(text: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r"\b([A-Za-z]{2,}) \1\b", text) if m.group(1).lower() not in {"vs"}]
 
 
+_PER = r"\bper (?:\$|dollar|watt|W|GB)(?!\w)"
+_CLAUSE = r"(?:[^.;\n]|\.\d)*?"  # within one clause (a decimal point does not end it)
+_AN = r"\b[Aa] (?:8[\d,.]*|11|18)(?!\d)"  # "an 8 GB", "an 11 GB", "an 18B", "an 80 GB", "an 8.5 GB"
+
 RULES: dict[str, Rule] = {
     "zero of N": _find(r"\b0 of \d+\b"),
     "N of N": _n_of_n,
     "leads on N fields": _find(r"\bleads on \d+ of \d+"),
-    "a unit after per $ twice": _find(
-        r"per (?:\$|dollar|watt|W|GB)\b[^.;\n]*?\bper (?:\$|dollar|watt|W|GB)\b[^.;\n]*?\bper (?:dollar|watt)\b"
-    ),
-    "per $ then per dollar": _find(r"per \$[^.;\n]*\bper dollar\b"),
+    "a unit after per $ twice": _find(_PER + _CLAUSE + _PER + _CLAUSE + _PER),
+    "per $ then per dollar": _find(r"per \$" + _CLAUSE + r"\bper dollar\b"),
     "intro then Try:": _find(r":\s*\n+\s*Try:"),
     "a note as a point": _find(r"^[-•] Note:", re.M),
     "doubled word": _doubled,
@@ -51,6 +53,7 @@ RULES: dict[str, Rule] = {
     "double full stop": _find(r"(?<!\.)\.\.(?!\.)"),
     "one, plural": _find(r"\b1 (?:GPUs|cards|fields|notes|points|models|answers)\b"),
     "has N% lower Label": _find(r"% (?:lower|higher) [A-Z][a-z]"),
+    "a before a vowel sound": _find(_AN),
 }
 
 
@@ -61,7 +64,7 @@ def label_rule(labels: Iterable[str]) -> Rule:
     pattern = re.compile(
         r"\b(?:the|a|an|lower|higher|more|less|most|least|highest|lowest|if|on|by|no|and|or|with) ("
         + "|".join(map(re.escape, words))
-        + r")\b"
+        + r")(?!\w)"
     )
 
     def rule(text: str) -> list[str]:

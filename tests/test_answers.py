@@ -279,8 +279,9 @@ def test_price_per_gb_in_a_comparison(engine: Engine, catalog: Catalog) -> None:
     answer = engine.ask("4090 vs 5090 price per GB")
     assert answer.intent == "compare" and set(answer.fields) == {"launch_price_usd", "memory_gb"}
     per_gb = {g: catalog.gpus[g].number("launch_price_usd") / catalog.gpus[g].number("memory_gb") for g in answer.gpus}  # type: ignore[operator]
-    line = answer.bullets[0]
-    assert f"${per_gb['rtx-4090']:,.2f} per GB" in line and f"${per_gb['rtx-5090']:,.2f} per GB" in line
+    line = answer.summary.split(". ")[0]  # the verdict leads, the unit said once
+    assert line.startswith("Launch price per GB: ")
+    assert f"${per_gb['rtx-4090']:,.2f} (GeForce RTX 4090)" in line and f"${per_gb['rtx-5090']:,.2f} (" in line
     cheaper = min(per_gb, key=per_gb.__getitem__)
     assert f"the {catalog.gpus[cheaper].short_name} costs the least per GB" in line
 
@@ -398,7 +399,7 @@ def test_dual_issue_fp32_in_a_comparison(engine: Engine) -> None:
     assert answer.table is not None
     row = answer.table.rows[0]
     assert row.cells[0] == "61.4 TFLOPS (30.7 single-issue)" and row.winner == 1
-    assert answer.bullets[0] == "GeForce RTX 4080 has 1.59× the FP32 throughput of the Radeon RX 7900 XTX"
+    assert answer.bullets[0] == "GeForce RTX 4080 has 1.59× the FP32 throughput of the Radeon RX 7900 XTX."
 
 
 def test_fp32_rankings_count_dual_issue_like_others(engine: Engine, catalog: Catalog) -> None:

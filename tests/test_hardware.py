@@ -12,16 +12,16 @@ from bot.request import Query
 # -- tensor formats ------------------------------------------------------------------------------
 
 FORMATS = [
-    ("does the rtx 5090 support fp4", "rtx-5090", "fp4", "yes (Blackwell tensor cores)"),
-    ("does the 3090 support fp8", "rtx-3090", "fp8", "no: Ampere has no FP8 tensor cores"),
-    ("can the 4090 do fp8?", "rtx-4090", "fp8", "yes (Ada Lovelace tensor cores)"),
-    ("does bfloat16 work on a 2080 ti?", "rtx-2080-ti", "bf16", "no: Turing has no BF16 tensor cores"),
-    ("does the t4 support bf16", "t4", "bf16", "no: Turing has no BF16 tensor cores"),
+    ("does the rtx 5090 support fp4", "rtx-5090", "fp4", "yes, on its Blackwell tensor cores"),
+    ("does the 3090 support fp8", "rtx-3090", "fp8", "no, Ampere has no FP8 tensor cores"),
+    ("can the 4090 do fp8?", "rtx-4090", "fp8", "yes, on its Ada Lovelace tensor cores"),
+    ("does bfloat16 work on a 2080 ti?", "rtx-2080-ti", "bf16", "no, Turing has no BF16 tensor cores"),
+    ("does the t4 support bf16", "t4", "bf16", "no, Turing has no BF16 tensor cores"),
     ("does P40 support FP16?", "tesla-p40", "fp16", "the Tesla P40 has no tensor cores"),
-    ("does the 7900 xtx support bf16", "rx-7900-xtx", "bf16", "yes (RDNA 3 matrix units)"),
-    ("does the 7900 xtx support fp8", "rx-7900-xtx", "fp8", "no: RDNA 3 has no FP8 matrix units"),
-    ("is fp4 supported on the rtx 4090", "rtx-4090", "fp4", "no: Ada Lovelace has no FP4 tensor cores"),
-    ("does the h100 pcie support int8", "h100-pcie", "int8", "yes (Hopper tensor cores)"),
+    ("does the 7900 xtx support bf16", "rx-7900-xtx", "bf16", "yes, on its RDNA 3 matrix units"),
+    ("does the 7900 xtx support fp8", "rx-7900-xtx", "fp8", "no, RDNA 3 has no FP8 matrix units"),
+    ("is fp4 supported on the rtx 4090", "rtx-4090", "fp4", "no, Ada Lovelace has no FP4 tensor cores"),
+    ("does the h100 pcie support int8", "h100-pcie", "int8", "yes, on its Hopper tensor cores"),
 ]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.answer import Row
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.handlers.context import fmt_ratio
-from bot.wording import noun
+from bot.wording import an, noun
 
 __all__ = [
     "DECISIVE_FIELDS",
@@ -83,13 +83,13 @@ def win_ratio(fdef: FieldDef, winner: GPU, loser: GPU, best: float, other: float
         return None
     name, rival = winner.short_name, loser.short_name
     if fdef.better == "higher":
-        return f"{name} has {fmt_ratio(best / other)} the {noun(fdef)} of the {rival}"
+        return f"{name} has {fmt_ratio(best / other)} the {noun(fdef)} of the {rival}."
     pct = f"{(1 - best / other) * 100:.0f}%"
     shown = f"({texts[0]} vs {texts[1]})"
     if fdef.key == "slots":
-        return f"{name} takes fewer slots than the {rival} {shown}"
+        return f"{name} takes fewer slots than the {rival} {shown}."
     less = {"tdp_w": f"draws {pct} less power", "launch_price_usd": f"cost {pct} less at launch"}.get(fdef.key)
-    return f"{name} {less or f'has {pct} lower {noun(fdef)}'} than the {rival} {shown}"
+    return f"{name} {less or f'has {pct} lower {noun(fdef)}'} than the {rival} {shown}."
 
 
 def _plain(catalog: Catalog, gpu: GPU, key: str) -> str:
@@ -112,7 +112,7 @@ def _win_phrase(catalog: Catalog, row: Row, gpus: Sequence[GPU]) -> str:
     if fdef.type == "bool":
         return f"has {noun(fdef)}"
     if fdef.better == "lower":
-        less = _LESS.get(fdef.key, f"has the lower {noun(fdef)}")
+        less = _LESS.get(fdef.key, f"the lower {noun(fdef)}")
         return f"{less} ({values})" if len(gpus) == 2 else f"{less} ({_plain(catalog, win, row.field)})"
     best, other = catalog.comparable(win, row.field), catalog.comparable(others[0], row.field)
     if len(gpus) == 2 and best and other and other > 0 and best != other:
@@ -142,14 +142,25 @@ def leader_summary(catalog: Catalog, rows: Sequence[Row], gpus: Sequence[GPU]) -
 
 
 def _card_sentence(catalog: Catalog, gpus: Sequence[GPU], index: int, won: Sequence[Row], lead: str) -> str:
-    """ "The RTX A6000 is ahead on most specs: 3× the memory (...)"; "The RTX A4000 draws less power (...)"."""
+    """ "The RTX A6000 is ahead on most specs: 3× the memory (...); it also costs less at launch (...)";
+    "The RTX A4000 costs less at launch (...) and has the most RT cores (84)"."""
     order = {f: n for n, f in enumerate(DECISIVE_FIELDS)}
     said = sorted(won, key=lambda r: order.get(r.field, len(order)))[:MAX_WINS_SAID]
     phrases = [_win_phrase(catalog, r, gpus) for r in said]
     name = f"The {gpus[index].short_name}"
     if lead:
-        return f"{name} {lead}: {_join(phrases)}."
-    return f"{name} {_join([p if _is_verb(p) else 'has ' + p for p in phrases])}."
+        nouns, verbs = [p for p in phrases if not _is_verb(p)], [p for p in phrases if _is_verb(p)]
+        if not nouns:
+            return f"{name} {lead}: it {_join(verbs)}."
+        also = f"; it also {_join(verbs)}" if verbs else ""
+        return f"{name} {lead}: {_join(nouns)}{also}."
+    clauses: list[str] = []
+    for phrase in phrases:  # "has" once before a run of things it has
+        if _is_verb(phrase) or (clauses and clauses[-1].startswith("has ")):
+            clauses.append(phrase)
+        else:
+            clauses.append("has " + phrase)
+    return f"{name} {_join(clauses)}."
 
 
 def _is_verb(phrase: str) -> bool:
@@ -178,7 +189,7 @@ def digest(catalog: Catalog, gpu: GPU) -> str:
         has.append(f"{tensor} of dense FP16 tensor compute")
     if fp32 := known("fp32_tflops"):
         has.append(f"{fp32} FP32")
-    card = f"{_article(arch)} {arch} card" if arch else "a card"
+    card = f"{an(arch)} {arch} card" if arch else "a card"
     sentence = f"The {gpu.short_name} is {card}" + (f" with {_join(has)}" if has else "")
     if power := known("tdp_w"):
         sentence += f", drawing {power}"
@@ -188,11 +199,3 @@ def digest(catalog: Catalog, gpu: GPU) -> str:
         cost = f" at {catalog.fields['launch_price_usd'].format_value(price)}" if price is not None else ""
         sentence += f"; it launched{year}{cost}"
     return sentence + "." if has or arch else ""
-
-
-def _article(word: str) -> str:
-    """ "an Ampere", "a Turing"; an acronym by its first letter's sound: "an RDNA 3", "a CDNA 3"."""
-    first = word.split(" ")[0].split("-")[0]
-    if first[:1] == "X" or (first.isupper() and len(first) > 1):
-        return "an" if first[0] in "AEFHILMNORSX" else "a"
-    return "an" if first[:1].lower() in "aeiou" else "a"

@@ -206,8 +206,6 @@ def unknown(ctx: HandlerContext, q: Query) -> Answer:
     elif is_blank(q):
         a.summary = "Ask me about a GPU: specs, comparisons or which card to pick for a job."
     else:
-        a.summary = (
-            f"I couldn't tell which GPU or topic that is about. I know {len(ctx.catalog)} GPUs and the questions below."
-        )
+        a.summary = f"I couldn't tell which GPU or topic that is about (I know {len(ctx.catalog)} GPUs)."
     a.examples = list(EXAMPLES)
     return a

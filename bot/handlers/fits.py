@@ -41,6 +41,7 @@ from bot.handlers.fit_options import (
 from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, speed_on
 from bot.handlers.fit_precision import BELOW_Q4, native_precision, pick_precision, precision_label, quality_note
 from bot.parser import Query
+from bot.wording import an
 
 __all__ = ["MAX_LISTED", "FitPlan", "best_fit", "fit_plan", "fits"]
 
@@ -349,7 +350,10 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
     per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
     a.summary = f"{_lead(s, verdict)}: {s.doing} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
     _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
-    a.bullets.append(f"A {capacity:g} GB card offers about {usable:,.1f} GB ({capacity:g} GiB in decimal GB).")
+    size = f"{capacity:g}"
+    a.bullets.append(
+        f"{an(size).capitalize()} {size} GB card offers about {usable:,.1f} GB ({size} GiB in decimal GB)."
+    )
     if s.req.lora_assumed:
         a.bullets.append(full_instead(s.model, room, s.context, s.count))
     if verdict == "does not fit" and _pipeline(s):

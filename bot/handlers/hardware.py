@@ -14,6 +14,7 @@ from bot.handlers import specs
 from bot.handlers.context import HandlerContext, add_notes, add_sources, value
 from bot.parser import Query
 from bot.series import is_series
+from bot.wording import an
 
 __all__ = [
     "HEADROOM",
@@ -54,7 +55,7 @@ def formats(ctx: HandlerContext, q: Query) -> Answer:
     a = Answer(question=q.text, intent="lookup", title="", gpus=[g.id for g in gpus])
     a.intent = "compare" if len(gpus) > 1 and not _one_series(q) else "lookup"
     a.title = f"Does the {gpus[0].short_name} support {names}?" if len(gpus) == 1 else f"{names} support"
-    lines = [f"{gpu.short_name}, {fmt.upper()}: {_support(ctx, a, gpu, fmt)}" for gpu in gpus for fmt in q.formats]
+    lines = [f"{gpu.short_name}, {fmt.upper()}: {_support(ctx, a, gpu, fmt)}." for gpu in gpus for fmt in q.formats]
     if len(lines) == 1:
         a.summary = lines[0]
     else:
@@ -78,27 +79,27 @@ def _one_series(q: Query) -> bool:
 
 
 def _support(ctx: HandlerContext, a: Answer, gpu: GPU, fmt: str) -> str:
-    """ "yes (Blackwell tensor cores): 209.5 TFLOPS dense", "no: Ampere has no FP8 tensor cores"."""
+    """ "yes, on its Blackwell tensor cores (209.5 TFLOPS dense)", "no, Ampere has no FP8 tensor cores"."""
     arch = value(ctx, a, gpu, "architecture")
     if fmt in _NON_TENSOR:
-        return f"yes, on the shader cores: {value(ctx, a, gpu, _NON_TENSOR[fmt])} (not a tensor-core format)"
+        return f"yes, on the shader cores ({value(ctx, a, gpu, _NON_TENSOR[fmt])}; not a tensor-core format)"
     units = "tensor cores" if gpu.vendor == "NVIDIA" else "matrix units"
     arch_formats = ctx.catalog.architectures.get(str(gpu.get("architecture")), {}).get("tensor_formats")
     if gpu.get("tensor_cores") is not None and gpu.number("tensor_cores") == 0:
         value(ctx, a, gpu, "tensor_cores")
-        return f"no tensor-core {fmt.upper()}: the {gpu.short_name} has no {units}"
+        return f"no tensor-core {fmt.upper()} (the {gpu.short_name} has no {units})"
     if arch_formats is None:
-        return f"unknown: I have no tensor-format data for the {arch} architecture"
+        return f"unknown (I have no tensor-format data for the {arch} architecture)"
     if fmt not in arch_formats:
         first = _first_with(ctx, fmt, gpu.vendor)
         since = f" ({gpu.vendor} added it with {first})" if first else ""
-        return f"no: {arch} has no {fmt.upper()} {units}{since}"
+        return f"no, {arch} has no {fmt.upper()} {units}{since}"
     key = _FIGURE_FIELD.get(fmt)
     figure = ""
     if key is not None and key in ctx.catalog.fields:
         shown = value(ctx, a, gpu, key)
-        figure = f": {shown} dense" if gpu.get(key) is not None else f"; the dense {fmt.upper()} figure is unknown"
-    return f"yes ({arch} {units}){figure}"
+        figure = f" ({shown} dense)" if gpu.get(key) is not None else f" (the dense {fmt.upper()} figure is unknown)"
+    return f"yes, on its {arch} {units}{figure}"
 
 
 def _first_with(ctx: HandlerContext, fmt: str, vendor: str) -> str | None:
@@ -116,7 +117,10 @@ def psu(ctx: HandlerContext, q: Query) -> Answer:
     """A power-supply size for the GPUs named (times their counts): every term shown, assumptions labelled."""
     gpus = [ctx.catalog.gpus[g] for g in q.gpus]
     a = Answer(question=q.text, intent=q.intent, title="", gpus=[g.id for g in gpus])
-    rig = " + ".join(f"{n}× {g.short_name}" if (n := q.counts.get(g.id, 1)) > 1 else f"a {g.short_name}" for g in gpus)
+    rig = " + ".join(
+        f"{n}× {g.short_name}" if (n := q.counts.get(g.id, 1)) > 1 else f"{an(g.short_name)} {g.short_name}"
+        for g in gpus
+    )
     a.title = f"What power supply for {rig}?"
     terms, gpu_watts, unknown = _gpu_terms(ctx, a, q, gpus)
     if unknown:
@@ -163,7 +167,7 @@ def _size_class(low: float, high: float) -> str:
             "chassis, or power-limit the cards"
         )
     shown = f"{sizes[0]:,} W" if sizes[0] == sizes[1] else f"{sizes[0]:,}–{sizes[1]:,} W"
-    return f"A {shown} power supply"
+    return f"{an(shown).capitalize()} {shown} power supply"
 
 
 def _connector_lines(ctx: HandlerContext, a: Answer, q: Query, gpus: list[GPU]) -> list[str]:

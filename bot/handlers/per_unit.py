@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from bot.answer import Answer
 from bot.catalog import GPU
 from bot.handlers.context import HandlerContext, value
+from bot.wording import noun, running
 
-__all__ = ["per_label", "per_text", "per_unit", "per_value", "ratio_bullet"]
+__all__ = ["per_label", "per_text", "per_unit", "per_unit_lead", "per_value"]
 
 
 def per_value(ctx: HandlerContext, key: str, per: str) -> Callable[[GPU], float | None]:
@@ -46,19 +47,21 @@ def per_text(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str, per: str) 
     return f"{ratio:.3g} {fdef.unit} per {unit}".replace("  ", " ")
 
 
-def ratio_bullet(ctx: HandlerContext, answer: Answer, key: str | None, per: str | None, gpus: Sequence[GPU]) -> None:
-    """ "Launch price per GB: $66.63 (GeForce RTX 4090) vs $62.47 (GeForce RTX 5090)" and who wins, first."""
+def per_unit_lead(ctx: HandlerContext, answer: Answer, key: str | None, per: str | None, gpus: Sequence[GPU]) -> None:
+    """The answer to a per-unit question leads its summary: "Launch price per GB: $66.63 (GeForce RTX 4090) vs
+    $62.47 (GeForce RTX 5090); the GeForce RTX 5090 costs the least per GB", the unit said once."""
     if key is None or per is None:
         return
-    texts = [per_text(ctx, answer, g, key, per) for g in gpus]
     unit = per_unit(ctx, per)
-    line = f"{ctx.catalog.fields[key].label} per {unit}: " + " vs ".join(
+    texts = [per_text(ctx, answer, g, key, per).removesuffix(f" per {unit}") for g in gpus]  # the unit once, first
+    line = f"{running(ctx.catalog.fields[key].label.split(' (')[0])} per {unit}: " + " vs ".join(
         f"{t} ({g.short_name})" for t, g in zip(texts, gpus, strict=True)
     )
+    line = line[:1].upper() + line[1:]
     line += _per_unit_winner(ctx, key, per, gpus)
     if per == "launch_price_usd" or key == "launch_price_usd":
         line += f" ({ctx.prices.basis})"
-    answer.bullets.insert(0, line + ".")
+    answer.summary = f"{line}. {answer.summary}".strip()
 
 
 def _per_unit_winner(ctx: HandlerContext, key: str, per: str, gpus: Sequence[GPU]) -> str:
@@ -66,7 +69,7 @@ def _per_unit_winner(ctx: HandlerContext, key: str, per: str, gpus: Sequence[GPU
     values = [(v, g) for g in gpus if (v := per_value(ctx, key, per)(g)) is not None]
     if len(values) < 2:
         return ""
-    label = ctx.catalog.fields[key].label
+    label = noun(ctx.catalog.fields[key])
     if ctx.catalog.fields[key].better == "lower":
         best = min(values, key=lambda x: x[0])[1]
         verdict = "costs the least" if key == "launch_price_usd" else f"has the lowest {label}"

@@ -33,6 +33,7 @@ from bot.handlers.context import (
 from bot.handlers.reasons import changes, deciding, fp32_convention
 from bot.handlers.verdict import verdict
 from bot.parser import Query
+from bot.wording import counted_noun
 
 __all__ = ["VALUE_FOCUS", "workload_pick"]
 
@@ -185,7 +186,7 @@ def _pick_notes(ctx: HandlerContext, a: Answer, advice: Advice, named: bool, sho
     wl = advice.workload
     if advice.excluded and not named:
         a.notes.append(
-            f"Left out {len(advice.excluded)} GPUs that miss the constraints "
+            f"Left out {counted_noun(len(advice.excluded), 'GPU')} that miss the constraints "
             f"(e.g. {advice.excluded[0][0].short_name}: {advice.excluded[0][1]})."
         )
     a.notes.append(

@@ -63,7 +63,8 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
         better = "lower" if q.rank_lowest else "higher"
         a.chart = ranking_chart(a.title, top10, [number(g) for g in top10], [r.cells[0] for r in rows], "", better)
     if unknown:
-        a.notes.append(f"{unknown} GPUs are left out because their {noun(fdef)} is unknown.")
+        gpus = "1 GPU is" if unknown == 1 else f"{unknown} GPUs are"
+        a.notes.append(f"{gpus} left out because their {noun(fdef)} is unknown.")
     _market_notes(ctx, q, a, segments, ordered)
     add_sources(a, ordered[:3])
     return a

@@ -19,7 +19,7 @@ from bot.handlers.context import (
     several,
     value,
 )
-from bot.handlers.per_unit import ratio_bullet
+from bot.handlers.per_unit import per_unit_lead
 from bot.parser import Query
 
 __all__ = ["COMPARE_FIELDS", "compare", "lookup"]
@@ -70,7 +70,7 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
         a.summary = digest(ctx.catalog, gpu)
     if not q.fields or "launch_price_usd" in q.fields:
         current_prices(ctx, a, [gpu])
-    ratio_bullet(ctx, a, q.rank_field, q.rank_per, [gpu])
+    per_unit_lead(ctx, a, q.rank_field, q.rank_per, [gpu])
     add_notes(ctx, a, gpu, keys)
     add_sources(a, [gpu])
     return a
@@ -79,7 +79,7 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
 def _asked_values(ctx: HandlerContext, a: Answer, gpu: GPU, keys: Sequence[str]) -> None:
     """The summary of a lookup that asks for fields: each value, and which are unknown."""
     parts = [f"{ctx.catalog.fields[k].label}: {value(ctx, a, gpu, k)}" for k in keys]
-    a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
+    a.summary = f"{gpu.short_name} — " + "; ".join(parts) + "."
     unknown = [ctx.catalog.fields[k].label for k in keys if gpu.get(k) is None and not lacks(ctx, gpu, k)]
     if unknown:
         a.summary += (
@@ -115,7 +115,7 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
     a.focus = decisive(rows, q.fields)
     a.full = q.all_fields
     a.chart = spec_chart(ctx.catalog, gpus, [f for f in a.focus if f in q.fields])
-    ratio_bullet(ctx, a, q.rank_field, q.rank_per, gpus)
+    per_unit_lead(ctx, a, q.rank_field, q.rank_per, gpus)
     several(ctx, a, q.counts, gpus)
     if len(gpus) == 2 and not q.fields:
         a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
