@@ -65,7 +65,8 @@ def glance(answer: Answer, *, full: bool = False) -> Glance:
     rows, hidden_rows = _rows(answer, full)
     if full:
         ratios = [r.ratio for r in answer.table.rows if r.ratio] if answer.table is not None else []
-        return Glance(rows, (*ratios, *answer.bullets), tuple(answer.notes))
+        said = [r for r in ratios if r not in answer.bullets]  # each ratio once: the handler may have said it
+        return Glance(rows, (*said, *answer.bullets), tuple(answer.notes))
     bearing = bearing_notes(answer)
     notes = tuple(bearing[:MAX_NOTES])
     # A clarifying question's points are its candidates: all of them (a long list pages, never hides).

@@ -126,16 +126,25 @@ def _join(parts: Sequence[str]) -> str:
 
 
 def leader_summary(catalog: Catalog, rows: Sequence[Row], gpus: Sequence[GPU]) -> str:
-    """Who is ahead and on what that matters, then what each other card wins; empty with no winner at all."""
+    """Who is ahead and on what that matters, then what each other card wins; empty with no winner at all.
+
+    "Ahead on every spec that has a winner" when no other card wins any, "ahead on most specs" when it wins more
+    than all the others together (of two or more: "on the most specs" when more than each other), else no claim
+    of being ahead: each card's wins, side by side."""
     wins = [[r for r in rows if r.winner == i] for i in range(len(gpus))]
     if not any(wins):
         return ""
     lead = max(range(len(gpus)), key=lambda i: len(wins[i]))
-    rivals_win = any(wins[i] for i in range(len(gpus)) if i != lead)
-    extent = "most specs" if rivals_win else "every spec that has a winner"
-    if len(gpus) > 2 and rivals_win:
-        extent = "the most specs"
-    sentences = [_card_sentence(catalog, gpus, lead, wins[lead], f"is ahead on {extent}")]
+    others = [len(wins[i]) for i in range(len(gpus)) if i != lead]
+    if not any(others):
+        extent = "is ahead on every spec that has a winner"
+    elif len(wins[lead]) > sum(others):
+        extent = "is ahead on most specs"
+    elif all(len(wins[lead]) > n for n in others):
+        extent = "is ahead on the most specs"
+    else:
+        extent = ""
+    sentences = [_card_sentence(catalog, gpus, lead, wins[lead], extent)]
     for i in (i for i in range(len(gpus)) if i != lead and wins[i]):
         sentences.append(_card_sentence(catalog, gpus, i, wins[i], ""))
     return " ".join(sentences)
