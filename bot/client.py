@@ -125,6 +125,7 @@ class GpuBot(commands.Bot):
         engine: Engine,
         query_log: QueryLog | None,
         extensions: Sequence[str] = EXTENSIONS,
+        charts: ChartRenderer | None = None,
         **options: Any,
     ) -> None:
         intents = discord.Intents.none()
@@ -161,8 +162,8 @@ class GpuBot(commands.Bot):
         self.draining = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._wire = wire
-        #: Draws answers' charts in worker threads, never on the event loop (bot.discord_chart).
-        self.charts: ChartRenderer | None = ChartRenderer() if settings.charts else None
+        #: Draws answers' charts in worker processes, never on the event loop (bot.discord_chart); None: no charts.
+        self.charts = charts
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
@@ -183,8 +184,6 @@ class GpuBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
-        if self.charts is not None:
-            self.charts.close()
         # discord.py's connect loop calls close() too as the socket goes: the log closes once.
         query_log, self._closing_log = self._closing_log, None
         if query_log is not None:
@@ -407,7 +406,8 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
     configure_endpoints(settings)
     query_log = await _open_log(settings)
-    bot = make_bot(settings, engine, query_log)
+    charts = ChartRenderer() if settings.charts else None  # closed below, after the bot
+    bot = make_bot(settings, engine, query_log, charts=charts)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -423,6 +423,8 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
         else:
             stopper.cancel()
         await bot.close()
+        if charts is not None:
+            charts.close()
         if runner.done() and not runner.cancelled() and runner.exception() is not None:
             raise runner.exception()  # type: ignore[misc]
         runner.cancel()

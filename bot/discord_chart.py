@@ -1,11 +1,17 @@
 """An answer's chart as a Discord attachment, drawn off the event loop.
 
 Drawing a PNG takes tens of milliseconds of CPU (and matplotlib's first import about a second), which would
-stall every other conversation if done on the event loop. :class:`ChartRenderer` draws in a small thread pool
-of its own, so at most ``workers`` charts are drawn at once and the loop only awaits the result; with more
-than ``backlog`` charts waiting, an answer goes out without its picture rather than late. A chart that fails
-to draw is logged and the answer is sent without it: a picture never costs a user the answer. The last
-``cached`` pictures are kept (a chart's data is its key), so a question asked again costs no drawing.
+stall every other conversation if done on the event loop, and a thread would still hold the interpreter lock
+for much of it. :class:`ChartRenderer` draws in worker processes of its own (``workers`` of them, so at most
+that many charts are drawn at once); the loop only sends the chart's data and awaits the PNG.
+
+A picture never costs a user the answer, nor delays it much: until the workers have started (a second or two
+after the bot starts), with more than ``backlog`` charts waiting, or when drawing takes longer than
+``timeout`` seconds (a slash command must be answered within 3 s), the answer goes out without its picture;
+a chart that fails to draw is logged and left out. The last ``cached`` pictures are kept (a chart's data is
+its key), so a question asked again costs no drawing.
+
+The bot gets its renderer passed in (``GpuBot(charts=...)``; ``run_bot`` makes one unless ``GPUBOT_CHARTS=0``).
 """
 
 from __future__ import annotations
@@ -13,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import multiprocessing
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 import discord
 
 from bot.answer import Answer, Chart
+from bot.render_chart import render_png, warm
 
 __all__ = ["CHART_NAME", "ChartRenderer", "chart_file"]
 
@@ -29,40 +37,71 @@ CHART_NAME = "chart.png"
 
 
 class ChartRenderer:
-    """Draws charts in at most ``workers`` threads, with at most ``backlog`` waiting or drawing."""
+    """Draws charts in ``workers`` processes (or ``pool``: tests pass a thread pool to watch what is drawn)."""
 
-    def __init__(self, workers: int = 2, backlog: int = 16, cached: int = 256) -> None:
+    def __init__(
+        self,
+        workers: int = 1,
+        backlog: int = 16,
+        timeout: float = 1.5,
+        cached: int = 256,
+        pool: Executor | None = None,
+    ) -> None:
         self.workers = workers
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chart")
-        self._slots = asyncio.BoundedSemaphore(backlog)
+        self.backlog = backlog
+        self.timeout = timeout
+        # "spawn": a clean interpreter per worker (forking a process that runs threads and an event loop is unsafe)
+        self._pool = pool or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._ready: Future[None] | None = None
+        self._pending = 0  # charts being drawn or waiting for a worker
         self._cache: OrderedDict[Chart, bytes] = OrderedDict()
         self._cached = cached
-        self.skipped = 0  # answers sent without their chart because the backlog was full
+        self.skipped = 0  # answers sent without their chart: workers starting, backlog full, too slow or failed
 
     def warm_up(self) -> None:
-        """Import the plotting library in a worker now, so the first chart does not pay for it."""
-        self._pool.submit(_import_plotting)
+        """Start the workers and import the plotting library there, without waiting (``gpubot run`` at start)."""
+        if self._ready is None:
+            self._ready = self._pool.submit(warm)
+            for _ in range(self.workers - 1):
+                self._pool.submit(warm)
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Block until the workers are ready (tests, and tools that want every picture)."""
+        self.warm_up()
+        assert self._ready is not None  # noqa: S101 - set by warm_up
+        self._ready.result(timeout)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready is not None and self._ready.done() and self._ready.exception() is None
 
     async def png(self, answer: Answer) -> bytes | None:
-        """``answer``'s chart as PNG bytes; None when it has none, the backlog is full or drawing failed."""
+        """``answer``'s chart as PNG bytes; None when it has none or it cannot be drawn in time (see above)."""
         chart = answer.chart
         if chart is None:
             return None
         if (hit := self._cache.get(chart)) is not None:
             self._cache.move_to_end(chart)
             return hit
-        if self._slots.locked():
+        if not self.ready or self._pending >= self.backlog:
+            self.warm_up()
             self.skipped += 1
-            log.warning("chart backlog full: answer to %r sent without its chart", answer.question[:80])
+            log.info("answer to %r sent without its chart (workers starting or busy)", answer.question[:80])
             return None
-        from bot.render_chart import render_png
-
-        async with self._slots:
-            try:
-                data = await asyncio.get_running_loop().run_in_executor(self._pool, render_png, chart)
-            except Exception:  # a picture never costs the answer
-                log.exception("could not draw the chart for %r", answer.question[:80])
-                return None
+        self._pending += 1
+        try:
+            job = asyncio.get_running_loop().run_in_executor(self._pool, render_png, chart)
+            data = await asyncio.wait_for(job, self.timeout)
+        except TimeoutError:
+            self.skipped += 1
+            log.warning("chart for %r took over %.1f s: sent without it", answer.question[:80], self.timeout)
+            return None
+        except Exception:  # a picture never costs the answer
+            self.skipped += 1
+            log.exception("could not draw the chart for %r", answer.question[:80])
+            return None
+        finally:
+            self._pending -= 1
         self._cache[chart] = data
         if len(self._cache) > self._cached:
             self._cache.popitem(last=False)
@@ -80,8 +119,3 @@ class ChartRenderer:
 def chart_file(data: bytes) -> discord.File:
     """A fresh attachment for each attempt of a send (discord.py closes a file once it was sent)."""
     return discord.File(io.BytesIO(data), filename=CHART_NAME)
-
-
-def _import_plotting() -> None:
-    import matplotlib.backends.backend_agg
-    import matplotlib.figure  # noqa: F401

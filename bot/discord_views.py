@@ -1,4 +1,5 @@
-"""Buttons under answers: pick a GPU when the question was ambiguous, show all specs, 👍/👎.
+"""Buttons under answers: pick a GPU when the question was ambiguous, show all (every spec, or the parts of the
+answer a glance leaves out), 👍/👎.
 
 Views expire (``timeout``) and then disable their buttons in place. Picking a GPU is reserved for
 the person who asked; feedback is open to everyone and logged with the question it rates.
@@ -14,7 +15,8 @@ import discord
 from bot.answer import Answer
 from bot.discord_chart import CHART_NAME, ChartRenderer, chart_file
 from bot.discord_delivery import ALREADY_ACKNOWLEDGED, Delivery, new_nonce, retry_send
-from bot.render_discord import answer_embeds, pack_embeds
+from bot.glance import glance
+from bot.render_discord import SHOW_ALL, answer_embeds, pack_embeds
 from bot.storage import FeedbackEntry
 
 if TYPE_CHECKING:
@@ -78,9 +80,9 @@ class AnswerView(discord.ui.View):
             )
             button.callback = self._make_pick(choice.gpu)  # type: ignore[method-assign]
             self.add_item(button)
-        if answer.intent in {"compare", "lookup"} and answer.gpus:
+        if (answer.intent in {"compare", "lookup"} and answer.gpus) or glance(answer).hidden:
             more: discord.ui.Button[AnswerView] = discord.ui.Button(
-                label="All specs", style=discord.ButtonStyle.secondary, custom_id="gpubot:all", row=4
+                label=SHOW_ALL, style=discord.ButtonStyle.secondary, custom_id="gpubot:all", row=4
             )
             more.callback = self._all_specs  # type: ignore[method-assign]
             self.add_item(more)
@@ -142,8 +144,12 @@ class AnswerView(discord.ui.View):
         return pick
 
     async def _all_specs(self, interaction: discord.Interaction[Any]) -> None:
-        answer = self.bot.engine.all_specs(self.answer.gpus, question=self.answer.question)
-        messages = pack_embeds(answer_embeds(answer))
+        """Every spec of the cards compared or looked up; for any other answer, all of it (``full``)."""
+        if self.answer.intent in {"compare", "lookup"} and self.answer.gpus:
+            answer = self.bot.engine.all_specs(self.answer.gpus, question=self.answer.question)
+        else:
+            answer = self.answer
+        messages = pack_embeds(answer_embeds(answer, full=True))
         await interaction.response.send_message(embeds=messages[0])
         for extra in messages[1:]:
             await interaction.followup.send(embeds=extra)

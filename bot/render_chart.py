@@ -20,7 +20,7 @@ from bot.answer import Answer, Chart
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["BACKGROUND", "PALETTE", "chart_path", "render_png", "write_chart"]
+__all__ = ["BACKGROUND", "PALETTE", "chart_path", "render_png", "warm", "write_chart"]
 
 #: Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), blue first.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -36,6 +36,12 @@ STAR = "★"
 def _t(text: str) -> str:
     """Text as written: a "$" in a price is not the start of matplotlib's math mode."""
     return text.replace("$", r"\$")
+
+
+def warm() -> None:
+    """Import the plotting library now (a chart worker at start), so the first chart does not wait for it."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
 
 
 def render_png(chart: Chart) -> bytes:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -228,50 +229,60 @@ def _chart(n: int) -> Chart:
     return Chart("bars", f"chart {n}", ("A", "B"), (series,))
 
 
-async def test_charts_are_drawn_in_worker_threads_while_the_loop_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import render_chart
+async def test_charts_are_drawn_in_another_process_while_the_loop_runs(engine: Engine) -> None:
+    """The real renderer: a worker process draws, and the event loop keeps turning meanwhile."""
     from bot.discord_chart import ChartRenderer
 
-    threads: list[str] = []
-    real = render_chart.render_png
-
-    def recording(chart: Chart) -> bytes:
-        threads.append(threading.current_thread().name)
-        return real(chart)
-
-    monkeypatch.setattr(render_chart, "render_png", recording)
-    renderer = ChartRenderer(workers=2)
-    ticks = 0
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while not done.is_set():
-            ticks += 1
-            await asyncio.sleep(0.001)
-
-    tick_task = asyncio.create_task(ticker())
+    renderer = ChartRenderer(workers=1, timeout=30)
     try:
-        started = time.perf_counter()
-        pngs = await asyncio.gather(*(renderer.png(_answer(_chart(n))) for n in (24, 32, 48)))
-        elapsed = time.perf_counter() - started
-    finally:
+        await asyncio.get_running_loop().run_in_executor(None, renderer.wait_ready, 60)
+        gaps: list[float] = []
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            last = time.perf_counter()
+            while not done.is_set():
+                await asyncio.sleep(0.001)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        tick_task = asyncio.create_task(ticker())
+        cpu, started = time.process_time(), time.perf_counter()
+        questions = ("A4000 vs A6000", "which gpu has the most memory?", "llama 3 70b fp16 on 2x 3090")
+        pngs = await asyncio.gather(*(renderer.png(engine.ask(q)) for q in questions))
+        elapsed, used = time.perf_counter() - started, time.process_time() - cpu
         done.set()
         await tick_task
+    finally:
         renderer.close()
-    assert all(p is not None and p[:8] == PNG_SIGNATURE for p in pngs)
-    assert len(threads) == 3 and all(name.startswith("chart") for name in threads)
-    assert threading.main_thread().name not in threads
-    assert ticks >= 5, f"the loop ran only {ticks} times in {elapsed:.3f} s of drawing"
+    assert all(p is not None and png_size(p)[0] > 0 for p in pngs)
+    assert len(gaps) >= 10, f"the loop turned {len(gaps)} times in {elapsed:.2f} s of drawing"
+    assert used < elapsed, "the drawing's CPU time was spent elsewhere, not in this process"
 
 
-async def test_renders_are_bounded_cached_and_never_cost_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import render_chart
+async def test_no_picture_until_the_workers_are_ready() -> None:
     from bot.discord_chart import ChartRenderer
 
-    running = 0
-    peak = 0
-    calls = 0
+    gate = threading.Event()
+    pool = ThreadPoolExecutor(1)
+    pool.submit(gate.wait, 5)  # the worker is busy starting
+    renderer = ChartRenderer(pool=pool)
+    try:
+        assert await renderer.png(_answer(_chart(48))) is None and renderer.skipped == 1  # not ready: no waiting
+        gate.set()
+        renderer.wait_ready(10)
+        assert (await renderer.png(_answer(_chart(48))) or b"")[:8] == PNG_SIGNATURE
+    finally:
+        gate.set()
+        renderer.close()
+
+
+async def test_renders_are_bounded_cached_timed_and_never_cost_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import discord_chart
+    from bot.discord_chart import ChartRenderer
+
+    running = peak = calls = 0
     lock = threading.Lock()
     gate = threading.Event()
 
@@ -288,9 +299,10 @@ async def test_renders_are_bounded_cached_and_never_cost_the_answer(monkeypatch:
             raise RuntimeError("drawing failed")
         return PNG_SIGNATURE + chart.title.encode()
 
-    monkeypatch.setattr(render_chart, "render_png", slow)
-    renderer = ChartRenderer(workers=2, backlog=4)
+    monkeypatch.setattr(discord_chart, "render_png", slow)
+    renderer = ChartRenderer(workers=2, backlog=4, timeout=5, pool=ThreadPoolExecutor(2))
     try:
+        renderer.wait_ready(10)
         tasks = [asyncio.create_task(renderer.png(_answer(_chart(n)))) for n in range(1, 7)]
         await asyncio.sleep(0.05)
         assert peak <= 2  # never more draws at once than workers
@@ -302,6 +314,9 @@ async def test_renders_are_bounded_cached_and_never_cost_the_answer(monkeypatch:
         assert again == PNG_SIGNATURE + b"chart 1" and calls == drawn  # from the cache
         assert await renderer.png(_answer(_chart(99))) is None  # a failure: the answer goes without it
         assert await renderer.png(_answer(None)) is None
+        gate.clear()
+        renderer.timeout = 0.05
+        assert await renderer.png(_answer(_chart(7))) is None  # too slow: the answer does not wait
     finally:
         gate.set()
         renderer.close()
@@ -312,3 +327,10 @@ def test_chart_data_is_hashable_and_equal_by_value(engine: Engine) -> None:
     one, two = engine.ask("A4000 vs A6000").chart, engine.ask("a4000 vs a6000").chart
     assert one is not None and one == two and hash(one) == hash(two)
     assert dataclasses.replace(one, title="other") != one
+
+
+def test_charts_setting() -> None:
+    from bot.config import Settings
+
+    assert Settings.from_env({}).charts is True
+    assert Settings.from_env({"GPUBOT_CHARTS": "0"}).charts is False

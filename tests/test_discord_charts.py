@@ -2,13 +2,14 @@
 
 A comparison, a ranking and a fit arrive with a PNG attachment that the embed shows (``attachment://chart.png``);
 a comparison embed has at most eight fields before "Show all"; a send retried after a fault carries the picture
-again; with charts turned off, or for an answer without one, nothing is attached.
+again; with charts turned off, or for an answer without one, nothing is attached. The bots get one warm renderer
+passed in, as ``run_bot`` does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 import bot.discord_delivery
 from bot.client import GpuBot
 from bot.config import Settings
-from bot.discord_chart import CHART_NAME
+from bot.discord_chart import CHART_NAME, ChartRenderer
 from bot.engine import Engine
 from bot.render_discord import SHOW_ALL
 from tests.fake_discord import FakeDiscord, Recorded, running_bot, running_fake
@@ -38,7 +39,18 @@ class Harness:
         return await self.fake.next_message(after=mark, timeout=15)
 
 
-async def _harness(tmp_path: Path, engine: Engine, **over: Any) -> AsyncIterator[Harness]:
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[ChartRenderer]:
+    """One warm renderer (a worker process) for the module's bots, as ``run_bot`` passes one in."""
+    charts = ChartRenderer(timeout=30)  # a loaded test machine: wait for the picture rather than skip it
+    charts.wait_ready(120)
+    yield charts
+    charts.close()
+
+
+async def _harness(
+    tmp_path: Path, engine: Engine, renderer: ChartRenderer | None, **over: Any
+) -> AsyncIterator[Harness]:
     async with running_fake() as fake:
         settings = Settings(
             db_path=tmp_path / "queries.sqlite3",
@@ -48,21 +60,21 @@ async def _harness(tmp_path: Path, engine: Engine, **over: Any) -> AsyncIterator
             cooldown_rate=1000,
             **over,
         )
-        gpubot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
+        gpubot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05, charts=renderer)
         async with running_bot(fake, gpubot):
             await gpubot.tree.sync()
             yield Harness(fake, gpubot)
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, engine: Engine) -> AsyncIterator[Harness]:
-    async for h in _harness(tmp_path, engine):
+async def harness(tmp_path: Path, engine: Engine, renderer: ChartRenderer) -> AsyncIterator[Harness]:
+    async for h in _harness(tmp_path, engine, renderer):
         yield h
 
 
 @pytest.fixture
 async def no_charts(tmp_path: Path, engine: Engine) -> AsyncIterator[Harness]:
-    async for h in _harness(tmp_path, engine, charts=False):
+    async for h in _harness(tmp_path, engine, None, charts=False):
         yield h
 
 
@@ -129,3 +141,19 @@ async def test_a_retried_send_carries_the_chart_again(harness: Harness, monkeypa
     sent = await harness.fake.wait_for(lambda r: is_message_create(r) and r.ok, timeout=15)
     assert len(fault.failed) == 1 and [n for n, _ in fault.failed[0].files] == [CHART_NAME]
     assert _chart_of(sent) == fault.failed[0].files[0][1]
+
+
+async def test_show_all_gives_what_a_glance_leaves_out(harness: Harness) -> None:
+    """A fit whose notes a glance trims gets the "Show all" button; a click sends every note, every point."""
+    question = "1 H100 PCIe or 2 L40S for full fine tuning llama 3 8b"
+    sent = await harness.ask(question)
+    ids = [c["custom_id"] for row in sent.json["components"] for c in row["components"] if c.get("custom_id")]
+    labels = [c.get("label") for row in sent.json["components"] for c in row["components"]]
+    assert "gpubot:all" in ids and SHOW_ALL in labels
+    assert f"under “{SHOW_ALL}”" in sent.json["embeds"][0]["description"]
+    click = await harness.fake.click(int(sent.response["id"]), "gpubot:all")
+    response = await click.response(timeout=15)
+    shown = json.dumps(response.json["data"]["embeds"], ensure_ascii=False)
+    answer = harness.bot.engine.ask(question)
+    assert all(note[:60] in shown for note in answer.notes)
+    assert len(answer.notes) > 2
