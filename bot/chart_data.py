@@ -24,8 +24,9 @@ CHART_FIELDS = (
     "tdp_w",
     "launch_price_usd",
 )
-#: At most this many specs in one comparison chart, and this many GPUs in a ranking chart.
+#: At most this many specs in one comparison chart (and about this many bars), this many GPUs in a ranking chart.
 MAX_SPECS = 6
+MAX_SPEC_BARS = 16
 MAX_BARS = 10
 
 
@@ -38,6 +39,16 @@ def _winner(values: Sequence[float | None], better: str | None) -> int | None:
     return leaders[0] if len(leaders) == 1 else None
 
 
+def _text(catalog: Catalog, gpu: GPU, key: str, compared: float | None) -> str:
+    """The value as the answer's table prints it: "48 GB", "unknown", or for a vendor's dual-issue FP32 both
+    figures, "61.4 TFLOPS (30.7 single-issue)", since the bar is the single-issue one (what is compared)."""
+    raw = gpu.get(key)
+    if raw is None:
+        return "unknown"
+    shown = catalog.fields[key].format_value(raw)
+    return shown if compared is None or compared == gpu.number(key) else f"{shown} ({compared:.3g} single-issue)"
+
+
 def spec_series(catalog: Catalog, gpus: Sequence[GPU], key: str) -> Series | None:
     """One numeric spec across ``gpus`` (single-issue FP32 where a vendor counts dual issue, as the table
     compares); None when fewer than two GPUs have it."""
@@ -47,7 +58,7 @@ def spec_series(catalog: Catalog, gpus: Sequence[GPU], key: str) -> Series | Non
     values = tuple(catalog.comparable(g, key) for g in gpus)
     if sum(v is not None for v in values) < 2:
         return None
-    texts = tuple("unknown" if g.get(key) is None else fdef.format_value(g.get(key)) for g in gpus)
+    texts = tuple(_text(catalog, g, key, v) for g, v in zip(gpus, values, strict=True))
     return Series(fdef.label, fdef.unit, values, texts, _winner(values, fdef.better), fdef.better)
 
 
@@ -59,7 +70,8 @@ def spec_chart(
     if len(gpus) < 2:
         return None
     wanted = [k for k in keys if k in catalog.fields] or [k for k in CHART_FIELDS if k in catalog.fields]
-    series = [s for k in wanted if (s := spec_series(catalog, gpus, k)) is not None][:MAX_SPECS]
+    most = max(3, min(MAX_SPECS, MAX_SPEC_BARS // len(gpus)))  # 6 specs for two cards, 4 for four
+    series = [s for k in wanted if (s := spec_series(catalog, gpus, k)) is not None][:most]
     if not series:
         return None
     names = tuple(g.short_name for g in gpus)
@@ -77,9 +89,10 @@ def ranking_chart(
     return Chart("ranking", title, tuple(g.short_name for g, _, _ in shown), (series,), winner=0)
 
 
-def memory_chart(fit: Mapping[str, Any], title: str) -> Chart | None:
+def memory_chart(fit: Mapping[str, Any], title: str, where: str = "") -> Chart | None:
     """A fit's estimate, term by term (GB for the whole job), against the memory the cards really offer
-    (``usable_gb``, else the catalog's ``available_gb``); None without terms or capacity.
+    (``usable_gb``, else the catalog's ``available_gb``) of the cards ``where`` names ("2× GeForce RTX 3090");
+    None without terms or capacity.
 
     When the terms do not add up to the need the answer states (an image pipeline whose parts take turns on the
     GPU peaks below the sum of its parts), the bar is that need, whole: the picture never contradicts the text."""
@@ -92,7 +105,7 @@ def memory_chart(fit: Mapping[str, Any], title: str) -> Chart | None:
     if required is not None and abs(sum(gb for _, gb in parts) - float(required)) > max(0.15, 0.02 * float(required)):
         parts = [("needed at the peak", float(required))]
     count = fit.get("gpus_count") or 1
-    where = f"usable on {count} GPUs" if count > 1 else "usable"
+    on = f" on the {where}" if where and count == 1 else f" on {where}" if where else f" on {count} GPUs" * (count > 1)
     series = Series(
         "needed", "GB", tuple(gb for _, gb in parts), tuple(f"{gb:,.1f} GB" for _, gb in parts), None, "lower"
     )
@@ -102,5 +115,5 @@ def memory_chart(fit: Mapping[str, Any], title: str) -> Chart | None:
         tuple(name for name, _ in parts),
         (series,),
         capacity=float(capacity),
-        capacity_label=f"{float(capacity):,.1f} GB {where}",
+        capacity_label=f"{float(capacity):,.1f} GB usable{on}",
     )

@@ -12,6 +12,7 @@ palette, and every bar labelled with its value as the answer prints it; the winn
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -31,6 +32,7 @@ OVER = "#D55E00"  # vermillion: what does not fit
 WIDTH_IN = 8.0
 DPI = 110
 STAR = "★"
+TITLE_WIDTH = 64  # characters per title line (three lines at most), across the whole picture
 
 
 def _t(text: str) -> str:
@@ -55,7 +57,8 @@ def render_png(chart: Chart) -> bytes:
     ax = fig.add_subplot()
     ax.set_facecolor(BACKGROUND)
     {"bars": _draw_bars, "ranking": _draw_ranking, "memory": _draw_memory}[chart.kind](ax, chart)
-    ax.set_title(_t(chart.title), loc="left", color=INK, fontsize=13, fontweight="bold", pad=12)
+    title = "\n".join(textwrap.wrap(chart.title, TITLE_WIDTH)[:3])
+    fig.suptitle(_t(title), x=0.015, ha="left", color=INK, fontsize=13, fontweight="bold")
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(MUTED)
@@ -107,18 +110,19 @@ def _draw_bars(ax: Axes, chart: Chart) -> None:
     ax.set_xlim(0, 1.32)
     ax.set_xticks([])
     ax.set_xlabel(f"bars relative to the largest value · {STAR} better", color=MUTED, fontsize=9)
-    _legend(ax, n)
+    _legend(ax, chart.items)
 
 
 def _spec_label(label: str, better: str | None) -> str:
     return label + ("\n(lower is better)" if better == "lower" else "")
 
 
-def _legend(ax: Axes, n: int) -> None:
+def _legend(ax: Axes, names: tuple[str, ...]) -> None:
+    """One entry per GPU below the bars: in one row when the names fit, else two per row."""
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.04),
-        ncols=min(n, 4),
+        ncols=len(names) if sum(len(n) for n in names) <= 64 else 2,
         frameon=False,
         fontsize=10,
         labelcolor=INK,

@@ -77,6 +77,6 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
         a.recommendation = gpu.id
     a.bullets.append(usable_text(ctx, gpu, s.budget, count) + ".")
     a.fit = fit
-    a.chart = memory_chart(fit, a.title)
+    a.chart = memory_chart(fit, a.title, f"{count}× {gpu.short_name}" if count > 1 else gpu.short_name)
     add_sources(a, [gpu])
     return a

@@ -168,6 +168,14 @@ def _fit_slots(s: FitPlan) -> dict[str, Any]:
     }
 
 
+def _cards(ctx: HandlerContext, a: Answer, count: int) -> str:
+    """ "RTX A6000", "2× GeForce RTX 3090": the cards an estimate is held against ("" for none)."""
+    if not a.gpus:
+        return ""
+    name = ctx.catalog.gpus[a.gpus[0]].short_name
+    return f"{count}× {name}" if count > 1 else name
+
+
 def _finish(ctx: HandlerContext, a: Answer, s: FitPlan, fit: dict[str, Any]) -> Answer:
     """What every estimate ends with: the model's own context limit, the assumptions and the model's source."""
     if s.model.max_context and s.context > s.model.max_context:
@@ -176,7 +184,7 @@ def _finish(ctx: HandlerContext, a: Answer, s: FitPlan, fit: dict[str, Any]) -> 
             f"the estimate is for the {s.context:,} you asked."
         )
     a.fit = fit
-    a.chart = memory_chart(fit, a.title)
+    a.chart = memory_chart(fit, a.title, _cards(ctx, a, s.count))
     a.notes.append("Assumptions: " + "; ".join(s.est.assumptions) + ".")
     if s.model_id:
         a.sources.extend(ctx.models[s.model_id].sources[:1])

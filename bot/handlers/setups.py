@@ -298,7 +298,8 @@ def _fit_json(a: Answer, s: Setup, model: ModelShape) -> None:
         "tokens_per_s": None,
         "assumptions": list(h.plan.est.assumptions),
     }
-    a.chart = memory_chart(a.fit, a.title)
+    where = s.name if s.count > 1 else s.gpu.short_name
+    a.chart = memory_chart(a.fit, f"{s.name}: {plan_name(h.plan)}", where)  # the pick's plan, not every setup
 
 
 def _notes(ctx: HandlerContext, q: Query, a: Answer, rigs: Sequence[Setup]) -> None:
