@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog import FieldDef
 
-__all__ = ["an", "counted_noun", "noun", "running"]
+__all__ = ["an", "counted_noun", "gerund", "noun", "running"]
 
 # field -> its name inside a sentence, where the label reads badly there
 _NOUN = {
@@ -43,3 +43,16 @@ def an(word: str) -> str:
 def counted_noun(n: int, word: str) -> str:
     """ "1 GPU", "3 GPUs"."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+_GERUNDS = {"run": "running", "fine-tune": "fine-tuning", "train": "training", "serve": "serving"}
+
+
+def gerund(phrase: str) -> str:
+    """A plan as the subject of a sentence: "run Llama 3 70B in FP16" -> "running Llama 3 70B in FP16", "fully
+    fine-tune X" -> "fully fine-tuning X"; a phrase with no such verb (a model's name) is left as it is."""
+    words = phrase.split(" ")
+    for i, word in enumerate(words[:3]):
+        if word in _GERUNDS:
+            return " ".join([*words[:i], _GERUNDS[word], *words[i + 1 :]])
+    return phrase

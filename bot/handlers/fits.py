@@ -41,7 +41,7 @@ from bot.handlers.fit_options import (
 from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, speed_on
 from bot.handlers.fit_precision import BELOW_Q4, native_precision, pick_precision, precision_label, quality_note
 from bot.parser import Query
-from bot.wording import an
+from bot.wording import an, gerund
 
 __all__ = ["MAX_LISTED", "FitPlan", "best_fit", "fit_plan", "fits"]
 
@@ -356,7 +356,9 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
         margin_gb=round(room - need, 1),
     )
     per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
-    a.summary = f"{_lead(s, verdict)}: {s.doing} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
+    a.summary = (
+        f"{_lead(s, verdict)}: {gerund(s.doing)} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
+    )
     _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
     size = f"{capacity:g}"
     a.bullets.append(
@@ -388,7 +390,8 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
     )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
-        f"{_lead(s, verdict)}: {s.doing} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}){_spread(s)} needs about "
+        f"{_lead(s, verdict)}: {gerund(s.doing)} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}){_spread(s)} "
+        "needs about "
         f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); {band_text(need, capacity, per)}."
     )
     _instead(a, s, per, verdict != "does not fit")
