@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalog import GPU, Catalog
+from bot.wording import noun
 
 __all__ = ["Advice", "Scored", "Workload", "advise", "memory_first", "rank_by_field", "values_memory"]
 
@@ -99,7 +100,7 @@ class Advice:
         return self.ranked[0] if self.ranked else None
 
 
-def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str) -> str | None:
+def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str, unit: str = "") -> str | None:
     if key == "vendor":
         return None if gpu.vendor.lower() == str(rule).lower() else f"not {rule}"
     value = gpu.get(key)
@@ -121,10 +122,11 @@ def _requirement_failure(gpu: GPU, key: str, rule: Any, label: str) -> str | Non
         num = gpu.number(key)
         if num is None:
             return f"{label} unknown"
+        u = f" {unit}" if unit else ""
         if "min" in rule and num < float(rule["min"]):
-            return f"{label} {num:g} < {rule['min']}"
+            return f"{label} {num:g}{u}, under the {float(rule['min']):g}{u} needed"
         if "max" in rule and num > float(rule["max"]):
-            return f"{label} {num:g} > {rule['max']}"
+            return f"{label} {num:g}{u}, over the limit of {float(rule['max']):g}{u}"
     return None
 
 
@@ -170,8 +172,9 @@ def _problems(
     """Why ``gpu`` breaks the workload's requirements or the budget: requirement field (or "budget") -> why."""
     problems = {}
     for key, rule in workload.require.items():
-        label = catalog.fields[key].label if key in catalog.fields else key
-        failure = _requirement_failure(gpu, key, rule, label)
+        fdef = catalog.fields.get(key)
+        label, unit = (noun(fdef), fdef.unit) if fdef is not None else (key, "")
+        failure = _requirement_failure(gpu, key, rule, label, unit)
         if failure:
             problems[key] = failure
     if budget_usd is not None:

@@ -145,7 +145,7 @@ def test_advisor_one_of_requirement(catalog: Catalog) -> None:
     left_out = {g.id for g, _ in advice.excluded}
     assert "b300" in left_out and advice.missed["b300"] == ("market_segment",)
     reason = {g.id: r for g, r in advice.excluded}["b300"]
-    assert reason == "Market segment data center, not consumer or workstation"
+    assert reason == "market segment data center, not consumer or workstation"
     named = advise(catalog, "training", gpus=["b300", "rtx-4090"], require={"market_segment": {"one_of": WORKSTATION}})
     assert {s.gpu.id for s in named.ranked} == {"b300", "rtx-4090"} and "b300" in named.violations
     ordered, _ = rank_by_field(catalog, "memory_gb", require={"market_segment": {"one_of": ["laptop"]}})
