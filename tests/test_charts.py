@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
 import itertools
 import struct
 import subprocess
@@ -167,6 +168,11 @@ def test_charts_draw_as_pngs_of_sensible_size(engine: Engine, question: str) -> 
     width, height = png_size(data)
     assert 600 <= width <= 1200 and 200 <= height <= 1400, (width, height)
     assert 5_000 < len(data) < 500_000
+    from PIL import Image  # matplotlib's own dependency: the file opens and decodes as a PNG
+
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "PNG" and image.size == (width, height)
+        image.load()
 
 
 def test_dollar_signs_are_drawn_as_text() -> None:

@@ -122,7 +122,7 @@ def _requirements(ctx: HandlerContext, q: Query) -> dict[str, object]:
 
 def _scope(ctx: HandlerContext, q: Query) -> str:
     """ " with NVLink, Memory ≥ 24 GB under $2,000": the constraints, as words."""
-    filters = [ctx.catalog.fields[k].label for k in q.require_true] + describe_limits(ctx.catalog, q.limits)
+    filters = [noun(ctx.catalog.fields[k]) for k in q.require_true] + describe_limits(ctx.catalog, q.limits)
     filters += [ctx.catalog.workloads[m]["label"] for m in q.modifiers if m in ctx.catalog.workloads]
     budget = q.budget_usd is not None and not wants_laptop(q)
     return (" with " + ", ".join(filters) if filters else "") + (f" under {budget_text(q)}" if budget else "")

@@ -21,6 +21,7 @@ from bot.handlers.context import (
 )
 from bot.handlers.per_unit import per_unit_lead
 from bot.parser import Query
+from bot.wording import noun
 
 __all__ = ["COMPARE_FIELDS", "compare", "lookup"]
 
@@ -80,12 +81,10 @@ def _asked_values(ctx: HandlerContext, a: Answer, gpu: GPU, keys: Sequence[str])
     """The summary of a lookup that asks for fields: each value, and which are unknown."""
     parts = [f"{ctx.catalog.fields[k].label}: {value(ctx, a, gpu, k)}" for k in keys]
     a.summary = f"{gpu.short_name} — " + "; ".join(parts) + "."
-    unknown = [ctx.catalog.fields[k].label for k in keys if gpu.get(k) is None and not lacks(ctx, gpu, k)]
+    unknown = [noun(ctx.catalog.fields[k]) for k in keys if gpu.get(k) is None and not lacks(ctx, gpu, k)]
     if unknown:
-        a.summary += (
-            f" I don't know the {', '.join(u.lower() for u in unknown)}: the sources I have "
-            "don't give it, and I don't guess."
-        )
+        it = "it" if len(unknown) == 1 else "them"
+        a.summary += f" I don't know the {', '.join(unknown)}: the sources I have don't give {it}, and I don't guess."
         a.answered = len(unknown) < len(keys)
 
 
