@@ -33,6 +33,8 @@ GENERAL_PLACEHOLDER = re.compile(r"\{(segments|top|range|by_arch|formats|card)\.
 #: Not a catalog field: the price answers judge by (the operator's current price where listed, else the launch
 #: MSRP), usable as ``{a.price}``, ``{ratio.price}``, ``{a.fp32_tflops/price}`` and in ``order_by``.
 PRICE = "price"
+#: The fields an article placeholder names: ``{a.key}``, ``{a.key/other}``, ``{ratio.key}``.
+_ARTICLE_KEYS = re.compile(r"\{(?:a|b|ratio|diff)\.(\w+)(?:[*/](\w+(?:\.\d+)?))?")
 _ANY_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _ARTICLE_PLACEHOLDER = re.compile(r"\{(?:a|b|ratio|diff)\b")
 _ALLOWED = {"id", "question", "answer", "keywords", "gpus", "order_by", "intent", "workload", "fields", "general"}
@@ -118,6 +120,10 @@ def _entry(raw: Any, i: int, fields: Mapping[str, FieldDef], gpus: Mapping[str, 
     )
     if not faq_gpus:
         _check_general_template(answer, fields, gpus, path, name, "answer")
+    for m in _ARTICLE_KEYS.finditer(answer):
+        for key in filter(None, m.groups()):
+            ok = key in fields or key == PRICE or key.replace(".", "", 1).isdigit()
+            expect(ok, path, f"{m.group(0)}}}: unknown field {key!r}", name, "answer")
     faq_fields = str_list(raw.get("fields"), path, name, "fields")
     for key in faq_fields:
         expect(key in fields, path, f"unknown field {key!r}", name, "fields")
