@@ -227,6 +227,10 @@ def test_workloads_decide_by_what_limits_them(engine: Engine) -> None:
     assert "memory per card" in sd.summary  # a diffusion model does not split across cards
     training = engine.ask("2x a5000 vs 1x a6000 for training")
     assert "memory per card" in training.summary and training.recommendation == "rtx-a6000"
+    # Equal memory in total: an LLM decodes at the speed memory is read, so bandwidth decides, not tensor
+    for question in ("is 2x 3060 12gb better than one 3090 for llms", "two 4060 ti 8gb or one 4070 ti super for llm?"):
+        tie = engine.ask(question)
+        assert "memory bandwidth per card" in tie.summary and "FP16 tensor" not in tie.summary, question
 
 
 def test_non_cuda_cards_get_their_software_note(engine: Engine) -> None:
