@@ -32,15 +32,20 @@ __all__ = [
     "DEFAULT_INFERENCE",
     "DEFAULT_MEDIA",
     "DEFAULT_TRAINING",
+    "HOST_EMBEDDINGS",
     "Budget",
     "build_budgets",
     "capacity_gb",
     "default_context",
+    "host_embedding_gb",
     "runtime_terms",
 ]
 
 MIB = 2**20
 GIB = 2**30
+#: The term (negative, GB) for the token-embedding matrix a llama.cpp-based runtime leaves in system RAM: counted in
+#: the weights (the file holds it), never on the GPU, and never read whole while decoding.
+HOST_EMBEDDINGS = "token embeddings kept in system RAM"
 #: A CUDA context takes 300-400 MiB since CUDA 11.7's lazy loading; the upper figure, so no estimate promises
 #: memory the context takes. https://github.com/pytorch/pytorch/issues/20532 (specs/usable_memory.yaml, fact
 #: ``cuda-context``: tests check the two agree).
@@ -69,6 +74,8 @@ class Budget:
     ctx_tiers: tuple[tuple[float, int], ...] = ()  # Ollama: default context by total VRAM (GiB)
     model_max_context: bool = False  # an unset context means the model's maximum (max_model_len, max_seq_len)
     compute_buffer: bool = False  # llama.cpp's compute buffer
+    host_input_embeddings: bool = False  # llama.cpp, Ollama: the token-embedding matrix stays in system RAM
+    split_mode: str = "layer"  # llama.cpp on several GPUs: "layer" (each GPU its layers' KV) or "row" (KV on GPU 0)
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
@@ -94,7 +101,7 @@ class Budget:
 
 #: The budgets an estimate assumes when no runtime is given: llama.cpp-style local inference and transformers for
 #: training (specs/runtimes.yaml ``assumed``); :func:`build_budgets` builds the same from the data.
-DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True)
+DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True, host_input_embeddings=True)
 DEFAULT_TRAINING = Budget("transformers", "Hugging Face transformers (with bitsandbytes)", "dynamic")
 #: Image and speech models with no runtime named: PyTorch as diffusers, ComfyUI or Whisper run it (memory as
 #: PyTorch allocates it, no compute buffer of llama.cpp's).
@@ -137,6 +144,8 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
             p.value == "model maximum" for p in rt.params if p.name in ("max_model_len", "max_seq_len")
         ),
         compute_buffer=allocation == "full_context",
+        host_input_embeddings=_flag(runtime, base, "input_layer_on_cpu"),
+        split_mode=str(getattr(rt.param("split_mode"), "value", "layer")),
         context_setting=next(
             (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
             "the context length",
@@ -144,6 +153,15 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
         **_training_defaults(rt),
     )
+
+
+def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:
+    """A yes/no param of the runtime, else of the runtime it loads models with (a front end's)."""
+    for rt in (runtime, base):
+        param = rt.param(name) if rt is not None else None
+        if param is not None:
+            return param.value is True
+    return False
 
 
 def _training_defaults(rt: Runtime) -> dict[str, Any]:
@@ -192,6 +210,14 @@ def default_context(budget: Budget, model: ModelShape, mode: str, total_vram_gib
     if budget.compute_buffer:
         return ctx, f"{ctx:,}-token context (llama-server's --fit lowers an unset context to as little as 4,096)"
     return ctx, f"{ctx:,}-token context (none stated)"
+
+
+def host_embedding_gb(budget: Budget, model: ModelShape, bytes_per_param: float) -> float:
+    """GB of the token-embedding matrix a llama.cpp-based runtime keeps in system RAM (its input layer stays on the
+    CPU); 0 for other runtimes, and for a tied model, whose output layer on the GPU is that same matrix."""
+    if not (budget.host_input_embeddings and model.vocab_size and model.hidden_size) or model.tied_embeddings:
+        return 0.0
+    return model.vocab_size * model.hidden_size * bytes_per_param / GB
 
 
 def capacity_gb(budget: Budget, usable_gb: float, gpus: int = 1) -> float:

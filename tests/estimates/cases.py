@@ -10,6 +10,7 @@ not model get the assumed one), held against the memory that runtime may use of 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +64,13 @@ class Case:
 
 
 def budget_of(report: Report, budgets: Mapping[str, Budget]) -> Budget:
-    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks."""
+    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks; with
+    the settings the report states (llama.cpp's split mode)."""
     name = RUNTIME_IDS.get(report.runtime, report.runtime)
     assumed = "llama.cpp" if report.mode == "inference" else "transformers"
-    return budgets.get(name) or budgets[assumed]
+    budget = budgets.get(name) or budgets[assumed]
+    split = report.setting("split_mode")
+    return dataclasses.replace(budget, split_mode=split) if split else budget
 
 
 def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib: float | None = None) -> Estimate:

@@ -64,7 +64,10 @@ _FIELDS = (
     "outcome",
     "tokens_per_s",
     "notes",
+    "settings",
 )
+#: Runtime settings a report states that change how memory is taken (``settings:`` of an entry), and their values.
+SETTINGS = {"split_mode": ("layer", "row")}
 
 
 class ReportError(ValueError):
@@ -94,6 +97,10 @@ class Report:
     outcome: str | None
     tokens_per_s: float | None
     notes: str = ""
+    settings: tuple[tuple[str, str], ...] = ()  # runtime settings the report states (SETTINGS), e.g. split_mode row
+
+    def setting(self, name: str) -> str | None:
+        return dict(self.settings).get(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +174,21 @@ def _report(raw: Any, index: int) -> Report:
         outcome=outcome,
         tokens_per_s=float(speed) if speed is not None else None,
         notes=_text(raw, "notes", entry, required=False),
+        settings=_settings(raw.get("settings"), entry),
     )
+
+
+def _settings(raw: Any, entry: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise ReportError(entry, "settings", "a mapping of setting to value")
+    for name, value in raw.items():
+        if name not in SETTINGS:
+            raise ReportError(entry, "settings", f"unknown setting {name!r} (one of {', '.join(SETTINGS)})")
+        if value not in SETTINGS[name]:
+            raise ReportError(entry, "settings", f"{name} is one of {', '.join(SETTINGS[name])}")
+    return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
 
 
 def _read(path: Path) -> Mapping[str, Any]:
