@@ -19,12 +19,14 @@ Every runtime adds its CUDA context per GPU (the ``cuda-context`` fact of ``spec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from bot.estimator_shapes import GB, ModelShape
+from bot.estimator_weights import MXFP4_BITS
 from bot.runtimes import Runtime, Runtimes, llamacpp_compute_buffer_mib, usable_fraction
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "capacity_gb",
     "default_context",
     "host_embedding_gb",
+    "mxfp4_padding_gb",
     "runtime_terms",
 ]
 
@@ -76,6 +79,7 @@ class Budget:
     compute_buffer: bool = False  # llama.cpp's compute buffer
     host_input_embeddings: bool = False  # llama.cpp, Ollama: the token-embedding matrix stays in system RAM
     split_mode: str = "layer"  # llama.cpp on several GPUs: "layer" (each GPU its layers' KV) or "row" (KV on GPU 0)
+    mxfp4_padding: tuple[int, int] | None = None  # vLLM's Marlin MXFP4 MoE layout: hidden, expert-width multiples
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
@@ -146,6 +150,7 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         compute_buffer=allocation == "full_context",
         host_input_embeddings=_flag(runtime, base, "input_layer_on_cpu"),
         split_mode=str(getattr(rt.param("split_mode"), "value", "layer")),
+        mxfp4_padding=_pair(rt, "mxfp4_moe_padding"),
         context_setting=next(
             (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
             "the context length",
@@ -153,6 +158,13 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
         **_training_defaults(rt),
     )
+
+
+def _pair(rt: Runtime, name: str) -> tuple[int, int] | None:
+    param = rt.param(name)
+    if param is None or not isinstance(param.value, list) or len(param.value) != 2:
+        return None
+    return int(param.value[0]), int(param.value[1])
 
 
 def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:
@@ -220,6 +232,25 @@ def host_embedding_gb(budget: Budget, model: ModelShape, bytes_per_param: float)
     return model.vocab_size * model.hidden_size * bytes_per_param / GB
 
 
+def mxfp4_padding_gb(budget: Budget, model: ModelShape, precision: str, tensor_parallel: int) -> float:
+    """GB the runtime's MXFP4 MoE kernel layout adds to the experts, for the whole job (vLLM's Marlin: the hidden size
+    padded to a multiple of 256 and each GPU's share of the expert width to a multiple of 128); 0 when it does not
+    apply."""
+    experts_b = dict(model.native_split_b).get("mxfp4", 0.0)
+    if not (
+        budget.mxfp4_padding and precision == "mxfp4" and experts_b and model.hidden_size and model.intermediate_size
+    ):
+        return 0.0
+    hidden_to, width_to = budget.mxfp4_padding
+    width = model.intermediate_size / max(tensor_parallel, 1)
+    grown = _round_up(model.hidden_size, hidden_to) / model.hidden_size * _round_up(width, width_to) / width
+    return experts_b * 1e9 * MXFP4_BITS / 8 * (grown - 1) / GB
+
+
+def _round_up(value: float, multiple: int) -> float:
+    return math.ceil(value / multiple) * multiple
+
+
 def capacity_gb(budget: Budget, usable_gb: float, gpus: int = 1) -> float:
     """The memory per GPU the runtime lets itself use on a card of ``usable_gb``."""
     return usable_gb * budget.fraction_of(usable_gb, gpus)
@@ -256,6 +287,13 @@ def runtime_terms(
         notes.append(
             "llama.cpp compute buffer without flash attention (Ollama's rule; flash attention shrinks it), "
             "KV cache for the whole context allocated at load"
+        )
+    padding = mxfp4_padding_gb(budget, model, precision, gpus) if mode == "inference" else 0.0
+    if padding:
+        terms["MXFP4 kernel padding"] = padding
+        notes.append(
+            f"{budget.name} lays the MXFP4 experts out for its Marlin kernel (GPUs without native FP4), padded: "
+            f"{padding:.1f} GB more"
         )
     if budget.allocation == "pool" and mode == "inference":
         if budget.activation_gib or budget.graphs_gib:
