@@ -40,7 +40,7 @@ from bot.estimator_runtime import (
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
-from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, weights_bytes
+from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -194,7 +194,8 @@ def estimate(
 
 def _host_embeddings(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> float:
     """GB of token embeddings the runtime keeps in system RAM (llama.cpp's input layer), named in the assumptions."""
-    bpp = BYTES_PER_PARAM["bf16" if precision in LINEAR_ONLY else precision]
+    # formats that quantise the linear layers only, and mixed releases (gpt-oss: MXFP4 experts), keep them 16-bit
+    bpp = BYTES_PER_PARAM["bf16" if precision in LINEAR_ONLY or is_native(model, precision) else precision]
     host = host_embedding_gb(budget, model, bpp)
     if host:
         est.assumptions.append(f"{budget.name} keeps the token embeddings ({host:.2f} GB) in system RAM, not the GPU")

@@ -133,3 +133,21 @@ def test_report_settings_are_checked() -> None:
     for bad in ({"split_mode": "rows"}, {"gpu_memory_utilization": 1.5}, {"max_num_seqs": 4}, ["row"]):
         with pytest.raises(ReportError):
             _settings(bad, "x")
+
+
+# -- decode reads of a mixed MoE release --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "routed"), [("gpt-oss-20b", 4 / 32), ("gpt-oss-120b", 4 / 128)])
+def test_a_mixed_moe_release_reads_its_16_bit_part_whole_and_the_routed_experts(model: str, routed: float) -> None:
+    """gpt-oss (model card table 1): attention and unembedding in BF16 are read every token, the input embedding is a
+    row look-up, and of the MXFP4 experts only the 4 routed per token (of 32 or 128) are read."""
+    from bot.estimator_speed import bytes_read_gb
+
+    shape = MODELS[model]
+    est = estimate(shape, precision="mxfp4", context=4096, runtime=BUDGETS["vllm"])
+    weights, _, _ = bytes_read_gb(shape, est, 512)
+    split = dict(shape.native_split_b)
+    embed_b = (shape.vocab_size or 0) * (shape.hidden_size or 0) / 1e9
+    expected = (split["bf16"] - embed_b) * 2 + split["mxfp4"] * routed * 4.25 / 8
+    assert weights == pytest.approx(expected, rel=0.02)
