@@ -30,6 +30,20 @@ EPHEMERAL = 64
 ROOT = Path(__file__).resolve().parent.parent
 
 
+LONG_TEXT = "long text please"
+
+
+def long_text_answers(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
+    """``LONG_TEXT`` gets a text too long for one message that is not a list (lists are paged instead)."""
+    from bot.answer import Answer
+
+    paragraphs = [f"Paragraph {i}: " + "the same words again " * 90 for i in range(8)]
+    answer = Answer(question=LONG_TEXT, intent="faq", title="A long answer", summary="\n\n".join(paragraphs))
+    real = engine.ask
+
+    monkeypatch.setattr(engine, "ask", lambda question: answer if question == LONG_TEXT else real(question))
+
+
 def _settings(tmp_path: Path, fake: FakeDiscord, **over: Any) -> Settings:
     base = {
         "db_path": tmp_path / "queries.sqlite3",
@@ -254,18 +268,34 @@ async def test_all_specs_button(harness: Harness) -> None:
     assert "Transistors" in text and "Display outputs" in text
 
 
-async def test_long_answer_is_split_within_limits(harness: Harness) -> None:
+async def test_long_answer_is_split_within_limits(
+    harness: Harness, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_text_answers(monkeypatch, engine)
     mark = harness.fake.mark()
-    sent = await harness.ask("compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs")
+    sent = await harness.ask(LONG_TEXT)
     await asyncio.sleep(0.3)
     posts = [r for r in harness.fake.requests[mark:] if r.method == "POST" and r.path.endswith("/messages")]
-    assert len(posts) >= 2, "45 fields x 4 GPUs cannot fit one message"
+    assert len(posts) >= 2, "a text of 8 long paragraphs cannot fit one message"
     for post in posts:
         assert post.ok, post
         _assert_within_limits(post.json)
     assert sent.json["message_reference"]
     rows = await harness.rows()
-    assert rows[-1][4] == "compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs" and rows[-1][5] == "compare"
+    assert rows[-1][4] == LONG_TEXT and rows[-1][5] == "faq"
+
+
+async def test_long_list_is_paged_within_limits(harness: Harness) -> None:
+    question = "compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs"
+    mark = harness.fake.mark()
+    sent = await harness.ask(question)
+    await asyncio.sleep(0.3)
+    posts = [r for r in harness.fake.requests[mark:] if r.method == "POST" and r.path.endswith("/messages")]
+    assert len(posts) == 1, "45 fields x 4 GPUs: one message with ◀ n/N ▶, not several"
+    _assert_within_limits(sent.json)
+    assert _button(sent.json, "gpubot:next:") and _button(sent.json, "gpubot:pageno:")
+    rows = await harness.rows()
+    assert rows[-1][4] == question and rows[-1][5] == "compare"
 
 
 async def test_cooldown_notice(tmp_path: Path, engine: Engine) -> None:
