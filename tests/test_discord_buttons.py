@@ -7,8 +7,10 @@ keeps. Every assertion is on what Discord would receive and on the rows in SQLit
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import signal
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,7 +24,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.storage import QueryLog
 from tests.fake_discord import FakeDiscord, Interaction, Recorded, running_bot, running_fake
-from tests.test_discord_e2e import LONG_TEXT, long_text_answers
+from tests.test_discord_e2e import LONG_TEXT, _gpubot_run, long_text_answers
 
 CALLBACK_MESSAGE, CALLBACK_DEFERRED_UPDATE, CALLBACK_UPDATE = 4, 6, 7
 EPHEMERAL = 64
@@ -372,3 +374,49 @@ async def test_a_gpu_gone_from_the_catalog_disables_its_pick(tmp_path: Path, eng
         assert not button(update.json["data"], "gpubot:pick:rtx-6000-ada:").get("disabled")
         (notice,) = await interaction.followups()
         assert "no longer in my catalog" in notice.json["content"] and notice.json["flags"] & EPHEMERAL
+
+
+# -- a real restart: `gpubot run`, SIGTERM, `gpubot run` again ------------------------------------------
+
+
+async def _run_until_ready(tmp_path: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
+    fake._ready.clear()  # the previous process's READY does not count
+    proc = await _gpubot_run(tmp_path, fake, gateway=True)
+    await fake.wait_ready(timeout=20)
+    await asyncio.sleep(0.5)  # guild_ready_timeout in the real bot
+    return proc
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> str:
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 0, stderr.decode()
+    return stderr.decode()
+
+
+async def test_a_restarted_gpubot_run_serves_the_buttons_of_the_first(tmp_path: Path) -> None:
+    async with running_fake() as fake:
+        first = await _run_until_ready(tmp_path, fake)
+        try:
+            clarify = await ask(fake, "rtx 6000 specs")
+            compare = await ask(fake, "a4000 vs a6000")
+            await (await click(fake, compare, "gpubot:vote:1:")).response(timeout=10)
+        finally:
+            await _stop(first)
+        second = await _run_until_ready(tmp_path, fake)
+        try:
+            picked = await (await click(fake, clarify, "gpubot:pick:rtx-6000-ada:")).response(timeout=10)
+            assert picked.json["type"] == CALLBACK_UPDATE and "RTX 6000 Ada" in text(picked.json["data"])
+            again = await (await click(fake, compare, "gpubot:vote:1:")).response(timeout=10)
+            assert "taken back" in again.json["data"]["content"]
+            refused = await (await click(fake, compare, "gpubot:del:", user_id=OTHER)).response(timeout=10)
+            assert refused.json["data"]["flags"] & EPHEMERAL and int(compare.response["id"]) in fake.messages
+            await (await click(fake, compare, "gpubot:del:")).response(timeout=10)
+            await fake.wait_for(lambda _r: int(compare.response["id"]) not in fake.messages, timeout=10)
+        finally:
+            stderr = await _stop(second)
+        assert "Traceback" not in stderr
+    with sqlite3.connect(tmp_path / "queries.sqlite3") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0  # voted, then taken back
+        questions = [r[0] for r in conn.execute("SELECT question FROM queries")]
+    assert "rtx 6000 specs [rtx-6000-ada]" in questions
