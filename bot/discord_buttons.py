@@ -90,8 +90,9 @@ def present(
     """The messages of ``answer`` (only the first page of a paged list), the buttons for the first message
     and their state, saved for clicks in this process and after a restart."""
     render = full_embeds if full else answer_embeds
-    pages = answer_pages(answer, render)
-    messages = [pages[0]] if pages else pack_embeds(render(answer))
+    embeds = render(answer)
+    pages = answer_pages(answer, render, embeds)
+    messages = [pages[0]] if pages else pack_embeds(embeds)
     state = ButtonState(
         key=new_key(),
         author_id=author_id,

@@ -26,15 +26,20 @@ NOTE_CHARS_PER_PAGE = 4000  # an embed holds 6000 characters with its title, fie
 Render = Callable[[Answer], list[discord.Embed]]
 
 
-def answer_pages(answer: Answer, render: Render) -> list[list[discord.Embed]] | None:
+def answer_pages(
+    answer: Answer, render: Render, rendered: list[discord.Embed] | None = None
+) -> list[list[discord.Embed]] | None:
     """The pages of ``answer`` as rendered by ``render``, or None when its list fits in one embed (or it has none).
 
     Each page is one message: the rows, :data:`PAGE_ROWS` to a page (halved until every page fits), then
     the notes on pages of their own. When even one row per page does not fit, the answer is not paged.
+    ``rendered`` is ``render(answer)`` when the caller has it (most answers fit one embed: nothing more to do).
     """
     table = answer.table
-    if table is None or len(table.rows) < 2 or len(render(dataclasses.replace(answer, notes=[]))) <= 1:
-        return None  # the list fits in one embed (notes alone may spill into a second one of the same message)
+    if table is None or len(table.rows) < 2 or len(rendered or render(answer)) <= 1:
+        return None
+    if answer.notes and len(render(dataclasses.replace(answer, notes=[]))) <= 1:
+        return None  # the list fits in one embed; its notes spill into a second one of the same message
     notes = [render(_notes(answer, chunk)) for chunk in _note_chunks(answer.notes)]
     size = PAGE_ROWS
     while size >= 1:
