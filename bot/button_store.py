@@ -48,7 +48,7 @@ class ButtonState:
     intent: str
     gpus: list[str] = field(default_factory=list)
     choices: list[tuple[str, str]] = field(default_factory=list)  # (GPU id, label) for the pick buttons
-    all_specs: bool = False  # the answer has an "All specs" button
+    all_specs: bool = False  # the answer has a "Show all" button (every spec of its GPUs)
     ephemeral: bool = False  # only the asker sees the answer (no delete button: Discord has "dismiss")
     pages: list[list[dict[str, Any]]] | None = None  # the embeds (as Discord dicts) of each page of a paged list
     messages: list[int] = field(default_factory=list)  # the answer's further messages, deleted with it

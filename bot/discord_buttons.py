@@ -1,4 +1,4 @@
-"""Answer buttons that keep working across restarts: pick a GPU, All specs, ◀ ▶ pages, 👍/👎 and 🗑.
+"""Answer buttons that keep working across restarts: pick a GPU, Show all, ◀ ▶ pages, 👍/👎 and 🗑.
 
 Every button is a :class:`discord.ui.DynamicItem`: its ``custom_id`` carries what it needs (the answer's
 key, the GPU of a pick, the asker's id for picks and deletes), and the bot registers the templates once at
@@ -38,7 +38,9 @@ __all__ = ["DYNAMIC_ITEMS", "ButtonHost", "build_view", "full_embeds", "present"
 
 log = logging.getLogger(__name__)
 
-MAX_PICK_BUTTONS = 20  # 4 rows of 5; the last row holds All specs, 👍/👎 and 🗑
+MAX_PICK_BUTTONS = 20  # 4 rows of 5; the last row holds Show all, 👍/👎 and 🗑
+#: The button that shows every spec of the answer's GPUs (the words a reply that hides fields points to).
+SHOW_ALL_LABEL = "Show all"
 CUSTOM_ID_LIMIT = 100
 _KEY = r"(?P<key>[A-Za-z0-9_-]{4,24})"
 _GPU = r"(?P<gpu>[a-z0-9][a-z0-9._+-]*|#\d+)"
@@ -79,7 +81,7 @@ class ButtonHost(Protocol):
 
 
 def full_embeds(answer: Answer) -> list[discord.Embed]:
-    """The answer with every field, for "All specs". The renderer shows every row of a table today; when it
+    """The answer with every field, for "Show all". The renderer shows every row of a table today; when it
     learns to show only the decisive fields by default, this is the one call to give its "full" form."""
     return answer_embeds(answer)
 
@@ -229,12 +231,12 @@ class PickButton(_Button, template=rf"gpubot:pick:{_GPU}:{_KEY}:(?P<author>\d+)"
 
 
 class AllSpecsButton(_Button, template=rf"gpubot:all:{_KEY}"):
-    """Every spec of the answer's GPUs, as a new message (paged when long)."""
+    """Show all: every spec of the answer's GPUs, as a new message (paged when long)."""
 
     def __init__(self, key: str, *, row: int | None = None) -> None:
         self.key = key
         button: discord.ui.Button[Any] = discord.ui.Button(
-            label="All specs", style=discord.ButtonStyle.secondary, custom_id=f"gpubot:all:{key}", row=row
+            label=SHOW_ALL_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"gpubot:all:{key}", row=row
         )
         super().__init__(button)
 
@@ -390,7 +392,7 @@ class PageCount(_Button, template=rf"gpubot:pageno:{_KEY}:(?P<page>\d+)"):
 
 
 class LegacyButton(_Button, template=r"gpubot:(?:pick:[^:]+|all)"):
-    """A pick or All specs button from before answer keys: what it needs was never saved."""
+    """A pick or "All specs" button from before answer keys: what it needs was never saved."""
 
     @classmethod
     async def from_custom_id(

@@ -235,7 +235,7 @@ def test_a_page_shows_every_row_once(engine: Engine) -> None:
     assert state.pages and answer.table is not None
     names = [f["name"] for page in state.pages for e in page for f in e.get("fields", []) if f["name"] != "Note"]
     assert names == [row.label for row in answer.table.rows]
-    assert not state.all_specs  # the full answer has no "All specs" button of its own
+    assert not state.all_specs  # the full answer has no "Show all" button of its own
 
 
 def test_choices_keep_their_labels() -> None:
