@@ -17,67 +17,37 @@ failed". A failing callback gets the bot's apology; the traceback goes to the lo
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.button_store import ButtonState, ButtonStore, new_key
+from bot.button_store import ButtonState, new_key
+from bot.discord_button_kit import (
+    CUSTOM_ID_LIMIT,
+    KEY,
+    AnswerButton,
+    ButtonHost,
+    DeleteButton,
+    LegacyButton,
+    PageCount,
+    VoteButton,
+    gone,
+    needs_state,
+)
 from bot.discord_pages import answer_pages
 from bot.render_discord import answer_embeds, pack_embeds
 
 if TYPE_CHECKING:
     from bot.answer import Answer
-    from bot.config import Settings
-    from bot.engine import Engine
 
-__all__ = ["DYNAMIC_ITEMS", "ButtonHost", "build_view", "full_embeds", "present"]
-
-log = logging.getLogger(__name__)
+__all__ = ["CUSTOM_ID_LIMIT", "DYNAMIC_ITEMS", "ButtonHost", "build_view", "full_embeds", "present"]
 
 MAX_PICK_BUTTONS = 20  # 4 rows of 5; the last row holds Show all, 👍/👎 and 🗑
 #: The button that shows every spec of the answer's GPUs (the words a reply that hides fields points to).
 SHOW_ALL_LABEL = "Show all"
-CUSTOM_ID_LIMIT = 100
-_KEY = r"(?P<key>[A-Za-z0-9_-]{4,24})"
 _GPU = r"(?P<gpu>[a-z0-9][a-z0-9._+-]*|#\d+)"
-
-GONE = (
-    "Sorry, I no longer have what this button needs (the answer is from before a restart or an update). "
-    "Please ask again and I'll answer afresh."
-)
 NOT_YOURS_PICK = "Only the person who asked can pick — ask your own question and I'll offer you the choice."
-NOT_YOURS_DELETE = "Only the person who asked can delete this answer."
-
-
-class ButtonHost(Protocol):
-    """What the buttons need from the bot. ``bot.client.GpuBot`` is one; this module never imports it."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def engine(self) -> Engine: ...
-
-    @property
-    def buttons(self) -> ButtonStore: ...
-
-    def track(self) -> None: ...
-
-    def log_answer(
-        self,
-        question: str,
-        answer: Answer,
-        latency_ms: float,
-        *,
-        interaction: discord.Interaction[Any] | None = None,
-        message: discord.Message | None = None,
-    ) -> None: ...
-
-    async def apologise(self, interaction: discord.Interaction[Any]) -> None: ...
 
 
 def full_embeds(answer: Answer) -> list[discord.Embed]:
@@ -138,29 +108,6 @@ def _pick_ref(gpu: str, index: int, state: ButtonState) -> str:
     return gpu if len(full) <= CUSTOM_ID_LIMIT and re.fullmatch(_GPU, gpu) else f"#{index}"
 
 
-def _host(interaction: discord.Interaction[Any]) -> ButtonHost:
-    return cast("ButtonHost", interaction.client)
-
-
-async def _gone(interaction: discord.Interaction[Any], dead: Callable[[str], bool], text: str = GONE) -> None:
-    """Say politely that a button can no longer be served, and disable it (and the others ``dead`` names)."""
-    if interaction.message is not None and interaction.message.components:
-        view = discord.ui.View.from_message(interaction.message, timeout=None)
-        for item in view.children:
-            if isinstance(item, discord.ui.Button) and item.custom_id and dead(item.custom_id):
-                item.disabled = True
-        view.stop()  # nothing to dispatch here: the templates do that
-        await interaction.response.edit_message(view=view)
-        await interaction.followup.send(text, ephemeral=True)
-    else:
-        await interaction.response.send_message(text, ephemeral=True)
-
-
-def _needs_state(key: str) -> Callable[[str], bool]:
-    """The buttons of answer ``key`` that cannot work without its state (votes and 🗑 still can)."""
-    return lambda custom_id: f":{key}" in custom_id and not custom_id.startswith(("gpubot:vote:", "gpubot:del:"))
-
-
 async def _send_rest(
     interaction: discord.Interaction[Any], host: ButtonHost, rest: list[list[discord.Embed]], state: ButtonState
 ) -> None:
@@ -172,23 +119,7 @@ async def _send_rest(
         host.buttons.remember(state)
 
 
-class _Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
-    """Shared by every answer button: the click is work in flight, and a failure gets an apology."""
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        host = _host(interaction)
-        host.track()
-        try:
-            await self.handle(interaction, host)
-        except Exception:
-            log.exception("button %s failed", self.custom_id)
-            await host.apologise(interaction)
-
-    async def handle(self, interaction: discord.Interaction[Any], host: ButtonHost) -> None:
-        raise NotImplementedError
-
-
-class PickButton(_Button, template=rf"gpubot:pick:{_GPU}:{_KEY}:(?P<author>\d+)"):
+class PickButton(AnswerButton, template=rf"gpubot:pick:{_GPU}:{KEY}:(?P<author>\d+)"):
     """One GPU of a clarifying question: answers the original question for it, in place (asker only)."""
 
     def __init__(self, gpu: str, key: str, author_id: int, *, label: str = "", row: int | None = None) -> None:
@@ -212,7 +143,7 @@ class PickButton(_Button, template=rf"gpubot:pick:{_GPU}:{_KEY}:(?P<author>\d+)"
             return
         state = await host.buttons.recall(self.key)
         if state is None:
-            await _gone(interaction, _needs_state(self.key))
+            await gone(interaction, needs_state(self.key))
             return
         gpu = self.gpu
         if gpu.startswith("#"):
@@ -220,7 +151,7 @@ class PickButton(_Button, template=rf"gpubot:pick:{_GPU}:{_KEY}:(?P<author>\d+)"
             gpu = state.choices[index][0] if index < len(state.choices) else ""
         if gpu not in host.engine.catalog.gpus:
             text = "That GPU is no longer in my catalog — please ask again."
-            await _gone(interaction, lambda custom_id: custom_id == self.custom_id, text)
+            await gone(interaction, lambda custom_id: custom_id == self.custom_id, text)
             return
         answer = host.engine.choose(state.question, gpu)
         messages, view, picked = present(host, answer, author_id=self.author_id, ephemeral=state.ephemeral)
@@ -230,7 +161,7 @@ class PickButton(_Button, template=rf"gpubot:pick:{_GPU}:{_KEY}:(?P<author>\d+)"
         host.log_answer(f"{state.question} [{gpu}]", answer, 0.0, interaction=interaction)
 
 
-class AllSpecsButton(_Button, template=rf"gpubot:all:{_KEY}"):
+class AllSpecsButton(AnswerButton, template=rf"gpubot:all:{KEY}"):
     """Show all: every spec of the answer's GPUs, as a new message (paged when long)."""
 
     def __init__(self, key: str, *, row: int | None = None) -> None:
@@ -250,7 +181,7 @@ class AllSpecsButton(_Button, template=rf"gpubot:all:{_KEY}"):
         state = await host.buttons.recall(self.key)
         gpus = [g for g in state.gpus if g in host.engine.catalog.gpus] if state is not None else []
         if state is None or not gpus:
-            await _gone(interaction, _needs_state(self.key))
+            await gone(interaction, needs_state(self.key))
             return
         answer = host.engine.all_specs(gpus, question=state.question)
         messages, view, shown = present(
@@ -261,84 +192,7 @@ class AllSpecsButton(_Button, template=rf"gpubot:all:{_KEY}"):
         host.log_answer(f"{state.question} [all specs]", answer, 0.0, interaction=interaction)
 
 
-VOTED: dict[tuple[str, int], str] = {
-    ("added", 1): "Thanks for the 👍! (Click it again to take it back.)",
-    ("added", -1): "Thanks for the 👎 — it helps me find what to fix. (Click it again to take it back.)",
-    ("removed", 1): "Your 👍 is taken back.",
-    ("removed", -1): "Your 👎 is taken back.",
-    ("changed", 1): "Changed your vote to 👍.",
-    ("changed", -1): "Changed your vote to 👎.",
-}
-
-
-class VoteButton(_Button, template=rf"gpubot:vote:(?P<vote>-?1)(?::{_KEY})?"):
-    """👍/👎: one vote per user per answer; the same again takes it back, the other one replaces it.
-
-    A vote button from before answer keys (``gpubot:vote:1``) counts once per user per message."""
-
-    def __init__(self, vote: int, key: str | None, *, row: int | None = None) -> None:
-        self.vote: Literal[-1, 1] = 1 if vote > 0 else -1
-        self.key = key
-        custom_id = f"gpubot:vote:{self.vote}" + (f":{key}" if key else "")
-        emoji = "👍" if self.vote > 0 else "👎"
-        super().__init__(
-            discord.ui.Button(emoji=emoji, style=discord.ButtonStyle.secondary, custom_id=custom_id, row=row)
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> VoteButton:
-        return cls(int(match["vote"]), match["key"])
-
-    async def handle(self, interaction: discord.Interaction[Any], host: ButtonHost) -> None:
-        state = await host.buttons.recall(self.key) if self.key else None
-        message = interaction.message
-        key = self.key or f"m{message.id if message else interaction.id}"
-        title = (message.embeds[0].title if message and message.embeds else None) or "(an earlier answer)"
-        outcome = await host.buttons.vote(
-            key,
-            interaction.user.id,
-            self.vote,
-            question=state.question if state else title,
-            intent=state.intent if state else "unknown",
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-        )
-        await interaction.response.send_message(VOTED[outcome, self.vote], ephemeral=True)
-
-
-class DeleteButton(_Button, template=rf"gpubot:del:{_KEY}:(?P<author>\d+)"):
-    """🗑: the asker deletes the answer (and its further messages); anyone else is told politely."""
-
-    def __init__(self, key: str, author_id: int, *, row: int | None = None) -> None:
-        self.key, self.author_id = key, author_id
-        custom_id = f"gpubot:del:{key}:{author_id}"
-        super().__init__(
-            discord.ui.Button(emoji="🗑️", style=discord.ButtonStyle.secondary, custom_id=custom_id, row=row)
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeleteButton:
-        return cls(match["key"], int(match["author"]))
-
-    async def handle(self, interaction: discord.Interaction[Any], host: ButtonHost) -> None:
-        if interaction.user.id != self.author_id:
-            await interaction.response.send_message(NOT_YOURS_DELETE, ephemeral=True)
-            return
-        await interaction.response.defer()  # for a button: "update the message later"; the message goes now
-        await interaction.delete_original_response()  # a component's original response is its message
-        state = await host.buttons.recall(self.key)
-        if state is None or interaction.channel_id is None:
-            return
-        for message_id in state.messages:
-            with contextlib.suppress(discord.NotFound):  # already deleted by hand
-                await interaction.client.http.delete_message(interaction.channel_id, message_id)
-
-
-class PageButton(_Button, template=rf"gpubot:(?P<way>prev|next):{_KEY}:(?P<page>\d+)"):
+class PageButton(AnswerButton, template=rf"gpubot:(?P<way>prev|next):{KEY}:(?P<page>\d+)"):
     """◀ ▶: turns the asker's message to that page; anyone else gets the page for themselves (ephemeral)."""
 
     def __init__(self, way: str, key: str, page: int, *, disabled: bool = False, row: int | None = None) -> None:
@@ -359,7 +213,7 @@ class PageButton(_Button, template=rf"gpubot:(?P<way>prev|next):{_KEY}:(?P<page>
     async def handle(self, interaction: discord.Interaction[Any], host: ButtonHost) -> None:
         state = await host.buttons.recall(self.key)
         if state is None or not state.pages:
-            await _gone(interaction, _needs_state(self.key))
+            await gone(interaction, needs_state(self.key))
             return
         page = min(max(self.page, 1), state.page_count)
         embeds = [discord.Embed.from_dict(e) for e in state.pages[page - 1]]
@@ -370,42 +224,6 @@ class PageButton(_Button, template=rf"gpubot:(?P<way>prev|next):{_KEY}:(?P<page>
         else:  # someone else's answer: their own copy, so nobody turns the asker's pages from under them
             mine = ButtonState(**{**_fields(state), "ephemeral": True, "author_id": interaction.user.id})
             await interaction.response.send_message(embeds=embeds, view=build_view(mine, page=page), ephemeral=True)
-
-
-class PageCount(_Button, template=rf"gpubot:pageno:{_KEY}:(?P<page>\d+)"):
-    """The disabled "n/N" between ◀ and ▶ (a template too, so discord.py keeps no per-message view for it)."""
-
-    def __init__(self, key: str, page: int, pages: int, *, row: int | None = None) -> None:
-        button: discord.ui.Button[Any] = discord.ui.Button(
-            label=f"{page}/{pages}", custom_id=f"gpubot:pageno:{key}:{page}", disabled=True, row=row
-        )
-        super().__init__(button)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PageCount:
-        return cls(match["key"], int(match["page"]), int(match["page"]))
-
-    async def handle(self, interaction: discord.Interaction[Any], host: ButtonHost) -> None:
-        await interaction.response.defer()  # disabled: Discord never sends a click; nothing to do if it did
-
-
-class LegacyButton(_Button, template=r"gpubot:(?:pick:[^:]+|all)"):
-    """A pick or "All specs" button from before answer keys: what it needs was never saved."""
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> LegacyButton:
-        assert isinstance(item, discord.ui.Button)  # noqa: S101 - the template only matches buttons' ids
-        return cls(item)
-
-    async def handle(self, interaction: discord.Interaction[Any], host: ButtonHost) -> None:
-        await _gone(
-            interaction,
-            lambda custom_id: self.__class__.__discord_ui_compiled_template__.fullmatch(custom_id) is not None,
-        )
 
 
 def _fields(state: ButtonState) -> dict[str, Any]:
