@@ -162,7 +162,8 @@ class PickButton(AnswerButton, template=rf"gpubot:pick:{_GPU}:{KEY}:(?P<author>\
 
 
 class AllSpecsButton(AnswerButton, template=rf"gpubot:all:{KEY}"):
-    """Show all: every spec of the answer's GPUs, as a new message (paged when long)."""
+    """Show all: every spec of the answer's GPUs, as a new message (paged when long): in the channel for the
+    asker, for themselves alone (ephemeral) for anyone else."""
 
     def __init__(self, key: str, *, row: int | None = None) -> None:
         self.key = key
@@ -184,10 +185,10 @@ class AllSpecsButton(AnswerButton, template=rf"gpubot:all:{KEY}"):
             await gone(interaction, needs_state(self.key))
             return
         answer = host.engine.all_specs(gpus, question=state.question)
-        messages, view, shown = present(
-            host, answer, author_id=interaction.user.id, ephemeral=state.ephemeral, full=True
-        )
-        await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=state.ephemeral)
+        # The asker's click answers the channel; anyone else's answers them alone (no pile of copies).
+        private = state.ephemeral or interaction.user.id != state.author_id
+        messages, view, shown = present(host, answer, author_id=interaction.user.id, ephemeral=private, full=True)
+        await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=private)
         await _send_rest(interaction, host, messages[1:], shown)
         host.log_answer(f"{state.question} [all specs]", answer, 0.0, interaction=interaction)
 

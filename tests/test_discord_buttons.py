@@ -349,6 +349,17 @@ async def test_an_ephemeral_answer_pages_in_place(tmp_path: Path, engine: Engine
 # -- failures -------------------------------------------------------------------------------------
 
 
+async def test_show_all_for_someone_else_is_theirs_alone(tmp_path: Path, engine: Engine) -> None:
+    async with running_fake() as fake, bot_on(fake, tmp_path, engine):
+        sent = await ask(fake, "a4000 vs a6000")
+        theirs = await (await click(fake, sent, "gpubot:all:", user_id=OTHER)).response()
+        assert theirs.json["type"] == CALLBACK_MESSAGE and theirs.json["data"]["flags"] & EPHEMERAL
+        assert "RTX A6000" in text(theirs.json["data"])
+        mine = await (await click(fake, sent, "gpubot:all:")).response()
+        assert not (mine.json["data"].get("flags") or 0) & EPHEMERAL
+        assert button(mine.json["data"], "gpubot:del:")["custom_id"].endswith(f":{ASKER}")
+
+
 async def test_a_failing_button_apologises(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     async with running_fake() as fake, bot_on(fake, tmp_path, engine) as bot:
         sent = await ask(fake, "a4000 vs a6000")
