@@ -155,7 +155,7 @@ class ButtonStore:
 
 def _read_sync(path: Path, fn: Any, args: tuple[Any, ...]) -> Any:
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=READ_TIMEOUT_S)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_TIMEOUT_S)
     except sqlite3.Error:
         return None
     try:

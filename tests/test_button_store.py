@@ -58,6 +58,18 @@ async def test_state_survives_a_new_process(tmp_path: Path) -> None:
     await qlog.close()
 
 
+@pytest.mark.parametrize("name", ["q.sqlite3", "with space #1?.sqlite3"])
+async def test_state_is_read_back_from_a_relative_or_odd_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    qlog = await QueryLog.open(Path(name))
+    ButtonStore(qlog).remember(_state())
+    await qlog.flush()
+    assert await ButtonStore(qlog).recall("k3y-AbC_") == _state()
+    await qlog.close()
+
+
 async def test_without_a_log_state_lives_in_memory_only() -> None:
     store = ButtonStore(None)
     store.remember(_state())
