@@ -185,7 +185,8 @@ class DeleteButton(AnswerButton, template=rf"gpubot:del:{KEY}:(?P<author>\d+)"):
         if state is None or interaction.channel_id is None:
             return
         for message_id in state.messages:
-            with contextlib.suppress(discord.NotFound):  # already deleted by hand
+            # Already deleted by hand, or the bot may no longer: the answer's first message is gone all the same.
+            with contextlib.suppress(discord.NotFound, discord.Forbidden):
                 await interaction.client.http.delete_message(interaction.channel_id, message_id)
 
 

@@ -247,6 +247,16 @@ async def test_only_the_asker_deletes_also_after_a_restart(tmp_path: Path, engin
             assert message_id not in fake.messages
 
 
+async def test_delete_in_a_dm(tmp_path: Path, engine: Engine) -> None:
+    async with running_fake() as fake, bot_on(fake, tmp_path, engine):
+        mark = fake.mark()
+        await fake.message("a4000 vs a6000", guild=False)
+        sent = await fake.next_message(after=mark)
+        assert int(sent.response["channel_id"]) == FakeDiscord.DM_CHANNEL_ID
+        await (await click(fake, sent, "gpubot:del:")).response()
+        await fake.wait_for(lambda _r: int(sent.response["id"]) not in fake.messages)
+
+
 async def test_delete_takes_the_further_messages_of_a_long_answer(
     tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
