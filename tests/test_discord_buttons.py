@@ -332,6 +332,7 @@ async def test_every_answering_command_has_just_for_me(tmp_path: Path, engine: E
             ("compare", {"gpu1": "a4000", "gpu2": "a6000"}),
             ("faq", {"topic": "nvlink"}),
             ("fits", {"model": "llama-3.1-8b", "gpu": "rtx-4090"}),
+            ("recommend", {"workload": next(iter(engine.catalog.workloads))}),
         ]
         for name, options in cases:
             mine = await (await fake.slash(name, {**options, "just_for_me": True})).response()
