@@ -94,12 +94,13 @@ def memory_chart(fit: Mapping[str, Any], title: str, where: str = "") -> Chart |
     (``usable_gb``, else the catalog's ``available_gb``) of the cards ``where`` names ("2× GeForce RTX 3090");
     None without terms or capacity.
 
-    When the terms do not add up to the need the answer states (an image pipeline whose parts take turns on the
+    A negative term (memory kept off the GPU, e.g. token embeddings in system RAM) is drawn as taken off the
+    others. When the terms do not add up to the need the answer states (an image pipeline whose parts take turns on the
     GPU peaks below the sum of its parts), the bar is that need, whole: the picture never contradicts the text."""
     terms = fit.get("terms") or {}
     capacity = fit.get("usable_gb") or fit.get("available_gb")
-    parts = [(str(name), float(gb)) for name, gb in terms.items() if gb is not None and float(gb) > 0]
-    if not parts or not capacity:
+    parts = [(str(name), float(gb)) for name, gb in terms.items() if gb is not None and float(gb) != 0]
+    if not any(gb > 0 for _, gb in parts) or not capacity:
         return None
     required = fit.get("required_gb")
     if required is not None and abs(sum(gb for _, gb in parts) - float(required)) > max(0.15, 0.02 * float(required)):

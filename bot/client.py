@@ -22,7 +22,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer import Answer
+from bot.button_store import ButtonStore
 from bot.config import Settings
+from bot.discord_buttons import DYNAMIC_ITEMS
 from bot.discord_chart import ChartRenderer
 from bot.discord_delivery import (
     TRANSIENT,
@@ -156,22 +158,22 @@ class GpuBot(commands.Bot):
         self.engine = engine
         self.query_log = query_log
         self._closing_log = query_log
+        #: What answer buttons need, in memory and in the query log: they work across restarts.
+        self.buttons = ButtonStore(query_log)
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
         self._extensions = tuple(extensions)
         #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
         self.draining = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._wire = wire
-        #: Draws answers' charts in worker processes, never on the event loop (bot.discord_chart); None: no charts.
-        self.charts = charts
+        self.charts = charts  # draws answers' charts off the event loop (bot.discord_chart); None: no charts
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
             # A Discord-compatible server: connect to the gateway it names.
             _, url, _ = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        if self.charts is not None:
-            self.charts.warm_up()
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons on answers sent before a restart work too
         for name in self._extensions:
             await self.load_extension(name)
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
@@ -258,7 +260,12 @@ class GpuBot(commands.Bot):
         )
 
     async def respond(
-        self, interaction: discord.Interaction[Any], question: str, compute: Callable[[], Answer]
+        self,
+        interaction: discord.Interaction[Any],
+        question: str,
+        compute: Callable[[], Answer],
+        *,
+        ephemeral: bool = False,
     ) -> None:
         """The shape of every slash command: one core call, rendered and sent, then logged as it went."""
         if self.refuse_while_draining(question, interaction=interaction):
@@ -266,7 +273,8 @@ class GpuBot(commands.Bot):
             return
         start = time.perf_counter()
         answer = compute()
-        await self.deliver(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+        latency_ms = (time.perf_counter() - start) * 1000
+        await self.deliver(question, answer, latency_ms, interaction=interaction, ephemeral=ephemeral)
 
     def refuse_while_draining(
         self,
@@ -300,11 +308,14 @@ class GpuBot(commands.Bot):
         *,
         interaction: discord.Interaction[Any] | None = None,
         message: discord.Message | None = None,
+        ephemeral: bool = False,
     ) -> None:
         """Send ``answer`` and log what really happened: one row per question, one warning if it failed."""
         delivery = Delivery(wire=self._wire.tasks)
         try:
-            await send_answer(self, answer, interaction=interaction, message=message, delivery=delivery)
+            await send_answer(
+                self, answer, interaction=interaction, message=message, ephemeral=ephemeral, delivery=delivery
+            )
         except asyncio.CancelledError as exc:  # the shutdown deadline passed first
             self._log_undelivered(question, answer, latency_ms, delivery, exc, interaction, message)
             raise
@@ -406,7 +417,7 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
     configure_endpoints(settings)
     query_log = await _open_log(settings)
-    charts = ChartRenderer() if settings.charts else None  # closed below, after the bot
+    charts = ChartRenderer.started() if settings.charts else None  # closed below, after the bot
     bot = make_bot(settings, engine, query_log, charts=charts)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

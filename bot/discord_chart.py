@@ -58,6 +58,13 @@ class ChartRenderer:
         self._cached = cached
         self.skipped = 0  # answers sent without their chart: workers starting, backlog full, too slow or failed
 
+    @classmethod
+    def started(cls) -> ChartRenderer:
+        """A renderer whose worker starts now, in the background (``gpubot run``)."""
+        renderer = cls()
+        renderer.warm_up()
+        return renderer
+
     def warm_up(self) -> None:
         """Start the workers and import the plotting library there, without waiting (``gpubot run`` at start)."""
         if self._ready is None:

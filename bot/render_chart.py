@@ -162,22 +162,32 @@ def _memory_height(chart: Chart) -> float:
 
 
 def _draw_memory(ax: Axes, chart: Chart) -> None:
-    """The estimate's terms stacked in one bar, against a line at the usable memory."""
+    """The estimate's terms stacked in one bar, against a line at the usable memory; a negative term (memory
+    kept off the GPU) is hatched, taken back from the end of the bar."""
     series = chart.series[0]
     capacity = chart.capacity or 0.0
     left = 0.0
-    for i, (name, value, text) in enumerate(zip(chart.items, series.values, series.texts, strict=True)):
+    terms = list(zip(chart.items, series.values, series.texts, strict=True))
+    for i, (name, value, text) in enumerate(terms):
         size = value or 0.0
-        ax.barh(0, size, left=left, height=0.5, color=PALETTE[i % len(PALETTE)], label=_t(f"{name} {text}"))
-        left += size
-    total = left
+        if size > 0:
+            ax.barh(0, size, left=left, height=0.5, color=PALETTE[i % len(PALETTE)], label=_t(f"{name} {text}"))
+            left += size
+    end = left
+    for name, value, text in terms:
+        size = value or 0.0
+        if size < 0:
+            end += size
+            off: dict[str, Any] = {"color": BACKGROUND, "hatch": "///", "edgecolor": MUTED}
+            ax.barh(0, -size, left=end, height=0.5, label=_t(f"{name} {text}"), **off)
+    total = end
     ax.axvline(capacity, color=INK, linewidth=2, linestyle="--")
     ax.text(
         capacity, 0.42, _t(f" {chart.capacity_label}"), color=INK, fontsize=9.5, va="bottom", ha=_side(capacity, total)
     )
     verdict: dict[str, Any] = {"color": OVER if total > capacity else INK, "fontsize": 10.5, "fontweight": "bold"}
     ax.text(total, -0.42, f"needs {total:,.1f} GB ", va="top", ha="right", **verdict)
-    ax.set_xlim(0, max(total, capacity) * 1.08)
+    ax.set_xlim(0, max(left, capacity) * 1.08)
     ax.set_ylim(-0.9, 0.9)
     ax.set_yticks([])
     ax.set_xlabel("GB", color=MUTED, fontsize=9)

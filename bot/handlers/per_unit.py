@@ -9,18 +9,36 @@ from bot.catalog import GPU
 from bot.handlers.context import HandlerContext, value
 from bot.wording import noun, running
 
-__all__ = ["per_label", "per_text", "per_unit", "per_unit_lead", "per_value"]
+__all__ = ["field_label", "per_label", "per_text", "per_unit", "per_unit_lead", "per_value"]
 
 
 def per_value(ctx: HandlerContext, key: str, per: str) -> Callable[[GPU], float | None]:
-    """``key`` per dollar (current price where listed, else launch MSRP) or per watt of board power."""
+    """``key`` per dollar (current price where listed, else launch MSRP) or per watt of board power; a price
+    divided by a spec ("price per GB") is the same price."""
+
+    def amount(gpu: GPU, k: str) -> float | None:
+        return ctx.prices.usd(gpu) if k == "launch_price_usd" else ctx.catalog.comparable(gpu, k)
 
     def ratio(gpu: GPU) -> float | None:
-        top = ctx.catalog.comparable(gpu, key)
+        top = amount(gpu, key)
         bottom = ctx.prices.usd(gpu) if per == "launch_price_usd" else gpu.number(per)
         return top / bottom if top is not None and bottom else None
 
     return ratio
+
+
+def field_label(ctx: HandlerContext, key: str) -> str:
+    """A field's label; a price is "Price" when the operator lists current prices (it is then no launch MSRP)."""
+    return "Price" if key == "launch_price_usd" and ctx.prices.current else ctx.catalog.fields[key].label
+
+
+def _name(ctx: HandlerContext, key: str) -> str:
+    """The field inside a sentence: "memory bandwidth", "launch price", or "price" for current prices."""
+    return (
+        running(field_label(ctx, key))
+        if key == "launch_price_usd" and ctx.prices.current
+        else noun(ctx.catalog.fields[key])
+    )
 
 
 def per_unit(ctx: HandlerContext, per: str) -> str:
@@ -54,7 +72,7 @@ def per_unit_lead(ctx: HandlerContext, answer: Answer, key: str | None, per: str
         return
     unit = per_unit(ctx, per)
     texts = [per_text(ctx, answer, g, key, per).removesuffix(f" per {unit}") for g in gpus]  # the unit once, first
-    line = f"{running(ctx.catalog.fields[key].label.split(' (')[0])} per {unit}: " + " vs ".join(
+    line = f"{_name(ctx, key)} per {unit}: " + " vs ".join(
         f"{t} ({g.short_name})" for t, g in zip(texts, gpus, strict=True)
     )
     line = line[:1].upper() + line[1:]
@@ -69,7 +87,7 @@ def _per_unit_winner(ctx: HandlerContext, key: str, per: str, gpus: Sequence[GPU
     values = [(v, g) for g in gpus if (v := per_value(ctx, key, per)(g)) is not None]
     if len(values) < 2:
         return ""
-    label = noun(ctx.catalog.fields[key])
+    label = _name(ctx, key)
     if ctx.catalog.fields[key].better == "lower":
         best = min(values, key=lambda x: x[0])[1]
         verdict = "costs the least" if key == "launch_price_usd" else f"has the lowest {label}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.advisor import rank_by_field
 from bot.answer import Answer, Row, Table
 from bot.catalog import GPU, FieldDef
@@ -22,11 +24,13 @@ from bot.handlers.context import (
     value,
     wants_laptop,
 )
-from bot.handlers.per_unit import per_label, per_text, per_unit, per_value
+from bot.handlers.per_unit import field_label, per_label, per_text, per_unit, per_value
 from bot.parser import Query
 from bot.wording import noun
 
 __all__ = ["rank"]
+
+PRICE = "launch_price_usd"
 
 
 def rank(ctx: HandlerContext, q: Query) -> Answer:
@@ -41,12 +45,12 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
     a = Answer(
         question=q.text,
         intent="recommend",
-        title=f"{fdef.label}, {word} first{scope}",
+        title=f"{_column(ctx, fdef)}, {word} first{scope}",
         gpus=list(q.gpus),
         fields=[key, *q.require_true],
     )
     if not ordered:
-        a.summary = f"No GPU{scope} has a known {noun(fdef)}."
+        a.summary = f"No GPU{scope} has a known {_said(ctx, fdef)}."
         a.answered = False
         return a
     a.recommendation = ordered[0].id
@@ -54,20 +58,41 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
     top10 = ordered[:10]
     if per:
         rows = [Row(key, g.short_name, (per_text(ctx, a, g, key, per),)) for g in top10]
-        a.table = Table((f"{fdef.label} per {per_unit(ctx, per)}",), tuple(g.id for g in top10), tuple(rows))
+        a.table = Table((f"{field_label(ctx, key)} per {per_unit(ctx, per)}",), tuple(g.id for g in top10), tuple(rows))
     else:
-        rows = [Row(key, g.short_name, (counted(ctx, a, g, key),)) for g in top10]
-        a.table = Table((fdef.label,), tuple(g.id for g in top10), tuple(rows))
+        rows = [Row(key, g.short_name, (_cell(ctx, a, g, key),)) for g in top10]
+        a.table = Table((_column(ctx, fdef),), tuple(g.id for g in top10), tuple(rows))
     if fdef.type in ("int", "float"):
-        number = per_value(ctx, key, per) if per else (lambda g: ctx.catalog.comparable(g, key))
+        number = per_value(ctx, key, per) if per else _ranked_value(ctx, key)
         better = "lower" if q.rank_lowest else "higher"
         a.chart = ranking_chart(a.title, top10, [number(g) for g in top10], [r.cells[0] for r in rows], "", better)
     if unknown:
         gpus = "1 GPU is" if unknown == 1 else f"{unknown} GPUs are"
-        a.notes.append(f"{gpus} left out because their {noun(fdef)} is unknown.")
+        a.notes.append(f"{gpus} left out because their {_said(ctx, fdef)} is unknown.")
     _market_notes(ctx, q, a, segments, ordered)
     add_sources(a, ordered[:3])
     return a
+
+
+def _cell(ctx: HandlerContext, a: Answer, gpu: GPU, key: str) -> str:
+    """A ranking's value for ``gpu``: a price is the one answers judge by (the operator's current price where
+    listed), every other field the catalog's value."""
+    return price_text(ctx, a, gpu) if key == PRICE else counted(ctx, a, gpu, key)
+
+
+def _said(ctx: HandlerContext, fdef: FieldDef) -> str:
+    """The field inside a sentence: "memory", "launch price", or "price" when the operator lists current prices."""
+    return "price" if fdef.key == PRICE and ctx.prices.current else noun(fdef)
+
+
+def _ranked_value(ctx: HandlerContext, key: str) -> Callable[[GPU], float | None]:
+    """What a ranking's chart draws per GPU: the price it judged by, or the comparable spec."""
+    return ctx.prices.usd if key == PRICE else (lambda g: ctx.catalog.comparable(g, key))
+
+
+def _column(ctx: HandlerContext, fdef: FieldDef) -> str:
+    """The ranked column's heading: "Price" when the operator lists current prices, else the field's label."""
+    return field_label(ctx, fdef.key)
 
 
 def _ordered(ctx: HandlerContext, q: Query, segments: tuple[str, ...]) -> tuple[list[GPU], int]:
@@ -86,7 +111,7 @@ def _ordered(ctx: HandlerContext, q: Query, segments: tuple[str, ...]) -> tuple[
         budget_usd=None if wants_laptop(q) else q.budget_usd,
         require=require,
         price=ctx.prices.usd,
-        value=per_value(ctx, key, q.rank_per) if q.rank_per else None,
+        value=per_value(ctx, key, q.rank_per) if q.rank_per else ctx.prices.usd if key == PRICE else None,
     )
 
 
@@ -138,7 +163,7 @@ def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], 
         a.summary = (
             f"{len(ordered)} {_market_label(ctx, q)}{scope}"
             f"{f' (and {unknown} more where it is unknown)' if unknown else ''}; "
-            f"by {noun(fdef)}, {word} first. The top 10:"
+            f"by {_said(ctx, fdef)}, {word} first. The top 10:"
         )
     elif q.rank_per:
         _per_unit_top(ctx, a, fdef, q.rank_per, top, word, scope)
@@ -150,16 +175,17 @@ def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], 
         a.summary = f"The {top.short_name} is the {age}{scope}: released {value(ctx, a, top, key)}."
     else:
         most = {"highest": "most", "lowest": "least"}[word] if key == "memory_gb" else word
-        a.summary = f"The {top.short_name} has the {most} {noun(fdef)}{scope}: {counted(ctx, a, top, key)}."
+        a.summary = f"The {top.short_name} has the {most} {_said(ctx, fdef)}{scope}: {counted(ctx, a, top, key)}."
 
 
 def _per_unit_top(ctx: HandlerContext, a: Answer, fdef: FieldDef, per: str, top: GPU, word: str, scope: str) -> None:
     key = fdef.key
     label = per_label(ctx, per)
-    a.title = f"{fdef.label} per {label}, {word} first{scope}"
+    shown = field_label(ctx, key)
+    a.title = f"{shown} per {label}, {word} first{scope}"
     a.summary = (
-        f"The {top.short_name} has the {word} {noun(fdef)} per {label}{scope}: "
-        f"{per_text(ctx, a, top, key, per)} ({value(ctx, a, top, key)}, "
+        f"The {top.short_name} has the {word} {_said(ctx, fdef)} per {label}{scope}: "
+        f"{per_text(ctx, a, top, key, per)} ({price_text(ctx, a, top) if key == PRICE else value(ctx, a, top, key)}, "
         f"{price_text(ctx, a, top) if per == 'launch_price_usd' else value(ctx, a, top, per)})."
     )
 
@@ -172,4 +198,4 @@ def _cheapest(ctx: HandlerContext, a: Answer, ordered: list[GPU], scope: str) ->
         both = " and the ".join(f"{g.short_name} ({price_text(ctx, a, g)})" for g in [top, *tied])
         a.summary = f"The cheapest GPUs{scope}, at the same price, are the {both}."
     else:
-        a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {value(ctx, a, top, 'launch_price_usd')}."
+        a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {price_text(ctx, a, top)}."
