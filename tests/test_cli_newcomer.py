@@ -175,13 +175,13 @@ def priced(catalog: Catalog, tmp_path: Path) -> Engine:
 
 def test_price_per_gb_uses_the_current_price(priced: Engine) -> None:
     text = render_text(priced.ask("A4000 vs A6000 price per GB"))
-    assert "$43.75 per GB (RTX A4000)" in text and "$62.50 per GB (RTX A6000)" in text  # 700/16, 3000/48
-    assert "Price per GB" in text
+    assert "$43.75 (RTX A4000)" in text and "$62.50 (RTX A6000)" in text  # 700/16, 3000/48
+    assert "Price per GB: " in text  # the unit said once, first
 
 
 def test_lookup_of_a_price_leads_with_the_current_price(priced: Engine) -> None:
     summary = priced.ask("a6000 price").summary
-    assert summary.startswith("RTX A6000: Price: $3,000 (current price as of 2026-11-01)")
+    assert summary.startswith("RTX A6000 — Price: $3,000 (current price as of 2026-11-01)")
     assert "$4,650" in summary  # the launch MSRP, still shown
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Answer
+from bot.catalog import Catalog
 from bot.composer import HANDLERS
 from bot.engine import Engine
 from bot.glance import MAX_FIELDS, MAX_NOTES, glance
+from bot.prices import load_prices
 from bot.render import render_text
 from bot.render_discord import SHOW_ALL, answer_embeds
 from tests.phrasing import RULES, broken, label_rule
@@ -88,6 +90,36 @@ def test_every_answer_reads_like_a_person_wrote_it(answers: list[Answer], rules:
         for where, text in _renderings(answer).items():
             problems += [f"{answer.question[:70]!r} ({where}): {p}" for p in broken(text, rules)]  # type: ignore[arg-type]
     assert not problems, f"{len(problems)} phrasing problems:\n" + "\n".join(sorted(set(problems))[:40])
+
+
+PRICED_QUESTIONS = (
+    "A4000 vs A6000 price per GB",
+    "a6000 price",
+    "is the A6000 worth the price?",
+    "cheapest price per gb",
+    "cheapest gpu with at least 24gb vram",
+    "best card for inference under $2000",
+    "4090 vs 5090",
+    "which was cheaper, 3090 or 4090?",
+    "best bandwidth per dollar",
+)
+
+
+def test_answers_at_an_operators_current_prices_read_well(
+    catalog: Catalog, tmp_path: Path, rules: dict[str, object]
+) -> None:
+    """The same rules with a price file: "Price" replaces the launch MSRP in sentences and tables."""
+    prices = tmp_path / "prices.yaml"
+    listed = ("rtx-a6000: 3000", "rtx-a4000: 700", "rtx-3090: 800", "rtx-4090: 1800", "rtx-5090: 2600")
+    prices.write_text("as_of: 2026-11-01\nprices:\n" + "".join(f"  {p}\n" for p in listed), encoding="utf-8")
+    priced = Engine(catalog, load_prices(prices, catalog))
+    problems = [
+        f"{q!r} ({where}): {p}"
+        for q in PRICED_QUESTIONS
+        for where, text in _renderings(priced.ask(q)).items()
+        for p in broken(text, rules)  # type: ignore[arg-type]
+    ]
+    assert not problems, "\n".join(problems)
 
 
 def test_the_rules_catch_what_the_issue_quotes(rules: dict[str, object]) -> None:
