@@ -21,7 +21,6 @@ VERDICT_MISSES: dict[str, str] = {
     "vllm-2348-llama2-70b-fp16-8xv100": "vLLM's tensor-parallel-8 buffers (NCCL, profiling peak) on V100s",
     "vllm-2856-llama2-70b-awq-8xa10g": "vLLM 0.2.7's CUDA-graph capture memory across 8 GPUs (OOM at capture_model)",
     "vllm-17469-qwen3-30b-a3b-4xa10-vllm": "CUDA-graph capture of a MoE model on 4 A10s (fits with --enforce-eager)",
-    "vllm-27508-gpt-oss-120b-h100-131k": "V1's profiling run samples 1,024 dummy requests x a 201k vocabulary",
     "sglang-6817-llama4-scout-8xh200-1m": "SGLang's per-request buffers at a 1M-token context",
     "tgi-734-llama2-70b-fp16-2xa100": "TGI's warm-up prefill at max_batch_prefill_tokens ('very barely' fits)",
     "rocm-vllm-397-llama2-70b-fp8-mi300x": "vLLM's profiling peak for a throughput config (65,536 batched tokens)",

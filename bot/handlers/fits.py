@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
+from bot.estimator_runtime import on_card
 from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
@@ -63,6 +64,8 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     if q.ambiguous and not q.gpus:
         return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count, budget=budget), llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
+    if gpu is not None:
+        budget = on_card(budget, usable_gb(ctx, gpu), gpu.id)  # the runtime's defaults for this card
     count = req.gpus_count if gpu or req.capacity_gb else 1
     vram = _vram_gib(ctx, gpu, req.capacity_gb, count)
     plan = fit_plan(req, model, model_id, count, budget=budget, vram_gib=vram)
