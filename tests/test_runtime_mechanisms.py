@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,3 +224,38 @@ def test_a_mixed_moe_release_reads_its_16_bit_part_whole_and_the_routed_experts(
     embed_b = (shape.vocab_size or 0) * (shape.hidden_size or 0) / 1e9
     expected = (split["bf16"] - embed_b) * 2 + split["mxfp4"] * routed * 4.25 / 8
     assert weights == pytest.approx(expected, rel=0.02)
+
+
+# -- the per-card defaults reach the answer ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "seqs"),
+    [
+        ("can I run gpt-oss 120b on an h100 sxm with vllm at 128k context", 1024),
+        ("qwen3 8b on an h200 sxm with vllm", 1024),
+        ("qwen3 8b on an a100 80gb sxm with vllm", 256),
+        ("llama 3 8b on a 4090 with vllm", 256),
+        ("llama 3 8b on an l40s with vllm", 256),
+    ],
+)
+def test_a_named_card_gets_vllms_max_num_seqs_for_it(engine: Any, question: str, seqs: int) -> None:
+    from bot.render import answer_json
+
+    fit = answer_json(engine.ask(question))["fit"]
+    shape = MODELS["gpt-oss-120b" if "gpt-oss" in question else "qwen3-8b" if "qwen3" in question else "llama-3-8b"]
+    budget = dataclasses.replace(BUDGETS["vllm"], max_num_seqs=seqs)
+    profile = max(budget.activation_gib * GIB / GB, sampler_peak_gb(budget, shape)) + budget.graphs_gib * GIB / GB
+    assert fit["terms"]["activations and CUDA graphs"] == pytest.approx(profile, abs=0.01)
+
+
+def test_each_candidate_of_an_ambiguous_card_gets_its_own_defaults(engine: Any) -> None:
+    """'h100': the PCIe and SXM cards (80 GB) and the NVL (94 GB) all pass vLLM's 70 GiB line, so the need said up
+    front is the one at 1,024 sequences, not at 256."""
+    from bot.render import render_text
+
+    text = render_text(engine.ask("can I run gpt-oss 120b on an h100 with vllm at 128k context"))
+    budget = on_card(BUDGETS["vllm"], 85.0, "h100-sxm")
+    assert budget.max_num_seqs == 1024
+    est = estimate(MODELS["gpt-oss-120b"], precision="mxfp4", context=131072, runtime=budget)
+    assert f"needs about {est.per_gpu_gb:,.1f} GB" in text
