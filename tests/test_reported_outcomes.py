@@ -18,7 +18,7 @@ REPORTS = load_reports()
 
 #: Reported outcomes the estimate gets wrong today: id -> the mechanism not modelled (one line each).
 VERDICT_MISSES: dict[str, str] = {
-    "vllm-2348-llama2-70b-fp16-8xv100": "utilization 1.0: the pool takes all the profiling run leaves, none for what follows",
+    "vllm-2348-llama2-70b-fp16-8xv100": "utilization 1.0: the pool takes all the profiling run leaves",
     "vllm-2856-llama2-70b-awq-8xa10g": "0.2.7 captures graphs after the pool, in the 10% left: TP 8's graph memory",
     "vllm-17469-qwen3-30b-a3b-4xa10-vllm": "0.8.5 captures graphs after the pool, in the 10% left (eager fits)",
     "sglang-6817-llama4-scout-8xh200-1m": "buffers outside mem_fraction_static at 1M tokens (req_to_token 8.2 GB/GPU)",
