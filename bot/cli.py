@@ -22,6 +22,7 @@ from bot.logstore import LogEntry, LogStore
 if TYPE_CHECKING:
     from bot.answer import Answer
     from bot.engine import Engine
+    from bot.hub_ask import HubAsk
 
 __all__ = ["main"]
 
@@ -156,8 +157,15 @@ def _ask(
     store = LogStore(settings.database) if settings.query_log else None
     try:
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
+        hub: HubAsk | None = None
         for question in lines:
-            timed = engine.ask_timed(question)
+            if "/" in question:  # perhaps a Hugging Face model id or URL: looked up first (bot/hub_ask.py)
+                from bot.hub_ask import HubAsk
+
+                hub = hub or HubAsk(engine)
+                timed = hub.ask_timed(question)
+            else:
+                timed = engine.ask_timed(question)
             if explain:
                 _explain(engine, question, timed.answer, as_json, sys.stdout)
             else:

@@ -15,6 +15,7 @@ from bot.answer import Answer
 from bot.catalog import Catalog, FaqEntry, load_catalog
 from bot.composer import Composer
 from bot.matcher import Matcher
+from bot.model_book import ModelBook
 from bot.models import ModelIndex, ModelSpec, load_models
 from bot.parser import FitRequest, Query, QuestionParser
 from bot.prices import PriceBook, load_prices
@@ -47,7 +48,8 @@ class Engine:
     ) -> None:
         self.catalog = catalog
         self.prices = prices or PriceBook()
-        self.models = load_models(catalog.root) if models is None else models
+        # the catalog's models, and those looked up on the Hugging Face Hub (bot.hub_ask) while it runs
+        self.models = ModelBook(load_models(catalog.root) if models is None else models)
         self.matcher = Matcher(catalog)
         self.parser = QuestionParser(catalog, self.matcher, ModelIndex(self.models))
         self.composer = Composer(catalog, self.prices, self.models)
