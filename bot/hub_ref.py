@@ -18,7 +18,7 @@ __all__ = ["HubRef", "find_hub_refs", "gguf_quant", "hub_mention"]
 #: How many repositories one question may name for a lookup (each is a network round trip).
 MAX_REFS = 2
 
-_PART = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}"
+_PART = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"  # a trailing "." or "-" is punctuation
 # A Hub URL: the repository, then anything after it (``/blob/main/x-Q5_K_M.gguf``, ``/tree/main``).
 _URL = re.compile(
     rf"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/)({_PART})/({_PART})(/[^\s)>\]]*)?"
@@ -27,7 +27,9 @@ _URL = re.compile(
 _BARE = re.compile(rf"(?<![\w/.:@-])({_PART})/({_PART})(?![\w/])")
 # GPU-like or unit-like owners ("rtx-4090/rtx-3090", "24gb/48gb") are comparisons, not repositories.
 _NOT_OWNER = re.compile(
-    r"^(?:(?:rtx|gtx|rx|mi|arc|quadro|tesla|radeon|geforce|a|h|l|t|v|p|b)[-_.]?\d|\d+(?:\.\d+)?(?:gb|g|b|k|x)?$)", re.I
+    r"^(?:(?:rtx|gtx|rx|mi|arc|quadro|tesla|radeon|geforce|a|h|l|t|v|p|b|i?q|fp|bf|int|nf)[-_.]?\d"
+    r"|\d+(?:\.\d+)?(?:gb|g|b|k|x)?$)",
+    re.I,
 )
 _GGUF_QUANT = re.compile(
     r"(?<![A-Za-z0-9])((?:UD-)?(?:I?Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32|MXFP4(?:_MOE)?))(?=[-.]|/|$)", re.I
