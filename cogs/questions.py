@@ -48,7 +48,7 @@ class Questions(commands.Cog):
         if retry:
             await self._cooldown(message, question, retry)
             return
-        timed = self.bot.engine.ask_timed(question)
+        timed = await self.bot.hub.ask_timed(question, message.author.id)  # a Hub model id: looked up in a thread
         await self.bot.deliver(question, timed.answer, timed.latency_ms, message=message)
 
     async def _cooldown(self, message: discord.Message, question: str, retry: float) -> None:
@@ -66,6 +66,11 @@ class Questions(commands.Cog):
     @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
     async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
         text = strip_markup(question).strip()
+        if self.bot.hub.wants(text):  # a Hugging Face model id: the lookup may take longer than Discord's 3 s
+            await interaction.response.defer(thinking=True)
+            notes = await self.bot.hub.prepare(text, interaction.user.id)
+            await self.bot.respond(interaction, text, lambda: self.bot.hub.answer(text, notes))
+            return
         await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Answer
+from bot.catalog import Catalog
 from bot.engine import Engine
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES
 from bot.estimator_weights import weights_bytes
@@ -30,6 +31,12 @@ SAFETENSORS_REPOS = [r for r in repositories() if (FIXTURES / r / "config.json")
 def _api(repo: str) -> dict[str, object]:
     data: dict[str, object] = json.loads((FIXTURES / repo / "api.json").read_text())
     return data
+
+
+@pytest.fixture(scope="module")
+def engine(catalog: Catalog) -> Engine:
+    """An engine of these tests' own: the models they look up stay out of the session's shared engine."""
+    return Engine(catalog)
 
 
 @pytest.fixture(scope="module")
