@@ -7,6 +7,7 @@ evidence read a repository that was looked up (it is in the engine's models) as 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,21 +20,30 @@ __all__ = ["HubRef", "find_hub_refs", "gguf_quant", "hub_mention"]
 MAX_REFS = 2
 
 _PART = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"  # a trailing "." or "-" is punctuation
+
+
 # A Hub URL: the repository, then anything after it (``/blob/main/x-Q5_K_M.gguf``, ``/tree/main``).
-_URL = re.compile(
-    rf"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/)({_PART})/({_PART})(/[^\s)>\]]*)?"
-)
+_URL_RE = rf"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/)({_PART})/({_PART})(/[^\s)>\]]*)?"
 # A bare id: not inside a path or a URL, and not followed by more of a path ("tokens/s/gpu").
-_BARE = re.compile(rf"(?<![\w/.:@-])({_PART})/({_PART})(?![\w/])")
+_BARE_RE = rf"(?<![\w/.:@-])({_PART})/({_PART})(?![\w/])"
 # GPU-like or unit-like owners ("rtx-4090/rtx-3090", "24gb/48gb") are comparisons, not repositories.
-_NOT_OWNER = re.compile(
+_NOT_OWNER_RE = (
     r"^(?:(?:rtx|gtx|rx|mi|arc|quadro|tesla|radeon|geforce|a|h|l|t|v|p|b|i?q|fp|bf|int|nf)[-_.]?\d"
-    r"|\d+(?:\.\d+)?(?:gb|g|b|k|x)?$)",
-    re.I,
+    r"|\d+(?:\.\d+)?(?:gb|g|b|k|x)?$)"
 )
-_GGUF_QUANT = re.compile(
-    r"(?<![A-Za-z0-9])((?:UD-)?(?:I?Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32|MXFP4(?:_MOE)?))(?=[-.]|/|$)", re.I
-)
+_GGUF_QUANT_RE = r"(?<![A-Za-z0-9])((?:UD-)?(?:I?Q\d(?:_[A-Z0-9]+)*|BF16|F16|F32|MXFP4(?:_MOE)?))(?=[-.]|/|$)"
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """URL, bare id, not-an-owner, GGUF quantisation; compiled on first use: most questions have no '/' and never
+    need them, so start-up stays as it was."""
+    return (
+        re.compile(_URL_RE),
+        re.compile(_BARE_RE),
+        re.compile(_NOT_OWNER_RE, re.I),
+        re.compile(_GGUF_QUANT_RE, re.I),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,28 +58,31 @@ class HubRef:
 
 def gguf_quant(filename: str) -> str | None:
     """ "gemma-3-27b-it-Q5_K_M.gguf" -> "q5_k_m"; "Q4_K_M/x-00001-of-00002.gguf" -> "q4_k_m"; else None."""
-    found = _GGUF_QUANT.findall(filename)
+    found = _patterns()[3].findall(filename)
     return found[-1].lower().removeprefix("ud-") if found else None
 
 
 def _plausible(owner: str, name: str) -> bool:
     """A bare ``owner/name`` that reads as a repository: the name is hyphenated, dotted or versioned like model names
     are ("Qwen3-8B", "gpt-oss-20b", "phi-2"), and the owner is not a GPU or a unit ("a4000/a6000", "24gb/48gb")."""
-    if _NOT_OWNER.match(owner) or not re.search(r"[A-Za-z]", owner):
+    if _patterns()[2].match(owner) or not re.search(r"[A-Za-z]", owner):
         return False
     return bool(re.search(r"[-_.]", name)) and bool(re.search(r"[A-Za-z]", name)) and not name.endswith(".")
 
 
 def find_hub_refs(text: str) -> list[HubRef]:
     """The repositories ``text`` names, in order, at most :data:`MAX_REFS` (URLs first where they overlap)."""
+    if "/" not in text:
+        return []
+    url, bare, _, _ = _patterns()
     refs: list[HubRef] = []
     taken: list[tuple[int, int]] = []
-    for m in _URL.finditer(text):
+    for m in url.finditer(text):
         rest = m.group(3) or ""
         quant = gguf_quant(rest) if rest else None
         refs.append(HubRef(f"{m.group(1)}/{m.group(2).removesuffix('.git')}", quant, m.start(), m.end()))
         taken.append((m.start(), m.end()))
-    for m in _BARE.finditer(text):
+    for m in bare.finditer(text):
         if any(a <= m.start() < b for a, b in taken) or not _plausible(m.group(1), m.group(2)):
             continue
         refs.append(HubRef(f"{m.group(1)}/{m.group(2)}", None, m.start(), m.end()))
