@@ -191,6 +191,10 @@ class Engine:
         Used when someone picks one of a clarifying answer's choices.
         """
         if gpu_id not in self.catalog.gpus:
+            if "/" in gpu_id and gpu_id in self.models:  # a Hub model offered for a name (bot/hub_ask.py)
+                answer = self.ask(f"{gpu_id} {question}")
+                answer.question = question
+                return answer
             raise KeyError(gpu_id)
         # The pick answers the mention whose candidates hold it ("h100 vs a100", then an A100: the second).
         return self.answer(self.parser.complete(question, gpu_id))

@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot.answer import Choice
 from bot.hub_model import HubRecord, Unsupported, hub_model, hub_url
 from bot.hub_ref import find_hub_refs
+from bot.hub_search import confident, name_asked, search_query
 from bot.model_book import ModelBook
 from bot.models import ModelSpec
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from bot.hub import HubClient, HubResult
 
 __all__ = ["HubAsk", "names_hub_model"]
+
+#: Hub repositories offered for a name that matches none exactly (each is looked up before it is offered).
+MAX_CANDIDATES = 4
 
 
 def names_hub_model(question: str) -> bool:
@@ -131,10 +136,70 @@ class HubAsk:
         return Timed(answer, (time.perf_counter() - start) * 1000)
 
     def ask(self, question: str) -> Answer:
-        """The engine's answer to ``question``, with the Hub's models looked up first and the notes added."""
+        """The engine's answer to ``question``, with the Hub's models looked up first and the notes added; a fit
+        question naming a model the catalog lacks is matched against the Hub's search (:meth:`by_name`)."""
         notes = self.prepare(question)
-        answer = self.engine.ask(question)
-        return annotate(answer, notes, self.engine.models)
+        answer = annotate(self.engine.ask(question), notes, self.engine.models)
+        name = self.unplaced_name(question, answer) if not notes else None
+        return self.by_name(question, name, answer) if name else answer
+
+    def unplaced_name(self, question: str, answer: Answer | None = None) -> str | None:
+        """The model name of a fit question that the catalog could not place (no model, no size), else None.
+        Without ``answer``, the question is parsed to tell (a slash command decides before it answers)."""
+        if answer is None:
+            query = self.engine.parser.parse(question)
+            if query.intent != "fits" or query.fit is None or query.fit.model_id or query.fit.params_b:
+                return None
+        elif answer.intent != "fits" or (
+            answer.fit is not None and (answer.fit.get("model") or answer.fit.get("params_b"))
+        ):
+            return None
+        return name_asked(self.engine.parser.read(question))
+
+    def by_name(self, question: str, name: str, answer: Answer) -> Answer:
+        """Search the Hub for ``name``: a confident match answers the question as if its id had been given; other
+        results become choices (each looked up, so that a pick answers at once); none leaves ``answer``."""
+        found = self.client.search(search_query(name), limit=MAX_CANDIDATES * 2)
+        if not found:
+            why = "the Hugging Face Hub could not be searched" if found is None else "the Hugging Face Hub has none"
+            answer.notes.append(f"GPU Advisor's model list has no “{name}”, and {why} by that name.")
+            return answer
+        repos = [repo for repo, _ in found]
+        match = confident(name, repos)
+        if match is not None:
+            matched = self.ask(f"{match} {question}")
+            matched.question = question
+            matched.notes.insert(0, f"“{name}” is {match} on the Hugging Face Hub (its name spelled the same way).")
+            return matched
+        return self._offer(name, repos, answer)
+
+    def _offer(self, name: str, repos: list[str], answer: Answer) -> Answer:
+        """The Hub's nearest repositories as choices; each is looked up first (a pick then needs no network)."""
+        offered = []
+        for repo in repos[:MAX_CANDIDATES]:
+            result = self.client.lookup(repo)
+            if result.record is None or result.failure is not None:
+                continue
+            try:
+                spec = hub_model(result.record)
+            except Unsupported:
+                continue
+            if isinstance(self.engine.models, ModelBook):
+                self.engine.models.add(spec)
+            offered.append(Choice(gpu=spec.id, label=f"{spec.id} ({spec.params_b:.1f}B)"))
+        if not offered:
+            answer.notes.append(f"GPU Advisor's model list has no “{name}”, nor a Hub model it can read by that name.")
+            return answer
+        answer.choices = offered
+        answer.notes = [n for n in answer.notes if n.startswith(("Model from", "There is no", "The Hugging"))]
+        answer.intent = "clarify"
+        answer.title = "Which model?"
+        answer.summary = (
+            f"GPU Advisor's model list has no “{name}”. The nearest models on the Hugging Face Hub do not spell it "
+            "exactly, so which one do you mean?"
+        )
+        answer.bullets = [f"{c.gpu}: {hub_url(c.gpu)}" for c in offered]
+        return answer
 
 
 def annotate(answer: Answer, notes: list[str], models: Mapping[str, ModelSpec]) -> Answer:

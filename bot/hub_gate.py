@@ -76,11 +76,25 @@ class HubGate:
         """The engine's answer after :meth:`prepare`, with its notes."""
         return annotate(self.engine.ask(question), notes, self.engine.models)
 
+    def may_search(self, question: str) -> bool:
+        """Whether ``question`` asks about a model the catalog lacks by name (a Hub search may answer it)."""
+        return self.hub.unplaced_name(question) is not None
+
     async def ask_timed(self, question: str, user_id: int) -> Timed:
+        """The answer, with a Hub model id looked up, or a name the catalog lacks searched, in a worker thread."""
         from bot.engine import Timed
 
-        if not self.wants(question):
-            return self.engine.ask_timed(question)
         start = time.perf_counter()
+        if not self.wants(question):
+            timed = self.engine.ask_timed(question)
+            name = self.hub.unplaced_name(question, timed.answer)
+            if name is None or not self._allow(user_id):
+                return timed
+            self._busy.add(user_id)
+            try:
+                answer = await asyncio.to_thread(self.hub.by_name, question, name, timed.answer)
+            finally:
+                self._busy.discard(user_id)
+            return Timed(answer, (time.perf_counter() - start) * 1000)
         notes = await self.prepare(question, user_id)
         return Timed(self.answer(question, notes), (time.perf_counter() - start) * 1000)

@@ -66,10 +66,10 @@ class Questions(commands.Cog):
     @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
     async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
         text = strip_markup(question).strip()
-        if self.bot.hub.wants(text):  # a Hugging Face model id: the lookup may take longer than Discord's 3 s
+        if self.bot.hub.wants(text) or self.bot.hub.may_search(text):  # a Hub lookup may outlast Discord's 3 s
             await interaction.response.defer(thinking=True)
-            notes = await self.bot.hub.prepare(text, interaction.user.id)
-            await self.bot.respond(interaction, text, lambda: self.bot.hub.answer(text, notes))
+            timed = await self.bot.hub.ask_timed(text, interaction.user.id)
+            await self.bot.respond(interaction, text, lambda: timed.answer)
             return
         await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text))
 
