@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Choice
 from bot.hub_model import HubRecord, Unsupported, hub_model, hub_url
 from bot.hub_ref import find_hub_refs
-from bot.hub_search import confident, name_asked, search_query
+from bot.hub_search import asks_to_run, confident, name_asked, search_query
 from bot.model_book import ModelBook
 from bot.models import ModelSpec
 
@@ -144,22 +144,26 @@ class HubAsk:
         return self.by_name(question, name, answer) if name else answer
 
     def unplaced_name(self, question: str, answer: Answer | None = None) -> str | None:
-        """The model name of a fit question that the catalog could not place (no model, no size), else None.
-        Without ``answer``, the question is parsed to tell (a slash command decides before it answers)."""
-        if answer is None:
-            query = self.engine.parser.parse(question)
-            if query.intent != "fits" or query.fit is None or query.fit.model_id or query.fit.params_b:
-                return None
-        elif answer.intent != "fits" or (
-            answer.fit is not None and (answer.fit.get("model") or answer.fit.get("params_b"))
-        ):
-            return None
-        return name_asked(self.engine.parser.read(question))
+        """The model name of a question about a model the catalog could not place, else None: a fit question with
+        no model and no size ("glm 4.6 on 2x 3090"), or a question to run something on a GPU that was read as a
+        look-up of that GPU ("can I run magistral small on a 3090"). Without ``answer`` the question is parsed
+        to tell (a slash command decides before it answers)."""
+        query = self.engine.parser.parse(question) if answer is None else None
+        intent = answer.intent if answer is not None else query.intent if query is not None else "unknown"
+        fit = answer.fit if answer is not None else (query.fit.__dict__ if query and query.fit else None)
+        if intent == "fits" and not any((fit or {}).get(k) for k in ("model", "model_id", "params_b")):
+            return name_asked(self.engine.parser.read(question))
+        if intent == "lookup":
+            ev = self.engine.parser.read(question)
+            return name_asked(ev) if asks_to_run(ev) else None
+        return None
 
     def by_name(self, question: str, name: str, answer: Answer) -> Answer:
         """Search the Hub for ``name``: a confident match answers the question as if its id had been given; other
         results become choices (each looked up, so that a pick answers at once); none leaves ``answer``."""
         found = self.client.search(search_query(name), limit=MAX_CANDIDATES * 2)
+        if not found and answer.intent != "fits":  # perhaps no model at all: the look-up stands as it was
+            return answer
         if not found:
             why = "the Hugging Face Hub could not be searched" if found is None else "the Hugging Face Hub has none"
             answer.notes.append(f"GPU Advisor's model list has no “{name}”, and {why} by that name.")
@@ -187,6 +191,8 @@ class HubAsk:
             if isinstance(self.engine.models, ModelBook):
                 self.engine.models.add(spec)
             offered.append(Choice(gpu=spec.id, label=f"{spec.id} ({spec.params_b:.1f}B)"))
+        if not offered and answer.intent != "fits":
+            return answer
         if not offered:
             answer.notes.append(f"GPU Advisor's model list has no “{name}”, nor a Hub model it can read by that name.")
             return answer

@@ -17,7 +17,7 @@ from bot.text import compact
 if TYPE_CHECKING:
     from bot.evidence import Evidence
 
-__all__ = ["confident", "name_asked", "search_query"]
+__all__ = ["asks_to_run", "confident", "name_asked", "search_query"]
 
 # Words around a model name in a fit question: never part of a name.
 _STOP_WORDS = """
@@ -43,11 +43,13 @@ def _content(word: str) -> bool:
 def name_asked(ev: Evidence) -> str | None:
     """The model name of a fit question the catalog could not place: the longest run of words that are neither GPU
     mentions nor the words around a name ("can i run glm 4.6 on 2x 3090" -> "glm 4.6"), with a letter in it; None
-    when the question named a model, or names none."""
-    if ev.model is not None:
+    when the question named a model or a size, or names none."""
+    if ev.model is not None or ev.bare_size is not None:
         return None
     words = list(ev.match.words)
-    taken = {k for m in [*ev.match.mentions, *ev.context] for k in range(m.start, m.end)}
+    # GPUs named stay out of the name; a mention the matcher could not place ("9000" in "zorblax 9000") may be in it
+    placed = [m for m in [*ev.match.mentions, *ev.context] if m.gpu is not None or m.ambiguous]
+    taken = {k for m in placed for k in range(m.start, m.end)}
     best: list[str] = []
     run: list[str] = []
     for k, word in enumerate([*words, ""]):
@@ -59,6 +61,12 @@ def name_asked(ev: Evidence) -> str | None:
         run = []
     name = " ".join(best)
     return name if 2 <= len(name) <= 60 else None
+
+
+def asks_to_run(ev: Evidence) -> bool:
+    """ "can I run magistral small on a 3090": a question to run something on a named GPU, not about software
+    ("does the 4090 run cuda 12") — read as a look-up of the GPU when the catalog knows no such model."""
+    return ev.has("fit_verbs") and not ev.has("software_topic") and bool(ev.gpus) and ev.faq is None
 
 
 def search_query(name: str) -> str:

@@ -123,3 +123,15 @@ async def test_lookups_are_limited_per_user(engine: Engine) -> None:
     now[0] = 61.0
     assert await gate.prepare(question, 1) == ["looked up"]
     assert await gate.prepare("a6000 vram", 1) == []  # no id: no lookup, no limit
+
+
+async def test_hub_candidates_are_buttons_and_a_pick_answers(bot: tuple[FakeDiscord, GpuBot]) -> None:
+    fake, _ = bot
+    mark = fake.mark()
+    await fake.message("can i run glm 4.7 on a 4090?", mentions_bot=True)
+    sent = await fake.next_message(after=mark, timeout=30)
+    ids = [c["custom_id"] for row in sent.json.get("components", []) for c in row.get("components", [])]
+    assert "gpubot:pick:zai-org/GLM-4.7-Flash" in ids
+    click = await fake.click(int(sent.response["id"]), "gpubot:pick:zai-org/GLM-4.7-Flash")
+    response = await click.response()
+    assert "zai-org/GLM-4.7-Flash" in str(response.json) and "31,221,488,576" in str(response.json)
