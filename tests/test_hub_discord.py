@@ -134,4 +134,6 @@ async def test_hub_candidates_are_buttons_and_a_pick_answers(bot: tuple[FakeDisc
     assert "gpubot:pick:zai-org/GLM-4.7-Flash" in ids
     click = await fake.click(int(sent.response["id"]), "gpubot:pick:zai-org/GLM-4.7-Flash")
     response = await click.response()
-    assert "zai-org/GLM-4.7-Flash" in str(response.json) and "31,221,488,576" in str(response.json)
+    titles = [e.get("title") for e in response.json["data"]["embeds"]]
+    assert titles[0] == "Can you run zai-org/GLM-4.7-Flash?"
+    assert "huggingface.co" in response.json["data"]["embeds"][0]["footer"]["text"]
