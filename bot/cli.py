@@ -159,13 +159,13 @@ def _ask(
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
         hub: HubAsk | None = None
         for question in lines:
-            if "/" in question:  # perhaps a Hugging Face model id or URL: looked up first (bot/hub_ask.py)
+            timed = engine.ask_timed(question) if "/" not in question else None
+            if timed is None or _may_search(question, timed.answer):
+                # a Hugging Face model id or URL, or a model name the catalog lacks: the Hub is asked (bot/hub_ask.py)
                 from bot.hub_ask import HubAsk
 
                 hub = hub or HubAsk(engine)
                 timed = hub.ask_timed(question)
-            else:
-                timed = engine.ask_timed(question)
             if explain:
                 _explain(engine, question, timed.answer, as_json, sys.stdout)
             else:
@@ -177,6 +177,14 @@ def _ask(
         if store is not None:
             store.close()
     return EXIT_OK
+
+
+def _may_search(question: str, answer: Answer) -> bool:
+    if answer.intent not in ("fits", "lookup"):
+        return False
+    from bot.hub_ask import may_name_a_model
+
+    return may_name_a_model(question, answer)
 
 
 def _readline_setup() -> Path | None:
@@ -217,6 +225,7 @@ async def _chat(engine: Engine, settings: Settings) -> int:
     qlog = await QueryLog.open(settings.database) if settings.query_log else None
     print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
     last: Answer | None = None
+    hub: HubAsk | None = None
     try:
         while True:
             try:
@@ -238,6 +247,11 @@ async def _chat(engine: Engine, settings: Settings) -> int:
                 asked = f"{last.question} [{picked}]"
             else:
                 timed = engine.ask_timed(question)
+                if "/" in question or _may_search(question, timed.answer):  # the Hub, in a thread (bot/hub_ask.py)
+                    from bot.hub_ask import HubAsk
+
+                    hub = hub or HubAsk(engine)
+                    timed = await asyncio.to_thread(hub.ask_timed, question)
                 answer, latency, asked = timed.answer, timed.latency_ms, question
             text = _render_text(answer)
             if answer.choices:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 Failure = Literal["unreachable", "not_found", "gated", "not_a_model"]
 DEFAULT_TTL = 7 * 24 * 3600
+DOWN_SECONDS = 60.0  # how long an unreachable Hub is not asked again
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 
 
@@ -101,6 +102,8 @@ class HubClient:
     def __init__(self, settings: HubSettings | None = None, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings or HubSettings.from_env()
         self.clock = clock
+        self._down_until = 0.0  # after the Hub could not be reached, further lookups fail at once for a while
+        self._down_why = ""
         if self.settings.token:
             for handler in logging.getLogger().handlers:
                 handler.addFilter(RedactToken(self.settings.token))
@@ -203,6 +206,8 @@ class HubClient:
 
     def _call(self, do: Callable[[Any], Any]) -> Any:
         """Runs ``do(HfApi)``, turning the library's errors into the failures an answer explains."""
+        if self.clock() < self._down_until:  # a batch of questions waits for one timeout, not one each
+            raise _Failed("unreachable", self._down_why)
         from huggingface_hub import HfApi
         from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
@@ -222,6 +227,7 @@ class HubClient:
             raise _Failed("unreachable", f"the Hub answered HTTP {status}") from exc
         except Exception as exc:  # connection refused, DNS, timeouts: the library's transport errors vary
             log.info("hub lookup failed: %s", type(exc).__name__)
+            self._down_until, self._down_why = self.clock() + DOWN_SECONDS, type(exc).__name__
             raise _Failed("unreachable", type(exc).__name__) from exc
 
     def search(self, text: str, limit: int = 5) -> list[tuple[str, int]] | None:

@@ -9,6 +9,7 @@ A question that names no repository costs one regular-expression scan and never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -26,10 +27,21 @@ if TYPE_CHECKING:
     from bot.engine import Engine, Timed
     from bot.hub import HubClient, HubResult
 
-__all__ = ["HubAsk", "names_hub_model"]
+__all__ = ["HubAsk", "may_name_a_model", "names_hub_model"]
 
 #: Hub repositories offered for a name that matches none exactly (each is looked up before it is offered).
 MAX_CANDIDATES = 4
+
+
+_RUN = re.compile(r"\b(?:run|running|fit|fits|load|host|serve|use)\b", re.I)
+
+
+def may_name_a_model(question: str, answer: Answer) -> bool:
+    """A cheap first test, from the answer alone, of whether :meth:`HubAsk.unplaced_name` could find a name: a fit
+    answer without a model or size, or a look-up asked with a verb of running ("can I run X on a 3090")."""
+    if answer.intent == "fits":
+        return not any((answer.fit or {}).get(k) for k in ("model", "params_b"))
+    return answer.intent == "lookup" and _RUN.search(question) is not None
 
 
 def names_hub_model(question: str) -> bool:
@@ -148,6 +160,8 @@ class HubAsk:
         no model and no size ("glm 4.6 on 2x 3090"), or a question to run something on a GPU that was read as a
         look-up of that GPU ("can I run magistral small on a 3090"). Without ``answer`` the question is parsed
         to tell (a slash command decides before it answers)."""
+        if answer is not None and not may_name_a_model(question, answer):
+            return None
         query = self.engine.parser.parse(question) if answer is None else None
         intent = answer.intent if answer is not None else query.intent if query is not None else "unknown"
         fit = answer.fit if answer is not None else (query.fit.__dict__ if query and query.fit else None)

@@ -267,3 +267,17 @@ def test_plain_questions_never_import_the_hub_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_an_unreachable_hub_is_not_asked_again_for_a_while(hub: FakeHub, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    now = [1000.0]
+    client = HubClient(HubSettings(endpoint="http://127.0.0.1:9", cache=tmp_path, timeout=2), clock=lambda: now[0])
+    assert client.lookup("Qwen/Qwen3-30B-A3B").failure == "unreachable"
+    client.settings = replace(client.settings, endpoint=hub.url)
+    before = len(hub.requests)
+    assert client.lookup("Qwen/Qwen3-30B-A3B").failure == "unreachable"  # at once: a batch waits for one timeout
+    assert len(hub.requests) == before
+    now[0] += 61
+    assert client.lookup("Qwen/Qwen3-30B-A3B").record is not None
