@@ -192,9 +192,9 @@ class HubClient:
 
         def get() -> dict[str, Any]:
             url = hf_hub_url(repo_id, "config.json", endpoint=self.settings.endpoint)
-            token = self.settings.token
-            headers = {"authorization": f"Bearer {token}"} if token else {}
-            response = get_session().get(url, headers=headers, timeout=self.settings.timeout, follow_redirects=True)
+            response = get_session().get(
+                url, headers=self._headers(), timeout=self.settings.timeout, follow_redirects=True
+            )
             hf_raise_for_status(response)
             data = response.json()
             if not isinstance(data, dict):
@@ -203,6 +203,10 @@ class HubClient:
 
         config: dict[str, Any] = self._call(lambda _api: get())
         return config
+
+    def _headers(self) -> dict[str, str]:
+        token = self.settings.token
+        return {"authorization": f"Bearer {token}"} if token else {}
 
     def _call(self, do: Callable[[Any], Any]) -> Any:
         """Runs ``do(HfApi)``, turning the library's errors into the failures an answer explains."""
@@ -240,9 +244,23 @@ class HubClient:
         if self.settings.offline:
             return None
 
-        def run(api: Any) -> list[tuple[str, int]]:
-            found = api.list_models(search=key, sort="downloads", limit=limit, expand=["downloads"])
-            return [(str(m.id), int(m.downloads or 0)) for m in found]
+        def run(_api: Any) -> list[tuple[str, int]]:
+            # GET /api/models?search=..., the request HfApi.list_models makes, sent once: list_models retries a
+            # failed connection five times over some 20 s, too long for a question waiting for its answer.
+            from huggingface_hub import get_session, hf_raise_for_status
+
+            params = {"search": key, "sort": "downloads", "direction": "-1", "limit": str(limit)}
+            response = get_session().get(
+                f"{self.settings.endpoint}/api/models",
+                params=params,
+                headers=self._headers(),
+                timeout=self.settings.timeout,
+            )
+            hf_raise_for_status(response)
+            found = response.json()
+            if not isinstance(found, list):
+                return []
+            return [(str(m["id"]), int(m.get("downloads") or 0)) for m in found if isinstance(m, dict) and "id" in m]
 
         try:
             results: list[tuple[str, int]] = self._call(run)

@@ -33,7 +33,7 @@ __all__ = ["HubAsk", "may_name_a_model", "names_hub_model"]
 MAX_CANDIDATES = 4
 
 
-_RUN = re.compile(r"\b(?:run|running|fit|fits|load|host|serve|use)\b", re.I)
+_RUN = re.compile(r"\b(?:run|running|fit|fits|load|host|serve)\b", re.I)
 
 
 def may_name_a_model(question: str, answer: Answer) -> bool:
@@ -167,23 +167,25 @@ class HubAsk:
         fit = answer.fit if answer is not None else (query.fit.__dict__ if query and query.fit else None)
         if intent == "fits" and not any((fit or {}).get(k) for k in ("model", "model_id", "params_b")):
             return name_asked(self.engine.parser.read(question))
-        if intent == "lookup":
+        if intent == "lookup":  # only a name that reads like a model's: two words or a version ("magistral small")
             ev = self.engine.parser.read(question)
-            return name_asked(ev) if asks_to_run(ev) else None
+            name = name_asked(ev) if asks_to_run(ev) else None
+            return name if name and (" " in name or any(c.isdigit() for c in name)) else None
         return None
 
     def by_name(self, question: str, name: str, answer: Answer) -> Answer:
-        """Search the Hub for ``name``: a confident match answers the question as if its id had been given; other
-        results become choices (each looked up, so that a pick answers at once); none leaves ``answer``."""
+        """Search the Hub for ``name``: a confident match answers the question as if its id had been given; for a
+        fit question, other results become choices (each looked up, so that a pick answers at once) and a miss is
+        said; a look-up ("can I run X on a 3090") is left as it was unless the match is confident."""
         found = self.client.search(search_query(name), limit=MAX_CANDIDATES * 2)
-        if not found and answer.intent != "fits":  # perhaps no model at all: the look-up stands as it was
-            return answer
-        if not found:
+        if not found and answer.intent == "fits":
             why = "the Hugging Face Hub could not be searched" if found is None else "the Hugging Face Hub has none"
             answer.notes.append(f"GPU Advisor's model list has no “{name}”, and {why} by that name.")
             return answer
-        repos = [repo for repo, _ in found]
+        repos = [repo for repo, _ in (found or [])]
         match = confident(name, repos)
+        if match is None and answer.intent != "fits":
+            return answer
         if match is not None:
             matched = self.ask(f"{match} {question}")
             matched.question = question
@@ -205,8 +207,6 @@ class HubAsk:
             if isinstance(self.engine.models, ModelBook):
                 self.engine.models.add(spec)
             offered.append(Choice(gpu=spec.id, label=f"{spec.id} ({spec.params_b:.1f}B)"))
-        if not offered and answer.intent != "fits":
-            return answer
         if not offered:
             answer.notes.append(f"GPU Advisor's model list has no “{name}”, nor a Hub model it can read by that name.")
             return answer

@@ -90,13 +90,24 @@ def test_no_match_says_so(ask: HubAsk) -> None:
 def test_a_run_question_read_as_a_lookup_is_searched(ask: HubAsk) -> None:
     answer = ask.ask("can I run glm 4.7 flash on a 3090")
     assert answer.fit is not None and answer.fit["model"] == "zai-org/GLM-4.7-Flash"
+    near = ask.ask("can I run flash 4.7 on a 3090")  # a look-up changes only for a name spelled like a repository
+    assert near.intent == "lookup" and not near.choices
     software = ask.ask("does the 4090 run cuda 12")
     assert software.fit is None and not software.choices
 
 
 def test_catalog_names_never_search(ask: HubAsk, hub: FakeHub) -> None:
     before = len(hub.requests)
-    for question in ("can i run qwen3 30b a3b on a 4090", "gpt-oss 20b on a 16gb card", "a6000 vram", "13b on a 3060"):
+    for question in (
+        "can i run qwen3 30b a3b on a 4090",
+        "gpt-oss 20b on a 16gb card",
+        "a6000 vram",
+        "13b on a 3060",
+        "does the a6000 use gddr6",
+        "can i run cuda on a 3090",
+        "does the 4090 run cuda 12",
+        "can a 3090 run blender",
+    ):
         ask.ask(question)
     assert len(hub.requests) == before
 
