@@ -180,10 +180,18 @@ class HubClient:
             raise _Failed("not_a_model", "it has neither config.json nor GGUF files")
         base = _base_model(info, canonical)
         if base is None:
-            return HubRecord(canonical, info.sha, info.gated, None, {}, None, ggufs)
-        base_info = self._call(lambda api: api.model_info(base, timeout=self.settings.timeout))
+            why = "its model card names no base model to read the architecture from"
+            return HubRecord(canonical, info.sha, info.gated, None, {}, None, ggufs, note=why)
+        try:
+            base_info = self._call(lambda api: api.model_info(base, timeout=self.settings.timeout))
+            config = self._config(base)
+        except _Failed as failed:
+            if failed.kind == "unreachable":
+                raise
+            why = "is gated (HF_TOKEN needs access to it)" if failed.kind == "gated" else "could not be read"
+            note = f"its architecture comes from {base}, which {why}"
+            return HubRecord(canonical, info.sha, info.gated, None, {}, None, ggufs, base, note=note)
         bst = base_info.safetensors
-        config = self._config(base)
         params = dict(bst.parameters) if bst else {}
         return HubRecord(canonical, info.sha, info.gated, config, params, bst.total if bst else None, ggufs, base)
 

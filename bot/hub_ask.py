@@ -128,7 +128,8 @@ class HubAsk:
                 try:
                     spec = hub_model(result.record)
                 except Unsupported as exc:
-                    notes.append(f"{ref.repo_id} on the Hugging Face Hub: the estimate cannot read it ({exc}).")
+                    line = f"{ref.repo_id} on the Hugging Face Hub: the estimate cannot read it: {exc}."
+                    notes.append(line + _gguf_line(result.record))
                     continue
                 if isinstance(book, ModelBook):
                     book.add(spec)

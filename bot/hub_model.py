@@ -44,6 +44,7 @@ class HubRecord:
     total: int | None = None  # safetensors metadata total
     files: dict[str, int] = field(default_factory=dict)  # file name -> bytes, for the GGUF files listed with a size
     base: str | None = None  # the repository the architecture came from (a GGUF repository's base model)
+    note: str = ""  # why the record lacks what an estimate needs (a GGUF repository's base model was gated)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +56,7 @@ class HubRecord:
             "total": self.total,
             "files": self.files,
             "base": self.base,
+            "note": self.note,
         }
 
     @classmethod
@@ -68,6 +70,7 @@ class HubRecord:
             total=raw.get("total"),
             files={str(k): int(v) for k, v in (raw.get("files") or {}).items()},
             base=raw.get("base"),
+            note=str(raw.get("note") or ""),
         )
 
     @property
@@ -167,6 +170,8 @@ def _native(record: HubRecord, cfg: dict[str, Any]) -> tuple[str | None, tuple[t
 
 def hub_model(record: HubRecord) -> ModelSpec:
     """The estimator's model for ``record``; :class:`Unsupported` when config.json lacks what an estimate needs."""
+    if record.config is None and record.note:
+        raise Unsupported(record.note)
     cfg = _text_config(record.config or {})
     layers, hidden = _int(cfg, "num_hidden_layers", "n_layer", "num_layers"), _int(cfg, "hidden_size", "n_embd")
     heads = _int(cfg, "num_attention_heads", "n_head")

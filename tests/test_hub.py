@@ -281,3 +281,33 @@ def test_an_unreachable_hub_is_not_asked_again_for_a_while(hub: FakeHub, tmp_pat
     assert len(hub.requests) == before
     now[0] += 61
     assert client.lookup("Qwen/Qwen3-30B-A3B").record is not None
+
+
+def test_gguf_repository_of_a_gated_base(engine: Engine, tmp_path: Path) -> None:
+    """A GGUF repository takes its architecture from its base model; a gated base needs the token. The GGUF repository
+    here is made up for the test (its sizes too); its base is the recorded gated fixture."""
+    import shutil
+
+    root = tmp_path / "hub"
+    shutil.copytree(FIXTURES / "google", root / "google")
+    repo = root / "test-org" / "gemma-3-27b-it-GGUF"
+    repo.mkdir(parents=True)
+    (repo / "api.json").write_text(
+        json.dumps({"id": "test-org/gemma-3-27b-it-GGUF", "cardData": {"base_model": "google/gemma-3-27b-it"}})
+    )
+    sizes = [
+        {"rfilename": "Q5_K_M/gemma-3-27b-it-Q5_K_M-00001-of-00002.gguf", "size": 10_000_000_000},
+        {"rfilename": "Q5_K_M/gemma-3-27b-it-Q5_K_M-00002-of-00002.gguf", "size": 9_000_000_000},
+    ]
+    (repo / "files.json").write_text(json.dumps(sizes))
+    question = "test-org/gemma-3-27b-it-GGUF Q5_K_M on a 4090"
+    with FakeHub(root) as server:
+        closed = _ask(engine, HubClient(HubSettings(endpoint=server.url, cache=tmp_path / "a")), question)
+        text = render_text(closed)
+        assert "google/gemma-3-27b-it, which is gated" in text and "Q5_K_M 19,000,000,000 bytes" in text
+        assert closed.fit is not None and closed.fit["model"] == "gemma-3-27b"  # said to be the built-in model
+        assert "nearest name it knows" in text
+        token = HubSettings(endpoint=server.url, cache=tmp_path / "b", token="hf_x")  # noqa: S106 (made up)
+        opened = _ask(engine, HubClient(token), question)
+    assert opened.fit is not None and opened.fit["model"] == "test-org/gemma-3-27b-it-GGUF"
+    assert opened.fit["terms"]["weights"] == pytest.approx(19.0, abs=0.05)
