@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.markup import strip_markup
 from bot.text import MAX_QUESTION_CHARS
+from cogs._common import JUST_FOR_ME
 
 if TYPE_CHECKING:
     from bot.client import GpuBot
@@ -63,15 +64,20 @@ class Questions(commands.Cog):
         self.bot.log_event(question, "cooldown", answered=False, summary=summary, message=message)
 
     @app_commands.command(name="ask", description="Ask anything about GPUs in plain English.")
-    @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
-    async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
+    @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”", just_for_me=JUST_FOR_ME)
+    async def ask(
+        self,
+        interaction: discord.Interaction[GpuBot],
+        question: app_commands.Range[str, 1, 1000],
+        just_for_me: bool = False,
+    ) -> None:
         text = strip_markup(question).strip()
         if self.bot.hub.wants(text) or self.bot.hub.may_search(text):  # a Hub lookup may outlast Discord's 3 s
-            await interaction.response.defer(thinking=True)
+            await interaction.response.defer(thinking=True, ephemeral=just_for_me)
             timed = await self.bot.hub.ask_timed(text, interaction.user.id)
-            await self.bot.respond(interaction, text, lambda: timed.answer)
+            await self.bot.respond(interaction, text, lambda: timed.answer, ephemeral=just_for_me)
             return
-        await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text))
+        await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text), ephemeral=just_for_me)
 
 
 async def setup(bot: GpuBot) -> None:

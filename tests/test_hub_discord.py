@@ -130,9 +130,10 @@ async def test_hub_candidates_are_buttons_and_a_pick_answers(bot: tuple[FakeDisc
     mark = fake.mark()
     await fake.message("can i run glm 4.7 on a 4090?", mentions_bot=True)
     sent = await fake.next_message(after=mark, timeout=30)
-    ids = [c["custom_id"] for row in sent.json.get("components", []) for c in row.get("components", [])]
-    assert "gpubot:pick:zai-org/GLM-4.7-Flash" in ids
-    click = await fake.click(int(sent.response["id"]), "gpubot:pick:zai-org/GLM-4.7-Flash")
+    buttons = [c for row in sent.json.get("components", []) for c in row.get("components", [])]
+    picks = [b for b in buttons if b["custom_id"].startswith("gpubot:pick:")]
+    assert [b["label"] for b in picks] == ["zai-org/GLM-4.7-Flash (31.2B)"]
+    click = await fake.click(int(sent.response["id"]), picks[0]["custom_id"])
     response = await click.response()
     titles = [e.get("title") for e in response.json["data"]["embeds"]]
     assert titles[0] == "Can you run zai-org/GLM-4.7-Flash?"
