@@ -36,6 +36,7 @@ from bot.discord_delivery import (
 )
 from bot.discord_views import send_answer
 from bot.engine import Engine
+from bot.hub_gate import HubGate
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
 __all__ = [
@@ -154,6 +155,7 @@ class GpuBot(commands.Bot):
         )
         self.settings = settings
         self.engine = engine
+        self.hub = HubGate(engine)  # Hugging Face lookups: off the event loop, limited per user (bot/hub_gate.py)
         self.query_log = query_log
         self._closing_log = query_log
         #: What answer buttons need, in memory and in the query log: they work across restarts.
