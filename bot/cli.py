@@ -22,6 +22,7 @@ from bot.logstore import LogEntry, LogStore
 if TYPE_CHECKING:
     from bot.answer import Answer
     from bot.engine import Engine
+    from bot.hub_ask import HubAsk
 
 __all__ = ["main"]
 
@@ -194,8 +195,15 @@ def _ask(
     store = LogStore(settings.database) if settings.query_log else None
     try:
         lines = _batch_lines(stdin) if stdin is not None else iter(questions)
+        hub: HubAsk | None = None
         for n, question in enumerate(lines, 1):
-            timed = engine.ask_timed(question)
+            timed = engine.ask_timed(question) if "/" not in question else None
+            if timed is None or _may_search(question, timed.answer):
+                # a Hugging Face model id or URL, or a model name the catalog lacks: the Hub is asked (bot/hub_ask.py)
+                from bot.hub_ask import HubAsk
+
+                hub = hub or HubAsk(engine)
+                timed = hub.ask_timed(question)
             if explain:
                 _explain(engine, question, timed.answer, as_json, sys.stdout)
             else:
@@ -211,6 +219,14 @@ def _ask(
         if store is not None:
             store.close()
     return EXIT_OK
+
+
+def _may_search(question: str, answer: Answer) -> bool:
+    if answer.intent not in ("fits", "lookup"):
+        return False
+    from bot.hub_ask import may_name_a_model
+
+    return may_name_a_model(question, answer)
 
 
 def _readline_setup() -> Path | None:
@@ -267,6 +283,7 @@ async def _chat(engine: Engine, settings: Settings) -> int:
     qlog = await QueryLog.open(settings.database) if settings.query_log else None
     print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
     last: Answer | None = None
+    hub: HubAsk | None = None
     try:
         while True:
             try:
@@ -285,6 +302,11 @@ async def _chat(engine: Engine, settings: Settings) -> int:
                 continue
             if turn is None:
                 timed = engine.ask_timed(question)
+                if "/" in question or _may_search(question, timed.answer):  # the Hub, in a thread (bot/hub_ask.py)
+                    from bot.hub_ask import HubAsk
+
+                    hub = hub or HubAsk(engine)
+                    timed = await asyncio.to_thread(hub.ask_timed, question)
                 turn = (timed.answer, timed.latency_ms, question)
             answer, latency, asked = turn
             text = _render_text(answer)

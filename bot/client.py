@@ -37,6 +37,7 @@ from bot.discord_delivery import (
 )
 from bot.discord_views import send_answer
 from bot.engine import Engine
+from bot.hub_gate import HubGate
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
 __all__ = [
@@ -156,6 +157,7 @@ class GpuBot(commands.Bot):
         )
         self.settings = settings
         self.engine = engine
+        self.hub = HubGate(engine)  # Hugging Face lookups: off the event loop, limited per user (bot/hub_gate.py)
         self.query_log = query_log
         self._closing_log = query_log
         #: What answer buttons need, in memory and in the query log: they work across restarts.
@@ -417,8 +419,7 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
     configure_endpoints(settings)
     query_log = await _open_log(settings)
-    charts = ChartRenderer.started() if settings.charts else None  # closed below, after the bot
-    bot = make_bot(settings, engine, query_log, charts=charts)
+    bot = make_bot(settings, engine, query_log, charts=ChartRenderer.started() if settings.charts else None)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -434,8 +435,8 @@ async def run_bot(settings: Settings, engine: Engine) -> None:
         else:
             stopper.cancel()
         await bot.close()
-        if charts is not None:
-            charts.close()
+        if bot.charts is not None:  # run_bot made it: closed after the bot
+            bot.charts.close()
         if runner.done() and not runner.cancelled() and runner.exception() is not None:
             raise runner.exception()  # type: ignore[misc]
         runner.cancel()

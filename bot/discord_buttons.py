@@ -166,7 +166,8 @@ class PickButton(AnswerButton, template=rf"gpubot:pick:{_GPU}:{KEY}:(?P<author>\
         if gpu.startswith("#"):
             index = int(gpu[1:])
             gpu = state.choices[index][0] if index < len(state.choices) else ""
-        if gpu not in host.engine.catalog.gpus:
+        hub_model = "/" in gpu and gpu in host.engine.models  # a Hugging Face model offered for a name (bot/hub_ask.py)
+        if gpu not in host.engine.catalog.gpus and not hub_model:
             text = "That GPU is no longer in my catalog — please ask again."
             await gone(interaction, lambda custom_id: custom_id == self.custom_id, text)
             return

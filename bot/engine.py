@@ -15,6 +15,7 @@ from bot.answer import Answer
 from bot.catalog import Catalog, FaqEntry, load_catalog
 from bot.composer import Composer
 from bot.matcher import Matcher
+from bot.model_book import ModelBook
 from bot.models import ModelIndex, ModelSpec, load_models
 from bot.parser import FitRequest, Query, QuestionParser
 from bot.prices import PriceBook, load_prices
@@ -47,7 +48,8 @@ class Engine:
     ) -> None:
         self.catalog = catalog
         self.prices = prices or PriceBook()
-        self.models = load_models(catalog.root) if models is None else models
+        # the catalog's models, and those looked up on the Hugging Face Hub (bot.hub_ask) while it runs
+        self.models = ModelBook(load_models(catalog.root) if models is None else models)
         self.matcher = Matcher(catalog)
         self.parser = QuestionParser(catalog, self.matcher, ModelIndex(self.models))
         self.composer = Composer(catalog, self.prices, self.models)
@@ -189,6 +191,10 @@ class Engine:
         Used when someone picks one of a clarifying answer's choices.
         """
         if gpu_id not in self.catalog.gpus:
+            if "/" in gpu_id and gpu_id in self.models:  # a Hub model offered for a name (bot/hub_ask.py)
+                answer = self.ask(f"{gpu_id} {question}")
+                answer.question = question
+                return answer
             raise KeyError(gpu_id)
         # The pick answers the mention whose candidates hold it ("h100 vs a100", then an A100: the second).
         return self.answer(self.parser.complete(question, gpu_id))

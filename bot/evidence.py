@@ -23,6 +23,7 @@ from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cl
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
 from bot.forward_refs import forward_references
+from bot.hub_ref import hub_mention
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
@@ -282,7 +283,8 @@ class Reader:
     # -- the whole question -------------------------------------------------------------------
 
     def read(self, text: str) -> Evidence:
-        norm = normalize(self.lexicon.translate(text))
+        hub, read = hub_mention(text, self.models.models) if self.models is not None else (None, text)
+        norm = normalize(self.lexicon.translate(read))  # a Hub id looked up is the model; its words are not read
         ev = Evidence(text=text, norm=norm)
         if not norm:
             return ev
@@ -317,7 +319,7 @@ class Reader:
         ev.first_count = first_count(match) if match.mentions else first_cloud_count(ev.cloud)
         ev.outside = self._outside(norm) or cloud_outside(ev.cloud)
         ev.vendor = vendor_asked(norm)
-        ev.model = self.models.find(match.words, self._own_model) if self.models is not None else None
+        ev.model = hub or (self.models.find(match.words, self._own_model) if self.models is not None else None)
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)
         ev.formats_asked = self._formats_asked(norm)

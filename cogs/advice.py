@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.hub_ask import annotate
+from bot.hub_ref import find_hub_refs
 from cogs._common import JUST_FOR_ME, GpuOption, choice_label
 
 if TYPE_CHECKING:
@@ -101,7 +103,13 @@ class Advice(commands.Cog):
         just_for_me: bool = False,
     ) -> None:
         engine = self.bot.engine
-        model_id = engine.resolve_model(model)
+        model_id, notes = None, []
+        if self.bot.hub.wants(model):  # a Hugging Face model id or URL: looked up in a thread, limited per user
+            await interaction.response.defer(thinking=True, ephemeral=just_for_me)
+            notes = await self.bot.hub.prepare(model, interaction.user.id)
+            found = engine.models.hub_model(find_hub_refs(model)[0].repo_id)
+            model_id = found.id if found is not None else None
+        model_id = model_id or engine.resolve_model(model)
         if model_id is None:
             await self.bot.reply_ephemeral(interaction, "I don't know that model; pick one from the list.")
             self.bot.log_event(f"/fits {model}", "fits", answered=False, interaction=interaction)
@@ -116,13 +124,17 @@ class Advice(commands.Cog):
         await self.bot.respond(
             interaction,
             question,
-            lambda: engine.fit(
-                model_id,
-                gpu,
-                precision=precision.value if precision else None,
-                mode=mode.value if mode else "inference",
-                context=context,
-                count=count,
+            lambda: annotate(
+                engine.fit(
+                    model_id,
+                    gpu,
+                    precision=precision.value if precision else None,
+                    mode=mode.value if mode else "inference",
+                    context=context,
+                    count=count,
+                ),
+                notes,
+                engine.models,
             ),
             ephemeral=just_for_me,
         )

@@ -49,7 +49,7 @@ class Questions(commands.Cog):
         if retry:
             await self._cooldown(message, question, retry)
             return
-        timed = self.bot.engine.ask_timed(question)
+        timed = await self.bot.hub.ask_timed(question, message.author.id)  # a Hub model id: looked up in a thread
         await self.bot.deliver(question, timed.answer, timed.latency_ms, message=message)
 
     async def _cooldown(self, message: discord.Message, question: str, retry: float) -> None:
@@ -72,6 +72,11 @@ class Questions(commands.Cog):
         just_for_me: bool = False,
     ) -> None:
         text = strip_markup(question).strip()
+        if self.bot.hub.wants(text) or self.bot.hub.may_search(text):  # a Hub lookup may outlast Discord's 3 s
+            await interaction.response.defer(thinking=True, ephemeral=just_for_me)
+            timed = await self.bot.hub.ask_timed(text, interaction.user.id)
+            await self.bot.respond(interaction, text, lambda: timed.answer, ephemeral=just_for_me)
+            return
         await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text), ephemeral=just_for_me)
 
 

@@ -18,6 +18,11 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ["GPUBOT_CACHE"] = tempfile.mkdtemp(prefix="gpubot-cache-")
+    # No test reaches the real Hugging Face Hub: lookups go to a closed loopback port unless a test starts the
+    # fake Hub (tests/fake_hub.py) and points HF_ENDPOINT at it; no token of the developer's is sent.
+    os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,100 @@
+"""Hub lookups for the Discord bot: run in a worker thread (never on the event loop) and limited per user.
+
+A question without a Hub model id or URL goes straight to the engine, as before. One with an id waits for its
+lookup in a thread (:func:`asyncio.to_thread`); each user may start :data:`PER_USER` lookups per :data:`WINDOW`
+seconds and one at a time, beyond which the question is answered without the lookup, and says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.hub_ask import HubAsk, annotate
+from bot.hub_ref import find_hub_refs
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.engine import Engine, Timed
+
+__all__ = ["PER_USER", "WINDOW", "HubGate"]
+
+PER_USER = 3
+WINDOW = 60.0
+
+
+class HubGate:
+    def __init__(
+        self,
+        engine: Engine,
+        hub: HubAsk | None = None,
+        *,
+        per_user: int = PER_USER,
+        window: float = WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.hub = hub or HubAsk(engine)
+        self.per_user, self.window, self.clock = per_user, window, clock
+        self._recent: dict[int, deque[float]] = {}
+        self._busy: set[int] = set()
+
+    @staticmethod
+    def wants(question: str) -> bool:
+        """Whether ``question`` names a Hub repository (a '/' first: most questions cost nothing more)."""
+        return "/" in question and bool(find_hub_refs(question))
+
+    def _allow(self, user_id: int) -> bool:
+        now = self.clock()
+        recent = self._recent.setdefault(user_id, deque())
+        while recent and now - recent[0] >= self.window:
+            recent.popleft()
+        if user_id in self._busy or len(recent) >= self.per_user:
+            return False
+        recent.append(now)
+        return True
+
+    async def prepare(self, question: str, user_id: int) -> list[str]:
+        """Look the question's repositories up in a worker thread; the notes its answer should carry."""
+        if not self.wants(question):
+            return []
+        if not self._allow(user_id):
+            return [
+                f"Hugging Face lookups are limited to {self.per_user} per {self.window:.0f} s per person, one at a "
+                "time: this answer did not look the model up. Ask again in a minute."
+            ]
+        self._busy.add(user_id)
+        try:
+            return await asyncio.to_thread(self.hub.prepare, question)
+        finally:
+            self._busy.discard(user_id)
+
+    def answer(self, question: str, notes: list[str]) -> Answer:
+        """The engine's answer after :meth:`prepare`, with its notes."""
+        return annotate(self.engine.ask(question), notes, self.engine.models)
+
+    def may_search(self, question: str) -> bool:
+        """Whether ``question`` asks about a model the catalog lacks by name (a Hub search may answer it)."""
+        return self.hub.unplaced_name(question) is not None
+
+    async def ask_timed(self, question: str, user_id: int) -> Timed:
+        """The answer, with a Hub model id looked up, or a name the catalog lacks searched, in a worker thread."""
+        from bot.engine import Timed
+
+        start = time.perf_counter()
+        if not self.wants(question):
+            timed = self.engine.ask_timed(question)
+            name = self.hub.unplaced_name(question, timed.answer)
+            if name is None or not self._allow(user_id):
+                return timed
+            self._busy.add(user_id)
+            try:
+                answer = await asyncio.to_thread(self.hub.by_name, question, name, timed.answer)
+            finally:
+                self._busy.discard(user_id)
+            return Timed(answer, (time.perf_counter() - start) * 1000)
+        notes = await self.prepare(question, user_id)
+        return Timed(self.answer(question, notes), (time.perf_counter() - start) * 1000)
