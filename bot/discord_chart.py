@@ -120,7 +120,9 @@ class ChartRenderer:
         return None if data is None else chart_file(data)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Cancel what waits and let the worker finish what it draws (at most a chart, or its start-up import):
+        a pool left running into interpreter exit can fail in its exit hook (a closed wake-up pipe)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def chart_file(data: bytes) -> discord.File:
