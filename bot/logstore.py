@@ -88,6 +88,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE queries ADD COLUMN rule TEXT NOT NULL DEFAULT '';
     CREATE INDEX queries_rule ON queries (rule);
     """,
+    # 4: saved rigs (/rig set), one row per Discord user; personal data: /rig clear deletes the row
+    """
+    CREATE TABLE rigs (
+        user_id     INTEGER PRIMARY KEY,
+        rig         TEXT    NOT NULL,             -- JSON: {"gpus": [[id, count], ...], "ram_gb": n | null}
+        updated_at  TEXT    NOT NULL              -- ISO 8601, UTC
+    );
+    """,
 )
 
 

@@ -52,6 +52,10 @@ class QuestionParser:
         self._remember(text, ev)
         return self._decide(ev)
 
+    def decide(self, ev: Evidence) -> Query:
+        """The request the rules build from evidence already read (a follow-up's, a saved rig's)."""
+        return self._decide(ev)
+
     def _decide(self, ev: Evidence) -> Query:
         """The rules' request, with the runtime the question names on a fit request."""
         query = self.rules.decide(ev)
@@ -149,6 +153,8 @@ def request_summary(q: Query) -> dict[str, Any]:
         slots["unknown_names"] = [{"text": m.text, "suggestions": list(m.suggestions)} for m in q.unknown_names]
     if q.fit is not None:
         slots["fit"] = {k: v for k, v in _fit_slots(q.fit).items() if v not in (None, False, ())}
+    if q.carried:
+        slots["carried"] = dict(q.carried)  # the slots a follow-up took from the last question
     return slots
 
 

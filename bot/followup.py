@@ -1,0 +1,338 @@
+"""Follow-up questions: "and the A5000?", "what about at 32k?", "in 8-bit?" after an answer.
+
+A follow-up changes one slot of the last request and keeps the rest. Whether a question is one is read from
+its evidence: it opens with a follow-up lead or points back ("instead", "them") or is short, and it does not
+state a whole question of its own (a GPU *and* what is asked of it, a model *and* where it should run). The
+merged request is built from the last :class:`~bot.request.Query` and the slots the follow-up states, never
+by rewriting text; :attr:`Query.carried` records which slots came from context (``--explain`` shows them) and
+:func:`carried_lead` says it in the answer ("Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.dimensions import count_word
+from bot.estimator import PRECISION_NAMES
+from bot.followup_words import FollowUpWords, load_followup_words
+from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
+
+if TYPE_CHECKING:
+    from bot.catalog import Catalog
+    from bot.evidence import Evidence
+    from bot.lexicon import Property
+    from bot.parser import QuestionParser
+
+__all__ = ["FollowUps", "Stated", "carried_lead", "carried_over", "describe"]
+
+#: At most this many words (after the lead) make a question short enough to be a follow-up without a lead.
+SHORT_WORDS = 5
+#: A follow-up with a lead may run to this many words; longer questions are read on their own.
+LEAD_WORDS = 12
+
+_FIT_KINDS = frozenset({"fit"})
+_SPEC_KINDS = frozenset({"lookup", "compare", "property", "formats", "psu", "setup"})
+_ADVICE_KINDS = frozenset({"pick", "rank", "list", "verdict", "fit_pick"})
+# Kinds that answer a question complete in itself, whatever it is short of.
+_TOPIC_KINDS = frozenset({"faq", "software", "outside", "formats", "psu", "clarify"})
+# "at 32k", "128k?", "8192 tokens": a context length on its own, read only after a fit answer.
+_BARE_CONTEXT = re.compile(r"(?<![$\w])(\d{1,4})k\b(?! ?(?:usd|eur|euros?|dollars?|gbp))|\b(\d{3,7}) tokens?\b")
+
+
+@dataclass(slots=True)
+class Stated:
+    """The slots a follow-up states (empty ones: not said)."""
+
+    gpus: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    count: int | None = None  # "two of them", "2x": how many of the cards already named
+    model_id: str | None = None
+    params_b: float | None = None
+    fit: dict[str, object] = field(default_factory=dict)  # FitRequest slots said: precision, context, mode...
+    fields: list[str] = field(default_factory=list)
+    properties: list[Property] = field(default_factory=list)
+    budget: tuple[float, str | None] | None = None
+    workload: str | None = None
+    limits: dict[str, dict[str, float]] = field(default_factory=dict)
+    replace: bool = False  # "instead": replace the cards rather than add to them
+    compare: bool = False  # "vs the 4090": add a card to compare
+
+    @property
+    def anything(self) -> bool:
+        slots = (self.gpus, self.count, self.model_id, self.params_b, self.fit, self.fields, self.properties)
+        return any(s for s in (*slots, self.budget, self.workload, self.limits))
+
+
+class FollowUps:
+    """Reads a question against the last request of its conversation."""
+
+    def __init__(self, parser: QuestionParser, catalog: Catalog) -> None:
+        self.parser = parser
+        self.catalog = catalog
+        self.words: FollowUpWords = load_followup_words(catalog.root)
+
+    def is_candidate(self, ev: Evidence) -> bool:
+        """Shaped like a follow-up: a lead, a word pointing back, or a short question."""
+        words = ev.norm.split()
+        if self.words.opens(ev.norm):
+            return len(words) <= LEAD_WORDS
+        return len(words) <= SHORT_WORDS or (len(words) <= LEAD_WORDS and self.words.refs.found(ev.norm))
+
+    def stated(self, ev: Evidence, previous: Query) -> Stated:
+        """What the follow-up says, slot by slot."""
+        st = Stated(gpus=list(ev.gpus), counts=dict(ev.counts), fields=list(ev.fields))
+        st.properties = list(ev.properties)
+        st.count = self._count_of(ev) if not st.gpus else None
+        if ev.model is not None:
+            st.model_id = ev.model.model.id
+        elif ev.bare_size is not None and not ev.sizes:
+            st.params_b = ev.bare_size
+        st.fit = self._fit_slots(ev, previous)
+        if ev.budget_usd is not None:
+            st.budget = (ev.budget_usd, ev.budget_currency)
+        st.workload, st.limits = ev.workload, dict(ev.limits)
+        st.replace = self.words.replace.found(ev.norm)
+        st.compare = ev.has("compare_strict") or self.words.leads.first(ev.norm) in _compare_leads(self.words, ev.norm)
+        return st
+
+    def _count_of(self, ev: Evidence) -> int | None:
+        """ "two of them", "4 of those", "2x", "with 3 cards": a count of the cards already named."""
+        words = ev.norm.split()
+        for k, word in enumerate(words):
+            n = count_word(word)
+            if n is None or (word in ("a", "one", "single") and k + 1 < len(words) and words[k + 1] != "of"):
+                continue
+            rest = " ".join(words[k + 1 : k + 4])
+            hit = self.words.count_of.first(rest)
+            if (hit is not None and hit.start == 0) or re.fullmatch(r"x?\d{1,2}x|x\d{1,2}", word):
+                return max(1, min(64, n))
+        return None
+
+    def _fit_slots(self, ev: Evidence, previous: Query) -> dict[str, object]:
+        """The fit slots the follow-up says: precision, context, mode, KV cache, runtime, batch, strategy."""
+        req = self.parser.reader.fit_request(ev)
+        said: dict[str, object] = {}
+        if req.precision is not None:
+            said["precision"] = req.precision
+        context = req.context or (_bare_context(ev.norm) if previous.fit is not None else None)
+        if context is not None:
+            said["context"] = context
+        if any(phrases.found(ev.norm) for phrases in self.parser.lexicon.modes.values()):
+            said["mode"] = req.mode
+        for name in ("kv_precision", "batch", "strategy", "lora_rank"):
+            if getattr(req, name) is not None:
+                said[name] = getattr(req, name)
+        if req.max_context:
+            said["max_context"] = True
+        runtime = self.parser.runtime(ev.norm)[1]
+        if runtime is not None:
+            said["runtime"] = runtime
+        return said
+
+    def complete(self, ev: Evidence, fresh: Query) -> bool:
+        """The question states a whole question of its own (what it is about and what it asks of it)."""
+        if ev.match.ambiguous or ev.match.unknown:
+            return True
+        if not ev.gpus and (ev.properties or (ev.fields and self.words.opens(ev.norm))):
+            return False  # "which is cheaper?", "and the power?": a property of the cards of the last answer
+        if fresh.kind in _TOPIC_KINDS:
+            return True
+        names = len(ev.gpus)
+        sized = ev.model is not None or ev.bare_size is not None
+        if fresh.kind == "fit":
+            return sized and bool(names or (fresh.fit and fresh.fit.capacity_gb))
+        if names >= 2:
+            return True
+        asks = bool(ev.fields or ev.properties or ev.has("specs") or ev.has("all_specs") or ev.formats_asked)
+        if names == 1:
+            return asks or ev.workload is not None or sized
+        return ev.has("advice") or (ev.has("recommend") and ev.workload is not None and not self.words.opens(ev.norm))
+
+    def merge(self, ev: Evidence, fresh: Query, previous: Query) -> Query | None:
+        """The follow-up's request with the rest carried from ``previous``; None when it is no follow-up."""
+        if not self.is_candidate(ev) or self.complete(ev, fresh):
+            return None
+        st = self.stated(ev, previous)
+        if not st.anything:
+            return None
+        kind = previous.kind
+        merged: Query | None = None
+        if kind in _FIT_KINDS and previous.fit is not None:
+            merged = self._merge_fit(ev, fresh, previous, st)
+        elif kind in _SPEC_KINDS:
+            merged = self._merge_spec(fresh, previous, st)
+        elif kind in _ADVICE_KINDS:
+            merged = self._merge_advice(fresh, previous, st)
+        if merged is not None:
+            merged.text, merged.rule = ev.text, f"follow-up ({previous.rule.removeprefix('follow-up (')}"
+            merged.rule = merged.rule if merged.rule.endswith(")") else merged.rule + ")"
+            merged.carried = carried_over(self.catalog, previous, merged)
+        return merged
+
+    # -- merging, by the kind of the last request -----------------------------------------------
+
+    def _merge_fit(self, ev: Evidence, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        assert previous.fit is not None  # noqa: S101 - checked by the caller
+        if (st.fields or st.properties) and not (st.model_id or st.fit) and previous.gpus:
+            return self._merge_spec(fresh, dataclasses.replace(previous, kind="lookup", fields=[]), st)
+        fit = dataclasses.replace(previous.fit)
+        gpus = list(previous.gpus)
+        if st.gpus:
+            gpus = st.gpus[:MAX_COMPARE]
+            fit.gpus_count, fit.capacity_gb = st.counts.get(gpus[0], 1), None
+        if st.count is not None:
+            fit.gpus_count = st.count
+        if st.model_id or st.params_b:
+            fit.model_id, fit.params_b, fit.held_with = st.model_id, st.params_b, ()
+        for name, value in st.fit.items():
+            setattr(fit, name, value)
+        _settle_mode(fit)
+        if fit == previous.fit and gpus == previous.gpus:
+            return None
+        q = dataclasses.replace(previous, gpus=gpus, fit=fit, kind="fit", intent="fits", match=fresh.match)
+        q.ambiguous, q.unknown_names, q.counts = [], [], {gpus[0]: fit.gpus_count} if gpus else {}
+        return q
+
+    def _merge_spec(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        if st.model_id and len(previous.gpus) == 1:
+            return None  # a model after a card ("and llama 3 70b?"): read on its own
+        gpus = _merge_gpus(previous.gpus, st)
+        fields = list(dict.fromkeys([p.field for p in st.properties] + st.fields)) or list(previous.fields)
+        kind = _spec_kind(previous, gpus, st)
+        if gpus == previous.gpus and fields == previous.fields and kind == previous.kind:
+            return None
+        q = dataclasses.replace(fresh, gpus=gpus, fields=fields, kind=kind, intent=INTENT_OF[kind], dropped=[])
+        q.counts = {g: n for g, n in (previous.counts | st.counts).items() if g in gpus}
+        q.property_more = st.properties[0].more if st.properties else previous.property_more
+        if kind == "property" and not st.properties and previous.kind != "property":
+            q.property_more = None
+        return q
+
+    def _merge_advice(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        q = dataclasses.replace(previous, match=fresh.match)
+        if st.budget is not None:
+            q.budget_usd, q.budget_currency = st.budget
+        if st.workload is not None:
+            q.workload = st.workload
+        if st.limits:
+            q.limits = st.limits
+        if st.gpus and previous.kind == "verdict":
+            q.gpus = st.gpus[:MAX_COMPARE]
+        return None if _same_advice(q, previous) else q
+
+
+def _compare_leads(words: FollowUpWords, norm: str) -> tuple[object, ...]:
+    """The lead, when it is a comparison word ("vs the 4090?", "compared to the 3090")."""
+    hit = words.leads.first(norm)
+    return (hit,) if hit is not None and hit.text in ("vs", "versus", "compared to", "compared with", "against") else ()
+
+
+def _bare_context(norm: str) -> int | None:
+    """ "at 32k", "128k?", "8192 tokens": a context length said on its own (after a fit answer)."""
+    m = _BARE_CONTEXT.search(norm)
+    if m is None:
+        return None
+    value = int(m.group(1)) * 1024 if m.group(1) else int(m.group(2))
+    return value if 256 <= value <= 10_000_000 else None
+
+
+def _settle_mode(fit: FitRequest) -> None:
+    """LoRA on a 4-bit base is QLoRA, QLoRA on an 8-bit base is LoRA (as the reader settles a question's)."""
+    if fit.mode in ("lora", "full") and fit.precision in ("int4", "nf4"):
+        fit.mode = "qlora"
+    elif fit.mode == "qlora" and fit.precision in ("int8", "fp8", "q8_0"):
+        fit.mode = "lora"
+
+
+def _merge_gpus(previous: list[str], st: Stated) -> list[str]:
+    """The cards of the follow-up: the named ones added to a comparison ("vs the 4090", "and the A5000" after two
+    cards) or in place of the last ones ("the A5000 instead", "and the A5000" after one card)."""
+    if not st.gpus:
+        return list(previous)
+    adds = (st.compare or len(previous) >= 2) and not st.replace
+    if not adds:
+        return st.gpus[:MAX_COMPARE]
+    return list(dict.fromkeys([*previous, *st.gpus]))[:MAX_COMPARE]
+
+
+def _spec_kind(previous: Query, gpus: list[str], st: Stated) -> Kind:
+    if len(gpus) < 2:
+        return "lookup"
+    if st.properties or (previous.kind == "property" and not st.fields):
+        return "property"
+    return "setup" if previous.kind == "setup" else "compare"
+
+
+def _same_advice(q: Query, previous: Query) -> bool:
+    slots = ("budget_usd", "workload", "limits", "gpus")
+    return all(getattr(q, s) == getattr(previous, s) for s in slots)
+
+
+def _names(catalog: Catalog, gpus: list[str], joiner: str = ", ") -> str:
+    return joiner.join(catalog.gpus[g].short_name for g in gpus if g in catalog.gpus)
+
+
+def describe(catalog: Catalog, q: Query) -> dict[str, str]:
+    """Each filled slot of a request as it reads in an answer, in the order a lead says them."""
+    if q.fit is not None and q.kind == "fit":
+        return _describe_fit(catalog, q, q.fit)
+    out: dict[str, str] = {}
+    if q.workload is not None and q.workload in catalog.workloads:
+        out["workload"] = f"for {catalog.workloads[q.workload]['label']}"
+    if q.budget_usd is not None:
+        out["budget"] = f"under ${q.budget_usd:,.0f}"
+    if q.fields:
+        out["fields"] = ", ".join(catalog.fields[f].label for f in q.fields if f in catalog.fields)
+    if q.gpus:
+        out["gpus"] = _names(catalog, q.gpus, " vs " if q.kind in ("compare", "property", "setup") else ", ")
+    return out
+
+
+def _describe_fit(catalog: Catalog, q: Query, fit: FitRequest) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if fit.model_id is not None:
+        out["model"] = _model_name(catalog, fit.model_id)
+    elif fit.params_b is not None:
+        out["model"] = f"a {fit.params_b:g}B model"
+    if fit.precision is not None:
+        out["precision"] = PRECISION_NAMES.get(fit.precision, fit.precision).split(" (")[0]
+    if fit.context is not None:
+        out["context"] = f"{fit.context // 1024}k context" if fit.context % 1024 == 0 else f"{fit.context} tokens"
+    if fit.mode != "inference":
+        out["mode"] = {"full": "full fine-tune", "lora": "LoRA", "qlora": "QLoRA"}.get(fit.mode, fit.mode)
+    if fit.runtime is not None:
+        out["runtime"] = f"with {fit.runtime}"
+    names = _names(catalog, q.gpus)
+    if names:
+        out["gpus"] = f"on {fit.gpus_count}× {names}" if fit.gpus_count > 1 else f"on the {names}"
+    elif fit.capacity_gb is not None:
+        out["gpus"] = (
+            f"in {fit.gpus_count}× {fit.capacity_gb:g} GB" if fit.gpus_count > 1 else f"in {fit.capacity_gb:g} GB"
+        )
+    return out
+
+
+def _model_name(catalog: Catalog, model_id: str) -> str:
+    from bot.models import load_models  # cached by file hash; only for a name
+
+    model = load_models(catalog.root).get(model_id)
+    return model.name if model is not None else model_id
+
+
+def carried_over(catalog: Catalog, previous: Query, merged: Query) -> dict[str, str]:
+    """The slots of ``merged`` that read the same as in ``previous``: what came from context."""
+    before = describe(catalog, previous)
+    return {k: v for k, v in describe(catalog, merged).items() if before.get(k) == v}
+
+
+def carried_lead(catalog: Catalog, q: Query) -> str:
+    """ "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:": what was carried over, then what changed."""
+    if not q.carried:
+        return ""
+    said = describe(catalog, q)
+    changed = [v for k, v in said.items() if k not in q.carried]
+    head = ", ".join(q.carried.values())
+    return f"{head} — {', '.join(changed)}:" if changed else f"{head}:"
