@@ -50,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
     ask.add_argument("--explain", action="store_true", help="show how the question is read: evidence, rule and request")
 
-    sub.add_parser("chat", help="ask questions interactively")
+    chat = sub.add_parser("chat", help="ask questions interactively; follow-ups continue the last question")
+    chat.add_argument("--explain", action="store_true", help="show how each question is read (and what it carried)")
+    from bot.cli_rig import add_rig_parser
+
+    add_rig_parser(sub)
 
     sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN; see .env.example)")
     sync = sub.add_parser("sync", help="register the slash commands with Discord (run after commands change)")
@@ -200,11 +204,17 @@ def _render_text(answer: Answer) -> str:
     return render_text(answer)
 
 
-async def _chat(engine: Engine, settings: Settings) -> int:
+async def _chat(engine: Engine, settings: Settings, explain: bool = False) -> int:
     import asyncio
 
     history = _readline_setup()
+    from bot.cli_rig import profile_store
+    from bot.conversation import Conversations, ConversationStore
+    from bot.render import render_explain
     from bot.storage import QueryLog  # the async log (and its thread) only for chat
+
+    talk = Conversations(engine, ConversationStore(ttl_s=settings.followup_seconds))  # the session: one conversation
+    rig = profile_store(engine).get()
 
     qlog = await QueryLog.open(settings.database) if settings.query_log else None
     print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
@@ -225,12 +235,14 @@ async def _chat(engine: Engine, settings: Settings) -> int:
                 question = "help"
             if last is not None and last.choices and question.isdigit() and 1 <= int(question) <= len(last.choices):
                 picked = last.choices[int(question) - 1].gpu
-                answer = engine.choose(last.question, picked)
+                answer = talk.choose("chat", last.question, picked)
                 latency = 0.0
                 asked = f"{last.question} [{picked}]"
             else:
-                timed = engine.ask_timed(question)
-                answer, latency, asked = timed.answer, timed.latency_ms, question
+                if explain:
+                    print(render_explain(talk.explain("chat", question, rig=rig)) + "\n")
+                reply = talk.ask("chat", question, rig=rig)
+                answer, latency, asked = reply.answer, reply.latency_ms, question
             text = _render_text(answer)
             if answer.choices:
                 text += "\n\nOr type the number: " + ", ".join(
@@ -379,7 +391,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain)
     import asyncio  # an event loop for chat only: asking starts without it
 
-    return asyncio.run(_chat(engine, settings))
+    if args.command == "rig":
+        from bot.cli_rig import rig_command
+
+        return rig_command(args, engine)
+    return asyncio.run(_chat(engine, settings, args.explain))
 
 
 if __name__ == "__main__":  # pragma: no cover

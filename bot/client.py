@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot.answer import Answer
 from bot.config import Settings
+from bot.conversation import Conversations, ConversationStore
 from bot.discord_delivery import (
     TRANSIENT,
     Cooldowns,
@@ -34,6 +35,7 @@ from bot.discord_delivery import (
 )
 from bot.discord_views import send_answer
 from bot.engine import Engine
+from bot.rigs import RigStore
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
 __all__ = [
@@ -51,7 +53,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Extensions loaded at start, in order.
-EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin")
+EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin", "cogs.rigs")
 
 APOLOGY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again."
 RESTARTING = "I'm restarting — please ask again in a minute."
@@ -155,6 +157,9 @@ class GpuBot(commands.Bot):
         self.query_log = query_log
         self._closing_log = query_log
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
+        # Follow-ups per user per channel, thread or DM; saved rigs per user (the query log's database).
+        self.conversations = Conversations(engine, ConversationStore(ttl_s=settings.followup_seconds))
+        self.rigs = RigStore(settings.database, engine.catalog)
         self._extensions = tuple(extensions)
         #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
         self.draining = False
@@ -180,6 +185,7 @@ class GpuBot(commands.Bot):
         await super().close()
         # discord.py's connect loop calls close() too as the socket goes: the log closes once.
         query_log, self._closing_log = self._closing_log, None
+        self.rigs.close()
         if query_log is not None:
             await query_log.close()
 

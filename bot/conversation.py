@@ -136,6 +136,14 @@ class Conversations:
             return apply_rig(self.engine.parser, ev, fresh, rig, own=own) or fresh
         return fresh
 
+    def may_use_rig(self, question: str) -> bool:
+        """Whether a saved rig could answer ``question`` (it says "my rig", or names a model but no card), so that a
+        front end reads the rig only then. The reading is kept for the answer that follows."""
+        ev = self.engine.parser.read_recent(question)
+        if ev.gpus or ev.match.mentions:
+            return False
+        return self.followups.words.own_rig.found(ev.norm) or ev.model is not None or ev.bare_size is not None
+
     def ask(self, key: Hashable, question: str, *, reply_to: int | None = None, rig: Rig | None = None) -> Reply:
         """Answer ``question`` in conversation ``key`` and remember its request as the conversation's last."""
         start = time.perf_counter()

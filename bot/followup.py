@@ -167,8 +167,7 @@ class FollowUps:
         elif kind in _ADVICE_KINDS:
             merged = self._merge_advice(fresh, previous, st)
         if merged is not None:
-            merged.text, merged.rule = ev.text, f"follow-up ({previous.rule.removeprefix('follow-up (')}"
-            merged.rule = merged.rule if merged.rule.endswith(")") else merged.rule + ")"
+            merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
             merged.carried = carried_over(self.catalog, previous, merged)
         return merged
 
@@ -222,6 +221,13 @@ class FollowUps:
         if st.gpus and previous.kind == "verdict":
             q.gpus = st.gpus[:MAX_COMPARE]
         return None if _same_advice(q, previous) else q
+
+
+def _base_rule(rule: str) -> str:
+    """The rule that read the first question of a run of follow-ups."""
+    while rule.startswith("follow-up (") and rule.endswith(")"):
+        rule = rule[len("follow-up (") : -1]
+    return rule
 
 
 def _compare_leads(words: FollowUpWords, norm: str) -> tuple[object, ...]:
@@ -332,6 +338,8 @@ def carried_lead(catalog: Catalog, q: Query) -> str:
     """ "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:": what was carried over, then what changed."""
     if not q.carried:
         return ""
+    if "rig" in q.carried:
+        return f"Using {q.carried['rig']}:"
     said = describe(catalog, q)
     changed = [v for k, v in said.items() if k not in q.carried]
     head = ", ".join(q.carried.values())

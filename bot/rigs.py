@@ -48,7 +48,8 @@ class Rig:
 
     def describe(self, catalog: Catalog) -> str:
         """ "2× GeForce RTX 3090, 64 GB RAM"."""
-        parts = [f"{n}× {catalog.gpus[g].name}" if n > 1 else catalog.gpus[g].name for g, n in self.gpus]
+        names = [(catalog.gpus[g].short_name, n) for g, n in self.gpus]
+        parts = [f"{n}× {name}" if n > 1 else name for name, n in names]
         if self.ram_gb is not None:
             parts.append(f"{self.ram_gb:g} GB RAM")
         return ", ".join(parts)

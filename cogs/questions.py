@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.markup import strip_markup
 from bot.text import MAX_QUESTION_CHARS
+from cogs._conversation import conversation_key, replied_question, rig_for
 
 if TYPE_CHECKING:
     from bot.client import GpuBot
@@ -48,8 +49,11 @@ class Questions(commands.Cog):
         if retry:
             await self._cooldown(message, question, retry)
             return
-        timed = self.bot.engine.ask_timed(question)
-        await self.bot.deliver(question, timed.answer, timed.latency_ms, message=message)
+        key = conversation_key(message.author.id, message.channel.id)
+        rig = await rig_for(self.bot, message.author.id, question)
+        reply = self.bot.conversations.ask(key, question, reply_to=replied_question(message), rig=rig)
+        self.bot.conversations.remember_message(message.id, reply.query)  # a reply to the answer continues it
+        await self.bot.deliver(question, reply.answer, reply.latency_ms, message=message)
 
     async def _cooldown(self, message: discord.Message, question: str, retry: float) -> None:
         """One notice per user per cooldown window; the rest of the window is silent (and logged)."""
@@ -66,7 +70,9 @@ class Questions(commands.Cog):
     @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
     async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
         text = strip_markup(question).strip()
-        await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text))
+        key = conversation_key(interaction.user.id, interaction.channel_id)
+        rig = await rig_for(self.bot, interaction.user.id, text)
+        await self.bot.respond(interaction, text, lambda: self.bot.conversations.ask(key, text, rig=rig).answer)
 
 
 async def setup(bot: GpuBot) -> None:
