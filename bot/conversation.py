@@ -128,7 +128,8 @@ class Conversations:
         fresh = self.engine.parser.decide(ev)
         previous = self.store.message(reply_to) if reply_to is not None else None
         previous = previous or self.store.last(key)
-        merged = self.followups.merge(ev, fresh, previous) if previous is not None else None
+        owned = rig.gpus if rig is not None else ()
+        merged = self.followups.merge(ev, fresh, previous, owned) if previous is not None else None
         if merged is not None:
             return merged
         if rig is not None:
@@ -162,10 +163,17 @@ class Conversations:
         return answer
 
     def choose(self, key: Hashable, question: str, gpu_id: str) -> Answer:
-        """A pick among a clarifying answer's choices, which then is the conversation's last request."""
+        """A pick among a clarifying answer's choices: the question completed with the card picked, continuing the
+        conversation when it was a follow-up ("and the rtx 6000?"); it then is the conversation's last request."""
         if gpu_id not in self.engine.catalog.gpus:
             raise KeyError(gpu_id)
-        return self.answer(key, self.engine.parser.complete(question, gpu_id))
+        parser = self.engine.parser
+        completed = parser.complete(question, gpu_id)
+        previous = self.store.last(key)
+        if previous is not None:
+            ev = parser.read_recent(question)  # the reading completed with the pick
+            completed = self.followups.merge(ev, completed, previous) or completed
+        return self.answer(key, completed)
 
     def remember_message(self, message_id: int, query: Query) -> None:
         """The request behind a bot message, so that a reply to it continues it."""

@@ -59,11 +59,15 @@ class Stated:
     limits: dict[str, dict[str, float]] = field(default_factory=dict)
     replace: bool = False  # "instead": replace the cards rather than add to them
     compare: bool = False  # "vs the 4090": add a card to compare
+    capacity_gb: float | None = None  # "is 48gb enough?", "what about 16gb": a memory size instead of a card
+    vendor: str | None = None  # "what about amd?"
+    ambiguous: bool = False  # "on a 3060": a card name with several variants
 
     @property
     def anything(self) -> bool:
         slots = (self.gpus, self.count, self.model_id, self.params_b, self.fit, self.fields, self.properties)
-        return any(s for s in (*slots, self.budget, self.workload, self.limits))
+        said = (self.budget, self.workload, self.limits, self.capacity_gb, self.vendor, self.ambiguous)
+        return any(s for s in (*slots, *said))
 
 
 class FollowUps:
@@ -73,6 +77,8 @@ class FollowUps:
         self.parser = parser
         self.catalog = catalog
         self.words: FollowUpWords = load_followup_words(catalog.root)
+        # "what about amd?": a vendor named on its own, as the catalog spells its vendors
+        self.vendors = {g.vendor.lower(): g.vendor for g in catalog.gpus.values() if g.vendor}
 
     def is_candidate(self, ev: Evidence) -> bool:
         """Shaped like a follow-up: a lead, a word pointing back, or a short question."""
@@ -94,6 +100,9 @@ class FollowUps:
         if ev.budget_usd is not None:
             st.budget = (ev.budget_usd, ev.budget_currency)
         st.workload, st.limits = ev.workload, dict(ev.limits)
+        st.vendor = ev.vendor or next((self.vendors[w] for w in ev.norm.split() if w in self.vendors), None)
+        st.capacity_gb = ev.sizes[0] if ev.sizes and not st.gpus else None
+        st.ambiguous = bool(ev.match.ambiguous)
         st.replace = self.words.replace.found(ev.norm)
         st.compare = ev.has("compare_strict") or self.words.leads.first(ev.norm) in _compare_leads(self.words, ev.norm)
         return st
@@ -134,8 +143,8 @@ class FollowUps:
 
     def complete(self, ev: Evidence, fresh: Query) -> bool:
         """The question states a whole question of its own (what it is about and what it asks of it)."""
-        if ev.match.ambiguous or ev.match.unknown:
-            return True
+        if ev.match.unknown or (ev.match.ambiguous and fresh.kind != "fit"):
+            return True  # a name to settle first (a fit answers each variant of an ambiguous card)
         if not ev.gpus and (ev.properties or (ev.fields and self.words.opens(ev.norm))):
             return False  # "which is cheaper?", "and the power?": a property of the cards of the last answer
         if fresh.kind in _TOPIC_KINDS:
@@ -143,7 +152,7 @@ class FollowUps:
         names = len(ev.gpus)
         sized = ev.model is not None or ev.bare_size is not None
         if fresh.kind == "fit":
-            return sized and bool(names or (fresh.fit and fresh.fit.capacity_gb))
+            return sized and bool(names or fresh.ambiguous or (fresh.fit and fresh.fit.capacity_gb))
         if names >= 2:
             return True
         asks = bool(ev.fields or ev.properties or ev.has("specs") or ev.has("all_specs") or ev.formats_asked)
@@ -151,11 +160,14 @@ class FollowUps:
             return asks or ev.workload is not None or sized
         return ev.has("advice") or (ev.has("recommend") and ev.workload is not None and not self.words.opens(ev.norm))
 
-    def merge(self, ev: Evidence, fresh: Query, previous: Query) -> Query | None:
-        """The follow-up's request with the rest carried from ``previous``; None when it is no follow-up."""
+    def merge(self, ev: Evidence, fresh: Query, previous: Query, rig: tuple[tuple[str, int], ...] = ()) -> Query | None:
+        """The follow-up's request with the rest carried from ``previous``; None when it is no follow-up. ``rig``: the
+        asker's saved cards, for "what about my rig?"."""
         if not self.is_candidate(ev) or self.complete(ev, fresh):
             return None
         st = self.stated(ev, previous)
+        if rig and not st.gpus and self.words.own_rig.found(ev.norm):
+            st.gpus, st.counts = [g for g, _ in rig], dict(rig)
         if not st.anything:
             return None
         kind = previous.kind
@@ -182,6 +194,10 @@ class FollowUps:
         if st.gpus:
             gpus = st.gpus[:MAX_COMPARE]
             fit.gpus_count, fit.capacity_gb = st.counts.get(gpus[0], 1), None
+        elif fresh.ambiguous:  # "does it run on a 3060?": each 3060, as the question alone would be answered
+            gpus, fit.capacity_gb, fit.gpus_count = [], None, fresh.fit.gpus_count if fresh.fit else 1
+        elif st.capacity_gb is not None:
+            gpus, fit.capacity_gb, fit.gpus_count = [], st.capacity_gb, 1
         if st.count is not None:
             fit.gpus_count = st.count
         if st.model_id or st.params_b:
@@ -189,15 +205,20 @@ class FollowUps:
         for name, value in st.fit.items():
             setattr(fit, name, value)
         _settle_mode(fit)
-        if fit == previous.fit and gpus == previous.gpus:
+        if fit == previous.fit and gpus == previous.gpus and not fresh.ambiguous:
             return None
         q = dataclasses.replace(previous, gpus=gpus, fit=fit, kind="fit", intent="fits", match=fresh.match)
-        q.ambiguous, q.unknown_names, q.counts = [], [], {gpus[0]: fit.gpus_count} if gpus else {}
+        kept = [] if st.gpus or st.capacity_gb is not None else previous.ambiguous
+        q.ambiguous = list(fresh.ambiguous or kept)
+        q.unknown_names, q.counts = [], {gpus[0]: fit.gpus_count} if gpus else {}
         return q
 
     def _merge_spec(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
         if st.model_id and len(previous.gpus) == 1:
             return None  # a model after a card ("and llama 3 70b?"): read on its own
+        if st.workload is not None and not st.gpus and len(previous.gpus) == 1 and not st.fields:
+            # "a6000 specs", then "and for training?": is it good for that
+            return dataclasses.replace(fresh, gpus=list(previous.gpus), kind="verdict", intent="recommend")
         gpus = _merge_gpus(previous.gpus, st)
         fields = list(dict.fromkeys([p.field for p in st.properties] + st.fields)) or list(previous.fields)
         kind = _spec_kind(previous, gpus, st)
@@ -218,8 +239,10 @@ class FollowUps:
             q.workload = st.workload
         if st.limits:
             q.limits = st.limits
-        if st.gpus and previous.kind == "verdict":
-            q.gpus = st.gpus[:MAX_COMPARE]
+        if st.vendor is not None:
+            q.vendor = st.vendor
+        if st.gpus and q.workload is not None and previous.kind in ("pick", "verdict"):
+            q.gpus, q.kind, q.intent = st.gpus[:1], "verdict", "recommend"  # "and the A5000?": is it good for that
         return None if _same_advice(q, previous) else q
 
 
@@ -273,7 +296,7 @@ def _spec_kind(previous: Query, gpus: list[str], st: Stated) -> Kind:
 
 
 def _same_advice(q: Query, previous: Query) -> bool:
-    slots = ("budget_usd", "workload", "limits", "gpus")
+    slots = ("budget_usd", "workload", "limits", "gpus", "vendor")
     return all(getattr(q, s) == getattr(previous, s) for s in slots)
 
 
@@ -290,6 +313,8 @@ def describe(catalog: Catalog, q: Query) -> dict[str, str]:
         out["workload"] = f"for {catalog.workloads[q.workload]['label']}"
     if q.budget_usd is not None:
         out["budget"] = f"under ${q.budget_usd:,.0f}"
+    if q.vendor is not None:
+        out["vendor"] = f"{q.vendor} only"
     if q.fields:
         out["fields"] = ", ".join(catalog.fields[f].label for f in q.fields if f in catalog.fields)
     if q.gpus:
@@ -314,6 +339,8 @@ def _describe_fit(catalog: Catalog, q: Query, fit: FitRequest) -> dict[str, str]
     names = _names(catalog, q.gpus)
     if names:
         out["gpus"] = f"on {fit.gpus_count}× {names}" if fit.gpus_count > 1 else f"on the {names}"
+    elif q.ambiguous:  # "on a 3060": each variant
+        out["gpus"] = f"on the {q.ambiguous[0].text.upper()}"
     elif fit.capacity_gb is not None:
         out["gpus"] = (
             f"in {fit.gpus_count}× {fit.capacity_gb:g} GB" if fit.gpus_count > 1 else f"in {fit.capacity_gb:g} GB"

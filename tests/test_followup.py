@@ -305,3 +305,56 @@ def test_followup_words_errors_name_entry_and_field(specs_copy: Path, section: d
     with pytest.raises(CatalogError) as err:
         load_followup_words(specs_copy)
     assert "lexicon.yaml" in str(err.value) and "followups" in str(err.value) and field in str(err.value)
+
+
+# -- more slots: memory sizes, variants, vendors, a card after a pick, a workload after a card -------------------
+
+
+def test_a_memory_size_instead_of_a_card(talk: Conversations) -> None:
+    q = ask(talk, "llama 3 70b in 4 bit on a 3090", "is 48gb enough?")
+    assert q.fit is not None and (q.gpus, q.fit.capacity_gb, q.fit.model_id) == ([], 48.0, "llama-3-70b")
+    q = ask(talk, "and on an a6000?")
+    assert q.fit is not None and (q.gpus, q.fit.capacity_gb) == (["rtx-a6000"], None)
+
+
+def test_a_card_with_variants_is_answered_for_each_and_kept(talk: Conversations) -> None:
+    q = ask(talk, "llama 3 70b in 4 bit on a 3090", "does it fit on a 3060?")
+    assert q.kind == "fit" and q.gpus == [] and [m.text for m in q.ambiguous] == ["3060"]
+    q = ask(talk, "and llama 3 8b?")
+    assert q.fit is not None and q.fit.model_id == "llama-3-8b" and [m.text for m in q.ambiguous] == ["3060"]
+
+
+@pytest.mark.parametrize(("follow_up", "vendor"), [("what about amd?", "AMD"), ("nvidia only?", "NVIDIA")])
+def test_a_vendor_after_a_pick(talk: Conversations, follow_up: str, vendor: str) -> None:
+    q = ask(talk, "best gpu for inference under $2000", follow_up)
+    assert (q.kind, q.vendor, q.workload, q.budget_usd) == ("pick", vendor, "inference", 2000.0)
+    assert talk.engine.catalog.gpus[talk.engine.answer(q).recommendation or ""].vendor == vendor
+
+
+def test_a_card_after_a_pick_asks_for_a_verdict(talk: Conversations) -> None:
+    q = ask(talk, "best gpu for training under $3000", "and the 4090?")
+    assert (q.kind, q.gpus, q.workload, q.budget_usd) == ("verdict", ["rtx-4090"], "training", 3000.0)
+
+
+def test_a_workload_after_one_card(talk: Conversations) -> None:
+    q = ask(talk, "a6000 specs", "and for training?")
+    assert (q.kind, q.gpus, q.workload) == ("verdict", ["rtx-a6000"], "training")
+
+
+def test_my_rig_as_a_follow_up(talk: Conversations) -> None:
+    from bot.rigs import rig_of
+
+    ask(talk, FIT_32K)
+    reply = talk.ask("k", "what about my rig?", rig=rig_of("rtx-3090", 2))
+    q = reply.query
+    assert q.fit is not None and (q.gpus, q.fit.gpus_count, q.fit.context) == (["rtx-3090"], 2, 32768)
+    assert reply.answer.summary.startswith("Llama 3.1 8B, Q4_K_M, 32k context — on 2× GeForce RTX 3090:")
+
+
+def test_a_pick_after_a_clarifying_follow_up_continues_it(talk: Conversations) -> None:
+    ask(talk, FIT_32K)
+    clarify = talk.ask("k", "and the rtx 6000?")
+    assert clarify.query.kind == "clarify" and clarify.answer.choices
+    answer = talk.choose("k", "and the rtx 6000?", "rtx-a6000")
+    assert answer.intent == "fits" and answer.gpus == ["rtx-a6000"]
+    assert answer.summary.startswith("Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A6000:")
