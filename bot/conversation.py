@@ -155,7 +155,7 @@ class Conversations:
     def answer(self, key: Hashable, query: Query) -> Answer:
         """The answer to ``query``, led by what it carried over; the request becomes the conversation's last."""
         answer = self.engine.answer(query)
-        lead = carried_lead(self.engine.catalog, query)
+        lead = carried_lead(self.engine.catalog, self.followups.models, query)
         if lead:
             answer.summary = f"{lead} {answer.summary}".strip()
         if query.kind in _CONTEXT:

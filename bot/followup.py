@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from bot.catalog import Catalog
     from bot.evidence import Evidence
     from bot.lexicon import Property
+    from bot.models import ModelSpec
     from bot.parser import QuestionParser
 
 __all__ = ["FollowUps", "Stated", "carried_lead", "carried_over", "describe"]
@@ -76,6 +78,7 @@ class FollowUps:
     def __init__(self, parser: QuestionParser, catalog: Catalog) -> None:
         self.parser = parser
         self.catalog = catalog
+        self.models: Mapping[str, ModelSpec] = parser.models.models if parser.models is not None else {}
         self.words: FollowUpWords = load_followup_words(catalog.root)
         # "what about amd?": a vendor named on its own, as the catalog spells its vendors
         self.vendors = {g.vendor.lower(): g.vendor for g in catalog.gpus.values() if g.vendor}
@@ -147,8 +150,10 @@ class FollowUps:
             return True  # a name to settle first (a fit answers each variant of an ambiguous card)
         if not ev.gpus and (ev.properties or (ev.fields and self.words.opens(ev.norm))):
             return False  # "which is cheaper?", "and the power?": a property of the cards of the last answer
-        if fresh.kind in _TOPIC_KINDS:
-            return True
+        if fresh.kind in _TOPIC_KINDS or fresh.kind in ("list", "rank") or ev.outside is not None:
+            return True  # a topic, a listing or ranking of its own, hardware outside the catalog
+        if fresh.kind == "verdict" and ev.gpus:
+            return True  # "is the dgx spark worth it": a verdict on the card named
         names = len(ev.gpus)
         sized = ev.model is not None or ev.bare_size is not None
         if fresh.kind == "fit":
@@ -180,7 +185,7 @@ class FollowUps:
             merged = self._merge_advice(fresh, previous, st)
         if merged is not None:
             merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
-            merged.carried = carried_over(self.catalog, previous, merged)
+            merged.carried = carried_over(self.catalog, self.models, previous, merged)
         return merged
 
     # -- merging, by the kind of the last request -----------------------------------------------
@@ -304,10 +309,10 @@ def _names(catalog: Catalog, gpus: list[str], joiner: str = ", ") -> str:
     return joiner.join(catalog.gpus[g].short_name for g in gpus if g in catalog.gpus)
 
 
-def describe(catalog: Catalog, q: Query) -> dict[str, str]:
+def describe(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> dict[str, str]:
     """Each filled slot of a request as it reads in an answer, in the order a lead says them."""
     if q.fit is not None and q.kind == "fit":
-        return _describe_fit(catalog, q, q.fit)
+        return _describe_fit(catalog, models, q, q.fit)
     out: dict[str, str] = {}
     if q.workload is not None and q.workload in catalog.workloads:
         out["workload"] = f"for {catalog.workloads[q.workload]['label']}"
@@ -322,10 +327,11 @@ def describe(catalog: Catalog, q: Query) -> dict[str, str]:
     return out
 
 
-def _describe_fit(catalog: Catalog, q: Query, fit: FitRequest) -> dict[str, str]:
+def _describe_fit(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query, fit: FitRequest) -> dict[str, str]:
     out: dict[str, str] = {}
     if fit.model_id is not None:
-        out["model"] = _model_name(catalog, fit.model_id)
+        model = models.get(fit.model_id)
+        out["model"] = model.name if model is not None else fit.model_id
     elif fit.params_b is not None:
         out["model"] = f"a {fit.params_b:g}B model"
     if fit.precision is not None:
@@ -348,26 +354,19 @@ def _describe_fit(catalog: Catalog, q: Query, fit: FitRequest) -> dict[str, str]
     return out
 
 
-def _model_name(catalog: Catalog, model_id: str) -> str:
-    from bot.models import load_models  # cached by file hash; only for a name
-
-    model = load_models(catalog.root).get(model_id)
-    return model.name if model is not None else model_id
-
-
-def carried_over(catalog: Catalog, previous: Query, merged: Query) -> dict[str, str]:
+def carried_over(catalog: Catalog, models: Mapping[str, ModelSpec], previous: Query, merged: Query) -> dict[str, str]:
     """The slots of ``merged`` that read the same as in ``previous``: what came from context."""
-    before = describe(catalog, previous)
-    return {k: v for k, v in describe(catalog, merged).items() if before.get(k) == v}
+    before = describe(catalog, models, previous)
+    return {k: v for k, v in describe(catalog, models, merged).items() if before.get(k) == v}
 
 
-def carried_lead(catalog: Catalog, q: Query) -> str:
+def carried_lead(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> str:
     """ "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:": what was carried over, then what changed."""
     if not q.carried:
         return ""
     if "rig" in q.carried:
         return f"Using {q.carried['rig']}:"
-    said = describe(catalog, q)
+    said = describe(catalog, models, q)
     changed = [v for k, v in said.items() if k not in q.carried]
     head = ", ".join(q.carried.values())
     return f"{head} — {', '.join(changed)}:" if changed else f"{head}:"

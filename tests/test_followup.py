@@ -358,3 +358,20 @@ def test_a_pick_after_a_clarifying_follow_up_continues_it(talk: Conversations) -
     answer = talk.choose("k", "and the rtx 6000?", "rtx-a6000")
     assert answer.intent == "fits" and answer.gpus == ["rtx-a6000"]
     assert answer.summary.startswith("Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A6000:")
+
+
+def test_real_questions_asked_in_a_row_are_rarely_read_as_follow_ups(engine: Engine) -> None:
+    """The understanding corpus (489 questions people asked, each complete on its own), asked one after another in
+    one conversation: only questions that really lean on a previous one ("does it work on the 3060?") may be read as
+    follow-ups, never a listing, a ranking, a topic or hardware outside the catalog."""
+    corpus = Path(__file__).resolve().parent / "corpus" / "understanding.yaml"
+    questions = [item["q"] for item in yaml.safe_load(corpus.read_text(encoding="utf-8"))["questions"]]
+    talk = Conversations(engine)
+    followed = []
+    for question in questions:
+        fresh = engine.parser.parse(question)
+        q = talk.ask("k", question).query
+        if q.rule.startswith("follow-up"):
+            followed.append((question, fresh.kind, q.rule))
+    assert not [f for f in followed if f[1] in ("list", "rank", "faq", "software", "outside", "clarify")], followed
+    assert len(followed) <= len(questions) // 100, followed
