@@ -73,6 +73,8 @@ def command_text(interaction: discord.Interaction[Any]) -> str:
             options = list(opt["options"]) + options
         else:
             parts.append(f"{opt.get('name')}={opt.get('value')}")
+    if parts[0] == "/rig":  # a saved rig is personal: its options never reach the query log
+        parts = [p for p in parts if "=" not in p]
     return " ".join(parts)
 
 

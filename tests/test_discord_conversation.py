@@ -174,3 +174,11 @@ async def test_rig_set_with_gpu_and_count_options_and_errors(talk: Talk) -> None
     assert len(_rig_rows(talk)) == 1  # the refused ones changed nothing
     _, text = await talk.say("can my rig run llama 3 70b in fp8?")
     assert "Using your saved rig (2× RTX A6000):" in text
+
+
+async def test_rig_options_never_reach_the_query_log(talk: Talk) -> None:
+    await (await talk.fake.autocomplete("rig", {"gpu": "309"}, "gpu", subcommand="set")).response()
+    refused = await talk.rig("set", {"gpu": "no such card at all"})  # a transformer error, logged as refused
+    assert "don't know which GPU" in refused["content"]
+    rows = await talk.rows()
+    assert [r[4] for r in rows] == ["/rig set", "/rig set"]
