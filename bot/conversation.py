@@ -124,7 +124,7 @@ class Conversations:
     def read(self, key: Hashable, question: str, *, reply_to: int | None = None, rig: Rig | None = None) -> Query:
         """The request ``question`` makes in conversation ``key`` (a reply to bot message ``reply_to``: that
         answer's conversation), with the saved ``rig`` for a question about the asker's own cards."""
-        ev: Evidence = self.engine.parser.read_recent(question)
+        ev: Evidence = self.engine.parser.reading(question)  # afresh: never a reading completed by an earlier pick
         fresh = self.engine.parser.decide(ev)
         previous = self.store.message(reply_to) if reply_to is not None else None
         previous = previous or self.store.last(key)
@@ -139,8 +139,8 @@ class Conversations:
 
     def may_use_rig(self, question: str) -> bool:
         """Whether a saved rig could answer ``question`` (it says "my rig", or names a model but no card), so that a
-        front end reads the rig only then. The reading is kept for the answer that follows."""
-        ev = self.engine.parser.read_recent(question)
+        front end reads the rig only then."""
+        ev = self.engine.parser.read(question)
         if ev.gpus or ev.match.mentions:
             return False
         return self.followups.words.own_rig.found(ev.norm) or ev.model is not None or ev.bare_size is not None

@@ -48,9 +48,13 @@ class QuestionParser:
         return self.reader.read(text)
 
     def parse(self, text: str) -> Query:
+        return self._decide(self.reading(text))
+
+    def reading(self, text: str) -> Evidence:
+        """The evidence of ``text``, read afresh and kept for a pick among its choices (as :meth:`parse` keeps it)."""
         ev = self.reader.read(text)
         self._remember(text, ev)
-        return self._decide(ev)
+        return ev
 
     def decide(self, ev: Evidence) -> Query:
         """The request the rules build from evidence already read (a follow-up's, a saved rig's)."""

@@ -375,3 +375,8 @@ def test_real_questions_asked_in_a_row_are_rarely_read_as_follow_ups(engine: Eng
             followed.append((question, fresh.kind, q.rule))
     assert not [f for f in followed if f[1] in ("list", "rank", "faq", "software", "outside", "clarify")], followed
     assert len(followed) <= len(questions) // 100, followed
+
+
+def test_a_question_asked_again_after_a_pick_is_read_afresh(talk: Conversations, engine: Engine) -> None:
+    engine.choose("rtx 6000 specs", "rtx-a6000")  # the parser keeps the completed reading for a second pick
+    assert talk.ask("other", "rtx 6000 specs").query.kind == "clarify"
