@@ -107,7 +107,7 @@ class FollowUps:
         st.capacity_gb = ev.sizes[0] if ev.sizes and not st.gpus else None
         st.ambiguous = bool(ev.match.ambiguous)
         st.replace = self.words.replace.found(ev.norm)
-        st.compare = ev.has("compare_strict") or self.words.leads.first(ev.norm) in _compare_leads(self.words, ev.norm)
+        st.compare = ev.has("compare_strict")  # "vs the 4090?", "compared to the 3090": add a card
         return st
 
     def _count_of(self, ev: Evidence) -> int | None:
@@ -256,12 +256,6 @@ def _base_rule(rule: str) -> str:
     while rule.startswith("follow-up (") and rule.endswith(")"):
         rule = rule[len("follow-up (") : -1]
     return rule
-
-
-def _compare_leads(words: FollowUpWords, norm: str) -> tuple[object, ...]:
-    """The lead, when it is a comparison word ("vs the 4090?", "compared to the 3090")."""
-    hit = words.leads.first(norm)
-    return (hit,) if hit is not None and hit.text in ("vs", "versus", "compared to", "compared with", "against") else ()
 
 
 def _bare_context(norm: str) -> int | None:
