@@ -98,6 +98,12 @@ class ConversationStore:
     def remember_message(self, message_id: int, query: Query) -> None:
         self._messages.put(message_id, query)
 
+    def alias_message(self, message_id: int, of: int) -> None:
+        """``message_id`` (a bot answer) continues what message ``of`` (its question) asked, if that is known."""
+        query = self._messages.get(of)
+        if query is not None:
+            self._messages.put(message_id, query)
+
     @property
     def size(self) -> tuple[int, int]:
         """(conversations, messages) held."""
@@ -126,8 +132,7 @@ class Conversations:
         answer's conversation), with the saved ``rig`` for a question about the asker's own cards."""
         ev: Evidence = self.engine.parser.reading(question)  # afresh: never a reading completed by an earlier pick
         fresh = self.engine.parser.decide(ev)
-        previous = self.store.message(reply_to) if reply_to is not None else None
-        previous = previous or self.store.last(key)
+        previous = self._previous(key, reply_to)
         owned = rig.gpus if rig is not None else ()
         merged = self.followups.merge(ev, fresh, previous, owned) if previous is not None else None
         if merged is not None:
@@ -136,6 +141,14 @@ class Conversations:
             own = self.followups.words.own_rig.found(ev.norm)
             return apply_rig(self.engine.parser, ev, fresh, rig, own=own) or fresh
         return fresh
+
+    def _previous(self, key: Hashable, reply_to: int | None) -> Query | None:
+        """The request a follow-up continues: the replied-to answer's, else the conversation's last; none when
+        follow-ups are off (a time-out of 0)."""
+        if self.store.ttl_s <= 0:
+            return None
+        replied = self.store.message(reply_to) if reply_to is not None else None
+        return replied or self.store.last(key)
 
     def may_use_rig(self, question: str) -> bool:
         """Whether a saved rig could answer ``question`` (it says "my rig", or names a model but no card), so that a

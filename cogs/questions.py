@@ -41,6 +41,7 @@ class Questions(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not self._addressed(message):
+            self._own_answer(message)
             return
         question = self._question(message)
         if self.bot.refuse_while_draining(question, message=message):
@@ -54,6 +55,13 @@ class Questions(commands.Cog):
         reply = self.bot.conversations.ask(key, question, reply_to=replied_question(message), rig=rig)
         self.bot.conversations.remember_message(message.id, reply.query)  # a reply to the answer continues it
         await self.bot.deliver(question, reply.answer, reply.latency_ms, message=message)
+
+    def _own_answer(self, message: discord.Message) -> None:
+        """The bot's own answer, as Discord echoes it: a reply to it continues the question it answers."""
+        me = self.bot.user
+        ref = message.reference
+        if me is not None and message.author.id == me.id and ref is not None and ref.message_id is not None:
+            self.bot.conversations.store.alias_message(message.id, ref.message_id)
 
     async def _cooldown(self, message: discord.Message, question: str, retry: float) -> None:
         """One notice per user per cooldown window; the rest of the window is silent (and logged)."""

@@ -182,3 +182,14 @@ async def test_rig_options_never_reach_the_query_log(talk: Talk) -> None:
     assert "don't know which GPU" in refused["content"]
     rows = await talk.rows()
     assert [r[4] for r in rows] == ["/rig set", "/rig set"]
+
+
+async def test_a_reply_continues_even_without_the_referenced_message(talk: Talk) -> None:
+    """Discord leaves ``referenced_message`` out when it cannot load it: the bot's answer, remembered as Discord
+    echoed it, still leads to the question it answered."""
+    fit_answer, _ = await talk.say(FIT)
+    await talk.say("A4000 vs A6000")
+    older = int(fit_answer.response["id"])
+    talk.fake.messages.pop(older)  # the fake now sends the reply without referenced_message
+    _, text = await talk.say("and the A5000?", reply_to=older)
+    assert "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:" in text

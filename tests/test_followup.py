@@ -380,3 +380,21 @@ def test_real_questions_asked_in_a_row_are_rarely_read_as_follow_ups(engine: Eng
 def test_a_question_asked_again_after_a_pick_is_read_afresh(talk: Conversations, engine: Engine) -> None:
     engine.choose("rtx 6000 specs", "rtx-a6000")  # the parser keeps the completed reading for a second pick
     assert talk.ask("other", "rtx 6000 specs").query.kind == "clarify"
+
+
+def test_a_bot_answer_aliases_its_question(clock: Clock) -> None:
+    store = ConversationStore(clock=clock)
+    q = Query(text="x", intent="lookup", kind="lookup")
+    store.alias_message(2, 1)  # nothing known about 1: nothing to alias
+    assert store.message(2) is None
+    store.remember_message(1, q)
+    store.alias_message(2, 1)
+    assert store.message(2) is q
+
+
+def test_a_time_out_of_zero_turns_follow_ups_off(engine: Engine) -> None:
+    talk = Conversations(engine, ConversationStore(ttl_s=0))
+    first = talk.ask("k", FIT_32K)
+    talk.remember_message(1, first.query)
+    assert talk.read("k", "and the A5000?").kind == "lookup"
+    assert talk.read("k", "and the A5000?", reply_to=1).kind == "lookup"
