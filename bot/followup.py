@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = ["FollowUps", "Stated", "carried_lead", "carried_over", "describe"]
 
-#: At most this many words (after the lead) make a question short enough to be a follow-up without a lead.
-SHORT_WORDS = 5
+#: A follow-up with neither a lead nor a word pointing back has at most this many words ("in 8-bit?", "a5000?")...
+BARE_WORDS = 3
+#: ... or this many when it asks for a property and names no card ("which one draws less power?").
+SHORT_WORDS = 6
 #: A follow-up with a lead may run to this many words; longer questions are read on their own.
 LEAD_WORDS = 12
 
@@ -39,7 +41,8 @@ _FIT_KINDS = frozenset({"fit"})
 _SPEC_KINDS = frozenset({"lookup", "compare", "property", "formats", "psu", "setup"})
 _ADVICE_KINDS = frozenset({"pick", "rank", "list", "verdict", "fit_pick"})
 # Kinds that answer a question complete in itself, whatever it is short of.
-_TOPIC_KINDS = frozenset({"faq", "software", "outside", "formats", "psu", "clarify"})
+_OWN_KINDS = frozenset({"list", "rank", "software", "outside", "formats", "psu", "clarify"})
+_TOPIC_KINDS = frozenset({"faq", *_OWN_KINDS})
 # "at 32k", "128k?", "8192 tokens": a context length on its own, read only after a fit answer.
 _BARE_CONTEXT = re.compile(r"(?<![$\w])(\d{1,4})k\b(?! ?(?:usd|eur|euros?|dollars?|gbp))|\b(\d{3,7}) tokens?\b")
 
@@ -84,11 +87,14 @@ class FollowUps:
         self.vendors = {g.vendor.lower(): g.vendor for g in catalog.gpus.values() if g.vendor}
 
     def is_candidate(self, ev: Evidence) -> bool:
-        """Shaped like a follow-up: a lead, a word pointing back, or a short question."""
-        words = ev.norm.split()
-        if self.words.opens(ev.norm):
-            return len(words) <= LEAD_WORDS
-        return len(words) <= SHORT_WORDS or (len(words) <= LEAD_WORDS and self.words.refs.found(ev.norm))
+        """Shaped like a follow-up: a lead or a word pointing back ("and the A5000?", "a6000 instead?"), a short
+        question about a property with no card ("which draws less power?"), or a few words ("in 8-bit?")."""
+        n = len(ev.norm.split())
+        if self.words.opens(ev.norm) or self.words.refs.found(ev.norm):
+            return n <= LEAD_WORDS
+        if not ev.gpus and (ev.properties or ev.fields):
+            return n <= SHORT_WORDS
+        return n <= BARE_WORDS
 
     def stated(self, ev: Evidence, previous: Query) -> Stated:
         """What the follow-up says, slot by slot."""
@@ -148,22 +154,25 @@ class FollowUps:
         """The question states a whole question of its own (what it is about and what it asks of it)."""
         if ev.match.unknown or (ev.match.ambiguous and fresh.kind != "fit"):
             return True  # a name to settle first (a fit answers each variant of an ambiguous card)
+        if fresh.kind in _OWN_KINDS or ev.outside is not None:
+            return True  # a listing, a ranking, software, hardware outside the catalog
+        pointing = self.words.opens(ev.norm) or self.words.refs.found(ev.norm)
+        asks_pick = ev.has("advice") or ev.rank_word is not None or (ev.has("recommend") and ev.workload is not None)
+        if asks_pick and not pointing and not ev.gpus:
+            return True  # "which gpu has the most memory?", "best single-slot card under $1500"
         if not ev.gpus and (ev.properties or (ev.fields and self.words.opens(ev.norm))):
             return False  # "which is cheaper?", "and the power?": a property of the cards of the last answer
-        if fresh.kind in _TOPIC_KINDS or fresh.kind in ("list", "rank") or ev.outside is not None:
-            return True  # a topic, a listing or ranking of its own, hardware outside the catalog
-        if fresh.kind == "verdict" and ev.gpus:
-            return True  # "is the dgx spark worth it": a verdict on the card named
+        if fresh.kind in _TOPIC_KINDS or (fresh.kind == "verdict" and ev.gpus):
+            return True  # a topic; "is the dgx spark worth it": a verdict on the card named
         names = len(ev.gpus)
         sized = ev.model is not None or ev.bare_size is not None
         if fresh.kind == "fit":
-            return sized and bool(names or fresh.ambiguous or (fresh.fit and fresh.fit.capacity_gb))
+            held = bool(names or fresh.ambiguous or (fresh.fit and fresh.fit.capacity_gb))
+            return sized and (held or ev.has("requirements"))  # "how much vram does flux need": on no card
         if names >= 2:
             return True
         asks = bool(ev.fields or ev.properties or ev.has("specs") or ev.has("all_specs") or ev.formats_asked)
-        if names == 1:
-            return asks or ev.workload is not None or sized
-        return ev.has("advice") or (ev.has("recommend") and ev.workload is not None and not self.words.opens(ev.norm))
+        return names == 1 and (asks or ev.workload is not None or sized)
 
     def merge(self, ev: Evidence, fresh: Query, previous: Query, rig: tuple[tuple[str, int], ...] = ()) -> Query | None:
         """The follow-up's request with the rest carried from ``previous``; None when it is no follow-up. ``rig``: the
@@ -221,9 +230,10 @@ class FollowUps:
     def _merge_spec(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
         if st.model_id and len(previous.gpus) == 1:
             return None  # a model after a card ("and llama 3 70b?"): read on its own
-        if st.workload is not None and not st.gpus and len(previous.gpus) == 1 and not st.fields:
-            # "a6000 specs", then "and for training?": is it good for that
-            return dataclasses.replace(fresh, gpus=list(previous.gpus), kind="verdict", intent="recommend")
+        if st.workload is not None and not st.gpus and previous.gpus and not st.fields:
+            # "a6000 specs", then "and for training?"; "A4000 vs A6000", then "which one is better for training?"
+            gpus = previous.gpus[:MAX_COMPARE]
+            return dataclasses.replace(fresh, gpus=gpus, kind="verdict", intent="recommend", workload=st.workload)
         gpus = _merge_gpus(previous.gpus, st)
         fields = list(dict.fromkeys([p.field for p in st.properties] + st.fields)) or list(previous.fields)
         kind = _spec_kind(previous, gpus, st)

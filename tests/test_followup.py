@@ -70,6 +70,16 @@ def ask(talk: Conversations, *questions: str, key: object = "k") -> Query:
         ("what about qwen 2.5 14b?", ["rtx-4090"], {"model_id": "qwen2.5-14b"}),
         ("and llama 3 70b?", ["rtx-4090"], {"model_id": "llama-3-70b"}),
         ("and two A5000s?", ["rtx-a5000"], {"gpus_count": 2}),
+        ("how about with 2 gpus?", ["rtx-4090"], {"gpus_count": 2}),
+        ("and at 128k with vllm?", ["rtx-4090"], {"context": 131072, "runtime": "vllm"}),
+        ("what if I use q8?", ["rtx-4090"], {"precision": "q8_0"}),
+        ("ok and on a 5090", ["rtx-5090"], {}),
+        ("same but for qwen 2.5 32b", ["rtx-4090"], {"model_id": "qwen2.5-32b"}),
+        ("then what about 4 bit", ["rtx-4090"], {"precision": "int4"}),
+        ("and training it?", ["rtx-4090"], {"mode": "full"}),
+        ("what about bf16 at 8k", ["rtx-4090"], {"precision": "bf16", "context": 8192}),
+        ("could a 3090 do it?", ["rtx-3090"], {}),
+        ("qwen 2.5 14b?", ["rtx-4090"], {"model_id": "qwen2.5-14b"}),
     ],
 )
 def test_fit_follow_up_changes_one_slot(
@@ -128,6 +138,11 @@ def test_lora_on_a_4_bit_base_is_qlora(talk: Conversations) -> None:
         (["A4000 vs A6000", "which is cheaper?"], "property", ["rtx-a4000", "rtx-a6000"], ["launch_price_usd"]),
         (["A4000 vs A6000", "which draws less power?"], "property", ["rtx-a4000", "rtx-a6000"], ["tdp_w"]),
         (["3090 vs 4090 vram", "and the bandwidth?"], "compare", ["rtx-3090", "rtx-4090"], ["memory_bandwidth_gbs"]),
+        (["A4000 vs A6000", "and the prices?"], "compare", ["rtx-a4000", "rtx-a6000"], ["launch_price_usd"]),
+        (["A4000 vs A6000", "which one has more bandwidth?"], "property", ["rtx-a4000", "rtx-a6000"], []),
+        (["A4000 vs A6000", "what about the rtx 4500 ada"], "compare", ["rtx-a4000", "rtx-a6000", "rtx-4500-ada"], []),
+        (["A4000 vs A6000", "which one is better for training?"], "verdict", ["rtx-a4000", "rtx-a6000"], []),
+        ([FIT_32K, "which draws less power?"], "lookup", ["rtx-4090"], ["tdp_w"]),
         (
             ["which draws less power, the A5000 or the A4500?", "and the A4000?"],
             "property",
@@ -193,6 +208,9 @@ def test_advice_follow_ups(talk: Conversations, questions: list[str], budget: fl
         "cuda vs rocm",
         "what psu for 2x 3090",
         "4x A4000 vs 1x A6000",
+        "tell me about the 4090",
+        "what's the best gpu for llms under $1000?",
+        "which gpu is better for training?",
     ],
 )
 @pytest.mark.parametrize("before", [FIT_32K, "A4000 vs A6000", "a6000 bandwidth", "best gpu for inference under $2000"])
