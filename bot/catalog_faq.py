@@ -17,7 +17,7 @@ from bot.catalog_arch import TENSOR_FORMATS
 from bot.catalog_files import check_keys, expect, read_yaml, str_list
 from bot.catalog_model import GPU, FaqEntry, FieldDef, GeneralAnswer
 
-__all__ = ["GENERAL_PLACEHOLDER", "load_faqs"]
+__all__ = ["GENERAL_PLACEHOLDER", "PRICE", "load_faqs"]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL_RE = re.compile(r"^https?://\S+$")
@@ -30,6 +30,11 @@ _URL_RE = re.compile(r"^https?://\S+$")
 #:   {formats.FORMAT.VENDOR}  the same, one vendor's ("AMD")
 #:   {card.GPU_ID}          a card's short name;  {card.GPU_ID.FIELD}  its value with unit
 GENERAL_PLACEHOLDER = re.compile(r"\{(segments|top|range|by_arch|formats|card)\.([\w-]+)(?:\.(\w+))?\}")
+#: Not a catalog field: the price answers judge by (the operator's current price where listed, else the launch
+#: MSRP), usable as ``{a.price}``, ``{ratio.price}``, ``{a.fp32_tflops/price}`` and in ``order_by``.
+PRICE = "price"
+#: The fields an article placeholder names: ``{a.key}``, ``{a.key/other}``, ``{ratio.key}``.
+_ARTICLE_KEYS = re.compile(r"\{(?:a|b|ratio|diff)\.(\w+)(?:[*/](\w+(?:\.\d+)?))?")
 _ANY_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _ARTICLE_PLACEHOLDER = re.compile(r"\{(?:a|b|ratio|diff)\b")
 _ALLOWED = {"id", "question", "answer", "keywords", "gpus", "order_by", "intent", "workload", "fields", "general"}
@@ -103,7 +108,8 @@ def _entry(raw: Any, i: int, fields: Mapping[str, FieldDef], gpus: Mapping[str, 
     for gid in faq_gpus:
         expect(gid in gpus, path, f"unknown GPU id {gid!r}", name, "gpus")
     order_by = raw.get("order_by")
-    expect(order_by is None or order_by in fields, path, f"unknown field {order_by!r}", name, "order_by")
+    ok = order_by is None or order_by in fields or order_by == PRICE
+    expect(ok, path, f"unknown field {order_by!r}", name, "order_by")
     answer = str(raw["answer"])
     expect(
         bool(faq_gpus) or not _ARTICLE_PLACEHOLDER.search(answer),
@@ -114,6 +120,10 @@ def _entry(raw: Any, i: int, fields: Mapping[str, FieldDef], gpus: Mapping[str, 
     )
     if not faq_gpus:
         _check_general_template(answer, fields, gpus, path, name, "answer")
+    for m in _ARTICLE_KEYS.finditer(answer):
+        for key in filter(None, m.groups()):
+            ok = key in fields or key == PRICE or key.replace(".", "", 1).isdigit()
+            expect(ok, path, f"{m.group(0)}}}: unknown field {key!r}", name, "answer")
     faq_fields = str_list(raw.get("fields"), path, name, "fields")
     for key in faq_fields:
         expect(key in fields, path, f"unknown field {key!r}", name, "fields")

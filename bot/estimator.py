@@ -28,11 +28,19 @@ import functools
 from collections.abc import Mapping
 
 from bot.estimator_media import MEDIA_KINDS, Plan, diffusion_terms, speech_terms
-from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAINING, Budget, runtime_terms
+from bot.estimator_runtime import (
+    DEFAULT_INFERENCE,
+    DEFAULT_MEDIA,
+    DEFAULT_TRAINING,
+    HOST_EMBEDDINGS,
+    Budget,
+    host_embedding_gb,
+    runtime_terms,
+)
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
-from bot.estimator_weights import MXFP4_BITS, weights_bytes
+from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -138,6 +146,9 @@ def estimate(
     elif mode == "inference":
         weights, how = weights_bytes(model, precision, BYTES_PER_PARAM, PRECISION_NAMES)
         est.terms["weights"] = weights / GB
+        host = _host_embeddings(est, model, budget, precision)
+        if host:
+            est.terms[HOST_EMBEDDINGS] = -host
         kv = kv_cache_bytes(model, context, batch, BYTES_PER_PARAM[kv_precision])
         if kv:
             est.terms["KV cache"] = kv / GB
@@ -173,9 +184,22 @@ def estimate(
     )
     est.terms.update(extra)
     est.assumptions.extend(notes)
+    if mode == "inference" and budget.split_mode == "row" and est.gpus_count > 1 and "KV cache" in est.terms:
+        est.main_gpu_terms = ("KV cache",)
+        est.assumptions.append(f"{budget.name} row split: the whole KV cache on the main GPU")
     est.per_gpu_overhead_gb = budget.cuda_context_gb
     est.runtime = budget.id
     return est
+
+
+def _host_embeddings(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> float:
+    """GB of token embeddings the runtime keeps in system RAM (llama.cpp's input layer), named in the assumptions."""
+    # formats that quantise the linear layers only, and mixed releases (gpt-oss: MXFP4 experts), keep them 16-bit
+    bpp = BYTES_PER_PARAM["bf16" if precision in LINEAR_ONLY or is_native(model, precision) else precision]
+    host = host_embedding_gb(budget, model, bpp)
+    if host:
+        est.assumptions.append(f"{budget.name} keeps the token embeddings ({host:.2f} GB) in system RAM, not the GPU")
+    return host
 
 
 def _assumed(model: ModelShape, mode: Mode) -> Budget:

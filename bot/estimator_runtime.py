@@ -19,12 +19,14 @@ Every runtime adds its CUDA context per GPU (the ``cuda-context`` fact of ``spec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from bot.estimator_shapes import GB, ModelShape
+from bot.estimator_weights import MXFP4_BITS
 from bot.runtimes import Runtime, Runtimes, llamacpp_compute_buffer_mib, usable_fraction
 
 __all__ = [
@@ -32,15 +34,21 @@ __all__ = [
     "DEFAULT_INFERENCE",
     "DEFAULT_MEDIA",
     "DEFAULT_TRAINING",
+    "HOST_EMBEDDINGS",
     "Budget",
     "build_budgets",
     "capacity_gb",
     "default_context",
+    "host_embedding_gb",
+    "mxfp4_padding_gb",
     "runtime_terms",
 ]
 
 MIB = 2**20
 GIB = 2**30
+#: The term (negative, GB) for the token-embedding matrix a llama.cpp-based runtime leaves in system RAM: counted in
+#: the weights (the file holds it), never on the GPU, and never read whole while decoding.
+HOST_EMBEDDINGS = "token embeddings kept in system RAM"
 #: A CUDA context takes 300-400 MiB since CUDA 11.7's lazy loading; the upper figure, so no estimate promises
 #: memory the context takes. https://github.com/pytorch/pytorch/issues/20532 (specs/usable_memory.yaml, fact
 #: ``cuda-context``: tests check the two agree).
@@ -69,6 +77,9 @@ class Budget:
     ctx_tiers: tuple[tuple[float, int], ...] = ()  # Ollama: default context by total VRAM (GiB)
     model_max_context: bool = False  # an unset context means the model's maximum (max_model_len, max_seq_len)
     compute_buffer: bool = False  # llama.cpp's compute buffer
+    host_input_embeddings: bool = False  # llama.cpp, Ollama: the token-embedding matrix stays in system RAM
+    split_mode: str = "layer"  # llama.cpp on several GPUs: "layer" (each GPU its layers' KV) or "row" (KV on GPU 0)
+    mxfp4_padding: tuple[int, int] | None = None  # vLLM's Marlin MXFP4 MoE layout: hidden, expert-width multiples
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
@@ -94,7 +105,7 @@ class Budget:
 
 #: The budgets an estimate assumes when no runtime is given: llama.cpp-style local inference and transformers for
 #: training (specs/runtimes.yaml ``assumed``); :func:`build_budgets` builds the same from the data.
-DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True)
+DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True, host_input_embeddings=True)
 DEFAULT_TRAINING = Budget("transformers", "Hugging Face transformers (with bitsandbytes)", "dynamic")
 #: Image and speech models with no runtime named: PyTorch as diffusers, ComfyUI or Whisper run it (memory as
 #: PyTorch allocates it, no compute buffer of llama.cpp's).
@@ -137,6 +148,9 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
             p.value == "model maximum" for p in rt.params if p.name in ("max_model_len", "max_seq_len")
         ),
         compute_buffer=allocation == "full_context",
+        host_input_embeddings=_flag(runtime, base, "input_layer_on_cpu"),
+        split_mode=str(getattr(rt.param("split_mode"), "value", "layer")),
+        mxfp4_padding=_pair(rt, "mxfp4_moe_padding"),
         context_setting=next(
             (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
             "the context length",
@@ -144,6 +158,22 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
         **_training_defaults(rt),
     )
+
+
+def _pair(rt: Runtime, name: str) -> tuple[int, int] | None:
+    param = rt.param(name)
+    if param is None or not isinstance(param.value, list) or len(param.value) != 2:
+        return None
+    return int(param.value[0]), int(param.value[1])
+
+
+def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:
+    """A yes/no param of the runtime, else of the runtime it loads models with (a front end's)."""
+    for rt in (runtime, base):
+        param = rt.param(name) if rt is not None else None
+        if param is not None:
+            return param.value is True
+    return False
 
 
 def _training_defaults(rt: Runtime) -> dict[str, Any]:
@@ -194,6 +224,33 @@ def default_context(budget: Budget, model: ModelShape, mode: str, total_vram_gib
     return ctx, f"{ctx:,}-token context (none stated)"
 
 
+def host_embedding_gb(budget: Budget, model: ModelShape, bytes_per_param: float) -> float:
+    """GB of the token-embedding matrix a llama.cpp-based runtime keeps in system RAM (its input layer stays on the
+    CPU); 0 for other runtimes, and for a tied model, whose output layer on the GPU is that same matrix."""
+    if not (budget.host_input_embeddings and model.vocab_size and model.hidden_size) or model.tied_embeddings:
+        return 0.0
+    return model.vocab_size * model.hidden_size * bytes_per_param / GB
+
+
+def mxfp4_padding_gb(budget: Budget, model: ModelShape, precision: str, tensor_parallel: int) -> float:
+    """GB the runtime's MXFP4 MoE kernel layout adds to the experts, for the whole job (vLLM's Marlin: the hidden size
+    padded to a multiple of 256 and each GPU's share of the expert width to a multiple of 128); 0 when it does not
+    apply."""
+    experts_b = dict(model.native_split_b).get("mxfp4", 0.0)
+    if not (
+        budget.mxfp4_padding and precision == "mxfp4" and experts_b and model.hidden_size and model.intermediate_size
+    ):
+        return 0.0
+    hidden_to, width_to = budget.mxfp4_padding
+    width = model.intermediate_size / max(tensor_parallel, 1)
+    grown = _round_up(model.hidden_size, hidden_to) / model.hidden_size * _round_up(width, width_to) / width
+    return experts_b * 1e9 * MXFP4_BITS / 8 * (grown - 1) / GB
+
+
+def _round_up(value: float, multiple: int) -> float:
+    return math.ceil(value / multiple) * multiple
+
+
 def capacity_gb(budget: Budget, usable_gb: float, gpus: int = 1) -> float:
     """The memory per GPU the runtime lets itself use on a card of ``usable_gb``."""
     return usable_gb * budget.fraction_of(usable_gb, gpus)
@@ -230,6 +287,13 @@ def runtime_terms(
         notes.append(
             "llama.cpp compute buffer without flash attention (Ollama's rule; flash attention shrinks it), "
             "KV cache for the whole context allocated at load"
+        )
+    padding = mxfp4_padding_gb(budget, model, precision, gpus) if mode == "inference" else 0.0
+    if padding:
+        terms["MXFP4 kernel padding"] = padding
+        notes.append(
+            f"{budget.name} lays the MXFP4 experts out for its Marlin kernel (GPUs without native FP4), padded: "
+            f"{padding:.1f} GB more"
         )
     if budget.allocation == "pool" and mode == "inference":
         if budget.activation_gib or budget.graphs_gib:

@@ -92,6 +92,9 @@ class Estimate:
     strategy: str | None = None
     #: True when ``terms`` are what the fullest GPU holds (training: replicas and shards are not even splits).
     per_gpu_terms: bool = False
+    #: Terms held whole by the main GPU instead of split across the GPUs (llama.cpp's ``--split-mode row`` keeps the
+    #: KV cache and the compute buffer on the main GPU): the fullest GPU holds them all.
+    main_gpu_terms: tuple[str, ...] = ()
 
     @property
     def total_gb(self) -> float:
@@ -101,11 +104,13 @@ class Estimate:
 
     @property
     def per_gpu_gb(self) -> float:
-        """What each GPU must hold: an even share of the job plus its own CUDA context (training: its own terms)."""
+        """What the fullest GPU must hold: an even share of the job plus its own CUDA context (training: its own
+        terms); the terms the main GPU holds whole (:attr:`main_gpu_terms`) count whole."""
         if self.per_gpu_terms:
             return sum(self.terms.values())
         contexts = self.gpus_count * self.per_gpu_overhead_gb
-        return (self.total_gb - contexts) / self.gpus_count + self.per_gpu_overhead_gb
+        whole = sum(self.terms.get(t, 0.0) for t in self.main_gpu_terms) if self.gpus_count > 1 else 0.0
+        return (self.total_gb - contexts - whole) / self.gpus_count + whole + self.per_gpu_overhead_gb
 
     def verdict(self, capacity_gb: float) -> Literal["fits", "tight", "does not fit"]:
         need = self.per_gpu_gb

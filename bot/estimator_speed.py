@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.estimator_runtime import HOST_EMBEDDINGS
 from bot.estimator_shapes import Estimate, ModelShape
 
 __all__ = [
@@ -75,12 +76,14 @@ class SpeedClass:
 #: Fitted by ``python benchmarks/fit_speed.py`` on the single-GPU speeds of tests/estimates/reports.yaml
 #: (XiongjieDai/GPU-Benchmarks-on-LLM-Inference llama.cpp tables, mlc-ai/llm-perf-bench, dmatora/LLM-inference-speed-
 #: benchmarks, Baseten's Mixtral TensorRT-LLM post, llama.cpp and LM Studio issues: each entry cites its source).
-#: The fit (rounded): hbm 0.789 of the bandwidth + 145.8 us per layer over 7 cases (band 0.93-1.06); gddr 0.888 +
-#: 57.6 us per layer over 31 cases (band 0.80-1.16). The HBM cases are llama.cpp (Dec 2023) and TensorRT-LLM on
-#: A100/H100 only: a serving runtime with CUDA graphs launches less per layer, so treat HBM overheads as an upper bound.
+#: The fit (rounded): hbm 0.783 of the bandwidth + 146.5 us per layer over 7 cases (band 0.93-1.07); gddr 0.854 +
+#: 53.5 us per layer over 31 cases (band 0.81-1.16), the bytes read leaving out the token embeddings llama.cpp keeps
+#: in system RAM, and reading a mixed MoE release's 16-bit part whole (:func:`_mixed_release_read_gb`). The HBM cases
+#: are llama.cpp (Dec 2023) and TensorRT-LLM on A100/H100 only: a serving runtime with CUDA graphs launches less per
+#: layer, so treat HBM overheads as an upper bound.
 CLASSES: dict[str, SpeedClass] = {
-    "hbm": SpeedClass("HBM data-centre cards", 0.79, 0.146, 7, 0.93, 1.06),
-    "gddr": SpeedClass("GDDR cards", 0.88, 0.055, 31, 0.80, 1.15),
+    "hbm": SpeedClass("HBM data-centre cards", 0.78, 0.1465, 7, 0.93, 1.07),
+    "gddr": SpeedClass("GDDR cards", 0.85, 0.0535, 31, 0.81, 1.16),
 }
 
 #: A band is shown when the fit's 10th-90th percentile spread is wider than this either way.
@@ -122,13 +125,31 @@ class DecodeSpeed:
 
 
 def bytes_read_gb(model: ModelShape, est: Estimate, context: int | None) -> tuple[float, float, int]:
-    """GB read per generated token: the active weights and the KV cache at ``context`` tokens (the estimate's
-    KV term scaled to the context used; with no context, :data:`CHAT_TOKENS`)."""
+    """GB read per generated token: the active weights (less the token embeddings a llama.cpp-based runtime keeps
+    in system RAM, a row look-up) and the KV cache at ``context`` tokens (the estimate's KV term scaled to the
+    context used; with no context, :data:`CHAT_TOKENS`)."""
     active = (model.active_params_b or model.params_b) / model.params_b
-    weights = est.terms.get("weights", 0.0) * active
+    weights = _mixed_release_read_gb(model, est)
+    if weights is None:
+        weights = (est.terms.get("weights", 0.0) + est.terms.get(HOST_EMBEDDINGS, 0.0)) * active
     used = min(context or CHAT_TOKENS, est.context) if est.context else 0
     kv = est.terms.get("KV cache", 0.0) * (used / est.context if est.context else 0.0)
     return weights, kv, used
+
+
+def _mixed_release_read_gb(model: ModelShape, est: Estimate) -> float | None:
+    """A mixed-precision MoE release run as released (gpt-oss: MXFP4 experts, BF16 attention and embeddings): the
+    16-bit part is read whole per token but for the input embedding (a row look-up), and the rest of the active
+    parameters (the routed experts) at the release's own bytes per parameter. None for other models."""
+    split = dict(model.native_split_b)
+    native_b = split.get(model.native_precision or "", 0.0)
+    if not (native_b and model.active_params_b and est.precision == model.native_precision):
+        return None
+    dense_b = model.params_b - native_b
+    embed_b = 0.0 if model.tied_embeddings else (model.vocab_size or 0) * (model.hidden_size or 0) / 1e9
+    dense_read_b = max(dense_b - embed_b, 0.0)
+    native_gb_per_b = (est.terms.get("weights", 0.0) - dense_b * 2) / native_b
+    return max(model.active_params_b - dense_read_b, 0.0) * native_gb_per_b + dense_read_b * 2
 
 
 def decode_speed(

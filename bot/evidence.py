@@ -385,6 +385,7 @@ class Reader:
         if self.models is not None and (ev.has("held_together") or "+" in ev.text):
             req.held_with = tuple(m.id for m in self.models.all_named(ev.match.words) if m.id != req.model_id)
         req.strategy = strategy_named(ev.has)
+        req.speed_asked = ev.has("speed_asked")
         return req
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:

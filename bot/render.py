@@ -28,7 +28,22 @@ def render_table(table: Table) -> list[str]:
     return out
 
 
-def render_text(answer: Answer) -> str:
+def _numbered(answer: Answer) -> list[str]:
+    """The bullets, those about a choice ("RTX A6000 (48 GB, …): 768 GB/s") under the choice's number, then the
+    choices no bullet is about, numbered too: each choice is listed once."""
+    numbers = {c.label: i for i, c in enumerate(answer.choices, 1)}
+    shown: set[str] = set()
+    lines = []
+    for bullet in answer.bullets:
+        label = next((lb for lb in numbers if bullet == lb or bullet.startswith(lb + ":")), None)
+        lines.append(f"- {bullet}" if label is None else f"  {numbers[label]}. {bullet}")
+        shown.add(label or "")
+    return lines + [f"  {n}. {label}" for label, n in numbers.items() if label not in shown]
+
+
+def render_text(answer: Answer, *, numbered: bool = False) -> str:
+    """The answer as plain text. With ``numbered`` (the interactive chat), its choices are a numbered list the
+    asker can pick from by typing a number."""
     parts: list[str] = [answer.title]
     if answer.summary:
         parts.append(answer.summary)
@@ -37,9 +52,12 @@ def render_text(answer: Answer) -> str:
         if len(answer.table.columns) > 1 and any(r.winner is not None for r in answer.table.rows):
             table_lines.append("(* = better)")
         parts.append("\n".join(table_lines))
-    if answer.bullets:
+    if answer.choices and numbered:
+        parts.append("\n".join(_numbered(answer)))
+        parts.append(f"Type a number (1-{len(answer.choices)}) to pick one, or ask something else.")
+    elif answer.bullets:
         parts.append("\n".join(f"- {b}" for b in answer.bullets))
-    if answer.choices:
+    if answer.choices and not numbered:
         parts.append("Ask again with one of these names, e.g. “" + answer.choices[0].label.split(" (")[0] + "”.")
     if answer.examples:
         parts.append("Try:\n" + "\n".join(f"  {e}" for e in answer.examples))

@@ -64,6 +64,7 @@ class FitRequest:
     runtime: str | None = None  # "with vllm", "in ollama": a runtime id of specs/runtimes.yaml (None: assumed)
     batch: int | None = None  # "batch size 4": the micro-batch per GPU (training)
     strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
+    speed_asked: bool = False  # "how many tokens/s ...": the answer leads with the decode speed
 
 
 @dataclass(slots=True)

@@ -247,7 +247,9 @@ class RuleBook:
     # -- the rules, in order ------------------------------------------------------------------
 
     def empty(self, ev: Evidence) -> Query | None:
-        return Query(text=ev.text, intent="unknown") if not ev.norm else None
+        """Nothing asked, or only what the bot can do ("help", "what can you do?"): its examples."""
+        asks_help = ev.norm in self.reader.lexicon.words["help_requests"]
+        return Query(text=ev.text, intent="unknown") if not ev.norm or asks_help else None
 
     def outside_hardware(self, ev: Evidence) -> Query | None:
         """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the

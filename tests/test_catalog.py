@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.catalog import Catalog, CatalogError, load_catalog
+from bot.catalog_faq import PRICE
 from bot.checks import check_catalog
 from bot.text import compact
 
@@ -252,7 +253,16 @@ def test_broken_faq(specs_copy: Path) -> None:
 def test_faq_placeholders_name_real_fields(catalog: Catalog) -> None:
     for entry in catalog.faqs:
         for key in re.findall(r"\{(?:a|b|ratio|diff)\.(\w+)", entry.answer):
-            assert key in catalog.fields, (entry.id, key)
+            assert key in catalog.fields or key == PRICE, (entry.id, key)
+
+
+@pytest.mark.parametrize("placeholder", ["{a.vram_gb}", "{ratio.cost}", "{a.fp32_tflops/msrp}"])
+def test_a_faq_placeholder_naming_no_field_stops_loading(specs_copy: Path, placeholder: str) -> None:
+    path = specs_copy / "faq.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("The {a} costs {a.price}", f"The {{a}} costs {placeholder}", 1), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"faq\.yaml.*price-value.*unknown field"):
+        load_catalog(specs_copy)
 
 
 def test_consistency_check_catches_a_wrong_number(specs_copy: Path) -> None:

@@ -154,7 +154,7 @@ def test_catalog_commands(env: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["catalog", "show", "rtx 6000"]) == 1
     assert "did you mean" in capsys.readouterr().err
     assert main(["catalog", "list"]) == 0
-    assert len(capsys.readouterr().out.splitlines()) == exported["count"]
+    assert len(capsys.readouterr().out.splitlines()) == exported["count"] + 1  # and the header
 
 
 def test_catalog_check_fails_on_a_broken_copy(env: Path, specs_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -178,7 +178,7 @@ def test_chat(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(env.parent / "data"))
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
-    assert "Or type the number" in out
+    assert "Type a number (1-" in out and "  1. " in out
     assert "GB/s" in out  # the picked GPU's bandwidth
     assert "Try:" in out
 

@@ -64,10 +64,22 @@ def test_a_layer_split_reads_at_one_cards_bandwidth() -> None:
     assert any("one card reads at a time" in line for line in two.assumptions)
 
 
-@pytest.mark.parametrize(("gpu", "link"), [("rtx-4090", "pcie"), ("h100-sxm", "nvlink"), ("rtx-3090", "nvlink")])
-def test_tensor_parallel_divides_the_bytes_and_adds_all_reduces(gpu: str, link: str) -> None:
-    layer = _speed("llama-3-70b", gpu, "q4_k_m", 4, runtime="llama.cpp")
-    tensor = _speed("llama-3-70b", gpu, "q4_k_m", 4, runtime="vllm")
+@pytest.mark.parametrize(
+    ("gpu", "link", "bridged"),
+    [
+        ("rtx-4090", "pcie", False),  # no NVLink at all
+        ("h100-sxm", "nvlink", False),  # a module: NVLink on the baseboard
+        ("rtx-3090", "pcie", False),  # takes a bridge, but the question does not say it is bridged
+        ("rtx-3090", "nvlink", True),  # ... and when it does
+        ("rtx-a6000", "pcie", False),
+        ("a100-80gb-pcie", "pcie", False),
+        ("a100-80gb-sxm", "nvlink", False),
+        ("mi300x", "nvlink", False),  # OAM module: Infinity Fabric on the baseboard
+    ],
+)
+def test_tensor_parallel_divides_the_bytes_and_adds_all_reduces(gpu: str, link: str, bridged: bool) -> None:
+    layer = _speed("llama-3-70b", gpu, "q4_k_m", 4, runtime="llama.cpp", bridged=bridged)
+    tensor = _speed("llama-3-70b", gpu, "q4_k_m", 4, runtime="vllm", bridged=bridged)
     assert tensor.split == "tensor" and tensor.tokens_per_s > layer.tokens_per_s
     assert tensor.terms_ms["memory"] == pytest.approx(layer.terms_ms["memory"] / 4)
     assert tensor.terms_ms["all-reduce"] == pytest.approx(2 * 80 * ALLREDUCE_US[link] / 1000)
@@ -75,7 +87,7 @@ def test_tensor_parallel_divides_the_bytes_and_adds_all_reduces(gpu: str, link: 
 
 def test_nvlink_all_reduces_are_cheaper_than_pcie() -> None:
     pcie = _speed("llama-3-8b", "rtx-4090", "fp16", 2, runtime="vllm")
-    nvlink = _speed("llama-3-8b", "rtx-3090", "fp16", 2, runtime="vllm")
+    nvlink = _speed("llama-3-8b", "rtx-3090", "fp16", 2, runtime="vllm", bridged=True)
     assert nvlink.terms_ms["all-reduce"] < pcie.terms_ms["all-reduce"]
 
 

@@ -21,14 +21,11 @@ VERDICT_MISSES: dict[str, str] = {
     "vllm-2348-llama2-70b-fp16-8xv100": "vLLM's tensor-parallel-8 buffers (NCCL, profiling peak) on V100s",
     "vllm-2856-llama2-70b-awq-8xa10g": "vLLM 0.2.7's CUDA-graph capture memory across 8 GPUs (OOM at capture_model)",
     "vllm-17469-qwen3-30b-a3b-4xa10-vllm": "CUDA-graph capture of a MoE model on 4 A10s (fits with --enforce-eager)",
-    "vllm-23278-gpt-oss-120b-h100": "estimated borderline (inside the ±10% band): vLLM's profiling peak at 131k",
-    "vllm-27508-gpt-oss-120b-h100-131k": "estimated borderline (inside the ±10% band): vLLM's profiling peak at 131k",
+    "vllm-27508-gpt-oss-120b-h100-131k": "V1's profiling run samples 1,024 dummy requests x a 201k vocabulary",
     "sglang-6817-llama4-scout-8xh200-1m": "SGLang's per-request buffers at a 1M-token context",
     "tgi-734-llama2-70b-fp16-2xa100": "TGI's warm-up prefill at max_batch_prefill_tokens ('very barely' fits)",
-    "xd-l3-8b-f16-4080-4k-fits": "0.9% over the card: inside the estimate's spread (the margin band)",
-    "xd-l2-70b-q40-2x4000ada-oom": "estimated borderline, 1.7% under the card, with the report's context unknown",
     "rocm-vllm-397-llama2-70b-fp8-mi300x": "vLLM's profiling peak for a throughput config (65,536 batched tokens)",
-    "ollama-9701-qwen25-coder-32b-4090": "Ollama 0.6's 2,048-token default (the estimate uses today's VRAM tiers)",
+    "xd-l3-8b-f16-4080-8k-oom": "estimated borderline, 0.6% under the card: llama.cpp's CUDA pool for temporaries",
     "ollama-9701-gemma3-27b-4090-spill": "Ollama 0.6.0's own Gemma 3 memory estimate (a release bug, per the thread)",
 }
 

@@ -4,11 +4,12 @@ where, the glossary, "which GPU do you mean?" (clarify) and questions the bot ca
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.answer import Answer
 from bot.catalog import GPU, FaqEntry
-from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, value
+from bot.catalog_faq import PRICE
+from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, price_text, value
 from bot.handlers.general import fill_general
 from bot.handlers.request_slots import is_blank
 from bot.parser import SOFTWARE_FAQ, Query
@@ -26,9 +27,10 @@ EXAMPLES = (
     "which gpu has the most memory?",
     "is the A6000 worth the price?",
 )
-#: FAQ template placeholders: ``{a}``, ``{b.memory_gb}``, ``{a.memory_gb/launch_price_usd}``, ``{a.tdp_w*1.5}``,
-#: ``{ratio.memory_gb}``, ``{diff.memory_gb}``.
-_PLACEHOLDER = re.compile(r"\{(?:(a|b)(?:\.(\w+)(?:([*/])(\w+(?:\.\d+)?))?)?|(ratio|diff)\.(\w+))\}")
+#: FAQ template placeholders: ``{a}``, ``{b.memory_gb}``, ``{a.memory_gb/price}``, ``{a.tdp_w*1.5}``,
+#: ``{ratio.memory_gb}``, ``{diff.memory_gb}``; ``price`` is the price answers judge by (see
+#: :data:`bot.catalog_faq.PRICE`), and ``{prices}`` says which prices those are.
+_PLACEHOLDER = re.compile(r"\{(?:(a|b)(?:\.(\w+)(?:([*/])(\w+(?:\.\d+)?))?)?|(ratio|diff)\.(\w+)|(prices))\}")
 
 
 # -- faq --------------------------------------------------------------------------------------
@@ -49,8 +51,8 @@ def faq(ctx: HandlerContext, q: Query) -> Answer:
         return _general(ctx, q, entry, entry.question, entry.answer)
     gpus = [ctx.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]
     if entry.order_by and len(gpus) == 2:
-        key = entry.order_by
-        gpus.sort(key=lambda g: (g.number(key) is None, g.number(key) or 0.0))
+        number = _number_of(ctx, entry.order_by)
+        gpus.sort(key=lambda g: (number(g) is None, number(g) or 0.0))
     a = Answer(question=q.text, intent="faq", title=entry.question, gpus=[g.id for g in gpus])
     if len(q.gpus) == 2 and set(q.gpus) != set(entry.gpus):
         a.title = f"{entry.question} (for the {gpus[0].short_name} and {gpus[1].short_name})"
@@ -144,13 +146,17 @@ def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU], 
     by_name = {"a": gpus[0], "b": gpus[-1]}
 
     def repl(m: re.Match[str]) -> str:
-        who, key, op, arg, func, fkey = m.groups()
+        who, key, op, arg, func, fkey, prices = m.groups()
+        if prices:
+            return ctx.prices.basis
         if func:
             return _between(ctx, a, func, fkey, by_name["a"], by_name["b"])
         gpu = by_name[who]
         if key is None:
             return gpu.short_name
-        if key not in ctx.catalog.fields:
+        if key == PRICE and op is None:
+            return price_text(ctx, a, gpu)
+        if key not in ctx.catalog.fields and key != PRICE:
             raise KeyError(f"faq {entry.id}: unknown field {key!r}")
         if op is None:
             return value(ctx, a, gpu, key)
@@ -161,28 +167,41 @@ def _fill(ctx: HandlerContext, a: Answer, entry: FaqEntry, gpus: Sequence[GPU], 
 
 def _between(ctx: HandlerContext, a: Answer, func: str, key: str, first: GPU, second: GPU) -> str:
     """``{ratio.key}`` (second / first) or ``{diff.key}`` (the absolute difference)."""
-    fdef = ctx.catalog.fields[key]
-    x, y = first.number(key), second.number(key)
-    value(ctx, a, first, key)
-    value(ctx, a, second, key)
+    number = _number_of(ctx, key)
+    x, y = number(first), number(second)
+    _cite(ctx, a, first, key)
+    _cite(ctx, a, second, key)
     if x is None or y is None:
         return "an unknown amount"
     if func == "ratio":
         return fmt_ratio(y / x) if x else "unknown"
-    return fdef.format_value(abs(y - x))
+    return f"${abs(y - x):,.0f}" if key == PRICE else ctx.catalog.fields[key].format_value(abs(y - x))
+
+
+def _number_of(ctx: HandlerContext, key: str) -> Callable[[GPU], float | None]:
+    """A field's number per GPU; for ``price``, the price answers judge by."""
+    return ctx.prices.usd if key == PRICE else (lambda gpu: gpu.number(key))
+
+
+def _cite(ctx: HandlerContext, a: Answer, gpu: GPU, key: str) -> None:
+    """Cite the value behind a placeholder (a price that is the launch MSRP cites the catalog's field)."""
+    if key == PRICE:
+        price_text(ctx, a, gpu)
+    else:
+        value(ctx, a, gpu, key)
 
 
 def _derived(ctx: HandlerContext, a: Answer, gpu: GPU, key: str, op: str, arg: str) -> str:
     """``{a.key/other_key}`` (a value per another, with units) or ``{a.key*1.5}`` (a value scaled)."""
-    number = gpu.number(key)
-    value(ctx, a, gpu, key)
-    if arg in ctx.catalog.fields:
-        other = gpu.number(arg)
-        value(ctx, a, gpu, arg)
+    number = _number_of(ctx, key)(gpu)
+    _cite(ctx, a, gpu, key)
+    if arg in ctx.catalog.fields or arg == PRICE:
+        other = _number_of(ctx, arg)(gpu)
+        _cite(ctx, a, gpu, arg)
         if number is None or not other:
             return "unknown"
-        unit = ctx.catalog.fields[key].unit
-        per = ctx.catalog.fields[arg].unit or arg
+        unit = "$" if key == PRICE else ctx.catalog.fields[key].unit
+        per = "USD" if arg == PRICE else ctx.catalog.fields[arg].unit or arg
         per = "$" if per == "USD" else per
         return f"{number / other:.3g} {unit}/{per}".replace("/$", " per $")
     if number is None:

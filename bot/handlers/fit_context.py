@@ -17,7 +17,7 @@ from bot.handlers.fit_memory import capacity_of, usable_text
 from bot.handlers.fit_plan import FitPlan, fit_plan, speed_on
 from bot.handlers.fit_precision import precision_label
 
-__all__ = ["decode_speed_bullet", "longest", "max_context_answer"]
+__all__ = ["decode_speed_bullet", "longest", "max_context_answer", "speed_first"]
 
 
 def longest(s: FitPlan, capacity: float) -> int:
@@ -36,6 +36,22 @@ def decode_speed_bullet(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) ->
     value(ctx, a, gpu, "memory_bandwidth_gbs")
     a.bullets.append(f"Rough decode speed: {speed.text()} for one sequence: " + "; ".join(speed.assumptions) + ".")
     return round(speed.tokens_per_s, 1)
+
+
+def speed_first(a: Answer, s: FitPlan, gpu: GPU, where: str, *, decodes: bool) -> None:
+    """A speed question ("how many tokens/s will it get?") leads with the speed, then the fit; when there is no
+    speed to give (it does not fit, or the model makes images, not tokens) the answer says why first."""
+    speed = speed_on(s, gpu) if decodes else None
+    a.title = f"How fast is {s.model.name if s.full is not None else s.what} on {where}?"
+    if speed:
+        how = precision_label(s.model, s.precision)
+        a.summary = (
+            f"{speed.text()[0].upper()}{speed.text()[1:]} for one sequence in {how}, by a rough estimate. {a.summary}"
+        )
+    elif s.model.components:
+        a.summary = f"I estimate decode speed for language models only, not image or audio pipelines. {a.summary}"
+    else:
+        a.summary = f"No speed to give: it has to fit first. {a.summary}"
 
 
 def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:

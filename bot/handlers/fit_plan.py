@@ -20,7 +20,7 @@ from bot.handlers.fit_options import MODE_VERBS
 from bot.handlers.fit_precision import best_precision, native_precision, precision_label
 from bot.parser import FitRequest
 
-__all__ = ["FitPlan", "best_fit", "card_speed", "decodes_tokens", "fit_plan", "speed_on"]
+__all__ = ["FitPlan", "best_fit", "card_speed", "decodes_tokens", "fit_plan", "linked_by_nvlink", "speed_on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,16 +186,25 @@ def card_speed(
     *,
     runtime: str | None = None,
     context: int | None = None,
+    bridged: bool = False,
 ) -> DecodeSpeed | None:
-    """:func:`bot.estimator_speed.decode_speed` on ``count`` of a catalog card: its bandwidth, memory type and
-    NVLink read from the card."""
+    """:func:`bot.estimator_speed.decode_speed` on ``count`` of a catalog card: its bandwidth, memory type and link
+    read from the card (:func:`linked_by_nvlink`; ``bridged``: the question says the cards are bridged)."""
     return decode_speed(
         model,
         est,
         gpu.number("memory_bandwidth_gbs") or 0.0,
         count,
         memory_type=str(gpu.get("memory_type") or ""),
-        nvlink=bool(gpu.get("nvlink")),
+        nvlink=linked_by_nvlink(gpu, bridged=bridged),
         runtime=runtime,
         context=context,
     )
+
+
+def linked_by_nvlink(gpu: GPU, *, bridged: bool = False) -> bool:
+    """Whether several of ``gpu`` talk over NVLink: a module's baseboard (SXM, OAM) wires it in; a PCIe card that
+    takes a bridge uses it only when the question says it is bridged, else the cards talk over PCIe."""
+    if not gpu.get("nvlink"):
+        return False
+    return bridged or not str(gpu.get("form_factor") or "").lstrip().upper().startswith("PCIE")

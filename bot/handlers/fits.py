@@ -16,7 +16,7 @@ from bot.catalog import GPU
 from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
-from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer
+from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer, speed_first
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_media import media_fixes
 from bot.handlers.fit_memory import (
@@ -397,6 +397,8 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         a.bullets.append(
             f"Split across {s.count} GPUs ({how}), each with its own CUDA context; GPU-to-GPU traffic goes over {link}."
         )
+    if s.req.speed_asked:
+        speed_first(a, s, gpu, where, decodes=verdict != "does not fit" and decodes_tokens(ctx, s))
     add_sources(a, [gpu])
 
 

@@ -8,18 +8,27 @@ from bot.answer import Answer
 from bot.catalog import GPU
 from bot.handlers.context import HandlerContext, value
 
-__all__ = ["per_label", "per_text", "per_unit", "per_value", "ratio_bullet"]
+__all__ = ["field_label", "per_label", "per_text", "per_unit", "per_value", "ratio_bullet"]
 
 
 def per_value(ctx: HandlerContext, key: str, per: str) -> Callable[[GPU], float | None]:
-    """``key`` per dollar (current price where listed, else launch MSRP) or per watt of board power."""
+    """``key`` per dollar (current price where listed, else launch MSRP) or per watt of board power; a price
+    divided by a spec ("price per GB") is the same price."""
+
+    def amount(gpu: GPU, k: str) -> float | None:
+        return ctx.prices.usd(gpu) if k == "launch_price_usd" else ctx.catalog.comparable(gpu, k)
 
     def ratio(gpu: GPU) -> float | None:
-        top = ctx.catalog.comparable(gpu, key)
+        top = amount(gpu, key)
         bottom = ctx.prices.usd(gpu) if per == "launch_price_usd" else gpu.number(per)
         return top / bottom if top is not None and bottom else None
 
     return ratio
+
+
+def field_label(ctx: HandlerContext, key: str) -> str:
+    """A field's label; a price is "Price" when the operator lists current prices (it is then no launch MSRP)."""
+    return "Price" if key == "launch_price_usd" and ctx.prices.current else ctx.catalog.fields[key].label
 
 
 def per_unit(ctx: HandlerContext, per: str) -> str:
@@ -52,7 +61,7 @@ def ratio_bullet(ctx: HandlerContext, answer: Answer, key: str | None, per: str 
         return
     texts = [per_text(ctx, answer, g, key, per) for g in gpus]
     unit = per_unit(ctx, per)
-    line = f"{ctx.catalog.fields[key].label} per {unit}: " + " vs ".join(
+    line = f"{field_label(ctx, key)} per {unit}: " + " vs ".join(
         f"{t} ({g.short_name})" for t, g in zip(texts, gpus, strict=True)
     )
     line += _per_unit_winner(ctx, key, per, gpus)
@@ -66,7 +75,7 @@ def _per_unit_winner(ctx: HandlerContext, key: str, per: str, gpus: Sequence[GPU
     values = [(v, g) for g in gpus if (v := per_value(ctx, key, per)(g)) is not None]
     if len(values) < 2:
         return ""
-    label = ctx.catalog.fields[key].label
+    label = field_label(ctx, key)
     if ctx.catalog.fields[key].better == "lower":
         best = min(values, key=lambda x: x[0])[1]
         verdict = "costs the least" if key == "launch_price_usd" else f"has the lowest {label}"

@@ -21,10 +21,12 @@ from bot.handlers.context import (
     value,
     wants_laptop,
 )
-from bot.handlers.per_unit import per_label, per_text, per_unit, per_value
+from bot.handlers.per_unit import field_label, per_label, per_text, per_unit, per_value
 from bot.parser import Query
 
 __all__ = ["rank"]
+
+PRICE = "launch_price_usd"
 
 
 def rank(ctx: HandlerContext, q: Query) -> Answer:
@@ -39,7 +41,7 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
     a = Answer(
         question=q.text,
         intent="recommend",
-        title=f"{fdef.label}, {word} first{scope}",
+        title=f"{_column(ctx, fdef)}, {word} first{scope}",
         gpus=list(q.gpus),
         fields=[key, *q.require_true],
     )
@@ -52,15 +54,26 @@ def rank(ctx: HandlerContext, q: Query) -> Answer:
     top10 = ordered[:10]
     if per:
         rows = [Row(key, g.short_name, (per_text(ctx, a, g, key, per),)) for g in top10]
-        a.table = Table((f"{fdef.label} per {per_unit(ctx, per)}",), tuple(g.id for g in top10), tuple(rows))
+        a.table = Table((f"{field_label(ctx, key)} per {per_unit(ctx, per)}",), tuple(g.id for g in top10), tuple(rows))
     else:
-        rows = [Row(key, g.short_name, (counted(ctx, a, g, key),)) for g in top10]
-        a.table = Table((fdef.label,), tuple(g.id for g in top10), tuple(rows))
+        rows = [Row(key, g.short_name, (_cell(ctx, a, g, key),)) for g in top10]
+        a.table = Table((_column(ctx, fdef),), tuple(g.id for g in top10), tuple(rows))
     if unknown:
         a.notes.append(f"{unknown} GPUs are left out because their {fdef.label.lower()} is unknown.")
     _market_notes(ctx, q, a, segments, ordered)
     add_sources(a, ordered[:3])
     return a
+
+
+def _cell(ctx: HandlerContext, a: Answer, gpu: GPU, key: str) -> str:
+    """A ranking's value for ``gpu``: a price is the one answers judge by (the operator's current price where
+    listed), every other field the catalog's value."""
+    return price_text(ctx, a, gpu) if key == PRICE else counted(ctx, a, gpu, key)
+
+
+def _column(ctx: HandlerContext, fdef: FieldDef) -> str:
+    """The ranked column's heading: "Price" when the operator lists current prices, else the field's label."""
+    return field_label(ctx, fdef.key)
 
 
 def _ordered(ctx: HandlerContext, q: Query, segments: tuple[str, ...]) -> tuple[list[GPU], int]:
@@ -79,7 +92,7 @@ def _ordered(ctx: HandlerContext, q: Query, segments: tuple[str, ...]) -> tuple[
         budget_usd=None if wants_laptop(q) else q.budget_usd,
         require=require,
         price=ctx.prices.usd,
-        value=per_value(ctx, key, q.rank_per) if q.rank_per else None,
+        value=per_value(ctx, key, q.rank_per) if q.rank_per else ctx.prices.usd if key == PRICE else None,
     )
 
 
@@ -148,10 +161,11 @@ def _rank_summary(ctx: HandlerContext, q: Query, a: Answer, ordered: list[GPU], 
 def _per_unit_top(ctx: HandlerContext, a: Answer, fdef: FieldDef, per: str, top: GPU, word: str, scope: str) -> None:
     key = fdef.key
     label = per_label(ctx, per)
-    a.title = f"{fdef.label} per {label}, {word} first{scope}"
+    shown = field_label(ctx, key)
+    a.title = f"{shown} per {label}, {word} first{scope}"
     a.summary = (
-        f"The {top.short_name} has the {word} {fdef.label} per {label}{scope}: "
-        f"{per_text(ctx, a, top, key, per)} ({value(ctx, a, top, key)}, "
+        f"The {top.short_name} has the {word} {shown} per {label}{scope}: "
+        f"{per_text(ctx, a, top, key, per)} ({price_text(ctx, a, top) if key == PRICE else value(ctx, a, top, key)}, "
         f"{price_text(ctx, a, top) if per == 'launch_price_usd' else value(ctx, a, top, per)})."
     )
 
@@ -164,4 +178,4 @@ def _cheapest(ctx: HandlerContext, a: Answer, ordered: list[GPU], scope: str) ->
         both = " and the ".join(f"{g.short_name} ({price_text(ctx, a, g)})" for g in [top, *tied])
         a.summary = f"The cheapest GPUs{scope}, at the same price, are the {both}."
     else:
-        a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {value(ctx, a, top, 'launch_price_usd')}."
+        a.summary = f"The cheapest GPU{scope} is the {top.short_name}: {price_text(ctx, a, top)}."

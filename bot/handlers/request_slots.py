@@ -26,5 +26,6 @@ def family_named(models: Iterable[ModelSpec], q: Query) -> str | None:
 
 
 def is_blank(q: Query) -> bool:
-    """Whether the question was empty (or only whitespace and punctuation)."""
+    """Whether nothing was asked: an empty question (or only whitespace and punctuation), or only a request for
+    help ("help", "what can you do?"), which the rule table reads alike."""
     return q.rule == "empty" or not q.text.strip()

@@ -39,6 +39,9 @@ __all__ = [
 
 #: Workloads whose work does not split one model across cards: memory per card decides what fits.
 _PER_CARD_WORKLOADS = ("image_generation", "rendering")
+#: Workloads that decode tokens: every token reads the weights, so memory bandwidth sets the speed (the workloads'
+#: own weights in specs/workloads.yaml put it after memory for LLMs and inference).
+_BANDWIDTH_WORKLOADS = ("inference", "llm")
 #: Workloads that train: splitting a model over cards costs speed and PCIe traffic at every step.
 _TRAINING_WORKLOADS = ("training", "fine_tuning")
 _LIGHTER_TRAINING = {"full": ("lora", "qlora"), "lora": ("qlora",)}
@@ -317,7 +320,7 @@ def measures_for(
         tensor = field_measure(ctx, a, setups, "FP16 tensor in total", "fp16_tensor_tflops", per_card=False)
         return [tensor, memory_per_card, price, power]
     memory = field_measure(ctx, a, setups, "memory in total", "memory_gb", per_card=False)
-    if workload == "inference":
+    if workload in _BANDWIDTH_WORKLOADS:
         speed = field_measure(ctx, a, setups, "memory bandwidth per card", "memory_bandwidth_gbs", per_card=True)
     else:
         speed = tensor_per_card

@@ -73,9 +73,18 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
     return a
 
 
+def _asked_value(ctx: HandlerContext, a: Answer, gpu: GPU, key: str) -> str:
+    """ "Memory: 48 GB"; a price asked for leads with the operator's current price where listed."""
+    shown = value(ctx, a, gpu, key)
+    current = ctx.prices.current.get(gpu.id) if key == "launch_price_usd" else None
+    if current is None:
+        return f"{ctx.catalog.fields[key].label}: {shown}"
+    return f"Price: {current.text()}; at launch {shown.replace(' (launch MSRP', ' (MSRP')}"
+
+
 def _asked_values(ctx: HandlerContext, a: Answer, gpu: GPU, keys: Sequence[str]) -> None:
     """The summary of a lookup that asks for fields: each value, and which are unknown."""
-    parts = [f"{ctx.catalog.fields[k].label}: {value(ctx, a, gpu, k)}" for k in keys]
+    parts = [_asked_value(ctx, a, gpu, k) for k in keys]
     a.summary = f"{gpu.short_name}: " + "; ".join(parts) + "."
     unknown = [ctx.catalog.fields[k].label for k in keys if gpu.get(k) is None and not lacks(ctx, gpu, k)]
     if unknown:

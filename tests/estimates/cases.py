@@ -10,6 +10,7 @@ not model get the assumed one), held against the memory that runtime may use of 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +64,18 @@ class Case:
 
 
 def budget_of(report: Report, budgets: Mapping[str, Budget]) -> Budget:
-    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks."""
+    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks; with
+    the settings the report states (llama.cpp's split mode, the share of the card a server takes)."""
     name = RUNTIME_IDS.get(report.runtime, report.runtime)
     assumed = "llama.cpp" if report.mode == "inference" else "transformers"
-    return budgets.get(name) or budgets[assumed]
+    budget = budgets.get(name) or budgets[assumed]
+    split = report.setting("split_mode")
+    if isinstance(split, str):
+        budget = dataclasses.replace(budget, split_mode=split)
+    share = report.setting("gpu_memory_utilization") or report.setting("mem_fraction_static")
+    if isinstance(share, float):
+        budget = dataclasses.replace(budget, fraction=share, sglang_tiers=())
+    return budget
 
 
 def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib: float | None = None) -> Estimate:

@@ -64,7 +64,13 @@ _FIELDS = (
     "outcome",
     "tokens_per_s",
     "notes",
+    "settings",
 )
+#: Runtime settings a report states that change how memory is taken (``settings:`` of an entry): the values a word
+#: setting takes; the share-of-card settings (vLLM's gpu_memory_utilization, SGLang's mem_fraction_static) take a
+#: fraction in (0, 1].
+SETTINGS: dict[str, tuple[str, ...]] = {"split_mode": ("layer", "row")}
+FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
 
 
 class ReportError(ValueError):
@@ -94,6 +100,10 @@ class Report:
     outcome: str | None
     tokens_per_s: float | None
     notes: str = ""
+    settings: tuple[tuple[str, str | float], ...] = ()  # runtime settings the report states (SETTINGS, FRACTIONS)
+
+    def setting(self, name: str) -> str | float | None:
+        return dict(self.settings).get(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +177,27 @@ def _report(raw: Any, index: int) -> Report:
         outcome=outcome,
         tokens_per_s=float(speed) if speed is not None else None,
         notes=_text(raw, "notes", entry, required=False),
+        settings=_settings(raw.get("settings"), entry),
     )
+
+
+def _settings(raw: Any, entry: str) -> tuple[tuple[str, str | float], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise ReportError(entry, "settings", "a mapping of setting to value")
+    out: list[tuple[str, str | float]] = []
+    for name, value in raw.items():
+        if name in FRACTIONS:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise ReportError(entry, "settings", f"{name} is a fraction in (0, 1]")
+            out.append((str(name), float(value)))
+        elif name in SETTINGS and value in SETTINGS[name]:
+            out.append((str(name), str(value)))
+        else:
+            known = ", ".join((*SETTINGS, *FRACTIONS))
+            raise ReportError(entry, "settings", f"unknown setting or value {name}: {value!r} (settings: {known})")
+    return tuple(sorted(out))
 
 
 def _read(path: Path) -> Mapping[str, Any]:

@@ -1,0 +1,153 @@
+"""How each runtime really places memory (issue 11): llama.cpp's input layer in system RAM, its row split's KV
+cache on the main GPU, vLLM's padded MXFP4 expert layout, and the report settings the regression suite applies.
+Each mechanism is sourced in specs/runtimes.yaml; these tests check it with several models, cards and GPU counts."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.estimator import BYTES_PER_PARAM, GB, estimate
+from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb
+from bot.models import load_models
+from bot.runtimes import load_runtimes
+from tests.estimates.load import ReportError, _settings
+
+SPECS = Path(__file__).resolve().parent.parent / "specs"
+MODELS = {k: v.shape for k, v in dict(load_models(SPECS)).items()}
+BUDGETS = build_budgets(load_runtimes(SPECS))
+GIB = 2**30
+
+
+# -- llama.cpp keeps the token embeddings in system RAM -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("runtime", ["llama.cpp", "ollama", "lm-studio", "koboldcpp"])
+@pytest.mark.parametrize(
+    ("model", "precision"),
+    [
+        ("llama-3-8b", "fp16"),
+        ("llama-3-8b", "q4_k_m"),
+        ("mistral-7b-v0.3", "q8_0"),
+        ("qwen2.5-7b", "q6_k"),
+        ("llama-2-70b", "q4_0"),
+        ("qwen2.5-7b", "int8"),
+    ],
+)
+def test_llamacpp_runtimes_leave_untied_token_embeddings_in_system_ram(
+    runtime: str, model: str, precision: str
+) -> None:
+    shape = MODELS[model]
+    assert not shape.tied_embeddings and shape.vocab_size and shape.hidden_size
+    est = estimate(shape, precision=precision, context=4096, runtime=BUDGETS[runtime])
+    bpp = BYTES_PER_PARAM["bf16" if precision == "int8" else precision]  # 8-bit keeps embeddings in 16-bit
+    assert est.terms[HOST_EMBEDDINGS] == pytest.approx(-shape.vocab_size * shape.hidden_size * bpp / GB)
+    assert est.per_gpu_gb == pytest.approx(sum(est.terms.values()))
+    assert any("system RAM" in a for a in est.assumptions)
+
+
+@pytest.mark.parametrize("model", ["llama-3.2-1b", "llama-3.2-3b", "qwen2.5-0.5b", "gemma-2-9b"])
+def test_a_tied_model_keeps_its_one_vocabulary_matrix_on_the_gpu(model: str) -> None:
+    """Its output layer, on the GPU, is that same matrix (llama.cpp duplicates it there)."""
+    assert MODELS[model].tied_embeddings
+    est = estimate(MODELS[model], precision="q8_0", context=4096, runtime=BUDGETS["llama.cpp"])
+    assert HOST_EMBEDDINGS not in est.terms
+
+
+@pytest.mark.parametrize("runtime", ["vllm", "sglang", "tgi", "exllamav2", "transformers"])
+def test_other_runtimes_keep_the_embeddings_on_the_gpu(runtime: str) -> None:
+    est = estimate(MODELS["llama-3-8b"], precision="fp16", context=4096, runtime=BUDGETS[runtime])
+    assert HOST_EMBEDDINGS not in est.terms
+
+
+# -- llama.cpp --split-mode row: the KV cache on the main GPU -------------------------------------------------------
+
+
+@pytest.mark.parametrize("gpus", [2, 3, 4, 6])
+@pytest.mark.parametrize(
+    ("model", "precision", "context"), [("llama-2-70b", "q4_0", 4096), ("llama-3-70b", "fp16", 8192)]
+)
+def test_row_split_puts_the_whole_kv_cache_on_the_main_gpu(gpus: int, model: str, precision: str, context: int) -> None:
+    layer = BUDGETS["llama.cpp"]
+    row = dataclasses.replace(layer, split_mode="row")
+    by_layer = estimate(MODELS[model], precision=precision, context=context, gpus_count=gpus, runtime=layer)
+    by_row = estimate(MODELS[model], precision=precision, context=context, gpus_count=gpus, runtime=row)
+    kv = by_layer.terms["KV cache"]
+    assert by_row.total_gb == pytest.approx(by_layer.total_gb)  # the same memory, placed differently
+    assert by_row.per_gpu_gb - by_layer.per_gpu_gb == pytest.approx(kv * (gpus - 1) / gpus)
+
+
+def test_row_split_on_one_gpu_changes_nothing() -> None:
+    row = dataclasses.replace(BUDGETS["llama.cpp"], split_mode="row")
+    one = estimate(MODELS["llama-3-8b"], precision="q4_k_m", context=8192, runtime=row)
+    assert one.per_gpu_gb == pytest.approx(sum(one.terms.values()))
+
+
+def test_llamacpp_defaults_to_the_layer_split() -> None:
+    assert BUDGETS["llama.cpp"].split_mode == "layer"
+
+
+# -- vLLM's Marlin layout of MXFP4 experts ---------------------------------------------------------------------------
+
+
+def test_vllm_loads_gpt_oss_120b_in_what_its_log_printed() -> None:
+    """vLLM issue 23278 (an H100, the Marlin kernel): 'Model loading took 65.9651 GiB'; the checkpoint is 60.8 GiB."""
+    est = estimate(MODELS["gpt-oss-120b"], precision="mxfp4", context=4096, runtime=BUDGETS["vllm"])
+    loaded = (est.terms["weights"] + est.terms["MXFP4 kernel padding"]) * GB / GIB
+    assert loaded == pytest.approx(65.97, rel=0.01)
+    assert est.terms["weights"] * GB / GIB == pytest.approx(60.7, abs=0.1)
+
+
+@pytest.mark.parametrize(("gpus", "width"), [(1, 2944), (2, 1536), (4, 768), (8, 384)])
+def test_the_padding_follows_each_gpus_share_of_the_expert_width(gpus: int, width: int) -> None:
+    shape = MODELS["gpt-oss-120b"]
+    assert shape.hidden_size == 2880 and shape.intermediate_size == 2880
+    experts_gb = dict(shape.native_split_b)["mxfp4"] * 4.25 / 8
+    grown = 3072 / 2880 * width / (2880 / gpus)
+    assert mxfp4_padding_gb(BUDGETS["vllm"], shape, "mxfp4", gpus) == pytest.approx(experts_gb * (grown - 1))
+
+
+@pytest.mark.parametrize(
+    ("model", "precision", "runtime"),
+    [
+        ("gpt-oss-120b", "mxfp4", "llama.cpp"),
+        ("gpt-oss-20b", "q8_0", "vllm"),
+        ("llama-3-70b", "fp8", "vllm"),
+        ("mixtral-8x7b", "int4", "vllm"),
+    ],
+)
+def test_no_padding_where_the_marlin_mxfp4_layout_is_not_used(model: str, precision: str, runtime: str) -> None:
+    assert mxfp4_padding_gb(BUDGETS[runtime], MODELS[model], precision, 1) == 0.0
+
+
+# -- the settings a report states ------------------------------------------------------------------------------------
+
+
+def test_report_settings_are_checked() -> None:
+    assert _settings({"split_mode": "row", "gpu_memory_utilization": 0.95}, "x") == (
+        ("gpu_memory_utilization", 0.95),
+        ("split_mode", "row"),
+    )
+    for bad in ({"split_mode": "rows"}, {"gpu_memory_utilization": 1.5}, {"max_num_seqs": 4}, ["row"]):
+        with pytest.raises(ReportError):
+            _settings(bad, "x")
+
+
+# -- decode reads of a mixed MoE release --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "routed"), [("gpt-oss-20b", 4 / 32), ("gpt-oss-120b", 4 / 128)])
+def test_a_mixed_moe_release_reads_its_16_bit_part_whole_and_the_routed_experts(model: str, routed: float) -> None:
+    """gpt-oss (model card table 1): attention and unembedding in BF16 are read every token, the input embedding is a
+    row look-up, and of the MXFP4 experts only the 4 routed per token (of 32 or 128) are read."""
+    from bot.estimator_speed import bytes_read_gb
+
+    shape = MODELS[model]
+    est = estimate(shape, precision="mxfp4", context=4096, runtime=BUDGETS["vllm"])
+    weights, _, _ = bytes_read_gb(shape, est, 512)
+    split = dict(shape.native_split_b)
+    embed_b = (shape.vocab_size or 0) * (shape.hidden_size or 0) / 1e9
+    expected = (split["bf16"] - embed_b) * 2 + split["mxfp4"] * routed * 4.25 / 8
+    assert weights == pytest.approx(expected, rel=0.02)
