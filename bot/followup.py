@@ -143,8 +143,9 @@ class FollowUps:
         for name in ("kv_precision", "batch", "strategy", "lora_rank"):
             if getattr(req, name) is not None:
                 said[name] = getattr(req, name)
-        if req.max_context:
-            said["max_context"] = True
+        for flag in ("max_context", "speed_asked"):  # "and the max context?", "how fast would it be?"
+            if getattr(req, flag):
+                said[flag] = True
         runtime = self.parser.runtime(ev.norm)[1]
         if runtime is not None:
             said["runtime"] = runtime

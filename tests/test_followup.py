@@ -416,3 +416,12 @@ def test_a_time_out_of_zero_turns_follow_ups_off(engine: Engine) -> None:
     talk.remember_message(1, first.query)
     assert talk.read("k", "and the A5000?").kind == "lookup"
     assert talk.read("k", "and the A5000?", reply_to=1).kind == "lookup"
+
+
+def test_a_speed_asked_as_a_follow_up_and_carried(talk: Conversations) -> None:
+    q = ask(talk, "can I run llama 3.1 8b on a 4090?", "how fast would it be?")
+    assert q.fit is not None and q.fit.speed_asked and q.gpus == ["rtx-4090"]
+    answer = talk.engine.answer(q)
+    assert "tokens/s" in answer.summary
+    q = ask(talk, "and on a 3090?")
+    assert q.fit is not None and q.fit.speed_asked and q.gpus == ["rtx-3090"]
