@@ -323,6 +323,8 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Questions logged: {stats.total}  ({settings.database})")
     if stats.by_source:
         print("By source: " + ", ".join(f"{s} {n}" for s, n in stats.by_source))
+    if stats.votes_up or stats.votes_down:  # one vote per user per answer (a second click takes it back)
+        print(f"Feedback: 👍 {stats.votes_up}  👎 {stats.votes_down}")
     if stats.by_intent:
         print("By intent:")
         for intent, n in stats.by_intent:

@@ -22,8 +22,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer import Answer
+from bot.button_store import ButtonStore
 from bot.config import Settings
-from bot.conversation import Conversations, ConversationStore
+from bot.conversation import conversations_and_rigs
+from bot.discord_buttons import DYNAMIC_ITEMS
 from bot.discord_delivery import (
     TRANSIENT,
     Cooldowns,
@@ -35,7 +37,6 @@ from bot.discord_delivery import (
 )
 from bot.discord_views import send_answer
 from bot.engine import Engine
-from bot.rigs import RigStore
 from bot.storage import FeedbackEntry, LogEntry, QueryLog
 
 __all__ = [
@@ -158,10 +159,11 @@ class GpuBot(commands.Bot):
         self.engine = engine
         self.query_log = query_log
         self._closing_log = query_log
+        #: What answer buttons need, in memory and in the query log: they work across restarts.
+        self.buttons = ButtonStore(query_log)
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
         # Follow-ups per user per channel, thread or DM; saved rigs per user (the query log's database).
-        self.conversations = Conversations(engine, ConversationStore(ttl_s=settings.followup_seconds))
-        self.rigs = RigStore(settings.database, engine.catalog)
+        self.conversations, self.rigs = conversations_and_rigs(engine, settings.followup_seconds, settings.database)
         self._extensions = tuple(extensions)
         #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
         self.draining = False
@@ -173,6 +175,7 @@ class GpuBot(commands.Bot):
             # A Discord-compatible server: connect to the gateway it names.
             _, url, _ = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons on answers sent before a restart work too
         for name in self._extensions:
             await self.load_extension(name)
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
@@ -260,7 +263,12 @@ class GpuBot(commands.Bot):
         )
 
     async def respond(
-        self, interaction: discord.Interaction[Any], question: str, compute: Callable[[], Answer]
+        self,
+        interaction: discord.Interaction[Any],
+        question: str,
+        compute: Callable[[], Answer],
+        *,
+        ephemeral: bool = False,
     ) -> None:
         """The shape of every slash command: one core call, rendered and sent, then logged as it went."""
         if self.refuse_while_draining(question, interaction=interaction):
@@ -268,7 +276,8 @@ class GpuBot(commands.Bot):
             return
         start = time.perf_counter()
         answer = compute()
-        await self.deliver(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+        latency_ms = (time.perf_counter() - start) * 1000
+        await self.deliver(question, answer, latency_ms, interaction=interaction, ephemeral=ephemeral)
 
     def refuse_while_draining(
         self,
@@ -302,11 +311,14 @@ class GpuBot(commands.Bot):
         *,
         interaction: discord.Interaction[Any] | None = None,
         message: discord.Message | None = None,
+        ephemeral: bool = False,
     ) -> None:
         """Send ``answer`` and log what really happened: one row per question, one warning if it failed."""
         delivery = Delivery(wire=self._wire.tasks)
         try:
-            await send_answer(self, answer, interaction=interaction, message=message, delivery=delivery)
+            await send_answer(
+                self, answer, interaction=interaction, message=message, ephemeral=ephemeral, delivery=delivery
+            )
         except asyncio.CancelledError as exc:  # the shutdown deadline passed first
             self._log_undelivered(question, answer, latency_ms, delivery, exc, interaction, message)
             raise

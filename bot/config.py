@@ -82,7 +82,6 @@ class Settings:
     cooldown_per: float = 30.0  # ... per this many seconds, per user
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
-    view_timeout: float = 300.0  # seconds answer buttons stay active
     message_content: bool = True  # ask for the privileged Message Content intent
     drain_seconds: float = 10.0  # on SIGTERM, how long answers in flight may take to finish
     followup_seconds: float = 900.0  # a conversation's last question is continued by follow-ups this long
@@ -107,7 +106,6 @@ class Settings:
             cooldown_per=max(0.0, _float(env.get("GPUBOT_COOLDOWN_SECONDS"), 30.0)),
             shard_count=_int(env.get("DISCORD_SHARD_COUNT"), None),
             shard_ids=tuple(shard_ids) or None,
-            view_timeout=max(1.0, _float(env.get("GPUBOT_VIEW_TIMEOUT"), 300.0)),
             message_content=_flag(env.get("GPUBOT_MESSAGE_CONTENT"), default=True),
             drain_seconds=max(0.0, _float(env.get("GPUBOT_DRAIN_SECONDS"), 10.0)),
             followup_seconds=max(0.0, _float(env.get("GPUBOT_FOLLOWUP_SECONDS"), 900.0)),

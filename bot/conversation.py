@@ -17,15 +17,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.followup import FollowUps, carried_lead
 from bot.parser import request_summary
-from bot.rigs import Rig, apply_rig
+from bot.rigs import Rig, RigStore, apply_rig
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.answer import Answer
     from bot.engine import Engine
     from bot.evidence import Evidence
     from bot.request import Query
 
-__all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply"]
+__all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply", "conversations_and_rigs"]
 
 DEFAULT_TTL_S = 15 * 60.0
 DEFAULT_MAX_KEYS = 10_000
@@ -202,3 +204,8 @@ class Conversations:
         query = self.read(key, question, reply_to=reply_to, rig=rig)
         explained["rule"], explained["request"] = query.rule, request_summary(query)
         return explained
+
+
+def conversations_and_rigs(engine: Engine, ttl_s: float, database: Path) -> tuple[Conversations, RigStore]:
+    """A bot's conversations (follow-ups for ``ttl_s`` seconds) and its saved rigs (in the query log's database)."""
+    return Conversations(engine, ConversationStore(ttl_s=ttl_s)), RigStore(database, engine.catalog)

@@ -29,12 +29,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from bot import logspool
+from bot import buttons_db, logspool
+from bot.buttons_db import AnswerRecord, VoteEntry
 from bot.logstats import Stats, read_stats
 
-__all__ = ["MIGRATIONS", "Entry", "FeedbackEntry", "LogEntry", "LogStore", "Stats"]
+__all__ = ["MIGRATIONS", "AnswerRecord", "Entry", "FeedbackEntry", "LogEntry", "LogStore", "Stats", "VoteEntry"]
 
 log = logging.getLogger("bot.storage")
 
@@ -88,7 +89,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE queries ADD COLUMN rule TEXT NOT NULL DEFAULT '';
     CREATE INDEX queries_rule ON queries (rule);
     """,
-    # 4: saved rigs (/rig set), one row per Discord user; personal data: /rig clear deletes the row
+    # 4: what answer buttons need after a restart, and one vote per user per answer (bot/buttons_db.py)
+    buttons_db.MIGRATION,
+    # 5: saved rigs (/rig set), one row per Discord user; personal data: /rig clear deletes the row
     """
     CREATE TABLE rigs (
         user_id     INTEGER PRIMARY KEY,
@@ -129,6 +132,8 @@ class LogEntry:
     rule: str = ""
     asked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
+    table: ClassVar[str] = "queries"
+
     def row(self) -> tuple[Any, ...]:
         return (
             *_origin(self.asked_at, self),
@@ -155,11 +160,13 @@ class FeedbackEntry:
     user_id: int | None = None
     at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
+    table: ClassVar[str] = "feedback"
+
     def row(self) -> tuple[Any, ...]:
         return (*_origin(self.at, self), 1 if self.vote > 0 else -1)
 
 
-Entry = LogEntry | FeedbackEntry
+Entry = LogEntry | FeedbackEntry | AnswerRecord | VoteEntry
 
 _INSERT = """
 INSERT INTO queries (asked_at, source, guild_id, channel_id, user_id, question, intent, gpus, fields,
@@ -170,6 +177,8 @@ _INSERT_FEEDBACK = """
 INSERT INTO feedback (at, source, guild_id, channel_id, user_id, question, intent, vote)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 """
+#: The statement each kind of entry (its ``table``) is written with, also for rows saved in a spool file.
+_WRITES: dict[str, str] = {"queries": _INSERT, "feedback": _INSERT_FEEDBACK, **buttons_db.WRITES}
 
 Connect = Callable[[Path, float], sqlite3.Connection]
 
@@ -268,7 +277,8 @@ class LogStore:
                 rows = logspool.load(path)
                 conn.execute("BEGIN IMMEDIATE")
                 for table, values in rows:
-                    conn.execute(_INSERT if table == "queries" else _INSERT_FEEDBACK, values)
+                    if table in _WRITES:  # a row of a kind this version does not know stays unwritten
+                        conn.execute(_WRITES[table], values)
                 conn.execute("COMMIT")
             except (sqlite3.Error, OSError) as exc:
                 if conn.in_transaction:
@@ -363,7 +373,7 @@ class LogStore:
         dropped (also for entries that arrive after :meth:`close`)."""
         if not left:
             return
-        rows = [("queries" if isinstance(e, LogEntry) else "feedback", e.row()) for e in left]
+        rows = [(e.table, e.row()) for e in left]
         saved = logspool.save(self.path, rows)
         if saved is None:
             self.dropped += len(left)
@@ -376,14 +386,11 @@ class LogStore:
         )
 
     def _write(self, conn: sqlite3.Connection, batch: Sequence[Entry]) -> bool:
-        queries = [e.row() for e in batch if isinstance(e, LogEntry)]
-        votes = [e.row() for e in batch if isinstance(e, FeedbackEntry)]
         try:
             conn.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting up to the busy timeout
-            if queries:
-                conn.executemany(_INSERT, queries)
-            if votes:
-                conn.executemany(_INSERT_FEEDBACK, votes)
+            # In order, one statement per run of entries of a kind: a vote and its removal keep their order.
+            for table, run in itertools.groupby(batch, key=lambda e: e.table):
+                conn.executemany(_WRITES[table], [e.row() for e in run])
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)

@@ -10,9 +10,11 @@ from discord import app_commands
 if TYPE_CHECKING:
     from bot.client import GpuBot
 
-__all__ = ["FieldOption", "GpuOption", "choice_label"]
+__all__ = ["JUST_FOR_ME", "FieldOption", "GpuOption", "choice_label"]
 
 MAX_CHOICES = 25
+#: The description of every answering command's ``just_for_me`` option (an ephemeral answer).
+JUST_FOR_ME = "Only you see the answer (default: everyone in the channel)"
 
 
 def choice_label(name: str, detail: str = "") -> str:

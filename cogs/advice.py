@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs._common import GpuOption, choice_label
+from cogs._common import JUST_FOR_ME, GpuOption, choice_label
 
 if TYPE_CHECKING:
     from bot.client import GpuBot
@@ -43,19 +43,23 @@ class Advice(commands.Cog):
     def _build_recommend(self, workloads: list[app_commands.Choice[str]]) -> app_commands.Command[Advice, ..., None]:
         @app_commands.command(name="recommend", description="The best GPU for a workload, within a budget.")
         @app_commands.describe(
-            workload="What the GPU is for", budget="Most you want to spend, in US dollars (launch prices)"
+            workload="What the GPU is for",
+            budget="Most you want to spend, in US dollars (launch prices)",
+            just_for_me=JUST_FOR_ME,
         )
         @app_commands.choices(workload=workloads)
         async def recommend(
             interaction: discord.Interaction[GpuBot],
             workload: app_commands.Choice[str],
             budget: app_commands.Range[int, 50, 1_000_000] | None = None,
+            just_for_me: bool = False,
         ) -> None:
             question = f"/recommend {workload.value}" + (f" budget={budget}" if budget else "")
             await self.bot.respond(
                 interaction,
                 question,
                 lambda: self.bot.engine.recommend(workload.value, budget_usd=float(budget) if budget else None),
+                ephemeral=just_for_me,
             )
 
         return recommend
@@ -74,6 +78,7 @@ class Advice(commands.Cog):
         mode="Inference or fine-tuning (default inference)",
         context="Context length in tokens (default 4096; 2048 for training)",
         count="How many of that GPU (default 1)",
+        just_for_me=JUST_FOR_ME,
     )
     @app_commands.choices(
         precision=[app_commands.Choice(name=p, value=p) for p in FIT_PRECISIONS],
@@ -93,6 +98,7 @@ class Advice(commands.Cog):
         mode: app_commands.Choice[str] | None = None,
         context: app_commands.Range[int, 128, 1_048_576] | None = None,
         count: app_commands.Range[int, 1, 64] = 1,
+        just_for_me: bool = False,
     ) -> None:
         engine = self.bot.engine
         model_id = engine.resolve_model(model)
@@ -118,6 +124,7 @@ class Advice(commands.Cog):
                 context=context,
                 count=count,
             ),
+            ephemeral=just_for_me,
         )
 
     @fits.autocomplete("model")
@@ -126,9 +133,18 @@ class Advice(commands.Cog):
         return [app_commands.Choice(name=choice_label(m.name, f"{m.params_b:g}B"), value=m.id) for m in hits]
 
     @app_commands.command(name="faq", description="Answers to common questions, with current catalog numbers.")
-    @app_commands.describe(topic="Start typing: memory, power, future-proof, NVLink, ECC, price…")
-    async def faq(self, interaction: discord.Interaction[GpuBot], topic: app_commands.Range[str, 1, 100]) -> None:
-        await self.bot.respond(interaction, f"/faq {topic}", lambda: self.bot.engine.faq_topic(topic))
+    @app_commands.describe(
+        topic="Start typing: memory, power, future-proof, NVLink, ECC, price…", just_for_me=JUST_FOR_ME
+    )
+    async def faq(
+        self,
+        interaction: discord.Interaction[GpuBot],
+        topic: app_commands.Range[str, 1, 100],
+        just_for_me: bool = False,
+    ) -> None:
+        await self.bot.respond(
+            interaction, f"/faq {topic}", lambda: self.bot.engine.faq_topic(topic), ephemeral=just_for_me
+        )
 
     @faq.autocomplete("topic")
     async def faq_topics(self, interaction: discord.Interaction[GpuBot], value: str) -> list[app_commands.Choice[str]]:

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.markup import strip_markup
 from bot.text import MAX_QUESTION_CHARS
+from cogs._common import JUST_FOR_ME
 from cogs._conversation import conversation_key, replied_question, rig_for
 
 if TYPE_CHECKING:
@@ -75,12 +76,18 @@ class Questions(commands.Cog):
         self.bot.log_event(question, "cooldown", answered=False, summary=summary, message=message)
 
     @app_commands.command(name="ask", description="Ask anything about GPUs in plain English.")
-    @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”")
-    async def ask(self, interaction: discord.Interaction[GpuBot], question: app_commands.Range[str, 1, 1000]) -> None:
+    @app_commands.describe(question="e.g. “A4000 or A6000 for training?” or “a6k bandwidth”", just_for_me=JUST_FOR_ME)
+    async def ask(
+        self,
+        interaction: discord.Interaction[GpuBot],
+        question: app_commands.Range[str, 1, 1000],
+        just_for_me: bool = False,
+    ) -> None:
         text = strip_markup(question).strip()
         key = conversation_key(interaction.user.id, interaction.channel_id)
         rig = await rig_for(self.bot, interaction.user.id, text)
-        await self.bot.respond(interaction, text, lambda: self.bot.conversations.ask(key, text, rig=rig).answer)
+        ask = self.bot.conversations.ask
+        await self.bot.respond(interaction, text, lambda: ask(key, text, rig=rig).answer, ephemeral=just_for_me)
 
 
 async def setup(bot: GpuBot) -> None:

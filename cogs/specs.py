@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs._common import FieldOption, GpuOption
+from cogs._common import JUST_FOR_ME, FieldOption, GpuOption
 
 if TYPE_CHECKING:
     from bot.client import GpuBot
@@ -22,14 +22,20 @@ class Specs(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="gpu", description="The spec card of one GPU.")
-    @app_commands.describe(name="GPU name, any spelling: a6k, rtx 4090, H100 SXM…")
-    async def gpu(self, interaction: discord.Interaction[GpuBot], name: Gpu) -> None:
-        await self.bot.respond(interaction, f"/gpu {name}", lambda: self.bot.engine.card(name))
+    @app_commands.describe(name="GPU name, any spelling: a6k, rtx 4090, H100 SXM…", just_for_me=JUST_FOR_ME)
+    async def gpu(self, interaction: discord.Interaction[GpuBot], name: Gpu, just_for_me: bool = False) -> None:
+        await self.bot.respond(interaction, f"/gpu {name}", lambda: self.bot.engine.card(name), ephemeral=just_for_me)
 
     @app_commands.command(name="spec", description="One spec of one GPU.")
-    @app_commands.describe(gpu="GPU name, any spelling", field="Spec: memory, bandwidth, tdp, cuda cores…")
-    async def spec(self, interaction: discord.Interaction[GpuBot], gpu: Gpu, field: Field) -> None:
-        await self.bot.respond(interaction, f"/spec {gpu} {field}", lambda: self.bot.engine.spec(gpu, field))
+    @app_commands.describe(
+        gpu="GPU name, any spelling", field="Spec: memory, bandwidth, tdp, cuda cores…", just_for_me=JUST_FOR_ME
+    )
+    async def spec(
+        self, interaction: discord.Interaction[GpuBot], gpu: Gpu, field: Field, just_for_me: bool = False
+    ) -> None:
+        await self.bot.respond(
+            interaction, f"/spec {gpu} {field}", lambda: self.bot.engine.spec(gpu, field), ephemeral=just_for_me
+        )
 
     @app_commands.command(name="compare", description="Two to four GPUs side by side, with the winner per spec.")
     @app_commands.describe(
@@ -38,6 +44,7 @@ class Specs(commands.Cog):
         gpu3="Third GPU (optional)",
         gpu4="Fourth GPU (optional)",
         fields="Specs to compare, e.g. “memory, bandwidth, tdp” (default: the key specs)",
+        just_for_me=JUST_FOR_ME,
     )
     async def compare(
         self,
@@ -47,11 +54,12 @@ class Specs(commands.Cog):
         gpu3: Gpu | None = None,
         gpu4: Gpu | None = None,
         fields: app_commands.Range[str, 1, 200] | None = None,
+        just_for_me: bool = False,
     ) -> None:
         ids = [g for g in (gpu1, gpu2, gpu3, gpu4) if g]
         keys = self.bot.engine.matcher.field_list(fields) if fields else []
         question = "/compare " + " ".join(ids) + (f" fields={fields}" if fields else "")
-        await self.bot.respond(interaction, question, lambda: self.bot.engine.compare(ids, keys))
+        await self.bot.respond(interaction, question, lambda: self.bot.engine.compare(ids, keys), ephemeral=just_for_me)
 
 
 async def setup(bot: GpuBot) -> None:

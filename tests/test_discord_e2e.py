@@ -30,6 +30,20 @@ EPHEMERAL = 64
 ROOT = Path(__file__).resolve().parent.parent
 
 
+LONG_TEXT = "long text please"
+
+
+def long_text_answers(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
+    """``LONG_TEXT`` gets a text too long for one message that is not a list (lists are paged instead)."""
+    from bot.answer import Answer
+
+    paragraphs = [f"Paragraph {i}: " + "the same words again " * 90 for i in range(8)]
+    answer = Answer(question=LONG_TEXT, intent="faq", title="A long answer", summary="\n\n".join(paragraphs))
+    real = engine.ask
+
+    monkeypatch.setattr(engine, "ask", lambda question: answer if question == LONG_TEXT else real(question))
+
+
 def _settings(tmp_path: Path, fake: FakeDiscord, **over: Any) -> Settings:
     base = {
         "db_path": tmp_path / "queries.sqlite3",
@@ -90,6 +104,19 @@ def _custom_ids(payload: dict[str, Any]) -> list[str]:
     return ids
 
 
+def _button(payload: dict[str, Any], prefix: str) -> str:
+    """The custom id of the button whose id starts with ``prefix`` (``gpubot:all:``, ``gpubot:pick:rtx-a6000:``)."""
+    return next(c for c in _custom_ids(payload) if c.startswith(prefix))
+
+
+def _enabled(payload: dict[str, Any], custom_id: str) -> bool:
+    return any(
+        c.get("custom_id") == custom_id and not c.get("disabled")
+        for row in payload.get("components") or []
+        for c in row.get("components") or []
+    )
+
+
 def _assert_within_limits(payload: dict[str, Any]) -> None:
     assert len(payload.get("content") or "") <= 2000
     embeds = payload.get("embeds") or []
@@ -138,7 +165,7 @@ async def test_mention_compare_reply(harness: Harness) -> None:
     text = _embeds_text(payload)
     assert "16 GB" in text and "48 GB" in text and "448 GB/s" in text and "768 GB/s" in text
     assert payload["allowed_mentions"]["parse"] == []
-    assert "gpubot:all" in _custom_ids(payload) and "gpubot:vote:1" in _custom_ids(payload)
+    assert _button(payload, "gpubot:all:") and _button(payload, "gpubot:vote:1:") and _button(payload, "gpubot:del:")
     assert payload["embeds"][0]["footer"]["text"].startswith("Source: https://")
     _assert_within_limits(payload)
     rows = await harness.rows()
@@ -175,15 +202,16 @@ async def test_everyone_is_never_pinged(harness: Harness) -> None:
 
 async def test_clarify_buttons_and_pick(harness: Harness) -> None:
     sent = await harness.ask("rtx 6000 specs")
-    picks = [c for c in _custom_ids(sent.json) if c.startswith("gpubot:pick:")]
-    assert {"gpubot:pick:rtx-a6000", "gpubot:pick:rtx-6000-ada", "gpubot:pick:quadro-rtx-6000"} <= set(picks)
+    picks = {c.split(":")[2] for c in _custom_ids(sent.json) if c.startswith("gpubot:pick:")}
+    assert {"rtx-a6000", "rtx-6000-ada", "quadro-rtx-6000"} <= picks
     message_id = int(sent.response["id"])
+    ada = _button(sent.json, "gpubot:pick:rtx-6000-ada:")
     # Someone else cannot pick for the asker.
-    other = await harness.fake.click(message_id, "gpubot:pick:rtx-6000-ada", user_id=FakeDiscord.ADMIN_ID)
+    other = await harness.fake.click(message_id, ada, user_id=FakeDiscord.ADMIN_ID)
     refused = await other.response()
     assert refused.json["type"] == CALLBACK_MESSAGE and refused.json["data"]["flags"] & EPHEMERAL
     # The asker's click answers the original question for that GPU, in place.
-    click = await harness.fake.click(message_id, "gpubot:pick:rtx-6000-ada")
+    click = await harness.fake.click(message_id, ada)
     response = await click.response()
     assert response.json["type"] == CALLBACK_UPDATE
     text = _embeds_text(response.json["data"])
@@ -196,10 +224,10 @@ async def test_fit_variants_offer_buttons_and_pick(harness: Harness) -> None:
     """A fit question whose variants get different verdicts answers each, with a button per variant."""
     question = "can one A100 run llama 3.1 70b at fp8?"
     sent = await harness.ask(question)
-    picks = {c for c in _custom_ids(sent.json) if c.startswith("gpubot:pick:")}
-    assert {"gpubot:pick:a100-40gb-pcie", "gpubot:pick:a100-80gb-sxm"} <= picks
+    picks = {c.split(":")[2] for c in _custom_ids(sent.json) if c.startswith("gpubot:pick:")}
+    assert {"a100-40gb-pcie", "a100-80gb-sxm"} <= picks
     assert "It depends on which" in _embeds_text(sent.json)
-    click = await harness.fake.click(int(sent.response["id"]), "gpubot:pick:a100-80gb-sxm")
+    click = await harness.fake.click(int(sent.response["id"]), _button(sent.json, "gpubot:pick:a100-80gb-sxm:"))
     response = await click.response()
     assert response.json["type"] == CALLBACK_UPDATE
     text = _embeds_text(response.json["data"])
@@ -211,13 +239,13 @@ async def test_fit_variants_offer_buttons_and_pick(harness: Harness) -> None:
 async def test_same_value_on_every_variant_is_answered_without_buttons(harness: Harness) -> None:
     sent = await harness.ask("h800 memory")
     ids = _custom_ids(sent.json)
-    assert not [c for c in ids if c.startswith("gpubot:pick:")] and "gpubot:all" in ids
+    assert not [c for c in ids if c.startswith("gpubot:pick:")] and _button(sent.json, "gpubot:all:")
     assert "80 GB" in _embeds_text(sent.json)
 
 
 async def test_feedback_is_logged(harness: Harness) -> None:
     sent = await harness.ask("a6k bandwidth")
-    click = await harness.fake.click(int(sent.response["id"]), "gpubot:vote:1")
+    click = await harness.fake.click(int(sent.response["id"]), _button(sent.json, "gpubot:vote:1:"))
     response = await click.response()
     assert response.json["data"]["flags"] & EPHEMERAL
     assert harness.bot.query_log is not None
@@ -227,24 +255,47 @@ async def test_feedback_is_logged(harness: Harness) -> None:
 
 async def test_all_specs_button(harness: Harness) -> None:
     sent = await harness.ask("a4000 vs a6000")
-    click = await harness.fake.click(int(sent.response["id"]), "gpubot:all")
+    click = await harness.fake.click(int(sent.response["id"]), _button(sent.json, "gpubot:all:"))
     response = await click.response()
-    text = _embeds_text(response.json["data"])
+    pages = [response.json["data"]]  # a long list comes in pages: turn them all
+    original = click.original()
+    assert original is not None
+    while _enabled(pages[-1], turn := _button(pages[-1], "gpubot:next:")):
+        nxt = await harness.fake.click(int(original["id"]), turn)
+        pages.append((await nxt.response()).json["data"])
+    assert len(pages) > 1
+    text = " ".join(_embeds_text(p) for p in pages)
     assert "Transistors" in text and "Display outputs" in text
 
 
-async def test_long_answer_is_split_within_limits(harness: Harness) -> None:
+async def test_long_answer_is_split_within_limits(
+    harness: Harness, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_text_answers(monkeypatch, engine)
     mark = harness.fake.mark()
-    sent = await harness.ask("compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs")
+    sent = await harness.ask(LONG_TEXT)
     await asyncio.sleep(0.3)
     posts = [r for r in harness.fake.requests[mark:] if r.method == "POST" and r.path.endswith("/messages")]
-    assert len(posts) >= 2, "45 fields x 4 GPUs cannot fit one message"
+    assert len(posts) >= 2, "a text of 8 long paragraphs cannot fit one message"
     for post in posts:
         assert post.ok, post
         _assert_within_limits(post.json)
     assert sent.json["message_reference"]
     rows = await harness.rows()
-    assert rows[-1][4] == "compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs" and rows[-1][5] == "compare"
+    assert rows[-1][4] == LONG_TEXT and rows[-1][5] == "faq"
+
+
+async def test_long_list_is_paged_within_limits(harness: Harness) -> None:
+    question = "compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs"
+    mark = harness.fake.mark()
+    sent = await harness.ask(question)
+    await asyncio.sleep(0.3)
+    posts = [r for r in harness.fake.requests[mark:] if r.method == "POST" and r.path.endswith("/messages")]
+    assert len(posts) == 1, "45 fields x 4 GPUs: one message with ◀ n/N ▶, not several"
+    _assert_within_limits(sent.json)
+    assert _button(sent.json, "gpubot:next:") and _button(sent.json, "gpubot:pageno:")
+    rows = await harness.rows()
+    assert rows[-1][4] == question and rows[-1][5] == "compare"
 
 
 async def test_cooldown_notice(tmp_path: Path, engine: Engine) -> None:
@@ -417,20 +468,6 @@ def test_run_without_token_exits_2(tmp_path: Path) -> None:
 
 
 # -- lifecycle, errors, secrets -------------------------------------------------------------------
-
-
-async def test_buttons_expire_and_disable(tmp_path: Path, engine: Engine) -> None:
-    async with running_fake() as fake:
-        settings = _settings(tmp_path, fake, view_timeout=0.3)
-        bot = GpuBot(settings=settings, engine=engine, query_log=None, guild_ready_timeout=0.05)
-        async with running_bot(fake, bot):
-            sent = await Harness(fake, bot).ask("rtx 6000 specs")
-            message_id = sent.response["id"]
-            edit = await fake.wait_for(
-                lambda r: r.method == "PATCH" and r.path.endswith(f"/messages/{message_id}"), timeout=5
-            )
-            buttons = [c for row in edit.json["components"] for c in row["components"]]
-            assert buttons and all(b.get("disabled") for b in buttons)
 
 
 async def test_errors_get_an_apology_without_internals(

@@ -23,7 +23,7 @@ from bot.engine import Engine
 from bot.storage import QueryLog
 from tests.fake_discord import FakeDiscord, Recorded, running_bot, running_fake
 from tests.fake_faults import ChannelRateLimit, FailNext, is_callback, is_message_create
-from tests.test_discord_e2e import Harness, _gpubot_run, _settings
+from tests.test_discord_e2e import LONG_TEXT, Harness, _gpubot_run, _settings, long_text_answers
 
 EPHEMERAL = 64
 
@@ -142,8 +142,11 @@ async def test_a_failed_callback_writes_one_true_row(
     assert len(_log_lines(caplog)) == (0 if failures == 1 else 1)
 
 
-async def test_a_long_answer_cut_short_says_so(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_long_answer_cut_short_says_so(
+    harness: Harness, caplog: pytest.LogCaptureFixture, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The first message arrives, the rest never does: the row says partly delivered."""
+    long_text_answers(monkeypatch, engine)
     first_ok = {"seen": 0}
 
     def after_first(rec: Recorded) -> bool:
@@ -154,7 +157,7 @@ async def test_a_long_answer_cut_short_says_so(harness: Harness, caplog: pytest.
 
     fault = FailNext(match=after_first, count=100, status=503)
     harness.fake.rest_hooks.append(fault)
-    await harness.fake.message("compare h100 sxm, a100 80gb sxm, mi300x and h200 sxm all specs", mentions_bot=True)
+    await harness.fake.message(LONG_TEXT, mentions_bot=True)
     await harness.fake.wait_for(lambda _r: len(fault.failed) >= 4, timeout=5)
     await harness.rows()
     db = _full_rows(harness.bot.settings.database)
