@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from bot.evidence import Evidence
     from bot.request import Query
 
-__all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply", "conversations_and_rigs"]
+__all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply", "conversation_key", "conversations_and_rigs"]
 
 DEFAULT_TTL_S = 15 * 60.0
 DEFAULT_MAX_KEYS = 10_000
@@ -38,6 +38,11 @@ _CONTEXT = frozenset(
 )
 
 K = TypeVar("K", bound=Hashable)
+
+
+def conversation_key(user_id: int, channel_id: int | None) -> tuple[int, int]:
+    """A conversation on Discord: one user in one channel, thread or DM (threads and DMs are channels)."""
+    return (user_id, channel_id or 0)
 
 
 class _Bounded(Generic[K]):

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.conversation import conversation_key
+
 if TYPE_CHECKING:
     from bot.client import GpuBot
     from bot.rigs import Rig
@@ -20,11 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["conversation_key", "replied_question", "rig_for"]
 
 log = logging.getLogger(__name__)
-
-
-def conversation_key(user_id: int, channel_id: int | None) -> tuple[int, int]:
-    """One user in one channel, thread or DM."""
-    return (user_id, channel_id or 0)
 
 
 def replied_question(message: discord.Message) -> int | None:

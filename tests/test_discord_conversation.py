@@ -193,3 +193,15 @@ async def test_a_reply_continues_even_without_the_referenced_message(talk: Talk)
     talk.fake.messages.pop(older)  # the fake now sends the reply without referenced_message
     _, text = await talk.say("and the A5000?", reply_to=older)
     assert "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:" in text
+
+
+async def test_a_pick_after_a_clarifying_follow_up_continues_the_conversation(talk: Talk) -> None:
+    await talk.say(FIT)
+    sent, _ = await talk.say("and the rtx 6000?")
+    ids = [c for row in sent.json.get("components") or [] for c in row["components"] if c.get("custom_id")]
+    a6000 = next(c["custom_id"] for c in ids if c["custom_id"].startswith("gpubot:pick:rtx-a6000:"))
+    click = await talk.fake.click(int(sent.response["id"]), a6000)
+    text = _embeds_text((await click.response()).json["data"])
+    assert "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A6000:" in text and _fit(text)
+    _, after = await talk.say("what about at 8k?")  # the pick is the conversation's last question now
+    assert "on the RTX A6000 — 8k context:" in after
