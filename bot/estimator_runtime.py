@@ -4,8 +4,9 @@ One :class:`Budget` per runtime, precomputed once from the data (:func:`build_bu
 
 - **pool** (vLLM, SGLang, TGI): the runtime uses a fraction of the card's total memory (vLLM's
   ``gpu_memory_utilization`` 0.9, SGLang's ``mem_fraction_static`` by card size, TGI's ``cuda_memory_fraction``
-  1.0 with 90% of what is free after warm-up turned into KV blocks); inside it sit the weights, the activation
-  peak of the profiling pass and CUDA graphs (vLLM: the figures its own logs print), and a KV pool that must
+  1.0 with 90% of what is free after warm-up turned into KV blocks); inside it sit the weights, the peak of the
+  profiling pass (vLLM: the larger of the forward pass's, as its logs print it, and the dummy sampling step's over
+  max_num_seqs requests, counted from its code) and CUDA graphs, and a KV pool that must
   hold at least one sequence of ``max_model_len``, which defaults to the model's maximum context: a classic
   cause of out-of-memory at start.
 - **full_context** (llama.cpp, Ollama, LM Studio, koboldcpp): the KV cache of the whole context (times parallel
@@ -19,6 +20,7 @@ Every runtime adds its CUDA context per GPU (the ``cuda-context`` fact of ``spec
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,7 +43,9 @@ __all__ = [
     "default_context",
     "host_embedding_gb",
     "mxfp4_padding_gb",
+    "on_card",
     "runtime_terms",
+    "sampler_peak_gb",
 ]
 
 MIB = 2**20
@@ -80,6 +84,11 @@ class Budget:
     host_input_embeddings: bool = False  # llama.cpp, Ollama: the token-embedding matrix stays in system RAM
     split_mode: str = "layer"  # llama.cpp on several GPUs: "layer" (each GPU its layers' KV) or "row" (KV on GPU 0)
     mxfp4_padding: tuple[int, int] | None = None  # vLLM's Marlin MXFP4 MoE layout: hidden, expert-width multiples
+    # vLLM's profiling run samples max_num_seqs dummy requests: bytes per request and vocabulary entry at its peak, and
+    # the default max_num_seqs (on most cards; on cards of LARGE_CARD_GIB or more but A100s: max_num_seqs_large)
+    sampler_bytes: float = 0.0
+    max_num_seqs: int = 0
+    max_num_seqs_large: int = 0
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
@@ -151,6 +160,9 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         host_input_embeddings=_flag(runtime, base, "input_layer_on_cpu"),
         split_mode=str(getattr(rt.param("split_mode"), "value", "layer")),
         mxfp4_padding=_pair(rt, "mxfp4_moe_padding"),
+        sampler_bytes=max(_values(rt, "sampler_profile_bytes"), default=0.0),
+        max_num_seqs=int(min(_values(rt, "max_num_seqs"), default=0)),
+        max_num_seqs_large=int(max(_values(rt, "max_num_seqs"), default=0)),
         context_setting=next(
             (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
             "the context length",
@@ -251,6 +263,28 @@ def _round_up(value: float, multiple: int) -> float:
     return math.ceil(value / multiple) * multiple
 
 
+#: vLLM's larger defaults (max_num_seqs 1024) apply on cards of this much memory or more, A100s excepted
+#: (vllm/engine/arg_utils.py, specs/runtimes.yaml ``max_num_seqs``).
+LARGE_CARD_GIB = 70.0
+
+
+def on_card(budget: Budget, usable_gb: float, gpu_id: str) -> Budget:
+    """The budget with the defaults the runtime picks for this card (vLLM: max_num_seqs 1024 on 70 GiB or more,
+    A100s excepted)."""
+    large = usable_gb * GB / GIB >= LARGE_CARD_GIB and "a100" not in gpu_id
+    if not (large and budget.max_num_seqs_large > budget.max_num_seqs):
+        return budget
+    return dataclasses.replace(budget, max_num_seqs=budget.max_num_seqs_large)
+
+
+def sampler_peak_gb(budget: Budget, model: ModelShape) -> float:
+    """GB at the peak of the profiling run's dummy sampling step: max_num_seqs requests x the vocabulary x the
+    bytes each entry takes there (FP32 logits, the sort's values and indices, the softmax)."""
+    if not (budget.sampler_bytes and budget.max_num_seqs and model.vocab_size):
+        return 0.0
+    return budget.max_num_seqs * model.vocab_size * budget.sampler_bytes / GB
+
+
 def capacity_gb(budget: Budget, usable_gb: float, gpus: int = 1) -> float:
     """The memory per GPU the runtime lets itself use on a card of ``usable_gb``."""
     return usable_gb * budget.fraction_of(usable_gb, gpus)
@@ -263,6 +297,21 @@ def _compute_buffer_gb(model: ModelShape, context: int) -> float:
         model.hidden_size, model.attention_heads, model.vocab_size or 0, max(context, 1), LLAMACPP_UBATCH
     )
     return mib * MIB / GB
+
+
+def _profiling_peak(budget: Budget, model: ModelShape, gpus: int, terms: dict[str, float], notes: list[str]) -> None:
+    """The profiling run's peak per GPU (the larger of the forward pass's, as logs print it, and the dummy sampling
+    step's) and the CUDA graphs."""
+    forward = budget.activation_gib * GIB / GB
+    sampler = sampler_peak_gb(budget, model)
+    terms["activations and CUDA graphs"] = gpus * (max(forward, sampler) + budget.graphs_gib * GIB / GB)
+    peak = (
+        f"the dummy sampling step's, {budget.max_num_seqs:,} requests x {model.vocab_size:,} vocabulary entries x "
+        f"{budget.sampler_bytes:g} bytes ({sampler:.1f} GB)"
+        if sampler > forward
+        else f"the forward pass's, {budget.activation_gib:.2f} GiB as vLLM's logs print it"
+    )
+    notes.append(f"profiling peak {peak} + CUDA graphs {budget.graphs_gib:.2f} GiB per GPU")
 
 
 def runtime_terms(
@@ -297,11 +346,7 @@ def runtime_terms(
         )
     if budget.allocation == "pool" and mode == "inference":
         if budget.activation_gib or budget.graphs_gib:
-            terms["activations and CUDA graphs"] = gpus * (budget.activation_gib + budget.graphs_gib) * GIB / GB
-            notes.append(
-                f"activation peak {budget.activation_gib:.2f} GiB + CUDA graphs {budget.graphs_gib:.2f} GiB per GPU, "
-                "as vLLM's logs print them"
-            )
+            _profiling_peak(budget, model, gpus, terms, notes)
         if budget.kv_share:
             terms["KV headroom"] = kv_gb * (1 / budget.kv_share - 1)
             notes.append(f"only {budget.kv_share:.0%} of the memory free after warm-up becomes KV blocks")

@@ -18,13 +18,12 @@ REPORTS = load_reports()
 
 #: Reported outcomes the estimate gets wrong today: id -> the mechanism not modelled (one line each).
 VERDICT_MISSES: dict[str, str] = {
-    "vllm-2348-llama2-70b-fp16-8xv100": "vLLM's tensor-parallel-8 buffers (NCCL, profiling peak) on V100s",
-    "vllm-2856-llama2-70b-awq-8xa10g": "vLLM 0.2.7's CUDA-graph capture memory across 8 GPUs (OOM at capture_model)",
-    "vllm-17469-qwen3-30b-a3b-4xa10-vllm": "CUDA-graph capture of a MoE model on 4 A10s (fits with --enforce-eager)",
-    "vllm-27508-gpt-oss-120b-h100-131k": "V1's profiling run samples 1,024 dummy requests x a 201k vocabulary",
-    "sglang-6817-llama4-scout-8xh200-1m": "SGLang's per-request buffers at a 1M-token context",
+    "vllm-2348-llama2-70b-fp16-8xv100": "utilization 1.0: the pool takes all the profiling run leaves",
+    "vllm-2856-llama2-70b-awq-8xa10g": "0.2.7 captures graphs after the pool, in the 10% left: TP 8's graph memory",
+    "vllm-17469-qwen3-30b-a3b-4xa10-vllm": "0.8.5 captures graphs after the pool, in the 10% left (eager fits)",
+    "sglang-6817-llama4-scout-8xh200-1m": "buffers outside mem_fraction_static at 1M tokens (req_to_token 8.2 GB/GPU)",
     "tgi-734-llama2-70b-fp16-2xa100": "TGI's warm-up prefill at max_batch_prefill_tokens ('very barely' fits)",
-    "rocm-vllm-397-llama2-70b-fp8-mi300x": "vLLM's profiling peak for a throughput config (65,536 batched tokens)",
+    "rocm-vllm-397-llama2-70b-fp8-mi300x": "a 65,536-token batch at utilization 0.99: what runs in the 1% left",
     "xd-l3-8b-f16-4080-8k-oom": "estimated borderline, 0.6% under the card: llama.cpp's CUDA pool for temporaries",
     "ollama-9701-gemma3-27b-4090-spill": "Ollama 0.6.0's own Gemma 3 memory estimate (a release bug, per the thread)",
 }

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.estimator import BYTES_PER_PARAM, GB, estimate
-from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb
+from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb, on_card, sampler_peak_gb
 from bot.models import load_models
 from bot.runtimes import load_runtimes
 from tests.estimates.load import ReportError, _settings
@@ -122,15 +123,87 @@ def test_no_padding_where_the_marlin_mxfp4_layout_is_not_used(model: str, precis
     assert mxfp4_padding_gb(BUDGETS[runtime], MODELS[model], precision, 1) == 0.0
 
 
+# -- vLLM's profiling run samples max_num_seqs dummy requests --------------------------------------------------------
+
+#: Bytes per request and vocabulary entry alive at the native sampler's peak (the scatter in _apply_top_k_top_p), as
+#: specs/runtimes.yaml ``sampler_profile_bytes`` counts them from vLLM's code: 16-bit logits, their FP32 copy, the
+#: sort's values and int64 indices, the top-p softmax, its cumulative sum, the bool mask, scatter's result.
+SAMPLER_TENSORS = {"logits": 2, "fp32": 4, "sorted": 4, "indices": 8, "probs": 4, "cumsum": 4, "mask": 1, "scatter": 4}
+
+
+def test_the_sampler_bytes_are_the_tensors_the_code_keeps_alive() -> None:
+    assert BUDGETS["vllm"].sampler_bytes == sum(SAMPLER_TENSORS.values())
+
+
+@pytest.mark.parametrize("model", ["llama-3-8b", "qwen3-8b", "gpt-oss-120b", "llama-2-70b", "mistral-7b-v0.1"])
+@pytest.mark.parametrize("seqs", [1, 16, 256, 1024])
+def test_the_sampler_peak_is_requests_times_vocabulary_times_bytes(model: str, seqs: int) -> None:
+    shape = MODELS[model]
+    budget = dataclasses.replace(BUDGETS["vllm"], max_num_seqs=seqs)
+    assert shape.vocab_size
+    expected = seqs * shape.vocab_size * sum(SAMPLER_TENSORS.values()) / GB
+    assert sampler_peak_gb(budget, shape) == pytest.approx(expected)
+
+
+def test_the_sampler_check_agrees_with_vllms_printed_peak_for_llama_3_8b() -> None:
+    """PR 10511's log: 1.26 GiB for Llama 3 8B at 256 sequences; the tensors alone come to 0.95 GiB, below it by
+    less than torch.sort's own workspace (the values and indices once more, 12 bytes an entry)."""
+    peak_gib = sampler_peak_gb(BUDGETS["vllm"], MODELS["llama-3-8b"]) * GB / GIB
+    assert 0.9 < peak_gib < 1.26 < peak_gib * (31 + 12) / 31
+
+
+@pytest.mark.parametrize(
+    ("gpu", "usable_gb", "seqs"),
+    [
+        ("h100-sxm", 85.0, 1024),
+        ("h200-sxm", 150.0, 1024),
+        ("mi300x", 205.0, 1024),
+        ("a100-80gb-sxm", 85.0, 256),
+        ("rtx-4090", 25.8, 256),
+        ("l40s", 48.3, 256),
+        ("a10", 24.1, 256),
+    ],
+)
+def test_vllm_picks_1024_sequences_on_cards_of_70_gib_or_more_but_a100s(gpu: str, usable_gb: float, seqs: int) -> None:
+    assert on_card(BUDGETS["vllm"], usable_gb, gpu).max_num_seqs == seqs
+
+
+@pytest.mark.parametrize("runtime", ["llama.cpp", "ollama", "sglang", "tgi", "exllamav2", "transformers"])
+def test_only_vllm_has_the_dummy_sampling_step(runtime: str) -> None:
+    assert sampler_peak_gb(on_card(BUDGETS[runtime], 85.0, "h100-sxm"), MODELS["gpt-oss-120b"]) == 0.0
+
+
+@pytest.mark.parametrize(("model", "seqs", "bigger"), [("gpt-oss-120b", 1024, True), ("llama-2-7b", 256, False)])
+def test_the_profiling_peak_is_the_larger_of_the_forward_pass_and_the_sampler(
+    model: str, seqs: int, bigger: bool
+) -> None:
+    """A 201k vocabulary at 1,024 sequences outgrows the forward pass's peak; a 32k one at 256 does not."""
+    budget = dataclasses.replace(BUDGETS["vllm"], max_num_seqs=seqs)
+    est = estimate(MODELS[model], precision="bf16", context=4096, runtime=budget)
+    forward = budget.activation_gib * GIB / GB + budget.graphs_gib * GIB / GB
+    sampler = sampler_peak_gb(budget, MODELS[model])
+    assert (sampler > budget.activation_gib * GIB / GB) is bigger
+    term = est.terms["activations and CUDA graphs"]
+    assert term == pytest.approx(max(forward, sampler + budget.graphs_gib * GIB / GB))
+    assert any(("sampling step" in a) is bigger for a in est.assumptions if "profiling peak" in a)
+
+
 # -- the settings a report states ------------------------------------------------------------------------------------
 
 
 def test_report_settings_are_checked() -> None:
-    assert _settings({"split_mode": "row", "gpu_memory_utilization": 0.95}, "x") == (
+    assert _settings({"split_mode": "row", "gpu_memory_utilization": 0.95, "max_num_seqs": 16}, "x") == (
         ("gpu_memory_utilization", 0.95),
+        ("max_num_seqs", 16),
         ("split_mode", "row"),
     )
-    for bad in ({"split_mode": "rows"}, {"gpu_memory_utilization": 1.5}, {"max_num_seqs": 4}, ["row"]):
+    for bad in (
+        {"split_mode": "rows"},
+        {"gpu_memory_utilization": 1.5},
+        {"max_num_seqs": 0},
+        {"max_num_seqs": 2.5},
+        ["row"],
+    ):
         with pytest.raises(ReportError):
             _settings(bad, "x")
 
@@ -151,3 +224,38 @@ def test_a_mixed_moe_release_reads_its_16_bit_part_whole_and_the_routed_experts(
     embed_b = (shape.vocab_size or 0) * (shape.hidden_size or 0) / 1e9
     expected = (split["bf16"] - embed_b) * 2 + split["mxfp4"] * routed * 4.25 / 8
     assert weights == pytest.approx(expected, rel=0.02)
+
+
+# -- the per-card defaults reach the answer ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "seqs"),
+    [
+        ("can I run gpt-oss 120b on an h100 sxm with vllm at 128k context", 1024),
+        ("qwen3 8b on an h200 sxm with vllm", 1024),
+        ("qwen3 8b on an a100 80gb sxm with vllm", 256),
+        ("llama 3 8b on a 4090 with vllm", 256),
+        ("llama 3 8b on an l40s with vllm", 256),
+    ],
+)
+def test_a_named_card_gets_vllms_max_num_seqs_for_it(engine: Any, question: str, seqs: int) -> None:
+    from bot.render import answer_json
+
+    fit = answer_json(engine.ask(question))["fit"]
+    shape = MODELS["gpt-oss-120b" if "gpt-oss" in question else "qwen3-8b" if "qwen3" in question else "llama-3-8b"]
+    budget = dataclasses.replace(BUDGETS["vllm"], max_num_seqs=seqs)
+    profile = max(budget.activation_gib * GIB / GB, sampler_peak_gb(budget, shape)) + budget.graphs_gib * GIB / GB
+    assert fit["terms"]["activations and CUDA graphs"] == pytest.approx(profile, abs=0.01)
+
+
+def test_each_candidate_of_an_ambiguous_card_gets_its_own_defaults(engine: Any) -> None:
+    """'h100': the PCIe and SXM cards (80 GB) and the NVL (94 GB) all pass vLLM's 70 GiB line, so the need said up
+    front is the one at 1,024 sequences, not at 256."""
+    from bot.render import render_text
+
+    text = render_text(engine.ask("can I run gpt-oss 120b on an h100 with vllm at 128k context"))
+    budget = on_card(BUDGETS["vllm"], 85.0, "h100-sxm")
+    assert budget.max_num_seqs == 1024
+    est = estimate(MODELS["gpt-oss-120b"], precision="mxfp4", context=131072, runtime=budget)
+    assert f"needs about {est.per_gpu_gb:,.1f} GB" in text

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
+from bot.estimator_runtime import on_card
 from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
@@ -63,6 +64,8 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     if q.ambiguous and not q.gpus:
         return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count, budget=budget), llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
+    if gpu is not None:
+        budget = on_card(budget, usable_gb(ctx, gpu), gpu.id)  # the runtime's defaults for this card
     count = req.gpus_count if gpu or req.capacity_gb else 1
     vram = _vram_gib(ctx, gpu, req.capacity_gb, count)
     plan = fit_plan(req, model, model_id, count, budget=budget, vram_gib=vram)
@@ -189,12 +192,25 @@ def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan, choose: bool) -> Answe
     with a choice of them for the full estimate."""
     mention = q.ambiguous[0]
     gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=_smallest_first)
-    plans = [best_fit(s, capacity_of(ctx, g, s.budget, s.count)) if choose else s for g in gpus]
+    on_each = [_on_card(ctx, s, g) for g in gpus]  # the runtime's defaults for each candidate card
+    plans = [
+        best_fit(p, capacity_of(ctx, g, p.budget, p.count)) if choose else p for p, g in zip(on_each, gpus, strict=True)
+    ]
     outcomes = [_outcome(ctx, p, g) for p, g in zip(plans, gpus, strict=True)]
     if len({(p.precision, o) for p, o in zip(plans, outcomes, strict=True)}) > 1:
-        return _per_candidate(ctx, q, s, mention.text, list(zip(gpus, plans, outcomes, strict=True)))
+        most = max(on_each, key=lambda p: p.est.per_gpu_gb)  # the runtime's defaults may differ by card
+        return _per_candidate(ctx, q, most, mention.text, list(zip(gpus, plans, outcomes, strict=True)))
     no_fit = outcomes[0] in ("does not fit", 0)
     return _same_everywhere(ctx, q, plans[-1 if no_fit else 0], mention.text, gpus, no_fit)
+
+
+def _on_card(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> FitPlan:
+    """The plan with the defaults its runtime picks on ``gpu`` (vLLM's max_num_seqs by card size), re-planned only
+    when they differ."""
+    budget = on_card(s.budget, usable_gb(ctx, gpu), gpu.id)
+    if budget is s.budget:
+        return s
+    return fit_plan(s.req, s.model, s.model_id, s.count, budget=budget, vram_gib=s.vram_gib)
 
 
 def _same_everywhere(ctx: HandlerContext, q: Query, s: FitPlan, name: str, gpus: list[GPU], no_fit: bool) -> Answer:

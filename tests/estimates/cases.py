@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.catalog import GPU, load_catalog
 from bot.estimator import Estimate, estimate
-from bot.estimator_runtime import Budget, build_budgets, capacity_gb
+from bot.estimator_runtime import Budget, build_budgets, capacity_gb, on_card
 from bot.handlers.fit_plan import card_speed, fit_plan
 from bot.models import ModelSpec, load_models
 from bot.request import FitRequest
@@ -75,6 +75,9 @@ def budget_of(report: Report, budgets: Mapping[str, Budget]) -> Budget:
     share = report.setting("gpu_memory_utilization") or report.setting("mem_fraction_static")
     if isinstance(share, float):
         budget = dataclasses.replace(budget, fraction=share, sglang_tiers=())
+    seqs = report.setting("max_num_seqs")
+    if isinstance(seqs, int):
+        budget = dataclasses.replace(budget, max_num_seqs=seqs)
     return budget
 
 
@@ -120,8 +123,8 @@ class Engine:
         self.budgets = dict(build_budgets(load_runtimes(specs), *extra))
 
     def case(self, r: Report) -> Case:
-        budget = budget_of(r, self.budgets)
         card = self.usable.usable_gb(r.gpu) or 0.0
+        budget = budget_of(r, {k: on_card(b, card, r.gpu) for k, b in self.budgets.items()})
         spec = self.models[r.model]
         est = plan(r, spec, budget, card * r.count * 1e9 / 2**30)
         capacity = capacity_gb(budget, card, r.count)

@@ -71,6 +71,8 @@ _FIELDS = (
 #: fraction in (0, 1].
 SETTINGS: dict[str, tuple[str, ...]] = {"split_mode": ("layer", "row")}
 FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
+#: Whole-number settings (vLLM's max_num_seqs).
+COUNTS = ("max_num_seqs",)
 
 
 class ReportError(ValueError):
@@ -100,7 +102,7 @@ class Report:
     outcome: str | None
     tokens_per_s: float | None
     notes: str = ""
-    settings: tuple[tuple[str, str | float], ...] = ()  # runtime settings the report states (SETTINGS, FRACTIONS)
+    settings: tuple[tuple[str, str | float], ...] = ()  # runtime settings the report states (SETTINGS, FRACTIONS...)
 
     def setting(self, name: str) -> str | float | None:
         return dict(self.settings).get(name)
@@ -192,10 +194,12 @@ def _settings(raw: Any, entry: str) -> tuple[tuple[str, str | float], ...]:
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
                 raise ReportError(entry, "settings", f"{name} is a fraction in (0, 1]")
             out.append((str(name), float(value)))
+        elif name in COUNTS and isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            out.append((str(name), value))
         elif name in SETTINGS and value in SETTINGS[name]:
             out.append((str(name), str(value)))
         else:
-            known = ", ".join((*SETTINGS, *FRACTIONS))
+            known = ", ".join((*SETTINGS, *FRACTIONS, *COUNTS))
             raise ReportError(entry, "settings", f"unknown setting or value {name}: {value!r} (settings: {known})")
     return tuple(sorted(out))
 
