@@ -24,6 +24,7 @@ from discord.ext import commands
 from bot.answer import Answer
 from bot.button_store import ButtonStore
 from bot.config import Settings
+from bot.conversation import conversations_and_rigs
 from bot.discord_buttons import DYNAMIC_ITEMS
 from bot.discord_delivery import (
     TRANSIENT,
@@ -54,7 +55,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Extensions loaded at start, in order.
-EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin")
+EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin", "cogs.rigs")
 
 APOLOGY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again."
 RESTARTING = "I'm restarting — please ask again in a minute."
@@ -74,6 +75,8 @@ def command_text(interaction: discord.Interaction[Any]) -> str:
             options = list(opt["options"]) + options
         else:
             parts.append(f"{opt.get('name')}={opt.get('value')}")
+    if parts[0] == "/rig":  # a saved rig is personal: its options never reach the query log
+        parts = [p for p in parts if "=" not in p]
     return " ".join(parts)
 
 
@@ -161,6 +164,8 @@ class GpuBot(commands.Bot):
         #: What answer buttons need, in memory and in the query log: they work across restarts.
         self.buttons = ButtonStore(query_log)
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
+        # Follow-ups per user per channel, thread or DM; saved rigs per user (the query log's database).
+        self.conversations, self.rigs = conversations_and_rigs(engine, settings.followup_seconds, settings.database)
         self._extensions = tuple(extensions)
         #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
         self.draining = False
@@ -187,6 +192,7 @@ class GpuBot(commands.Bot):
         await super().close()
         # discord.py's connect loop calls close() too as the socket goes: the log closes once.
         query_log, self._closing_log = self._closing_log, None
+        self.rigs.close()
         if query_log is not None:
             await query_log.close()
 

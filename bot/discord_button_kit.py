@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.answer import Answer
     from bot.button_store import ButtonStore
     from bot.config import Settings
+    from bot.conversation import Conversations
     from bot.engine import Engine
 
 __all__ = [
@@ -57,6 +58,9 @@ class ButtonHost(Protocol):
 
     @property
     def buttons(self) -> ButtonStore: ...
+
+    @property
+    def conversations(self) -> Conversations: ...
 
     def track(self) -> None: ...
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.button_store import ButtonState, new_key
+from bot.conversation import conversation_key
 from bot.discord_button_kit import (
     CUSTOM_ID_LIMIT,
     KEY,
@@ -154,7 +155,9 @@ class PickButton(AnswerButton, template=rf"gpubot:pick:{_GPU}:{KEY}:(?P<author>\
             text = "That GPU is no longer in my catalog — please ask again."
             await gone(interaction, lambda custom_id: custom_id == self.custom_id, text)
             return
-        answer = host.engine.choose(state.question, gpu)
+        # The pick continues the asker's conversation in this channel ("and the rtx 6000?" after a fit answer).
+        key = conversation_key(interaction.user.id, interaction.channel_id)
+        answer = host.conversations.choose(key, state.question, gpu)
         messages, view, picked = present(host, answer, author_id=self.author_id, ephemeral=state.ephemeral)
         await interaction.response.edit_message(content=None, embeds=messages[0], view=view)
         await _send_rest(interaction, host, messages[1:], picked)
