@@ -48,10 +48,13 @@ def _key(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One card of the snapshot: its id (a curated id when the card is curated), name and memory in GB."""
+    """One card of the snapshot: its id (a curated id when the card is curated), display name, the database's name
+    (what a question may say: the display name adds a chip code or memory type where the database repeats a name),
+    vendor and memory in GB."""
 
     id: str
     name: str
+    said: str
     vendor: str
     memory_gb: float | None
 
@@ -101,17 +104,18 @@ class LongTail:
         entries: list[Entry] = []
         taken: set[str] = set()
         for row in raw["gpus"]:
-            tpu_id, name, vendor, url = row[:4]
-            specs = dict(zip(fields, row[4:], strict=True))
+            tpu_id, name, own, vendor, url = row[:5]
+            said = own or name
+            specs = dict(zip(fields, row[5:], strict=True))
             memory = specs.get("memory_gb")
             mem = float(memory) if isinstance(memory, int | float) else None
-            same = curated.get(tpu_id) or curated.get(_key(name))
+            same = curated.get(tpu_id) or (curated.get(_key(name)) if said == name else None)
             if same is not None:
-                entries.append(Entry(same, name, vendor, mem))
+                entries.append(Entry(same, name, said, vendor, mem))
                 continue
             gid = self._id(name, tpu_id, taken)
             gpus[gid] = _gpu(gid, name, vendor, url, specs, version)
-            entries.append(Entry(gid, name, vendor, mem))
+            entries.append(Entry(gid, name, said, vendor, mem))
         return gpus, tuple(entries), version
 
     @staticmethod

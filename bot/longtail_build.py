@@ -119,7 +119,7 @@ def _kept(spec: dict[str, Any]) -> bool:
 
 def _unique_names(specs: list[dict[str, Any]]) -> list[str]:
     """Each record's display name: the database's; where names repeat, with the chip code, then also the memory
-    type ("GeForce GTX 1650 Mobile (TU117, GDDR6)"), then TechPowerUp's id."""
+    type ("GeForce GTX 1650 Mobile TU117 GDDR6"), then TechPowerUp's id ("... [c1595]")."""
     base = [str(s["name"]).strip() for s in specs]
     tags: list[list[str]] = [[] for _ in specs]
     for extra in ("gpu_name", "memory_type"):
@@ -133,16 +133,19 @@ def _unique_names(specs: list[dict[str, Any]]) -> list[str]:
 
 
 def _named(base: str, tags: list[str]) -> str:
-    return f"{base} ({', '.join(tags)})" if tags else base
+    return " ".join([base, *tags])
 
 
 def rows(specs: Iterable[dict[str, Any]]) -> list[list[Any]]:
-    """One row per kept record: tpu id, name, vendor, TechPowerUp URL, then the values of :data:`FIELDS`."""
+    """One row per kept record: tpu id, display name, the database's name (null when the same), vendor, TechPowerUp
+    URL, then the values of :data:`FIELDS`."""
     kept = sorted((s for s in specs if _kept(s) and s.get("tpu_id")), key=lambda s: str(s["tpu_id"]))
     out = []
     for spec, name in zip(kept, _unique_names(kept), strict=True):
         vendor = str(spec["manufacturer"])
-        out.append([spec["tpu_id"], name, vendor, spec.get("tpu_url"), *(get(spec) for get in FIELDS.values())])
+        own = str(spec["name"]).strip()
+        values = (get(spec) for get in FIELDS.values())
+        out.append([spec["tpu_id"], name, None if own == name else own, vendor, spec.get("tpu_url"), *values])
     return out
 
 

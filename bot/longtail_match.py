@@ -53,7 +53,6 @@ _LAPTOP_REACH = 12
 _DESKTOP = frozenset(["desktop", "desktops", "pc", "tower", "workstation"])
 _MAX_SIDE = 4  # words taken on each side of an anchor: "nvidia geforce gtx 1060 6gb mobile"
 _MAX_CHOICES = 6  # more cards than this that fit a mention equally: too vague to ask about
-_OWN_SUFFIX = re.compile(r"(?: \([^()]*\))?(?: \[c\d+\])?$")  # what the build adds to repeated names: "(GM204)"
 _NUMBERED = re.compile(r"\d{2,5}")
 _MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
 
@@ -125,7 +124,7 @@ class LongTailIndex:
     def build(cls, entries: Iterable[Entry]) -> LongTailIndex:
         index = cls()
         for entry in entries:
-            pieces, said = _significant(tokens(_OWN_SUFFIX.sub("", entry.name)))
+            pieces, said = _significant(tokens(entry.said))
             if not pieces:
                 continue
             memories = {said} if said else set()
