@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.bounds import MAX_MENTIONS
 from bot.catalog_model import GPU
 from bot.longtail import Entry, LongTail, is_longtail, longtail_of
 from bot.matcher_words import MEMORY, MODEL_SIZE, STOPWORDS
@@ -51,6 +52,8 @@ TRAILING = frozenset(["max", "maxq", "q", "mobile", "black", "z", "oem", "se", "
 _CANON = {"laptop": "mobile", "notebook": "mobile", "maxq": "max q"}
 _LAPTOP_REACH = 12
 _DESKTOP = frozenset(["desktop", "desktops", "pc", "tower", "workstation"])
+_MEMO = 65536  # windows remembered
+_MAX_ANCHORS = 4 * MAX_MENTIONS  # places looked at in one question (the names kept are capped after)
 _MAX_SIDE = 4  # words taken on each side of an anchor: "nvidia geforce gtx 1060 6gb mobile"
 _MAX_CHOICES = 6  # more cards than this that fit a mention equally: too vague to ask about
 _NUMBERED = re.compile(r"\d{2,5}")
@@ -119,6 +122,7 @@ class LongTailIndex:
 
     names: list[_Name] = field(default_factory=list)
     by_piece: dict[str, list[int]] = field(default_factory=dict)
+    memo: dict[tuple[tuple[str, ...], bool], Reading] = field(default_factory=dict)
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> LongTailIndex:
@@ -142,7 +146,17 @@ class LongTailIndex:
         )
 
     def read(self, words: Sequence[str], *, numbered: bool = True) -> Reading:
-        """What ``words`` name; with ``numbered``, only a name with a model number ("titan" alone is no reading)."""
+        """What ``words`` name; with ``numbered``, only a name with a model number ("titan" alone is no reading).
+        Remembered per window (bounded): windows repeat across questions."""
+        key = (tuple(words), numbered)
+        found = self.memo.get(key)
+        if found is None:
+            found = self._read(words, numbered=numbered)
+            if len(self.memo) < _MEMO:
+                self.memo[key] = found
+        return found
+
+    def _read(self, words: Sequence[str], *, numbered: bool) -> Reading:
         want, memory = _significant(words)
         if not want or (numbered and not any(_NUMBERED.fullmatch(p) for p in want)):
             return Reading()
@@ -238,7 +252,7 @@ class LongTailReader:
         out = list(placed)
         done: set[int] = set()
         spans = {k: m for m in unknown for k in range(m.start, m.end)}
-        for a in anchors:
+        for a in anchors[:_MAX_ANCHORS]:  # bounded work, whatever the question repeats
             if a in done:
                 continue
             said = spans.get(a)
@@ -286,7 +300,7 @@ class LongTailReader:
 
     def _with_variants(self, found: GpuMention, near: tuple[str, ...]) -> GpuMention:
         """A long-tail card whose name the curated matcher found curated variants of ("mi300": the long tail's MI300,
-        the catalog's MI300X) is one of them to ask about, not the answer."""
+        the catalog's MI300X) is only a suggestion beside them ("did you mean"), not the answer."""
         if found.gpu is None or not near:
             return found
         said = _significant(found.text.split())[0]
@@ -294,7 +308,7 @@ class LongTailReader:
         variants = [g for g in near if not is_longtail(g) and _suffixed(self._pieces_of(g), said)]
         if not variants:
             return found
-        return GpuMention(found.text, found.start, found.end, candidates=(found.gpu, *variants))
+        return GpuMention(found.text, found.start, found.end, suggestions=(*variants, found.gpu))
 
     def _anchors(self, match: MatchResult) -> list[int]:
         """Word indices where a long-tail name may be: each unknown mention's words, and free words shaped like a

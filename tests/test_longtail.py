@@ -188,6 +188,25 @@ def test_software_by_vendor_and_architecture(engine: Engine) -> None:
     assert "CUDA 12.0 removed support for Kepler" in render_text(engine.ask("pytorch on a tesla k80?"))
 
 
+@pytest.mark.parametrize(
+    ("question", "gpus"),
+    [
+        ("my gtx980 runs out of memory", ["tpu-geforce-gtx-980"]),
+        ("gtx970 for llama?", ["tpu-geforce-gtx-970"]),
+        ("m40 vs 3090", ["tpu-grid-m40", "tpu-tesla-m40", "tpu-tesla-m40-24-gb", "rtx-3090"]),
+    ],
+)
+def test_cards_once_unknown_are_answered_from_the_long_tail(engine: Engine, question: str, gpus: list[str]) -> None:
+    answer = engine.ask(question)
+    assert answer.gpus == gpus and LABEL in render_text(answer)
+
+
+def test_a_long_tail_name_beside_curated_variants_asks(engine: Engine) -> None:
+    """ "mi300": the catalog's MI300X or the database's MI300; asked, never answered as either."""
+    answer = engine.ask("mi300 vs h100 sxm")
+    assert answer.intent == "clarify" and [c.gpu for c in answer.choices] == ["mi300x", "tpu-radeon-instinct-mi300"]
+
+
 def test_verdict_on_a_long_tail_card_is_not_a_ranking(engine: Engine) -> None:
     answer = engine.ask("RX 5600 XT for llama.cpp")
     assert answer.gpus == ["tpu-radeon-rx-5600-xt"] and answer.recommendation is None
