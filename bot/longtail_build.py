@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from bot.longtail import longtail_id, name_key
+
 __all__ = ["FIELDS", "SNAPSHOT", "build", "rows", "write"]
 
 SNAPSHOT = Path("longtail") / "techpowerup.json.gz"
@@ -137,15 +139,21 @@ def _named(base: str, tags: list[str]) -> str:
 
 
 def rows(specs: Iterable[dict[str, Any]]) -> list[list[Any]]:
-    """One row per kept record: tpu id, display name, the database's name (null when the same), vendor, TechPowerUp
-    URL, then the values of :data:`FIELDS`."""
+    """One row per kept record: tpu id, the bot's id for it (``tpu-`` and the name), the name's key (to tell a
+    curated card), display name, the database's name (null when the same), vendor, TechPowerUp URL, then the values
+    of :data:`FIELDS`."""
     kept = sorted((s for s in specs if _kept(s) and s.get("tpu_id")), key=lambda s: str(s["tpu_id"]))
     out = []
+    taken: set[str] = set()
     for spec, name in zip(kept, _unique_names(kept), strict=True):
         vendor = str(spec["manufacturer"])
         own = str(spec["name"]).strip()
+        gid = longtail_id(name)
+        gid = f"{gid}-{spec['tpu_id']}" if gid in taken else gid
+        taken.add(gid)
         values = (get(spec) for get in FIELDS.values())
-        out.append([spec["tpu_id"], name, None if own == name else own, vendor, spec.get("tpu_url"), *values])
+        row = [spec["tpu_id"], gid, name_key(own), name, None if own == name else own, vendor, spec.get("tpu_url")]
+        out.append([*row, *values])
     return out
 
 

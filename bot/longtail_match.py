@@ -73,6 +73,17 @@ def _pieces(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_NAME_SIZE = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:(gb|tb)|g)\b")
+_NAME_SPLIT = re.compile(r"[^a-z0-9.]+")
+
+
+def _name_words(name: str) -> list[str]:
+    """A database name's words as :func:`bot.text.tokens` gives them ("GTX 1060 6 GB" -> gtx, 1060, 6gb), for the
+    plain ASCII names of the database, without its general normalisation."""
+    text = _NAME_SIZE.sub(lambda m: f"{m.group(1)}{m.group(2) or 'gb'}", name.lower())
+    return [w.strip(".") for w in _NAME_SPLIT.split(text) if w.strip(".")]
+
+
 def _suffix(piece: str, before: str) -> bool:
     return len(piece) == 1 and piece.isalpha() and before.isdigit()
 
@@ -128,7 +139,7 @@ class LongTailIndex:
     def build(cls, entries: Iterable[Entry]) -> LongTailIndex:
         index = cls()
         for entry in entries:
-            pieces, said = _significant(tokens(entry.said))
+            pieces, said = _significant(_name_words(entry.said))
             if not pieces:
                 continue
             memories = {said} if said else set()
@@ -224,9 +235,17 @@ class LongTailReader:
         self.longtail = longtail
         self._not_a_name = not_a_name
         self._index: LongTailIndex | None = None
+        self._curated_pieces: dict[str, Counter[str]] = {}
+        self._numbered_words: dict[str, bool] = {}
 
     def __getstate__(self) -> dict[str, object]:  # pickled (the engine cache) without the built index
-        return {"longtail": self.longtail, "_not_a_name": self._not_a_name, "_index": None}
+        return {
+            "longtail": self.longtail,
+            "_not_a_name": self._not_a_name,
+            "_index": None,
+            "_curated_pieces": {},
+            "_numbered_words": {},
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         for key, value in state.items():
@@ -278,15 +297,24 @@ class LongTailReader:
             ids = (m.gpu,) if m.gpu else m.candidates
             if not ids or any(is_longtail(g) for g in ids):
                 continue
-            said = _significant(words[m.start : m.end])[0]
-            unsaid = all(VARIANT_WORDS.intersection(self._pieces_of(g) - said) for g in ids)
             after = words[m.end] if m.end < len(words) else ""
-            if unsaid or (after in TRAILING and not _mentioned(match, m.end)):
+            if after in TRAILING and not _mentioned(match, m.end):
                 out.append(m)
+            elif all(self._variant_words(g) for g in ids):  # most curated names have none: nothing to compare
+                said = _significant(words[m.start : m.end])[0]
+                if all(self._variant_words(g) - said.keys() for g in ids):
+                    out.append(m)
         return out
 
     def _pieces_of(self, gpu_id: str) -> Counter[str]:
-        return _significant(tokens(self.longtail.curated_name(gpu_id) or ""))[0]
+        """A curated card's name as pieces (remembered: the catalog is immutable)."""
+        found = self._curated_pieces.get(gpu_id)
+        if found is None:
+            found = self._curated_pieces[gpu_id] = _significant(tokens(self.longtail.curated_name(gpu_id) or ""))[0]
+        return found
+
+    def _variant_words(self, gpu_id: str) -> frozenset[str]:
+        return VARIANT_WORDS.intersection(self._pieces_of(gpu_id))
 
     def _instead(self, words: Sequence[str], m: GpuMention, mentions: list[GpuMention]) -> GpuMention:
         """The long-tail card ``m`` names with the variant words after it, when one card has that whole name."""
@@ -314,10 +342,18 @@ class LongTailReader:
         """Word indices where a long-tail name may be: each unknown mention's words, and free words shaped like a
         model number beside a series word. No data is read to find them."""
         words = match.words
-        taken = {k for m in match.mentions if m.gpu is not None or m.ambiguous for k in range(m.start, m.end)}
         out = [k for m in match.mentions if m.gpu is None and not m.ambiguous for k in range(m.start, m.end)]
+        if not out and SERIES_ANCHOR.isdisjoint(words):
+            return []  # the common case: no unknown name and no series word (a glued one, "gtx960", is an unknown name)
+        taken = {k for m in match.mentions if m.gpu is not None or m.ambiguous for k in range(m.start, m.end)}
+        numbered = self._numbered_words
         for k, word in enumerate(words):
-            if k in taken or k in out or not self._numbered(word):
+            is_numbered = numbered.get(word)
+            if is_numbered is None:
+                is_numbered = self._numbered(word)
+                if len(numbered) < _MEMO:  # remembered per word, bounded
+                    numbered[word] = is_numbered
+            if not is_numbered or k in taken or k in out:
                 continue
             near = words[max(0, k - 2) : k] + words[k + 1 : k + 2]
             if SERIES_ANCHOR.intersection(split_alnum(word)) or SERIES_ANCHOR.intersection(near):
@@ -327,6 +363,8 @@ class LongTailReader:
     @staticmethod
     def _numbered(word: str) -> bool:
         """A word that can carry a card's model number: not a size, a model's parameter count or a year."""
+        if not any(c.isdigit() for c in word):
+            return False
         if MEMORY.match(word) or MODEL_SIZE.match(word) or word in STOPWORDS:
             return False
         if word.isdigit():
