@@ -366,3 +366,19 @@ def test_a_catalog_without_the_snapshot_answers_as_before(specs_copy) -> None:
     answer = engine.ask("gtx 960 specs")
     assert not any(is_longtail(g) for g in answer.gpus)
     assert engine.ask("rtx4090").gpus == ["rtx-4090"]
+
+
+def test_slash_command_options_resolve_long_tail_cards(engine: Engine) -> None:
+    """The GPU option of the slash commands (cogs/_common.py) and ``gpubot catalog show`` read names through
+    Engine.resolve_gpu / gpu_choices: the curated matcher first, then the long tail."""
+    found = engine.resolve_gpu("quadro m4000")
+    assert found is not None and found.gpu == "tpu-quadro-m4000"
+    found = engine.resolve_gpu("a6k")
+    assert found is not None and found.gpu == "rtx-a6000"
+    assert [g.id for g in engine.gpu_choices("gtx 1060")][:3] == [
+        "tpu-geforce-gtx-1060-3-gb",
+        "tpu-geforce-gtx-1060-5-gb",
+        "tpu-geforce-gtx-1060-6-gb",
+    ]
+    assert [g.id for g in engine.gpu_choices("a6k")] == [g.id for g in engine.matcher.autocomplete("a6k")]
+    assert engine.card("tpu-geforce-gtx-960").gpus == ["tpu-geforce-gtx-960"]
