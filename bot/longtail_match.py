@@ -214,7 +214,7 @@ def _vendor(vendor: str | None) -> str | None:
 
 
 def name_pieces(name: str) -> set[str]:
-    """The pieces of a database name, as the index holds them (``specs/longtail/words.json`` lists them all)."""
+    """The pieces of a database name, as the index holds them (``specs/longtail/words.txt`` lists them all)."""
     return set(_significant(_name_words(name))[0])
 
 
