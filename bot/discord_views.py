@@ -214,16 +214,19 @@ async def _send_to_interaction(
             lambda: interaction.followup.send(embeds=first, view=view, ephemeral=ephemeral, wait=True), delivery
         )
     else:
+        sent: discord.InteractionMessage | None = None
         try:
-            await retry_send(
+            callback = await retry_send(
                 lambda: interaction.response.send_message(embeds=messages[0], view=view, ephemeral=ephemeral),
                 delivery,
             )
+            sent = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
         except discord.HTTPException as exc:
             # A retried callback refused as already acknowledged: an earlier attempt did arrive.
             if not (delivery.retried and exc.code == ALREADY_ACKNOWLEDGED):
                 raise
-        view.message = await interaction.original_response()
+        # The callback's reply holds the message (``with_response``): no second request to fetch it.
+        view.message = sent if sent is not None else await interaction.original_response()
     delivery.sent += 1
     for extra in messages[1:]:
         await _follow_up(interaction, extra, ephemeral, delivery)
