@@ -15,16 +15,16 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import aiohttp
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot import discord_backlog as backlog
 from bot.answer import Answer
 from bot.config import Settings
 from bot.discord_delivery import (
-    TRANSIENT,
+    SEND_FAILURES,
     Cooldowns,
     Delivery,
     QuietReconnects,
@@ -55,8 +55,6 @@ EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "c
 
 APOLOGY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again."
 RESTARTING = "I'm restarting — please ask again in a minute."
-#: Why an answer was not sent: failures of the send itself (after retries), not bugs in the bot.
-SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, *TRANSIENT)
 
 
 def command_text(interaction: discord.Interaction[Any]) -> str:
@@ -160,12 +158,29 @@ class GpuBot(commands.Bot):
         self.draining = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._wire = wire
+        self.gate = backlog.AnswerGate()  # slash commands take turns; deferred within 3 s under a backlog
+        self.faults = backlog.FaultDigest(log)  # failed sends: one log line per fault
+
+    async def login(self, token: str) -> None:
+        if self.http.connector is discord.utils.MISSING:  # none passed in: a bounded pool, reused
+            self.http.connector = backlog.bounded_connector()
+        await super().login(token)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        backlog.install_yielding_gateway()  # a burst of interactions is acknowledged as it arrives
+        await super().connect(reconnect=reconnect)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction" and isinstance(self.ws, backlog.YieldingWebSocket):
+            self.ws.yield_soon = True  # let its command start before the next event is read
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
             # A Discord-compatible server: connect to the gateway it names.
             _, url, _ = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.debug("warmed up in %.0f ms", backlog.warm_up(self.engine))  # the first answers as quick as the rest
         for name in self._extensions:
             await self.load_extension(name)
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
@@ -177,6 +192,7 @@ class GpuBot(commands.Bot):
         """No prefix commands: natural questions are handled by ``cogs.questions``."""
 
     async def close(self) -> None:
+        self.faults.flush()
         await super().close()
         # discord.py's connect loop calls close() too as the socket goes: the log closes once.
         query_log, self._closing_log = self._closing_log, None
@@ -197,15 +213,18 @@ class GpuBot(commands.Bot):
         *,
         interaction: discord.Interaction[Any] | None = None,
         message: discord.Message | None = None,
+        undelivered: tuple[str, bool] | None = None,
     ) -> None:
+        """One row per answer; ``undelivered``: (what happened, whether any of it arrived) if sending failed."""
+        prefix, arrived = undelivered or ("", True)
         self.log_event(
             question,
             answer.intent,
-            answered=answer.answered,
+            answered=answer.answered and arrived,
             latency_ms=latency_ms,
             gpus=answer.gpus or [c.gpu for c in answer.choices],
             fields=answer.fields,
-            summary=answer.summary_line,
+            summary=f"{prefix}: {answer.summary_line}" if prefix else answer.summary_line,
             interaction=interaction,
             message=message,
             understood=(answer.kind, answer.rule),
@@ -254,13 +273,20 @@ class GpuBot(commands.Bot):
     async def respond(
         self, interaction: discord.Interaction[Any], question: str, compute: Callable[[], Answer]
     ) -> None:
-        """The shape of every slash command: one core call, rendered and sent, then logged as it went."""
+        """One core call, rendered and sent, then logged; deferred first under a backlog (``self.gate``)."""
         if self.refuse_while_draining(question, interaction=interaction):
             await self.reply_ephemeral(interaction, RESTARTING)
             return
-        start = time.perf_counter()
-        answer = compute()
-        await self.deliver(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+        try:
+            age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+            async with self.gate.turn(lambda: backlog.defer(interaction), age=age):
+                start = time.perf_counter()
+                answer = compute()
+                await self.deliver(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)
+        except backlog.Unacknowledged as exc:
+            summary = f"not answered: the interaction could not be acknowledged ({exc})"
+            self.log_event(question, "expired", answered=False, summary=summary, interaction=interaction)
+            self.faults.add(backlog.NOT_ACKNOWLEDGED, f"{question[:80]!r}: {exc}")
 
     def refuse_while_draining(
         self,
@@ -284,7 +310,12 @@ class GpuBot(commands.Bot):
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._inflight.discard(task)
+        if self.faults.pending and not self._inflight:
+            self.faults.idle()  # the backlog is done: one line for what failed in it
 
     async def deliver(
         self,
@@ -304,7 +335,7 @@ class GpuBot(commands.Bot):
             raise
         except SEND_FAILURES as exc:
             self._log_undelivered(question, answer, latency_ms, delivery, exc, interaction, message)
-            log.warning("answer to %r not delivered: %s", question[:80], describe_failure(exc))
+            self.faults.add(backlog.NOT_DELIVERED, f"{question[:80]!r}: {describe_failure(exc)}")
             return
         self.log_answer(question, answer, latency_ms, interaction=interaction, message=message)
 
@@ -323,18 +354,8 @@ class GpuBot(commands.Bot):
             summary = f"partly delivered ({delivery.sent} of {delivery.total} messages; then {reason})"
         else:
             summary = f"not delivered ({reason})"
-        self.log_event(
-            question,
-            answer.intent,
-            answered=answer.answered and delivery.sent > 0,
-            latency_ms=latency_ms,
-            gpus=answer.gpus or [c.gpu for c in answer.choices],
-            fields=answer.fields,
-            summary=f"{summary}: {answer.summary_line}",
-            interaction=interaction,
-            message=message,
-            understood=(answer.kind, answer.rule),
-        )
+        undelivered = (summary, delivery.sent > 0)
+        self.log_answer(question, answer, latency_ms, interaction=interaction, message=message, undelivered=undelivered)
 
     @property
     def in_flight(self) -> int:
