@@ -201,8 +201,11 @@ class RichEcho(discord.Client):
             await message.channel.send(embeds=extra)
 
 
-async def measure(kind: str, mode: str, n: int, batch: int, tmp: Path, profile: cProfile.Profile | None) -> float:
-    """Run one server process and one bot; return the bot's CPU milliseconds per answer."""
+async def measure(
+    kind: str, mode: str, n: int, batch: int, tmp: Path, profile: cProfile.Profile | None
+) -> tuple[float, int]:
+    """Run one server process and one bot; return the bot's CPU milliseconds per answer, and how many
+    slash answers GPU Advisor deferred (it does when interactions reach it late: a backlog)."""
     server = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
@@ -246,17 +249,19 @@ async def measure(kind: str, mode: str, n: int, batch: int, tmp: Path, profile: 
         if profile is not None:
             profile.disable()
     await server.wait()
-    return cpu * 1000 / n
+    return cpu * 1000 / n, client.gate.deferred if isinstance(client, GpuBot) else 0
 
 
 async def main(modes: tuple[str, ...], n: int, rounds: int, batch: int) -> None:
     results: dict[tuple[str, str], list[float]] = {}
+    deferred = 0
     with tempfile.TemporaryDirectory() as tmp:
         for mode in modes:
             for _ in range(rounds):
                 for kind in ("echo", "gpubot"):  # alternated: drift on a shared machine hits both
-                    ms = await measure(kind, mode, n, batch, Path(tmp), None)
+                    ms, late = await measure(kind, mode, n, batch, Path(tmp), None)
                     results.setdefault((kind, mode), []).append(ms)
+                    deferred += late
     print(f"CPU per answer of the bot's process, {n} distinct questions, {batch} in flight, median of {rounds} runs:")
     for mode in modes:
         echo = statistics.median(results[("echo", mode)])
@@ -268,12 +273,14 @@ async def main(modes: tuple[str, ...], n: int, rounds: int, batch: int) -> None:
             f"  {mode:8} rich echo {echo:5.2f} ms   GPU Advisor {gpu:5.2f} ms   "
             f"echo / GPU Advisor {echo / gpu:4.2f} (goal >= {GOAL}: {verdict})   runs echo/gpu: {runs}"
         )
+    if "slash" in modes:
+        print(f"  slash answers GPU Advisor deferred (interactions that reached it late): {deferred}")
 
 
 async def profile_run(mode: str, n: int, batch: int, top: int, kind: str = "gpubot") -> None:
     profile = cProfile.Profile(time.process_time)  # CPU time: waits for the other process do not count
     with tempfile.TemporaryDirectory() as tmp:
-        ms = await measure(kind, mode, n, batch, Path(tmp), profile)
+        ms, _ = await measure(kind, mode, n, batch, Path(tmp), profile)
     print(f"{kind}, {mode}: {ms:.2f} ms CPU per answer (with the profiler on)")
     pstats.Stats(profile).sort_stats("tottime").print_stats(top)
     pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
@@ -283,7 +290,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", type=int, default=600)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=50)
+    ap.add_argument("--batch", type=int, default=16, help="questions in flight (default 16)")
     ap.add_argument("--mode", choices=(*MODES, "both"), default="both")
     ap.add_argument("--profile", choices=MODES, help="profile GPU Advisor's process in this mode instead")
     ap.add_argument("--top", type=int, default=40)
