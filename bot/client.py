@@ -108,7 +108,7 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
         self.client.log_event(command_text(interaction), intent, answered=False, summary=text, interaction=interaction)
 
 
-class GpuBot(commands.Bot):
+class GpuBot(backlog.BurstReadyClient, commands.Bot):
     """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global.
 
     One gateway connection: after an outage discord.py's plain client RESUMEs its session, so Discord
@@ -160,20 +160,6 @@ class GpuBot(commands.Bot):
         self._wire = wire
         self.gate = backlog.AnswerGate()  # slash commands take turns; deferred within 3 s under a backlog
         self.faults = backlog.FaultDigest(log)  # failed sends: one log line per fault
-
-    async def login(self, token: str) -> None:
-        if self.http.connector is discord.utils.MISSING:  # none passed in: a bounded pool, reused
-            self.http.connector = backlog.bounded_connector()
-        await super().login(token)
-
-    async def connect(self, *, reconnect: bool = True) -> None:
-        backlog.install_yielding_gateway()  # a burst of interactions is acknowledged as it arrives
-        await super().connect(reconnect=reconnect)
-
-    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        super().dispatch(event_name, *args, **kwargs)
-        if event_name == "interaction" and isinstance(self.ws, backlog.YieldingWebSocket):
-            self.ws.yield_soon = True  # let its command start before the next event is read
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
@@ -277,9 +263,13 @@ class GpuBot(commands.Bot):
         if self.refuse_while_draining(question, interaction=interaction):
             await self.reply_ephemeral(interaction, RESTARTING)
             return
+
+        def shut_down() -> None:  # cancelled while waiting for a turn: the question still gets its row
+            self.log_event(question, "shutdown", answered=False, summary=backlog.NO_TURN, interaction=interaction)
+
         try:
             age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-            async with self.gate.turn(lambda: backlog.defer(interaction), age=age):
+            async with self.gate.turn(lambda: backlog.defer(interaction), age=age, cancelled=shut_down):
                 start = time.perf_counter()
                 answer = compute()
                 await self.deliver(question, answer, (time.perf_counter() - start) * 1000, interaction=interaction)

@@ -33,8 +33,10 @@ __all__ = [
     "HTTP_CONNECTIONS",
     "NOT_ACKNOWLEDGED",
     "NOT_DELIVERED",
+    "NO_TURN",
     "WARM_UP",
     "AnswerGate",
+    "BurstReadyClient",
     "FaultDigest",
     "Unacknowledged",
     "YieldingWebSocket",
@@ -63,6 +65,9 @@ WARM_UP: tuple[str, ...] = (
 #: The faults :class:`FaultDigest` reports, one line each.
 NOT_DELIVERED = "answer not delivered"
 NOT_ACKNOWLEDGED = "slash command not acknowledged in time"
+NO_TURN = "not answered: the bot shut down before its turn"
+#: Longest an answer waits for acknowledgements to go first (one stuck on Discord's retries must not stall all).
+ACKNOWLEDGEMENTS_FIRST_S = 1.0
 
 
 class Unacknowledged(Exception):
@@ -102,18 +107,33 @@ class AnswerGate:
 
     @contextlib.asynccontextmanager
     async def turn(
-        self, acknowledge: Callable[[], Awaitable[None]] | None = None, *, age: float | None = None
+        self,
+        acknowledge: Callable[[], Awaitable[None]] | None = None,
+        *,
+        age: float | None = None,
+        cancelled: Callable[[], None] | None = None,
     ) -> AsyncIterator[None]:
         """Hold a slot; when one is not free, or the interaction (``age`` seconds old) came late, await
-        ``acknowledge`` (a deferral) first. An exception from ``acknowledge`` propagates, no slot held."""
-        late = age is not None and self.lateness(age) > self.late_after
-        if acknowledge is not None and (late or self._free.locked()):
-            self.deferred += 1
-            await self._acknowledged(acknowledge)
-        async with self._free:
+        ``acknowledge`` (a deferral) first. An exception from ``acknowledge`` propagates, no slot held;
+        ``cancelled`` is called when the task is cancelled (a shutdown) before its turn came."""
+        try:
+            late = age is not None and self.lateness(age) > self.late_after
+            if acknowledge is not None and (late or self._free.locked()):
+                self.deferred += 1
+                await self._acknowledged(acknowledge)
+            await self._free.acquire()
+        except asyncio.CancelledError:
+            if cancelled is not None:
+                cancelled()
+            raise
+        try:
             if not self._no_acknowledgements.is_set():
-                await self._no_acknowledgements.wait()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(ACKNOWLEDGEMENTS_FIRST_S):
+                        await self._no_acknowledgements.wait()
             yield
+        finally:
+            self._free.release()
 
     async def _acknowledged(self, acknowledge: Callable[[], Awaitable[None]]) -> None:
         self._acknowledging += 1
@@ -197,6 +217,24 @@ class YieldingWebSocket(discord.gateway.DiscordWebSocket):
         if self.yield_soon:
             self.yield_soon = False
             await asyncio.sleep(0)
+
+
+class BurstReadyClient(discord.Client):
+    """The client side of bursts: a bounded pool of reused connections, and the yielding gateway."""
+
+    async def login(self, token: str) -> None:
+        if self.http.connector is discord.utils.MISSING:  # none passed in: a bounded pool, reused
+            self.http.connector = bounded_connector()
+        await super().login(token)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        install_yielding_gateway()
+        await super().connect(reconnect=reconnect)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction" and isinstance(self.ws, YieldingWebSocket):
+            self.ws.yield_soon = True  # let its command start before the next event is read
 
 
 def install_yielding_gateway() -> None:

@@ -142,3 +142,30 @@ async def test_a_burst_of_1000_slash_commands_is_acknowledged_in_time_and_answer
     assert all(answered for _, answered in result.rows), summary
     lines = [line for line in stderr.strip().splitlines() if line and STARTUP_NOISE not in line]
     assert "Traceback" not in stderr and not lines, stderr  # no fault here, so not one line
+
+
+@pytest.mark.parametrize("skew", [0.0, 7.5, -3.0], ids=["in-sync", "bot-clock-behind", "bot-clock-ahead"])
+def test_lateness_is_measured_from_the_youngest_interaction_so_clock_skew_cancels(skew: float) -> None:
+    gate = AnswerGate(late_after=0.5)
+    for age in (0.03, 0.05, 0.02, 0.04):  # the usual delay, whatever the clocks say
+        assert gate.lateness(age + skew) < 0.05
+    assert gate.lateness(0.9 + skew) == pytest.approx(0.88)  # queued behind a backlog
+
+
+async def test_a_question_cancelled_before_its_turn_still_gets_its_row() -> None:
+    gate = AnswerGate(slots=1)
+    reported: list[str] = []
+
+    async def wait_turn() -> None:
+        async with gate.turn(cancelled=lambda: reported.append("cancelled")):
+            reported.append("answered")
+
+    async with gate.turn():
+        waiting = asyncio.create_task(wait_turn())
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    assert reported == ["cancelled"]
+    async with gate.turn():  # the slot was given back
+        pass
