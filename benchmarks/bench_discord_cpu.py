@@ -42,6 +42,7 @@ from benchmarks.bench_discord import TEMPLATES  # noqa: E402
 from bot.answer import Answer  # noqa: E402
 from bot.client import GpuBot  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.discord_backlog import warm_up  # noqa: E402
 from bot.discord_views import AnswerView  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.render_discord import answer_embeds, pack_embeds  # noqa: E402
@@ -253,6 +254,7 @@ async def measure(
 
 
 async def main(modes: tuple[str, ...], n: int, rounds: int, batch: int) -> None:
+    warm_up(Engine.from_specs())  # as `gpubot run` does at start (the heap frozen: for both bots alike)
     results: dict[tuple[str, str], list[float]] = {}
     deferred = 0
     with tempfile.TemporaryDirectory() as tmp:

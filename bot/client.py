@@ -166,7 +166,6 @@ class GpuBot(backlog.BurstReadyClient, commands.Bot):
             # A Discord-compatible server: connect to the gateway it names.
             _, url, _ = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        log.debug("warmed up in %.0f ms", backlog.warm_up(self.engine))  # the first answers as quick as the rest
         for name in self._extensions:
             await self.load_extension(name)
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
@@ -410,6 +409,7 @@ async def _open_log(settings: Settings) -> QueryLog | None:
 async def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
     configure_endpoints(settings)
+    log.debug("warmed up in %.0f ms", backlog.warm_up(engine))  # the first answers as quick as the rest
     query_log = await _open_log(settings)
     bot = make_bot(settings, engine, query_log)
     loop = asyncio.get_running_loop()
