@@ -18,6 +18,8 @@ from tests.fake_discord import FakeDiscord, Interaction, Recorded
 __all__ = ["BurstOutcome", "burst_questions", "logged_rows", "outcome", "send_burst"]
 
 CALLBACK_MESSAGE, CALLBACK_DEFERRED = 4, 5
+#: How the bot's rows begin when an answer did not reach Discord.
+UNDELIVERED = ("not delivered", "not answered")
 TEMPLATES = ("{a} vram", "{a} vs {b}", "{a} memory bandwidth?", "{a} or {b} for training?", "{a} specs")
 
 
@@ -50,7 +52,7 @@ class BurstOutcome:
     unacknowledged: set[str] = field(default_factory=set)
     answers: Counter[str] = field(default_factory=Counter)  # token -> answer messages (the one with buttons)
     slowest_ack_s: float = 0.0
-    rows: list[tuple[str, int]] = field(default_factory=list)  # (question, answered)
+    rows: list[tuple[str, int, str]] = field(default_factory=list)  # (question, answered, summary)
     delivered: set[str] = field(default_factory=set)  # questions whose answer arrived
 
     @property
@@ -63,12 +65,17 @@ class BurstOutcome:
 
     @property
     def rows_not_true(self) -> int:
-        """Rows saying answered for an answer that never arrived, or not answered for one that did."""
-        return sum(1 for q, answered in self.rows if bool(answered) != (q in self.delivered))
+        """Rows saying answered for an answer that never arrived, or saying an answer that did arrive was
+        not delivered (a delivered "I don't know that GPU" is rightly a row with answered = 0)."""
+        return sum(
+            1
+            for q, answered, summary in self.rows
+            if (answered and q not in self.delivered) or (q in self.delivered and summary.startswith(UNDELIVERED))
+        )
 
     @property
     def questions_without_one_row(self) -> int:
-        per = Counter(q for q, _ in self.rows)
+        per = Counter(q for q, _, _ in self.rows)
         return self.asked - sum(1 for n in per.values() if n == 1)
 
     def summary(self) -> str:
@@ -119,7 +126,7 @@ def outcome(fake: FakeDiscord, sent: dict[str, tuple[str, Interaction]], databas
     out.delivered = {sent[t][0] for t, n in out.answers.items() if n}
     if database is not None:
         with contextlib.closing(sqlite3.connect(database, timeout=5)) as conn:
-            rows = conn.execute("SELECT question, answered FROM queries ORDER BY id").fetchall()
+            rows = conn.execute("SELECT question, answered, summary FROM queries ORDER BY id").fetchall()
         asked = {q for q, _ in sent.values()}
-        out.rows = [(str(q), int(a)) for q, a in rows if q in asked]
+        out.rows = [(str(q), int(a), str(s or "")) for q, a, s in rows if q in asked]
     return out
