@@ -250,7 +250,7 @@ def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
     if not settings.discord_token:
         print(SETUP_HINT, file=sys.stderr)
         return EXIT_USAGE
-    from bot.client import run_command  # discord is imported only from here on
+    from bot.discord_run import run_command  # discord is imported only from here on
 
     return run_command(args.command, settings, engine, guild_id=getattr(args, "guild", None))
 

@@ -174,6 +174,8 @@ class Recorded:
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 0
     response: Any = None
+    #: When the request arrived (``time.monotonic()``, as :attr:`Interaction.created`).
+    at: float = field(default_factory=time.monotonic)
 
     def __repr__(self) -> str:
         body = json.dumps(self.json)
@@ -243,6 +245,11 @@ class Interaction:
     @property
     def type(self) -> int:
         return self._state.type
+
+    @property
+    def created(self) -> float:
+        """When the fake dispatched it (``time.monotonic()``): its 3 s acknowledgement window starts here."""
+        return self._state.created
 
     @property
     def callback_path(self) -> str:

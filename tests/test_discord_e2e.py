@@ -507,7 +507,7 @@ async def test_token_never_logged(tmp_path: Path, engine: Engine, caplog: pytest
 
 
 async def test_sync_to_a_guild(tmp_path: Path, engine: Engine) -> None:
-    from bot.client import sync_commands
+    from bot.discord_run import sync_commands
 
     async with running_fake() as fake:
         settings = _settings(tmp_path, fake)
