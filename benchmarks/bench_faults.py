@@ -22,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.fake_burst import burst_questions, logged_rows, outcome, send_burst  # noqa: E402
 from tests.fake_discord import FakeDiscord, Recorded, running_fake  # noqa: E402
 from tests.fake_faults import ChannelRateLimit, FailNext, is_message_create  # noqa: E402
 
@@ -157,10 +158,44 @@ async def gateway_outage() -> None:
         _report("gateway outage of 8 s (3 questions before, 7 during)", asked, fake, tmp, lines, extra)
 
 
+async def slash_burst(n: int = 1000) -> None:
+    """``n`` slash commands at once; Discord's 3 s acknowledgement window enforced by the fake."""
+    tmp = Path(tempfile.mkdtemp())
+    from bot.engine import Engine
+
+    names = [g.short_name for g in Engine.from_specs().catalog]
+    async with running_fake(interaction_timeout=3.0) as fake:
+        proc = await _start(fake, tmp)
+        start = time.perf_counter()
+        sent = await send_burst(fake, burst_questions(names, n))
+        dispatched = time.perf_counter() - start
+        deadline = time.perf_counter() + 120
+        while time.perf_counter() < deadline and logged_rows(tmp / "queries.sqlite3") < n:
+            await asyncio.sleep(0.5)  # every question logged: answered, or not and why
+        took = time.perf_counter() - start
+        _, lines = await _stop(proc)
+        result = outcome(fake, sent, tmp / "queries.sqlite3")
+    tracebacks = sum(1 for line in lines if line.startswith("Traceback"))
+    print(f"burst of {n} slash commands at once (dispatched in {dispatched:.2f} s, all logged after {took:.1f} s):")
+    print(f"  {result.summary()}")
+    print(f"  log lines {len(lines)} ({tracebacks} tracebacks)")
+
+
 async def main() -> None:
-    for scenario in (send_503(False), send_503(True), cooldown_spam(), sigterm_backlog(), gateway_outage()):
+    for scenario in (
+        send_503(False),
+        send_503(True),
+        cooldown_spam(),
+        sigterm_backlog(),
+        gateway_outage(),
+        slash_burst(1000),
+        slash_burst(2000),
+    ):
         await scenario
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["--burst"]:  # only the burst: --burst [N]
+        asyncio.run(slash_burst(int(sys.argv[2]) if len(sys.argv) > 2 else 1000))
+    else:
+        asyncio.run(main())

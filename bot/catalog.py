@@ -35,6 +35,7 @@ from bot.catalog_model import (
     Value,
     format_value,
 )
+from bot.longtail import GpuTable, LongTail
 from bot.text import compact
 
 __all__ = [
@@ -418,10 +419,11 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     architectures, memory_types = load_architectures(root / "architectures.yaml")
     outside = _load_outside(root / "outside.yaml")
     log.debug("loaded %d GPUs, %d fields, %d FAQs from %s", len(gpus), len(fields), len(faqs), root)
+    curated = MappingProxyType(gpus)
     return Catalog(
         root=root,
         fields=MappingProxyType(fields),
-        gpus=MappingProxyType(gpus),
+        gpus=GpuTable(curated, LongTail(root, curated)),  # the long tail is read on first use (bot.longtail)
         faqs=faqs,
         workloads=MappingProxyType(workloads),
         software=software,

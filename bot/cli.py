@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.catalog_model import CatalogError
-from bot.config import Settings, default_history_path
+from bot.cli_chat import log_entry, may_search
+from bot.config import Settings
 from bot.engine_cache import cached_engine
-from bot.logstore import LogEntry, LogStore
+from bot.logstore import LogStore
 
 # Imported where used, not here: the engine cache restores compiled patterns before the modules that compile
 # them load, and asyncio is imported only by the commands that run an event loop.
@@ -75,7 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--full", action="store_true", help="show every field, point and note (default: what decides it)")
     ask.add_argument("--chart", metavar="PNG", help="also draw the answer's chart to this PNG file (batch: PNG-N.png)")
 
-    sub.add_parser("chat", help="ask questions interactively")
+    chat = sub.add_parser("chat", help="ask questions interactively; follow-ups continue the last question")
+    chat.add_argument("--explain", action="store_true", help="show how each question is read (and what it carried)")
+    from bot.cli_rig import add_rig_parser
+
+    add_rig_parser(sub)
 
     sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN; see .env.example)")
     sync = sub.add_parser("sync", help="register the slash commands with Discord (run after commands change)")
@@ -134,21 +139,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 # -- ask / chat -------------------------------------------------------------------------------
 
 
-def _entry(question: str, answer: Answer, latency_ms: float) -> LogEntry:
-    return LogEntry(
-        question=question,
-        intent=answer.intent,
-        source="cli",
-        gpus=answer.gpus or [c.gpu for c in answer.choices],
-        fields=answer.fields,
-        answered=answer.answered,
-        latency_ms=latency_ms,
-        summary=answer.summary_line,
-        kind=answer.kind,
-        rule=answer.rule,
-    )
-
-
 def _emit(answer: Answer, as_json: bool, out: TextIO, full: bool = False) -> None:
     from bot.render import render_json, render_text
 
@@ -198,7 +188,7 @@ def _ask(
         hub: HubAsk | None = None
         for n, question in enumerate(lines, 1):
             timed = engine.ask_timed(question) if "/" not in question else None
-            if timed is None or _may_search(question, timed.answer):
+            if timed is None or may_search(question, timed.answer):
                 # a Hugging Face model id or URL, or a model name the catalog lacks: the Hub is asked (bot/hub_ask.py)
                 from bot.hub_ask import HubAsk
 
@@ -213,111 +203,11 @@ def _ask(
 
                 write_chart(timed.answer, chart, n if stdin is not None else None, sys.stderr)
             if store is not None and (stdin is None or question.strip()):
-                store.submit(_entry(question, timed.answer, timed.latency_ms))
+                store.submit(log_entry(question, timed.answer, timed.latency_ms))
                 store.flush_if_due()  # in batch mode, every few hundred rows or every second
     finally:
         if store is not None:
             store.close()
-    return EXIT_OK
-
-
-def _may_search(question: str, answer: Answer) -> bool:
-    if answer.intent not in ("fits", "lookup"):
-        return False
-    from bot.hub_ask import may_name_a_model
-
-    return may_name_a_model(question, answer)
-
-
-def _readline_setup() -> Path | None:
-    try:
-        import readline
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        return None
-    path = default_history_path()
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            readline.read_history_file(path)
-    readline.set_history_length(1000)
-    return path
-
-
-def _readline_save(path: Path | None) -> None:
-    if path is None:
-        return
-    import readline
-
-    with contextlib.suppress(OSError):
-        readline.write_history_file(path)
-
-
-def _render_text(answer: Answer) -> str:
-    from bot.render import render_text
-
-    return render_text(answer, numbered=True)
-
-
-#: What the chat adds to the bot's own help ("help", "what can you do?").
-CHAT_COMMANDS = "In this chat: type a number to pick from a list of choices; 'quit' (or Ctrl-D) leaves."
-
-
-def _pick(engine: Engine, last: Answer | None, typed: str) -> tuple[Answer, float, str] | str | None:
-    """A number typed after a list of choices: the answer for that choice, or a hint when the number is out of
-    range (the list stays open); None when no list is open or ``typed`` is not a number."""
-    if last is None or not last.choices or not typed.isdigit():
-        return None
-    number = int(typed)
-    if not 1 <= number <= len(last.choices):
-        return f"Pick a number from 1 to {len(last.choices)}, or ask something else."
-    picked = last.choices[number - 1].gpu
-    return engine.choose(last.question, picked), 0.0, f"{last.question} [{picked}]"
-
-
-async def _chat(engine: Engine, settings: Settings) -> int:
-    import asyncio
-
-    history = _readline_setup()
-    from bot.storage import QueryLog  # the async log (and its thread) only for chat
-
-    qlog = await QueryLog.open(settings.database) if settings.query_log else None
-    print(f"GPU Advisor: {len(engine.catalog)} GPUs. Ask anything; 'help' for examples, 'quit' to leave.")
-    last: Answer | None = None
-    hub: HubAsk | None = None
-    try:
-        while True:
-            try:
-                line = await asyncio.to_thread(input, "gpu> ")
-            except (EOFError, KeyboardInterrupt):
-                print()
-                break
-            question = line.strip()
-            if question.lower() in {"quit", "exit", ":q", "bye"}:
-                break
-            turn = _pick(engine, last, question) if question else None
-            if isinstance(turn, str):
-                print(turn + "\n")
-                continue
-            if turn is None and not question:
-                continue
-            if turn is None:
-                timed = engine.ask_timed(question)
-                if "/" in question or _may_search(question, timed.answer):  # the Hub, in a thread (bot/hub_ask.py)
-                    from bot.hub_ask import HubAsk
-
-                    hub = hub or HubAsk(engine)
-                    timed = await asyncio.to_thread(hub.ask_timed, question)
-                turn = (timed.answer, timed.latency_ms, question)
-            answer, latency, asked = turn
-            text = _render_text(answer)
-            print(text + (f"\n\n{CHAT_COMMANDS}" if answer.rule == "empty" else "") + "\n")
-            last = answer
-            if qlog is not None:
-                qlog.submit(_entry(asked, answer, latency))
-    finally:
-        _readline_save(history)
-        if qlog is not None:
-            await qlog.close()
     return EXIT_OK
 
 
@@ -368,7 +258,7 @@ def _discord(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
     if not settings.discord_token:
         print(SETUP_HINT, file=sys.stderr)
         return EXIT_USAGE
-    from bot.client import run_command  # discord is imported only from here on
+    from bot.discord_run import run_command  # discord is imported only from here on
 
     return run_command(args.command, settings, engine, guild_id=getattr(args, "guild", None))
 
@@ -455,7 +345,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _ask(engine, settings, [" ".join(args.question)], args.json, stdin, args.explain, args.full, args.chart)
     import asyncio  # an event loop for chat only: asking starts without it
 
-    return asyncio.run(_chat(engine, settings))
+    if args.command == "rig":
+        from bot.cli_rig import rig_command
+
+        return rig_command(args, engine)
+    from bot.cli_chat import run_chat
+
+    return asyncio.run(run_chat(engine, settings, args.explain))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,7 +75,7 @@ def _catalog_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _catalog_show(args: argparse.Namespace, catalog: Catalog) -> int:
     engine = Engine(catalog)
-    mention = engine.matcher.resolve(args.gpu)
+    mention = engine.resolve_gpu(args.gpu)
     if mention is None or mention.gpu is None:
         names = ", ".join(mention.candidates or mention.suggestions) if mention else ""
         print(

@@ -6,32 +6,28 @@ Everything Discord-specific that is not a command lives here; the cogs stay thin
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import dataclasses
 import logging
-import signal
-import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
-import aiohttp
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot import discord_backlog as backlog
 from bot.answer import Answer
 from bot.button_store import ButtonStore
 from bot.config import Settings
+from bot.conversation import conversations_and_rigs
 from bot.discord_buttons import DYNAMIC_ITEMS
 from bot.discord_chart import ChartRenderer
 from bot.discord_delivery import (
-    TRANSIENT,
+    SEND_FAILURES,
     Cooldowns,
     Delivery,
-    QuietReconnects,
-    RedactSecrets,
     WireTracker,
     describe_failure,
 )
@@ -45,22 +41,16 @@ __all__ = [
     "Cooldowns",
     "GpuBot",
     "ShardedGpuBot",
-    "configure_endpoints",
     "make_bot",
-    "run_bot",
-    "run_command",
-    "sync_commands",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Extensions loaded at start, in order.
-EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin")
+EXTENSIONS: tuple[str, ...] = ("cogs.questions", "cogs.specs", "cogs.advice", "cogs.admin", "cogs.rigs")
 
 APOLOGY = "Sorry, something went wrong on my side while answering that. It has been logged; please try again."
 RESTARTING = "I'm restarting — please ask again in a minute."
-#: Why an answer was not sent: failures of the send itself (after retries), not bugs in the bot.
-SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, *TRANSIENT)
 
 
 def command_text(interaction: discord.Interaction[Any]) -> str:
@@ -75,6 +65,8 @@ def command_text(interaction: discord.Interaction[Any]) -> str:
             options = list(opt["options"]) + options
         else:
             parts.append(f"{opt.get('name')}={opt.get('value')}")
+    if parts[0] == "/rig":  # a saved rig is personal: its options never reach the query log
+        parts = [p for p in parts if "=" not in p]
     return " ".join(parts)
 
 
@@ -114,7 +106,7 @@ class GpuTree(app_commands.CommandTree["GpuBot"]):
         self.client.log_event(command_text(interaction), intent, answered=False, summary=text, interaction=interaction)
 
 
-class GpuBot(commands.Bot):
+class GpuBot(backlog.BurstReadyClient, commands.Bot):
     """GPU Advisor on Discord. Dependencies come in through the constructor; nothing is global.
 
     One gateway connection: after an outage discord.py's plain client RESUMEs its session, so Discord
@@ -163,12 +155,16 @@ class GpuBot(commands.Bot):
         #: What answer buttons need, in memory and in the query log: they work across restarts.
         self.buttons = ButtonStore(query_log)
         self.cooldowns = Cooldowns(settings.cooldown_rate, settings.cooldown_per)
+        # Follow-ups per user per channel, thread or DM; saved rigs per user (the query log's database).
+        self.conversations, self.rigs = conversations_and_rigs(engine, settings.followup_seconds, settings.database)
         self._extensions = tuple(extensions)
         #: Set on SIGTERM: new questions are logged as not answered; answers in flight may finish.
         self.draining = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._wire = wire
         self.charts = charts  # draws answers' charts off the event loop (bot.discord_chart); None: no charts
+        self.gate = backlog.AnswerGate()  # slash commands take turns; deferred within 3 s under a backlog
+        self.faults = backlog.FaultDigest(log)  # failed sends: one log line per fault
 
     async def setup_hook(self) -> None:
         if self.settings.api_base and not self.settings.gateway_url:
@@ -187,9 +183,11 @@ class GpuBot(commands.Bot):
         """No prefix commands: natural questions are handled by ``cogs.questions``."""
 
     async def close(self) -> None:
+        self.faults.flush()
         await super().close()
         # discord.py's connect loop calls close() too as the socket goes: the log closes once.
         query_log, self._closing_log = self._closing_log, None
+        self.rigs.close()
         if query_log is not None:
             await query_log.close()
 
@@ -207,15 +205,18 @@ class GpuBot(commands.Bot):
         *,
         interaction: discord.Interaction[Any] | None = None,
         message: discord.Message | None = None,
+        undelivered: tuple[str, bool] | None = None,
     ) -> None:
+        """One row per answer; ``undelivered``: (what happened, whether any of it arrived) if sending failed."""
+        prefix, arrived = undelivered or ("", True)
         self.log_event(
             question,
             answer.intent,
-            answered=answer.answered,
+            answered=answer.answered and arrived,
             latency_ms=latency_ms,
             gpus=answer.gpus or [c.gpu for c in answer.choices],
             fields=answer.fields,
-            summary=answer.summary_line,
+            summary=f"{prefix}: {answer.summary_line}" if prefix else answer.summary_line,
             interaction=interaction,
             message=message,
             understood=(answer.kind, answer.rule),
@@ -269,14 +270,27 @@ class GpuBot(commands.Bot):
         *,
         ephemeral: bool = False,
     ) -> None:
-        """The shape of every slash command: one core call, rendered and sent, then logged as it went."""
+        """One core call, rendered and sent, then logged; deferred first under a backlog (``self.gate``)."""
         if self.refuse_while_draining(question, interaction=interaction):
             await self.reply_ephemeral(interaction, RESTARTING)
             return
-        start = time.perf_counter()
-        answer = compute()
-        latency_ms = (time.perf_counter() - start) * 1000
-        await self.deliver(question, answer, latency_ms, interaction=interaction, ephemeral=ephemeral)
+
+        def shut_down() -> None:  # cancelled while waiting for a turn: the question still gets its row
+            self.log_event(question, "shutdown", answered=False, summary=backlog.NO_TURN, interaction=interaction)
+
+        try:
+            age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+            async with self.gate.turn(
+                partial(backlog.defer, interaction, ephemeral=ephemeral), age=age, cancelled=shut_down
+            ):
+                start = time.perf_counter()
+                answer = compute()
+                took = (time.perf_counter() - start) * 1000
+                await self.deliver(question, answer, took, interaction=interaction, ephemeral=ephemeral)
+        except backlog.Unacknowledged as exc:
+            summary = f"not answered: the interaction could not be acknowledged ({exc})"
+            self.log_event(question, "expired", answered=False, summary=summary, interaction=interaction)
+            self.faults.add(backlog.NOT_ACKNOWLEDGED, f"{question[:80]!r}: {exc}")
 
     def refuse_while_draining(
         self,
@@ -300,7 +314,12 @@ class GpuBot(commands.Bot):
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._inflight.discard(task)
+        if self.faults.pending and not self._inflight:
+            self.faults.idle()  # the backlog is done: one line for what failed in it
 
     async def deliver(
         self,
@@ -323,7 +342,7 @@ class GpuBot(commands.Bot):
             raise
         except SEND_FAILURES as exc:
             self._log_undelivered(question, answer, latency_ms, delivery, exc, interaction, message)
-            log.warning("answer to %r not delivered: %s", question[:80], describe_failure(exc))
+            self.faults.add(backlog.NOT_DELIVERED, f"{question[:80]!r}: {describe_failure(exc)}")
             return
         self.log_answer(question, answer, latency_ms, interaction=interaction, message=message)
 
@@ -342,18 +361,8 @@ class GpuBot(commands.Bot):
             summary = f"partly delivered ({delivery.sent} of {delivery.total} messages; then {reason})"
         else:
             summary = f"not delivered ({reason})"
-        self.log_event(
-            question,
-            answer.intent,
-            answered=answer.answered and delivery.sent > 0,
-            latency_ms=latency_ms,
-            gpus=answer.gpus or [c.gpu for c in answer.choices],
-            fields=answer.fields,
-            summary=f"{summary}: {answer.summary_line}",
-            interaction=interaction,
-            message=message,
-            understood=(answer.kind, answer.rule),
-        )
+        undelivered = (summary, delivery.sent > 0)
+        self.log_answer(question, answer, latency_ms, interaction=interaction, message=message, undelivered=undelivered)
 
     @property
     def in_flight(self) -> int:
@@ -401,100 +410,3 @@ def make_bot(settings: Settings, engine: Engine, query_log: QueryLog | None, **o
     several = len(settings.shard_ids or ()) > 1 or (not settings.shard_ids and (settings.shard_count or 1) > 1)
     cls = ShardedGpuBot if several else GpuBot
     return cls(settings=settings, engine=engine, query_log=query_log, **options)
-
-
-def configure_endpoints(settings: Settings) -> None:
-    """Point discord.py at a Discord-compatible server when the settings say so."""
-    if settings.api_base:
-        discord.http.Route.BASE = settings.api_base
-    if settings.gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
-
-
-async def _open_log(settings: Settings) -> QueryLog | None:
-    return await QueryLog.open(settings.database) if settings.query_log else None
-
-
-async def run_bot(settings: Settings, engine: Engine) -> None:
-    """Run until SIGINT/SIGTERM or a fatal error; then close the gateway and flush the query log."""
-    configure_endpoints(settings)
-    query_log = await _open_log(settings)
-    bot = make_bot(settings, engine, query_log, charts=ChartRenderer.started() if settings.charts else None)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
-            loop.add_signal_handler(sig, stop.set)
-    async with bot:
-        runner = asyncio.create_task(bot.start(settings.discord_token), name="discord-bot")
-        stopper = asyncio.create_task(stop.wait(), name="shutdown-signal")
-        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if stopper in done:
-            log.info("shutting down: finishing the answers in flight (up to %.0f s)", settings.drain_seconds)
-            await bot.drain(settings.drain_seconds)
-        else:
-            stopper.cancel()
-        await bot.close()
-        if bot.charts is not None:  # run_bot made it: closed after the bot
-            bot.charts.close()
-        if runner.done() and not runner.cancelled() and runner.exception() is not None:
-            raise runner.exception()  # type: ignore[misc]
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
-
-
-async def sync_commands(settings: Settings, engine: Engine, guild_id: int | None = None) -> list[str]:
-    """Register the slash commands with Discord (globally, or in one guild for instant updates)."""
-    configure_endpoints(settings)
-    bot = GpuBot(settings=dataclasses.replace(settings, query_log=False), engine=engine, query_log=None)
-    async with bot:
-        await bot.login(settings.discord_token)  # runs setup_hook: the cogs add their commands
-        guild = discord.Object(id=guild_id) if guild_id else None
-        if guild is not None:
-            bot.tree.copy_global_to(guild=guild)
-        synced = await bot.tree.sync(guild=guild)
-    return [c.name for c in synced]
-
-
-def run_command(command: str, settings: Settings, engine: Engine, *, guild_id: int | None = None) -> int:
-    """``gpubot run`` and ``gpubot sync``: exit code 0 on a clean stop, 1 with one line on failure.
-
-    The token is redacted from every log line, and no error message ever contains it.
-    """
-    redact = RedactSecrets(settings.discord_token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    quiet = QuietReconnects()
-    for name in ("discord.client", "discord.shard"):
-        logging.getLogger(name).addFilter(quiet)
-    try:
-        if command == "sync":
-            names = asyncio.run(sync_commands(settings, engine, guild_id))
-            where = f"guild {guild_id}" if guild_id else "globally (may take up to an hour to show)"
-            print(f"synced {len(names)} commands {where}: {', '.join('/' + n for n in sorted(names))}")
-            return 0
-        asyncio.run(run_bot(settings, engine))
-    except KeyboardInterrupt:
-        return 0
-    except discord.PrivilegedIntentsRequired:
-        _fail(
-            "Discord refused the Message Content intent: enable it for the bot in the developer portal, "
-            "or set GPUBOT_MESSAGE_CONTENT=0 (mentions, DMs and slash commands still work)"
-        )
-        return 1
-    except discord.LoginFailure:
-        _fail("Discord rejected the token (DISCORD_TOKEN); check it in the developer portal")
-        return 1
-    except Exception as exc:  # a closed gateway, an unreachable server: one line, no traceback
-        if getattr(exc, "code", None) == 4014:  # PrivilegedIntentsRequired without reconnects
-            _fail("Discord refused the Message Content intent; see GPUBOT_MESSAGE_CONTENT in .env.example")
-            return 1
-        log.debug("bot stopped", exc_info=True)
-        _fail(f"the bot stopped: {type(exc).__name__}: {str(exc).replace(settings.discord_token, '[token]')}")
-        return 1
-    return 0
-
-
-def _fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)

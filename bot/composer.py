@@ -15,6 +15,7 @@ from bot.answer import Answer
 from bot.bounds import capped_note
 from bot.catalog import Catalog
 from bot.handlers.context import HandlerContext
+from bot.longtail import label_note
 from bot.models import ModelSpec
 from bot.parser import Intent, Query
 from bot.prices import PriceBook
@@ -91,4 +92,7 @@ class Composer:
             answer.notes[:0] = [variants_note(self.context, *said) for said in query.variants]
         if query.names_capped:
             answer.notes.insert(0, capped_note())
+        shown = [*answer.gpus, *(c.gpu for c in answer.choices)]
+        if label := label_note(self.context.catalog.gpus, shown, answer.recommendation):
+            answer.notes.insert(0, label)  # a card the curated catalog lacks: where its values come from
         return answer

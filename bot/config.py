@@ -85,6 +85,7 @@ class Settings:
     message_content: bool = True  # ask for the privileged Message Content intent
     drain_seconds: float = 10.0  # on SIGTERM, how long answers in flight may take to finish
     charts: bool = True  # attach a PNG chart to comparisons, rankings and fits (GPUBOT_CHARTS=0: none)
+    followup_seconds: float = 900.0  # a conversation's last question is continued by follow-ups this long
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +110,7 @@ class Settings:
             message_content=_flag(env.get("GPUBOT_MESSAGE_CONTENT"), default=True),
             drain_seconds=max(0.0, _float(env.get("GPUBOT_DRAIN_SECONDS"), 10.0)),
             charts=_flag(env.get("GPUBOT_CHARTS"), default=True),
+            followup_seconds=max(0.0, _float(env.get("GPUBOT_FOLLOWUP_SECONDS"), 900.0)),
         )
 
     @property

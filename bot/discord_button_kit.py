@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.answer import Answer
     from bot.button_store import ButtonStore
     from bot.config import Settings
+    from bot.conversation import Conversations
     from bot.discord_chart import ChartRenderer
     from bot.engine import Engine
 
@@ -61,6 +62,9 @@ class ButtonHost(Protocol):
 
     @property
     def charts(self) -> ChartRenderer | None: ...
+
+    @property
+    def conversations(self) -> Conversations: ...
 
     def track(self) -> None: ...
 

@@ -17,12 +17,14 @@ failed". A failing callback gets the bot's apology; the traceback goes to the lo
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.button_store import ButtonState, new_key
+from bot.conversation import conversation_key
 from bot.discord_button_kit import (
     CUSTOM_ID_LIMIT,
     KEY,
@@ -171,7 +173,9 @@ class PickButton(AnswerButton, template=rf"gpubot:pick:{_GPU}:{KEY}:(?P<author>\
             text = "That GPU is no longer in my catalog — please ask again."
             await gone(interaction, lambda custom_id: custom_id == self.custom_id, text)
             return
-        answer = host.engine.choose(state.question, gpu)
+        # The pick continues the asker's conversation in this channel ("and the rtx 6000?" after a fit answer).
+        key = conversation_key(interaction.user.id, interaction.channel_id)
+        answer = host.conversations.choose(key, state.question, gpu)
         messages, view, picked = present(host, answer, author_id=self.author_id, ephemeral=state.ephemeral)
         await interaction.response.edit_message(content=None, embeds=messages[0], view=view)
         await _send_rest(interaction, host, messages[1:], picked)
@@ -203,14 +207,21 @@ class AllSpecsButton(AnswerButton, template=rf"gpubot:all:{KEY}"):
         if state is None or (specs and not gpus):
             await gone(interaction, needs_state(self.key))
             return
-        # Every spec of the cards; any other answer asked again (the engine answers alike) and shown whole.
-        answer = host.engine.all_specs(gpus, question=state.question) if specs else host.engine.ask(state.question)
+        answer = host.engine.all_specs(gpus, question=state.question) if specs else _again(host, interaction, state)
         # The asker's click answers the channel; anyone else's answers them alone (no pile of copies).
         private = state.ephemeral or interaction.user.id != state.author_id
         messages, view, shown = present(host, answer, author_id=interaction.user.id, ephemeral=private, full=True)
         await interaction.response.send_message(embeds=messages[0], view=view, ephemeral=private)
         await _send_rest(interaction, host, messages[1:], shown)
         host.log_answer(f"{state.question} [all specs]", answer, 0.0, interaction=interaction)
+
+
+def _again(host: ButtonHost, interaction: discord.Interaction[Any], state: ButtonState) -> Answer:
+    """Any other answer, to be shown whole: the request behind its message as the conversation continued it
+    (a follow-up's), else its question asked again (the engine answers alike)."""
+    message = interaction.message
+    query = host.conversations.store.message(message.id) if message is not None else None
+    return host.engine.answer(copy.deepcopy(query)) if query is not None else host.engine.ask(state.question)
 
 
 class PageButton(AnswerButton, template=rf"gpubot:(?P<way>prev|next):{KEY}:(?P<page>\d+)"):

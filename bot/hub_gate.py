@@ -81,20 +81,27 @@ class HubGate:
         return self.hub.unplaced_name(question) is not None
 
     async def ask_timed(self, question: str, user_id: int) -> Timed:
-        """The answer, with a Hub model id looked up, or a name the catalog lacks searched, in a worker thread."""
+        """The engine's answer, with a Hub model id looked up, or a name the catalog lacks searched, in a worker
+        thread."""
+        return await self.ask_with(question, user_id, lambda: self.engine.ask(question))
+
+    async def ask_with(self, question: str, user_id: int, answer: Callable[[], Answer]) -> Timed:
+        """``answer()`` (the engine's, or a conversation's) with the Hub's part around it: a repository the question
+        names is looked up first (in a worker thread) and its notes added; a model name the catalog lacks is
+        searched after."""
         from bot.engine import Timed
 
         start = time.perf_counter()
-        if not self.wants(question):
-            timed = self.engine.ask_timed(question)
-            name = self.hub.unplaced_name(question, timed.answer)
-            if name is None or not self._allow(user_id):
-                return timed
-            self._busy.add(user_id)
-            try:
-                answer = await asyncio.to_thread(self.hub.by_name, question, name, timed.answer)
-            finally:
-                self._busy.discard(user_id)
-            return Timed(answer, (time.perf_counter() - start) * 1000)
-        notes = await self.prepare(question, user_id)
-        return Timed(self.answer(question, notes), (time.perf_counter() - start) * 1000)
+        if self.wants(question):
+            notes = await self.prepare(question, user_id)
+            return Timed(annotate(answer(), notes, self.engine.models), (time.perf_counter() - start) * 1000)
+        result = answer()
+        name = self.hub.unplaced_name(question, result)
+        if name is None or not self._allow(user_id):
+            return Timed(result, (time.perf_counter() - start) * 1000)
+        self._busy.add(user_id)
+        try:
+            result = await asyncio.to_thread(self.hub.by_name, question, name, result)
+        finally:
+            self._busy.discard(user_id)
+        return Timed(result, (time.perf_counter() - start) * 1000)

@@ -30,7 +30,7 @@ _SECTIONS = {
     "not_names",
 }
 # Sections a lexicon may leave out.
-_OPTIONAL = {"foreign"}
+_OPTIONAL = {"foreign", "followups"}  # followups: read by bot/followup_words.py
 _MODES = ("qlora", "lora", "full")
 
 

@@ -91,6 +91,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 4: what answer buttons need after a restart, and one vote per user per answer (bot/buttons_db.py)
     buttons_db.MIGRATION,
+    # 5: saved rigs (/rig set), one row per Discord user; personal data: /rig clear deletes the row
+    """
+    CREATE TABLE rigs (
+        user_id     INTEGER PRIMARY KEY,
+        rig         TEXT    NOT NULL,             -- JSON: {"gpus": [[id, count], ...], "ram_gb": n | null}
+        updated_at  TEXT    NOT NULL              -- ISO 8601, UTC
+    );
+    """,
 )
 
 

@@ -48,8 +48,16 @@ class QuestionParser:
         return self.reader.read(text)
 
     def parse(self, text: str) -> Query:
+        return self._decide(self.reading(text))
+
+    def reading(self, text: str) -> Evidence:
+        """The evidence of ``text``, read afresh and kept for a pick among its choices (as :meth:`parse` keeps it)."""
         ev = self.reader.read(text)
         self._remember(text, ev)
+        return ev
+
+    def decide(self, ev: Evidence) -> Query:
+        """The request the rules build from evidence already read (a follow-up's, a saved rig's)."""
         return self._decide(ev)
 
     def _decide(self, ev: Evidence) -> Query:
@@ -149,6 +157,8 @@ def request_summary(q: Query) -> dict[str, Any]:
         slots["unknown_names"] = [{"text": m.text, "suggestions": list(m.suggestions)} for m in q.unknown_names]
     if q.fit is not None:
         slots["fit"] = {k: v for k, v in _fit_slots(q.fit).items() if v not in (None, False, ())}
+    if q.carried:
+        slots["carried"] = dict(q.carried)  # the slots a follow-up took from the last question
     return slots
 
 

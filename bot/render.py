@@ -105,4 +105,7 @@ def render_explain(explained: Mapping[str, Any]) -> str:
     lines += [f"  {m['kind']:<22} {m['text']!r} -> {m['value']}" for m in explained["evidence"]]
     lines.append(f"rule:      {explained['rule']}")
     lines.append(f"request:   {json.dumps(explained['request'], ensure_ascii=False)}")
+    carried = explained["request"].get("carried")
+    if carried:  # a follow-up in a conversation: the slots taken from the last question
+        lines.append("from context: " + "; ".join(f"{k}: {v}" for k, v in carried.items()))
     return "\n".join(lines)

@@ -110,6 +110,7 @@ class Query:
     # A family name answered for its variants ("p100" beside a T4): (the name, its variants, those answered for).
     variants: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     names_capped: bool = False  # more GPU names than are considered (bot.bounds): the answer says so
+    carried: dict[str, str] = field(default_factory=dict)  # slots a follow-up took from context (bot.followup)
 
 
 #: The public intent of each request kind.

@@ -18,6 +18,7 @@ from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
+from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
@@ -181,8 +182,8 @@ class RuleBook:
         )
 
     def _shopping(self, ev: Evidence) -> bool:
-        if ev.gpus or ev.match.ambiguous:  # "V100 ... my gpu errors, what can i do?": about the card named
-            return False
+        if (ev.gpus or ev.match.ambiguous) and not owned_while_buying(self.reader.lexicon, ev):
+            return False  # "V100 ... my gpu errors, what can i do?": about the card named (not the asker's own)
         asks = ev.has("advice") or ev.has("which_what")
         return ev.budget_usd is not None or (asks and ev.has("gpu_nouns")) or self.choice.purchase(ev)
 
@@ -280,7 +281,7 @@ class RuleBook:
         if not (fit.model_id or fit.params_b):
             return None
         q = self._query(ev, "fit_pick")
-        q.fit = fit
+        q.fit, q.gpus = fit, [] if ev.gpus and owned_while_buying(self.reader.lexicon, ev) else q.gpus
         q.workload = q.workload or ("inference" if fit.mode == "inference" else "fine_tuning")
         q.value_focus = True  # the model sets the memory; among cards that hold it, value decides
         return q

@@ -30,13 +30,13 @@ class GpuOption(app_commands.Transformer):
 
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> str:
         bot: GpuBot = interaction.client
-        mention = bot.engine.matcher.resolve(value)
+        mention = bot.engine.resolve_gpu(value)  # the long tail too: cards the catalog lacks
         if mention is not None and mention.gpu is not None:
             return mention.gpu
         names = (
             [bot.engine.catalog.gpus[g].short_name for g in (mention.candidates or mention.suggestions)]
             if (mention)
-            else [g.short_name for g in bot.engine.matcher.autocomplete(value, limit=5)]
+            else [g.short_name for g in bot.engine.gpu_choices(value, limit=5)]
         )
         hint = f" Did you mean: {', '.join(names[:6])}?" if names else ""
         raise ValueError(f"I don't know which GPU “{discord.utils.escape_markdown(value[:80])}” is.{hint}")
@@ -48,7 +48,7 @@ class GpuOption(app_commands.Transformer):
         fmt = bot.engine.catalog.fields["memory_gb"].format_value
         return [
             app_commands.Choice(name=choice_label(g.short_name, fmt(g.get("memory_gb"))), value=g.id)
-            for g in bot.engine.matcher.autocomplete(value, limit=MAX_CHOICES)
+            for g in bot.engine.gpu_choices(value, limit=MAX_CHOICES)
         ]
 
 

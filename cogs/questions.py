@@ -12,9 +12,12 @@ from discord.ext import commands
 from bot.markup import strip_markup
 from bot.text import MAX_QUESTION_CHARS
 from cogs._common import JUST_FOR_ME
+from cogs._conversation import conversation_key, replied_question, rig_for
 
 if TYPE_CHECKING:
+    from bot.answer import Answer
     from bot.client import GpuBot
+    from bot.conversation import Reply
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ class Questions(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not self._addressed(message):
+            self._own_answer(message)
             return
         question = self._question(message)
         if self.bot.refuse_while_draining(question, message=message):
@@ -49,8 +53,24 @@ class Questions(commands.Cog):
         if retry:
             await self._cooldown(message, question, retry)
             return
-        timed = await self.bot.hub.ask_timed(question, message.author.id)  # a Hub model id: looked up in a thread
+        key = conversation_key(message.author.id, message.channel.id)
+        rig = await rig_for(self.bot, message.author.id, question)
+        replies: list[Reply] = []
+
+        def answer() -> Answer:
+            replies.append(self.bot.conversations.ask(key, question, reply_to=replied_question(message), rig=rig))
+            return replies[-1].answer
+
+        timed = await self.bot.hub.ask_with(question, message.author.id, answer)  # a Hub model: looked up in a thread
+        self.bot.conversations.remember_message(message.id, replies[-1].query)  # a reply to the answer continues it
         await self.bot.deliver(question, timed.answer, timed.latency_ms, message=message)
+
+    def _own_answer(self, message: discord.Message) -> None:
+        """The bot's own answer, as Discord echoes it: a reply to it continues the question it answers."""
+        me = self.bot.user
+        ref = message.reference
+        if me is not None and message.author.id == me.id and ref is not None and ref.message_id is not None:
+            self.bot.conversations.store.alias_message(message.id, ref.message_id)
 
     async def _cooldown(self, message: discord.Message, question: str, retry: float) -> None:
         """One notice per user per cooldown window; the rest of the window is silent (and logged)."""
@@ -72,12 +92,18 @@ class Questions(commands.Cog):
         just_for_me: bool = False,
     ) -> None:
         text = strip_markup(question).strip()
+        key = conversation_key(interaction.user.id, interaction.channel_id)
+        rig = await rig_for(self.bot, interaction.user.id, text)
+
+        def answer() -> Answer:
+            return self.bot.conversations.ask(key, text, rig=rig).answer
+
         if self.bot.hub.wants(text) or self.bot.hub.may_search(text):  # a Hub lookup may outlast Discord's 3 s
             await interaction.response.defer(thinking=True, ephemeral=just_for_me)
-            timed = await self.bot.hub.ask_timed(text, interaction.user.id)
+            timed = await self.bot.hub.ask_with(text, interaction.user.id, answer)
             await self.bot.respond(interaction, text, lambda: timed.answer, ephemeral=just_for_me)
             return
-        await self.bot.respond(interaction, text, lambda: self.bot.engine.ask(text), ephemeral=just_for_me)
+        await self.bot.respond(interaction, text, answer, ephemeral=just_for_me)
 
 
 async def setup(bot: GpuBot) -> None:

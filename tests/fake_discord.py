@@ -174,6 +174,8 @@ class Recorded:
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 0
     response: Any = None
+    #: When the request arrived (``time.monotonic()``, as :attr:`Interaction.created`).
+    at: float = field(default_factory=time.monotonic)
 
     def __repr__(self) -> str:
         body = json.dumps(self.json)
@@ -243,6 +245,11 @@ class Interaction:
     @property
     def type(self) -> int:
         return self._state.type
+
+    @property
+    def created(self) -> float:
+        """When the fake dispatched it (``time.monotonic()``): its 3 s acknowledgement window starts here."""
+        return self._state.created
 
     @property
     def callback_path(self) -> str:
@@ -643,6 +650,30 @@ class FakeDiscord:
         self.messages[message_id] = msg
         await self._dispatch_message_event("MESSAGE_CREATE", msg)
         return message_id
+
+    async def add_thread(self, name: str = "thread", *, parent_id: int = CHANNEL_ID, owner_id: int = MEMBER_ID) -> int:
+        """Open a public thread under ``parent_id`` (dispatches THREAD_CREATE); returns its id, a channel id that
+        :meth:`message` and :meth:`slash` take like any guild channel's."""
+        thread_id = self._ids.next()
+        thread: JSON = {
+            **self._text_channel(thread_id, name, 0),
+            "type": 11,  # PUBLIC_THREAD
+            "parent_id": str(parent_id),
+            "owner_id": str(owner_id),
+            "member_count": 1,
+            "message_count": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _iso(),
+                "locked": False,
+            },
+        }
+        thread.pop("permission_overwrites")
+        self._channels[thread_id] = thread
+        if self.intents is not None and self.intents & INTENT_GUILDS:
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return thread_id
 
     async def slash(
         self,

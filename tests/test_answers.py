@@ -199,10 +199,11 @@ def test_verdict_is_among_buyable_cards(engine: Engine, catalog: Catalog) -> Non
     assert (pick.number("launch_price_usd") or 0) <= (catalog.gpus["rtx-4090"].number("launch_price_usd") or 0)
 
 
-@pytest.mark.parametrize("question", ["m40 vs 3090", "a4000 or qx6000 for training?"])
+@pytest.mark.parametrize("question", ["xq40 vs 3090", "a4000 or qx6000 for training?"])
 def test_comparison_with_an_unknown_card_is_not_answered_about_the_other(engine: Engine, question: str) -> None:
     """A comparison with a card the catalog lacks is not answered about the known card alone; a name one
-    number or letter away is another card (the M40 is not the A40), so there is no "did you mean"."""
+    number or letter away is another card (an XQ40 is not the A40), so there is no "did you mean"; neither card
+    is in TechPowerUp's database (the long tail, bot.longtail) either."""
     answer = engine.ask(question)
     assert answer.intent == "unknown" and not answer.answered and not answer.choices
     assert answer.recommendation is None and "I don't know a GPU called" in render_text(answer)

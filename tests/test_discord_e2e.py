@@ -39,9 +39,9 @@ def long_text_answers(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
 
     paragraphs = [f"Paragraph {i}: " + "the same words again " * 90 for i in range(8)]
     answer = Answer(question=LONG_TEXT, intent="faq", title="A long answer", summary="\n\n".join(paragraphs))
-    real = engine.ask
+    real = engine.answer  # every question is answered through it (one-shot asks and conversations alike)
 
-    monkeypatch.setattr(engine, "ask", lambda question: answer if question == LONG_TEXT else real(question))
+    monkeypatch.setattr(engine, "answer", lambda query: answer if query.text == LONG_TEXT else real(query))
 
 
 def _settings(tmp_path: Path, fake: FakeDiscord, **over: Any) -> Settings:
@@ -507,7 +507,7 @@ async def test_token_never_logged(tmp_path: Path, engine: Engine, caplog: pytest
 
 
 async def test_sync_to_a_guild(tmp_path: Path, engine: Engine) -> None:
-    from bot.client import sync_commands
+    from bot.discord_run import sync_commands
 
     async with running_fake() as fake:
         settings = _settings(tmp_path, fake)

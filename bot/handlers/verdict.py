@@ -16,7 +16,9 @@ from bot.handlers.context import (
     price_text,
     value,
 )
+from bot.handlers.longtail_verdict import longtail_verdict
 from bot.handlers.reasons import deciding
+from bot.longtail import is_longtail
 from bot.parser import Query
 
 __all__ = ["verdict"]
@@ -25,6 +27,8 @@ __all__ = ["verdict"]
 def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) -> Answer:
     """Where ``gid`` ranks, and a same-vendor card that does better for the same price or less."""
     gpu = ctx.catalog.gpus[gid]
+    if is_longtail(gid):  # a card the curated catalog lacks is not ranked against it
+        return longtail_verdict(ctx, a, advice, gpu)
     wl = advice.workload
     mine = next((s for s in advice.ranked if s.gpu.id == gid), None)
     if mine is None:

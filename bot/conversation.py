@@ -1,0 +1,226 @@
+"""Conversations: the last request per conversation, so that "and the A5000?" continues it.
+
+A conversation is a key the front end chooses: on Discord one user in one channel, thread or DM; in
+``gpubot chat`` the session. One-shot ``gpubot ask`` and batch mode never use this (they stay stateless).
+The store is in memory, bounded (least recently used keys go first) and forgets a conversation after a
+quiet spell (``GPUBOT_FOLLOWUP_SECONDS``, 15 minutes by default). It also remembers the request behind each
+bot message (bounded), so a reply to an older answer continues that answer rather than the latest one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from bot.followup import FollowUps, carried_lead
+from bot.parser import request_summary
+from bot.rigs import Rig, RigStore, apply_rig
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bot.answer import Answer
+    from bot.engine import Engine
+    from bot.evidence import Evidence
+    from bot.request import Query
+
+__all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply", "conversation_key", "conversations_and_rigs"]
+
+DEFAULT_TTL_S = 15 * 60.0
+DEFAULT_MAX_KEYS = 10_000
+DEFAULT_MAX_MESSAGES = 20_000
+# Requests a follow-up can continue (a general answer, an FAQ or a question not understood leaves the last one).
+_CONTEXT = frozenset(
+    {"fit", "lookup", "compare", "property", "formats", "psu", "setup", "pick", "rank", "list", "verdict"}
+)
+
+K = TypeVar("K", bound=Hashable)
+
+
+def conversation_key(user_id: int, channel_id: int | None) -> tuple[int, int]:
+    """A conversation on Discord: one user in one channel, thread or DM (threads and DMs are channels)."""
+    return (user_id, channel_id or 0)
+
+
+class _Bounded(Generic[K]):
+    """An LRU map of ``K`` to (time, request), dropping the oldest beyond ``size`` and entries older than ``ttl``."""
+
+    def __init__(self, size: int, ttl: float | None, clock: Callable[[], float]) -> None:
+        self.size, self.ttl, self.clock = max(1, size), ttl, clock
+        self._items: OrderedDict[K, tuple[float, Query]] = OrderedDict()
+
+    def get(self, key: K) -> Query | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        if self.ttl is not None and self.clock() - item[0] > self.ttl:
+            del self._items[key]
+            return None
+        self._items.move_to_end(key)
+        return item[1]
+
+    def put(self, key: K, query: Query) -> None:
+        self._items[key] = (self.clock(), query)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K) -> None:
+        self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class ConversationStore:
+    """The last request of each conversation (for ``ttl_s`` seconds) and the request behind each bot message."""
+
+    def __init__(
+        self,
+        *,
+        ttl_s: float = DEFAULT_TTL_S,
+        max_keys: int = DEFAULT_MAX_KEYS,
+        max_messages: int = DEFAULT_MAX_MESSAGES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl_s = ttl_s
+        self._last: _Bounded[Hashable] = _Bounded(max_keys, ttl_s, clock)
+        self._messages: _Bounded[int] = _Bounded(max_messages, None, clock)  # an explicit reply: no time limit
+
+    def last(self, key: Hashable) -> Query | None:
+        return self._last.get(key)
+
+    def remember(self, key: Hashable, query: Query) -> None:
+        self._last.put(key, query)
+
+    def forget(self, key: Hashable) -> None:
+        self._last.pop(key)
+
+    def message(self, message_id: int) -> Query | None:
+        return self._messages.get(message_id)
+
+    def remember_message(self, message_id: int, query: Query) -> None:
+        self._messages.put(message_id, query)
+
+    def alias_message(self, message_id: int, of: int) -> None:
+        """``message_id`` (a bot answer) continues what message ``of`` (its question) asked, if that is known."""
+        query = self._messages.get(of)
+        if query is not None:
+            self._messages.put(message_id, query)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(conversations, messages) held."""
+        return len(self._last), len(self._messages)
+
+
+@dataclass(slots=True)
+class Reply:
+    """An answer in a conversation, with the request it answered (to remember under a bot message's id)."""
+
+    answer: Answer
+    query: Query
+    latency_ms: float
+
+
+class Conversations:
+    """Answers questions in conversations: a follow-up continues the last request, a saved rig fills in the card."""
+
+    def __init__(self, engine: Engine, store: ConversationStore | None = None) -> None:
+        self.engine = engine
+        self.store = store or ConversationStore()
+        self.followups = FollowUps(engine.parser, engine.catalog)
+        self._peeked: tuple[str, Evidence] | None = None  # the last reading may_use_rig made, for ask to reuse
+
+    def read(self, key: Hashable, question: str, *, reply_to: int | None = None, rig: Rig | None = None) -> Query:
+        """The request ``question`` makes in conversation ``key`` (a reply to bot message ``reply_to``: that
+        answer's conversation), with the saved ``rig`` for a question about the asker's own cards."""
+        ev = self._fresh_reading(question)
+        fresh = self.engine.parser.decide(ev)
+        previous = self._previous(key, reply_to)
+        owned = rig.gpus if rig is not None else ()
+        merged = self.followups.merge(ev, fresh, previous, owned) if previous is not None else None
+        if merged is not None:
+            return merged
+        if rig is not None:
+            own = self.followups.words.own_rig.found(ev.norm)
+            return apply_rig(self.engine.parser, ev, fresh, rig, own=own) or fresh
+        return fresh
+
+    def _previous(self, key: Hashable, reply_to: int | None) -> Query | None:
+        """The request a follow-up continues: the replied-to answer's, else the conversation's last; none when
+        follow-ups are off (a time-out of 0)."""
+        if self.store.ttl_s <= 0:
+            return None
+        replied = self.store.message(reply_to) if reply_to is not None else None
+        return replied or self.store.last(key)
+
+    def _fresh_reading(self, question: str) -> Evidence:
+        """``question`` read afresh (never a reading completed by an earlier pick); the reading :meth:`may_use_rig`
+        just made of the same text is taken instead of reading it twice."""
+        peeked, self._peeked = self._peeked, None
+        if peeked is not None and peeked[0] == question:
+            return peeked[1]
+        return self.engine.parser.reading(question)
+
+    def may_use_rig(self, question: str) -> bool:
+        """Whether a saved rig could answer ``question`` (it says "my rig", or names a model but no card), so that a
+        front end reads the rig only then. The reading is kept for the :meth:`ask` that follows."""
+        ev = self.engine.parser.reading(question)
+        self._peeked = (question, ev)
+        if ev.gpus or ev.match.mentions:
+            return False
+        return self.followups.words.own_rig.found(ev.norm) or ev.model is not None or ev.bare_size is not None
+
+    def ask(self, key: Hashable, question: str, *, reply_to: int | None = None, rig: Rig | None = None) -> Reply:
+        """Answer ``question`` in conversation ``key`` and remember its request as the conversation's last."""
+        start = time.perf_counter()
+        query = self.read(key, question, reply_to=reply_to, rig=rig)
+        answer = self.answer(key, query)
+        return Reply(answer, query, (time.perf_counter() - start) * 1000)
+
+    def answer(self, key: Hashable, query: Query) -> Answer:
+        """The answer to ``query``, led by what it carried over; the request becomes the conversation's last."""
+        answer = self.engine.answer(query)
+        lead = carried_lead(self.engine.catalog, self.followups.models, query)
+        if lead:
+            answer.summary = f"{lead} {answer.summary}".strip()
+        if query.kind in _CONTEXT:
+            self.store.remember(key, query)
+        return answer
+
+    def choose(self, key: Hashable, question: str, gpu_id: str) -> Answer:
+        """A pick among a clarifying answer's choices: the question completed with the card picked, continuing the
+        conversation when it was a follow-up ("and the rtx 6000?"); it then is the conversation's last request."""
+        if gpu_id not in self.engine.catalog.gpus:
+            return self.engine.choose(question, gpu_id)  # a Hub model offered for a name, or a KeyError
+        parser = self.engine.parser
+        completed = parser.complete(question, gpu_id)
+        previous = self.store.last(key)
+        if previous is not None:
+            ev = parser.read_recent(question)  # the reading completed with the pick
+            completed = self.followups.merge(ev, completed, previous) or completed
+        return self.answer(key, completed)
+
+    def remember_message(self, message_id: int, query: Query) -> None:
+        """The request behind a bot message, so that a reply to it continues it."""
+        if query.kind in _CONTEXT:
+            self.store.remember_message(message_id, query)
+
+    def explain(
+        self, key: Hashable, question: str, *, reply_to: int | None = None, rig: Rig | None = None
+    ) -> dict[str, Any]:
+        """How ``question`` is read in this conversation: :meth:`Engine.explain`'s reading, with the request
+        as continued (its ``carried`` slots came from context)."""
+        explained = self.engine.explain(question)
+        query = self.read(key, question, reply_to=reply_to, rig=rig)
+        explained["rule"], explained["request"] = query.rule, request_summary(query)
+        return explained
+
+
+def conversations_and_rigs(engine: Engine, ttl_s: float, database: Path) -> tuple[Conversations, RigStore]:
+    """A bot's conversations (follow-ups for ``ttl_s`` seconds) and its saved rigs (in the query log's database)."""
+    return Conversations(engine, ConversationStore(ttl_s=ttl_s)), RigStore(database, engine.catalog)

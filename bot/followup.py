@@ -1,0 +1,377 @@
+"""Follow-up questions: "and the A5000?", "what about at 32k?", "in 8-bit?" after an answer.
+
+A follow-up changes one slot of the last request and keeps the rest. Whether a question is one is read from
+its evidence: it opens with a follow-up lead or points back ("instead", "them") or is short, and it does not
+state a whole question of its own (a GPU *and* what is asked of it, a model *and* where it should run). The
+merged request is built from the last :class:`~bot.request.Query` and the slots the follow-up states, never
+by rewriting text; :attr:`Query.carried` records which slots came from context (``--explain`` shows them) and
+:func:`carried_lead` says it in the answer ("Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.dimensions import count_word
+from bot.estimator import PRECISION_NAMES
+from bot.followup_words import FollowUpWords, load_followup_words
+from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
+
+if TYPE_CHECKING:
+    from bot.catalog import Catalog
+    from bot.evidence import Evidence
+    from bot.lexicon import Property
+    from bot.models import ModelSpec
+    from bot.parser import QuestionParser
+
+__all__ = ["FollowUps", "Stated", "carried_lead", "carried_over", "describe"]
+
+#: A follow-up with neither a lead nor a word pointing back has at most this many words ("in 8-bit?", "a5000?")...
+BARE_WORDS = 3
+#: ... or this many when it asks for a property and names no card ("which one draws less power?").
+SHORT_WORDS = 6
+#: A follow-up with a lead may run to this many words; longer questions are read on their own.
+LEAD_WORDS = 12
+
+_FIT_KINDS = frozenset({"fit"})
+_SPEC_KINDS = frozenset({"lookup", "compare", "property", "formats", "psu", "setup"})
+_ADVICE_KINDS = frozenset({"pick", "rank", "list", "verdict", "fit_pick"})
+# Kinds that answer a question complete in itself, whatever it is short of.
+_OWN_KINDS = frozenset({"list", "rank", "software", "outside", "formats", "psu", "clarify"})
+_TOPIC_KINDS = frozenset({"faq", *_OWN_KINDS})
+# "at 32k", "128k?", "8192 tokens": a context length on its own, read only after a fit answer.
+_BARE_CONTEXT = re.compile(r"(?<![$\w])(\d{1,4})k\b(?! ?(?:usd|eur|euros?|dollars?|gbp))|\b(\d{3,7}) tokens?\b")
+
+
+@dataclass(slots=True)
+class Stated:
+    """The slots a follow-up states (empty ones: not said)."""
+
+    gpus: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    count: int | None = None  # "two of them", "2x": how many of the cards already named
+    model_id: str | None = None
+    params_b: float | None = None
+    fit: dict[str, object] = field(default_factory=dict)  # FitRequest slots said: precision, context, mode...
+    fields: list[str] = field(default_factory=list)
+    properties: list[Property] = field(default_factory=list)
+    budget: tuple[float, str | None] | None = None
+    workload: str | None = None
+    limits: dict[str, dict[str, float]] = field(default_factory=dict)
+    replace: bool = False  # "instead": replace the cards rather than add to them
+    compare: bool = False  # "vs the 4090": add a card to compare
+    capacity_gb: float | None = None  # "is 48gb enough?", "what about 16gb": a memory size instead of a card
+    vendor: str | None = None  # "what about amd?"
+    ambiguous: bool = False  # "on a 3060": a card name with several variants
+
+    @property
+    def anything(self) -> bool:
+        slots = (self.gpus, self.count, self.model_id, self.params_b, self.fit, self.fields, self.properties)
+        said = (self.budget, self.workload, self.limits, self.capacity_gb, self.vendor, self.ambiguous)
+        return any(s for s in (*slots, *said))
+
+
+class FollowUps:
+    """Reads a question against the last request of its conversation."""
+
+    def __init__(self, parser: QuestionParser, catalog: Catalog) -> None:
+        self.parser = parser
+        self.catalog = catalog
+        self.models: Mapping[str, ModelSpec] = parser.models.models if parser.models is not None else {}
+        self.words: FollowUpWords = load_followup_words(catalog.root)
+        # "what about amd?": a vendor named on its own, as the catalog spells its vendors
+        self.vendors = {g.vendor.lower(): g.vendor for g in catalog.gpus.values() if g.vendor}
+
+    def is_candidate(self, ev: Evidence) -> bool:
+        """Shaped like a follow-up: a lead or a word pointing back ("and the A5000?", "a6000 instead?"), a short
+        question about a property with no card ("which draws less power?"), or a few words ("in 8-bit?")."""
+        n = len(ev.norm.split())
+        if self.words.opens(ev.norm) or self.words.refs.found(ev.norm):
+            return n <= LEAD_WORDS
+        if not ev.gpus and (ev.properties or ev.fields):
+            return n <= SHORT_WORDS
+        return n <= BARE_WORDS
+
+    def stated(self, ev: Evidence, previous: Query) -> Stated:
+        """What the follow-up says, slot by slot."""
+        st = Stated(gpus=list(ev.gpus), counts=dict(ev.counts), fields=list(ev.fields))
+        st.properties = list(ev.properties)
+        st.count = self._count_of(ev) if not st.gpus else None
+        if ev.model is not None:
+            st.model_id = ev.model.model.id
+        elif ev.bare_size is not None and not ev.sizes:
+            st.params_b = ev.bare_size
+        st.fit = self._fit_slots(ev, previous)
+        if ev.budget_usd is not None:
+            st.budget = (ev.budget_usd, ev.budget_currency)
+        st.workload, st.limits = ev.workload, dict(ev.limits)
+        st.vendor = ev.vendor or next((self.vendors[w] for w in ev.norm.split() if w in self.vendors), None)
+        st.capacity_gb = ev.sizes[0] if ev.sizes and not st.gpus else None
+        st.ambiguous = bool(ev.match.ambiguous)
+        st.replace = self.words.replace.found(ev.norm)
+        st.compare = ev.has("compare_strict")  # "vs the 4090?", "compared to the 3090": add a card
+        return st
+
+    def _count_of(self, ev: Evidence) -> int | None:
+        """ "two of them", "4 of those", "2x", "with 3 cards": a count of the cards already named."""
+        words = ev.norm.split()
+        for k, word in enumerate(words):
+            n = count_word(word)
+            if n is None or (word in ("a", "one", "single") and k + 1 < len(words) and words[k + 1] != "of"):
+                continue
+            rest = " ".join(words[k + 1 : k + 4])
+            hit = self.words.count_of.first(rest)
+            if (hit is not None and hit.start == 0) or re.fullmatch(r"x?\d{1,2}x|x\d{1,2}", word):
+                return max(1, min(64, n))
+        return None
+
+    def _fit_slots(self, ev: Evidence, previous: Query) -> dict[str, object]:
+        """The fit slots the follow-up says: precision, context, mode, KV cache, runtime, batch, strategy."""
+        req = self.parser.reader.fit_request(ev)
+        said: dict[str, object] = {}
+        if req.precision is not None:
+            said["precision"] = req.precision
+        context = req.context or (_bare_context(ev.norm) if previous.fit is not None else None)
+        if context is not None:
+            said["context"] = context
+        if any(phrases.found(ev.norm) for phrases in self.parser.lexicon.modes.values()):
+            said["mode"] = req.mode
+        for name in ("kv_precision", "batch", "strategy", "lora_rank"):
+            if getattr(req, name) is not None:
+                said[name] = getattr(req, name)
+        for flag in ("max_context", "speed_asked"):  # "and the max context?", "how fast would it be?"
+            if getattr(req, flag):
+                said[flag] = True
+        runtime = self.parser.runtime(ev.norm)[1]
+        if runtime is not None:
+            said["runtime"] = runtime
+        return said
+
+    def complete(self, ev: Evidence, fresh: Query) -> bool:
+        """The question states a whole question of its own (what it is about and what it asks of it)."""
+        if ev.match.unknown or (ev.match.ambiguous and fresh.kind != "fit"):
+            return True  # a name to settle first (a fit answers each variant of an ambiguous card)
+        if fresh.kind in _OWN_KINDS or ev.outside is not None:
+            return True  # a listing, a ranking, software, hardware outside the catalog
+        pointing = self.words.opens(ev.norm) or self.words.refs.found(ev.norm)
+        asks_pick = ev.has("advice") or ev.rank_word is not None or (ev.has("recommend") and ev.workload is not None)
+        if asks_pick and not pointing and not ev.gpus:
+            return True  # "which gpu has the most memory?", "best single-slot card under $1500"
+        if not ev.gpus and (ev.properties or (ev.fields and self.words.opens(ev.norm))):
+            return False  # "which is cheaper?", "and the power?": a property of the cards of the last answer
+        if fresh.kind in _TOPIC_KINDS or (fresh.kind == "verdict" and ev.gpus):
+            return True  # a topic; "is the dgx spark worth it": a verdict on the card named
+        names = len(ev.gpus)
+        sized = ev.model is not None or ev.bare_size is not None
+        if fresh.kind == "fit":
+            held = bool(names or fresh.ambiguous or (fresh.fit and fresh.fit.capacity_gb))
+            return sized and (held or ev.has("requirements"))  # "how much vram does flux need": on no card
+        if names >= 2:
+            return True
+        asks = bool(ev.fields or ev.properties or ev.has("specs") or ev.has("all_specs") or ev.formats_asked)
+        return names == 1 and (asks or ev.workload is not None or sized)
+
+    def merge(self, ev: Evidence, fresh: Query, previous: Query, rig: tuple[tuple[str, int], ...] = ()) -> Query | None:
+        """The follow-up's request with the rest carried from ``previous``; None when it is no follow-up. ``rig``: the
+        asker's saved cards, for "what about my rig?"."""
+        if not self.is_candidate(ev) or self.complete(ev, fresh):
+            return None
+        st = self.stated(ev, previous)
+        if rig and not st.gpus and self.words.own_rig.found(ev.norm):
+            st.gpus, st.counts = [g for g, _ in rig], dict(rig)
+        if not st.anything:
+            return None
+        kind = previous.kind
+        merged: Query | None = None
+        if kind in _FIT_KINDS and previous.fit is not None:
+            merged = self._merge_fit(ev, fresh, previous, st)
+        elif kind in _SPEC_KINDS:
+            merged = self._merge_spec(fresh, previous, st)
+        elif kind in _ADVICE_KINDS:
+            merged = self._merge_advice(fresh, previous, st)
+        if merged is not None:
+            merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
+            merged.carried = carried_over(self.catalog, self.models, previous, merged)
+        return merged
+
+    # -- merging, by the kind of the last request -----------------------------------------------
+
+    def _merge_fit(self, ev: Evidence, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        assert previous.fit is not None  # noqa: S101 - checked by the caller
+        if (st.fields or st.properties) and not (st.model_id or st.fit) and previous.gpus:
+            return self._merge_spec(fresh, dataclasses.replace(previous, kind="lookup", fields=[]), st)
+        fit = dataclasses.replace(previous.fit)
+        gpus = list(previous.gpus)
+        if st.gpus:
+            gpus = st.gpus[:MAX_COMPARE]
+            fit.gpus_count, fit.capacity_gb = st.counts.get(gpus[0], 1), None
+        elif fresh.ambiguous:  # "does it run on a 3060?": each 3060, as the question alone would be answered
+            gpus, fit.capacity_gb, fit.gpus_count = [], None, fresh.fit.gpus_count if fresh.fit else 1
+        elif st.capacity_gb is not None:
+            gpus, fit.capacity_gb, fit.gpus_count = [], st.capacity_gb, 1
+        if st.count is not None:
+            fit.gpus_count = st.count
+        if st.model_id or st.params_b:
+            fit.model_id, fit.params_b, fit.held_with = st.model_id, st.params_b, ()
+        for name, value in st.fit.items():
+            setattr(fit, name, value)
+        _settle_mode(fit)
+        if fit == previous.fit and gpus == previous.gpus and not fresh.ambiguous:
+            return None
+        q = dataclasses.replace(previous, gpus=gpus, fit=fit, kind="fit", intent="fits", match=fresh.match)
+        kept = [] if st.gpus or st.capacity_gb is not None else previous.ambiguous
+        q.ambiguous = list(fresh.ambiguous or kept)
+        q.unknown_names, q.counts = [], {gpus[0]: fit.gpus_count} if gpus else {}
+        return q
+
+    def _merge_spec(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        if st.model_id and len(previous.gpus) == 1:
+            return None  # a model after a card ("and llama 3 70b?"): read on its own
+        if st.workload is not None and not st.gpus and previous.gpus and not st.fields:
+            # "a6000 specs", then "and for training?"; "A4000 vs A6000", then "which one is better for training?"
+            gpus = previous.gpus[:MAX_COMPARE]
+            return dataclasses.replace(fresh, gpus=gpus, kind="verdict", intent="recommend", workload=st.workload)
+        gpus = _merge_gpus(previous.gpus, st)
+        fields = list(dict.fromkeys([p.field for p in st.properties] + st.fields)) or list(previous.fields)
+        kind = _spec_kind(previous, gpus, st)
+        if gpus == previous.gpus and fields == previous.fields and kind == previous.kind:
+            return None
+        q = dataclasses.replace(fresh, gpus=gpus, fields=fields, kind=kind, intent=INTENT_OF[kind], dropped=[])
+        q.counts = {g: n for g, n in (previous.counts | st.counts).items() if g in gpus}
+        q.property_more = st.properties[0].more if st.properties else previous.property_more
+        if kind == "property" and not st.properties and previous.kind != "property":
+            q.property_more = None
+        return q
+
+    def _merge_advice(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        q = dataclasses.replace(previous, match=fresh.match)
+        if st.budget is not None:
+            q.budget_usd, q.budget_currency = st.budget
+        if st.workload is not None:
+            q.workload = st.workload
+        if st.limits:
+            q.limits = st.limits
+        if st.vendor is not None:
+            q.vendor = st.vendor
+        if st.gpus and q.workload is not None and previous.kind in ("pick", "verdict"):
+            q.gpus, q.kind, q.intent = st.gpus[:1], "verdict", "recommend"  # "and the A5000?": is it good for that
+        return None if _same_advice(q, previous) else q
+
+
+def _base_rule(rule: str) -> str:
+    """The rule that read the first question of a run of follow-ups."""
+    while rule.startswith("follow-up (") and rule.endswith(")"):
+        rule = rule[len("follow-up (") : -1]
+    return rule
+
+
+def _bare_context(norm: str) -> int | None:
+    """ "at 32k", "128k?", "8192 tokens": a context length said on its own (after a fit answer)."""
+    m = _BARE_CONTEXT.search(norm)
+    if m is None:
+        return None
+    value = int(m.group(1)) * 1024 if m.group(1) else int(m.group(2))
+    return value if 256 <= value <= 10_000_000 else None
+
+
+def _settle_mode(fit: FitRequest) -> None:
+    """LoRA on a 4-bit base is QLoRA, QLoRA on an 8-bit base is LoRA (as the reader settles a question's)."""
+    if fit.mode in ("lora", "full") and fit.precision in ("int4", "nf4"):
+        fit.mode = "qlora"
+    elif fit.mode == "qlora" and fit.precision in ("int8", "fp8", "q8_0"):
+        fit.mode = "lora"
+
+
+def _merge_gpus(previous: list[str], st: Stated) -> list[str]:
+    """The cards of the follow-up: the named ones added to a comparison ("vs the 4090", "and the A5000" after two
+    cards) or in place of the last ones ("the A5000 instead", "and the A5000" after one card)."""
+    if not st.gpus:
+        return list(previous)
+    adds = (st.compare or len(previous) >= 2) and not st.replace
+    if not adds:
+        return st.gpus[:MAX_COMPARE]
+    return list(dict.fromkeys([*previous, *st.gpus]))[:MAX_COMPARE]
+
+
+def _spec_kind(previous: Query, gpus: list[str], st: Stated) -> Kind:
+    if len(gpus) < 2:
+        return "lookup"
+    if st.properties or (previous.kind == "property" and not st.fields):
+        return "property"
+    return "setup" if previous.kind == "setup" else "compare"
+
+
+def _same_advice(q: Query, previous: Query) -> bool:
+    slots = ("budget_usd", "workload", "limits", "gpus", "vendor")
+    return all(getattr(q, s) == getattr(previous, s) for s in slots)
+
+
+def _names(catalog: Catalog, gpus: list[str], joiner: str = ", ") -> str:
+    return joiner.join(catalog.gpus[g].short_name for g in gpus if g in catalog.gpus)
+
+
+def describe(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> dict[str, str]:
+    """Each filled slot of a request as it reads in an answer, in the order a lead says them."""
+    if q.fit is not None and q.kind == "fit":
+        return _describe_fit(catalog, models, q, q.fit)
+    out: dict[str, str] = {}
+    if q.workload is not None and q.workload in catalog.workloads:
+        out["workload"] = f"for {catalog.workloads[q.workload]['label']}"
+    if q.budget_usd is not None:
+        out["budget"] = f"under ${q.budget_usd:,.0f}"
+    if q.vendor is not None:
+        out["vendor"] = f"{q.vendor} only"
+    if q.fields:
+        out["fields"] = ", ".join(catalog.fields[f].label for f in q.fields if f in catalog.fields)
+    if q.gpus:
+        out["gpus"] = _names(catalog, q.gpus, " vs " if q.kind in ("compare", "property", "setup") else ", ")
+    return out
+
+
+def _describe_fit(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query, fit: FitRequest) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if fit.model_id is not None:
+        model = models.get(fit.model_id)
+        out["model"] = model.name if model is not None else fit.model_id
+    elif fit.params_b is not None:
+        out["model"] = f"a {fit.params_b:g}B model"
+    if fit.precision is not None:
+        out["precision"] = PRECISION_NAMES.get(fit.precision, fit.precision).split(" (")[0]
+    if fit.context is not None:
+        out["context"] = f"{fit.context // 1024}k context" if fit.context % 1024 == 0 else f"{fit.context} tokens"
+    if fit.mode != "inference":
+        out["mode"] = {"full": "full fine-tune", "lora": "LoRA", "qlora": "QLoRA"}.get(fit.mode, fit.mode)
+    if fit.runtime is not None:
+        out["runtime"] = f"with {fit.runtime}"
+    names = _names(catalog, q.gpus)
+    if names:
+        out["gpus"] = f"on {fit.gpus_count}× {names}" if fit.gpus_count > 1 else f"on the {names}"
+    elif q.ambiguous:  # "on a 3060": each variant
+        out["gpus"] = f"on the {q.ambiguous[0].text.upper()}"
+    elif fit.capacity_gb is not None:
+        out["gpus"] = (
+            f"in {fit.gpus_count}× {fit.capacity_gb:g} GB" if fit.gpus_count > 1 else f"in {fit.capacity_gb:g} GB"
+        )
+    return out
+
+
+def carried_over(catalog: Catalog, models: Mapping[str, ModelSpec], previous: Query, merged: Query) -> dict[str, str]:
+    """The slots of ``merged`` that read the same as in ``previous``: what came from context."""
+    before = describe(catalog, models, previous)
+    return {k: v for k, v in describe(catalog, models, merged).items() if before.get(k) == v}
+
+
+def carried_lead(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> str:
+    """ "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:": what was carried over, then what changed."""
+    if not q.carried:
+        return ""
+    if "rig" in q.carried:
+        return f"Using {q.carried['rig']}:"
+    said = describe(catalog, models, q)
+    changed = [v for k, v in said.items() if k not in q.carried]
+    head = ", ".join(q.carried.values())
+    return f"{head} — {', '.join(changed)}:" if changed else f"{head}:"
