@@ -26,6 +26,7 @@ from bot.forward_refs import forward_references
 from bot.lexicon import Hit, Lexicon, Property, Unsupported
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
+from bot.outside_index import OutsideIndex
 from bot.quantities import drop_quantities
 from bot.request import FitRequest
 from bot.series import SeriesIndex
@@ -133,7 +134,7 @@ class Reader:
         self.models = models
         self.lexicon = lexicon
         self.dimensions = Dimensions(lexicon)
-        self._any_outside = re.compile("|".join(f"(?:{o.pattern.pattern})" for o in catalog.outside) or r"(?!x)x")
+        self._any_outside = OutsideIndex([o.pattern for o in catalog.outside])
         workload_phrases = {
             normalize(kw): name
             for name, spec in reversed(list(catalog.workloads.items()))
@@ -336,7 +337,7 @@ class Reader:
 
     def _outside(self, norm: str) -> Outside | None:
         """The first entry of ``specs/outside.yaml`` the question names; one combined test rules most out."""
-        if self._any_outside.search(norm) is None:
+        if not self._any_outside.any(norm):
             return None
         return next((o for o in self.catalog.outside if o.pattern.search(norm)), None)
 

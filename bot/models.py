@@ -65,7 +65,8 @@ def _size_word(word: str) -> str | None:
     return m.group(1) if m else None
 
 
-_BARE_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
+# "\b(\d+(?:\.\d+)?)..." written to start with the digit, its word boundary checked behind it: a search skips ahead.
+_BARE_SIZE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,8 @@ _LIST_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[a-z0-9])")
 # What the size and count patterns need (a digit, then "g"/"t", or "x"): tests that start with a digit, so fast.
 _SIZE_HINT = re.compile(r"\d\s*[gt]")
 _COUNT_HINT = re.compile(r"\d\s*x")
+# What a product of counts ("3*8*a100") and experts written size first ("7b*8") both have: a digit, then "*" or "x".
+_PRODUCT_HINT = re.compile(r"\db?\s*[*x×]")
 _LIST_HINT = re.compile(r"\d[.)]")  # what every list mark has: a test that rules most questions out
 _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
@@ -83,7 +85,7 @@ def normalize(text: str) -> str:
     if digits:
         if "," in text:  # thousands separators: "10,752" -> "10752" (not "24g,it")
             text = _THOUSANDS.sub("", text)
-        if _has(text, "*x×"):  # products of counts, experts written size first
+        if _PRODUCT_HINT.search(text) is not None:  # products of counts, experts written size first
             text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
         text = _RANGE.sub(r"\1 to ", text) if _has(text, "-–—~") else text
