@@ -28,6 +28,7 @@ from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
 from bot.outside_index import OutsideIndex
 from bot.quantities import drop_quantities
+from bot.regex_words import between_spaces
 from bot.request import FitRequest
 from bot.series import SeriesIndex
 from bot.text import normalize
@@ -41,7 +42,7 @@ __all__ = ["Evidence", "Mention", "Reader"]
 # Numeric dimensions (Duckling-style): each a pattern whose groups build a typed value.
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
-_SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
+_SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
 _ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
@@ -140,9 +141,7 @@ class Reader:
             for name, spec in reversed(list(catalog.workloads.items()))
             for kw in (*reversed(spec.get("keywords", ())), name.replace("_", " "))
         }
-        self._workload_re = re.compile(
-            r"(?<= )(" + "|".join(re.escape(k) for k in sorted(workload_phrases, key=len, reverse=True)) + r")(?= )"
-        )
+        self._workload_re = re.compile(between_spaces(sorted(workload_phrases, key=len, reverse=True)))
         self._workload_of = workload_phrases
         self._faqs = FaqIndex(catalog.faqs)
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
@@ -153,7 +152,7 @@ class Reader:
         """Every workload the question names, longest keyword first, without repeats."""
         found: list[str] = []
         for m in self._workload_re.finditer(f" {norm} "):
-            name = self._workload_of[m.group(1)]
+            name = self._workload_of[m.group(0)]
             if name not in found:
                 found.append(name)
         return found
@@ -304,13 +303,14 @@ class Reader:
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         found = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
-        ev.workloads = [w for w in found if not self._describes_named(w, match.gpu_ids, hosted=bool(services))]
+        named_ids = match.gpu_ids if found else []
+        ev.workloads = [w for w in found if not self._describes_named(w, named_ids, hosted=bool(services))]
         ev.workload = self.main_workload(ev.workloads)
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
         ev.classes = self._classes(norm, match.words)
         if "cuda" in norm and _CUDA_VERSION.search(norm):
             ev.classes |= {"software", "software_topic"}  # "p40 cuda 13?": which CUDA version runs on it
-        if _ARCH_CODE.search(norm):
+        if ("sm" in norm or "gfx" in norm) and _ARCH_CODE.search(norm):  # every code holds one of them
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
         instance_variants(match, ev.cloud)
@@ -464,6 +464,8 @@ def _gpu_mention(mention: GpuMention) -> Mention:
 
 def _gpu_sizes(norm: str) -> list[float]:
     """The memory sizes named, but the computer's RAM ("32gb of ram", "64gb ddr5"): "24gb", "a 12 gig card"."""
+    if "gb" not in norm:
+        return []  # every size ends in "gb"
     sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()) and not _allocation(norm, m))
     return [float(m.group(1)) for m in sizes if float(m.group(1)) > 0]
 

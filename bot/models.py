@@ -293,6 +293,7 @@ class ModelIndex:
                 if series:
                     self._series[(series, found.group(1))] = model.id
         self._series_family = {series: models[mid].family for (series, _), mid in self._series.items()}
+        self._series_starts = frozenset(s[:k] for s in self._series_family for k in range(1, len(s) + 1))
         # A family of one model names it ("flux lora", "whisper on a 3060"); larger families need a size.
         by_family: dict[str, list[str]] = {}
         for model in models.values():
@@ -396,9 +397,12 @@ class ModelIndex:
     def _series_words(self, words: Sequence[str]) -> list[str]:
         """The versioned families named, one word or two ("llama2", "llama 2", "qwen 2.5"), in order."""
         found = []
+        family, starts = self._series_family, self._series_starts
         for i, word in enumerate(words):
+            if word not in starts:
+                continue  # no series name starts with this word: neither it nor it glued to the next is one
             for key in (word, word + words[i + 1] if i + 1 < len(words) else ""):
-                if key in self._series_family and key not in found:
+                if key in family and key not in found:
                     found.append(key)
         return found
 

@@ -1,4 +1,4 @@
-"""Whole-word alternations written so that a regex search skips ahead.
+"""Word alternations written so that a regex search skips ahead.
 
 ``\\b(?:colab pro|colab|google colab)\\b`` is tried at every position of a text: a pattern that starts with an
 assertion gives the regex engine no first character to look for. :func:`whole_words` writes the same alternation
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["whole_words"]
+__all__ = ["between_spaces", "whole_words"]
 
 
 def whole_words(words: Iterable[str]) -> str:
@@ -28,3 +28,16 @@ def whole_words(words: Iterable[str]) -> str:
         groups.setdefault(word[0], []).append(re.escape(word[1:]))
     body = "|".join(f"{re.escape(c)}(?<!\\w.)(?:{'|'.join(rests)})" for c, rests in groups.items())
     return rf"(?:{body})\b"
+
+
+def between_spaces(phrases: list[str]) -> str:
+    """The pattern ``(?<= )(p1|p2|...)(?= )`` of ``phrases`` (in the order given: put the longest first), grouped by
+    first character: each group starts with its character and looks behind it for the space. A match's whole text
+    (``group(0)``) is the phrase."""
+    if not phrases or "" in phrases:
+        return r"(?<= )(?:" + "|".join(re.escape(p) for p in phrases) + r")(?= )" if phrases else r"(?!x)x"
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[0], []).append(re.escape(phrase[1:]))
+    body = "|".join(f"{re.escape(c)}(?<= .)(?:{'|'.join(rests)})" for c, rests in groups.items())
+    return f"(?:{body})(?= )"

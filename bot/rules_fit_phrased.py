@@ -22,7 +22,7 @@ _LORA_CARD_GB = 24.0
 
 def has_size_word(ev: Evidence) -> bool:
     """A model size such as "70b" among the words."""
-    return any(w[:-1].replace(".", "", 1).isdigit() and w.endswith("b") for w in ev.match.words)
+    return any(w.endswith("b") and w[:-1].replace(".", "", 1).isdigit() for w in ev.match.words)
 
 
 def fit_phrased_otherwise(ev: Evidence) -> bool:

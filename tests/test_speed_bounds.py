@@ -214,3 +214,104 @@ def test_outside_patterns_the_index_cannot_read_are_searched_as_before(pattern: 
     assert not index.indexed
     for text in ["mac", "imac", "a mac pro", "tpu", "$5", "macbook", "MAC", "x pro", ""]:
         assert index.any(text) == (re.search(f"(?:{pattern})|(?:\\bmacbook\\b)", text) is not None), text
+
+
+def test_between_spaces_matches_the_plain_lookbehind_pattern(engine: Engine) -> None:
+    from bot.regex_words import between_spaces
+
+    reader = engine.parser.reader
+    phrases = sorted(set(reader._workload_of), key=len, reverse=True)
+    plain = re.compile(r"(?<= )(" + "|".join(re.escape(p) for p in phrases) + r")(?= )")
+    grouped = re.compile(between_spaces(phrases))
+    rng = random.Random(13)  # noqa: S311 - test data, not secrets
+    texts = [f" {normalize(q)} " for q in _questions()]
+    texts += [" " + " ".join(rng.choices([*phrases, "a", "for", "x"], k=5)) + " " for _ in range(2000)]
+    for text in texts:
+        assert [m.group(0) for m in grouped.finditer(text)] == [m.group(1) for m in plain.finditer(text)], text
+
+
+def test_series_guard_misses_no_series_name(engine: Engine) -> None:
+    from bot.series import _MARKER_HINT, _SERIES
+
+    rng = random.Random(14)  # noqa: S311 - test data, not secrets
+    pieces = ["rtx", "40", "30", "x", "xx", "s", "series", "gen", "7000", "16", "amd", "lineup", "4090", " ", "3090s"]
+    texts = [" ".join(normalize(q).split()) for q in _questions()]
+    texts += [" ".join(rng.choices(pieces, k=5)) for _ in range(3000)] + ["16x x cards", "rtx30xx", "rx 6000s"]
+    for text in texts:
+        if _SERIES.search(text):
+            assert _MARKER_HINT.search(text), text
+
+
+def test_cloud_name_guard_as_before(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    cloud = engine.parser.cloud
+    rng = random.Random(15)  # noqa: S311 - test data, not secrets
+    keys = sorted(cloud._keys)
+    texts = [normalize(q) for q in _questions()]
+    texts += [
+        " ".join(rng.choices([*keys[:60], "a", "g", "p", "on", "aws", "xlarge", "2", "a2 highgpu"], k=5))
+        for _ in range(2000)
+    ]
+    guarded = [cloud.find(t) for t in texts]
+    monkeypatch.setattr(type(cloud), "_may_name", lambda self, words: True)
+    assert [cloud.find(t) for t in texts] == guarded
+    assert any(guarded)
+
+
+def test_model_series_start_guard_as_before(engine: Engine) -> None:
+    models = engine.parser.models
+    assert models is not None
+    keys = sorted(models._series_family)
+    rng = random.Random(16)  # noqa: S311 - test data, not secrets
+    texts = [normalize(q).split() for q in _questions()]
+    texts += [rng.choices([*keys, "llama", "2", "qwen", "3", "the", "on"], k=6) for _ in range(2000)]
+    for words in texts:
+        plain = []
+        for i, word in enumerate(words):
+            for key in (word, word + words[i + 1] if i + 1 < len(words) else ""):
+                if key in models._series_family and key not in plain:
+                    plain.append(key)
+        assert models._series_words(words) == plain, words
+
+
+def test_size_and_code_guards_as_before() -> None:
+    from bot.dimensions import _RANGE_HINT
+    from bot.evidence import _ARCH_CODE, _gpu_sizes
+
+    plain_size = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
+    ranges = re.compile(r"\$?\s?\d+(?:\.\d+)?\s*k?\s+(?:to|and)\s+\$?\s?\d")
+    texts = [normalize(q) for q in _questions()]
+    texts += [
+        "24gb",
+        "x24gb",
+        "a 24gb card",
+        "1.5gb",
+        "v1.5gb",
+        "sm86",
+        "sm 120",
+        "gfx1100",
+        "$1800 to 2200",
+        "2k and 3k",
+    ]
+    for text in texts:
+        sizes = [float(m.group(1)) for m in plain_size.finditer(text)]
+        if not sizes:
+            assert _gpu_sizes(text) == []
+        if _ARCH_CODE.search(text):
+            assert "sm" in text or "gfx" in text
+        if ranges.search(text):
+            assert _RANGE_HINT.search(text), text
+
+
+def test_formatted_values_remembered_as_computed(engine: Engine) -> None:
+    """A value's text from the memo is the text computed afresh, for every card and field."""
+    from bot.answer import Answer
+    from bot.handlers.context import _value_text, value
+
+    ctx = engine.composer.context
+    catalog = engine.catalog
+    for gpu in catalog:
+        for key, fdef in catalog.fields.items():
+            answer = Answer(question="q", intent="lookup", title="")
+            first, again = value(ctx, answer, gpu, key), value(ctx, answer, gpu, key)
+            assert first == again == _value_text(ctx, gpu, key, fdef, gpu.get(key))
+            assert [(f.gpu, f.field) for f in answer.facts] == [(gpu.id, key)]  # cited once, as before
