@@ -118,6 +118,8 @@ class Dimensions:
         """Numeric constraints ("at least 24gb", "under 200w") and the text with them blanked out."""
         found: dict[str, dict[str, float]] = {}
         hints = {"memory_gb": "gb" in norm, "tdp_w": _WATTS_HINT.search(norm) is not None}  # what each limit needs
+        if not (hints["memory_gb"] or hints["tdp_w"]):
+            return found, norm
         for key, bound, pattern in self._limit_res:
             m = pattern.search(norm) if hints[key] else None
             if m:

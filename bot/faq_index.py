@@ -36,10 +36,8 @@ class FaqIndex:
         words = norm.split()
         where, starts = self._where, self._starts
         best: dict[tuple[int, int], tuple[int, int, str]] = {}
-        for i, word in enumerate(words):
-            if word not in starts:  # most words start no phrase
-                continue
-            phrase, last = word, min(i + self._longest, len(words))
+        for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no phrase
+            phrase, last = words[i], min(i + self._longest, len(words))
             for n in range(i + 1, last + 1):  # the n-gram words[i:n], grown one word at a time
                 if n > i + 1:
                     phrase = f"{phrase} {words[n - 1]}"

@@ -69,8 +69,9 @@ class PhraseSet:
             yield Hit(self.meaning[m.group(0)], m.group(0), m.start(), m.end())
 
     def first(self, norm: str) -> Hit | None:
-        """The earliest hit (the longest phrase at that place)."""
-        return next(self.finditer(norm), None)
+        """The earliest hit (the longest phrase at that place): the first that :meth:`finditer` yields."""
+        m = self._re.search(norm)
+        return Hit(self.meaning[m.group(0)], m.group(0), m.start(), m.end()) if m is not None else None
 
     def found(self, norm: str) -> bool:
         return self._re.search(norm) is not None
@@ -113,7 +114,7 @@ class ClassFinder:
         words = text.split(" ")
         lookup = self._classes.get
         starts = self._starts
-        for i in range(len(words)):
+        for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no phrase
             run = words[i]
             j = i + 1
             while run in starts:

@@ -347,9 +347,7 @@ class ModelIndex:
         """Every run of words that spells a model, longest at each start: (words, start, model id)."""
         runs: list[tuple[int, int, str]] = []
         starts, reach = self._starts, 0  # reach: where the runs so far end, at the furthest
-        for i in range(len(words)):
-            if words[i] not in starts:  # the common case: no spelling starts with this word
-                continue
+        for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no spelling
             best: tuple[int, int, str] | None = None
             key = ""
             for size in range(1, min(self._max_words, len(words) - i) + 1):

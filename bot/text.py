@@ -64,9 +64,9 @@ def _strip_format_chars(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def _has(text: str, chars: str) -> bool:
-    """Any of ``chars`` in ``text``: a pattern that needs one of them is skipped without it."""
-    return any(c in text for c in chars)
+# What the range and possessive patterns need: a pattern is skipped without it (one search, not a test per character).
+_DASH = re.compile("[-–—~]")
+_APOSTROPHE = re.compile("['’]")
 
 
 def normalize(text: str) -> str:
@@ -88,10 +88,11 @@ def normalize(text: str) -> str:
         if _PRODUCT_HINT.search(text) is not None:  # products of counts, experts written size first
             text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
-        text = _RANGE.sub(r"\1 to ", text) if _has(text, "-–—~") else text
+        text = _RANGE.sub(r"\1 to ", text) if _DASH.search(text) is not None else text
         if _LIST_HINT.search(text) is not None:  # a list mark is a number and "." or ")"
             text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
-    text = _POSSESSIVE.sub("", text) if _has(text, "'’") else text  # "the A4000's memory" -> "the a4000 memory"
+    # "the A4000's memory" -> "the a4000 memory"
+    text = _POSSESSIVE.sub("", text) if _APOSTROPHE.search(text) is not None else text
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = _LONE_DOT.sub(" ", text) if "." in text else text
