@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,15 @@ def _size_word(word: str) -> str | None:
 _BARE_SIZE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
 
 
+@functools.lru_cache(maxsize=4096)
+def _series_of(name: str) -> str:
+    """:attr:`ModelSpec.series` of a model named ``name`` (a pure function of the name; answers ask it of every
+    model, so it is remembered)."""
+    norm = normalize(name)
+    found = _NAME_SIZE.search(norm)
+    return norm[: found.start()].replace(" ", "") if found else ""
+
+
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
     id: str
@@ -94,9 +104,7 @@ class ModelSpec:
     @property
     def series(self) -> str:
         """ "qwen2.5" for Qwen2.5 7B: the name before its size, without spaces ("" when the name has no size)."""
-        name = normalize(self.name)
-        found = _NAME_SIZE.search(name)
-        return name[: found.start()].replace(" ", "") if found else ""
+        return _series_of(self.name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -315,3 +315,13 @@ def test_formatted_values_remembered_as_computed(engine: Engine) -> None:
             first, again = value(ctx, answer, gpu, key), value(ctx, answer, gpu, key)
             assert first == again == _value_text(ctx, gpu, key, fdef, gpu.get(key))
             assert [(f.gpu, f.field) for f in answer.facts] == [(gpu.id, key)]  # cited once, as before
+
+
+def test_model_series_as_computed(engine: Engine) -> None:
+    """The remembered series of every model is the name before its size, without spaces, as computed afresh."""
+    from bot.models import _NAME_SIZE
+
+    for model in engine.models.values():
+        name = normalize(model.name)
+        found = _NAME_SIZE.search(name)
+        assert model.series == model.series == (name[: found.start()].replace(" ", "") if found else ""), model.id
