@@ -230,16 +230,14 @@ class Matcher(WindowSearch):
         # glued_word(w), without a call for the common word: neither canonicalised nor holding a space
         glued = [_GLUED.get(w, w) if " " not in w else glued_word(w) for w in scan.words]
         starts = self._exact_starts
-        i = 0
-        while i < len(scan.words):
-            # A word that starts no catalog spelling starts no exact name (the common case: skip the call).
-            hit = self._exact_at(scan.words, glued, i) if glued[i] in starts else None
-            if hit is None:
-                i += 1
-                continue
-            mention = self._exact_mention(scan, i, i + hit[0], hit[1])
-            scan.add(mention)
-            i = mention.end
+        i = 0  # the words before ``i`` are taken or passed
+        # A word that starts no catalog spelling starts no exact name (the common case): only the others are tried.
+        for k in [k for k, g in enumerate(glued) if g in starts]:
+            hit = self._exact_at(scan.words, glued, k) if k >= i else None
+            if hit is not None:
+                mention = self._exact_mention(scan, k, k + hit[0], hit[1])
+                scan.add(mention)
+                i = mention.end
 
     def _exact_at(self, words: Sequence[str], glued: Sequence[str], i: int) -> tuple[int, str] | None:
         """(words taken, GPU id) for the longest exact spelling starting at word ``i``, or None. ``glued`` holds
@@ -327,11 +325,9 @@ class Matcher(WindowSearch):
 
     def _partial_pass(self, scan: Scan, limit: int | None = None) -> None:
         anchors, used, exact = self._memo_starts, scan.used, len(scan.found)
-        for a, word in enumerate(scan.words):
-            can = anchors.get(word)
-            if can is None:
-                can = self._can_anchor(word)
-            if not can or used[a] or not self._is_partial_start(scan, a):
+        # Only a model number or a product-line word can anchor a name (memoised per word): the others are passed.
+        for a in [a for a, w in enumerate(scan.words) if (anchors[w] if w in anchors else self._can_anchor(w))]:
+            if used[a] or not self._is_partial_start(scan, a):
                 continue
             if limit is not None and scan.settled(a, exact, limit):
                 break  # bounded work: names from here on come after the first ``limit``

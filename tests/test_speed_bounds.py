@@ -325,3 +325,78 @@ def test_model_series_as_computed(engine: Engine) -> None:
         name = normalize(model.name)
         found = _NAME_SIZE.search(name)
         assert model.series == model.series == (name[: found.start()].replace(" ", "") if found else ""), model.id
+
+
+def _faq_reference(index: object, norm: str) -> tuple[object, list[str]]:
+    """The FAQ match written plainly: every n-gram looked up, entries gathered by sorting every hit."""
+    where, longest, entries = index._where, index._longest, index.entries  # type: ignore[attr-defined]
+    words = norm.split()
+    best: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for i in range(len(words)):
+        for n in range(i + 1, min(i + longest, len(words)) + 1):
+            for group, rank in where.get(" ".join(words[i:n]), ()):
+                if group not in best or rank > best[group]:
+                    best[group] = rank
+    found: dict[int, list[str]] = {}
+    for (e, _group), (_, _, phrase) in sorted(best.items()):
+        found.setdefault(e, []).append(phrase)
+    chosen, chosen_hits, chosen_score = None, [], (False, 0)
+    for e, phrases in sorted(found.items()):
+        entry = entries[e]
+        if len(phrases) != len(entry.keywords):
+            continue
+        score = (not entry.generic, sum(len(p) + 2 for p in phrases))
+        if score > chosen_score:
+            chosen, chosen_hits, chosen_score = entry, phrases, score
+    return chosen, chosen_hits
+
+
+def test_faq_match_as_written_plainly(engine: Engine) -> None:
+    index = engine.parser.reader._faqs
+    phrases = sorted(index._where)
+    rng = random.Random(17)  # noqa: S311 - test data, not secrets
+    texts = [normalize(q) for q in _questions()]
+    texts += [" ".join(rng.choices([*phrases, "a", "the", "4090", "is"], k=rng.randint(1, 7))) for _ in range(3000)]
+    for text in texts:
+        assert index.match(text) == _faq_reference(index, text), text
+
+
+def _exact_pass_reference(self: Matcher, scan: object) -> None:
+    """The exact pass as it was: every word visited in a while loop."""
+    from bot.matcher import _GLUED
+    from bot.matcher_words import glued_word
+
+    words = scan.words  # type: ignore[attr-defined]
+    glued = [_GLUED.get(w, w) if " " not in w else glued_word(w) for w in words]
+    i = 0
+    while i < len(words):
+        hit = self._exact_at(words, glued, i) if glued[i] in self._exact_starts else None
+        if hit is None:
+            i += 1
+            continue
+        mention = self._exact_mention(scan, i, i + hit[0], hit[1])  # type: ignore[arg-type]
+        scan.add(mention)  # type: ignore[attr-defined]
+        i = mention.end
+
+
+def _partial_pass_reference(self: Matcher, scan: object, limit: int | None = None) -> None:
+    """The partial pass as it was: every word tested for an anchor inside the loop."""
+    used, exact = scan.used, len(scan.found)  # type: ignore[attr-defined]
+    for a, word in enumerate(scan.words):  # type: ignore[attr-defined]
+        if not self._can_anchor(word) or used[a] or not self._is_partial_start(scan, a):  # type: ignore[arg-type]
+            continue
+        if limit is not None and scan.settled(a, exact, limit):  # type: ignore[attr-defined]
+            break
+        best = self._best_window(scan, a)  # type: ignore[arg-type]
+        mention = self._unknown_model(scan.words[a], a) if best is None else self._partial_mention(scan, *best)  # type: ignore[attr-defined,arg-type]
+        if mention is not None:
+            scan.add(mention)  # type: ignore[attr-defined]
+
+
+def test_name_passes_visit_the_same_words_as_before(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    matcher = engine.matcher
+    questions = [q.split() for q in map(normalize, _questions())]
+    found = [matcher.find_gpus(words, limit=limit) for words in questions for limit in (None, 2)]
+    monkeypatch.setattr(Matcher, "_exact_pass", _exact_pass_reference)
+    monkeypatch.setattr(Matcher, "_partial_pass", _partial_pass_reference)
+    assert [matcher.find_gpus(words, limit=limit) for words in questions for limit in (None, 2)] == found
