@@ -400,3 +400,41 @@ def test_name_passes_visit_the_same_words_as_before(engine: Engine, monkeypatch:
     monkeypatch.setattr(Matcher, "_exact_pass", _exact_pass_reference)
     monkeypatch.setattr(Matcher, "_partial_pass", _partial_pass_reference)
     assert [matcher.find_gpus(words, limit=limit) for words in questions for limit in (None, 2)] == found
+
+
+def _fields_reference(index: object, words: list[str], skip: list[tuple[int, int]]) -> list[object]:
+    """FieldIndex.find as it was: every word visited in a while loop."""
+    from bot.fields_match import _CODED_LEADS, FieldMatch
+
+    n = len(words)
+    used = [False] * n
+    for start, end in skip:
+        for k in range(start, min(end, n)):
+            used[k] = True
+    out: list[object] = []
+    first, i = index._first_words, 0  # type: ignore[attr-defined]
+    while i < n:
+        word = words[i]
+        short = word not in first and len(word) < 6 and word[:1] not in _CODED_LEADS
+        hit = None if used[i] or short else index._at(words, i, used)  # type: ignore[attr-defined]
+        if hit:
+            size, key, phrase = hit
+            out.append(FieldMatch(key, phrase, i, i + size))
+            i += size
+        else:
+            i += 1
+    return out
+
+
+def test_field_search_visits_the_same_words_as_before(engine: Engine) -> None:
+    index = engine.matcher.field_index
+    rng = random.Random(18)  # noqa: S311 - test data, not secrets
+    phrases = sorted(index.phrases)
+    texts = [normalize(q).split() for q in _questions()]
+    texts += [
+        " ".join(rng.choices([*phrases, "a", "sm", "86", "3.35tb", "s", "128", "bit", "bandwith"], k=6)).split()
+        for _ in range(2000)
+    ]
+    for words in texts:
+        for skip in ([], [(0, 2)], [(1, 3), (4, 5)]):
+            assert index.find(words, skip) == _fields_reference(index, words, skip), words
