@@ -19,7 +19,9 @@ MAX_QUESTION_CHARS = 2000
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 # Currency symbols other than $ become words before punctuation is dropped: "1500€" -> "1500 eur".
 _CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
-_NON_WORD = re.compile(r"[^a-z0-9$.]+")
+# Runs of characters other than letters, digits, "$" and "." become one space. A run that is a single space is left
+# as it is (replacing it changes nothing): the pattern skips those, so most words cost no replacement.
+_NON_WORD = re.compile(r"[^a-z0-9$.]{2,}|[^a-z0-9$. ]")
 _DIGIT = re.compile(r"\d")
 # A dot that is not between two digits ("\.(?!\d)|(?<!\d)\."), written to start with the dot so a search skips ahead.
 _LONE_DOT = re.compile(r"\.(?!(?<=\d\.)\d)")
@@ -48,7 +50,8 @@ _SIZE_HINT = re.compile(r"\d\s*[gt]")
 _COUNT_HINT = re.compile(r"\d\s*x")
 # What a product of counts ("3*8*a100") and experts written size first ("7b*8") both have: a digit, then "*" or "x".
 _PRODUCT_HINT = re.compile(r"\db?\s*[*x×]")
-_LIST_HINT = re.compile(r"\d[.)]")  # what every list mark has: a test that rules most questions out
+# What every list mark has, a digit before "." or ")": the rare character first, so a search skips ahead.
+_LIST_HINT = re.compile(r"[.)](?<=\d.)")
 _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
 _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")

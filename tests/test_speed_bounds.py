@@ -438,3 +438,18 @@ def test_field_search_visits_the_same_words_as_before(engine: Engine) -> None:
     for words in texts:
         for skip in ([], [(0, 2)], [(1, 3), (4, 5)]):
             assert index.find(words, skip) == _fields_reference(index, words, skip), words
+
+
+def test_punctuation_runs_and_list_hint_as_before() -> None:
+    """Single spaces left in place give the text replacing every run gave; the list hint finds what ``\\d[.)]``
+    finds."""
+    from bot.text import _LIST_HINT, _NON_WORD
+
+    plain_runs, plain_hint = re.compile(r"[^a-z0-9$.]+"), re.compile(r"\d[.)]")
+    rng = random.Random(19)  # noqa: S311 - test data, not secrets
+    pieces = ["a", "4090", " ", "  ", "?", ",", ".", "$", "-", "\n", "\t", " .", "1)", "2.", "é", "x", "(", "!!"]
+    texts = [q.lower() for q in _questions()]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(0, 12))) for _ in range(5000)]
+    for text in texts:
+        assert _NON_WORD.sub(" ", text) == plain_runs.sub(" ", text), repr(text)
+        assert (_LIST_HINT.search(text) is None) == (plain_hint.search(text) is None), repr(text)
