@@ -491,5 +491,7 @@ _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
 def _first_precision(lexicon: Lexicon, norm: str) -> str | None:
     """The precision named: in the lexicon's order of precisions (GGUF names before generic bit counts)."""
     named = set(lexicon.precisions.values(norm))
+    if not named:
+        return None  # most questions name none
     order = list(dict.fromkeys(lexicon.precisions.meaning.values()))
     return next((p for p in order if p in named), None)
