@@ -23,7 +23,7 @@ from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cl
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
 from bot.forward_refs import forward_references
-from bot.lexicon import Hit, Lexicon, Property, Unsupported
+from bot.lexicon import Hit, Lexicon, Property, Unsupported, word_keys
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
 from bot.outside_index import OutsideIndex
@@ -321,15 +321,18 @@ class Reader:
         ev.model = self.models.find(match.words, self._own_model) if self.models is not None else None
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)
-        ev.formats_asked = self._formats_asked(norm)
-        ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in self._psu(norm))
+        keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
+        ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []
+        psu = self._psu(norm) if lex.words["psu"].may_occur(keys) else []
+        ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)
         ev.family = self.models.family(norm) if self.models is not None else None
         ev.faq, ev.faq_hits = self.faq_match(norm)
-        rank = self.lexicon.words["rank"].first(norm)
+        rank = lex.words["rank"].first(norm) if lex.words["rank"].may_occur(keys) else None
         ev.rank_word = rank.text if rank else None
-        ev.properties = [self.lexicon.property_of(h) for h in self.lexicon.properties.finditer(norm)]
+        said = lex.properties.finditer(norm) if lex.properties.may_occur(keys) else ()
+        ev.properties = [lex.property_of(h) for h in said]
         ev.properties += self._directed_fields(match, {p.field for p in ev.properties})
-        unsupported = self.lexicon.unsupported.first(norm)
+        unsupported = lex.unsupported.first(norm) if lex.unsupported.may_occur(keys) else None
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
         ev.hits = (rank, unsupported)
         ev.memo.clear()  # anything remembered while the evidence was still being gathered

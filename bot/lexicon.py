@@ -16,7 +16,7 @@ from typing import Any
 from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.text import normalize
 
-__all__ = ["ClassFinder", "Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon"]
+__all__ = ["ClassFinder", "Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon", "word_keys"]
 
 _SECTIONS = {
     "words",
@@ -49,6 +49,7 @@ class PhraseSet:
 
     def __init__(self, phrases: Mapping[str, str], *, whole_words: bool = True) -> None:
         self.meaning = dict(phrases)
+        self._firsts = frozenset(p.split(" ", 1)[0] for p in self.meaning)  # each phrase's first word
         ordered = sorted(self.meaning, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
         self._re = re.compile(rf"(?:{_by_first_char(ordered)})(?![a-z0-9$])" if whole_words and ordered else body)
@@ -63,6 +64,11 @@ class PhraseSet:
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.meaning
+
+    def may_occur(self, keys: frozenset[str]) -> bool:
+        """Whether a phrase can be found in the text whose :func:`word_keys` are ``keys``: a phrase starts at a word
+        and its first word is that word, or (a phrase of one word) the word's start before a "." ("sd" of "sd.1")."""
+        return not self._firsts.isdisjoint(keys)
 
     def finditer(self, norm: str) -> Iterator[Hit]:
         for m in self._re.finditer(norm):
@@ -79,6 +85,17 @@ class PhraseSet:
     def values(self, norm: str) -> list[str]:
         """Every value named, in order of appearance, without repeats."""
         return list(dict.fromkeys(h.value for h in self.finditer(norm)))
+
+
+def word_keys(norm: str) -> frozenset[str]:
+    """The words of a normalised text, and each word's starts that end before a "." in it: where a phrase's first word
+    can match (:meth:`PhraseSet.may_occur`)."""
+    words = norm.split(" ")
+    keys = set(words)
+    for word in words:
+        if "." in word:
+            keys.update(word[:k] for k, c in enumerate(word) if c == ".")
+    return frozenset(keys)
 
 
 def _by_first_char(ordered: list[str]) -> str:

@@ -453,3 +453,22 @@ def test_punctuation_runs_and_list_hint_as_before() -> None:
     for text in texts:
         assert _NON_WORD.sub(" ", text) == plain_runs.sub(" ", text), repr(text)
         assert (_LIST_HINT.search(text) is None) == (plain_hint.search(text) is None), repr(text)
+
+
+def test_phrase_sets_may_occur_whenever_found(engine: Engine) -> None:
+    """The word-key test before a phrase-set search never skips a text where the search finds a phrase."""
+    from bot.lexicon import word_keys
+
+    lex = engine.parser.lexicon
+    sets = [*lex.words.values(), lex.precisions, lex.properties, lex.unsupported, lex.currencies]
+    sets += [*lex.modes.values(), *lex.bounds.values()]
+    phrases = sorted({p for s in sets for p in s.meaning})
+    rng = random.Random(20)  # noqa: S311 - test data, not secrets
+    texts = [normalize(q) for q in _questions()]
+    for _ in range(3000):
+        parts = [*rng.sample(phrases, 3), rng.choice(["x", "2", "$5", "12.4", "a.b", "sd.1"])]
+        texts.append(" ".join(p + rng.choice(["", ".5", ".x", "$"]) for p in parts))
+    for phrase_set in sets:
+        for text in texts:
+            if phrase_set.found(text):
+                assert phrase_set.may_occur(word_keys(text)), (text, phrase_set.first(text))
