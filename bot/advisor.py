@@ -338,11 +338,13 @@ def rank_by_field(
     for req_key, rule in (require or {}).items():
         pool = list(filter(meets(req_key, rule), pool))
     of = value or (lambda g: catalog.comparable(g, key))  # dual-issue FP32 at the common count
-    known = [g for g in pool if (of(g) if value else g.get(key)) is not None]
+    # Each GPU's value once (a value per dollar costs a price look-up): the filter and the sort both read it.
+    values = {g.id: of(g) for g in pool} if value is not None else {}
+    known = [g for g in pool if (values[g.id] if value else g.get(key)) is not None]
     fdef = catalog.fields[key]
 
     def sort_key(g: GPU) -> tuple[float | str, str]:
-        num = of(g)
+        num = values[g.id] if value is not None else of(g)
         if num is not None:
             return (num if lowest else -num, g.id)
         return (str(g.get(key)), g.id)

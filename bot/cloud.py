@@ -125,7 +125,7 @@ class CloudIndex:
         A family name shared by several entries ("a2": A2 Standard and A2 Ultra) gives one mention per
         entry, all with the same span, so the caller can ask which one was meant.
         """
-        if not norm or self._prefixes.isdisjoint(norm.replace(".", " ").split()):
+        if not norm or not self._may_name(norm.replace(".", " ").split()):
             return []  # no word starts an instance name: most questions
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm)]
         found: list[tuple[int, int, str]] = []
@@ -140,6 +140,17 @@ class CloudIndex:
             found.append((tokens[i][0], tokens[i + n - 1][1], key))
             i += n
         return self._mentions(norm, found)
+
+    def _may_name(self, words: list[str]) -> bool:
+        """Some word is a name, or starts one that the next word continues: a run that spells a name starts so."""
+        prefixes = self._prefixes
+        if prefixes.isdisjoint(words):
+            return False
+        last = len(words) - 1
+        return any(
+            w in prefixes and (w in self._keys or (k < last and w + words[k + 1] in prefixes))
+            for k, w in enumerate(words)
+        )
 
     def _longest(self, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
         # The longest run of words that spells a key; a run grows only while it still starts one.

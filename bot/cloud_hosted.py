@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog import CatalogError
+from bot.regex_words import whole_words
 from bot.text import normalize
 
 __all__ = ["Hosted", "load_hosted"]
@@ -62,7 +63,7 @@ def _one(hid: str, spec: Any, path: Path, gpu_ids: Collection[str]) -> Hosted:
     sources = _texts(spec, "sources", path, hid)
     if not all(_URL_RE.match(s) for s in sources):
         raise CatalogError(path, "every source must be a URL", entry=hid, field="sources")
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    pattern = re.compile(whole_words(words))  # \b(?:words)\b, longest first, written so a search skips ahead
     return Hosted(hid, spec["name"], pattern, frozenset(gpus), sources)
 
 

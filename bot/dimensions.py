@@ -18,7 +18,8 @@ __all__ = ["GPUS_PER_NODE", "Dimensions", "context_tokens", "count_word", "count
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DIGIT = re.compile(r"\d")
-_RANGE_HINT = re.compile(r"\s(?:to|and)\s")
+# What both range patterns hold: a number, "to" or "and", a number ("1.5k to 2k", "$1800 and $2200").
+_RANGE_HINT = re.compile(r"\d\s*k?\s+(?:to|and)\s+\$?\s?\d")
 _WATTS_HINT = re.compile(r"\d\s*w")  # every power limit has a number of watts
 # The bound words of the budget pattern without a "$" ("under 1500", "max 2k eur"); see Dimensions._budget_pattern.
 _BUDGET_WORDS: tuple[str, ...] = ("under", "below", "less than", "cheaper than", "budget", "up to", "within")
@@ -68,6 +69,8 @@ class Dimensions:
         # skips the long budget pattern, which most questions do.
         money = [p for p in lexicon.currencies.meaning if p != "$"]
         self._budget_cues = ("$", *_BUDGET_WORDS, *money)
+        # The same test in one search: any cue anywhere (a plain alternation of literals, so a search skips ahead).
+        self._cued = re.compile("|".join(re.escape(c) for c in sorted(self._budget_cues, key=len, reverse=True)))
 
     def _budget_pattern(self) -> re.Pattern[str]:
         # Each alternative holds "$", a currency, "budget" or one of _BUDGET_WORDS (kept in step with them). A number
@@ -115,6 +118,8 @@ class Dimensions:
         """Numeric constraints ("at least 24gb", "under 200w") and the text with them blanked out."""
         found: dict[str, dict[str, float]] = {}
         hints = {"memory_gb": "gb" in norm, "tdp_w": _WATTS_HINT.search(norm) is not None}  # what each limit needs
+        if not (hints["memory_gb"] or hints["tdp_w"]):
+            return found, norm
         for key, bound, pattern in self._limit_res:
             m = pattern.search(norm) if hints[key] else None
             if m:
@@ -133,7 +138,7 @@ class Dimensions:
             amount = float(high) * (1000 if high_k or (low_k and float(high) < 50) else 1)
             if amount >= 50:
                 return amount, norm[: r.start()] + " " + norm[r.end() :]
-        cued = any(cue in norm for cue in self._budget_cues)
+        cued = self._cued.search(norm) is not None  # any(cue in norm for cue in self._budget_cues)
         m = (
             next((m for m in self._budget_re.finditer(norm) if not self._price_stated(norm, m.start())), None)
             if cued
@@ -200,13 +205,17 @@ _GPUS_STATED = re.compile(
 def first_count(match: MatchResult) -> int:
     """ "2x 3090", "two a6000s", "8 h100 sxm", "a6000 x2": how many of the first GPU."""
     for mention in match.mentions[:1]:
-        before = _in_nodes(match.words, mention) or _count_before(match.words, mention.start)  # "three a100 nodes": 24
+        in_nodes = _in_nodes(match.words, mention) if not _NODES.isdisjoint(match.words) else None
+        before = in_nodes or _count_before(match.words, mention.start)  # "three a100 nodes": 24
         after = count_word(match.words[mention.end]) if mention.end < len(match.words) else None
         value = before if before is not None else after
         if value is not None:
             return max(1, min(64, value))
     stated = _GPUS_STATED.search(" ".join(match.words))  # "... on A800 (2 GPUs)": the count said elsewhere
     return max(1, min(64, int(stated.group(1)))) if stated and _one_card(match) else 1
+
+
+_GLUED_AFTER = re.compile(r"x\d{1,2}")  # "a6000 x2": the count after the name
 
 
 def _one_card(match: MatchResult) -> bool:
@@ -218,12 +227,14 @@ def _one_card(match: MatchResult) -> bool:
 def gpu_counts(match: MatchResult) -> dict[str, int]:
     """How many of each GPU named, when more than one: "two 3090s", "2x a6000", "a6000 x2"."""
     counts: dict[str, int] = {}
+    nodes = not _NODES.isdisjoint(match.words)  # without "node(s)", no GPU is counted in nodes (most questions)
     for mention in match.mentions:
         if mention.gpu is None:
             continue
         after = match.words[mention.end] if mention.end < len(match.words) else ""
-        glued = count_word(after) if re.fullmatch(r"x\d{1,2}", after) else None
-        value = _in_nodes(match.words, mention) or _count_before(match.words, mention.start) or glued or 1
+        glued = count_word(after) if _GLUED_AFTER.fullmatch(after) else None
+        in_nodes = _in_nodes(match.words, mention) if nodes else None
+        value = in_nodes or _count_before(match.words, mention.start) or glued or 1
         if value > 1:
             counts[mention.gpu] = min(64, value)
     return counts

@@ -17,18 +17,20 @@ from bot.bounds import MAX_MENTIONS, cap_mentions
 from bot.catalog import Catalog, FaqEntry, Outside
 from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
-from bot.dimensions import Dimensions, batch_size, context_tokens, counted_size, first_count, gpu_counts
-from bot.estimator_strategy import strategy_named
+from bot.dimensions import Dimensions, first_count, gpu_counts
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
+from bot.fit_reading import fit_request
 from bot.forward_refs import forward_references
 from bot.hub_ref import hub_mention
-from bot.lexicon import Hit, Lexicon, Property, Unsupported
+from bot.lexicon import Hit, Lexicon, Property, Unsupported, word_keys
 from bot.longtail_match import longtail_reader
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
+from bot.outside_index import OutsideIndex
 from bot.quantities import drop_quantities
+from bot.regex_words import between_spaces
 from bot.request import FitRequest
 from bot.series import SeriesIndex
 from bot.text import normalize
@@ -40,11 +42,9 @@ if TYPE_CHECKING:
 __all__ = ["Evidence", "Mention", "Reader"]
 
 # Numeric dimensions (Duckling-style): each a pattern whose groups build a typed value.
-_KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
-_SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
+_SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
 _ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
-_RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +135,13 @@ class Reader:
         self.models = models
         self.lexicon = lexicon
         self.dimensions = Dimensions(lexicon)
-        self._any_outside = re.compile("|".join(f"(?:{o.pattern.pattern})" for o in catalog.outside) or r"(?!x)x")
+        self._any_outside = OutsideIndex([o.pattern for o in catalog.outside])
         workload_phrases = {
             normalize(kw): name
             for name, spec in reversed(list(catalog.workloads.items()))
             for kw in (*reversed(spec.get("keywords", ())), name.replace("_", " "))
         }
-        self._workload_re = re.compile(
-            r"(?<= )(" + "|".join(re.escape(k) for k in sorted(workload_phrases, key=len, reverse=True)) + r")(?= )"
-        )
+        self._workload_re = re.compile(between_spaces(sorted(workload_phrases, key=len, reverse=True)))
         self._workload_of = workload_phrases
         self._faqs = FaqIndex(catalog.faqs)
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
@@ -155,7 +153,7 @@ class Reader:
         """Every workload the question names, longest keyword first, without repeats."""
         found: list[str] = []
         for m in self._workload_re.finditer(f" {norm} "):
-            name = self._workload_of[m.group(1)]
+            name = self._workload_of[m.group(0)]
             if name not in found:
                 found.append(name)
         return found
@@ -308,13 +306,14 @@ class Reader:
         ev.context = self._drop_context(match)
         in_names = {k for m in match.mentions for k in range(m.start, m.end)}
         found = self.workloads(" ".join(w for k, w in enumerate(match.words) if k not in in_names))
-        ev.workloads = [w for w in found if not self._describes_named(w, match.gpu_ids, hosted=bool(services))]
+        named_ids = match.gpu_ids if found else []
+        ev.workloads = [w for w in found if not self._describes_named(w, named_ids, hosted=bool(services))]
         ev.workload = self.main_workload(ev.workloads)
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
         ev.classes = self._classes(norm, match.words)
         if "cuda" in norm and _CUDA_VERSION.search(norm):
             ev.classes |= {"software", "software_topic"}  # "p40 cuda 13?": which CUDA version runs on it
-        if _ARCH_CODE.search(norm):
+        if ("sm" in norm or "gfx" in norm) and _ARCH_CODE.search(norm):  # every code holds one of them
             ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
         instance_variants(match, ev.cloud)
@@ -325,15 +324,18 @@ class Reader:
         ev.model = hub or (self.models.find(match.words, self._own_model) if self.models is not None else None)
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)
-        ev.formats_asked = self._formats_asked(norm)
-        ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in self._psu(norm))
+        keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
+        ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []
+        psu = self._psu(norm) if lex.words["psu"].may_occur(keys) else []
+        ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)
         ev.family = self.models.family(norm) if self.models is not None else None
         ev.faq, ev.faq_hits = self.faq_match(norm)
-        rank = self.lexicon.words["rank"].first(norm)
+        rank = lex.words["rank"].first(norm) if lex.words["rank"].may_occur(keys) else None
         ev.rank_word = rank.text if rank else None
-        ev.properties = [self.lexicon.property_of(h) for h in self.lexicon.properties.finditer(norm)]
+        said = lex.properties.finditer(norm) if lex.properties.may_occur(keys) else ()
+        ev.properties = [lex.property_of(h) for h in said]
         ev.properties += self._directed_fields(match, {p.field for p in ev.properties})
-        unsupported = self.lexicon.unsupported.first(norm)
+        unsupported = lex.unsupported.first(norm) if lex.unsupported.may_occur(keys) else None
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
         ev.hits = (rank, unsupported)
         ev.memo.clear()  # anything remembered while the evidence was still being gathered
@@ -341,7 +343,7 @@ class Reader:
 
     def _outside(self, norm: str) -> Outside | None:
         """The first entry of ``specs/outside.yaml`` the question names; one combined test rules most out."""
-        if self._any_outside.search(norm) is None:
+        if not self._any_outside.any(norm):
             return None
         return next((o for o in self.catalog.outside if o.pattern.search(norm)), None)
 
@@ -358,40 +360,8 @@ class Reader:
         return None
 
     def fit_request(self, ev: Evidence) -> FitRequest:
-        """The slots of a "will it fit" question."""
-        norm = ev.norm
-        req = FitRequest(model_id=ev.model.model.id if ev.model else None)
-        if req.model_id is None:
-            req.params_b = ev.bare_size
-        modes = self.lexicon.modes.items()
-        ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
-        req.mode = next((m for m, phrases in modes if m not in ruled_out and phrases.found(norm)), "inference")
-        req.precision = _first_precision(self.lexicon, norm)
-        if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
-            req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
-        elif req.mode == "qlora" and req.precision in ("int8", "fp8", "q8_0"):
-            req.mode = "lora"  # "8 bit qlora": LoRA on an 8-bit base, not the 4-bit QLoRA
-        req.context, req.batch = context_tokens(norm), batch_size(norm)
-        req.max_context = ev.has("max_context")
-        if kv := _KV_RE.search(norm):
-            name = kv.group(1) or kv.group(2)
-            req.kv_precision = self.lexicon.kv_precisions.get(name, name)
-            if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
-                req.precision = None  # the only mention of that precision was the KV cache's
-        if ev.sizes:
-            req.capacity_gb = ev.sizes[0]
-        counted = counted_size(norm) if not ev.gpus else None
-        if counted is not None:
-            req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
-        req.checkpointing = False if ev.has("no_checkpointing") else None
-        if rank := _RANK_RE.search(norm):
-            req.lora_rank = int(rank.group(1))
-        req.lora_all_linear = ev.has("all_linear")
-        if self.models is not None and (ev.has("held_together") or "+" in ev.text):
-            req.held_with = tuple(m.id for m in self.models.all_named(ev.match.words) if m.id != req.model_id)
-        req.strategy = strategy_named(ev.has)
-        req.speed_asked = ev.has("speed_asked")
-        return req
+        """The slots of a "will it fit" question (:func:`bot.fit_reading.fit_request`)."""
+        return fit_request(self.lexicon, self.models, ev)
 
     def _mentions(self, ev: Evidence, rank: Hit | None, unsupported: Hit | None) -> list[Mention]:
         out = [_gpu_mention(m) for m in ev.match.mentions]
@@ -469,6 +439,8 @@ def _gpu_mention(mention: GpuMention) -> Mention:
 
 def _gpu_sizes(norm: str) -> list[float]:
     """The memory sizes named, but the computer's RAM ("32gb of ram", "64gb ddr5"): "24gb", "a 12 gig card"."""
+    if "gb" not in norm:
+        return []  # every size ends in "gb"
     sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()) and not _allocation(norm, m))
     return [float(m.group(1)) for m in sizes if float(m.group(1)) > 0]
 
@@ -489,10 +461,3 @@ _FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4
 _FORMAT_OF["8bit"] = "int8"
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
-
-
-def _first_precision(lexicon: Lexicon, norm: str) -> str | None:
-    """The precision named: in the lexicon's order of precisions (GGUF names before generic bit counts)."""
-    named = set(lexicon.precisions.values(norm))
-    order = list(dict.fromkeys(lexicon.precisions.meaning.values()))
-    return next((p for p in order if p in named), None)

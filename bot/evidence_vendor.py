@@ -22,6 +22,12 @@ _VENDOR_RE = (
 )
 
 
+# Every word above in one search: a question with none of them (most) names no vendor.
+_ANY_SAID = re.compile("|".join(re.escape(w) for _, said, _ in _VENDOR_RE for w in said))
+
+
 def vendor_asked(norm: str) -> str | None:
     """The first vendor (in the order above) whose phrases the normalised question holds, or None."""
+    if _ANY_SAID.search(norm) is None:
+        return None
     return next((v for v, said, p in _VENDOR_RE if any(w in norm for w in said) and p.search(norm)), None)

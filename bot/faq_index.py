@@ -19,14 +19,14 @@ class FaqIndex:
 
     def __init__(self, faqs: Iterable[FaqEntry]) -> None:
         self.entries = [entry for entry in faqs if entry.keywords]
-        # phrase -> [(entry index, group index, position in the group)]
-        self._where: dict[str, list[tuple[int, int, int]]] = {}
+        # phrase -> [((entry index, group index), its rank there: (length, -position in the group, phrase))]
+        self._where: dict[str, list[tuple[tuple[int, int], tuple[int, int, str]]]] = {}
         for e, entry in enumerate(self.entries):
             for g, group in enumerate(entry.keywords):
                 options = [normalize(o) for o in group.split("|") if o.strip()]
                 for k, phrase in enumerate(options):
                     if phrase:
-                        self._where.setdefault(phrase, []).append((e, g, k))
+                        self._where.setdefault(phrase, []).append(((e, g), (len(phrase), -k, phrase)))
         self._longest = max((len(p.split()) for p in self._where), default=0)
         # Every phrase's word prefixes: an n-gram that starts none stops the scan from its first word.
         self._starts = {" ".join(p.split()[:n]) for p in self._where for n in range(1, len(p.split()) + 1)}
@@ -36,35 +36,32 @@ class FaqIndex:
         words = norm.split()
         where, starts = self._where, self._starts
         best: dict[tuple[int, int], tuple[int, int, str]] = {}
-        for i, word in enumerate(words):
-            if word not in starts:  # most words start no phrase
-                continue
-            phrase, last = word, min(i + self._longest, len(words))
+        for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no phrase
+            phrase, last = words[i], min(i + self._longest, len(words))
             for n in range(i + 1, last + 1):  # the n-gram words[i:n], grown one word at a time
                 if n > i + 1:
                     phrase = f"{phrase} {words[n - 1]}"
                     if phrase not in starts:
                         break
-                for e, g, k in where.get(phrase, ()):
-                    rank = (len(phrase), -k, phrase)
-                    if (e, g) not in best or rank > best[(e, g)]:
-                        best[(e, g)] = rank
+                for group, rank in where.get(phrase, ()):
+                    held = best.get(group)
+                    if held is None or rank > held:
+                        best[group] = rank
         return best
 
     def match(self, norm: str) -> tuple[FaqEntry | None, list[str]]:
         """The FAQ whose keyword groups all appear in the question (the longest hits win, an entry with more groups
         ahead on a tie of letters; a ``generic`` entry only when no other matches), and its hits."""
         hits = self._hits(norm)
-        found: dict[int, list[str]] = {}
-        for (e, _group), (_, _, phrase) in sorted(hits.items()):
-            found.setdefault(e, []).append(phrase)
+        groups_hit: dict[int, int] = {}
+        for e, _group in hits:
+            groups_hit[e] = groups_hit.get(e, 0) + 1
         best: FaqEntry | None = None
         best_hits: list[str] = []
         best_score = (False, 0)
-        for e, phrases in sorted(found.items()):
+        for e in sorted(e for e, n in groups_hit.items() if n == len(self.entries[e].keywords)):
             entry = self.entries[e]
-            if len(phrases) != len(entry.keywords):
-                continue
+            phrases = [hits[(e, g)][2] for g in range(len(entry.keywords))]  # every group hit: in group order
             score = (not entry.generic, sum(len(p) + 2 for p in phrases))  # each group's hit counts its two edges
             if score > best_score:
                 best, best_hits, best_score = entry, phrases, score

@@ -123,19 +123,15 @@ class FieldIndex:
             for k in range(start, min(end, n)):
                 used[k] = True
         out: list[FieldMatch] = []
-        first, i = self._first_words, 0
-        while i < n:
-            word = words[i]
-            # Only a phrase's first word, a code or figure ("sm 86", "128 bit") or a long word (a typo of one) can name
-            # a field: skip the call otherwise.
-            short = word not in first and len(word) < 6 and word[:1] not in _CODED_LEADS
-            hit = None if used[i] or short else self._at(words, i, used)
+        first, i = self._first_words, 0  # the words before ``i`` are taken or passed
+        # Only a phrase's first word, a code or figure ("sm 86", "128 bit") or a long word (a typo of one) can name a
+        # field: only those words are tried.
+        for k in [k for k, w in enumerate(words) if w in first or len(w) >= 6 or w[:1] in _CODED_LEADS]:
+            hit = self._at(words, k, used) if k >= i and not used[k] else None
             if hit:
                 size, key, phrase = hit
-                out.append(FieldMatch(key, phrase, i, i + size))
-                i += size
-            else:
-                i += 1
+                out.append(FieldMatch(key, phrase, k, k + size))
+                i = k + size
         return out
 
     def choices(self, text: str, limit: int = 25) -> list[FieldDef]:

@@ -16,7 +16,7 @@ from typing import Any
 from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.text import normalize
 
-__all__ = ["ClassFinder", "Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon"]
+__all__ = ["ClassFinder", "Hit", "Lexicon", "PhraseSet", "Property", "Unsupported", "load_lexicon", "word_keys"]
 
 _SECTIONS = {
     "words",
@@ -49,6 +49,7 @@ class PhraseSet:
 
     def __init__(self, phrases: Mapping[str, str], *, whole_words: bool = True) -> None:
         self.meaning = dict(phrases)
+        self._firsts = frozenset(p.split(" ", 1)[0] for p in self.meaning)  # each phrase's first word
         ordered = sorted(self.meaning, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
         self._re = re.compile(rf"(?:{_by_first_char(ordered)})(?![a-z0-9$])" if whole_words and ordered else body)
@@ -64,13 +65,19 @@ class PhraseSet:
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.meaning
 
+    def may_occur(self, keys: frozenset[str]) -> bool:
+        """Whether a phrase can be found in the text whose :func:`word_keys` are ``keys``: a phrase starts at a word
+        and its first word is that word, or (a phrase of one word) the word's start before a "." ("sd" of "sd.1")."""
+        return not self._firsts.isdisjoint(keys)
+
     def finditer(self, norm: str) -> Iterator[Hit]:
         for m in self._re.finditer(norm):
             yield Hit(self.meaning[m.group(0)], m.group(0), m.start(), m.end())
 
     def first(self, norm: str) -> Hit | None:
-        """The earliest hit (the longest phrase at that place)."""
-        return next(self.finditer(norm), None)
+        """The earliest hit (the longest phrase at that place): the first that :meth:`finditer` yields."""
+        m = self._re.search(norm)
+        return Hit(self.meaning[m.group(0)], m.group(0), m.start(), m.end()) if m is not None else None
 
     def found(self, norm: str) -> bool:
         return self._re.search(norm) is not None
@@ -78,6 +85,17 @@ class PhraseSet:
     def values(self, norm: str) -> list[str]:
         """Every value named, in order of appearance, without repeats."""
         return list(dict.fromkeys(h.value for h in self.finditer(norm)))
+
+
+def word_keys(norm: str) -> frozenset[str]:
+    """The words of a normalised text, and each word's starts that end before a "." in it: where a phrase's first word
+    can match (:meth:`PhraseSet.may_occur`)."""
+    words = norm.split(" ")
+    keys = set(words)
+    for word in words:
+        if "." in word:
+            keys.update(word[:k] for k, c in enumerate(word) if c == ".")
+    return frozenset(keys)
 
 
 def _by_first_char(ordered: list[str]) -> str:
@@ -113,7 +131,7 @@ class ClassFinder:
         words = text.split(" ")
         lookup = self._classes.get
         starts = self._starts
-        for i in range(len(words)):
+        for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no phrase
             run = words[i]
             j = i + 1
             while run in starts:

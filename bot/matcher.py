@@ -16,7 +16,8 @@ Three passes over the normalised words of a question (:meth:`Matcher.find_gpus`;
    runs at the word where pass 2 found no window, so the word it takes bounds later windows.
 
 Field names: :mod:`bot.fields_match`. The vocabulary (stop words, optional words, variant qualifiers,
-canonical spellings): :mod:`bot.matcher_words`. Word-level checks are memoised (the catalog is immutable).
+canonical spellings): :mod:`bot.matcher_words`; the window search of pass 2: :mod:`bot.matcher_window`.
+Word-level checks are memoised (the catalog is immutable).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from collections.abc import Iterable, Sequence
 
 from bot.catalog import GPU, Catalog, FieldDef
 from bot.fields_match import FieldIndex, FieldMatch
-from bot.matcher_scan import Loads, Scan, memoised
+from bot.matcher_scan import Scan, memoised
+from bot.matcher_window import WindowSearch
 from bot.matcher_words import (
     A_PREFIXES,
     CANON,
@@ -57,7 +59,7 @@ _LAPTOP = "laptop"
 _GLUED = {w: glued_word(w) for w in CANON}  # each canonicalised word's glued spelling
 
 
-class Matcher:
+class Matcher(WindowSearch):
     """Resolves GPU and field mentions against one :class:`Catalog`. Build once; thread-safe reads."""
 
     def __init__(self, catalog: Catalog) -> None:
@@ -76,6 +78,7 @@ class Matcher:
         self._memo_loads: dict[str, tuple[int, int]] = {}
         self._memo_starts: dict[str, bool] = {}
         self._memo_suggest: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._memo_nameable: dict[str, bool] = {}
         self._build_gpu_index(catalog.gpus.values())
         self.field_index = FieldIndex(catalog.fields)
         self.field_phrases = self.field_index.phrases
@@ -129,25 +132,6 @@ class Matcher:
 
     # -- GPUs ---------------------------------------------------------------------------------
 
-    def _candidates(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
-        """GPUs whose name holds every significant token of ``words``, best first (memoised: windows of
-        words repeat across a question and across questions)."""
-        return memoised(self._memo_candidates, tuple(words), lambda: self._candidates_uncached(words))
-
-    def _candidates_uncached(self, words: Sequence[str]) -> tuple[list[str], frozenset[str]]:
-        toks = [t for t in subtokens(words) if t not in OPTIONAL_WORDS]
-        if not toks:
-            return [], frozenset()
-        sets = [self._by_token.get(t) for t in toks]
-        if not all(sets):
-            return [], frozenset()
-        pool = set.intersection(*(x for x in sets if x is not None))
-        if not pool:
-            return [], frozenset()
-        want = frozenset(toks)
-        ranked = sorted(pool, key=lambda g: (len(self._gpu_sig[g] - want), g))
-        return ranked, want
-
     def _is_anchor(self, word: str) -> bool:
         return memoised(self._memo_anchors, word, lambda: self._is_anchor_uncached(word))
 
@@ -158,21 +142,6 @@ class Matcher:
         if any(NUMBER.match(s) for s in subs):
             return True
         return any(s in self._anchor_words for s in subs)
-
-    @staticmethod
-    def _numbers(words: Sequence[str]) -> list[str]:
-        return [s for s in subtokens(words) if NUMBER.match(s)]
-
-    def _window_ok(self, words: Sequence[str]) -> bool:
-        return memoised(self._memo_windows, tuple(words), lambda: self._window_ok_uncached(words))
-
-    def _window_ok_uncached(self, words: Sequence[str]) -> bool:
-        nums = self._numbers(words)
-        if len(nums) > 1 or sum(1 for w in words if MEMORY.match(w)) > 1:
-            return False  # one model number and at most one memory size per name
-        subs = [s for s in subtokens(words) if s not in OPTIONAL_WORDS]
-        # A bare short number ("llama 3", "top 10") is not a GPU.
-        return not (subs and all(NUMBER.match(s) for s in subs) and len(nums[0] if nums else "") < 4)
 
     def _resolve(self, ranked: list[str], want: frozenset[str]) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         """(the GPU, or the candidates to ask about, or names to suggest) for a partial name."""
@@ -261,16 +230,14 @@ class Matcher:
         # glued_word(w), without a call for the common word: neither canonicalised nor holding a space
         glued = [_GLUED.get(w, w) if " " not in w else glued_word(w) for w in scan.words]
         starts = self._exact_starts
-        i = 0
-        while i < len(scan.words):
-            # A word that starts no catalog spelling starts no exact name (the common case: skip the call).
-            hit = self._exact_at(scan.words, glued, i) if glued[i] in starts else None
-            if hit is None:
-                i += 1
-                continue
-            mention = self._exact_mention(scan, i, i + hit[0], hit[1])
-            scan.add(mention)
-            i = mention.end
+        i = 0  # the words before ``i`` are taken or passed
+        # A word that starts no catalog spelling starts no exact name (the common case): only the others are tried.
+        for k in [k for k, g in enumerate(glued) if g in starts]:
+            hit = self._exact_at(scan.words, glued, k) if k >= i else None
+            if hit is not None:
+                mention = self._exact_mention(scan, k, k + hit[0], hit[1])
+                scan.add(mention)
+                i = mention.end
 
     def _exact_at(self, words: Sequence[str], glued: Sequence[str], i: int) -> tuple[int, str] | None:
         """(words taken, GPU id) for the longest exact spelling starting at word ``i``, or None. ``glued`` holds
@@ -358,11 +325,9 @@ class Matcher:
 
     def _partial_pass(self, scan: Scan, limit: int | None = None) -> None:
         anchors, used, exact = self._memo_starts, scan.used, len(scan.found)
-        for a, word in enumerate(scan.words):
-            can = anchors.get(word)
-            if can is None:
-                can = self._can_anchor(word)
-            if not can or used[a] or not self._is_partial_start(scan, a):
+        # Only a model number or a product-line word can anchor a name (memoised per word): the others are passed.
+        for a in [a for a, w in enumerate(scan.words) if (anchors[w] if w in anchors else self._can_anchor(w))]:
+            if used[a] or not self._is_partial_start(scan, a):
                 continue
             if limit is not None and scan.settled(a, exact, limit):
                 break  # bounded work: names from here on come after the first ``limit``
@@ -383,52 +348,6 @@ class Matcher:
 
     def _can_anchor_uncached(self, word: str) -> bool:
         return word not in STOPWORDS and word not in self.field_phrases and self._is_anchor(word)
-
-    def _best_window(self, scan: Scan, a: int) -> tuple[int, int, list[str], frozenset[str]] | None:
-        """(left, right, ranked GPUs, wanted tokens) for the best window of free words around ``a`` (up to
-        MAX_WINDOW words each way, bounded by stop words and mentions)."""
-        words = scan.words
-        lo, hi = max(0, a - MAX_WINDOW + 1), min(len(words), a + MAX_WINDOW)
-        best: tuple[tuple[int, int, int], int, int, list[str], frozenset[str]] | None = None
-        # A name holds one model number and one memory size at most: a window with two is no name, nor is any
-        # window around it, so the loops stop there (linear in the words, whatever the question repeats).
-        loads: Loads = (0, 0)
-        windows, candidates = self._memo_windows, self._memo_candidates
-        for left in range(a, lo - 1, -1):
-            if (loads := self._extend(scan, left, loads, free=left == a)) is None:
-                break
-            more: Loads = loads
-            for right in range(a + 1, hi + 1):
-                if right > a + 1 and (more := self._extend(scan, right - 1, more)) is None:
-                    break
-                window = tuple(words[left:right])  # one key for both memos
-                ok = windows.get(window)
-                if not (self._window_ok(window) if ok is None else ok):
-                    continue
-                found = candidates.get(window)
-                ranked, want = self._candidates(window) if found is None else found
-                if not ranked:
-                    continue
-                # Longest window, then the fewest candidates, then prefer extending rightwards.
-                score = (right - left, -len(ranked), right)
-                if best is None or score > best[0]:
-                    best = (score, left, right, ranked, want)
-        return None if best is None else best[1:]
-
-    def _extend(
-        self, scan: Scan, k: int, loads: tuple[int, int] | None, *, free: bool = False
-    ) -> tuple[int, int] | None:
-        """``loads`` (model numbers, memory sizes in a window) with word ``k`` added, or None when the window cannot
-        take it: a stop word or a word of a mention (unless ``free``: the anchor), or a second number or size."""
-        if loads is None or not (free or scan.free(k)):
-            return None
-        load = self._word_load(scan.words[k])
-        numbers, memories = loads[0] + load[0], loads[1] + load[1]
-        return None if numbers > 1 or memories > 1 else (numbers, memories)
-
-    def _word_load(self, word: str) -> tuple[int, int]:
-        """(model numbers, memory sizes) in ``word`` (memoised per word)."""
-        return memoised(self._memo_loads, word, lambda: (len(self._numbers([word])), int(bool(MEMORY.match(word)))))
 
     def _partial_mention(
         self, scan: Scan, left: int, right: int, ranked: list[str], want: frozenset[str]

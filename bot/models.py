@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,7 +66,17 @@ def _size_word(word: str) -> str | None:
     return m.group(1) if m else None
 
 
-_BARE_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
+# "\b(\d+(?:\.\d+)?)..." written to start with the digit, its word boundary checked behind it: a search skips ahead.
+_BARE_SIZE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)\s*b\b(?!\s*(?:it|yte))")
+
+
+@functools.lru_cache(maxsize=4096)
+def _series_of(name: str) -> str:
+    """:attr:`ModelSpec.series` of a model named ``name`` (a pure function of the name; answers ask it of every
+    model, so it is remembered)."""
+    norm = normalize(name)
+    found = _NAME_SIZE.search(norm)
+    return norm[: found.start()].replace(" ", "") if found else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +104,7 @@ class ModelSpec:
     @property
     def series(self) -> str:
         """ "qwen2.5" for Qwen2.5 7B: the name before its size, without spaces ("" when the name has no size)."""
-        name = normalize(self.name)
-        found = _NAME_SIZE.search(name)
-        return name[: found.start()].replace(" ", "") if found else ""
+        return _series_of(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +301,7 @@ class ModelIndex:
                 if series:
                     self._series[(series, found.group(1))] = model.id
         self._series_family = {series: models[mid].family for (series, _), mid in self._series.items()}
+        self._series_starts = frozenset(s[:k] for s in self._series_family for k in range(1, len(s) + 1))
         # A family of one model names it ("flux lora", "whisper on a 3060"); larger families need a size.
         by_family: dict[str, list[str]] = {}
         for model in models.values():
@@ -345,9 +355,7 @@ class ModelIndex:
         """Every run of words that spells a model, longest at each start: (words, start, model id)."""
         runs: list[tuple[int, int, str]] = []
         starts, reach = self._starts, 0  # reach: where the runs so far end, at the furthest
-        for i in range(len(words)):
-            if words[i] not in starts:  # the common case: no spelling starts with this word
-                continue
+        for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no spelling
             best: tuple[int, int, str] | None = None
             key = ""
             for size in range(1, min(self._max_words, len(words) - i) + 1):
@@ -395,9 +403,12 @@ class ModelIndex:
     def _series_words(self, words: Sequence[str]) -> list[str]:
         """The versioned families named, one word or two ("llama2", "llama 2", "qwen 2.5"), in order."""
         found = []
+        family, starts = self._series_family, self._series_starts
         for i, word in enumerate(words):
+            if word not in starts:
+                continue  # no series name starts with this word: neither it nor it glued to the next is one
             for key in (word, word + words[i + 1] if i + 1 < len(words) else ""):
-                if key in self._series_family and key not in found:
+                if key in family and key not in found:
                     found.append(key)
         return found
 

@@ -60,8 +60,9 @@ class PriceBook:
         return Price(usd, "launch", str(date)[:4] if date else None)
 
     def usd(self, gpu: GPU) -> float | None:
-        price = self.price(gpu)
-        return price.usd if price else None
+        """What :meth:`price` gives, in USD (without building the price: rankings ask this of every GPU)."""
+        current = self.current.get(gpu.id)
+        return current.usd if current is not None else gpu.number("launch_price_usd")
 
     @property
     def basis(self) -> str:

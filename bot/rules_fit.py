@@ -22,8 +22,10 @@ def asks_fit_of_it(ev: Evidence) -> bool:
     """ "does it run on a 3060 12gb", "is it possible to run on a 4gb vram gpu": whether the thread's model runs on
     the card named. Not about a library ("does it work with pytorch on a 3060" is a software question), nor a spec
     ("does it run on a 4090 at 450 w tdp"); "12gb vram" names the memory it must fit in."""
+    if not ev.has("fit_asks"):
+        return False
     specs = set(ev.fields) - {"memory_gb"}
-    return ev.has("fit_asks") and _on_card(ev) and not ev.has("software_topic") and not specs
+    return _on_card(ev) and not ev.has("software_topic") and not specs
 
 
 def oom_on_card(ev: Evidence) -> bool:

@@ -22,26 +22,32 @@ _LORA_CARD_GB = 24.0
 
 def has_size_word(ev: Evidence) -> bool:
     """A model size such as "70b" among the words."""
-    return any(w[:-1].replace(".", "", 1).isdigit() and w.endswith("b") for w in ev.match.words)
+    return any(w.endswith("b") and w[:-1].replace(".", "", 1).isdigit() for w in ev.match.words)
 
 
 def fit_phrased_otherwise(ev: Evidence) -> bool:
     """ "does unsloth support qwen2.5 8 bit qlora on a 4090", "can i run gemma on a 3060": a model family run or
     trained on a card;
     "if the gpu is less than 8 gb it won't work": whether things run in a memory amount."""
-    on_card = bool(ev.gpus) or bool(ev.match.ambiguous)
     # "can i run qwen2.5 on a 3060", "llama2 on a 3060?": a family named beside a card is whether it runs there
-    supports = ev.has("support_verbs") and not ev.has("software_topic")  # "can I use <a library> to ..." is software
-    runs = ev.has("train_methods") or ev.has("fit_verbs") or supports
-    family_trained = ev.family is not None and runs and on_card
-    amount_works = "memory_gb" in ev.limits and ev.has("works_asked") and not on_card and ev.budget_usd is None
-    return family_trained or amount_works or _settings_for_card(ev)
+    # (each test below is made only when the ones before it leave the answer open: they are pure)
+    if ev.family is not None or ("memory_gb" in ev.limits and ev.has("works_asked")):
+        on_card = bool(ev.gpus) or bool(ev.match.ambiguous)
+        supports = ev.has("support_verbs") and not ev.has("software_topic")  # "can I use <a library> to" is software
+        runs = ev.has("train_methods") or ev.has("fit_verbs") or supports
+        family_trained = ev.family is not None and runs and on_card
+        amount_works = "memory_gb" in ev.limits and ev.has("works_asked") and not on_card and ev.budget_usd is None
+        if family_trained or amount_works:
+            return True
+    return _settings_for_card(ev)
 
 
 def _settings_for_card(ev: Evidence) -> bool:
     """ "what parameters should be used for the rtx 4060 8gb laptop": what runs in that card's memory."""
+    if not ev.has("settings_asked"):
+        return False
     specs = set(ev.fields) - {"memory_gb"}
-    return ev.has("settings_asked") and len(ev.gpus) == 1 and not specs and ev.budget_usd is None
+    return len(ev.gpus) == 1 and not specs and ev.budget_usd is None
 
 
 def assume_lora(ev: Evidence, fit: FitRequest, catalog: Catalog) -> None:

@@ -27,6 +27,8 @@ _SERIES = re.compile(
     r"(?<!\S)(?:(?:nvidia|amd|geforce|radeon) )?(?:(?P<brand>rtx|gtx|rx) ?)?(?P<num>\d{1,4})"
     r"(?:(?P<xs> ?x(?: ?x){1,2})|(?P<s>s)|(?: (?P<word>series|lineup|generation|gen)))(?!\S)"
 )
+# What every series name holds: a number, then its group marker ("40 series", "16x x", "rtx30xx", "40s").
+_MARKER_HINT = re.compile(r"\d(?: ?x ?x|s(?!\S)| (?:series|lineup|generation|gen)(?!\S))")
 # The name of a card in a numbered consumer line: "geforce rtx 4090", "radeon rx 7900 xtx".
 _LINE = re.compile(r"\b(rtx|gtx|rx) (\d{4})\b")
 _VENDOR_OF_BRAND = {"rtx": "nvidia", "gtx": "nvidia", "rx": "amd"}
@@ -64,6 +66,8 @@ class SeriesIndex:
     def apply(self, match: MatchResult) -> MatchResult:
         """``match`` with every series name read as its group, replacing the card mentions inside it."""
         joined = " ".join(match.words)
+        if _MARKER_HINT.search(joined) is None:
+            return match  # no number with a group marker after it: no series (most questions)
         # The first MAX_MENTIONS series are all a question's names can hold (bot.bounds): bounded work.
         found = list(islice(((m, p) for m in _SERIES.finditer(joined) if (p := _prefix(m))), MAX_MENTIONS))
         if not found:

@@ -19,7 +19,9 @@ MAX_QUESTION_CHARS = 2000
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 # Currency symbols other than $ become words before punctuation is dropped: "1500€" -> "1500 eur".
 _CURRENCY_SIGNS = {ord("€"): " eur ", ord("£"): " gbp ", ord("¥"): " jpy ", ord("₹"): " inr "}
-_NON_WORD = re.compile(r"[^a-z0-9$.]+")
+# Runs of characters other than letters, digits, "$" and "." become one space. A run that is a single space is left
+# as it is (replacing it changes nothing): the pattern skips those, so most words cost no replacement.
+_NON_WORD = re.compile(r"[^a-z0-9$.]{2,}|[^a-z0-9$. ]")
 _DIGIT = re.compile(r"\d")
 # A dot that is not between two digits ("\.(?!\d)|(?<!\d)\."), written to start with the dot so a search skips ahead.
 _LONE_DOT = re.compile(r"\.(?!(?<=\d\.)\d)")
@@ -46,7 +48,10 @@ _LIST_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[a-z0-9])")
 # What the size and count patterns need (a digit, then "g"/"t", or "x"): tests that start with a digit, so fast.
 _SIZE_HINT = re.compile(r"\d\s*[gt]")
 _COUNT_HINT = re.compile(r"\d\s*x")
-_LIST_HINT = re.compile(r"\d[.)]")  # what every list mark has: a test that rules most questions out
+# What a product of counts ("3*8*a100") and experts written size first ("7b*8") both have: a digit, then "*" or "x".
+_PRODUCT_HINT = re.compile(r"\db?\s*[*x×]")
+# What every list mark has, a digit before "." or ")": the rare character first, so a search skips ahead.
+_LIST_HINT = re.compile(r"[.)](?<=\d.)")
 _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\))\s+(?=[a-z0-9])")
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
 _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")
@@ -62,9 +67,9 @@ def _strip_format_chars(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def _has(text: str, chars: str) -> bool:
-    """Any of ``chars`` in ``text``: a pattern that needs one of them is skipped without it."""
-    return any(c in text for c in chars)
+# What the range and possessive patterns need: a pattern is skipped without it (one search, not a test per character).
+_DASH = re.compile("[-–—~]")
+_APOSTROPHE = re.compile("['’]")
 
 
 def normalize(text: str) -> str:
@@ -83,13 +88,14 @@ def normalize(text: str) -> str:
     if digits:
         if "," in text:  # thousands separators: "10,752" -> "10752" (not "24g,it")
             text = _THOUSANDS.sub("", text)
-        if _has(text, "*x×"):  # products of counts, experts written size first
+        if _PRODUCT_HINT.search(text) is not None:  # products of counts, experts written size first
             text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
-        text = _RANGE.sub(r"\1 to ", text) if _has(text, "-–—~") else text
+        text = _RANGE.sub(r"\1 to ", text) if _DASH.search(text) is not None else text
         if _LIST_HINT.search(text) is not None:  # a list mark is a number and "." or ")"
             text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
-    text = _POSSESSIVE.sub("", text) if _has(text, "'’") else text  # "the A4000's memory" -> "the a4000 memory"
+    # "the A4000's memory" -> "the a4000 memory"
+    text = _POSSESSIVE.sub("", text) if _APOSTROPHE.search(text) is not None else text
     text = _NON_WORD.sub(" ", text)
     # A trailing full stop is punctuation, a dot between digits is a decimal point.
     text = _LONE_DOT.sub(" ", text) if "." in text else text

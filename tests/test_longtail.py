@@ -401,3 +401,17 @@ def test_slash_command_options_resolve_long_tail_cards(engine: Engine) -> None:
     ]
     assert [g.id for g in engine.gpu_choices("a6k")] == [g.id for g in engine.matcher.autocomplete("a6k")]
     assert engine.card("tpu-geforce-gtx-960").gpus == ["tpu-geforce-gtx-960"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can i run zorblax 9000 on a 4090?", "my 3090 vs the zx 7000", "is 4090 better than quantum 9000 for llms"],
+)
+def test_a_bare_number_several_old_cards_share_is_not_asked_about(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.intent != "clarify" and not any(is_longtail(c.gpu) for c in answer.choices), question
+
+
+def test_a_bare_number_with_its_series_word_is_still_asked_about(engine: Engine) -> None:
+    answer = engine.ask("radeon 9000 specs")
+    assert answer.intent == "clarify" and answer.choices and all(is_longtail(c.gpu) for c in answer.choices)

@@ -75,7 +75,7 @@ def test_budget_gates_change_nothing(engine: Engine, monkeypatch: pytest.MonkeyP
     always = re.compile("")  # a test every text passes: the full step
     monkeypatch.setattr(bot.dimensions, "_DIGIT", always)
     monkeypatch.setattr(bot.dimensions, "_RANGE_HINT", always)
-    monkeypatch.setattr(dims, "_budget_cues", ("",))
+    monkeypatch.setattr(dims, "_cued", always)
     assert [dims.budget(t) for t in texts] == gated
     assert any(amount is not None for amount, _ in gated)
 

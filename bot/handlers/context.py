@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer
-from bot.catalog import GPU, Catalog
+from bot.catalog import GPU, Catalog, FieldDef
+from bot.catalog_model import Value
 from bot.estimator_runtime import Budget, build_budgets
 from bot.models import ModelSpec
 from bot.prices import PriceBook
@@ -281,10 +282,22 @@ def lacks(ctx: HandlerContext, gpu: GPU, key: str) -> str | None:
 
 
 def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
-    """``gpu``'s ``key`` formatted with its unit, and cited in ``answer``."""
+    """``gpu``'s ``key`` formatted with its unit, and cited in ``answer``. The text is remembered per catalog card
+    and field (the catalog is immutable; answers format the same values again and again)."""
     fdef = ctx.catalog.fields[key]
     raw = gpu.get(key)
     answer.cite(gpu.id, key, raw, fdef.unit)
+    memo_key = ("value", gpu.id, key)
+    text = ctx.memo.get(memo_key)
+    if isinstance(text, str) and ctx.catalog.gpus.get(gpu.id) is gpu:
+        return text
+    text = _value_text(ctx, gpu, key, fdef, raw)
+    if ctx.catalog.gpus.get(gpu.id) is gpu:
+        ctx.memo[memo_key] = text
+    return text
+
+
+def _value_text(ctx: HandlerContext, gpu: GPU, key: str, fdef: FieldDef, raw: Value) -> str:
     if missing := lacks(ctx, gpu, key):
         return f"none (no {missing})"
     if key == "launch_price_usd" and raw is not None:

@@ -1,0 +1,91 @@
+"""The slots of a "will it fit" question, read off its evidence: model, mode, precision, context, batch, KV-cache
+precision, memory size, count, checkpointing, LoRA rank, models held together, training strategy, speed asked."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Protocol
+
+from bot.dimensions import batch_size, context_tokens, counted_size
+from bot.estimator_strategy import strategy_named
+from bot.request import FitRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from bot.lexicon import Lexicon
+    from bot.matcher import MatchResult
+    from bot.models import ModelIndex, ModelMention
+
+__all__ = ["fit_request"]
+
+
+class Evidence(Protocol):
+    """What a fit request is read from: :class:`bot.evidence.Evidence` (named here, not imported: it calls us)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def norm(self) -> str: ...
+    @property
+    def model(self) -> ModelMention | None: ...
+    @property
+    def bare_size(self) -> float | None: ...
+    @property
+    def sizes(self) -> Sequence[float]: ...
+    @property
+    def gpus(self) -> Sequence[str]: ...
+    @property
+    def match(self) -> MatchResult: ...
+
+    def has(self, word_class: str) -> bool: ...
+
+
+_KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
+_RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
+
+
+def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> FitRequest:
+    """The slots of a "will it fit" question."""
+    norm = ev.norm
+    req = FitRequest(model_id=ev.model.model.id if ev.model else None)
+    if req.model_id is None:
+        req.params_b = ev.bare_size
+    modes = lexicon.modes.items()
+    ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
+    req.mode = next((m for m, phrases in modes if m not in ruled_out and phrases.found(norm)), "inference")
+    req.precision = _first_precision(lexicon, norm)
+    if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
+        req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
+    elif req.mode == "qlora" and req.precision in ("int8", "fp8", "q8_0"):
+        req.mode = "lora"  # "8 bit qlora": LoRA on an 8-bit base, not the 4-bit QLoRA
+    req.context, req.batch = context_tokens(norm), batch_size(norm)
+    req.max_context = ev.has("max_context")
+    if kv := _KV_RE.search(norm):
+        name = kv.group(1) or kv.group(2)
+        req.kv_precision = lexicon.kv_precisions.get(name, name)
+        if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
+            req.precision = None  # the only mention of that precision was the KV cache's
+    if ev.sizes:
+        req.capacity_gb = ev.sizes[0]
+    counted = counted_size(norm) if not ev.gpus else None
+    if counted is not None:
+        req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
+    req.checkpointing = False if ev.has("no_checkpointing") else None
+    if rank := _RANK_RE.search(norm):
+        req.lora_rank = int(rank.group(1))
+    req.lora_all_linear = ev.has("all_linear")
+    if models is not None and (ev.has("held_together") or "+" in ev.text):
+        req.held_with = tuple(m.id for m in models.all_named(ev.match.words) if m.id != req.model_id)
+    req.strategy = strategy_named(ev.has)
+    req.speed_asked = ev.has("speed_asked")
+    return req
+
+
+def _first_precision(lexicon: Lexicon, norm: str) -> str | None:
+    """The precision named: in the lexicon's order of precisions (GGUF names before generic bit counts)."""
+    named = set(lexicon.precisions.values(norm))
+    if not named:
+        return None  # most questions name none
+    order = list(dict.fromkeys(lexicon.precisions.meaning.values()))
+    return next((p for p in order if p in named), None)
