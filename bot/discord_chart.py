@@ -6,8 +6,10 @@ for much of it. :class:`ChartRenderer` draws in worker processes of its own (``w
 that many charts are drawn at once); the loop only sends the chart's data and awaits the PNG.
 
 A picture never costs a user the answer, nor delays it much: until the workers have started (a second or two
-after the bot starts), with more than ``backlog`` charts waiting, or when drawing takes longer than
-``timeout`` seconds (a slash command must be answered within 3 s), the answer goes out without its picture;
+after the bot starts), while every worker is drawing (answers never queue behind pictures), for as long again
+as the last picture took (``duty``: under a burst of questions the pictures take at most half a core), or when
+drawing takes longer than ``timeout`` seconds (a slash command must be answered within 3 s), the answer goes
+out without its picture;
 a chart that fails to draw is logged and left out. The last ``cached`` pictures are kept (a chart's data is
 its key), so a question asked again costs no drawing.
 
@@ -20,6 +22,7 @@ import asyncio
 import io
 import logging
 import multiprocessing
+import time
 from collections import OrderedDict
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -37,18 +40,22 @@ CHART_NAME = "chart.png"
 
 
 class ChartRenderer:
-    """Draws charts in ``workers`` processes (or ``pool``: tests pass a thread pool to watch what is drawn)."""
+    """Draws charts in ``workers`` processes (or ``pool``: tests pass a thread pool to watch what is drawn), at
+    most ``backlog`` at once (default: one per worker) and drawing at most ``duty`` of the time."""
 
     def __init__(
         self,
         workers: int = 1,
-        backlog: int = 16,
-        timeout: float = 1.5,
+        backlog: int | None = None,
+        timeout: float = 1.0,
+        duty: float = 0.5,
         cached: int = 256,
         pool: Executor | None = None,
     ) -> None:
         self.workers = workers
-        self.backlog = backlog
+        self.backlog = workers if backlog is None else backlog  # charts drawn or waiting at once
+        self.duty = duty  # at most this share of the time drawing: after a picture, a rest in proportion
+        self._rest_until = 0.0  # no new picture before this (time.monotonic)
         self.timeout = timeout
         # "spawn": a clean interpreter per worker (forking a process that runs threads and an event loop is unsafe)
         self._pool = pool or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
@@ -90,12 +97,13 @@ class ChartRenderer:
         if (hit := self._cache.get(chart)) is not None:
             self._cache.move_to_end(chart)
             return hit
-        if not self.ready or self._pending >= self.backlog:
+        if not self.ready or self._pending >= self.backlog or time.monotonic() < self._rest_until:
             self.warm_up()
             self.skipped += 1
             log.info("answer to %r sent without its chart (workers starting or busy)", answer.question[:80])
             return None
         self._pending += 1
+        started = time.monotonic()
         try:
             job = asyncio.get_running_loop().run_in_executor(self._pool, render_png, chart)
             data = await asyncio.wait_for(job, self.timeout)
@@ -109,6 +117,8 @@ class ChartRenderer:
             return None
         finally:
             self._pending -= 1
+            now = time.monotonic()
+            self._rest_until = now + (now - started) * (1 - self.duty) / self.duty
         self._cache[chart] = data
         if len(self._cache) > self._cached:
             self._cache.popitem(last=False)

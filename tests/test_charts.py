@@ -238,7 +238,7 @@ async def test_charts_are_drawn_in_another_process_while_the_loop_runs(engine: E
     """The real renderer: a worker process draws, and the event loop keeps turning meanwhile."""
     from bot.discord_chart import ChartRenderer
 
-    renderer = ChartRenderer(workers=1, timeout=30)
+    renderer = ChartRenderer(workers=1, backlog=8, timeout=30, duty=1.0)  # every picture, none skipped
     try:
         await asyncio.get_running_loop().run_in_executor(None, renderer.wait_ready, 60)
         gaps: list[float] = []
@@ -305,7 +305,7 @@ async def test_renders_are_bounded_cached_timed_and_never_cost_the_answer(monkey
         return PNG_SIGNATURE + chart.title.encode()
 
     monkeypatch.setattr(discord_chart, "render_png", slow)
-    renderer = ChartRenderer(workers=2, backlog=4, timeout=5, pool=ThreadPoolExecutor(2))
+    renderer = ChartRenderer(workers=2, backlog=4, timeout=5, duty=1.0, pool=ThreadPoolExecutor(2))
     try:
         renderer.wait_ready(10)
         tasks = [asyncio.create_task(renderer.png(_answer(_chart(n)))) for n in range(1, 7)]
@@ -339,3 +339,27 @@ def test_charts_setting() -> None:
 
     assert Settings.from_env({}).charts is True
     assert Settings.from_env({"GPUBOT_CHARTS": "0"}).charts is False
+
+
+async def test_pictures_rest_between_draws_and_never_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default one picture at a time, and after one as long a rest (half the time drawing): under a burst,
+    answers go out without pictures rather than wait for them or starve the bot of CPU."""
+    from bot import discord_chart
+    from bot.discord_chart import ChartRenderer
+
+    def slow(chart: Chart) -> bytes:
+        time.sleep(0.2)
+        return PNG_SIGNATURE + chart.title.encode()
+
+    monkeypatch.setattr(discord_chart, "render_png", slow)
+    renderer = ChartRenderer(pool=ThreadPoolExecutor(1))
+    try:
+        renderer.wait_ready(10)
+        first, second = await asyncio.gather(*(renderer.png(_answer(_chart(n))) for n in (1, 2)))
+        assert first is not None and second is None  # the second would have queued behind the first
+        assert await renderer.png(_answer(_chart(3))) is None  # resting as long as the last one took
+        await asyncio.sleep(0.25)
+        assert await renderer.png(_answer(_chart(4))) is not None
+        assert renderer.skipped == 2
+    finally:
+        renderer.close()

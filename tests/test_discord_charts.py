@@ -42,7 +42,7 @@ class Harness:
 @pytest.fixture(scope="module")
 def renderer() -> Iterator[ChartRenderer]:
     """One warm renderer (a worker process) for the module's bots, as ``run_bot`` passes one in."""
-    charts = ChartRenderer(timeout=30)  # a loaded test machine: wait for the picture rather than skip it
+    charts = ChartRenderer(backlog=8, timeout=30, duty=1.0)  # a loaded test machine: every picture, none skipped
     charts.wait_ready(120)
     yield charts
     charts.close()
