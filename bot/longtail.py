@@ -119,7 +119,10 @@ class LongTail:
 
     @property
     def available(self) -> bool:
-        return self.path.is_file()
+        """The database can be read: loaded with cards (what is read from then on, without a file check per
+        question), or its file is there."""
+        data = self._data
+        return bool(data is not None and data.entries) or self.path.is_file()
 
     def _load(self) -> _Data:
         data = self._data

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.bounds import MAX_MENTIONS
 from bot.catalog_model import GPU
@@ -219,11 +220,7 @@ def name_pieces(name: str) -> set[str]:
 
 
 def _mentioned(match: MatchResult, k: int) -> bool:
-    return _mentioned_in(match.mentions, k)
-
-
-def _mentioned_in(mentions: list[GpuMention], k: int) -> bool:
-    return any(m.start <= k < m.end for m in mentions)
+    return any(m.start <= k < m.end for m in match.mentions)
 
 
 def _laptop_before(words: Sequence[str], start: int) -> bool:
@@ -256,15 +253,10 @@ class LongTailReader:
         self._index: LongTailIndex | None = None
         self._curated_pieces: dict[str, Counter[str]] = {}
         self._numbered_words: dict[str, bool] = {}
+        self._memo: dict[tuple[object, ...], bool] = {}  # _extends and _said_beyond, per words and cards
 
     def __getstate__(self) -> dict[str, object]:  # pickled (the engine cache) without the built index
-        return {
-            "longtail": self.longtail,
-            "_not_a_name": self._not_a_name,
-            "_index": None,
-            "_curated_pieces": {},
-            "_numbered_words": {},
-        }
+        return {**self.__dict__, "_index": None, "_curated_pieces": {}, "_numbered_words": {}, "_memo": {}}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         for key, value in state.items():
@@ -321,7 +313,9 @@ class LongTailReader:
             if not ids or any(is_longtail(g) for g in ids):
                 continue
             left, right = self._beside(match, m, ids)
-            if (left, right) != (m.start, m.end) or self._said_beyond(match.words[m.start : m.end], ids):
+            if (left, right) != (m.start, m.end) or self._remembered(
+                self._said_beyond, tuple(match.words[m.start : m.end]), ids
+            ):
                 out[(m.start, m.end)] = (left, right)
             elif all(self._variant_words(g) for g in ids):  # most curated names have none: nothing to compare
                 said = _significant(match.words[m.start : m.end])[0]
@@ -337,7 +331,7 @@ class LongTailReader:
             left > 0
             and m.start - left < _BESIDE
             and not _mentioned(match, left - 1)
-            and self._extends(words[left - 1], ids)
+            and self._remembered(self._extends, words[left - 1], ids)
         ):
             left -= 1
         right = m.end
@@ -345,10 +339,19 @@ class LongTailReader:
             right < len(words)
             and right - m.end < _BESIDE
             and not _mentioned(match, right)
-            and self._extends(words[right], ids)
+            and self._remembered(self._extends, words[right], ids)
         ):
             right += 1
         return left, right
+
+    def _remembered(self, read: Callable[[Any, tuple[str, ...]], bool], said: Any, ids: tuple[str, ...]) -> bool:
+        """``read(said, ids)``, remembered (bounded): the long tail and the catalog are immutable."""
+        key = (read.__name__, said, ids)
+        if (found := self._memo.get(key)) is None:
+            found = read(said, ids)
+            if len(self._memo) < _MEMO:
+                self._memo[key] = found
+        return found
 
     def _said_beyond(self, words: Sequence[str], ids: tuple[str, ...]) -> bool:
         """The curated matcher's own words say more than its cards' names: a brand none of them has ("geforce 6800
