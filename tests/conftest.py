@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.catalog import Catalog, load_catalog
 from bot.engine import Engine
+from tests.fake_hub import FakeHub
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 
@@ -33,6 +35,13 @@ def catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def engine(catalog: Catalog) -> Engine:
     return Engine(catalog)
+
+
+@pytest.fixture(scope="module")
+def hub() -> Iterator[FakeHub]:
+    """The fake Hugging Face Hub on loopback (tests/fake_hub.py), one per test module that asks for it."""
+    with FakeHub() as server:
+        yield server
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,12 +36,6 @@ def _api(repo: str) -> dict[str, object]:
 def engine(catalog: Catalog) -> Engine:
     """An engine of these tests' own: the models they look up stay out of the session's shared engine."""
     return Engine(catalog)
-
-
-@pytest.fixture(scope="module")
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as server:
-        yield server
 
 
 def _client(hub: FakeHub, cache: Path | None, **kw: object) -> HubClient:

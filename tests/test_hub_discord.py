@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +28,6 @@ CALLBACK_DEFERRED = 5
 @pytest.fixture(scope="module")
 def engine(catalog: Catalog) -> Engine:
     return Engine(catalog)
-
-
-@pytest.fixture(scope="module")
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as server:
-        yield server
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,6 @@ from tests.fake_hub import FakeHub
 @pytest.fixture(scope="module")
 def engine(catalog: Catalog) -> Engine:
     return Engine(catalog)
-
-
-@pytest.fixture(scope="module")
-def hub() -> Iterator[FakeHub]:
-    with FakeHub() as server:
-        yield server
 
 
 @pytest.fixture
