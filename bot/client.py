@@ -6,9 +6,10 @@ Everything Discord-specific that is not a command lives here; the cogs stay thin
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -266,11 +267,12 @@ class GpuBot(backlog.BurstReadyClient, commands.Bot):
         self,
         interaction: discord.Interaction[Any],
         question: str,
-        compute: Callable[[], Answer],
+        compute: Callable[[], Answer | Awaitable[Answer]],
         *,
         ephemeral: bool = False,
     ) -> None:
-        """One core call, rendered and sent, then logged; deferred first under a backlog (``self.gate``)."""
+        """One core call, rendered and sent, then logged; deferred first under a backlog (``self.gate``).
+        ``compute`` may be a coroutine function (one that may look a model up on the Hub, deferring first)."""
         if self.refuse_while_draining(question, interaction=interaction):
             await self.reply_ephemeral(interaction, RESTARTING)
             return
@@ -284,7 +286,8 @@ class GpuBot(backlog.BurstReadyClient, commands.Bot):
                 partial(backlog.defer, interaction, ephemeral=ephemeral), age=age, cancelled=shut_down
             ):
                 start = time.perf_counter()
-                answer = compute()
+                computed = compute()
+                answer = await computed if inspect.isawaitable(computed) else computed
                 took = (time.perf_counter() - start) * 1000
                 await self.deliver(question, answer, took, interaction=interaction, ephemeral=ephemeral)
         except backlog.Unacknowledged as exc:

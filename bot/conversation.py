@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from bot.answer import Answer
     from bot.engine import Engine
-    from bot.evidence import Evidence
     from bot.request import Query
 
 __all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply", "conversation_key", "conversations_and_rigs"]
@@ -133,12 +132,11 @@ class Conversations:
         self.engine = engine
         self.store = store or ConversationStore()
         self.followups = FollowUps(engine.parser, engine.catalog)
-        self._peeked: tuple[str, Evidence] | None = None  # the last reading may_use_rig made, for ask to reuse
 
     def read(self, key: Hashable, question: str, *, reply_to: int | None = None, rig: Rig | None = None) -> Query:
         """The request ``question`` makes in conversation ``key`` (a reply to bot message ``reply_to``: that
         answer's conversation), with the saved ``rig`` for a question about the asker's own cards."""
-        ev = self._fresh_reading(question)
+        ev = self.engine.parser.reading(question)  # read afresh: never a reading an earlier pick completed
         fresh = self.engine.parser.decide(ev)
         previous = self._previous(key, reply_to)
         owned = rig.gpus if rig is not None else ()
@@ -158,19 +156,10 @@ class Conversations:
         replied = self.store.message(reply_to) if reply_to is not None else None
         return replied or self.store.last(key)
 
-    def _fresh_reading(self, question: str) -> Evidence:
-        """``question`` read afresh (never a reading completed by an earlier pick); the reading :meth:`may_use_rig`
-        just made of the same text is taken instead of reading it twice."""
-        peeked, self._peeked = self._peeked, None
-        if peeked is not None and peeked[0] == question:
-            return peeked[1]
-        return self.engine.parser.reading(question)
-
     def may_use_rig(self, question: str) -> bool:
         """Whether a saved rig could answer ``question`` (it says "my rig", or names a model but no card), so that a
-        front end reads the rig only then. The reading is kept for the :meth:`ask` that follows."""
-        ev = self.engine.parser.reading(question)
-        self._peeked = (question, ev)
+        front end reads the rig only then. The parser keeps the reading for the :meth:`ask` that follows."""
+        ev = self.engine.parser.read(question)
         if ev.gpus or ev.match.mentions:
             return False
         return self.followups.words.own_rig.found(ev.norm) or ev.model is not None or ev.bare_size is not None

@@ -156,19 +156,15 @@ class HubAsk:
         name = self.unplaced_name(question, answer) if not notes else None
         return self.by_name(question, name, answer) if name else answer
 
-    def unplaced_name(self, question: str, answer: Answer | None = None) -> str | None:
+    def unplaced_name(self, question: str, answer: Answer) -> str | None:
         """The model name of a question about a model the catalog could not place, else None: a fit question with
         no model and no size ("glm 4.6 on 2x 3090"), or a question to run something on a GPU that was read as a
-        look-up of that GPU ("can I run magistral small on a 3090"). Without ``answer`` the question is parsed
-        to tell (a slash command decides before it answers)."""
-        if answer is not None and not may_name_a_model(question, answer):
+        look-up of that GPU ("can I run magistral small on a 3090")."""
+        if not may_name_a_model(question, answer):
             return None
-        query = self.engine.parser.parse(question) if answer is None else None
-        intent = answer.intent if answer is not None else query.intent if query is not None else "unknown"
-        fit = answer.fit if answer is not None else (query.fit.__dict__ if query and query.fit else None)
-        if intent == "fits" and not any((fit or {}).get(k) for k in ("model", "model_id", "params_b")):
+        if answer.intent == "fits" and not any((answer.fit or {}).get(k) for k in ("model", "model_id", "params_b")):
             return name_asked(self.engine.parser.read(question))
-        if intent == "lookup":  # only a name that reads like a model's: two words or a version ("magistral small")
+        if answer.intent == "lookup":  # a name that reads like a model's: two words or a version ("magistral small")
             ev = self.engine.parser.read(question)
             name = name_asked(ev) if asks_to_run(ev) else None
             return name if name and (" " in name or any(c.isdigit() for c in name)) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.hub_ask import HubAsk, annotate
@@ -76,10 +76,6 @@ class HubGate:
         """The engine's answer after :meth:`prepare`, with its notes."""
         return annotate(self.engine.ask(question), notes, self.engine.models)
 
-    def may_search(self, question: str) -> bool:
-        """Whether ``question`` asks about a model the catalog lacks by name (a Hub search may answer it)."""
-        return self.hub.unplaced_name(question) is not None
-
     async def ask_timed(self, question: str, user_id: int) -> Timed:
         """The engine's answer, with a Hub model id looked up, or a name the catalog lacks searched, in a worker
         thread."""
@@ -95,13 +91,22 @@ class HubGate:
         if self.wants(question):
             notes = await self.prepare(question, user_id)
             return Timed(annotate(answer(), notes, self.engine.models), (time.perf_counter() - start) * 1000)
-        result = answer()
+        result = await self.search_unplaced(question, user_id, answer())
+        return Timed(result, (time.perf_counter() - start) * 1000)
+
+    async def search_unplaced(
+        self, question: str, user_id: int, result: Answer, before: Callable[[], Awaitable[object]] | None = None
+    ) -> Answer:
+        """``result``, or, when it leaves a model name the catalog lacks unplaced, the Hub's search for that name
+        (in a worker thread, within the user's limit); ``before()`` is awaited first, only when a search is made
+        (a slash command defers then: a search may outlast Discord's 3 s)."""
         name = self.hub.unplaced_name(question, result)
         if name is None or not self._allow(user_id):
-            return Timed(result, (time.perf_counter() - start) * 1000)
+            return result
         self._busy.add(user_id)
         try:
-            result = await asyncio.to_thread(self.hub.by_name, question, name, result)
+            if before is not None:
+                await before()
+            return await asyncio.to_thread(self.hub.by_name, question, name, result)
         finally:
             self._busy.discard(user_id)
-        return Timed(result, (time.perf_counter() - start) * 1000)

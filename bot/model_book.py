@@ -19,10 +19,12 @@ class ModelBook(Mapping[str, ModelSpec]):
     def __init__(self, catalog: Mapping[str, ModelSpec]) -> None:
         self.catalog = catalog
         self._hub: dict[str, ModelSpec] = {}
+        self.generation = 0  # counts additions: a question read before one may read differently after it
 
     def add(self, model: ModelSpec) -> None:
         """Add (or replace) a model looked up on the Hub, under its repository id."""
         self._hub[model.id.lower()] = model
+        self.generation += 1
 
     def hub_model(self, repo_id: str) -> ModelSpec | None:
         return self._hub.get(repo_id.lower())
@@ -50,3 +52,4 @@ class ModelBook(Mapping[str, ModelSpec]):
     def __setstate__(self, state: dict[str, Mapping[str, ModelSpec]]) -> None:
         self.catalog = state["catalog"]
         self._hub = {}
+        self.generation = 0

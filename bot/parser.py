@@ -29,6 +29,12 @@ __all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Query", "Ques
 #: How many recent readings are kept for completing a clarified request.
 _RECENT = 256
 
+#: How many of the last fresh readings are kept, so that the steps of one answer (a front end's checks before
+#: it answers, the answer, the Hub's check after) read a question once. Readings are never changed after
+#: :meth:`~bot.evidence.Reader.read` returns them and a parser belongs to one catalog; a model added from the
+#: Hub (``generation`` of the model book) empties the cache.
+_FRESH = 8
+
 
 class QuestionParser:
     def __init__(
@@ -43,16 +49,31 @@ class QuestionParser:
         self.rules = RuleBook(catalog, self.reader)
         self.runtime = RuntimeNames(catalog).find  # "with vllm", "in lm studio": (its words, its runtime id)
         self._recent: OrderedDict[str, Evidence] = OrderedDict()
+        self._fresh: OrderedDict[str, Evidence] = OrderedDict()
+        self._generation = self._models_generation()
+
+    def _models_generation(self) -> int:
+        return getattr(self.models.models, "generation", 0) if self.models is not None else 0
 
     def read(self, text: str) -> Evidence:
-        return self.reader.read(text)
+        """The evidence of ``text``, read afresh (never a reading completed by a pick); the last few are kept."""
+        generation = self._models_generation()
+        if generation != self._generation:
+            self._fresh.clear()
+            self._generation = generation
+        ev = self._fresh.get(text)
+        if ev is None:
+            ev = self._fresh[text] = self.reader.read(text)
+            if len(self._fresh) > _FRESH:
+                self._fresh.popitem(last=False)
+        return ev
 
     def parse(self, text: str) -> Query:
         return self._decide(self.reading(text))
 
     def reading(self, text: str) -> Evidence:
         """The evidence of ``text``, read afresh and kept for a pick among its choices (as :meth:`parse` keeps it)."""
-        ev = self.reader.read(text)
+        ev = self.read(text)
         self._remember(text, ev)
         return ev
 

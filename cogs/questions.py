@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.answer import Answer
     from bot.client import GpuBot
     from bot.conversation import Reply
+    from bot.rigs import Rig
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +96,24 @@ class Questions(commands.Cog):
         key = conversation_key(interaction.user.id, interaction.channel_id)
         rig = await rig_for(self.bot, interaction.user.id, text)
 
-        def answer() -> Answer:
-            return self.bot.conversations.ask(key, text, rig=rig).answer
-
-        if self.bot.hub.wants(text) or self.bot.hub.may_search(text):  # a Hub lookup may outlast Discord's 3 s
+        if self.bot.hub.wants(text):  # a repository to look up first: it may outlast Discord's 3 s
             await interaction.response.defer(thinking=True, ephemeral=just_for_me)
-            timed = await self.bot.hub.ask_with(text, interaction.user.id, answer)
+            timed = await self.bot.hub.ask_with(text, interaction.user.id, lambda: self.answer(key, text, rig))
             await self.bot.respond(interaction, text, lambda: timed.answer, ephemeral=just_for_me)
             return
+
+        async def defer() -> None:
+            if not interaction.response.is_done():
+                await interaction.response.defer(thinking=True, ephemeral=just_for_me)
+
+        async def answer() -> Answer:  # a model name the catalog lacks is searched on the Hub, deferred first
+            found = self.answer(key, text, rig)
+            return await self.bot.hub.search_unplaced(text, interaction.user.id, found, before=defer)
+
         await self.bot.respond(interaction, text, answer, ephemeral=just_for_me)
+
+    def answer(self, key: tuple[int, int], text: str, rig: Rig | None) -> Answer:
+        return self.bot.conversations.ask(key, text, rig=rig).answer
 
 
 async def setup(bot: GpuBot) -> None:
