@@ -77,6 +77,7 @@ class Evidence:
     outside: Outside | None = None
     vendor: str | None = None
     model: ModelMention | None = None
+    model_unlisted: str | None = None  # a model named that the catalog lacks ("qwen2.5 vl 72b"), never another one
     bare_size: float | None = None
     formats_asked: list[str] = field(default_factory=list)  # "does the 5090 support fp4": formats asked about
     psu_asked: bool = False  # "what psu for 2x 3090" (not "I have a 1600w psu")
@@ -321,7 +322,8 @@ class Reader:
         ev.first_count = first_count(match) if match.mentions else first_cloud_count(ev.cloud)
         ev.outside = self._outside(norm) or cloud_outside(ev.cloud)
         ev.vendor = vendor_asked(norm)
-        ev.model = hub or (self.models.find(match.words, self._own_model) if self.models is not None else None)
+        by_name = self.models.read(match.words, self._own_model) if self.models is not None and not hub else None
+        ev.model, ev.model_unlisted = (by_name.mention, by_name.unlisted) if by_name is not None else (hub, None)
         ev.bare_size = ModelIndex.bare_size(norm)
         ev.sizes = _gpu_sizes(norm)
         keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
@@ -377,6 +379,8 @@ class Reader:
             out.append(Mention("model", ev.model.text, ev.model.model.id))
         elif ev.bare_size is not None:
             out.append(Mention("model size", f"{ev.bare_size:g}b", f"{ev.bare_size:g}B parameters"))
+        if ev.model_unlisted:
+            out.append(Mention("model not in the catalog", ev.model_unlisted, "none"))
         out += [Mention("count", gid, str(n)) for gid, n in ev.counts.items()]
         if ev.outside is not None:
             out.append(Mention("outside", ev.outside.id, ev.outside.id))

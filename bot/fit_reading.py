@@ -30,6 +30,8 @@ class Evidence(Protocol):
     @property
     def model(self) -> ModelMention | None: ...
     @property
+    def model_unlisted(self) -> str | None: ...
+    @property
     def bare_size(self) -> float | None: ...
     @property
     def sizes(self) -> Sequence[float]: ...
@@ -50,7 +52,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     norm = ev.norm
     req = FitRequest(model_id=ev.model.model.id if ev.model else None)
     if req.model_id is None:
-        req.params_b = ev.bare_size
+        req.params_b, req.unlisted = ev.bare_size, ev.model_unlisted
     modes = lexicon.modes.items()
     ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
     req.mode = next((m for m, phrases in modes if m not in ruled_out and phrases.found(norm)), "inference")

@@ -15,9 +15,10 @@ from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.estimator_shapes import ModelShape
 from bot.model_components import FIELDS as MEDIA_FIELDS
 from bot.model_components import media_fields
+from bot.model_names import NameRuns
 from bot.text import compact, normalize
 
-__all__ = ["ModelIndex", "ModelMention", "ModelSpec", "load_models"]
+__all__ = ["ModelIndex", "ModelMention", "ModelReading", "ModelSpec", "load_models"]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 _INT_FIELDS = (
@@ -111,6 +112,15 @@ class ModelSpec:
 class ModelMention:
     text: str
     model: ModelSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ModelReading:
+    """The model a question names, or none with the name of one the catalog lacks ("qwen2.5 vl 72b"): the words
+    after a mention that say another model are read (:mod:`bot.model_names`)."""
+
+    mention: ModelMention | None
+    unlisted: str | None = None
 
 
 def _err(path: Path, message: str, entry: str | None = None, fld: str | None = None) -> CatalogError:
@@ -309,13 +319,34 @@ class ModelIndex:
         self.families = tuple(sorted(by_family))
         self._family_words = tuple((f, f" {f.replace('-', ' ')} ") for f in self.families)  # as found in a question
         self._only_model = {f.replace("-", " "): ids[0] for f, ids in by_family.items() if len(ids) == 1}
+        self._names = NameRuns(models)
 
     def _all_names(self) -> list[str]:
         return [a for m in self.models.values() for a in (m.id, m.name, *m.aliases)]
 
     def find(self, words: Sequence[str], context: Callable[[list[str]], bool] | None = None) -> ModelMention | None:
+        """The model asked about (see :meth:`read`)."""
+        return self.read(words, context).mention
+
+    def read(self, words: Sequence[str], context: Callable[[list[str]], bool] | None = None) -> ModelReading:
         """The model asked about. ``context`` tells whether the words before a mention make it the asker's own
-        ("I train SD 1.5 LoRAs on my 2060; will SDXL LoRAs ever be possible?": SDXL is asked about)."""
+        ("I train SD 1.5 LoRAs on my 2060; will SDXL LoRAs ever be possible?": SDXL is asked about). The words after
+        the mention must not say another model ("deepseek r1 distill 32b", "qwen2.5 vl 72b")."""
+        found = self._found(words, context)
+        if found is None:
+            return ModelReading(None)
+        mention, start, end = found
+        check = self._names.check(words, start, end, mention.model.id)
+        if check.model_id == mention.model.id:
+            return ModelReading(mention)
+        if check.model_id is not None:
+            return ModelReading(ModelMention(check.text, self.models[check.model_id]))
+        return ModelReading(None, check.unlisted)
+
+    def _found(
+        self, words: Sequence[str], context: Callable[[list[str]], bool] | None
+    ) -> tuple[ModelMention, int, int] | None:
+        """The mention found, and where it starts and ends among ``words``."""
         exact = self._longest_exact(words, context)
         if exact is not None:
             return exact
@@ -325,17 +356,17 @@ class ModelIndex:
             for j in range(i + 1, min(i + 3, len(words))):
                 size = sizes[j]
                 model_id = self._newest.get((word, size)) if size else None
-                if model_id:
-                    return ModelMention(f"{word} {words[j]}", self.models[model_id])
+                if model_id:  # the mention is the family's word: those after it are read as the name
+                    return ModelMention(f"{word} {words[j]}", self.models[model_id]), i, i + 1
             # The size first: "70b llama2", "13b qwen2.5" name "llama2 70b", "qwen2.5 13b".
             model_id = self._exact.get(words[i + 1] + word) if sizes[i] else None
             if model_id:
-                return ModelMention(f"{word} {words[i + 1]}", self.models[model_id])
+                return ModelMention(f"{word} {words[i + 1]}", self.models[model_id]), i, i + 2
         return self._family_and_size(words, [s for s in sizes if s]) or self._family_of_one(words)
 
     def _longest_exact(
         self, words: Sequence[str], context: Callable[[list[str]], bool] | None = None
-    ) -> ModelMention | None:
+    ) -> tuple[ModelMention, int, int] | None:
         """The longest run of words that spells a model, leftmost among equals; runs grow only while they still
         start a spelling. A model named after a context cue ("i run sd 1.5") gives way to another model named."""
         best: tuple[int, int, str] | None = None  # (words, start, model id)
@@ -349,7 +380,7 @@ class ModelIndex:
         if best is None:
             return None
         size, i, model_id = best
-        return ModelMention(" ".join(words[i : i + size]), self.models[model_id])
+        return ModelMention(" ".join(words[i : i + size]), self.models[model_id]), i, i + size
 
     def _exact_runs(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """Every run of words that spells a model, longest at each start: (words, start, model id)."""
@@ -370,7 +401,7 @@ class ModelIndex:
                 reach = best[0] + i
         return runs
 
-    def _family_and_size(self, words: Sequence[str], sizes: list[str]) -> ModelMention | None:
+    def _family_and_size(self, words: Sequence[str], sizes: list[str]) -> tuple[ModelMention, int, int] | None:
         """A family and a size (``sizes``: the words' model sizes, in order) anywhere in the question, in any
         order: "the 120b model of gpt-oss", "7b model (llama-2 chatbot)": the family's newest model of that size."""
         if not sizes:
@@ -378,14 +409,16 @@ class ModelIndex:
         for series in self._series_words(words):
             model_id = next((self._series[(series, s)] for s in sizes if (series, s) in self._series), None)
             if model_id:
-                return ModelMention(f"{series} {self.models[model_id].params_b:g}b", self.models[model_id])
+                at = _first_at(words, series)
+                return ModelMention(f"{series} {self.models[model_id].params_b:g}b", self.models[model_id]), at, at + 1
         padded = f" {' '.join(words)} "
         for family, spaced in self._family_words:
             if spaced not in padded:
                 continue
             model_id = next((self._newest[(family, s)] for s in sizes if (family, s) in self._newest), None)
             if model_id:
-                return ModelMention(f"{family} {self.models[model_id].params_b:g}b", self.models[model_id])
+                at, model = _first_at(words, spaced.strip()), self.models[model_id]
+                return ModelMention(f"{family} {model.params_b:g}b", model), at, at + len(spaced.split())
         return None
 
     def all_named(self, words: Sequence[str]) -> list[ModelSpec]:
@@ -412,11 +445,12 @@ class ModelIndex:
                     found.append(key)
         return found
 
-    def _family_of_one(self, words: Sequence[str]) -> ModelMention | None:
+    def _family_of_one(self, words: Sequence[str]) -> tuple[ModelMention, int, int] | None:
         padded = f" {' '.join(words)} "
         for family, model_id in self._only_model.items():
             if f" {family} " in padded:
-                return ModelMention(family, self.models[model_id])
+                at = _first_at(words, family)
+                return ModelMention(family, self.models[model_id]), at, at + len(family.split())
         return None
 
     def family(self, norm: str) -> str | None:
@@ -434,3 +468,13 @@ class ModelIndex:
         """ "a 13b model" -> 13.0 (billions of parameters)."""
         m = _BARE_SIZE.search(norm)
         return float(m.group(1)) if m else None
+
+
+def _first_at(words: Sequence[str], spelled: str) -> int:
+    """Where ``spelled`` (one word, two words glued as in "qwen 2.5" -> "qwen2.5", or words with spaces) first stands
+    among ``words``; 0 when it is not found word for word."""
+    parts = spelled.split()
+    for i in range(len(words)):
+        if list(words[i : i + len(parts)]) == parts or (len(parts) == 1 and "".join(words[i : i + 2]) == spelled):
+            return i
+    return 0

@@ -49,6 +49,7 @@ class FitRequest:
 
     model_id: str | None = None  # a catalog model, or None with params_b for "a 13b model"
     params_b: float | None = None
+    unlisted: str | None = None  # a model named that the catalog lacks ("qwen2.5 vl 72b"): said in the answer
     mode: str = "inference"  # inference | full | lora | qlora
     precision: str | None = None  # None: fp16 for inference
     context: int | None = None

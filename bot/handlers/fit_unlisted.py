@@ -1,0 +1,28 @@
+"""A fit question about a model the catalog lacks ("qwen2.5 vl 72b", "mistral 7b instruct v0.2"): the answer says
+so, and what it estimates instead (a typical model of the size said), never another model of the family."""
+
+from __future__ import annotations
+
+from bot.answer import Answer
+from bot.request import FitRequest
+
+__all__ = ["unlisted_note", "with_unlisted_note"]
+
+
+def unlisted_note(req: FitRequest) -> str | None:
+    """The note for a model named that the catalog lacks, or None."""
+    if not req.unlisted or req.model_id is not None:
+        return None
+    if req.params_b:
+        return (
+            f"“{req.unlisted}” is not in the model catalog: this is the estimate for a typical "
+            f"{req.params_b:g}B-parameter model of that size, not for that model's own architecture."
+        )
+    return f"“{req.unlisted}” is not in the model catalog, so there is no estimate for it."
+
+
+def with_unlisted_note(answer: Answer, req: FitRequest | None) -> Answer:
+    note = unlisted_note(req) if req is not None else None
+    if note is not None:
+        answer.notes.insert(0, note)
+    return answer
