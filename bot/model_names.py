@@ -197,6 +197,8 @@ class NameRuns:
         # families whose names carry "v" versions ("Mistral 7B v0.3", "Whisper large-v3"); elsewhere a "v10" after a
         # name is a file's own version ("flux1Dev_v10.safetensors"), not a model's
         self._versioned = {f: any(_VERSION.match(w) for w in ws) for f, ws in self._family_words.items()}
+        # a family's one-word name ("llama", "qwen", "phi"): where a name of the family starts
+        self._by_word = {f: f for f in members if f.isalpha() and len(f) >= 3}
 
     def check(self, words: Sequence[str], start: int, end: int, model_id: str) -> NameCheck:
         """The model the run of words from ``start`` (the mention is ``words[start:end]``) names."""
@@ -220,6 +222,22 @@ class NameRuns:
             return NameCheck(None, text, ambiguous=tuple(named))
         last = max(k for k, w in enumerate(run) if k < end - start or _unversioned(w) in said)
         return NameCheck(None, text, unlisted=" ".join(run[: last + 1]))  # without the tune and packaging words
+
+    def unlisted(self, words: Sequence[str]) -> str | None:
+        """A model name of a catalog family that names no catalog model ("qwen1.5 32b", "llama3.2 vision 11b", "phi3
+        14b", "flux1 schnell"), for a question where no model was found; None when there is none."""
+        for i, word in enumerate(words):
+            glued = _GLUED.match(word)
+            family = self._by_word.get(glued.group(1) if glued else word)
+            if family is None:
+                continue
+            run = self._run(words, i, i + 1, family)
+            said = self._said(run, family)
+            if len(run) > 1 and any(
+                _SIZE.match(w) or w in VARIANTS or w not in self._family_words[family] for w in said
+            ):
+                return " ".join(run[: max(k for k, w in enumerate(run) if k == 0 or _unversioned(w) in said) + 1])
+        return None
 
     def _run(self, words: Sequence[str], start: int, end: int, family: str) -> list[str]:
         """The mention's words and those after it that can belong to a model name of ``family``."""

@@ -334,7 +334,7 @@ class ModelIndex:
         the mention must not say another model ("deepseek r1 distill 32b", "qwen2.5 vl 72b")."""
         found = self._found(words, context)
         if found is None:
-            return ModelReading(None)
+            return ModelReading(None, self._names.unlisted(words))
         mention, start, end = found
         check = self._names.check(words, start, end, mention.model.id)
         if check.model_id == mention.model.id:
