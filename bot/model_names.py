@@ -33,6 +33,16 @@ __all__ = ["NameCheck", "NameRuns"]
 #: "gemma-3-4b-it-qat-q4_0-gguf", "unsloth/llama-3-8b-bnb-4bit", "Nous-Hermes-2-Mixtral-8x7B-DPO").
 SAME_WEIGHTS = frozenset(
     [
+        "lora",  # an adapter rides on the model's own weights: "sd 1.5 lora", "llama 3 8b lora"
+        "loras",
+        "qlora",
+        "adapter",
+        "checkpoint",
+        "checkpoints",
+        "merge",
+        "merged",
+        "finetune",
+        "finetuned",
         "instruct",
         "instruction",
         "chat",
@@ -253,7 +263,7 @@ class NameRuns:
             elif _NUMBER.match(word):
                 if sized or not _versions(words[k + 1 : k + 2], vocabulary):
                     break  # "llama 3 70b 2 gpus", "mixtral 4 bit": a count, not a version
-            elif not _name_like(word, vocabulary):
+            elif not _name_like(word, vocabulary) or (sized and _describes(word)):
                 break
             run.append(word)
         return run
@@ -285,6 +295,12 @@ def _name_like(word: str, vocabulary: frozenset[str]) -> bool:
         or bool(_QUANT.match(word) or _ACTIVE.match(word) or _VERSION.match(word) or _CONTEXT.match(word))
         or bool(_RELEASE.match(word))
     )
+
+
+def _describes(word: str) -> bool:
+    """A plain word after the size that describes rather than names ("qwen2.5 7b flash attention", "mistral 7b large
+    context"): after a size only variants ("11b vision"), tunes and tags are read as the name."""
+    return word.isalpha() and word not in VARIANTS and word not in SAME_WEIGHTS
 
 
 def _versions(following: Sequence[str], vocabulary: frozenset[str]) -> bool:

@@ -86,6 +86,10 @@ UNLISTED = [
     "flux1-schnell-fp8 on a 3060",
     "flux schnell on a 4070",
     "whisper large v2 on a t4",
+    "deepseek-r1:1.5b on a 1650",
+    "meta-llama/Llama-3.2-11B-Vision-Instruct on a 3090",
+    "qwen2.5 7b coder on a 3060",
+    "gemma 7b it on a 3060",
 ]
 
 
@@ -183,6 +187,10 @@ NOT_PART = [
     ("gpt oss 20b 16gb enough", "gpt-oss-20b"),
     ("llama 3.1 8b 32k context on a 4090", "llama-3.1-8b"),
     ("flux dev 1024x1024 on a 3060", "flux.1-dev"),
+    ("sd 1.5 lora training on a 2060", "stable-diffusion-1.5"),
+    ("qwen2.5 7b flash attention on a 3060", "qwen2.5-7b"),
+    ("mistral 7b v0.3 large context on a 3060", "mistral-7b-v0.3"),
+    ("llama 3 8b lora rank 16 on a 3060", "llama-3-8b"),
 ]
 
 
