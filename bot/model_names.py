@@ -236,12 +236,15 @@ class NameRuns:
     def unlisted(self, words: Sequence[str]) -> str | None:
         """A model name of a catalog family that names no catalog model ("qwen1.5 32b", "llama3.2 vision 11b", "phi3
         14b", "flux1 schnell"), for a question where no model was found; None when there is none."""
-        for i, word in enumerate(words):
-            glued = _GLUED.match(word)
-            family = self._by_word.get(glued.group(1) if glued else word)
+        i = 0
+        while i < len(words):
+            glued = _GLUED.match(words[i])
+            family = self._by_word.get(glued.group(1) if glued else words[i])
             if family is None:
+                i += 1
                 continue
             run = self._run(words, i, i + 1, family)
+            i += len(run)  # a later start inside this run would read a part of it: bounded work per question
             said = self._said(run, family)
             if len(run) > 1 and any(
                 _SIZE.match(w) or w in VARIANTS or w not in self._family_words[family] for w in said
