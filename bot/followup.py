@@ -56,6 +56,7 @@ class Stated:
     count: int | None = None  # "two of them", "2x": how many of the cards already named
     model_id: str | None = None
     params_b: float | None = None
+    unlisted: str | None = None  # the model named that the catalog lacks ("what about qwen2.5-vl-72b?")
     fit: dict[str, object] = field(default_factory=dict)  # FitRequest slots said: precision, context, mode...
     fields: list[str] = field(default_factory=list)
     properties: list[Property] = field(default_factory=list)
@@ -104,7 +105,7 @@ class FollowUps:
         if ev.model is not None:
             st.model_id = ev.model.model.id
         elif ev.bare_size is not None and not ev.sizes:
-            st.params_b = ev.bare_size
+            st.params_b, st.unlisted = ev.bare_size, ev.model_unlisted
         st.fit = self._fit_slots(ev, previous)
         if ev.budget_usd is not None:
             st.budget = (ev.budget_usd, ev.budget_currency)
@@ -216,7 +217,7 @@ class FollowUps:
         if st.count is not None:
             fit.gpus_count = st.count
         if st.model_id or st.params_b:
-            fit.model_id, fit.params_b, fit.held_with = st.model_id, st.params_b, ()
+            fit.model_id, fit.params_b, fit.unlisted, fit.held_with = st.model_id, st.params_b, st.unlisted, ()
         for name, value in st.fit.items():
             setattr(fit, name, value)
         _settle_mode(fit)

@@ -225,3 +225,17 @@ def test_corpus_readings_are_one_of_the_reading_kinds(engine: Engine) -> None:
     for entry in load_mentions()[:20]:
         got = reading(engine, str(entry["text"]))
         assert got in engine.models or got in ("ask", "none") or got.startswith("size ")
+
+
+def test_a_follow_up_names_the_model_the_catalog_lacks_too(engine: Engine) -> None:
+    from bot.conversation import Conversations, ConversationStore
+
+    talk = Conversations(engine, ConversationStore(ttl_s=900, clock=lambda: 1000.0))
+    talk.ask("k", "can I run llama 3.1 8b q4_k_m at 32k context on a 4090?")
+    reply = talk.ask("k", "what about qwen2.5-vl-72b?")
+    assert reply.query.fit is not None and reply.query.fit.unlisted == "qwen2.5 vl 72b"
+    assert "is not in the model catalog" in reply.answer.notes[0]
+    again = talk.ask("k", "and on a 3090?")
+    assert again.query.fit is not None and again.query.fit.unlisted == "qwen2.5 vl 72b"
+    back = talk.ask("k", "and qwen 2.5 14b?")
+    assert back.query.fit is not None and (back.query.fit.model_id, back.query.fit.unlisted) == ("qwen2.5-14b", None)
