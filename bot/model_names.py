@@ -106,6 +106,7 @@ SAME_WEIGHTS = frozenset(
 #: [schnell] beside [dev]. Sources: the mentions labelled "not in catalog" in tests/corpus/model_mentions.yaml.
 VARIANTS = frozenset(
     [
+        "turbo",  # "whisper large-v3-turbo": 4 decoder layers, not large-v3's 32
         "vl",
         "vision",
         "coder",
@@ -218,6 +219,8 @@ class NameRuns:
         run = self._run(words, start, end, family)
         text = " ".join(run)
         said = self._said(run[end - start :], family)  # the mention itself spells the model found
+        if start and words[start - 1] in VARIANTS and words[start - 1] not in self._spellings[model_id].words:
+            said, text = [words[start - 1], *said], f"{words[start - 1]} {text}"  # "code llama 7b", "distill llama 70b"
         if not said or self._spells(model_id, said):
             return NameCheck(model_id, text)
         mention = compact(" ".join(words[start:end]))

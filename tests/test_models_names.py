@@ -90,6 +90,10 @@ UNLISTED = [
     "meta-llama/Llama-3.2-11B-Vision-Instruct on a 3090",
     "qwen2.5 7b coder on a 3060",
     "gemma 7b it on a 3060",
+    "code llama 7b on a 3060",  # a variant word before the family's name
+    "distill llama 70b on 2x 3090",
+    "llama guard 3 8b on a t4",
+    "whisper large-v3-turbo on a t4",
 ]
 
 
