@@ -131,6 +131,7 @@ _NUMBER = re.compile(r"^\d{1,2}(?:\.\d+)*$")  # "3", "3.1", "2.5": a version bef
 _RELEASE = re.compile(r"^2[3-9](?:0[1-9]|1[0-2])$")  # "2501", "2407": a release code (YYMM)
 _CONTEXT = re.compile(r"^\d+k$")  # "128k", "4k"
 _GLUED = re.compile(r"^([a-z]+)\d+(?:\.\d+)*$")  # "qwen1.5", "llama2", "phi3": a family's word and its version
+_DIGITS = "0123456789."
 _MAX_RUN = 12  # words after a mention's start that are read as its name, at most
 _SIZE_SLACK = 0.1  # a size said as "8b" names a model of 7.2-8.8 B parameters
 
@@ -241,8 +242,7 @@ class NameRuns:
         14b", "flux1 schnell"), for a question where no model was found; None when there is none."""
         i = 0
         while i < len(words):
-            glued = _GLUED.match(words[i])
-            family = self._by_word.get(glued.group(1) if glued else words[i])
+            family = self._by_word.get(words[i].rstrip(_DIGITS))  # "qwen", and "qwen1.5" glued to its version
             if family is None:
                 i += 1
                 continue
