@@ -2,8 +2,9 @@
 (160 mentions from public issues and pages). Prints the pass rate, the wrong-model readings (the reading or the fit
 answer's model names a catalog model the mention does not mean) and, with --misses, every disagreement.
 
-Run: python benchmarks/bench_model_mentions.py [--misses]. A measurement, not a test (tests/test_models_corpus.py
-holds the floor).
+Run: python benchmarks/bench_model_mentions.py [--misses] [--holdout] (--holdout: the 23 mentions of
+tests/corpus/model_mentions_holdout.yaml, labelled after the reading rules were written). A measurement, not a test
+(tests/test_models_corpus.py holds the floor).
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.engine import Engine
-from tests.corpus.model_grade import NOT_IN_CATALOG, accepted, grade, load_mentions
+from tests.corpus.model_grade import CORPUS, HOLDOUT, NOT_IN_CATALOG, accepted, grade, load_mentions
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list every mention not read as labelled")
+    parser.add_argument("--holdout", action="store_true", help="the held-out mentions, labelled after the rules")
     args = parser.parse_args()
-    graded = grade(Engine.from_specs(), load_mentions())
+    graded = grade(Engine.from_specs(), load_mentions(HOLDOUT if args.holdout else CORPUS))
     kinds = Counter("not in catalog" if NOT_IN_CATALOG in accepted(g.entry) else "model" for g in graded if g.entry)
     passed = sum(g.passed for g in graded)
     wrong = [g for g in graded if g.wrong]

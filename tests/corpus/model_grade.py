@@ -19,6 +19,7 @@ import yaml
 from bot.engine import Engine
 
 CORPUS = Path(__file__).resolve().parent / "model_mentions.yaml"
+HOLDOUT = Path(__file__).resolve().parent / "model_mentions_holdout.yaml"  # labelled after the rules were written
 NOT_IN_CATALOG = "not in catalog"
 
 
