@@ -207,6 +207,8 @@ class RuleBook:
             return faq.intent == "recommend" or not self._wants_advice(ev)
         if not set(gpus) <= set(faq.gpus):
             return False
+        if len(gpus) == 1 and faq.generic and ev.workloads:
+            return False  # "is an a4000 worth it for stable diffusion": a verdict on that card for that work
         if len(gpus) == 1 and fields:
             return any(h not in self.reader.matcher.field_phrases for h in ev.faq_hits)
         return True

@@ -91,3 +91,20 @@ def test_other_workloads_keep_the_ranking_lead(engine: Engine) -> None:
         answer = engine.ask(question)
         assert answer.summary.startswith(f"For {label}, the "), answer.summary
         assert answer.title.startswith("Is the ") and answer.title.endswith(f"good for {label}?")
+
+
+@pytest.mark.parametrize(
+    ("question", "gpu_id"),
+    [
+        ("is an a4000 worth it for stable diffusion", "rtx-a4000"),
+        ("is the a6000 worth the money for llms", "rtx-a6000"),
+        ("a6000 worth it for local llms?", "rtx-a6000"),
+        ("is the rtx a4000 worth buying for fine tuning", "rtx-a4000"),
+    ],
+)
+def test_one_seed_card_with_a_workload_gets_its_verdict(engine: Engine, question: str, gpu_id: str) -> None:
+    """The seed article's A4000/A6000 value FAQ compares the pair; asked about one of them for a workload, the answer
+    is the verdict on that card, and names no other card in its title."""
+    answer = engine.ask(question)
+    assert answer.kind == "verdict" and answer.gpus == [gpu_id], (answer.kind, answer.gpus)
+    assert answer.title.startswith(f"Is the {engine.catalog.gpus[gpu_id].short_name} good for "), answer.title
