@@ -61,11 +61,19 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
     a = Answer(question=q.text, intent="recommend", title=f"Best for {wl.label}", gpus=named, fields=list(wl.weights))
     if q.faq is not None:
         a.title = q.faq.question
+    elif len(named) >= 2:
+        a.title = _choice_title(ctx, named, wl.label)
     if not advice.ranked:
         return _nothing_meets(ctx, q, a, advice)
     if single:
         return verdict(ctx, q, a, advice, single)
     return _top_pick(ctx, q, a, advice)
+
+
+def _choice_title(ctx: HandlerContext, named: list[str], label: str) -> str:
+    """ "GeForce RTX 3090 or GeForce RTX 4090 for training?": the choice the question asks about."""
+    names = [ctx.catalog.gpus[g].short_name for g in named]
+    return f"{', '.join(names[:-1])} or {names[-1]} for {label}?"
 
 
 def _nothing_meets(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answer:
