@@ -65,6 +65,7 @@ class FitRequest:
     batch: int | None = None  # "batch size 4": the micro-batch per GPU (training)
     strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
     speed_asked: bool = False  # "how many tokens/s ...": the answer leads with the decode speed
+    count_asked: bool = False  # "how many 4090s do i need for ...": the answer leads with the fewest cards
 
 
 @dataclass(slots=True)
