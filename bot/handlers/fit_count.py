@@ -38,6 +38,7 @@ class CountedPlan:
     count: int
     plan: FitPlan
     lead: str
+    counted: tuple[str, ...] = ()  # every card counted (an ambiguous name's candidates), the plan's first
 
 
 def fewest_cards(ctx: HandlerContext, s: FitPlan, cards: list[GPU]) -> CountedPlan | None:
@@ -65,7 +66,7 @@ def fewest_cards(ctx: HandlerContext, s: FitPlan, cards: list[GPU]) -> CountedPl
             if more
             else f" In {label} not even {MAX_CARDS}{where} would hold it."
         )
-    return CountedPlan(gpu, count, plan, lead)
+    return CountedPlan(gpu, count, plan, lead, tuple(g.id for g, _ in counted))
 
 
 def smallest_first(gpu: GPU) -> tuple[float, float, str]:

@@ -93,6 +93,7 @@ def _counted(ctx: HandlerContext, q: Query, counted: CountedPlan) -> Answer:
     a = _answer(ctx, q, counted.plan, counted.gpu)
     a.title = f"How many {common_name(ctx, q, counted)} cards for {counted.plan.model.name}?"
     a.summary = f"{counted.lead} {a.summary}"
+    a.gpus = list(counted.counted) or a.gpus
     return a
 
 
