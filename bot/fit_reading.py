@@ -42,6 +42,8 @@ class Evidence(Protocol):
 
 
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
+# The computer's memory ("32gb of ram", "64gb ddr5", "128 gb system ram"), not the GPU's.
+_SYSTEM_RAM = re.compile(r"\b(\d{1,4}(?:\.\d+)?) ?gb (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d?|dram)\b")
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
 
@@ -80,6 +82,8 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     req.strategy = strategy_named(ev.has)
     req.speed_asked = ev.has("speed_asked")
     req.count_asked = asks_card_count(lexicon, ev)
+    if ram := _SYSTEM_RAM.search(norm):
+        req.ram_gb = float(ram.group(1))
     return req
 
 

@@ -31,6 +31,7 @@ from bot.handlers.fit_memory import (
     usable_gb,
     usable_text,
 )
+from bot.handlers.fit_offload import offload_at_4_bit, offload_bullet
 from bot.handlers.fit_options import (
     cheapest_fits,
     first_fix,
@@ -420,6 +421,10 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         a.recommendation = gpu.id if fit["fits"] else None
     elif verdict == "does not fit":
         _what_would_fit(ctx, a, s, capacity, gpu.short_name)
+        offload = offload_bullet(s, capacity, s.req.ram_gb)
+        a.bullets.extend([offload] if offload else [])
+    elif s.full is not None and s.precision in BELOW_Q4 and (offload := offload_at_4_bit(s, capacity)):
+        a.bullets.append(offload)  # the best that fits loses quality: 4-bit with part of it in RAM instead
     if s.count > 1:
         link = _link(gpu)
         how = "tensor or pipeline parallel" if s.est.strategy is None else STRATEGY_NAMES[s.est.strategy]
