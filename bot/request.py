@@ -113,6 +113,7 @@ class Query:
     variants: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     names_capped: bool = False  # more GPU names than are considered (bot.bounds): the answer says so
     carried: dict[str, str] = field(default_factory=dict)  # slots a follow-up took from context (bot.followup)
+    upgrade_from: str | None = None  # "a good upgrade from my 1080 ti": the asker's card, which the pick must beat
 
 
 #: The public intent of each request kind.

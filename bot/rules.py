@@ -22,6 +22,7 @@ from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
+from bot.rules_upgrade import UpgradeRules
 from bot.rules_variants import VariantRules, one_architecture
 
 __all__ = ["RuleBook"]
@@ -69,6 +70,7 @@ class RuleBook:
             ("choice argued with specs", asks.argued_choice),
             ("property of named cards", self.property_of_named),
             ("tensor format support", self.format_support),
+            ("upgrade from an owned card", UpgradeRules(self._query, reader.lexicon).upgrade),
             ("faq", self.faq),
             ("faq about named cards", self.faqs.about_named),
             ("ranking", self.ranking),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.advisor import Advice, Scored, rank_by_field, values_memory
 from bot.answer import Answer
+from bot.catalog import GPU
 from bot.chart_data import spec_chart
 from bot.handlers.context import (
     LAPTOP_SEGMENTS,
@@ -31,6 +32,7 @@ from bot.handlers.context import (
     wants_laptop,
 )
 from bot.handlers.reasons import changes, deciding, fp32_convention
+from bot.handlers.upgrade import against_owned, beating, nothing_beats
 from bot.handlers.verdict import verdict
 from bot.parser import Query
 from bot.wording import counted_noun
@@ -67,7 +69,20 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
         return _nothing_meets(ctx, q, a, advice)
     if single:
         return verdict(ctx, q, a, advice, single)
+    if q.upgrade_from is not None:
+        return _upgrade(ctx, q, a, advice, ctx.catalog.gpus[q.upgrade_from])
     return _top_pick(ctx, q, a, advice)
+
+
+def _upgrade(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, owned: GPU) -> Answer:
+    """ "a good upgrade from my 1080 ti": the pick among the cards that beat the asker's, and by how much."""
+    a.title = f"An upgrade from the {owned.short_name} for {advice.workload.label}"
+    narrowed, together, mine = beating(ctx, q, advice, owned)
+    if not narrowed.ranked:
+        return nothing_beats(ctx, q, a, advice, owned)
+    a = _top_pick(ctx, q, a, narrowed)
+    against_owned(ctx, a, together, narrowed.ranked[0].gpu, mine, owned)
+    return a
 
 
 def _choice_title(ctx: HandlerContext, named: list[str], label: str) -> str:
