@@ -106,6 +106,9 @@ class Dimensions:
         memory_min = re.compile(
             rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
             r"|\b(\d+(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+)?(?:card|cards|gpu|gpus|accelerator|accelerators)\b"
+            # "the cheapest way to get 96gb vram", "cards with 48gb of vram" (not "v100 pcie 16gb vram": a name)
+            r"|\b(?:get|with|need|needs|want|wants)\s+(?:a\s+|an\s+)?(\d+(?:\.\d+)?)gb\s+(?:of\s+)?"
+            r"(?:vram|video memory|gpu memory)\b"
         )
         return (
             ("memory_gb", "min", memory_min),
