@@ -9,6 +9,7 @@ The rules in :mod:`bot.rules` read only this evidence, never the raw text again.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -250,10 +251,19 @@ class Reader:
                 context.append(m)
         subject = [m for m in match.mentions if m not in context]
         joined = " ".join(match.words) if context and subject else ""  # most questions have no context: no need to look
-        if not joined or self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined):
+        compared = self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined)
+        if not joined or (compared and not self._compared_among(match.words, subject)):
             return []
         match.mentions = subject
         return context
+
+    def _compared_among(self, words: list[str], subject: list[GpuMention]) -> bool:
+        """ "I have a 2060 ... a 4060 Ti 16GB or a used 3090?": the comparison is between the cards asked about (a
+        compare word joins two of them), so the asker's own card stays context."""
+        compare = self.lexicon.words["compare"]
+        return any(
+            a.gpu != b.gpu and compare.found(" ".join(words[a.end : b.start])) for a, b in itertools.pairwise(subject)
+        )
 
     def _cue_after(self, match: MatchResult, k: int) -> int:
         """The words of a context cue right after mention ``k`` and before the next one ("I run a 7900 XTX right
