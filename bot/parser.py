@@ -87,6 +87,8 @@ class QuestionParser:
         if query.fit is not None:
             query.fit.runtime = self.runtime(ev.norm)[1]
         query.names_capped = ev.names_capped
+        if query.kind in ("pick", "verdict") and len(query.gpus) >= 2 and query.upgrade_from is None:
+            query.upgrade_from = _owned_baseline(ev, query.gpus)  # "i have a 2060 ... 4060 ti or 3090?"
         return query
 
     def _remember(self, text: str, ev: Evidence) -> None:
@@ -188,3 +190,9 @@ def _fit_slots(fit: FitRequest) -> dict[str, Any]:
 
 
 __all__ += ["normalize", "request_summary"]
+
+
+def _owned_baseline(ev: Evidence, asked: list[str]) -> str | None:
+    """The asker's own card, set aside as context while the question chooses among others: the pick's baseline."""
+    owned = {m.gpu for m in ev.context if m.gpu is not None and m.gpu not in asked}
+    return owned.pop() if len(owned) == 1 else None

@@ -113,7 +113,9 @@ class Query:
     variants: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     names_capped: bool = False  # more GPU names than are considered (bot.bounds): the answer says so
     carried: dict[str, str] = field(default_factory=dict)  # slots a follow-up took from context (bot.followup)
-    upgrade_from: str | None = None  # "a good upgrade from my 1080 ti": the asker's card, which the pick must beat
+    # The asker's own card: "a good upgrade from my 1080 ti" (the pick must beat it), "i have a 2060 ... a 4060 ti
+    # or a 3090?" (the choice is compared with it)
+    upgrade_from: str | None = None
 
 
 #: The public intent of each request kind.

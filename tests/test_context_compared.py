@@ -32,6 +32,20 @@ def test_the_owned_card_is_not_a_candidate(engine: Engine, question: str, asked:
 
 
 @pytest.mark.parametrize(
+    ("question", "owned"),
+    [
+        ("I have a 3090, should I get a 4090 or a 5090 for training?", "GeForce RTX 3090"),
+        ("i have a 3090, 4090 or 5090 for llms?", "GeForce RTX 3090"),
+        ("I'm using a 3060 12gb right now; should I get an a4000 or a 4070 for training?", "GeForce RTX 3060"),
+    ],
+)
+def test_the_choice_is_compared_with_the_owned_card(engine: Engine, question: str, owned: str) -> None:
+    """The owned card is no candidate, but the pick is set against it: what the asker gains."""
+    answer = engine.ask(question)
+    assert answer.bullets[0].startswith(f"Against your {owned}: "), answer.bullets[:2]
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "i have a 3090 and a 4090, which is faster?",  # both are the asker's: a comparison of them

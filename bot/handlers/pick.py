@@ -69,9 +69,14 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
         return _nothing_meets(ctx, q, a, advice)
     if single:
         return verdict(ctx, q, a, advice, single)
-    if q.upgrade_from is not None:
+    if q.upgrade_from is not None and not named:
         return _upgrade(ctx, q, a, advice, ctx.catalog.gpus[q.upgrade_from])
-    return _top_pick(ctx, q, a, advice)
+    a = _top_pick(ctx, q, a, advice)
+    if q.upgrade_from is not None and a.recommendation is not None:  # a choice among cards, from the asker's own
+        owned = ctx.catalog.gpus[q.upgrade_from]
+        _, together, mine = beating(ctx, q, advice, owned)
+        against_owned(ctx, a, together, ctx.catalog.gpus[a.recommendation], mine, owned)
+    return a
 
 
 def _upgrade(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, owned: GPU) -> Answer:
