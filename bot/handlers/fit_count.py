@@ -56,6 +56,8 @@ def fewest_cards(ctx: HandlerContext, s: FitPlan, cards: list[GPU]) -> CountedPl
     gpu, (count, plan) = counted[0]
     how = f" in {precision_label(s.model, precision)}" if s.mode == "inference" else ""
     per_card = f": about {plan.est.per_gpu_gb:,.1f} GB per card" if len(cards) == 1 else ""
+    if len(cards) == 1 and _borderline_below(ctx, s, gpu, precision, count):
+        per_card += f" ({count - 1} would hold it only just, within the estimate's margin)"
     lead = f"You need {_how_many(counted)} to {s.verb} {s.model.name}{how}{per_card}."
     if other is not None:
         more = _fewest(ctx, s, gpu, other)
@@ -99,15 +101,28 @@ def _how_many(counted: list[tuple[GPU, tuple[int, FitPlan]]]) -> str:
 
 
 def _fewest(ctx: HandlerContext, s: FitPlan, gpu: GPU, precision: str) -> tuple[int, FitPlan] | None:
-    """The smallest count (from a lower bound the one-card estimate gives) whose plan fits on ``gpu``."""
+    """The smallest count (from a lower bound the one-card estimate gives) whose plan fits on ``gpu`` with room to
+    spare; a borderline one only when no count up to the limit fits comfortably."""
     one = _plan(s, precision, 1, gpu, ctx)
     room = usable_gb(ctx, gpu)
     start = max(1, math.floor(one.est.total_gb / room)) if room > 0 else 1
+    tight: tuple[int, FitPlan] | None = None
     for count in _counts(s.budget, start):
         plan = one if count == 1 else _plan(s, precision, count, gpu, ctx)
-        if plan.est.verdict(capacity_of(ctx, gpu, plan.budget, count)) != "does not fit":
+        verdict = plan.est.verdict(capacity_of(ctx, gpu, plan.budget, count))
+        if verdict == "fits":
             return count, plan
-    return None
+        if verdict != "does not fit" and tight is None:
+            tight = count, plan
+    return tight
+
+
+def _borderline_below(ctx: HandlerContext, s: FitPlan, gpu: GPU, precision: str, count: int) -> bool:
+    """Whether one card fewer than ``count`` holds it, but only within the estimate's margin."""
+    if count <= 1:
+        return False
+    fewer = _plan(s, precision, count - 1, gpu, ctx)
+    return fewer.est.verdict(capacity_of(ctx, gpu, fewer.budget, count - 1)) == "tight"
 
 
 def _counts(budget: Budget, start: int) -> list[int]:
