@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
+from bot.text import normalize
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +37,23 @@ def test_a_size_asked_for_is_a_floor(engine: Engine, question: str, floor: int) 
 )
 def test_a_size_in_a_name_stays_the_name(engine: Engine, question: str, gpu: str) -> None:
     assert engine.ask(question).gpus == [gpu]
+
+
+@pytest.mark.parametrize(
+    ("text", "norm"),
+    [
+        ("run this on 10-12 gigabyte GPUs?", "run this on 10 to 12gb gpus"),
+        ("8-12gb cards", "8 to 12gb cards"),
+        ("16 - 24 GB vram", "16 to 24gb vram"),
+        ("rtx 3060-12gb", "rtx 3060 12gb"),  # a name and its size, not a range
+        ("a100-80gb", "a100 80gb"),
+        ("$1800-2200", "$1800 to 2200"),
+    ],
+)
+def test_a_range_of_sizes_is_a_range(text: str, norm: str) -> None:
+    assert normalize(text) == norm
+
+
+def test_a_range_of_sizes_is_no_count_of_cards(engine: Engine) -> None:
+    query = engine.parser.parse("Will it be possible to run this text2video on 10-12 gigabyte GPUs?")
+    assert query.fit is None or query.fit.gpus_count == 1
