@@ -81,6 +81,7 @@ class Evidence:
     bare_size: float | None = None
     formats_asked: list[str] = field(default_factory=list)  # "does the 5090 support fp4": formats asked about
     psu_asked: bool = False  # "what psu for 2x 3090" (not "I have a 1600w psu")
+    psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply to judge
     sizes: list[float] = field(default_factory=list)  # memory sizes named ("24gb", "a 12 gig card")
     family: str | None = None  # a model family named ("stable diffusion"), with or without a model
     faq: FaqEntry | None = None
@@ -338,6 +339,8 @@ class Reader:
         ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []
         psu = self._psu(norm) if lex.words["psu"].may_occur(keys) else []
         ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)
+        if psu and lex.words["enough"].found(norm) and (watts := _stated_watts(norm, psu[0].start)):
+            ev.psu_asked, ev.psu_watts = True, watts  # "is an 850w psu enough for a 4090?"
         ev.family = self.models.family(norm) if self.models is not None else None
         ev.faq, ev.faq_hits = self.faq_match(norm)
         rank = lex.words["rank"].first(norm) if lex.words["rank"].may_occur(keys) else None
@@ -471,3 +474,10 @@ _FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4
 _FORMAT_OF["8bit"] = "int8"
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 _WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
+
+
+def _stated_watts(norm: str, at: int, within: int = 24) -> float | None:
+    """The wattage written nearest to position ``at`` (a "psu" phrase), within ``within`` characters: the supply the
+    question asks about ("is an 850w psu enough", "my 750 watt power supply")."""
+    found = [(abs(m.start() - at), m) for m in _WATTS.finditer(norm) if abs(m.start() - at) <= within]
+    return float(re.sub(r"\D", "", min(found, key=lambda f: f[0])[1].group(0))) if found else None

@@ -87,6 +87,8 @@ class QuestionParser:
         if query.fit is not None:
             query.fit.runtime = self.runtime(ev.norm)[1]
         query.names_capped = ev.names_capped
+        if query.kind == "psu":
+            query.psu_watts = ev.psu_watts
         if query.kind in ("pick", "verdict") and len(query.gpus) >= 2 and query.upgrade_from is None:
             query.upgrade_from = _owned_baseline(ev, query.gpus)  # "i have a 2060 ... 4060 ti or 3090?"
         return query

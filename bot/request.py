@@ -116,6 +116,7 @@ class Query:
     # The asker's own card: "a good upgrade from my 1080 ti" (the pick must beat it), "i have a 2060 ... a 4060 ti
     # or a 3090?" (the choice is compared with it)
     upgrade_from: str | None = None
+    psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply the answer judges
 
 
 #: The public intent of each request kind.

@@ -134,6 +134,9 @@ def psu(ctx: HandlerContext, q: Query) -> Answer:
             f"{REST_OF_SYSTEM_W[0]}–{REST_OF_SYSTEM_W[1]} W for the rest of the system = {low:,.0f}–{high:,.0f} W "
             f"under load, × {HEADROOM} headroom = {need_low:,.0f}–{need_high:,.0f} W."
         )
+        if q.psu_watts:
+            a.title = f"Is {an(f'{q.psu_watts:,.0f}')} {q.psu_watts:,.0f} W power supply enough for {rig}?"
+            a.summary = f"{_judged(q.psu_watts, low, need_low, need_high)} {a.summary}"
     a.bullets.extend(_connector_lines(ctx, a, q, gpus))
     a.notes.extend(_assumptions())
     for gpu in gpus:
@@ -156,6 +159,24 @@ def _gpu_terms(ctx: HandlerContext, a: Answer, q: Query, gpus: list[GPU]) -> tup
         terms.append(f"{count} × {shown}")
         total += count * watts
     return terms, total, unknown
+
+
+def _judged(watts: float, load: float, need_low: float, need_high: float) -> str:
+    """The verdict on a supply of ``watts`` against the estimate: the load without headroom, and the range with it."""
+    supply = f"{watts:,.0f} W"
+    if watts >= need_high:
+        return f"Yes: {supply} covers the estimate with its headroom."
+    if watts >= need_low:
+        return (
+            f"Probably: {supply} is within the estimate's range ({need_low:,.0f}–{need_high:,.0f} W); enough for a "
+            "modest CPU, tight with a power-hungry one."
+        )
+    if watts >= load:
+        return (
+            f"Only just: {supply} covers the load ({load:,.0f} W at the least) but not the headroom for power "
+            "spikes; power-limiting the GPUs helps."
+        )
+    return f"No: {supply} is below the estimated load ({load:,.0f} W at the least)."
 
 
 def _size_class(low: float, high: float) -> str:
