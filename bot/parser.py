@@ -89,6 +89,7 @@ class QuestionParser:
         query.names_capped = ev.names_capped
         if query.kind == "psu":
             query.psu_watts = ev.psu_watts
+        query.ratio_asked = len(query.gpus) == 2 and self.lexicon.words["ratio_asked"].found(ev.norm)
         if query.kind in ("pick", "verdict") and len(query.gpus) >= 2 and query.upgrade_from is None:
             query.upgrade_from = _owned_baseline(ev, query.gpus)  # "i have a 2060 ... 4060 ti or 3090?"
         return query

@@ -117,6 +117,7 @@ class Query:
     # or a 3090?" (the choice is compared with it)
     upgrade_from: str | None = None
     psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply the answer judges
+    ratio_asked: bool = False  # "how much faster is the 5090 than the 4090 for llms": a pick leads with the ratio
 
 
 #: The public intent of each request kind.

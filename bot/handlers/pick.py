@@ -32,6 +32,7 @@ from bot.handlers.context import (
     wants_laptop,
 )
 from bot.handlers.reasons import changes, deciding, fp32_convention
+from bot.handlers.speed_ratio import speed_ratio_lead
 from bot.handlers.upgrade import against_owned, beating, nothing_beats
 from bot.handlers.verdict import verdict
 from bot.parser import Query
@@ -72,6 +73,11 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
     if q.upgrade_from is not None and not named:
         return _upgrade(ctx, q, a, advice, ctx.catalog.gpus[q.upgrade_from])
     a = _top_pick(ctx, q, a, advice)
+    if q.ratio_asked and a.recommendation is not None:  # "how much faster is the 5090 than the 4090?"
+        other = next(g for g in q.gpus if g != a.recommendation)
+        pair = ctx.catalog.gpus[a.recommendation], ctx.catalog.gpus[other]
+        lead = speed_ratio_lead(ctx, a, advice.workload.name, *pair)
+        a.summary = f"{lead} {a.summary}" if lead else a.summary
     if q.upgrade_from is not None and a.recommendation is not None:  # a choice among cards, from the asker's own
         owned = ctx.catalog.gpus[q.upgrade_from]
         _, together, mine = beating(ctx, q, advice, owned)
