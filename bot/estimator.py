@@ -39,6 +39,7 @@ from bot.estimator_runtime import (
 )
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
+from bot.estimator_startup import startup_terms
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
 from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
 
@@ -184,12 +185,30 @@ def estimate(
     )
     est.terms.update(extra)
     est.assumptions.extend(notes)
+    if mode == "inference" and budget.allocation == "pool":
+        _startup(est, model, budget, context)
     if mode == "inference" and budget.split_mode == "row" and est.gpus_count > 1 and "KV cache" in est.terms:
         est.main_gpu_terms = ("KV cache",)
         est.assumptions.append(f"{budget.name} row split: the whole KV cache on the main GPU")
     est.per_gpu_overhead_gb = budget.cuda_context_gb
     est.runtime = budget.id
     return est
+
+
+def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int) -> None:
+    """A serving runtime's start-up allocations (:mod:`bot.estimator_startup`) and how it splits each card."""
+    start = startup_terms(
+        model,
+        name=budget.name,
+        context=context,
+        gpus=est.gpus_count,
+        req_table=budget.req_table,
+        warmup_tokens=budget.warmup_tokens,
+    )
+    est.terms.update(start.terms)
+    est.assumptions.extend(start.notes)
+    est.outside_terms = start.outside
+    est.share = budget.share(est.gpus_count)
 
 
 def _host_embeddings(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> float:

@@ -12,6 +12,13 @@ import pytest
 
 from bot.estimator import BYTES_PER_PARAM, GB, estimate
 from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb, on_card, sampler_peak_gb
+from bot.estimator_startup import (
+    REQ_TABLE,
+    WARMUP_LOGITS,
+    req_to_token_bytes,
+    running_requests,
+    warmup_logits_bytes,
+)
 from bot.models import load_models
 from bot.runtimes import load_runtimes
 from tests.estimates.load import ReportError, _settings
@@ -259,3 +266,115 @@ def test_each_candidate_of_an_ambiguous_card_gets_its_own_defaults(engine: Any) 
     assert budget.max_num_seqs == 1024
     est = estimate(MODELS["gpt-oss-120b"], precision="mxfp4", context=131072, runtime=budget)
     assert f"needs about {est.per_gpu_gb:,.1f} GB" in text
+
+
+# -- start-up allocations counted from the runtimes' source (bot/estimator_startup.py) -------------------------------
+
+REQ_RULE = BUDGETS["sglang"].req_table
+
+
+@pytest.mark.parametrize("gpus", [1, 2, 8])
+@pytest.mark.parametrize(
+    ("model", "context"),
+    [("llama-3.1-8b", 131072), ("qwen2.5-7b", 32768), ("mistral-7b-v0.3", 8192), ("llama-4-scout", 1_000_000)],
+)
+def test_sglangs_request_to_token_table_is_counted_exactly_on_every_gpu(model: str, context: int, gpus: int) -> None:
+    """(max_running_requests + 1) rows of context_len + 4 int32 entries, whole on each tensor-parallel rank, outside
+    mem_fraction_static: shown as a term, never in the share's per-GPU need."""
+    est = estimate(MODELS[model], context=context, gpus_count=gpus, runtime=BUDGETS["sglang"])
+    per_gpu = 2049 * (context + 4) * 4
+    assert est.terms[REQ_TABLE] == pytest.approx(gpus * per_gpu / GB)
+    assert est.outside_per_gpu_gb == pytest.approx(per_gpu / GB)
+    assert est.per_gpu_gb == pytest.approx(sum(v for k, v in est.terms.items() if k != REQ_TABLE) / gpus)
+    assert any("request-to-token table" in a for a in est.assumptions)
+
+
+def test_the_table_grows_with_the_context_and_the_running_requests() -> None:
+    assert REQ_RULE is not None
+    sizes = [req_to_token_bytes(REQ_RULE, ctx, 2048) for ctx in (4096, 32768, 131072, 1_000_000)]
+    assert sizes == sorted(sizes) and len(set(sizes)) == 4
+    rows = [req_to_token_bytes(REQ_RULE, 32768, n) for n in (2048, 3000, 4096)]
+    assert rows == sorted(rows) and len(set(rows)) == 3
+
+
+@pytest.mark.parametrize(
+    ("pool_tokens", "context", "requests"),
+    [
+        (None, 131072, 2048),  # pool unknown: the lower bound
+        (100_000, 131072, 2048),  # a pool of under four contexts: the floor
+        (5 * 32768, 32768, 2560),  # five contexts: 5 x 512
+        (100 * 8192, 8192, 4096),  # many contexts: the cap
+    ],
+)
+def test_max_running_requests_follows_sglangs_default(pool_tokens: int | None, context: int, requests: int) -> None:
+    assert REQ_RULE is not None
+    assert running_requests(REQ_RULE, context, pool_tokens) == requests
+
+
+def test_the_table_rule_reproduces_the_80_gib_allocation_sglang_printed() -> None:
+    """Issue 5755: Llama 4 Scout at its default 10,485,760-token context, 'Tried to allocate 80.04 GiB' (a check of
+    the rule on a report that is not in the regression suite)."""
+    assert REQ_RULE is not None and MODELS["llama-4-scout"].max_context == 10_485_760
+    assert round(req_to_token_bytes(REQ_RULE, 10_485_760, 2048) / GIB, 2) == 80.04
+
+
+def test_the_2024_rule_is_kept_as_history() -> None:
+    history = load_runtimes(SPECS).get("sglang").history("req_to_token_table")  # type: ignore[union-attr]
+    assert [p.value for p in history] == [[2048, 4096, 1, 4, 4], [2048, 5120, 0, 8, 4]]
+    assert all("/blob/" in p.source and len(p.source.split("/blob/")[1].split("/")[0]) == 40 for p in history)
+
+
+@pytest.mark.parametrize(
+    ("model", "context", "usable_gb"),
+    [("llama-3.1-8b", 131072, 85.9), ("qwen2.5-7b", 131072, 51.5), ("mistral-7b-v0.3", 32768, 25.8)],
+)
+def test_the_table_must_fit_in_what_mem_fraction_static_leaves(model: str, context: int, usable_gb: float) -> None:
+    """The same estimate fits when the fraction leaves room for the table and does not when it leaves less, whatever
+    the share's own margin."""
+    per_gpu = 2049 * (context + 4) * 4 / GB
+    for fraction, leaves_room in ((0.9, True), (1 - 0.5 * per_gpu / usable_gb, False)):
+        budget = dataclasses.replace(BUDGETS["sglang"], fraction=fraction, sglang_tiers=())
+        est = estimate(MODELS[model], precision="q4_k_m", context=context, runtime=budget)
+        capacity = usable_gb * fraction
+        assert est.share is not None
+        assert est.share.left_gb(capacity) == pytest.approx(usable_gb * (1 - fraction))
+        assert est.beyond_share_gb(capacity) == pytest.approx(max(0.0, per_gpu - usable_gb * (1 - fraction)))
+        if est.per_gpu_gb < capacity * 0.9:
+            assert (est.verdict(capacity) != "does not fit") == leaves_room
+
+
+@pytest.mark.parametrize(("usable_gib", "gpus", "reserved_gib"), [(79.1, 1, 10.0), (79.1, 8, 13.5), (139.8, 8, 16.0)])
+def test_sglangs_default_share_leaves_its_tier_reserve(usable_gib: float, gpus: int, reserved_gib: float) -> None:
+    budget = BUDGETS["sglang"]
+    usable = usable_gib * GIB / GB
+    capacity = usable * budget.fraction_of(usable, gpus)
+    assert budget.share(gpus).left_gb(capacity) == pytest.approx(reserved_gib * GIB / GB, rel=1e-3)
+
+
+@pytest.mark.parametrize("gpus", [1, 2, 4])
+@pytest.mark.parametrize("model", ["llama-3.1-8b", "llama-2-70b", "gemma-2-9b", "qwen2.5-7b", "mistral-7b-v0.3"])
+def test_tgis_warm_up_materialises_the_prefill_logits(model: str, gpus: int) -> None:
+    """max_batch_prefill_tokens (4,096, capped by the model's context) x the vocabulary in 16-bit, gathered whole on
+    each GPU beside its own shard."""
+    shape = MODELS[model]
+    assert shape.vocab_size and shape.max_context
+    est = estimate(shape, context=2048, gpus_count=gpus, runtime=BUDGETS["tgi"])
+    tokens = min(4096, shape.max_context)
+    per_gpu = tokens * shape.vocab_size * 2 * (1 + (1 / gpus if gpus > 1 else 0))
+    assert est.terms[WARMUP_LOGITS] == pytest.approx(gpus * per_gpu / GB)
+    assert warmup_logits_bytes(shape, tokens, gpus) == pytest.approx(per_gpu)
+    assert not est.outside_terms  # inside the memory fraction: the KV blocks are sized after it
+
+
+def test_a_bigger_vocabulary_costs_tgi_more_at_warm_up() -> None:
+    small, large = (
+        estimate(MODELS[m], context=2048, runtime=BUDGETS["tgi"]).terms[WARMUP_LOGITS]
+        for m in ("mistral-7b-v0.3", "llama-3.1-8b")
+    )
+    assert large == pytest.approx(small * 128256 / 32768)
+
+
+@pytest.mark.parametrize("runtime", ["vllm", "llama.cpp", "ollama", "exllamav2", "transformers"])
+def test_other_runtimes_have_neither_start_up_term(runtime: str) -> None:
+    est = estimate(MODELS["llama-3.1-8b"], context=8192, runtime=BUDGETS[runtime])
+    assert REQ_TABLE not in est.terms and WARMUP_LOGITS not in est.terms and not est.outside_terms
