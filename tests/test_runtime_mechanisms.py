@@ -19,6 +19,7 @@ from bot.estimator_startup import (
     running_requests,
     warmup_logits_bytes,
 )
+from bot.handlers.fit_memory import outside_text
 from bot.models import load_models
 from bot.runtimes import load_runtimes
 from tests.estimates.load import ReportError, _settings
@@ -378,3 +379,13 @@ def test_a_bigger_vocabulary_costs_tgi_more_at_warm_up() -> None:
 def test_other_runtimes_have_neither_start_up_term(runtime: str) -> None:
     est = estimate(MODELS["llama-3.1-8b"], context=8192, runtime=BUDGETS[runtime])
     assert REQ_TABLE not in est.terms and WARMUP_LOGITS not in est.terms and not est.outside_terms
+
+
+@pytest.mark.parametrize(("fraction", "says"), [(0.99, True), (0.9, False)])
+def test_the_answer_says_when_the_table_does_not_fit_outside_the_share(fraction: float, says: bool) -> None:
+    budget = dataclasses.replace(BUDGETS["sglang"], fraction=fraction, sglang_tiers=())
+    est = estimate(MODELS["llama-3.1-8b"], precision="q4_k_m", context=131072, runtime=budget)
+    text = outside_text(est, 85.9 * fraction)
+    assert (text is not None) == says
+    if text:
+        assert "request-to-token table" in text and "short" in text

@@ -20,6 +20,7 @@ __all__ = [
     "capacity_of",
     "marketed_usable_gb",
     "nearest_settings",
+    "outside_text",
     "usable_gb",
     "usable_text",
 ]
@@ -128,3 +129,18 @@ def nearest_settings(
                 f"{room:,.1f} GB usable."
             )
     return out
+
+
+def outside_text(est: Estimate, capacity: float) -> str | None:
+    """The sentence for a verdict lost outside the runtime's share (SGLang's request-to-token table is allocated
+    after its KV pool fills mem_fraction_static), or None when nothing is held there or it fits."""
+    beyond = est.beyond_share_gb(capacity)
+    if not beyond or est.share is None:
+        return None
+    names = " and ".join(est.outside_terms)
+    left = est.share.left_gb(capacity)
+    return (
+        f"Outside the runtime's share: the {names} takes {est.outside_per_gpu_gb:,.1f} GB per GPU after the KV pool "
+        f"has filled its share, and only {left:,.1f} GB is left there ({beyond:,.1f} GB short): a shorter context "
+        "length or fewer running requests shrinks it."
+    )

@@ -27,6 +27,7 @@ from bot.handlers.fit_memory import (
     capacity_of,
     marketed_usable_gb,
     nearest_settings,
+    outside_text,
     usable_gb,
     usable_text,
 )
@@ -411,7 +412,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); {band_text(need, capacity, per)}."
     )
     _instead(a, s, per, verdict != "does not fit")
-    a.bullets.append(usable_text(ctx, gpu, s.budget, s.count) + ".")
+    a.bullets.extend(filter(None, [outside_text(s.est, capacity), usable_text(ctx, gpu, s.budget, s.count) + "."]))
     a.recommendation = gpu.id if verdict != "does not fit" else None
     if verdict == "tight":
         a.bullets.append("Borderline: longer prompts, bigger batches or another process on the GPU can push it over.")
