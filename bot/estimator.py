@@ -279,7 +279,9 @@ def max_context(
             kv_precision=kv_precision,
             runtime=runtime,
         )
-        return est.per_gpu_gb
+        # a table the runtime keeps outside its share that no longer fits there fails at any margin (SGLang's grows
+        # with the context): past the capacity
+        return est.per_gpu_gb if not est.beyond_share_gb(capacity_gb) else max(est.per_gpu_gb, capacity_gb) + 1.0
 
     limit = model.max_context or CONTEXT_SEARCH_CAP
     lo, hi = 1, limit

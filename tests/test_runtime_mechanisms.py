@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.estimator import BYTES_PER_PARAM, GB, estimate
+from bot.estimator import BYTES_PER_PARAM, GB, estimate, max_context
 from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb, on_card, sampler_peak_gb
 from bot.estimator_startup import (
     REQ_TABLE,
@@ -389,3 +389,18 @@ def test_the_answer_says_when_the_table_does_not_fit_outside_the_share(fraction:
     assert (text is not None) == says
     if text:
         assert "request-to-token table" in text and "short" in text
+
+
+@pytest.mark.parametrize("fraction", [0.995, 0.992, 0.99])
+def test_the_longest_context_keeps_the_table_inside_what_the_share_leaves(fraction: float) -> None:
+    """The longest context never contradicts the verdict: at it the table still fits outside the share, one step
+    past the answer it no longer does (or the share itself is full)."""
+    budget = dataclasses.replace(BUDGETS["sglang"], fraction=fraction, sglang_tiers=())
+    shape = MODELS["llama-3.1-8b"]
+    capacity = 85.9 * fraction
+    longest = max_context(shape, capacity, precision="q4_k_m", runtime=budget)
+    assert 0 < longest < (shape.max_context or 0)
+    at = estimate(shape, precision="q4_k_m", context=longest, runtime=budget)
+    past = estimate(shape, precision="q4_k_m", context=longest + 1, runtime=budget)
+    assert at.verdict(capacity) != "does not fit"
+    assert past.verdict(capacity) == "does not fit"
