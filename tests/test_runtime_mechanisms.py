@@ -404,3 +404,26 @@ def test_the_longest_context_keeps_the_table_inside_what_the_share_leaves(fracti
     past = estimate(shape, precision="q4_k_m", context=longest + 1, runtime=budget)
     assert at.verdict(capacity) != "does not fit"
     assert past.verdict(capacity) == "does not fit"
+
+
+@pytest.mark.parametrize(
+    ("question", "fits", "term"),
+    [
+        ("llama 4 scout with a 2000000 token context on 8x h100 sxm using sglang", False, REQ_TABLE),
+        ("llama 4 scout with a 1000000 token context on 8x h100 sxm using sglang", True, REQ_TABLE),
+        ("llama 3.1 8b with a 32768 token context on one h100 sxm using sglang", True, REQ_TABLE),
+        ("llama 3 8b on a 4090 with tgi", True, WARMUP_LOGITS),
+        ("mistral 7b v0.3 on 2x rtx 3090 with text generation inference", True, WARMUP_LOGITS),
+    ],
+)
+def test_the_answer_names_the_start_up_terms(engine: Any, question: str, fits: bool, term: str) -> None:
+    """By name in the fit's terms and in the text, with the rule in the assumptions; a verdict lost outside the
+    share says so instead of a margin to spare."""
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask(question))
+    fit = answer["fit"]
+    assert term in fit["terms"] and term in answer["text"]
+    assert fit["fits"] is fits
+    if not fits:
+        assert fit["margin_gb"] < 0 and "outside its share" in answer["text"] and "to spare" not in answer["text"]

@@ -73,8 +73,12 @@ def usable_text(ctx: HandlerContext, gpu: GPU, budget: Budget, count: int = 1) -
     return line
 
 
-def band_text(need: float, capacity: float, per: str = "") -> str:
-    """The margin an estimate leaves: to spare, borderline (within the estimate's ±band), or short by how much."""
+def band_text(need: float, capacity: float, per: str = "", est: Estimate | None = None) -> str:
+    """The margin an estimate leaves: to spare, borderline (within the estimate's ±band), or short by how much; with
+    ``est``, first whether what the runtime keeps outside its share fits there (the pool fills the share itself)."""
+    beyond = est.beyond_share_gb(capacity) if est is not None else 0.0
+    if beyond:
+        return f"the share itself holds it, but what the runtime keeps outside its share is {beyond:,.1f} GB short{per}"
     band = f"within the estimate's ±{TIGHT_SHARE:.0%}"
     if need <= capacity * (1 - TIGHT_SHARE):
         return f"fits with ~{capacity - need:,.1f} GB to spare{per}"
