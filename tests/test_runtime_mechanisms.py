@@ -427,3 +427,25 @@ def test_the_answer_names_the_start_up_terms(engine: Any, question: str, fits: b
     assert fit["fits"] is fits
     if not fits:
         assert fit["margin_gb"] < 0 and "outside its share" in answer["text"] and "to spare" not in answer["text"]
+
+
+@pytest.mark.parametrize(
+    ("runtime", "name"),
+    [
+        ("sglang", "req_to_token_table"),
+        ("sglang", "req_to_token_outside_fraction"),
+        ("tgi", "warmup_prefill_tokens"),
+        ("tgi", "warmup_prefill_logprobs"),
+        ("tgi", "warmup_then_kv_blocks"),
+    ],
+)
+def test_each_start_up_mechanism_cites_a_file_at_a_commit(runtime: str, name: str) -> None:
+    """Repository, path and a 40-hex commit in the source URL, and the code's own words quoted."""
+    rt = load_runtimes(SPECS).get(runtime)
+    assert rt is not None
+    for param in rt.history(name):
+        repo, _, rest = param.source.removeprefix("https://github.com/").partition("/blob/")
+        commit, _, path = rest.partition("/")
+        assert repo == rt.repo.removeprefix("https://github.com/")
+        assert len(commit) == 40 and all(ch in "0123456789abcdef" for ch in commit) and path
+        assert len(param.quote) > 40
