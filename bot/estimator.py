@@ -134,10 +134,13 @@ def estimate(
     media: Plan | None = None,
     runtime: Budget | None = None,
     strategy: str | None = None,
+    context_stated: bool = True,
 ) -> Estimate:
     """Memory needed to run (or fine-tune) ``model``, term by term. Image and speech models are costed by their own
     terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
-    the text encoders at 16-bit, the denoiser at ``precision``)."""
+    the text encoders at 16-bit, the denoiser at ``precision``). ``context_stated`` False: the question gave no
+    context, so a runtime that sizes start-up tables for its own default (SGLang's --context-length, the model's
+    maximum) sizes them for that."""
     est = Estimate(model.name, mode, precision, context, batch, max(1, gpus_count))
     budget = runtime or _assumed(model, mode)
     if model.shape_from:
@@ -186,7 +189,8 @@ def estimate(
     est.terms.update(extra)
     est.assumptions.extend(notes)
     if mode == "inference" and budget.allocation == "pool":
-        _startup(est, model, budget, context)
+        table = model.max_context if budget.table_at_model_max and not context_stated and model.max_context else context
+        _startup(est, model, budget, context, table)
     if mode == "inference" and budget.split_mode == "row" and est.gpus_count > 1 and "KV cache" in est.terms:
         est.main_gpu_terms = ("KV cache",)
         est.assumptions.append(f"{budget.name} row split: the whole KV cache on the main GPU")
@@ -195,12 +199,13 @@ def estimate(
     return est
 
 
-def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int) -> None:
-    """A serving runtime's start-up allocations (:mod:`bot.estimator_startup`) and how it splits each card."""
+def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int, table: int) -> None:
+    """A serving runtime's start-up allocations (:mod:`bot.estimator_startup`, its tables sized for the ``table``
+    context it is configured with) and how it splits each card."""
     start = startup_terms(
         model,
         name=budget.name,
-        context=context,
+        context=table,
         gpus=est.gpus_count,
         req_table=budget.req_table,
         warmup_tokens=budget.warmup_tokens,

@@ -93,6 +93,7 @@ class Budget:
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
     req_table: ReqTable | None = None  # SGLang: the request-to-token table's sizing rule (bot.estimator_startup)
     warmup_tokens: int = 0  # TGI: the warm-up prefill's tokens, whose logits over the vocabulary it materialises
+    table_at_model_max: bool = False  # SGLang: --context-length defaults to the model's maximum (its table's width)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
     # checkpointing on one GPU (None: on, the recipes' default), whether checkpoints go to system RAM (Unsloth),
@@ -171,12 +172,17 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         max_num_seqs=int(min(_values(rt, "max_num_seqs"), default=0)),
         max_num_seqs_large=int(max(_values(rt, "max_num_seqs"), default=0)),
         context_setting=next(
-            (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
+            (
+                n
+                for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx", "context_length")
+                if rt.param(n)
+            ),
             "the context length",
         ),
         cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
         req_table=_req_table(rt),
         warmup_tokens=int(max(_values(rt, "warmup_prefill_tokens")[:1], default=0)),
+        table_at_model_max=getattr(rt.param("context_length"), "value", None) == "model maximum",
         **_training_defaults(rt),
     )
 

@@ -94,7 +94,8 @@ def startup_terms(
     req_table: ReqTable | None,
     warmup_tokens: int,
 ) -> StartupTerms:
-    """The start-up allocations of the runtime ``name`` for the whole job (each GPU holds its own)."""
+    """The start-up allocations of the runtime ``name`` for the whole job (each GPU holds its own); ``context`` is
+    the context length the runtime is configured with (its request-to-token table's width)."""
     terms: dict[str, float] = {}
     notes: list[str] = []
     outside: tuple[str, ...] = ()

@@ -434,6 +434,7 @@ def test_the_answer_names_the_start_up_terms(engine: Any, question: str, fits: b
     [
         ("sglang", "req_to_token_table"),
         ("sglang", "req_to_token_outside_fraction"),
+        ("sglang", "context_length"),
         ("tgi", "warmup_prefill_tokens"),
         ("tgi", "warmup_prefill_logprobs"),
         ("tgi", "warmup_then_kv_blocks"),
@@ -449,3 +450,33 @@ def test_each_start_up_mechanism_cites_a_file_at_a_commit(runtime: str, name: st
         assert repo == rt.repo.removeprefix("https://github.com/")
         assert len(commit) == 40 and all(ch in "0123456789abcdef" for ch in commit) and path
         assert len(param.quote) > 40
+
+
+@pytest.mark.parametrize(
+    ("question", "table_context", "fits"),
+    [
+        # no context stated: --context-length defaults to the model's maximum, and the table is that wide
+        ("llama 4 scout on 8x h100 sxm with sglang", 10_485_760, False),  # issue 5755's 80.04 GiB per GPU
+        ("llama 3.1 8b on a 4090 with sglang", 131_072, True),
+        ("qwen2.5 7b on an l40s with sglang", 131_072, True),
+        # a stated context is the one the server is launched with
+        ("llama 3.1 8b with a 8192 token context on a 4090 with sglang", 8192, True),
+    ],
+)
+def test_sglangs_table_is_as_wide_as_its_context_length_setting(
+    engine: Any, question: str, table_context: int, fits: bool
+) -> None:
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask(question))
+    fit = answer["fit"]
+    per_gpu = 2049 * (table_context + 4) * 4 / GB
+    assert fit["terms"][REQ_TABLE] == pytest.approx(per_gpu * fit["gpus_count"], abs=0.01)
+    assert fit["fits"] is fits
+    if not fits:
+        assert "--context-length" in answer["text"]
+
+
+def test_the_table_default_is_sglangs_alone() -> None:
+    assert BUDGETS["sglang"].table_at_model_max and BUDGETS["sglang"].context_setting == "context_length"
+    assert not any(b.table_at_model_max for k, b in BUDGETS.items() if k != "sglang")

@@ -146,5 +146,6 @@ def outside_text(est: Estimate, capacity: float) -> str | None:
     return (
         f"Outside the runtime's share: the {names} takes {est.outside_per_gpu_gb:,.1f} GB per GPU after the KV pool "
         f"has filled its share, and only {left:,.1f} GB is left there ({beyond:,.1f} GB short): a shorter context "
-        "length or fewer running requests shrinks it."
+        "length (--context-length, which defaults to the model's maximum) or fewer running requests "
+        "(--max-running-requests) shrinks it."
     )
