@@ -13,7 +13,8 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
   token and layer instead of full K and V.
 - **Runtime terms**: :mod:`bot.estimator_runtime` (the CUDA context per GPU, llama.cpp's compute buffer, vLLM's
   activation peak and CUDA graphs, bitsandbytes' 16-bit lm_head...), the named runtime's or the assumed one's
-  (llama.cpp for inference, transformers for training).
+  (llama.cpp for inference, transformers for training); :mod:`bot.estimator_startup` adds what a serving runtime
+  allocates at start-up (SGLang's request-to-token table, outside its ``mem_fraction_static``; TGI's warm-up logits).
 - **Training**: :mod:`bot.estimator_training` (AdamW, LoRA on a 16-, 8- or 4-bit base, activations with
   FlashAttention, logits) per GPU, spread by :mod:`bot.estimator_strategy` (DDP, ZeRO, FSDP, pipeline).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
