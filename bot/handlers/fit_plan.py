@@ -107,6 +107,7 @@ def fit_plan(
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
         runtime=budget,
         strategy=strategy,
+        context_stated=bool(req.context),
     )
     named = "" if req.runtime else " (no runtime named: assumed)"
     est.assumptions.insert(0, f"runtime {budget.name}{named}")

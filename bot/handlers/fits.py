@@ -28,6 +28,7 @@ from bot.handlers.fit_memory import (
     capacity_of,
     marketed_usable_gb,
     nearest_settings,
+    outside_text,
     usable_gb,
     usable_text,
 )
@@ -366,12 +367,11 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
         available_gb=round(capacity * s.count, 1),
         fits=verdict != "does not fit",
         usable_gb=round(usable * s.count, 1),
-        margin_gb=round(room - need, 1),
+        margin_gb=round(-s.est.beyond_share_gb(room) or room - need, 1),
     )
     per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
-    a.summary = (
-        f"{_lead(s, verdict)}: {gerund(s.doing)} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
-    )
+    band = band_text(need, room, est=s.est)
+    a.summary = f"{_lead(s, verdict)}: {gerund(s.doing)} needs about {need:,.1f} GB{per} ({s.terms}); {band}."
     _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
     size = f"{capacity:g}"
     a.bullets.append(
@@ -399,16 +399,17 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         available_gb=round((gpu.number("memory_gb") or 0.0) * s.count, 1),
         fits=verdict != "does not fit",
         usable_gb=round(usable_gb(ctx, gpu) * s.count, 1),
-        margin_gb=round(capacity - need, 1),
+        margin_gb=round(-s.est.beyond_share_gb(capacity) or capacity - need, 1),
     )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
         f"{_lead(s, verdict)}: {gerund(s.doing)} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}){_spread(s)} "
         "needs about "
-        f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); {band_text(need, capacity, per)}."
+        f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); "
+        f"{band_text(need, capacity, per, s.est)}."
     )
     _instead(a, s, per, verdict != "does not fit")
-    a.bullets.append(usable_text(ctx, gpu, s.budget, s.count) + ".")
+    a.bullets.extend(filter(None, [outside_text(s.est, capacity), usable_text(ctx, gpu, s.budget, s.count) + "."]))
     a.recommendation = gpu.id if verdict != "does not fit" else None
     if verdict == "tight":
         a.bullets.append("Borderline: longer prompts, bigger batches or another process on the GPU can push it over.")
