@@ -25,10 +25,13 @@ _WATTS_HINT = re.compile(r"\d\s*w")  # every power limit has a number of watts
 _BUDGET_WORDS: tuple[str, ...] = ("under", "below", "less than", "cheaper than", "budget", "up to", "within")
 _BUDGET_WORDS += ("at most", "no more than", "max")
 _NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
+# "32k context", "context of 8192", "1m token context", "a 2 million token context": k is 1,024 tokens (the
+# convention of model configs: "128k" = 131,072), m and million 1,048,576 ("10m" = 10,485,760, Llama 4 Scout's).
 _CONTEXT_RE = re.compile(
-    rf"\b{_NUMBER}\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
-    rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k)?\b"
+    rf"\b{_NUMBER}\s*(k|m|million)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
+    rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k|m|million)?\b"
 )
+_CONTEXT_UNIT = {"k": 1024, "m": 1024 * 1024, "million": 1024 * 1024}
 _NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "pair": 2, "three": 3, "four": 4, "quad": 4}
 _NUMBER_WORDS |= {"five": 5, "six": 6, "eight": 8}
 # "2x 24gb", "two 24gb cards", "dual 16gb gpus", "4 x 80gb", "24gb x2": a count of GPUs of one memory size.
@@ -180,8 +183,8 @@ def context_tokens(norm: str) -> int | None:
     m = _CONTEXT_RE.search(norm)
     if not m:
         return None
-    value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    return int(float(value) * (1024 if kilo else 1))
+    value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return int(float(value) * _CONTEXT_UNIT.get(unit or "", 1))
 
 
 # "batch size 4", "bs 8", "micro batch 2", "per device train batch size 8", "batch of 16": the (micro-)batch.
