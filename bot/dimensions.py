@@ -107,7 +107,9 @@ class Dimensions:
         at_most = "|".join(re.escape(p) for p in self.lexicon.bounds["at_most"].meaning)
         least, most = rf"(?:{at_least}|>=?)", rf"(?:{at_most}|<=?)"
         memory_min = re.compile(
-            rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
+            # "24gb or more", "16gb+", "16gb plus" (not "a 4060 ti 16gb plus a 3060": another card)
+            rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b"
+            r"|\b(\d+(?:\.\d+)?)gb\s*(?:or more|(?:plus|\+)(?!\s*(?:a|an|one|my|another|\d)\b)|min|minimum)"
             r"|\b(\d+(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+)?(?:card|cards|gpu|gpus|accelerator|accelerators)\b"
             # "the cheapest way to get 96gb vram", "cards with 48gb of vram" (not "v100 pcie 16gb vram": a name)
             r"|\b(?:get|with|need|needs|want|wants)\s+(?:a\s+|an\s+)?(\d+(?:\.\d+)?)gb\s+(?:of\s+)?"

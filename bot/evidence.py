@@ -255,6 +255,8 @@ class Reader:
         compared = self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined)
         if not joined or (compared and not self._compared_among(match.words, subject)):
             return []
+        if self.lexicon.words["rig_joins"].found(joined):
+            return []  # "my 4090 together with a 3090": the asker's card is part of the rig asked about
         match.mentions = subject
         return context
 

@@ -32,6 +32,7 @@ from bot.handlers.fit_memory import (
     usable_gb,
     usable_text,
 )
+from bot.handlers.fit_mixed import mixed_answer, rig_of
 from bot.handlers.fit_offload import offload_at_4_bit, offload_bullet
 from bot.handlers.fit_options import (
     cheapest_fits,
@@ -69,6 +70,8 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
     if q.ambiguous and not q.gpus:
         plan = fit_plan(req, model, model_id, req.gpus_count, budget=budget)
         return _count_answer(ctx, q, plan, None) or _ambiguous(ctx, q, plan, llm)
+    if req.combined and (rig := rig_of(ctx, q)):  # "on a 3090 + a 3060": the cards together
+        return mixed_answer(ctx, fit_plan(req, model, model_id, len(rig), budget=budget), rig, q.text, llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
     if gpu is not None:
         budget = on_card(budget, usable_gb(ctx, gpu), gpu.id)  # the runtime's defaults for this card
