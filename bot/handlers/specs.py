@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bot.answer import Answer, Row, Table
+from bot.answer import Answer, Chart, Row, Table
 from bot.catalog import GPU, FieldDef
 from bot.chart_data import spec_chart
 from bot.handlers.compare_words import decisive, digest, leader_summary, telling, win_ratio
@@ -112,17 +113,15 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
         fields=list(q.fields),
     )
     keys = _compared_keys(ctx, q, gpus)
-    rows = [compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys]
-    a.table = Table(tuple(names), tuple(g.id for g in gpus), tuple(rows))
-    if q.fields:
-        a.summary = _asked_rows(rows, names)
-    else:
-        a.summary = leader_summary(ctx.catalog, rows, gpus)
+    side = _side_by_side(ctx, a, gpus, keys, asked=bool(q.fields))
+    rows = side.rows
+    a.table = Table(tuple(names), tuple(g.id for g in gpus), rows)
+    a.summary = side.summary
     if q.fields:  # the fields asked: how far apart the cards are on each is the answer
         a.bullets.extend(row.ratio for row in rows if row.ratio)
-    a.focus = decisive(rows, q.fields)
+    a.focus = list(side.focus)
     a.full = q.all_fields
-    a.chart = spec_chart(ctx.catalog, gpus, [f for f in a.focus if f in q.fields])
+    a.chart = side.chart
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, gpus)
     several(ctx, a, q.counts, gpus)
     if len(gpus) == 2 and not q.fields:
@@ -136,6 +135,39 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
         add_notes(ctx, a, g, keys)
     add_sources(a, gpus)
     return a
+
+
+@dataclass(frozen=True, slots=True)
+class _SideBySide:
+    """What a comparison of the same cards on the same fields always shows: rows, summary, focus and chart."""
+
+    rows: tuple[Row, ...]
+    summary: str
+    focus: tuple[str, ...]
+    chart: Chart | None
+
+
+def _side_by_side(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], keys: list[str], *, asked: bool) -> _SideBySide:
+    """The comparison of ``gpus`` on ``keys`` (``asked``: the question named those fields), built once per cards
+    and fields and kept in the context's bounded memo: it depends on the catalog alone, which the context holds
+    fixed. A comparison served from the memo cites its values in ``answer`` as building it does."""
+    memo_key = ("side by side", tuple(g.id for g in gpus), tuple(keys), asked)
+    side = ctx.memo.get(memo_key)
+    if isinstance(side, _SideBySide):
+        for k in keys:
+            unit = ctx.catalog.fields[k].unit
+            for g in gpus:
+                a.cite(g.id, k, g.get(k), unit)
+        return side
+    rows = tuple(compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys)
+    names = [g.short_name for g in gpus]
+    summary = _asked_rows(rows, names) if asked else leader_summary(ctx.catalog, rows, gpus)
+    focus = decisive(rows, keys if asked else [])
+    chart = spec_chart(ctx.catalog, gpus, [f for f in focus if f in keys] if asked else [])
+    side = _SideBySide(rows, summary, tuple(focus), chart)
+    if all(ctx.catalog.gpus.get(g.id) is g for g in gpus):  # the catalog's own cards: the same again next time
+        ctx.remember(memo_key, side)
+    return side
 
 
 def _compared_keys(ctx: HandlerContext, q: Query, gpus: Sequence[GPU]) -> list[str]:
