@@ -288,13 +288,21 @@ def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
     raw = gpu.get(key)
     answer.cite(gpu.id, key, raw, fdef.unit)
     memo_key = ("value", gpu.id, key)
-    text = ctx.memo.get(memo_key)
-    if isinstance(text, str) and ctx.catalog.gpus.get(gpu.id) is gpu:
-        return text
+    kept = ctx.memo.get(memo_key)
+    if isinstance(kept, _Kept) and kept.gpu is gpu:  # kept only for the catalog's own card: that very card
+        return kept.text
     text = _value_text(ctx, gpu, key, fdef, raw)
     if ctx.catalog.gpus.get(gpu.id) is gpu:
-        ctx.memo[memo_key] = text
+        ctx.memo[memo_key] = _Kept(gpu, text)
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A card's formatted value, kept with the card it was formatted for."""
+
+    gpu: GPU
+    text: str
 
 
 def _value_text(ctx: HandlerContext, gpu: GPU, key: str, fdef: FieldDef, raw: Value) -> str:
