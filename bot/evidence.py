@@ -235,6 +235,8 @@ class Reader:
         """GPUs the asker mentions as context ("I have a 3090, what are the A6000's specs?") leave the
         question to the GPUs it asks about, unless it compares them. Returns the mentions set aside."""
         context: list[GpuMention] = []
+        if not self._may_have_context(match):
+            return context
         previous_end = 0
         for k, m in enumerate(match.mentions):
             # The cue stands in the words since the previous GPU: "i have a 3090 what are the a6000 specs".
@@ -254,6 +256,12 @@ class Reader:
             return []
         match.mentions = subject
         return context
+
+    def _may_have_context(self, match: MatchResult) -> bool:
+        """Whether a context cue can stand anywhere in the words (a GPU is context only after or before one)."""
+        words = self.lexicon.words
+        keys = word_keys(" ".join(match.words)) if match.mentions else frozenset()
+        return words["context_cues"].may_occur(keys) or words["context_after"].may_occur(keys)
 
     def _cue_after(self, match: MatchResult, k: int) -> int:
         """The words of a context cue right after mention ``k`` and before the next one ("I run a 7900 XTX right
