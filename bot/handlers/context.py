@@ -287,11 +287,16 @@ def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
     fdef = ctx.catalog.fields[key]
     raw = gpu.get(key)
     answer.cite(gpu.id, key, raw, fdef.unit)
-    memo_key = ("value", gpu.id, key)
+    return card_text(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key, fdef, raw))
+
+
+def card_text(ctx: HandlerContext, memo_key: tuple[str, ...], gpu: GPU, build: Callable[[], str]) -> str:
+    """``build()``, a text about ``gpu`` alone, remembered under ``memo_key`` for the catalog's own cards (the
+    catalog is immutable; answers say the same of a card again and again): kept with the card, a hit is that card."""
     kept = ctx.memo.get(memo_key)
-    if isinstance(kept, _Kept) and kept.gpu is gpu:  # kept only for the catalog's own card: that very card
+    if isinstance(kept, _Kept) and kept.gpu is gpu:
         return kept.text
-    text = _value_text(ctx, gpu, key, fdef, raw)
+    text = build()
     if ctx.catalog.gpus.get(gpu.id) is gpu:
         ctx.memo[memo_key] = _Kept(gpu, text)
     return text
@@ -390,8 +395,9 @@ def _together(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str:
 
 def add_notes(ctx: HandlerContext, answer: Answer, gpu: GPU, keys: Sequence[str] | None) -> None:
     """The catalog's notes on ``keys`` of ``gpu`` (``None``: every field note)."""
+    wanted = None if keys is None else frozenset(keys)
     for note in gpu.notes:
-        if (keys is None and note.field is not None) or (keys is not None and note.field in keys):
+        if (wanted is None and note.field is not None) or (wanted is not None and note.field in wanted):
             label = ctx.catalog.fields[note.field].label if note.field else "Note"
             text = f"{gpu.short_name}, {label}: {note.text}"
             if text not in answer.notes:

@@ -14,6 +14,7 @@ from bot.handlers.context import (
     HandlerContext,
     add_notes,
     add_sources,
+    card_text,
     counted,
     current_prices,
     lacks,
@@ -69,7 +70,7 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
     if q.fields:
         _asked_values(ctx, a, gpu, keys)
     else:
-        a.summary = digest(ctx.catalog, gpu)
+        a.summary = card_text(ctx, ("digest", gpu.id), gpu, lambda: digest(ctx.catalog, gpu))
     if not q.fields or "launch_price_usd" in q.fields:
         current_prices(ctx, a, [gpu])
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, [gpu])
