@@ -8,7 +8,10 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.engine import Engine
+from bot.handlers import context
 from bot.render import answer_json
 
 HERE = Path(__file__).resolve().parent
@@ -52,3 +55,17 @@ def test_catalog_pairs_answer_the_same_whatever_was_asked_before() -> None:
         other.ask(q)
     differ = [q for q in questions if _json(other, q) != want[q]]
     assert not differ, differ[:20]
+
+
+def test_what_is_remembered_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counts are free numbers and pairs are many: the stores start afresh when full, and answer as before."""
+    monkeypatch.setattr(context, "_TEXTS_LIMIT", 40)
+    monkeypatch.setattr(context, "_MEMO_LIMIT", 30)
+    engine, fresh = Engine.from_specs(), Engine.from_specs()
+    names = [g.short_name for g in engine.catalog]
+    questions = [f"{n}x {names[n % len(names)]} vs {names[(n * 3) % len(names)]}" for n in range(2, 90)]
+    questions += [f"{a} vs {b}" for a, b in itertools.pairwise(names)]
+    ctx = engine.composer.context
+    for q in questions:
+        assert _json(engine, q) == _json(fresh, q), q
+        assert len(ctx.texts) <= 40 and len(ctx.memo) <= 30, q

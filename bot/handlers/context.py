@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _MEMO_LIMIT = 4096  # entries kept in HandlerContext.memo
+_TEXTS_LIMIT = 16384  # entries kept in HandlerContext.texts (short texts: a card's value, total, digest)
 
 #: Numeric constraints as the parser gives them: ``{"memory_gb": {"min": 24}}``.
 Limits = dict[str, dict[str, float]]
@@ -82,7 +83,15 @@ MARKET_NONE: Mapping[tuple[str, ...], str] = {
 }
 
 
-_NOT_PICKLED = frozenset({"_advise", "memo"})
+_NOT_PICKLED = frozenset({"_advise", "memo", "texts"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A card's formatted value, kept with the card it was formatted for."""
+
+    gpu: GPU
+    text: str
 
 
 @dataclass(slots=True)
@@ -99,6 +108,8 @@ class HandlerContext:
     _advise: Callable[..., Advice] = field(init=False, repr=False)
     #: Results that depend only on the catalog and prices (both fixed for this context), memoised by handlers.
     memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
+    #: Texts about one catalog card (:func:`card_text`), each kept with its card.
+    texts: dict[tuple[object, ...], _Kept] = field(init=False, repr=False, default_factory=dict)
     #: What each card offers (specs/usable_memory.yaml) and each runtime's budget (specs/runtimes.yaml), loaded once.
     usable: UsableMemory = field(init=False, repr=False)
     runtimes: Runtimes | None = field(init=False, repr=False)
@@ -125,6 +136,7 @@ class HandlerContext:
         for name, value in state.items():
             setattr(self, name, value)
         self.memo = {}
+        self.texts = {}
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
     def remember(self, key: tuple[object, ...], value: object) -> object:
@@ -290,24 +302,18 @@ def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
     return card_text(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key, fdef, raw))
 
 
-def card_text(ctx: HandlerContext, memo_key: tuple[str, ...], gpu: GPU, build: Callable[[], str]) -> str:
+def card_text(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU, build: Callable[[], str]) -> str:
     """``build()``, a text about ``gpu`` alone, remembered under ``memo_key`` for the catalog's own cards (the
     catalog is immutable; answers say the same of a card again and again): kept with the card, a hit is that card."""
-    kept = ctx.memo.get(memo_key)
-    if isinstance(kept, _Kept) and kept.gpu is gpu:
+    kept = ctx.texts.get(memo_key)
+    if kept is not None and kept.gpu is gpu:
         return kept.text
     text = build()
     if ctx.catalog.gpus.get(gpu.id) is gpu:
-        ctx.memo[memo_key] = _Kept(gpu, text)
+        if len(ctx.texts) >= _TEXTS_LIMIT:  # bounded (counts are free numbers): a full store starts afresh
+            ctx.texts.clear()
+        ctx.texts[memo_key] = _Kept(gpu, text)
     return text
-
-
-@dataclass(frozen=True, slots=True)
-class _Kept:
-    """A card's formatted value, kept with the card it was formatted for."""
-
-    gpu: GPU
-    text: str
 
 
 def _value_text(ctx: HandlerContext, gpu: GPU, key: str, fdef: FieldDef, raw: Value) -> str:
@@ -357,7 +363,9 @@ def total(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str, n: int) -> st
     """``n`` cards' ``key`` added up ("48 GB" for two 24 GB cards), the per-card value cited; None when unknown."""
     value(ctx, answer, gpu, key)
     number = gpu.number(key)
-    return None if number is None else ctx.catalog.fields[key].format_value(number * n)
+    if number is None:
+        return None
+    return card_text(ctx, ("total", gpu.id, key, n), gpu, lambda: ctx.catalog.fields[key].format_value(number * n))
 
 
 def total_price(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str | None:
