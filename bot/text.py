@@ -63,8 +63,16 @@ _RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\d(?<!\w\d)\d{2,}(?:\.\d+)?k?)\s*[-–—
 
 
 def _strip_format_chars(text: str) -> str:
-    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen.
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen. None is ASCII: only the runs
+    # of other characters are looked at, character by character.
+    return _NON_ASCII_RUN.sub(_without_format_chars, text)
+
+
+def _without_format_chars(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if unicodedata.category(ch) != "Cf")
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 # What the range and possessive patterns need: a pattern is skipped without it (one search, not a test per character).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import random
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import yaml
 from bot.engine import Engine
 from bot.evidence import Reader
 from bot.matcher import GpuMention, MatchResult
+from bot.text import _strip_format_chars
 
 _CARDS = ["3090", "rtx 4090", "a6000", "the 7900 xtx", "two 3060s", "p40", "rtx a4000", "h100", "gtx 1080 ti"]
 _FILLERS = ["i have", "currently", "right now", "vs", "or", "and", "for training", "my old", "at work", "which is", "?"]
@@ -58,3 +60,15 @@ def test_context_shortcut_sets_aside_what_the_plain_search_does(
     assert sum(bool(context) for _, context in seen) > 100, "the phrasings hold context"
     for match, context in seen:
         assert reader._drop_context(copy.copy(match)) == context, " ".join(match.words)
+
+
+def test_format_characters_stripped_as_character_by_character() -> None:
+    """Only runs of non-ASCII characters are looked at: every format character (Cf) is one of them."""
+    format_chars = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    assert format_chars and all(ord(c) > 0x7F for c in format_chars)
+    rng = random.Random(12)  # noqa: S311 - test data, not secrets
+    pool = [*format_chars, *"abc 123ＲＴＸ－Ａ４０００é—’€\u3000"]
+    pool += [chr(rng.randrange(0x80, 0x3000)) for _ in range(200)]
+    for _ in range(5000):
+        text = "".join(rng.choices(pool, k=rng.randint(0, 30)))
+        assert _strip_format_chars(text) == "".join(c for c in text if unicodedata.category(c) != "Cf"), repr(text)
