@@ -7,9 +7,10 @@ answer's ``facts``; unknown values read "unknown" rather than being guessed.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from bot.answer import Answer
 from bot.catalog import GPU, Catalog, FieldDef
@@ -34,6 +35,7 @@ __all__ = [
     "WORKSTATION_SEGMENTS",
     "HandlerContext",
     "Limits",
+    "about_cards",
     "add_notes",
     "add_sources",
     "best_within",
@@ -58,6 +60,7 @@ __all__ = [
     "wants_laptop",
 ]
 
+T = TypeVar("T")
 _MEMO_LIMIT = 4096  # entries kept in HandlerContext.memo
 _TEXTS_LIMIT = 16384  # entries kept in HandlerContext.texts (short texts: a card's value, total, digest)
 
@@ -300,6 +303,27 @@ def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
     raw = gpu.get(key)
     answer.cite(gpu.id, key, raw, fdef.unit)
     return card_text(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key, fdef, raw))
+
+
+def about_cards(ctx: HandlerContext, memo_key: tuple[object, ...], gpus: Sequence[GPU], build: Callable[[], T]) -> T:
+    """``build()``, a result that depends on the catalog's cards ``gpus`` alone (rows of a comparison, a chart, a
+    sentence comparing them), remembered under ``memo_key`` in the bounded :attr:`HandlerContext.memo`: kept with
+    the cards, so a hit is those very cards, and only for the catalog's own (the catalog is immutable)."""
+    kept = ctx.memo.get(memo_key)
+    if isinstance(kept, _KeptFor) and len(kept.gpus) == len(gpus) and all(map(operator.is_, kept.gpus, gpus)):
+        return cast(T, kept.value)
+    made = build()
+    if all(ctx.catalog.gpus.get(g.id) is g for g in gpus):
+        ctx.remember(memo_key, _KeptFor(tuple(gpus), made))
+    return made
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptFor:
+    """What was built from some cards, kept with those cards."""
+
+    gpus: tuple[GPU, ...]
+    value: object
 
 
 def card_text(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU, build: Callable[[], str]) -> str:

@@ -12,6 +12,7 @@ from bot.chart_data import spec_chart
 from bot.handlers.compare_words import decisive, digest, leader_summary, telling, win_ratio
 from bot.handlers.context import (
     HandlerContext,
+    about_cards,
     add_notes,
     add_sources,
     card_text,
@@ -150,24 +151,25 @@ class _SideBySide:
 
 def _side_by_side(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], keys: list[str], *, asked: bool) -> _SideBySide:
     """The comparison of ``gpus`` on ``keys`` (``asked``: the question named those fields), built once per cards
-    and fields and kept in the context's bounded memo: it depends on the catalog alone, which the context holds
-    fixed. A comparison served from the memo cites its values in ``answer`` as building it does."""
-    memo_key = ("side by side", tuple(g.id for g in gpus), tuple(keys), asked)
-    side = ctx.memo.get(memo_key)
-    if isinstance(side, _SideBySide):
+    and fields (:func:`~bot.handlers.context.about_cards`). A comparison served from the memo cites its values in
+    ``answer`` as building it does."""
+    built: list[_SideBySide] = []
+
+    def build() -> _SideBySide:
+        rows = tuple(compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys)
+        names = [g.short_name for g in gpus]
+        summary = _asked_rows(rows, names) if asked else leader_summary(ctx.catalog, rows, gpus)
+        focus = decisive(rows, keys if asked else [])
+        chart = spec_chart(ctx.catalog, gpus, [f for f in focus if f in keys] if asked else [])
+        built.append(_SideBySide(rows, summary, tuple(focus), chart))
+        return built[0]
+
+    side = about_cards(ctx, ("side by side", tuple(g.id for g in gpus), tuple(keys), asked), gpus, build)
+    if not built:  # served from the memo: cite as compare_row does
         for k in keys:
             unit = ctx.catalog.fields[k].unit
             for g in gpus:
                 a.cite(g.id, k, g.get(k), unit)
-        return side
-    rows = tuple(compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys)
-    names = [g.short_name for g in gpus]
-    summary = _asked_rows(rows, names) if asked else leader_summary(ctx.catalog, rows, gpus)
-    focus = decisive(rows, keys if asked else [])
-    chart = spec_chart(ctx.catalog, gpus, [f for f in focus if f in keys] if asked else [])
-    side = _SideBySide(rows, summary, tuple(focus), chart)
-    if all(ctx.catalog.gpus.get(g.id) is g for g in gpus):  # the catalog's own cards: the same again next time
-        ctx.remember(memo_key, side)
     return side
 
 
