@@ -94,6 +94,7 @@ class Evidence:
     cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
     names_capped: bool = False  # more GPU names than the first MAX_MENTIONS, which alone are read (bot.bounds)
     _gpus: tuple[str, ...] | None = field(default=None, init=False, repr=False)  # gpus, once read (forgotten with memo)
+    _fields: tuple[str, ...] | None = field(default=None, init=False, repr=False)  # fields, the same
 
     @property
     def gpus(self) -> list[str]:
@@ -106,10 +107,13 @@ class Evidence:
 
     @property
     def fields(self) -> list[str]:
-        keys = self.match.field_keys
-        if "max_power_w" in keys and "tdp_w" not in keys:  # "max power draw": the limit, beside the board power
-            keys = [*keys, "tdp_w"]
-        return keys
+        cached = self._fields
+        if cached is None:
+            keys = self.match.field_keys
+            if "max_power_w" in keys and "tdp_w" not in keys:  # "max power draw": the limit, beside the board power
+                keys = [*keys, "tdp_w"]
+            cached = self._fields = tuple(keys)
+        return list(cached)
 
     @property
     def wordset(self) -> frozenset[str]:
@@ -352,7 +356,7 @@ class Reader:
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
         ev.hits = (rank, unsupported)
         ev.memo.clear()  # anything remembered while the evidence was still being gathered
-        ev._gpus = None
+        ev._gpus = ev._fields = None
         return ev
 
     def _outside(self, norm: str) -> Outside | None:
