@@ -13,8 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from bot.answer import Answer
-from bot.catalog import GPU, Catalog, FieldDef
-from bot.catalog_model import Value
+from bot.catalog import GPU, Catalog
 from bot.estimator_runtime import Budget, build_budgets
 from bot.models import ModelSpec
 from bot.prices import PriceBook
@@ -35,6 +34,7 @@ __all__ = [
     "WORKSTATION_SEGMENTS",
     "HandlerContext",
     "Limits",
+    "about_card",
     "about_cards",
     "add_notes",
     "add_sources",
@@ -57,6 +57,7 @@ __all__ = [
     "total",
     "total_price",
     "value",
+    "value_text",
     "wants_laptop",
 ]
 
@@ -91,10 +92,10 @@ _NOT_PICKLED = frozenset({"_advise", "memo", "texts"})
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    """A card's formatted value, kept with the card it was formatted for."""
+    """What was built from one card alone (its formatted value, its digest), kept with that card."""
 
     gpu: GPU
-    text: str
+    value: object
 
 
 @dataclass(slots=True)
@@ -111,7 +112,7 @@ class HandlerContext:
     _advise: Callable[..., Advice] = field(init=False, repr=False)
     #: Results that depend only on the catalog and prices (both fixed for this context), memoised by handlers.
     memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
-    #: Texts about one catalog card (:func:`card_text`), each kept with its card.
+    #: What was built from one catalog card alone (:func:`about_card`), each kept with its card.
     texts: dict[tuple[object, ...], _Kept] = field(init=False, repr=False, default_factory=dict)
     #: What each card offers (specs/usable_memory.yaml) and each runtime's budget (specs/runtimes.yaml), loaded once.
     usable: UsableMemory = field(init=False, repr=False)
@@ -299,10 +300,13 @@ def lacks(ctx: HandlerContext, gpu: GPU, key: str) -> str | None:
 def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
     """``gpu``'s ``key`` formatted with its unit, and cited in ``answer``. The text is remembered per catalog card
     and field (the catalog is immutable; answers format the same values again and again)."""
-    fdef = ctx.catalog.fields[key]
-    raw = gpu.get(key)
-    answer.cite(gpu.id, key, raw, fdef.unit)
-    return card_text(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key, fdef, raw))
+    answer.cite(gpu.id, key, gpu.get(key), ctx.catalog.fields[key].unit)
+    return value_text(ctx, gpu, key)
+
+
+def value_text(ctx: HandlerContext, gpu: GPU, key: str) -> str:
+    """``gpu``'s ``key`` formatted with its unit (:func:`value`, without citing it)."""
+    return about_card(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key))
 
 
 def about_cards(ctx: HandlerContext, memo_key: tuple[object, ...], gpus: Sequence[GPU], build: Callable[[], T]) -> T:
@@ -326,21 +330,23 @@ class _KeptFor:
     value: object
 
 
-def card_text(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU, build: Callable[[], str]) -> str:
-    """``build()``, a text about ``gpu`` alone, remembered under ``memo_key`` for the catalog's own cards (the
-    catalog is immutable; answers say the same of a card again and again): kept with the card, a hit is that card."""
+def about_card(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU, build: Callable[[], T]) -> T:
+    """``build()``, a result about ``gpu`` alone (a value's text, a digest), remembered under ``memo_key`` for the
+    catalog's own cards in the bounded :attr:`HandlerContext.texts` (the catalog is immutable; answers say the same
+    of a card again and again): kept with the card, so a hit is that very card."""
     kept = ctx.texts.get(memo_key)
     if kept is not None and kept.gpu is gpu:
-        return kept.text
-    text = build()
+        return cast(T, kept.value)
+    made = build()
     if ctx.catalog.gpus.get(gpu.id) is gpu:
         if len(ctx.texts) >= _TEXTS_LIMIT:  # bounded (counts are free numbers): a full store starts afresh
             ctx.texts.clear()
-        ctx.texts[memo_key] = _Kept(gpu, text)
-    return text
+        ctx.texts[memo_key] = _Kept(gpu, made)
+    return made
 
 
-def _value_text(ctx: HandlerContext, gpu: GPU, key: str, fdef: FieldDef, raw: Value) -> str:
+def _value_text(ctx: HandlerContext, gpu: GPU, key: str) -> str:
+    fdef, raw = ctx.catalog.fields[key], gpu.get(key)
     if missing := lacks(ctx, gpu, key):
         return f"none (no {missing})"
     if key == "launch_price_usd" and raw is not None:
@@ -389,7 +395,7 @@ def total(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str, n: int) -> st
     number = gpu.number(key)
     if number is None:
         return None
-    return card_text(ctx, ("total", gpu.id, key, n), gpu, lambda: ctx.catalog.fields[key].format_value(number * n))
+    return about_card(ctx, ("total", gpu.id, key, n), gpu, lambda: ctx.catalog.fields[key].format_value(number * n))
 
 
 def total_price(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str | None:

@@ -12,15 +12,15 @@ from bot.chart_data import spec_chart
 from bot.handlers.compare_words import decisive, digest, leader_summary, telling, win_ratio
 from bot.handlers.context import (
     HandlerContext,
+    about_card,
     about_cards,
     add_notes,
     add_sources,
-    card_text,
-    counted,
     current_prices,
     lacks,
     several,
     value,
+    value_text,
 )
 from bot.handlers.per_unit import per_unit_lead
 from bot.parser import Query
@@ -71,7 +71,7 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
     if q.fields:
         _asked_values(ctx, a, gpu, keys)
     else:
-        a.summary = card_text(ctx, ("digest", gpu.id), gpu, lambda: digest(ctx.catalog, gpu))
+        a.summary = about_card(ctx, ("digest", gpu.id), gpu, lambda: digest(ctx.catalog, gpu))
     if not q.fields or "launch_price_usd" in q.fields:
         current_prices(ctx, a, [gpu])
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, [gpu])
@@ -196,13 +196,15 @@ def _asked_rows(rows: Sequence[Row], names: Sequence[str]) -> str:
 
 def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: FieldDef) -> Row:
     """One field across ``gpus``: the cells, the winner (None for a tie or no ordering) and the ratio."""
-    cells = tuple(value(ctx, a, g, fdef.key) for g in gpus)
-    values: list[Any] = [g.get(fdef.key) for g in gpus]
-    single = [ctx.catalog.comparable(g, fdef.key) for g in gpus]
-    if fdef.type in ("int", "float") and any(c != g.number(fdef.key) for c, g in zip(single, gpus, strict=True)):
+    facts = [_fact(ctx, g, fdef) for g in gpus]
+    for g, fact in zip(gpus, facts, strict=True):
+        a.cite(g.id, fdef.key, fact.raw, fdef.unit)
+    cells = tuple(f.text for f in facts)
+    values: list[Any] = [f.raw for f in facts]
+    if fdef.type in ("int", "float") and any(f.single != f.number for f in facts):
         # AMD's dual-issue FP32 next to NVIDIA's: compare at the same count, and show both figures.
-        values = single
-        cells = tuple(counted(ctx, a, g, fdef.key) for g in gpus)
+        values = [f.single for f in facts]
+        cells = tuple(f.counted for f in facts)
     if not fdef.better or fdef.type not in ("int", "float", "bool"):
         return Row(fdef.key, fdef.label, cells)
     known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
@@ -217,3 +219,26 @@ def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: Field
         loser = next(i for i, v in known if v == other)
         ratio = win_ratio(fdef, gpus[winner], gpus[loser], best, other, (cells[winner], cells[loser]))
     return Row(fdef.key, fdef.label, cells, winner, ratio)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    """One card's field as a comparison reads it: the value, its text, and the single-issue count where the vendor
+    counts dual issue (:func:`~bot.handlers.context.counted`)."""
+
+    raw: Any
+    number: float | None
+    single: float | None
+    text: str
+    counted: str
+
+
+def _fact(ctx: HandlerContext, gpu: GPU, fdef: FieldDef) -> _Fact:
+    """``gpu``'s ``fdef`` for a comparison row, built once per card and field (the same in every pair)."""
+    return about_card(ctx, ("fact", gpu.id, fdef.key), gpu, lambda: _read_fact(ctx, gpu, fdef.key))
+
+
+def _read_fact(ctx: HandlerContext, gpu: GPU, key: str) -> _Fact:
+    text, single, number = value_text(ctx, gpu, key), ctx.catalog.comparable(gpu, key), gpu.number(key)
+    counted = text if single is None or single == number else f"{text} ({single:.3g} single-issue)"
+    return _Fact(gpu.get(key), number, single, text, counted)
