@@ -65,8 +65,16 @@ _SIZE_RANGE = re.compile(r"(?<![\w.])(\d{1,3})\s*[-–—~]\s*(?=\d{1,3}(?:\.\d+
 
 
 def _strip_format_chars(text: str) -> str:
-    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen.
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen. None is ASCII: only the runs
+    # of other characters are looked at, character by character.
+    return _NON_ASCII_RUN.sub(_without_format_chars, text)
+
+
+def _without_format_chars(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if unicodedata.category(ch) != "Cf")
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 # What the range and possessive patterns need: a pattern is skipped without it (one search, not a test per character).

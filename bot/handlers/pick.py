@@ -16,6 +16,7 @@ from bot.handlers.context import (
     MARKET_NONE,
     WORKSTATION_NOTE,
     HandlerContext,
+    about_cards,
     add_sources,
     best_within,
     budget_text,
@@ -133,7 +134,9 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
         a.summary += VALUE_FOCUS_MEMORY if values_memory(wl) else VALUE_FOCUS
     _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
     shown = [s.gpu for s in [pick, *alternatives]]
-    a.chart = spec_chart(ctx.catalog, shown, list(wl.weights), title=a.title, winner=0)
+    weighed, title = list(wl.weights), a.title
+    chart_key = ("pick chart", tuple(g.id for g in shown), tuple(weighed), title)
+    a.chart = about_cards(ctx, chart_key, shown, lambda: spec_chart(ctx.catalog, shown, weighed, title=title, winner=0))
     if named:
         several(ctx, a, q.counts, [ctx.catalog.gpus[g] for g in q.gpus])
         _asked_specs(ctx, q, a)
