@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.engine import Engine
-from bot.handlers.fit_memory import budget_for, capacity_of
+from bot.handlers.fit_memory import budget_for, capacity_of, usable_gb
 from bot.handlers.fit_mixed import mixed_answer
 from bot.handlers.fit_plan import fit_plan
 
@@ -77,3 +77,13 @@ def test_mixed_answer_is_usable_directly(engine: Engine) -> None:
     cards = [engine.catalog.gpus[g] for g in ("rtx-3090", "rtx-3060")]
     answer = mixed_answer(ctx, fit_plan(query.fit, model.shape, model.id, 2), cards, query.text, True)
     assert answer.gpus == ["rtx-3090", "rtx-3060"] and answer.summary.startswith("Yes")
+
+
+def test_what_a_rig_runs(engine: Engine) -> None:
+    """ "a 3090 and a 3060 together, what can i run": the reverse fit for the rig's memory together."""
+    ctx = engine.composer.context
+    answer = engine.ask("3090 and 3060 12gb together, what can i run")
+    usable = sum(usable_gb(ctx, engine.catalog.gpus[g]) for g in ("rtx-3090", "rtx-3060"))
+    assert answer.answered and "together (36 GB" in answer.summary, answer.summary
+    assert f"{usable:,.1f} GB usable" in answer.summary
+    assert any(b.startswith("Q4_K_M") for b in answer.bullets)

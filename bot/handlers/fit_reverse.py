@@ -120,14 +120,16 @@ def biggest_models(
     count: int = 1,
     mode: str = "inference",
     usable: float | None = None,
+    where: str | None = None,
 ) -> None:
     """Fill ``a`` with the biggest models (of ``ctx``) that run (or fine-tune, in a training ``mode``) in ``count``
     GPUs of ``capacity`` GB each (marketed), held against ``usable`` GB each (what the card really offers; the
-    marketed size when not given)."""
+    marketed size when not given); ``where`` names the memory in the answer instead (a rig of different cards)."""
     room = usable if usable is not None else capacity
-    where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
-    if usable is not None:
-        where += f" ({usable:,.1f} GB usable{' each' if count > 1 else ''})"
+    if where is None:
+        where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
+        if usable is not None:
+            where += f" ({usable:,.1f} GB usable{' each' if count > 1 else ''})"
     training = mode in REVERSE_MODES
     a.summary = (
         f"The biggest model you can fine-tune in {where} depends on the method "
