@@ -18,6 +18,7 @@ from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
+from bot.rules_formats import FormatRules
 from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
@@ -44,6 +45,7 @@ class RuleBook:
             catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
         )
         variants = VariantRules(catalog, self._table, self._is_fit_question)
+        formats = FormatRules(catalog, self._query)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -69,7 +71,8 @@ class RuleBook:
             ("value per unit", self.value_per_unit),
             ("choice argued with specs", asks.argued_choice),
             ("property of named cards", self.property_of_named),
-            ("tensor format support", self.format_support),
+            ("tensor format support", formats.support),
+            ("tensor format support in general", formats.in_general),
             ("upgrade from an owned card", UpgradeRules(self._query, reader.lexicon).upgrade),
             ("faq", self.faq),
             ("faq about named cards", self.faqs.about_named),
@@ -340,21 +343,6 @@ class RuleBook:
             q.fit = self.reader.fit_request(ev)
         return q
 
-    def format_support(self, ev: Evidence) -> Query | None:
-        """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
-        same_chip = one_architecture(self.catalog, ev)
-        if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None or ev.family:
-            return None
-        if ev.has("quantisation"):
-            return None  # "does the V100 support 4-bit quantisation": software quantises, a software question
-        q = self._query(ev, "formats")
-        q.formats = list(ev.formats_asked)
-        q.gpus = (q.gpus or [same_chip[0]])[:MAX_COMPARE]
-        q.variants = [(ev.match.ambiguous[0].text, tuple(same_chip), ())] if same_chip else []  # one answer for all
-        q.ambiguous = []
-        q.fields = [_FORMAT_FIELD[f] for f in q.formats if _FORMAT_FIELD.get(f) in self.catalog.fields]
-        return q
-
     def power_supply(self, ev: Evidence) -> Query | None:
         """ "what psu for 2x 3090", "what power supply do i need for a 4090": a PSU size for the rig."""
         if not ev.gpus or not ev.psu_asked:
@@ -488,13 +476,3 @@ class RuleBook:
 
     def nothing(self, ev: Evidence) -> Query | None:
         return self._query(ev, "unknown")
-
-
-# The spec field that holds a format's dense tensor throughput.
-_FORMAT_FIELD = {
-    "fp16": "fp16_tensor_tflops",
-    "bf16": "bf16_tensor_tflops",
-    "fp8": "fp8_tensor_tflops",
-    "int8": "int8_tensor_tops",
-    "fp64": "fp64_tflops",
-}

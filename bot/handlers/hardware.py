@@ -48,6 +48,8 @@ PSU_SIZES_W = (450, 550, 650, 750, 850, 1000, 1200, 1300, 1500, 1600)
 
 def formats(ctx: HandlerContext, q: Query) -> Answer:
     """For each GPU, whether its architecture's tensor units compute each format asked, with the dense figure."""
+    if q.formats and not q.gpus:
+        return formats_in_general(ctx, q)
     if not q.formats or not q.gpus:
         return (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q)
     gpus = [ctx.catalog.gpus[g] for g in q.gpus]
@@ -70,6 +72,43 @@ def formats(ctx: HandlerContext, q: Query) -> Answer:
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     add_sources(a, gpus)
     return a
+
+
+def formats_in_general(ctx: HandlerContext, q: Query) -> Answer:
+    """ "which gpus support bf16?": per vendor, the architectures whose tensor units compute each format asked
+    (``specs/architectures.yaml``), with the newest card of each in the catalog."""
+    names = " and ".join(f.upper() for f in q.formats)
+    a = Answer(question=q.text, intent="lookup", title=f"Which GPUs support {names}?")
+    for fmt in q.formats:
+        if fmt in _NON_TENSOR:
+            a.bullets.append(
+                f"{fmt.upper()}: every GPU computes it on its shader cores; it is not a tensor-core format."
+            )
+            continue
+        by_vendor: dict[str, list[str]] = {}
+        for name, arch in ctx.catalog.architectures.items():
+            if fmt in arch.get("tensor_formats", ()):
+                by_vendor.setdefault(str(arch.get("vendor")), []).append(_with_example(ctx, name))
+        listed = "; ".join(f"{vendor}: {', '.join(archs)}" for vendor, archs in by_vendor.items())
+        a.bullets.append(f"{fmt.upper()} on tensor or matrix units: {listed or 'no architecture in my catalog'}.")
+    a.summary = (
+        f"{names} support follows the GPU's architecture: the tensor (matrix) units of these architectures compute it. "
+        f'Ask "does the <card> support {q.formats[0]}?" for one card; in PyTorch, torch.cuda.is_bf16_supported() '
+        "tells for the card you have."
+        if "bf16" in q.formats
+        else f"{names} support follows the GPU's architecture: the tensor (matrix) units of these architectures "
+        f'compute it. Ask "does the <card> support {q.formats[0]}?" for one card.'
+    )
+    return a
+
+
+def _with_example(ctx: HandlerContext, architecture: str) -> str:
+    """ "Ada Lovelace (e.g. GeForce RTX 4090)": the architecture with its best-known card: the consumer card with the
+    most FP16 tensor throughput, else any card's."""
+    cards = [g for g in ctx.catalog if g.get("architecture") == architecture and g.get("market_segment") != "laptop"]
+    consumer = [g for g in cards if g.get("market_segment") == "consumer"] or cards
+    best = max(consumer, key=lambda g: g.number("fp16_tensor_tflops") or 0.0, default=None)
+    return f"{architecture} (e.g. {best.short_name})" if best is not None else architecture
 
 
 def _one_series(q: Query) -> bool:
