@@ -49,6 +49,15 @@ def count_word(word: str) -> int | None:
     return int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
 
 
+# "3090 + 3060", "a 4090+3090", "rtx 3090 + rtx 3060 12gb": a "+" between two names with numbers (not "Colab+").
+_PLUS_JOIN = re.compile(r"\d\w*\s*\+\s*(?:[a-z]+\s+){0,2}[a-z]*\d", re.IGNORECASE)
+
+
+def joined_by_plus(text: str) -> bool:
+    """Whether ``text`` (as written) joins two card names with a "+": "a 3090 + a 3060"."""
+    return "+" in text and _PLUS_JOIN.search(text) is not None
+
+
 def counted_size(norm: str) -> tuple[int, float] | None:
     """ "2x 24gb" -> (2, 24.0): how many GPUs, and the memory of each; None without a count before a size."""
     for m in _COUNTED_SIZE.finditer(norm):

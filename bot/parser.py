@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.catalog import Catalog
 from bot.cloud import load_cloud
+from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Mention, Reader
 from bot.lexicon import Lexicon, load_lexicon
 from bot.matcher import GpuMention, Matcher, MatchResult
@@ -109,7 +110,7 @@ class QuestionParser:
         if any(lexicon["compare"].found(gap) for gap in gaps):
             return False
         joined = any(set(gap.split()) & _JOINERS for gap in gaps) or lexicon["rig_joins"].found(ev.norm)
-        return joined or "+" in ev.text
+        return joined or joined_by_plus(ev.text)
 
     def _remember(self, text: str, ev: Evidence) -> None:
         self._recent.pop(text, None)

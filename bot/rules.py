@@ -7,9 +7,11 @@ Each rule is a small method that reads only the :class:`~bot.evidence.Evidence`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from bot.catalog import Catalog, FaqEntry
+from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rules_asks import AskRules, compiler_error
@@ -82,6 +84,7 @@ class RuleBook:
             ("comparison stated as a claim", chatty.claimed_comparison),
             ("figures quoted for named cards", asks.quoted_figures),
             ("claim about named cards for a workload", asks.claim_for_workload),
+            ("cards together as one rig", self.rig_together),
             ("verdict among named cards", self.verdict_among_named),
             ("comparison", self.comparison),
             ("worth it", self.worth_it),
@@ -425,6 +428,20 @@ class RuleBook:
         q.rank_field = q.rank_field or "memory_gb"
         q.listing = True
         return q
+
+    def rig_together(self, ev: Evidence) -> Query | None:
+        """ "can a 3090 and a 3060 be used together in ollama?": different cards as one rig, and what it runs (the
+        reverse fit for the memory they offer together); a model named is a fit question, caught earlier."""
+        joins = self.reader.lexicon.words["rig_joins"]
+        if len(set(ev.gpus)) < 2 or ev.model is not None or not (joins.found(ev.norm) or joined_by_plus(ev.text)):
+            return None
+        gaps = [" ".join(ev.match.words[a.end : b.start]) for a, b in itertools.pairwise(ev.match.mentions)]
+        if any(self.reader.lexicon.words["compare"].found(gap) for gap in gaps) or ev.budget_usd is not None:
+            return None
+        q = self._query(ev, "fit")
+        q.fit = self.reader.fit_request(ev)
+        q.fit.combined = q.fit.mode == "inference"
+        return q if q.fit.combined else None
 
     def verdict_among_named(self, ev: Evidence) -> Query | None:
         asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None

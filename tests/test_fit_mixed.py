@@ -87,3 +87,28 @@ def test_what_a_rig_runs(engine: Engine) -> None:
     assert answer.answered and "together (36 GB" in answer.summary, answer.summary
     assert f"{usable:,.1f} GB usable" in answer.summary
     assert any(b.startswith("Q4_K_M") for b in answer.bullets)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can 2 different gpus (3090 + 3060 12gb) be used together in ollama",
+        "can i use a 4090 and a 3090 together for llms",
+        "is it possible to combine my 3090 with a 4060 ti 16gb in one pc for local ai?",
+    ],
+)
+def test_cards_asked_about_together_are_one_rig(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.intent == "fits" and " together (" in answer.summary, (answer.title, answer.summary[:160])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which GPU? I have Colab+ and available to me are v100, t4, tpu. which should I use?",  # "Colab+": no join
+        "3090 or 4090 together with my 3060?",  # a choice between cards
+        "can 2 different gpus (3090 + 3060) be used together in ollama",  # "3060": which one? not both variants
+    ],
+)
+def test_not_a_rig(engine: Engine, question: str) -> None:
+    assert " together (" not in engine.ask(question).summary

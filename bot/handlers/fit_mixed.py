@@ -110,7 +110,10 @@ def _slots(s: FitPlan, total: float, have: float, need: float, verdict: str) -> 
 
 
 def rig_of(ctx: HandlerContext, q: Query) -> list[GPU]:
-    """The cards of a rig named together, each as many times as counted ("2x 3090 + a 4090"), most memory first."""
+    """The cards of a rig named together, each as many times as counted ("2x 3090 + a 4090"), most memory first; none
+    when a name in it stands for several variants (the variants are alternatives, not more cards)."""
+    if q.variants or q.ambiguous:
+        return []
     cards = [ctx.catalog.gpus[g] for g in dict.fromkeys(q.gpus) for _ in range(max(1, q.counts.get(g, 1)))]
     return sorted(cards, key=lambda g: -(g.number("memory_gb") or 0.0)) if len(set(q.gpus)) >= 2 else []
 
