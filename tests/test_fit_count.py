@@ -104,3 +104,16 @@ def test_beyond_the_limit_the_fit_answer_stands(engine: Engine) -> None:
     answer = engine.ask("how many gtx 1050 ti do i need for deepseek r1 in fp16")
     assert MAX_CARDS == 64
     assert not answer.summary.startswith("You need")
+
+
+def test_a_count_follows_up_a_fit(engine: Engine) -> None:
+    """ "how many 3090s then?" after a fit question counts those cards for the model asked about before."""
+    from bot.conversation import Conversations
+
+    talk = Conversations(engine)
+    talk.ask((1, 2), "can i run llama 3.1 405b on a 4090?")
+    reply = talk.ask((1, 2), "how many 3090s then?")
+    assert reply.query.rule.startswith("follow-up") and reply.answer.title.startswith("How many GeForce RTX 3090")
+    assert reply.answer.fit is not None and reply.answer.fit["model"] == "llama-3.1-405b"
+    again = talk.ask((1, 2), "and how many h100 sxm?")
+    assert again.answer.title == "How many H100 SXM5 cards for Llama 3.1 405B?"
