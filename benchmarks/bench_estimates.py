@@ -68,9 +68,15 @@ def verdicts(cases: list[Case], show_all: bool) -> None:
 
 def _case_line(c: Case) -> str:
     r = c.report
+    share = c.est.share
+    outside = (
+        f" (+ {c.est.outside_per_gpu_gb:,.1f} GB outside the share, which leaves {share.left_gb(c.capacity_gb):,.1f})"
+        if c.est.outside_terms and share is not None
+        else ""
+    )
     return (
         f"- {r.id}: reported {r.outcome} -> {c.verdict}; {c.est.per_gpu_gb:,.1f} GB per GPU vs "
-        f"{c.capacity_gb:,.1f} GB  [{setup(r)}]\n    terms: {terms(c.est)}"
+        f"{c.capacity_gb:,.1f} GB{outside}  [{setup(r)}]\n    terms: {terms(c.est)}"
         + (f"\n    notes: {r.notes}" if r.notes else "")
     )
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.buttons_db import AnswerRecord, VoteEntry, read_answer, read_vote
+from bot.buttons_db import AnswerRecord, VoteEntry, prune_answers, read_answer, read_vote
 
 if TYPE_CHECKING:
     from bot.storage import QueryLog
@@ -29,6 +29,7 @@ __all__ = ["ButtonState", "ButtonStore", "VoteOutcome", "new_key"]
 
 MEMORY = 4096  # answers (and votes) kept in memory per process; older ones are read back from the database
 READ_TIMEOUT_S = 1.0  # a click must be answered within Discord's 3 s
+PRUNE_TIMEOUT_S = 5.0  # at start-up, how long pruning old button state may wait for another writer
 
 VoteOutcome = Literal["added", "removed", "changed"]
 
@@ -144,6 +145,14 @@ class ButtonStore:
             )
         return "removed" if new == 0 else "changed" if current else "added"
 
+    async def prune(self, days: float) -> int | None:
+        """Delete the saved state of answers older than ``days`` (off the event loop): how many rows went, or None
+        when there is no database or it cannot take it now. Their buttons then say politely they are gone."""
+        path = self.path
+        if path is None or not path.exists() or days <= 0:
+            return None
+        return await asyncio.to_thread(_prune_sync, path, days)
+
     async def _read(self, fn: Any, *args: Any) -> Any:
         """``fn(connection, *args)`` on a read-only connection of its own, off the event loop; None when the
         database cannot be read (no log, no file yet, locked beyond the timeout)."""
@@ -151,6 +160,20 @@ class ButtonStore:
         if path is None or not path.exists():
             return None
         return await asyncio.to_thread(_read_sync, path, fn, args)
+
+
+def _prune_sync(path: Path, days: float) -> int | None:
+    """:func:`~bot.buttons_db.prune_answers` on a connection of its own; None when the database cannot take it."""
+    try:
+        conn = sqlite3.connect(path, timeout=PRUNE_TIMEOUT_S)
+    except sqlite3.Error:
+        return None
+    try:
+        return prune_answers(conn, days)
+    except sqlite3.Error:
+        return None  # no table yet, or locked beyond the timeout: pruning waits for the next start
+    finally:
+        conn.close()
 
 
 def _read_sync(path: Path, fn: Any, args: tuple[Any, ...]) -> Any:

@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-__all__ = ["MIGRATION", "WRITES", "AnswerRecord", "VoteEntry", "read_answer", "read_vote"]
+__all__ = ["MIGRATION", "WRITES", "AnswerRecord", "VoteEntry", "prune_answers", "read_answer", "read_vote"]
 
 MAX_QUESTION_CHARS = 4000
 
@@ -119,3 +119,13 @@ def read_vote(conn: sqlite3.Connection, answer: str, user_id: int) -> int:
     """The user's vote on the answer: +1, -1, or 0 for none."""
     row = conn.execute("SELECT vote FROM feedback WHERE answer = ? AND user_id = ?", (answer, user_id)).fetchone()
     return int(row[0]) if row else 0
+
+
+def prune_answers(conn: sqlite3.Connection, days: float, now: dt.datetime | None = None) -> int:
+    """Delete the button state of answers older than ``days`` (their buttons then say politely that they are gone);
+    votes stay. Returns how many rows went. ``days`` of 0 keeps everything."""
+    if days <= 0:
+        return 0
+    cutoff = ((now or _now()) - dt.timedelta(days=days)).isoformat(timespec="milliseconds")
+    with conn:
+        return conn.execute("DELETE FROM answers WHERE at < ?", (cutoff,)).rowcount

@@ -99,6 +99,13 @@ class GPU:
     sources: tuple[str, ...]
     specs: Mapping[str, Value]
     notes: tuple[Note, ...] = ()
+    #: The name without the vendor prefix (``RTX A6000``, ``GeForce RTX 4090``): answers say it again and again.
+    short_name: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        name, cut = self.name, len(self.vendor) + 1
+        short = name[cut:] if name.startswith(f"{self.vendor} ") else name
+        object.__setattr__(self, "short_name", short)
 
     def get(self, key: str) -> Value:
         return self.specs.get(key)
@@ -114,14 +121,6 @@ class GPU:
 
     def notes_for(self, key: str) -> list[Note]:
         return [n for n in self.notes if n.field == key]
-
-    @property
-    def short_name(self) -> str:
-        """The name without the vendor prefix: ``RTX A6000``, ``GeForce RTX 4090``."""
-        name, vendor = self.name, self.vendor
-        if name.startswith(vendor) and name[len(vendor) : len(vendor) + 1] == " ":
-            return name[len(vendor) + 1 :]
-        return name
 
     @property
     def source(self) -> str:

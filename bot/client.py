@@ -173,6 +173,9 @@ class GpuBot(backlog.BurstReadyClient, commands.Bot):
             _, url, _ = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons on answers sent before a restart work too
+        pruned = await self.buttons.prune(self.settings.button_days)  # the answers table does not grow for ever
+        if pruned:
+            log.info("pruned the button state of %d answers older than %g days", pruned, self.settings.button_days)
         for name in self._extensions:
             await self.load_extension(name)
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))

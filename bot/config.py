@@ -86,6 +86,7 @@ class Settings:
     drain_seconds: float = 10.0  # on SIGTERM, how long answers in flight may take to finish
     charts: bool = True  # attach a PNG chart to comparisons, rankings and fits (GPUBOT_CHARTS=0: none)
     followup_seconds: float = 900.0  # a conversation's last question is continued by follow-ups this long
+    button_days: float = 180.0  # answers' button state is kept this many days (0: for ever); older buttons say so
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -111,6 +112,7 @@ class Settings:
             drain_seconds=max(0.0, _float(env.get("GPUBOT_DRAIN_SECONDS"), 10.0)),
             charts=_flag(env.get("GPUBOT_CHARTS"), default=True),
             followup_seconds=max(0.0, _float(env.get("GPUBOT_FOLLOWUP_SECONDS"), 900.0)),
+            button_days=max(0.0, _float(env.get("GPUBOT_BUTTON_DAYS"), 180.0)),
         )
 
     @property

@@ -25,10 +25,13 @@ _WATTS_HINT = re.compile(r"\d\s*w")  # every power limit has a number of watts
 _BUDGET_WORDS: tuple[str, ...] = ("under", "below", "less than", "cheaper than", "budget", "up to", "within")
 _BUDGET_WORDS += ("at most", "no more than", "max")
 _NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
+# "32k context", "context of 8192", "1m token context", "a 2 million token context": k is 1,024 tokens (the
+# convention of model configs: "128k" = 131,072), m and million 1,048,576 ("10m" = 10,485,760, Llama 4 Scout's).
 _CONTEXT_RE = re.compile(
-    rf"\b{_NUMBER}\s*(k)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
-    rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k)?\b"
+    rf"\b{_NUMBER}\s*(k|m|million)?\s*(?:token|tokens)?\s*(?:context|ctx|context window|context length)\b"
+    rf"|\b(?:context|ctx)(?: length| window)?(?: of)?\s*{_NUMBER}\s*(k|m|million)?\b"
 )
+_CONTEXT_UNIT = {"k": 1024, "m": 1024 * 1024, "million": 1024 * 1024}
 _NUMBER_WORDS = {"one": 1, "single": 1, "a": 1, "two": 2, "dual": 2, "pair": 2, "three": 3, "four": 4, "quad": 4}
 _NUMBER_WORDS |= {"five": 5, "six": 6, "eight": 8}
 # "2x 24gb", "two 24gb cards", "dual 16gb gpus", "4 x 80gb", "24gb x2": a count of GPUs of one memory size.
@@ -44,6 +47,15 @@ def count_word(word: str) -> int | None:
     if m is None:
         return None
     return int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
+
+
+# "3090 + 3060", "a 4090+3090", "rtx 3090 + rtx 3060 12gb": a "+" between two names with numbers (not "Colab+").
+_PLUS_JOIN = re.compile(r"\d\w*\s*\+\s*(?:[a-z]+\s+){0,2}[a-z]*\d", re.IGNORECASE)
+
+
+def joined_by_plus(text: str) -> bool:
+    """Whether ``text`` (as written) joins two card names with a "+": "a 3090 + a 3060"."""
+    return "+" in text and _PLUS_JOIN.search(text) is not None
 
 
 def counted_size(norm: str) -> tuple[int, float] | None:
@@ -104,8 +116,13 @@ class Dimensions:
         at_most = "|".join(re.escape(p) for p in self.lexicon.bounds["at_most"].meaning)
         least, most = rf"(?:{at_least}|>=?)", rf"(?:{at_most}|<=?)"
         memory_min = re.compile(
-            rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s*(?:or more|plus|\+|min|minimum)"
+            # "24gb or more", "16gb+", "16gb plus" (not "a 4060 ti 16gb plus a 3060": another card)
+            rf"\b{least}\s*(\d+(?:\.\d+)?)gb\b"
+            r"|\b(\d+(?:\.\d+)?)gb\s*(?:or more|(?:plus|\+)(?!\s*(?:a|an|one|my|another|\d)\b)|min|minimum)"
             r"|\b(\d+(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+)?(?:card|cards|gpu|gpus|accelerator|accelerators)\b"
+            # "the cheapest way to get 96gb vram", "cards with 48gb of vram" (not "v100 pcie 16gb vram": a name)
+            r"|\b(?:get|with|need|needs|want|wants)\s+(?:a\s+|an\s+)?(\d+(?:\.\d+)?)gb\s+(?:of\s+)?"
+            r"(?:vram|video memory|gpu memory)\b"
         )
         return (
             ("memory_gb", "min", memory_min),
@@ -177,8 +194,8 @@ def context_tokens(norm: str) -> int | None:
     m = _CONTEXT_RE.search(norm)
     if not m:
         return None
-    value, kilo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    return int(float(value) * (1024 if kilo else 1))
+    value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return int(float(value) * _CONTEXT_UNIT.get(unit or "", 1))
 
 
 # "batch size 4", "bs 8", "micro batch 2", "per device train batch size 8", "batch of 16": the (micro-)batch.

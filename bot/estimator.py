@@ -13,7 +13,8 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
   token and layer instead of full K and V.
 - **Runtime terms**: :mod:`bot.estimator_runtime` (the CUDA context per GPU, llama.cpp's compute buffer, vLLM's
   activation peak and CUDA graphs, bitsandbytes' 16-bit lm_head...), the named runtime's or the assumed one's
-  (llama.cpp for inference, transformers for training).
+  (llama.cpp for inference, transformers for training); :mod:`bot.estimator_startup` adds what a serving runtime
+  allocates at start-up (SGLang's request-to-token table, outside its ``mem_fraction_static``; TGI's warm-up logits).
 - **Training**: :mod:`bot.estimator_training` (AdamW, LoRA on a 16-, 8- or 4-bit base, activations with
   FlashAttention, logits) per GPU, spread by :mod:`bot.estimator_strategy` (DDP, ZeRO, FSDP, pipeline).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
@@ -39,6 +40,7 @@ from bot.estimator_runtime import (
 )
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
+from bot.estimator_startup import startup_terms
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
 from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
 
@@ -133,10 +135,13 @@ def estimate(
     media: Plan | None = None,
     runtime: Budget | None = None,
     strategy: str | None = None,
+    context_stated: bool = True,
 ) -> Estimate:
     """Memory needed to run (or fine-tune) ``model``, term by term. Image and speech models are costed by their own
     terms (:mod:`bot.estimator_media`); ``media`` says how an image pipeline is run (default: every part on the GPU,
-    the text encoders at 16-bit, the denoiser at ``precision``)."""
+    the text encoders at 16-bit, the denoiser at ``precision``). ``context_stated`` False: the question gave no
+    context, so a runtime that sizes start-up tables for its own default (SGLang's --context-length, the model's
+    maximum) sizes them for that."""
     est = Estimate(model.name, mode, precision, context, batch, max(1, gpus_count))
     budget = runtime or _assumed(model, mode)
     if model.shape_from:
@@ -184,12 +189,32 @@ def estimate(
     )
     est.terms.update(extra)
     est.assumptions.extend(notes)
+    if mode == "inference" and budget.allocation == "pool":
+        table = model.max_context if budget.table_at_model_max and not context_stated and model.max_context else context
+        _startup(est, model, budget, context, table)
     if mode == "inference" and budget.split_mode == "row" and est.gpus_count > 1 and "KV cache" in est.terms:
         est.main_gpu_terms = ("KV cache",)
         est.assumptions.append(f"{budget.name} row split: the whole KV cache on the main GPU")
     est.per_gpu_overhead_gb = budget.cuda_context_gb
     est.runtime = budget.id
     return est
+
+
+def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int, table: int) -> None:
+    """A serving runtime's start-up allocations (:mod:`bot.estimator_startup`, its tables sized for the ``table``
+    context it is configured with) and how it splits each card."""
+    start = startup_terms(
+        model,
+        name=budget.name,
+        context=table,
+        gpus=est.gpus_count,
+        req_table=budget.req_table,
+        warmup_tokens=budget.warmup_tokens,
+    )
+    est.terms.update(start.terms)
+    est.assumptions.extend(start.notes)
+    est.outside_terms = start.outside
+    est.share = budget.share(est.gpus_count)
 
 
 def _host_embeddings(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> float:
@@ -260,7 +285,9 @@ def max_context(
             kv_precision=kv_precision,
             runtime=runtime,
         )
-        return est.per_gpu_gb
+        # a table the runtime keeps outside its share that no longer fits there fails at any margin (SGLang's grows
+        # with the context): past the capacity
+        return est.per_gpu_gb if not est.beyond_share_gb(capacity_gb) else max(est.per_gpu_gb, capacity_gb) + 1.0
 
     limit = model.max_context or CONTEXT_SEARCH_CAP
     lo, hi = 1, limit

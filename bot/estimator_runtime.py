@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from bot.estimator_shapes import GB, ModelShape
+from bot.estimator_shapes import GB, ModelShape, Share
+from bot.estimator_startup import ReqTable
 from bot.estimator_weights import MXFP4_BITS
 from bot.runtimes import Runtime, Runtimes, llamacpp_compute_buffer_mib, usable_fraction
 
@@ -90,6 +91,9 @@ class Budget:
     max_num_seqs: int = 0
     max_num_seqs_large: int = 0
     context_setting: str = "the context length"  # what the runtime calls its context limit (max_model_len...)
+    req_table: ReqTable | None = None  # SGLang: the request-to-token table's sizing rule (bot.estimator_startup)
+    warmup_tokens: int = 0  # TGI: the warm-up prefill's tokens, whose logits over the vocabulary it materialises
+    table_at_model_max: bool = False  # SGLang: --context-length defaults to the model's maximum (its table's width)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
     # checkpointing on one GPU (None: on, the recipes' default), whether checkpoints go to system RAM (Unsloth),
@@ -110,6 +114,10 @@ class Budget:
                 if below is None or total_gib < below:
                     return round((total_gib - (base + per_gpu * parallel)) / total_gib, 3)
         return self.fraction if self.fraction is not None else 1.0
+
+    def share(self, parallel: int = 1) -> Share:
+        """How the runtime splits each card (what it leaves outside its share), for an estimate's verdict."""
+        return Share(self.fraction, self.sglang_tiers, parallel)
 
 
 #: The budgets an estimate assumes when no runtime is given: llama.cpp-style local inference and transformers for
@@ -164,10 +172,17 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         max_num_seqs=int(min(_values(rt, "max_num_seqs"), default=0)),
         max_num_seqs_large=int(max(_values(rt, "max_num_seqs"), default=0)),
         context_setting=next(
-            (n for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx") if rt.param(n)),
+            (
+                n
+                for n in ("max_model_len", "max_total_tokens", "max_seq_len", "ctx_size", "num_ctx", "context_length")
+                if rt.param(n)
+            ),
             "the context length",
         ),
         cuda_context_gb=_reserved_mib(rt) * MIB / GB if _reserved_mib(rt) else cuda_context_gb,
+        req_table=_req_table(rt),
+        warmup_tokens=int(max(_values(rt, "warmup_prefill_tokens")[:1], default=0)),
+        table_at_model_max=getattr(rt.param("context_length"), "value", None) == "model maximum",
         **_training_defaults(rt),
     )
 
@@ -177,6 +192,14 @@ def _pair(rt: Runtime, name: str) -> tuple[int, int] | None:
     if param is None or not isinstance(param.value, list) or len(param.value) != 2:
         return None
     return int(param.value[0]), int(param.value[1])
+
+
+def _req_table(rt: Runtime) -> ReqTable | None:
+    """SGLang's request-to-token table rule, the version answers assume (the first entry)."""
+    param = rt.param("req_to_token_table")
+    if param is None or not isinstance(param.value, list) or len(param.value) != 5:
+        return None
+    return ReqTable(*(int(v) for v in param.value))
 
 
 def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:

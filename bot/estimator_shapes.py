@@ -9,9 +9,20 @@ from typing import Literal
 
 from bot.wording import an
 
-__all__ = ["CUDA_CONTEXT_GB", "GB", "TIGHT_SHARE", "Component", "Estimate", "Mode", "ModelShape", "typical_shape"]
+__all__ = [
+    "CUDA_CONTEXT_GB",
+    "GB",
+    "TIGHT_SHARE",
+    "Component",
+    "Estimate",
+    "Mode",
+    "ModelShape",
+    "Share",
+    "typical_shape",
+]
 
 GB = 1e9
+GIB = 2**30
 CUDA_CONTEXT_GB = 0.8
 #: The margin band, "borderline: within the estimate's ±10%": the median distance from the boundary of the real
 #: reports the estimate gets wrong (benchmarks/bench_estimates.py prints the derivation: 8 inference
@@ -78,6 +89,27 @@ class ModelShape:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Share:
+    """How a pool runtime splits each card: the share it takes (``fraction``, or SGLang's reserve by card size,
+    ``tiers`` of (below GiB, reserved GiB, reserved GiB per GPU of ``parallel``)) and so what it leaves outside."""
+
+    fraction: float | None = None
+    tiers: tuple[tuple[float | None, float, float], ...] = ()
+    parallel: int = 1
+
+    def left_gb(self, capacity_gb: float) -> float:
+        """GB per GPU the runtime leaves outside its share, on a card where that share is ``capacity_gb``: with a
+        fixed fraction f, capacity x (1 - f) / f; with SGLang's tiers, the reserve of the tier whose card size
+        (capacity + reserve) falls in it."""
+        for below, base, per_gpu in self.tiers:
+            reserved_gib = base + per_gpu * self.parallel
+            if below is None or capacity_gb * GB / GIB + reserved_gib < below:
+                return reserved_gib * GIB / GB
+        f = self.fraction if self.fraction is not None else 1.0
+        return capacity_gb * (1 - f) / f if 0 < f < 1 else 0.0
+
+
 @dataclass(slots=True)
 class Estimate:
     model: str
@@ -97,6 +129,11 @@ class Estimate:
     #: Terms held whole by the main GPU instead of split across the GPUs (llama.cpp's ``--split-mode row`` keeps the
     #: KV cache and the compute buffer on the main GPU): the fullest GPU holds them all.
     main_gpu_terms: tuple[str, ...] = ()
+    #: Terms each GPU holds outside the runtime's share of the card (SGLang's request-to-token table is allocated
+    #: after its KV pool filled mem_fraction_static): not in :attr:`per_gpu_gb`; :meth:`verdict` holds them against
+    #: what :attr:`share` leaves.
+    outside_terms: tuple[str, ...] = ()
+    share: Share | None = None
 
     @property
     def total_gb(self) -> float:
@@ -112,11 +149,26 @@ class Estimate:
             return sum(self.terms.values())
         contexts = self.gpus_count * self.per_gpu_overhead_gb
         whole = sum(self.terms.get(t, 0.0) for t in self.main_gpu_terms) if self.gpus_count > 1 else 0.0
-        return (self.total_gb - contexts - whole) / self.gpus_count + whole + self.per_gpu_overhead_gb
+        outside = sum(self.terms.get(t, 0.0) for t in self.outside_terms)
+        return (self.total_gb - contexts - whole - outside) / self.gpus_count + whole + self.per_gpu_overhead_gb
+
+    @property
+    def outside_per_gpu_gb(self) -> float:
+        """What each GPU holds outside the runtime's share (:attr:`outside_terms`, whole-job terms split evenly)."""
+        return sum(self.terms.get(t, 0.0) for t in self.outside_terms) / self.gpus_count
+
+    def beyond_share_gb(self, capacity_gb: float) -> float:
+        """GB per GPU of :attr:`outside_terms` that do not fit in what the runtime leaves outside its share."""
+        if not self.outside_terms:
+            return 0.0
+        left = self.share.left_gb(capacity_gb) if self.share is not None else 0.0
+        return max(0.0, self.outside_per_gpu_gb - left)
 
     def verdict(self, capacity_gb: float) -> Literal["fits", "tight", "does not fit"]:
+        """Against what the runtime may use per GPU. A pool runtime fills its whole share with KV blocks, so a term
+        that must live outside the share and does not fit there fails however much the share had to spare."""
         need = self.per_gpu_gb
-        if need > capacity_gb:
+        if need > capacity_gb or self.beyond_share_gb(capacity_gb) > 0:
             return "does not fit"
         if need > capacity_gb * (1 - TIGHT_SHARE):
             return "tight"

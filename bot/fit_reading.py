@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bot.matcher import MatchResult
     from bot.models import ModelIndex, ModelMention
 
-__all__ = ["fit_request"]
+__all__ = ["asks_card_count", "fit_request"]
 
 
 class Evidence(Protocol):
@@ -44,6 +44,8 @@ class Evidence(Protocol):
 
 
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
+# The computer's memory ("32gb of ram", "64gb ddr5", "128 gb system ram"), not the GPU's.
+_SYSTEM_RAM = re.compile(r"\b(\d{1,4}(?:\.\d+)?) ?gb (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d?|dram)\b")
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
 
@@ -81,7 +83,25 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
         req.held_with = tuple(m.id for m in models.all_named(ev.match.words) if m.id != req.model_id)
     req.strategy = strategy_named(ev.has)
     req.speed_asked = ev.has("speed_asked")
+    req.count_asked = asks_card_count(lexicon, ev)
+    if ram := _SYSTEM_RAM.search(norm):
+        req.ram_gb = float(ram.group(1))
     return req
+
+
+def asks_card_count(lexicon: Lexicon, ev: Evidence) -> bool:
+    """ "how many 4090s do i need", "how many gpus for ...": a count cue followed, within two words, by a card named
+    or a word for cards ("how many tokens/s on a 4090" asks a speed, not a count)."""
+    cues = lexicon.words.get("count_asked")
+    if cues is None or not cues.found(ev.norm):
+        return False
+    nouns = lexicon.words["card_nouns"]
+    named = {w.rstrip("s") for m in ev.match.mentions if m.gpu or m.candidates for w in m.text.split()[:1]}
+    for hit in cues.finditer(ev.norm):
+        after = ev.norm[hit.end :].split()[:2]
+        if nouns.found(" ".join(after)) or any(w.rstrip("s") in named for w in after):
+            return True
+    return False
 
 
 def _first_precision(lexicon: Lexicon, norm: str) -> str | None:

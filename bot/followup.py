@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.dimensions import count_word
 from bot.estimator import PRECISION_NAMES
+from bot.fit_reading import asks_card_count
 from bot.followup_words import FollowUpWords, load_followup_words
 from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
 
@@ -91,8 +92,8 @@ class FollowUps:
         """Shaped like a follow-up: a lead or a word pointing back ("and the A5000?", "a6000 instead?"), a short
         question about a property with no card ("which draws less power?"), or a few words ("in 8-bit?")."""
         n = len(ev.norm.split())
-        if self.words.opens(ev.norm) or self.words.refs.found(ev.norm):
-            return n <= LEAD_WORDS
+        if self.words.opens(ev.norm) or self.words.refs.found(ev.norm) or asks_card_count(self.parser.lexicon, ev):
+            return n <= LEAD_WORDS  # ... or "how many 3090s then?": a count of the model asked about before
         if not ev.gpus and (ev.properties or ev.fields):
             return n <= SHORT_WORDS
         return n <= BARE_WORDS
@@ -144,7 +145,7 @@ class FollowUps:
         for name in ("kv_precision", "batch", "strategy", "lora_rank"):
             if getattr(req, name) is not None:
                 said[name] = getattr(req, name)
-        for flag in ("max_context", "speed_asked"):  # "and the max context?", "how fast would it be?"
+        for flag in ("max_context", "speed_asked", "count_asked"):  # "and the max context?", "how many 3090s then?"
             if getattr(req, flag):
                 said[flag] = True
         runtime = self.parser.runtime(ev.norm)[1]
@@ -168,6 +169,8 @@ class FollowUps:
             return True  # a topic; "is the dgx spark worth it": a verdict on the card named
         names = len(ev.gpus)
         sized = ev.model is not None or ev.bare_size is not None
+        if not sized and asks_card_count(self.parser.lexicon, ev):
+            return False  # "how many 3090s then?": the count, for the model asked about before
         if fresh.kind == "fit":
             held = bool(names or fresh.ambiguous or (fresh.fit and fresh.fit.capacity_gb))
             return sized and (held or ev.has("requirements"))  # "how much vram does flux need": on no card

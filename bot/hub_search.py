@@ -27,7 +27,8 @@ serve serving use using inference infer finetune fine tune tuning train training
 to into onto from and or vs enough need needs needed require required requires memory vram ram gpu gpus card cards
 model models locally local possible work works handle handled get got support supports good ok okay please thanks
 want wanna trying try just also still even only big large full context tokens token precision quant quantized
-quantised bit bits mode setup system machine box rig pc computer laptop desktop
+quantised bit bits mode setup system machine box rig pc computer laptop desktop biggest largest best max maximum
+size sized llm llms ai chatbot anything something stuff kind type sort parameters params
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _NOT_NAME = re.compile(

@@ -219,10 +219,6 @@ def name_pieces(name: str) -> set[str]:
     return set(_significant(_name_words(name))[0])
 
 
-def _mentioned(match: MatchResult, k: int) -> bool:
-    return any(m.start <= k < m.end for m in match.mentions)
-
-
 def _laptop_before(words: Sequence[str], start: int) -> bool:
     """A laptop word before a name, in the words since the question's last "desktop" ("I have a gaming laptop with
     24GB of RAM and an Nvidia GTX 1650": the mobile GPU), up to :data:`_LAPTOP_REACH` words back."""
@@ -308,41 +304,43 @@ class LongTailReader:
         or words beside it that long-tail names have and the curated name lacks ("quadro fx 5500", "gtx 1070 max-q",
         "titan black", "geforce 6800 xt", "quadro rtx 6000 passive"). Reads at most the small word list."""
         out = {}
+        named = {k for m in match.mentions for k in range(m.start, m.end)}
         for m in match.mentions:
             ids = (m.gpu,) if m.gpu else m.candidates
             if not ids or any(is_longtail(g) for g in ids):
                 continue
-            left, right = self._beside(match, m, ids)
-            if (left, right) != (m.start, m.end) or self._remembered(
-                self._said_beyond, tuple(match.words[m.start : m.end]), ids
-            ):
+            left, right = self._beside(match.words, named, m, ids)
+            said = tuple(match.words[m.start : m.end])
+            if (left, right) != (m.start, m.end) or self._remembered(self._said_beyond, said, ids):
                 out[(m.start, m.end)] = (left, right)
-            elif all(self._variant_words(g) for g in ids):  # most curated names have none: nothing to compare
-                said = _significant(match.words[m.start : m.end])[0]
-                if all(self._variant_words(g) - said.keys() for g in ids):
-                    out[(m.start, m.end)] = (m.start, m.end)
+            elif self._remembered(self._variant_unsaid, said, ids):  # most curated names have no variant word
+                out[(m.start, m.end)] = (m.start, m.end)
         return out
 
-    def _beside(self, match: MatchResult, m: GpuMention, ids: tuple[str, ...]) -> tuple[int, int]:
-        """The span of ``m`` with up to three words on each side that may make it a long-tail card's name."""
-        words = match.words
-        left = m.start
+    def _beside(self, words: Sequence[str], named: set[int], m: GpuMention, ids: tuple[str, ...]) -> tuple[int, int]:
+        """The span of ``m`` with up to three words on each side (none of them ``named``) that may make it a
+        long-tail card's name."""
+        left, right = m.start, m.end
         while (
-            left > 0
-            and m.start - left < _BESIDE
-            and not _mentioned(match, left - 1)
-            and self._remembered(self._extends, words[left - 1], ids)
+            left > 0 and m.start - left < _BESIDE and left - 1 not in named and self._extends_ids(words[left - 1], ids)
         ):
             left -= 1
-        right = m.end
         while (
             right < len(words)
             and right - m.end < _BESIDE
-            and not _mentioned(match, right)
-            and self._remembered(self._extends, words[right], ids)
+            and right not in named
+            and self._extends_ids(words[right], ids)
         ):
             right += 1
         return left, right
+
+    def _extends_ids(self, word: str, ids: tuple[str, ...]) -> bool:
+        return self._remembered(self._extends, word, ids)
+
+    def _variant_unsaid(self, words: Sequence[str], ids: tuple[str, ...]) -> bool:
+        """Every card has a variant word that ``words`` do not say ("gtx 1660": the SUPER)."""
+        said = _significant(words)[0] if all(self._variant_words(g) for g in ids) else None
+        return said is not None and all(self._variant_words(g) - said.keys() for g in ids)
 
     def _remembered(self, read: Callable[[Any, tuple[str, ...]], bool], said: Any, ids: tuple[str, ...]) -> bool:
         """``read(said, ids)``, remembered (bounded): the long tail and the catalog are immutable."""

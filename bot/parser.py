@@ -9,11 +9,13 @@ the evidence, the rule that fired and the request.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import OrderedDict
 from typing import Any
 
 from bot.catalog import Catalog
 from bot.cloud import load_cloud
+from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Mention, Reader
 from bot.lexicon import Lexicon, load_lexicon
 from bot.matcher import GpuMention, Matcher, MatchResult
@@ -28,6 +30,9 @@ __all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Query", "Ques
 
 #: How many recent readings are kept for completing a clarified request.
 _RECENT = 256
+
+#: Words between two cards that make them one rig ("a 3090 and a 3060", "a 3090 with a 3060").
+_JOINERS = frozenset({"and", "with", "plus", "&"})
 
 #: How many of the last fresh readings are kept, so that the steps of one answer (a front end's checks before
 #: it answers, the answer, the Hub's check after) read a question once. Readings are never changed after
@@ -87,7 +92,25 @@ class QuestionParser:
         if query.fit is not None:
             query.fit.runtime = self.runtime(ev.norm)[1]
         query.names_capped = ev.names_capped
+        if query.kind == "psu":
+            query.psu_watts = ev.psu_watts
+        if query.fit is not None and query.fit.mode == "inference" and len(set(query.gpus)) >= 2:
+            query.fit.combined = self._named_together(ev)
+        query.ratio_asked = len(query.gpus) == 2 and self.lexicon.words["ratio_asked"].found(ev.norm)
+        if query.kind in ("pick", "verdict") and len(query.gpus) >= 2 and query.upgrade_from is None:
+            query.upgrade_from = _owned_baseline(ev, query.gpus)  # "i have a 2060 ... 4060 ti or 3090?"
         return query
+
+    def _named_together(self, ev: Evidence) -> bool:
+        """Cards named as one rig ("a 3090 + a 3060", "a 3090 and a 4090 together"), not as options ("3090 or 4090",
+        "3090/4090"): a word that joins them (or a "+" between them), and no compare word."""
+        mentions = [m for m in ev.match.mentions if m.gpu is not None]
+        words, lexicon = ev.match.words, self.lexicon.words
+        gaps = [" ".join(words[a.end : b.start]) for a, b in itertools.pairwise(mentions)]
+        if any(lexicon["compare"].found(gap) for gap in gaps):
+            return False
+        joined = any(set(gap.split()) & _JOINERS for gap in gaps) or lexicon["rig_joins"].found(ev.norm)
+        return joined or joined_by_plus(ev.text)
 
     def _remember(self, text: str, ev: Evidence) -> None:
         self._recent.pop(text, None)
@@ -188,3 +211,9 @@ def _fit_slots(fit: FitRequest) -> dict[str, Any]:
 
 
 __all__ += ["normalize", "request_summary"]
+
+
+def _owned_baseline(ev: Evidence, asked: list[str]) -> str | None:
+    """The asker's own card, set aside as context while the question chooses among others: the pick's baseline."""
+    owned = {m.gpu for m in ev.context if m.gpu is not None and m.gpu not in asked}
+    return owned.pop() if len(owned) == 1 else None

@@ -66,6 +66,9 @@ class FitRequest:
     batch: int | None = None  # "batch size 4": the micro-batch per GPU (training)
     strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
     speed_asked: bool = False  # "how many tokens/s ...": the answer leads with the decode speed
+    count_asked: bool = False  # "how many 4090s do i need for ...": the answer leads with the fewest cards
+    combined: bool = False  # "on a 3090 + a 3060": different cards named together hold the model as one rig
+    ram_gb: float | None = None  # "32gb of ram": the computer's memory, for a model split with the CPU
 
 
 @dataclass(slots=True)
@@ -112,6 +115,11 @@ class Query:
     variants: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     names_capped: bool = False  # more GPU names than are considered (bot.bounds): the answer says so
     carried: dict[str, str] = field(default_factory=dict)  # slots a follow-up took from context (bot.followup)
+    # The asker's own card: "a good upgrade from my 1080 ti" (the pick must beat it), "i have a 2060 ... a 4060 ti
+    # or a 3090?" (the choice is compared with it)
+    upgrade_from: str | None = None
+    psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply the answer judges
+    ratio_asked: bool = False  # "how much faster is the 5090 than the 4090 for llms": a pick leads with the ratio
 
 
 #: The public intent of each request kind.

@@ -7,9 +7,11 @@ Each rule is a small method that reads only the :class:`~bot.evidence.Evidence`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from bot.catalog import Catalog, FaqEntry
+from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rules_asks import AskRules, compiler_error
@@ -18,10 +20,12 @@ from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
+from bot.rules_formats import FormatRules
 from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
+from bot.rules_upgrade import UpgradeRules
 from bot.rules_variants import VariantRules, one_architecture
 
 __all__ = ["RuleBook"]
@@ -43,6 +47,7 @@ class RuleBook:
             catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
         )
         variants = VariantRules(catalog, self._table, self._is_fit_question)
+        formats = FormatRules(catalog, self._query)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -68,7 +73,9 @@ class RuleBook:
             ("value per unit", self.value_per_unit),
             ("choice argued with specs", asks.argued_choice),
             ("property of named cards", self.property_of_named),
-            ("tensor format support", self.format_support),
+            ("tensor format support", formats.support),
+            ("tensor format support in general", formats.in_general),
+            ("upgrade from an owned card", UpgradeRules(self._query, reader.lexicon).upgrade),
             ("faq", self.faq),
             ("faq about named cards", self.faqs.about_named),
             ("ranking", self.ranking),
@@ -77,6 +84,7 @@ class RuleBook:
             ("comparison stated as a claim", chatty.claimed_comparison),
             ("figures quoted for named cards", asks.quoted_figures),
             ("claim about named cards for a workload", asks.claim_for_workload),
+            ("cards together as one rig", self.rig_together),
             ("verdict among named cards", self.verdict_among_named),
             ("comparison", self.comparison),
             ("worth it", self.worth_it),
@@ -207,6 +215,8 @@ class RuleBook:
             return faq.intent == "recommend" or not self._wants_advice(ev)
         if not set(gpus) <= set(faq.gpus):
             return False
+        if len(gpus) == 1 and faq.generic and ev.workloads:
+            return False  # "is an a4000 worth it for stable diffusion": a verdict on that card for that work
         if len(gpus) == 1 and fields:
             return any(h not in self.reader.matcher.field_phrases for h in ev.faq_hits)
         return True
@@ -336,21 +346,6 @@ class RuleBook:
             q.fit = self.reader.fit_request(ev)
         return q
 
-    def format_support(self, ev: Evidence) -> Query | None:
-        """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
-        same_chip = one_architecture(self.catalog, ev)
-        if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None or ev.family:
-            return None
-        if ev.has("quantisation"):
-            return None  # "does the V100 support 4-bit quantisation": software quantises, a software question
-        q = self._query(ev, "formats")
-        q.formats = list(ev.formats_asked)
-        q.gpus = (q.gpus or [same_chip[0]])[:MAX_COMPARE]
-        q.variants = [(ev.match.ambiguous[0].text, tuple(same_chip), ())] if same_chip else []  # one answer for all
-        q.ambiguous = []
-        q.fields = [_FORMAT_FIELD[f] for f in q.formats if _FORMAT_FIELD.get(f) in self.catalog.fields]
-        return q
-
     def power_supply(self, ev: Evidence) -> Query | None:
         """ "what psu for 2x 3090", "what power supply do i need for a 4090": a PSU size for the rig."""
         if not ev.gpus or not ev.psu_asked:
@@ -434,6 +429,20 @@ class RuleBook:
         q.listing = True
         return q
 
+    def rig_together(self, ev: Evidence) -> Query | None:
+        """ "can a 3090 and a 3060 be used together in ollama?": different cards as one rig, and what it runs (the
+        reverse fit for the memory they offer together); a model named is a fit question, caught earlier."""
+        joins = self.reader.lexicon.words["rig_joins"]
+        if len(set(ev.gpus)) < 2 or ev.model is not None or not (joins.found(ev.norm) or joined_by_plus(ev.text)):
+            return None
+        gaps = [" ".join(ev.match.words[a.end : b.start]) for a, b in itertools.pairwise(ev.match.mentions)]
+        if any(self.reader.lexicon.words["compare"].found(gap) for gap in gaps) or ev.budget_usd is not None:
+            return None
+        q = self._query(ev, "fit")
+        q.fit = self.reader.fit_request(ev)
+        q.fit.combined = q.fit.mode == "inference"
+        return q if q.fit.combined else None
+
     def verdict_among_named(self, ev: Evidence) -> Query | None:
         asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
         purpose = self.choice.choice_for_purpose(ev)  # "rtx 5000 ada or rtx pro 4500 for a workstation?"
@@ -484,13 +493,3 @@ class RuleBook:
 
     def nothing(self, ev: Evidence) -> Query | None:
         return self._query(ev, "unknown")
-
-
-# The spec field that holds a format's dense tensor throughput.
-_FORMAT_FIELD = {
-    "fp16": "fp16_tensor_tflops",
-    "bf16": "bf16_tensor_tflops",
-    "fp8": "fp8_tensor_tflops",
-    "int8": "int8_tensor_tops",
-    "fp64": "fp64_tflops",
-}

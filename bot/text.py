@@ -60,11 +60,21 @@ _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # Patterns that would start with "\b" before a digit start with the digit instead, the word boundary checked
 # behind it ("(?<!\w\d)"): a pattern that starts with a digit lets the search skip ahead (the same matches).
 _RANGE = re.compile(r"(\$\s?\d[\d.]*k?|\d(?<!\w\d)\d{2,}(?:\.\d+)?k?)\s*[-–—~]\s*(?=\$?\s?\d+(?:\.\d+)?k?\b)")
+# A range of memory sizes ("10-12 gigabyte gpus", "8-12gb") reads "10 to 12gb", never a count of cards ("10 12gb").
+_SIZE_RANGE = re.compile(r"(?<![\w.])(\d{1,3})\s*[-–—~]\s*(?=\d{1,3}(?:\.\d+)?\s*(?:gb|gig|gib|g\b))")
 
 
 def _strip_format_chars(text: str) -> str:
-    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen.
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    # Cf = format characters: zero-width space/joiners, BOM, bidi controls, soft hyphen. None is ASCII: only the runs
+    # of other characters are looked at, character by character.
+    return _NON_ASCII_RUN.sub(_without_format_chars, text)
+
+
+def _without_format_chars(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if unicodedata.category(ch) != "Cf")
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 # What the range and possessive patterns need: a pattern is skipped without it (one search, not a test per character).
@@ -91,7 +101,8 @@ def normalize(text: str) -> str:
         if _PRODUCT_HINT.search(text) is not None:  # products of counts, experts written size first
             text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
-        text = _RANGE.sub(r"\1 to ", text) if _DASH.search(text) is not None else text
+        if _DASH.search(text) is not None:
+            text = _SIZE_RANGE.sub(r"\1 to ", _RANGE.sub(r"\1 to ", text))
         if _LIST_HINT.search(text) is not None:  # a list mark is a number and "." or ")"
             text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
     # "the A4000's memory" -> "the a4000 memory"

@@ -255,3 +255,38 @@ def test_choices_keep_their_labels() -> None:
     _, view, _ = present(_Host(), answer, author_id=1)  # type: ignore[arg-type]
     labels = [item.item.label for item in view.children if isinstance(item, discord.ui.DynamicItem)]
     assert "RTX A6000 (48 GB)" in labels
+
+
+def test_old_button_state_is_pruned_and_votes_stay(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bot.buttons_db import prune_answers
+
+    db = tmp_path / "q.sqlite3"
+    store = LogStore(db)
+    now = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    for key, days in (("old-key1", 400), ("mid-key2", 100), ("new-key3", 1)):
+        store.submit(
+            AnswerRecord(
+                key=key, user_id=1, question="q", intent="lookup", state="{}", at=now - dt.timedelta(days=days)
+            )
+        )
+    store.submit(VoteEntry("old-key1", 7, 1, "q", "lookup"))
+    assert store.flush()
+    conn = sqlite3.connect(db)
+    assert prune_answers(conn, 0, now) == 0  # 0 keeps everything
+    assert prune_answers(conn, 180, now) == 1
+    assert [r[0] for r in conn.execute("SELECT key FROM answers ORDER BY key")] == ["mid-key2", "new-key3"]
+    assert conn.execute("SELECT COUNT(*) FROM feedback WHERE answer = 'old-key1'").fetchone()[0] == 1
+    conn.close()
+
+
+async def test_the_store_prunes_off_the_loop_and_copes_without_a_database(tmp_path: Path) -> None:
+    assert await ButtonStore(None).prune(180) is None  # no query log: nothing to prune
+    qlog = await QueryLog.open(tmp_path / "q.sqlite3")
+    try:
+        store = ButtonStore(qlog)
+        await qlog.flush()
+        assert await store.prune(180) == 0
+    finally:
+        await qlog.close()

@@ -39,6 +39,13 @@ def ask(engine: Engine, hub: FakeHub, tmp_path: Path) -> HubAsk:
         ("can i run llama 3.1 8b on a 4090", None),  # in the catalog
         ("can i run a 13b model on a 3060", None),  # a size, not a name
         ("can i run it on a 4090", None),
+        # what fits, asked without a model: a reverse fit, never a search for "biggest" or "llm"
+        ("what's the biggest model i can run on a p40", None),
+        ("what llm can i run with 12gb", None),
+        ("what's the largest llm that fits on 2x 3090", None),
+        ("max size model for a 4060 ti 16gb", None),
+        ("which ai models can my 3060 run", None),
+        ("what quant of glm 4.6 fits on a 3090", "glm 4.6"),
     ],
 )
 def test_name_asked(engine: Engine, question: str, name: str | None) -> None:

@@ -10,8 +10,16 @@ from typing import Any
 
 import pytest
 
-from bot.estimator import BYTES_PER_PARAM, GB, estimate
+from bot.estimator import BYTES_PER_PARAM, GB, estimate, max_context
 from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb, on_card, sampler_peak_gb
+from bot.estimator_startup import (
+    REQ_TABLE,
+    WARMUP_LOGITS,
+    req_to_token_bytes,
+    running_requests,
+    warmup_logits_bytes,
+)
+from bot.handlers.fit_memory import outside_text
 from bot.models import load_models
 from bot.runtimes import load_runtimes
 from tests.estimates.load import ReportError, _settings
@@ -259,3 +267,216 @@ def test_each_candidate_of_an_ambiguous_card_gets_its_own_defaults(engine: Any) 
     assert budget.max_num_seqs == 1024
     est = estimate(MODELS["gpt-oss-120b"], precision="mxfp4", context=131072, runtime=budget)
     assert f"needs about {est.per_gpu_gb:,.1f} GB" in text
+
+
+# -- start-up allocations counted from the runtimes' source (bot/estimator_startup.py) -------------------------------
+
+REQ_RULE = BUDGETS["sglang"].req_table
+
+
+@pytest.mark.parametrize("gpus", [1, 2, 8])
+@pytest.mark.parametrize(
+    ("model", "context"),
+    [("llama-3.1-8b", 131072), ("qwen2.5-7b", 32768), ("mistral-7b-v0.3", 8192), ("llama-4-scout", 1_000_000)],
+)
+def test_sglangs_request_to_token_table_is_counted_exactly_on_every_gpu(model: str, context: int, gpus: int) -> None:
+    """(max_running_requests + 1) rows of context_len + 4 int32 entries, whole on each tensor-parallel rank, outside
+    mem_fraction_static: shown as a term, never in the share's per-GPU need."""
+    est = estimate(MODELS[model], context=context, gpus_count=gpus, runtime=BUDGETS["sglang"])
+    per_gpu = 2049 * (context + 4) * 4
+    assert est.terms[REQ_TABLE] == pytest.approx(gpus * per_gpu / GB)
+    assert est.outside_per_gpu_gb == pytest.approx(per_gpu / GB)
+    assert est.per_gpu_gb == pytest.approx(sum(v for k, v in est.terms.items() if k != REQ_TABLE) / gpus)
+    assert any("request-to-token table" in a for a in est.assumptions)
+
+
+def test_the_table_grows_with_the_context_and_the_running_requests() -> None:
+    assert REQ_RULE is not None
+    sizes = [req_to_token_bytes(REQ_RULE, ctx, 2048) for ctx in (4096, 32768, 131072, 1_000_000)]
+    assert sizes == sorted(sizes) and len(set(sizes)) == 4
+    rows = [req_to_token_bytes(REQ_RULE, 32768, n) for n in (2048, 3000, 4096)]
+    assert rows == sorted(rows) and len(set(rows)) == 3
+
+
+@pytest.mark.parametrize(
+    ("pool_tokens", "context", "requests"),
+    [
+        (None, 131072, 2048),  # pool unknown: the lower bound
+        (100_000, 131072, 2048),  # a pool of under four contexts: the floor
+        (5 * 32768, 32768, 2560),  # five contexts: 5 x 512
+        (100 * 8192, 8192, 4096),  # many contexts: the cap
+    ],
+)
+def test_max_running_requests_follows_sglangs_default(pool_tokens: int | None, context: int, requests: int) -> None:
+    assert REQ_RULE is not None
+    assert running_requests(REQ_RULE, context, pool_tokens) == requests
+
+
+def test_the_table_rule_reproduces_the_80_gib_allocation_sglang_printed() -> None:
+    """Issue 5755: Llama 4 Scout at its default 10,485,760-token context, 'Tried to allocate 80.04 GiB' (a check of
+    the rule on a report that is not in the regression suite)."""
+    assert REQ_RULE is not None and MODELS["llama-4-scout"].max_context == 10_485_760
+    assert round(req_to_token_bytes(REQ_RULE, 10_485_760, 2048) / GIB, 2) == 80.04
+
+
+def test_the_2024_rule_is_kept_as_history() -> None:
+    history = load_runtimes(SPECS).get("sglang").history("req_to_token_table")  # type: ignore[union-attr]
+    assert [p.value for p in history] == [[2048, 4096, 1, 4, 4], [2048, 5120, 0, 8, 4]]
+    assert all("/blob/" in p.source and len(p.source.split("/blob/")[1].split("/")[0]) == 40 for p in history)
+
+
+@pytest.mark.parametrize(
+    ("model", "context", "usable_gb"),
+    [("llama-3.1-8b", 131072, 85.9), ("qwen2.5-7b", 131072, 51.5), ("mistral-7b-v0.3", 32768, 25.8)],
+)
+def test_the_table_must_fit_in_what_mem_fraction_static_leaves(model: str, context: int, usable_gb: float) -> None:
+    """The same estimate fits when the fraction leaves room for the table and does not when it leaves less, whatever
+    the share's own margin."""
+    per_gpu = 2049 * (context + 4) * 4 / GB
+    for fraction, leaves_room in ((0.9, True), (1 - 0.5 * per_gpu / usable_gb, False)):
+        budget = dataclasses.replace(BUDGETS["sglang"], fraction=fraction, sglang_tiers=())
+        est = estimate(MODELS[model], precision="q4_k_m", context=context, runtime=budget)
+        capacity = usable_gb * fraction
+        assert est.share is not None
+        assert est.share.left_gb(capacity) == pytest.approx(usable_gb * (1 - fraction))
+        assert est.beyond_share_gb(capacity) == pytest.approx(max(0.0, per_gpu - usable_gb * (1 - fraction)))
+        if est.per_gpu_gb < capacity * 0.9:
+            assert (est.verdict(capacity) != "does not fit") == leaves_room
+
+
+@pytest.mark.parametrize(("usable_gib", "gpus", "reserved_gib"), [(79.1, 1, 10.0), (79.1, 8, 13.5), (139.8, 8, 16.0)])
+def test_sglangs_default_share_leaves_its_tier_reserve(usable_gib: float, gpus: int, reserved_gib: float) -> None:
+    budget = BUDGETS["sglang"]
+    usable = usable_gib * GIB / GB
+    capacity = usable * budget.fraction_of(usable, gpus)
+    assert budget.share(gpus).left_gb(capacity) == pytest.approx(reserved_gib * GIB / GB, rel=1e-3)
+
+
+@pytest.mark.parametrize("gpus", [1, 2, 4])
+@pytest.mark.parametrize("model", ["llama-3.1-8b", "llama-2-70b", "gemma-2-9b", "qwen2.5-7b", "mistral-7b-v0.3"])
+def test_tgis_warm_up_materialises_the_prefill_logits(model: str, gpus: int) -> None:
+    """max_batch_prefill_tokens (4,096, capped by the model's context) x the vocabulary in 16-bit, gathered whole on
+    each GPU beside its own shard."""
+    shape = MODELS[model]
+    assert shape.vocab_size and shape.max_context
+    est = estimate(shape, context=2048, gpus_count=gpus, runtime=BUDGETS["tgi"])
+    tokens = min(4096, shape.max_context)
+    per_gpu = tokens * shape.vocab_size * 2 * (1 + (1 / gpus if gpus > 1 else 0))
+    assert est.terms[WARMUP_LOGITS] == pytest.approx(gpus * per_gpu / GB)
+    assert warmup_logits_bytes(shape, tokens, gpus) == pytest.approx(per_gpu)
+    assert not est.outside_terms  # inside the memory fraction: the KV blocks are sized after it
+
+
+def test_a_bigger_vocabulary_costs_tgi_more_at_warm_up() -> None:
+    small, large = (
+        estimate(MODELS[m], context=2048, runtime=BUDGETS["tgi"]).terms[WARMUP_LOGITS]
+        for m in ("mistral-7b-v0.3", "llama-3.1-8b")
+    )
+    assert large == pytest.approx(small * 128256 / 32768)
+
+
+@pytest.mark.parametrize("runtime", ["vllm", "llama.cpp", "ollama", "exllamav2", "transformers"])
+def test_other_runtimes_have_neither_start_up_term(runtime: str) -> None:
+    est = estimate(MODELS["llama-3.1-8b"], context=8192, runtime=BUDGETS[runtime])
+    assert REQ_TABLE not in est.terms and WARMUP_LOGITS not in est.terms and not est.outside_terms
+
+
+@pytest.mark.parametrize(("fraction", "says"), [(0.99, True), (0.9, False)])
+def test_the_answer_says_when_the_table_does_not_fit_outside_the_share(fraction: float, says: bool) -> None:
+    budget = dataclasses.replace(BUDGETS["sglang"], fraction=fraction, sglang_tiers=())
+    est = estimate(MODELS["llama-3.1-8b"], precision="q4_k_m", context=131072, runtime=budget)
+    text = outside_text(est, 85.9 * fraction)
+    assert (text is not None) == says
+    if text:
+        assert "request-to-token table" in text and "short" in text
+
+
+@pytest.mark.parametrize("fraction", [0.995, 0.992, 0.99])
+def test_the_longest_context_keeps_the_table_inside_what_the_share_leaves(fraction: float) -> None:
+    """The longest context never contradicts the verdict: at it the table still fits outside the share, one step
+    past the answer it no longer does (or the share itself is full)."""
+    budget = dataclasses.replace(BUDGETS["sglang"], fraction=fraction, sglang_tiers=())
+    shape = MODELS["llama-3.1-8b"]
+    capacity = 85.9 * fraction
+    longest = max_context(shape, capacity, precision="q4_k_m", runtime=budget)
+    assert 0 < longest < (shape.max_context or 0)
+    at = estimate(shape, precision="q4_k_m", context=longest, runtime=budget)
+    past = estimate(shape, precision="q4_k_m", context=longest + 1, runtime=budget)
+    assert at.verdict(capacity) != "does not fit"
+    assert past.verdict(capacity) == "does not fit"
+
+
+@pytest.mark.parametrize(
+    ("question", "fits", "term"),
+    [
+        ("llama 4 scout with a 2000000 token context on 8x h100 sxm using sglang", False, REQ_TABLE),
+        ("llama 4 scout with a 1000000 token context on 8x h100 sxm using sglang", True, REQ_TABLE),
+        ("llama 3.1 8b with a 32768 token context on one h100 sxm using sglang", True, REQ_TABLE),
+        ("llama 3 8b on a 4090 with tgi", True, WARMUP_LOGITS),
+        ("mistral 7b v0.3 on 2x rtx 3090 with text generation inference", True, WARMUP_LOGITS),
+    ],
+)
+def test_the_answer_names_the_start_up_terms(engine: Any, question: str, fits: bool, term: str) -> None:
+    """By name in the fit's terms and in the text, with the rule in the assumptions; a verdict lost outside the
+    share says so instead of a margin to spare."""
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask(question))
+    fit = answer["fit"]
+    assert term in fit["terms"] and term in answer["text"]
+    assert fit["fits"] is fits
+    if not fits:
+        assert fit["margin_gb"] < 0 and "outside its share" in answer["text"] and "to spare" not in answer["text"]
+
+
+@pytest.mark.parametrize(
+    ("runtime", "name"),
+    [
+        ("sglang", "req_to_token_table"),
+        ("sglang", "req_to_token_outside_fraction"),
+        ("sglang", "context_length"),
+        ("tgi", "warmup_prefill_tokens"),
+        ("tgi", "warmup_prefill_logprobs"),
+        ("tgi", "warmup_then_kv_blocks"),
+    ],
+)
+def test_each_start_up_mechanism_cites_a_file_at_a_commit(runtime: str, name: str) -> None:
+    """Repository, path and a 40-hex commit in the source URL, and the code's own words quoted."""
+    rt = load_runtimes(SPECS).get(runtime)
+    assert rt is not None
+    for param in rt.history(name):
+        repo, _, rest = param.source.removeprefix("https://github.com/").partition("/blob/")
+        commit, _, path = rest.partition("/")
+        assert repo == rt.repo.removeprefix("https://github.com/")
+        assert len(commit) == 40 and all(ch in "0123456789abcdef" for ch in commit) and path
+        assert len(param.quote) > 40
+
+
+@pytest.mark.parametrize(
+    ("question", "table_context", "fits"),
+    [
+        # no context stated: --context-length defaults to the model's maximum, and the table is that wide
+        ("llama 4 scout on 8x h100 sxm with sglang", 10_485_760, False),  # issue 5755's 80.04 GiB per GPU
+        ("llama 3.1 8b on a 4090 with sglang", 131_072, True),
+        ("qwen2.5 7b on an l40s with sglang", 131_072, True),
+        # a stated context is the one the server is launched with
+        ("llama 3.1 8b with a 8192 token context on a 4090 with sglang", 8192, True),
+    ],
+)
+def test_sglangs_table_is_as_wide_as_its_context_length_setting(
+    engine: Any, question: str, table_context: int, fits: bool
+) -> None:
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask(question))
+    fit = answer["fit"]
+    per_gpu = 2049 * (table_context + 4) * 4 / GB
+    assert fit["terms"][REQ_TABLE] == pytest.approx(per_gpu * fit["gpus_count"], abs=0.01)
+    assert fit["fits"] is fits
+    if not fits:
+        assert "--context-length" in answer["text"]
+
+
+def test_the_table_default_is_sglangs_alone() -> None:
+    assert BUDGETS["sglang"].table_at_model_max and BUDGETS["sglang"].context_setting == "context_length"
+    assert not any(b.table_at_model_max for k, b in BUDGETS.items() if k != "sglang")

@@ -302,3 +302,18 @@ def test_a_job_sharded_over_nvlink_counts_every_card(engine: Engine) -> None:
     over_pcie = engine.ask("4x A4000 vs 1x A6000 for fine-tuning a 13b")
     assert "76.7 TFLOPS (the model is split over PCIe: count on one card working at a time)" in over_pcie.summary
     assert over_pcie.recommendation == "rtx-a6000"
+
+
+@pytest.mark.parametrize(
+    ("question", "winner"),
+    [
+        ("l4 vs t4 for whisper transcription", "l4"),
+        ("t4 or a10g for whisper large v3", "a10g"),
+    ],
+)
+def test_a_speech_model_is_decided_by_compute(engine: Engine, question: str, winner: str) -> None:
+    """Whisper spends its time in the encoder (a batch over the audio frames): compute, not one sequence's decode
+    speed, decides between cards that both hold it."""
+    answer = engine.ask(question)
+    assert "decode speed" not in answer.summary and " per card (" in answer.summary, answer.summary
+    assert answer.recommendation == winner, answer.recommendation

@@ -275,7 +275,8 @@ def test_model_series_start_guard_as_before(engine: Engine) -> None:
 
 def test_size_and_code_guards_as_before() -> None:
     from bot.dimensions import _RANGE_HINT
-    from bot.evidence import _ARCH_CODE, _gpu_sizes
+    from bot.evidence import _ARCH_CODE
+    from bot.evidence_sizes import gpu_sizes as _gpu_sizes
 
     plain_size = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
     ranges = re.compile(r"\$?\s?\d+(?:\.\d+)?\s*k?\s+(?:to|and)\s+\$?\s?\d")
@@ -310,10 +311,10 @@ def test_formatted_values_remembered_as_computed(engine: Engine) -> None:
     ctx = engine.composer.context
     catalog = engine.catalog
     for gpu in catalog:
-        for key, fdef in catalog.fields.items():
+        for key in catalog.fields:
             answer = Answer(question="q", intent="lookup", title="")
             first, again = value(ctx, answer, gpu, key), value(ctx, answer, gpu, key)
-            assert first == again == _value_text(ctx, gpu, key, fdef, gpu.get(key))
+            assert first == again == _value_text(ctx, gpu, key)
             assert [(f.gpu, f.field) for f in answer.facts] == [(gpu.id, key)]  # cited once, as before
 
 

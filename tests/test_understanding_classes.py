@@ -184,7 +184,6 @@ def test_context_gpus_are_set_aside(engine: Engine, question: str, gpus: list[st
 @pytest.mark.parametrize(
     "question",
     [
-        "I have a 3090, should I get a 4090 or a 5090 for training?",
         "I have a 3090, is a 4090 much faster than it for sdxl?",
         "i have a 3090 vs 4090 question",
     ],

@@ -7,13 +7,13 @@ answer's ``facts``; unknown values read "unknown" rather than being guessed.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from bot.answer import Answer
-from bot.catalog import GPU, Catalog, FieldDef
-from bot.catalog_model import Value
+from bot.catalog import GPU, Catalog
 from bot.estimator_runtime import Budget, build_budgets
 from bot.models import ModelSpec
 from bot.prices import PriceBook
@@ -34,6 +34,8 @@ __all__ = [
     "WORKSTATION_SEGMENTS",
     "HandlerContext",
     "Limits",
+    "about_card",
+    "about_cards",
     "add_notes",
     "add_sources",
     "best_within",
@@ -55,10 +57,13 @@ __all__ = [
     "total",
     "total_price",
     "value",
+    "value_text",
     "wants_laptop",
 ]
 
+T = TypeVar("T")
 _MEMO_LIMIT = 4096  # entries kept in HandlerContext.memo
+_TEXTS_LIMIT = 16384  # entries kept in HandlerContext.texts (short texts: a card's value, total, digest)
 
 #: Numeric constraints as the parser gives them: ``{"memory_gb": {"min": 24}}``.
 Limits = dict[str, dict[str, float]]
@@ -82,7 +87,15 @@ MARKET_NONE: Mapping[tuple[str, ...], str] = {
 }
 
 
-_NOT_PICKLED = frozenset({"_advise", "memo"})
+_NOT_PICKLED = frozenset({"_advise", "memo", "texts"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """What was built from one card alone (its formatted value, its digest), kept with that card."""
+
+    gpu: GPU
+    value: object
 
 
 @dataclass(slots=True)
@@ -99,6 +112,8 @@ class HandlerContext:
     _advise: Callable[..., Advice] = field(init=False, repr=False)
     #: Results that depend only on the catalog and prices (both fixed for this context), memoised by handlers.
     memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
+    #: What was built from one catalog card alone (:func:`about_card`), each kept with its card.
+    texts: dict[tuple[object, ...], _Kept] = field(init=False, repr=False, default_factory=dict)
     #: What each card offers (specs/usable_memory.yaml) and each runtime's budget (specs/runtimes.yaml), loaded once.
     usable: UsableMemory = field(init=False, repr=False)
     runtimes: Runtimes | None = field(init=False, repr=False)
@@ -125,6 +140,7 @@ class HandlerContext:
         for name, value in state.items():
             setattr(self, name, value)
         self.memo = {}
+        self.texts = {}
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
     def remember(self, key: tuple[object, ...], value: object) -> object:
@@ -284,20 +300,53 @@ def lacks(ctx: HandlerContext, gpu: GPU, key: str) -> str | None:
 def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
     """``gpu``'s ``key`` formatted with its unit, and cited in ``answer``. The text is remembered per catalog card
     and field (the catalog is immutable; answers format the same values again and again)."""
-    fdef = ctx.catalog.fields[key]
-    raw = gpu.get(key)
-    answer.cite(gpu.id, key, raw, fdef.unit)
-    memo_key = ("value", gpu.id, key)
-    text = ctx.memo.get(memo_key)
-    if isinstance(text, str) and ctx.catalog.gpus.get(gpu.id) is gpu:
-        return text
-    text = _value_text(ctx, gpu, key, fdef, raw)
+    answer.cite(gpu.id, key, gpu.get(key), ctx.catalog.fields[key].unit)
+    return value_text(ctx, gpu, key)
+
+
+def value_text(ctx: HandlerContext, gpu: GPU, key: str) -> str:
+    """``gpu``'s ``key`` formatted with its unit (:func:`value`, without citing it)."""
+    return about_card(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key))
+
+
+def about_cards(ctx: HandlerContext, memo_key: tuple[object, ...], gpus: Sequence[GPU], build: Callable[[], T]) -> T:
+    """``build()``, a result that depends on the catalog's cards ``gpus`` alone (rows of a comparison, a chart, a
+    sentence comparing them), remembered under ``memo_key`` in the bounded :attr:`HandlerContext.memo`: kept with
+    the cards, so a hit is those very cards, and only for the catalog's own (the catalog is immutable)."""
+    kept = ctx.memo.get(memo_key)
+    if isinstance(kept, _KeptFor) and len(kept.gpus) == len(gpus) and all(map(operator.is_, kept.gpus, gpus)):
+        return cast(T, kept.value)
+    made = build()
+    if all(ctx.catalog.gpus.get(g.id) is g for g in gpus):
+        ctx.remember(memo_key, _KeptFor(tuple(gpus), made))
+    return made
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptFor:
+    """What was built from some cards, kept with those cards."""
+
+    gpus: tuple[GPU, ...]
+    value: object
+
+
+def about_card(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU, build: Callable[[], T]) -> T:
+    """``build()``, a result about ``gpu`` alone (a value's text, a digest), remembered under ``memo_key`` for the
+    catalog's own cards in the bounded :attr:`HandlerContext.texts` (the catalog is immutable; answers say the same
+    of a card again and again): kept with the card, so a hit is that very card."""
+    kept = ctx.texts.get(memo_key)
+    if kept is not None and kept.gpu is gpu:
+        return cast(T, kept.value)
+    made = build()
     if ctx.catalog.gpus.get(gpu.id) is gpu:
-        ctx.memo[memo_key] = text
-    return text
+        if len(ctx.texts) >= _TEXTS_LIMIT:  # bounded (counts are free numbers): a full store starts afresh
+            ctx.texts.clear()
+        ctx.texts[memo_key] = _Kept(gpu, made)
+    return made
 
 
-def _value_text(ctx: HandlerContext, gpu: GPU, key: str, fdef: FieldDef, raw: Value) -> str:
+def _value_text(ctx: HandlerContext, gpu: GPU, key: str) -> str:
+    fdef, raw = ctx.catalog.fields[key], gpu.get(key)
     if missing := lacks(ctx, gpu, key):
         return f"none (no {missing})"
     if key == "launch_price_usd" and raw is not None:
@@ -344,7 +393,9 @@ def total(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str, n: int) -> st
     """``n`` cards' ``key`` added up ("48 GB" for two 24 GB cards), the per-card value cited; None when unknown."""
     value(ctx, answer, gpu, key)
     number = gpu.number(key)
-    return None if number is None else ctx.catalog.fields[key].format_value(number * n)
+    if number is None:
+        return None
+    return about_card(ctx, ("total", gpu.id, key, n), gpu, lambda: ctx.catalog.fields[key].format_value(number * n))
 
 
 def total_price(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str | None:
@@ -382,8 +433,9 @@ def _together(ctx: HandlerContext, answer: Answer, gpu: GPU, n: int) -> str:
 
 def add_notes(ctx: HandlerContext, answer: Answer, gpu: GPU, keys: Sequence[str] | None) -> None:
     """The catalog's notes on ``keys`` of ``gpu`` (``None``: every field note)."""
+    wanted = None if keys is None else frozenset(keys)
     for note in gpu.notes:
-        if (keys is None and note.field is not None) or (keys is not None and note.field in keys):
+        if (wanted is None and note.field is not None) or (wanted is not None and note.field in wanted):
             label = ctx.catalog.fields[note.field].label if note.field else "Note"
             text = f"{gpu.short_name}, {label}: {note.text}"
             if text not in answer.notes:

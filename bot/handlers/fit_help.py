@@ -12,6 +12,7 @@ from bot.handlers.clarify import MAX_CHOICES, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_media import media_ladder
 from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
+from bot.handlers.fit_mixed import rig_of
 from bot.handlers.fit_options import MODE_VERBS, variants
 from bot.handlers.fit_precision import native_precision
 from bot.handlers.fit_reverse import biggest_models
@@ -42,6 +43,8 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     for gpu in gpus:
         a.bullets.append(f"{gpu.short_name} has {value(ctx, a, gpu, 'memory_gb')} of memory.")
     a.examples = list(FIT_EXAMPLES)
+    if q.fit is not None and q.fit.combined and (rig := rig_of(ctx, q)):
+        return _rig_reverse(ctx, q, a, rig)  # "a 3090 and a 3060 12gb together, what can i run"
     capacity = _capacity(q, gpus)
     if capacity:
         # "what's the biggest model a 12 gig gpu can run": the reverse fit, for that memory
@@ -53,6 +56,20 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         biggest_models(a, ctx, capacity, count, mode, usable)
         a.bullets = memory + a.bullets
         a.answered, a.examples = True, []
+    return a
+
+
+def _rig_reverse(ctx: HandlerContext, q: Query, a: Answer, rig: list[GPU]) -> Answer:
+    """The biggest models a rig of different cards runs together: llama.cpp splits the layers by each card's memory,
+    so the rig holds what its cards hold together (their average, on each of them)."""
+    memory, a.bullets = a.bullets, []
+    marketed = sum(g.number("memory_gb") or 0.0 for g in rig)
+    usable = sum(usable_gb(ctx, g) for g in rig)
+    where = f"{' + '.join(g.short_name for g in rig)} together ({marketed:g} GB, {usable:,.1f} GB usable)"
+    mode = q.fit.mode if q.fit else "inference"
+    biggest_models(a, ctx, marketed / len(rig), len(rig), mode, usable / len(rig), where=where)
+    a.bullets = memory + a.bullets
+    a.answered, a.examples = True, []
     return a
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "capacity_of",
     "marketed_usable_gb",
     "nearest_settings",
+    "outside_text",
     "usable_gb",
     "usable_text",
 ]
@@ -72,8 +73,12 @@ def usable_text(ctx: HandlerContext, gpu: GPU, budget: Budget, count: int = 1) -
     return line
 
 
-def band_text(need: float, capacity: float, per: str = "") -> str:
-    """The margin an estimate leaves: to spare, borderline (within the estimate's ±band), or short by how much."""
+def band_text(need: float, capacity: float, per: str = "", est: Estimate | None = None) -> str:
+    """The margin an estimate leaves: to spare, borderline (within the estimate's ±band), or short by how much; with
+    ``est``, first whether what the runtime keeps outside its share fits there (the pool fills the share itself)."""
+    beyond = est.beyond_share_gb(capacity) if est is not None else 0.0
+    if beyond:
+        return f"the share itself holds it, but what the runtime keeps outside its share is {beyond:,.1f} GB short{per}"
     band = f"within the estimate's ±{TIGHT_SHARE:.0%}"
     if need <= capacity * (1 - TIGHT_SHARE):
         return f"fits with ~{capacity - need:,.1f} GB to spare{per}"
@@ -128,3 +133,19 @@ def nearest_settings(
                 f"{room:,.1f} GB usable."
             )
     return out
+
+
+def outside_text(est: Estimate, capacity: float) -> str | None:
+    """The sentence for a verdict lost outside the runtime's share (SGLang's request-to-token table is allocated
+    after its KV pool fills mem_fraction_static), or None when nothing is held there or it fits."""
+    beyond = est.beyond_share_gb(capacity)
+    if not beyond or est.share is None:
+        return None
+    names = " and ".join(est.outside_terms)
+    left = est.share.left_gb(capacity)
+    return (
+        f"Outside the runtime's share: the {names} takes {est.outside_per_gpu_gb:,.1f} GB per GPU after the KV pool "
+        f"has filled its share, and only {left:,.1f} GB is left there ({beyond:,.1f} GB short): a shorter context "
+        "length (--context-length, which defaults to the model's maximum) or fewer running requests "
+        "(--max-running-requests) shrinks it."
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from bot.catalog import GPU
 from bot.estimator import Estimate, ModelShape, decode_speed, estimate
@@ -20,7 +21,16 @@ from bot.handlers.fit_options import MODE_VERBS
 from bot.handlers.fit_precision import best_precision, native_precision, precision_label
 from bot.parser import FitRequest
 
-__all__ = ["FitPlan", "best_fit", "card_speed", "decodes_tokens", "fit_plan", "linked_by_nvlink", "speed_on"]
+__all__ = [
+    "FitPlan",
+    "best_fit",
+    "card_speed",
+    "decodes_tokens",
+    "fit_plan",
+    "fit_slots",
+    "linked_by_nvlink",
+    "speed_on",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,7 @@ def fit_plan(
         lora_targets=("q", "k", "v", "o", "gate", "up", "down") if req.lora_all_linear else ("q", "k", "v", "o"),
         runtime=budget,
         strategy=strategy,
+        context_stated=bool(req.context),
     )
     named = "" if req.runtime else " (no runtime named: assumed)"
     est.assumptions.insert(0, f"runtime {budget.name}{named}")
@@ -208,3 +219,25 @@ def linked_by_nvlink(gpu: GPU, *, bridged: bool = False) -> bool:
     if not gpu.get("nvlink"):
         return False
     return bridged or not str(gpu.get("form_factor") or "").lstrip().upper().startswith("PCIE")
+
+
+def fit_slots(s: FitPlan) -> dict[str, Any]:
+    """The answer's ``fit`` object, before the GPU it is held against fills ``available_gb``, ``fits``, the usable
+    memory and the margin."""
+    return {
+        "model": s.model_id or s.model.name,
+        "params_b": s.model.params_b,
+        "mode": s.mode,
+        "precision": s.precision,
+        "gpus_count": s.count,
+        "required_gb": round(s.est.total_gb, 1),
+        "available_gb": None,
+        "fits": None,
+        "runtime": s.budget.id,
+        "strategy": s.est.strategy,
+        "usable_gb": None,
+        "margin_gb": None,
+        "terms": {name: round(gb, 2) for name, gb in s.est.terms.items()},
+        "tokens_per_s": None,
+        "assumptions": list(s.est.assumptions),
+    }

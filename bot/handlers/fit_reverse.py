@@ -18,7 +18,7 @@ from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import variants
 from bot.models import ModelSpec
 
-__all__ = ["REVERSE_MODES", "REVERSE_PRECISIONS", "biggest_models", "largest_params_b"]
+__all__ = ["REVERSE_MODES", "REVERSE_PRECISIONS", "biggest_models", "largest_known_model", "largest_params_b"]
 
 #: The precisions a reverse fit is answered in, highest quality first.
 REVERSE_PRECISIONS = ("fp16", "q8_0", "q4_k_m")
@@ -57,6 +57,21 @@ def largest_params_b(capacity: float, precision: str, count: int = 1, mode: str 
 def _largest_first(models: Iterable[ModelSpec]) -> list[ModelSpec]:
     """The LLMs, largest (then newest) first."""
     return sorted((m for m in models if m.kind == "llm"), key=lambda m: (m.params_b, m.released), reverse=True)
+
+
+def largest_known_model(
+    ctx: HandlerContext, precision: str, capacity: float, count: int = 1, *, dense: bool = False
+) -> ModelSpec | None:
+    """The largest language model of the catalog (``dense``: the largest that is not a mixture of experts) that runs
+    (inference) in ``count`` GPUs of ``capacity`` usable GB each, in ``precision``; None when none does."""
+    if not dense:
+        return _largest_known_in(ctx, precision, capacity, count)
+    key = ("largest known dense model", precision, capacity, count)
+    if key not in ctx.memo:
+        llms = [m for m in _largest_first(ctx.models.values()) if m.shape.active_params_b is None]
+        ctx.remember(key, _largest_known(llms, precision, capacity, count))
+    hit = ctx.memo[key]
+    return hit if isinstance(hit, ModelSpec) else None
 
 
 def _largest_known_in(
@@ -105,14 +120,16 @@ def biggest_models(
     count: int = 1,
     mode: str = "inference",
     usable: float | None = None,
+    where: str | None = None,
 ) -> None:
     """Fill ``a`` with the biggest models (of ``ctx``) that run (or fine-tune, in a training ``mode``) in ``count``
     GPUs of ``capacity`` GB each (marketed), held against ``usable`` GB each (what the card really offers; the
-    marketed size when not given)."""
+    marketed size when not given); ``where`` names the memory in the answer instead (a rig of different cards)."""
     room = usable if usable is not None else capacity
-    where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
-    if usable is not None:
-        where += f" ({usable:,.1f} GB usable{' each' if count > 1 else ''})"
+    if where is None:
+        where = f"{count}× {capacity:g} GB" if count > 1 else f"{capacity:g} GB"
+        if usable is not None:
+            where += f" ({usable:,.1f} GB usable{' each' if count > 1 else ''})"
     training = mode in REVERSE_MODES
     a.summary = (
         f"The biggest model you can fine-tune in {where} depends on the method "

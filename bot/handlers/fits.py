@@ -19,6 +19,7 @@ from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer, speed_first
+from bot.handlers.fit_count import CountedPlan, common_name, counted_cards, fewest_cards, smallest_first
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_media import media_fixes
 from bot.handlers.fit_memory import (
@@ -27,9 +28,12 @@ from bot.handlers.fit_memory import (
     capacity_of,
     marketed_usable_gb,
     nearest_settings,
+    outside_text,
     usable_gb,
     usable_text,
 )
+from bot.handlers.fit_mixed import mixed_answer, rig_of
+from bot.handlers.fit_offload import offload_at_4_bit, offload_bullet
 from bot.handlers.fit_options import (
     cheapest_fits,
     first_fix,
@@ -39,7 +43,7 @@ from bot.handlers.fit_options import (
     make_it_fit,
     variants,
 )
-from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, speed_on
+from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, fit_slots, speed_on
 from bot.handlers.fit_precision import BELOW_Q4, native_precision, pick_precision, precision_label, quality_note
 from bot.handlers.fit_unlisted import with_unlisted_note
 from bot.parser import Query
@@ -71,15 +75,38 @@ def _fits(ctx: HandlerContext, q: Query) -> Answer:
     budget = budget_for(ctx, req.runtime, req.mode, model.kind)
     llm = model_id is None or ctx.models[model_id].kind == "llm"  # a bare size is shaped like a language model
     if q.ambiguous and not q.gpus:
-        return _ambiguous(ctx, q, fit_plan(req, model, model_id, req.gpus_count, budget=budget), llm)
+        plan = fit_plan(req, model, model_id, req.gpus_count, budget=budget)
+        return _count_answer(ctx, q, plan, None) or _ambiguous(ctx, q, plan, llm)
+    if req.combined and (rig := rig_of(ctx, q)):  # "on a 3090 + a 3060": the cards together
+        return mixed_answer(ctx, fit_plan(req, model, model_id, len(rig), budget=budget), rig, question=q.text, llm=llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
     if gpu is not None:
         budget = on_card(budget, usable_gb(ctx, gpu), gpu.id)  # the runtime's defaults for this card
     count = req.gpus_count if gpu or req.capacity_gb else 1
     vram = _vram_gib(ctx, gpu, req.capacity_gb, count)
     plan = fit_plan(req, model, model_id, count, budget=budget, vram_gib=vram)
+    if counted := _count_answer(ctx, q, plan, gpu):
+        return counted
     capacity = _room(ctx, plan, gpu)
     return _answer(ctx, q, best_fit(plan, capacity) if llm and capacity else plan, gpu)
+
+
+def _count_answer(ctx: HandlerContext, q: Query, plan: FitPlan, gpu: GPU | None) -> Answer | None:
+    """ "how many 4090s for llama 405b": the fewest cards first, then the estimate for that many; None when the
+    question asks no count (or states one), or no count up to the limit holds the model."""
+    if q.fit is None or not q.fit.count_asked or q.fit.gpus_count != 1:
+        return None
+    counted = fewest_cards(ctx, plan, counted_cards(ctx, q, gpu))
+    return _counted(ctx, q, counted) if counted is not None else None
+
+
+def _counted(ctx: HandlerContext, q: Query, counted: CountedPlan) -> Answer:
+    """The count's lead, then the fit answer on that many of its card."""
+    a = _answer(ctx, q, counted.plan, counted.gpu)
+    a.title = f"How many {common_name(ctx, q, counted)} cards for {counted.plan.model.name}?"
+    a.summary = f"{counted.lead} {a.summary}"
+    a.gpus = list(counted.counted) or a.gpus
+    return a
 
 
 def _vram_gib(ctx: HandlerContext, gpu: GPU | None, capacity: float | None, count: int) -> float | None:
@@ -138,7 +165,7 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
     title = f"Can you {s.verb} {s.model.name if s.full is not None else s.what}?"
     a = Answer(question=q.text, intent="fits", title=title, gpus=[gpu.id] if gpu else [])
     a.fields = ["memory_gb"]
-    fit = _fit_slots(s)
+    fit = fit_slots(s)
     if s.req.max_context and gpu is not None and s.mode == "inference":
         return max_context_answer(ctx, a, s, gpu, fit)
     if gpu is None and s.req.capacity_gb:
@@ -154,28 +181,6 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
     held = held_bullet(ctx, s.req, s.est, s.precision, s.context, memory or 0.0, room) if memory else ""
     a.bullets[:0] = [held] if held else []
     return _finish(ctx, a, s, fit)
-
-
-def _fit_slots(s: FitPlan) -> dict[str, Any]:
-    """The answer's ``fit`` object, before the GPU it is held against fills ``available_gb``, ``fits``, the usable
-    memory and the margin."""
-    return {
-        "model": s.model_id or s.model.name,
-        "params_b": s.model.params_b,
-        "mode": s.mode,
-        "precision": s.precision,
-        "gpus_count": s.count,
-        "required_gb": round(s.est.total_gb, 1),
-        "available_gb": None,
-        "fits": None,
-        "runtime": s.budget.id,
-        "strategy": s.est.strategy,
-        "usable_gb": None,
-        "margin_gb": None,
-        "terms": {name: round(gb, 2) for name, gb in s.est.terms.items()},
-        "tokens_per_s": None,
-        "assumptions": list(s.est.assumptions),
-    }
 
 
 def _cards(ctx: HandlerContext, a: Answer, count: int) -> str:
@@ -209,7 +214,7 @@ def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan, choose: bool) -> Answe
     the same precision (with none asked, each candidate's best that fits), else the verdict on each candidate,
     with a choice of them for the full estimate."""
     mention = q.ambiguous[0]
-    gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=_smallest_first)
+    gpus = sorted((ctx.catalog.gpus[g] for g in meant(ctx, q, mention)), key=smallest_first)
     on_each = [_on_card(ctx, s, g) for g in gpus]  # the runtime's defaults for each candidate card
     plans = [
         best_fit(p, capacity_of(ctx, g, p.budget, p.count)) if choose else p for p, g in zip(on_each, gpus, strict=True)
@@ -270,10 +275,6 @@ def _fixes_on_smaller(ctx: HandlerContext, a: Answer, s: FitPlan, reported: GPU,
         said = fix or "neither a lower precision, a lighter fine-tune nor up to 16 of them would hold it."
         a.bullets.insert(at, f"On the {variant_names(group)} ({memory}): {said[:1].lower() + said[1:]}")
         at += 1
-
-
-def _smallest_first(gpu: GPU) -> tuple[float, float, str]:
-    return (gpu.number("memory_gb") or 0.0, gpu.number("memory_bandwidth_gbs") or 0.0, gpu.id)
 
 
 def _outcome(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> str | int:
@@ -339,7 +340,7 @@ def _per_candidate(
     a.choices.extend(Choice(g.id, describe(ctx, g)) for g, _, _ in each[:MAX_CHOICES])
     a.notes.append("Pick one for the full estimate on it: the speed, and what would make it fit.")
     add_sources(a, [g for g, _, _ in each])
-    return _finish(ctx, a, s, _fit_slots(s))
+    return _finish(ctx, a, s, fit_slots(s))
 
 
 def _candidate_line(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, outcome: str | int) -> str:
@@ -376,12 +377,11 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
         available_gb=round(capacity * s.count, 1),
         fits=verdict != "does not fit",
         usable_gb=round(usable * s.count, 1),
-        margin_gb=round(room - need, 1),
+        margin_gb=round(-s.est.beyond_share_gb(room) or room - need, 1),
     )
     per = f" per GPU of {s.count}× {capacity:g} GB{_spread(s)}" if s.count > 1 else f" of the {capacity:g} GB"
-    a.summary = (
-        f"{_lead(s, verdict)}: {gerund(s.doing)} needs about {need:,.1f} GB{per} ({s.terms}); {band_text(need, room)}."
-    )
+    band = band_text(need, room, est=s.est)
+    a.summary = f"{_lead(s, verdict)}: {gerund(s.doing)} needs about {need:,.1f} GB{per} ({s.terms}); {band}."
     _instead(a, s, " per GPU" if s.count > 1 else "", verdict != "does not fit")
     size = f"{capacity:g}"
     a.bullets.append(
@@ -409,16 +409,17 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         available_gb=round((gpu.number("memory_gb") or 0.0) * s.count, 1),
         fits=verdict != "does not fit",
         usable_gb=round(usable_gb(ctx, gpu) * s.count, 1),
-        margin_gb=round(capacity - need, 1),
+        margin_gb=round(-s.est.beyond_share_gb(capacity) or capacity - need, 1),
     )
     per = " per GPU" if s.count > 1 else ""
     a.summary = (
         f"{_lead(s, verdict)}: {gerund(s.doing)} on {where} ({value(ctx, a, gpu, 'memory_gb')}{per}){_spread(s)} "
         "needs about "
-        f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); {band_text(need, capacity, per)}."
+        f"{need:,.1f} GB{per} of {capacity:,.1f} GB {_usable_word(s)} ({s.terms}); "
+        f"{band_text(need, capacity, per, s.est)}."
     )
     _instead(a, s, per, verdict != "does not fit")
-    a.bullets.append(usable_text(ctx, gpu, s.budget, s.count) + ".")
+    a.bullets.extend(filter(None, [outside_text(s.est, capacity), usable_text(ctx, gpu, s.budget, s.count) + "."]))
     a.recommendation = gpu.id if verdict != "does not fit" else None
     if verdict == "tight":
         a.bullets.append("Borderline: longer prompts, bigger batches or another process on the GPU can push it over.")
@@ -431,6 +432,10 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         a.recommendation = gpu.id if fit["fits"] else None
     elif verdict == "does not fit":
         _what_would_fit(ctx, a, s, capacity, gpu.short_name)
+        offload = offload_bullet(s, capacity, s.req.ram_gb)
+        a.bullets.extend([offload] if offload else [])
+    elif s.full is not None and s.precision in BELOW_Q4 and (offload := offload_at_4_bit(s, capacity)):
+        a.bullets.append(offload)  # the best that fits loses quality: 4-bit with part of it in RAM instead
     if s.count > 1:
         link = _link(gpu)
         how = "tensor or pipeline parallel" if s.est.strategy is None else STRATEGY_NAMES[s.est.strategy]

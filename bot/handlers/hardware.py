@@ -48,6 +48,8 @@ PSU_SIZES_W = (450, 550, 650, 750, 850, 1000, 1200, 1300, 1500, 1600)
 
 def formats(ctx: HandlerContext, q: Query) -> Answer:
     """For each GPU, whether its architecture's tensor units compute each format asked, with the dense figure."""
+    if q.formats and not q.gpus:
+        return formats_in_general(ctx, q)
     if not q.formats or not q.gpus:
         return (specs.compare if len(q.gpus) > 1 else specs.lookup)(ctx, q)
     gpus = [ctx.catalog.gpus[g] for g in q.gpus]
@@ -70,6 +72,43 @@ def formats(ctx: HandlerContext, q: Query) -> Answer:
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     add_sources(a, gpus)
     return a
+
+
+def formats_in_general(ctx: HandlerContext, q: Query) -> Answer:
+    """ "which gpus support bf16?": per vendor, the architectures whose tensor units compute each format asked
+    (``specs/architectures.yaml``), with the newest card of each in the catalog."""
+    names = " and ".join(f.upper() for f in q.formats)
+    a = Answer(question=q.text, intent="lookup", title=f"Which GPUs support {names}?")
+    for fmt in q.formats:
+        if fmt in _NON_TENSOR:
+            a.bullets.append(
+                f"{fmt.upper()}: every GPU computes it on its shader cores; it is not a tensor-core format."
+            )
+            continue
+        by_vendor: dict[str, list[str]] = {}
+        for name, arch in ctx.catalog.architectures.items():
+            if fmt in arch.get("tensor_formats", ()):
+                by_vendor.setdefault(str(arch.get("vendor")), []).append(_with_example(ctx, name))
+        listed = "; ".join(f"{vendor}: {', '.join(archs)}" for vendor, archs in by_vendor.items())
+        a.bullets.append(f"{fmt.upper()} on tensor or matrix units: {listed or 'no architecture in my catalog'}.")
+    a.summary = (
+        f"{names} support follows the GPU's architecture: the tensor (matrix) units of these architectures compute it. "
+        f'Ask "does the <card> support {q.formats[0]}?" for one card; in PyTorch, torch.cuda.is_bf16_supported() '
+        "tells for the card you have."
+        if "bf16" in q.formats
+        else f"{names} support follows the GPU's architecture: the tensor (matrix) units of these architectures "
+        f'compute it. Ask "does the <card> support {q.formats[0]}?" for one card.'
+    )
+    return a
+
+
+def _with_example(ctx: HandlerContext, architecture: str) -> str:
+    """ "Ada Lovelace (e.g. GeForce RTX 4090)": the architecture with its best-known card: the consumer card with the
+    most FP16 tensor throughput, else any card's."""
+    cards = [g for g in ctx.catalog if g.get("architecture") == architecture and g.get("market_segment") != "laptop"]
+    consumer = [g for g in cards if g.get("market_segment") == "consumer"] or cards
+    best = max(consumer, key=lambda g: g.number("fp16_tensor_tflops") or 0.0, default=None)
+    return f"{architecture} (e.g. {best.short_name})" if best is not None else architecture
 
 
 def _one_series(q: Query) -> bool:
@@ -134,6 +173,9 @@ def psu(ctx: HandlerContext, q: Query) -> Answer:
             f"{REST_OF_SYSTEM_W[0]}–{REST_OF_SYSTEM_W[1]} W for the rest of the system = {low:,.0f}–{high:,.0f} W "
             f"under load, × {HEADROOM} headroom = {need_low:,.0f}–{need_high:,.0f} W."
         )
+        if q.psu_watts:
+            a.title = f"Is {an(f'{q.psu_watts:,.0f}')} {q.psu_watts:,.0f} W power supply enough for {rig}?"
+            a.summary = f"{_judged(q.psu_watts, low, need_low, need_high)} {a.summary}"
     a.bullets.extend(_connector_lines(ctx, a, q, gpus))
     a.notes.extend(_assumptions())
     for gpu in gpus:
@@ -156,6 +198,24 @@ def _gpu_terms(ctx: HandlerContext, a: Answer, q: Query, gpus: list[GPU]) -> tup
         terms.append(f"{count} × {shown}")
         total += count * watts
     return terms, total, unknown
+
+
+def _judged(watts: float, load: float, need_low: float, need_high: float) -> str:
+    """The verdict on a supply of ``watts`` against the estimate: the load without headroom, and the range with it."""
+    supply = f"{watts:,.0f} W"
+    if watts >= need_high:
+        return f"Yes: {supply} covers the estimate with its headroom."
+    if watts >= need_low:
+        return (
+            f"Probably: {supply} is within the estimate's range ({need_low:,.0f}–{need_high:,.0f} W); enough for a "
+            "modest CPU, tight with a power-hungry one."
+        )
+    if watts >= load:
+        return (
+            f"Only just: {supply} covers the load ({load:,.0f} W at the least) but not the headroom for power "
+            "spikes; power-limiting the GPUs helps."
+        )
+    return f"No: {supply} is below the estimated load ({load:,.0f} W at the least)."
 
 
 def _size_class(low: float, high: float) -> str:

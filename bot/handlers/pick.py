@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from bot.advisor import Advice, Scored, rank_by_field, values_memory
 from bot.answer import Answer
+from bot.catalog import GPU
 from bot.chart_data import spec_chart
 from bot.handlers.context import (
     LAPTOP_SEGMENTS,
     MARKET_NONE,
     WORKSTATION_NOTE,
     HandlerContext,
+    about_cards,
     add_sources,
     best_within,
     budget_text,
@@ -31,6 +33,8 @@ from bot.handlers.context import (
     wants_laptop,
 )
 from bot.handlers.reasons import changes, deciding, fp32_convention
+from bot.handlers.speed_ratio import speed_ratio_lead
+from bot.handlers.upgrade import against_owned, beating, nothing_beats
 from bot.handlers.verdict import verdict
 from bot.parser import Query
 from bot.wording import counted_noun
@@ -61,11 +65,42 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
     a = Answer(question=q.text, intent="recommend", title=f"Best for {wl.label}", gpus=named, fields=list(wl.weights))
     if q.faq is not None:
         a.title = q.faq.question
+    elif len(named) >= 2:
+        a.title = _choice_title(ctx, named, wl.label)
     if not advice.ranked:
         return _nothing_meets(ctx, q, a, advice)
     if single:
         return verdict(ctx, q, a, advice, single)
-    return _top_pick(ctx, q, a, advice)
+    if q.upgrade_from is not None and not named:
+        return _upgrade(ctx, q, a, advice, ctx.catalog.gpus[q.upgrade_from])
+    a = _top_pick(ctx, q, a, advice)
+    if q.ratio_asked and a.recommendation is not None:  # "how much faster is the 5090 than the 4090?"
+        other = next(g for g in q.gpus if g != a.recommendation)
+        pair = ctx.catalog.gpus[a.recommendation], ctx.catalog.gpus[other]
+        lead = speed_ratio_lead(ctx, a, advice.workload.name, *pair)
+        a.summary = f"{lead} {a.summary}" if lead else a.summary
+    if q.upgrade_from is not None and a.recommendation is not None:  # a choice among cards, from the asker's own
+        owned = ctx.catalog.gpus[q.upgrade_from]
+        _, together, mine = beating(ctx, q, advice, owned)
+        against_owned(ctx, a, together, ctx.catalog.gpus[a.recommendation], mine, owned)
+    return a
+
+
+def _upgrade(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, owned: GPU) -> Answer:
+    """ "a good upgrade from my 1080 ti": the pick among the cards that beat the asker's, and by how much."""
+    a.title = f"An upgrade from the {owned.short_name} for {advice.workload.label}"
+    narrowed, together, mine = beating(ctx, q, advice, owned)
+    if not narrowed.ranked:
+        return nothing_beats(ctx, q, a, advice, owned)
+    a = _top_pick(ctx, q, a, narrowed)
+    against_owned(ctx, a, together, narrowed.ranked[0].gpu, mine, owned)
+    return a
+
+
+def _choice_title(ctx: HandlerContext, named: list[str], label: str) -> str:
+    """ "GeForce RTX 3090 or GeForce RTX 4090 for training?": the choice the question asks about."""
+    names = [ctx.catalog.gpus[g].short_name for g in named]
+    return f"{', '.join(names[:-1])} or {names[-1]} for {label}?"
 
 
 def _nothing_meets(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answer:
@@ -99,7 +134,9 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
         a.summary += VALUE_FOCUS_MEMORY if values_memory(wl) else VALUE_FOCUS
     _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
     shown = [s.gpu for s in [pick, *alternatives]]
-    a.chart = spec_chart(ctx.catalog, shown, list(wl.weights), title=a.title, winner=0)
+    weighed, title = list(wl.weights), a.title
+    chart_key = ("pick chart", tuple(g.id for g in shown), tuple(weighed), title)
+    a.chart = about_cards(ctx, chart_key, shown, lambda: spec_chart(ctx.catalog, shown, weighed, title=title, winner=0))
     if named:
         several(ctx, a, q.counts, [ctx.catalog.gpus[g] for g in q.gpus])
         _asked_specs(ctx, q, a)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from bot.advisor import Advice, Scored
 from bot.answer import Answer
 from bot.catalog import GPU
-from bot.handlers.context import HandlerContext, fmt_ratio, lacks
+from bot.handlers.context import HandlerContext, about_cards, fmt_ratio, lacks
 from bot.wording import noun
 
 __all__ = ["changes", "deciding", "fp32_convention", "relative"]
@@ -21,9 +21,16 @@ def relative(r: float) -> str:
 
 
 def deciding(ctx: HandlerContext, advice: Advice, s: Scored, other: Scored | None) -> str:
-    """The specs the workload weighs, for ``s`` (each relative to ``other``'s when given)."""
+    """The specs the workload weighs, for ``s`` (each relative to ``other``'s when given); the same for the same
+    specs and cards, so built once (:func:`~bot.handlers.context.about_cards`)."""
+    keys = tuple(advice.workload.weights)
+    gpus = (s.gpu,) if other is None else (s.gpu, other.gpu)
+    return about_cards(ctx, ("deciding", keys, *(g.id for g in gpus)), gpus, lambda: _deciding(ctx, keys, s, other))
+
+
+def _deciding(ctx: HandlerContext, keys: Sequence[str], s: Scored, other: Scored | None) -> str:
     parts = []
-    for key in advice.workload.weights:
+    for key in keys:
         fdef = ctx.catalog.fields[key]
         mine = ctx.catalog.comparable(s.gpu, key)
         missing = lacks(ctx, s.gpu, key)

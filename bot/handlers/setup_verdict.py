@@ -295,9 +295,11 @@ def measures_for(
     price = price_measure(ctx, a, setups)
     if setups and setups[0].holding is not None:
         plan = setups[0].holding.plan
-        if plan.mode == "inference" and plan.model.components:
+        speech = plan.model_id is not None and ctx.models[plan.model_id].kind == "speech"
+        if plan.mode == "inference" and (plan.model.components or speech):
             # An image pipeline: no tokens to decode; denoising is compute-bound, so the card's compute decides
-            # (FP32 where a card has no published tensor figure).
+            # (FP32 where a card has no published tensor figure). A speech model (Whisper) spends its time in the
+            # encoder, a batch over 1,500 audio frames per 30 s window: compute-bound too, its small decoder aside.
             compute = [
                 field_measure(ctx, a, setups, "FP16 tensor per card", "fp16_tensor_tflops", per_card=True),
                 field_measure(ctx, a, setups, "FP32 per card", "fp32_tflops", per_card=True),

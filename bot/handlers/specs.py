@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bot.answer import Answer, Row, Table
+from bot.answer import Answer, Chart, Row, Table
 from bot.catalog import GPU, FieldDef
 from bot.chart_data import spec_chart
 from bot.handlers.compare_words import decisive, digest, leader_summary, telling, win_ratio
 from bot.handlers.context import (
     HandlerContext,
+    about_card,
+    about_cards,
     add_notes,
     add_sources,
-    counted,
     current_prices,
     lacks,
     several,
     value,
+    value_text,
 )
 from bot.handlers.per_unit import per_unit_lead
 from bot.parser import Query
@@ -68,7 +71,7 @@ def lookup(ctx: HandlerContext, q: Query) -> Answer:
     if q.fields:
         _asked_values(ctx, a, gpu, keys)
     else:
-        a.summary = digest(ctx.catalog, gpu)
+        a.summary = about_card(ctx, ("digest", gpu.id), gpu, lambda: digest(ctx.catalog, gpu))
     if not q.fields or "launch_price_usd" in q.fields:
         current_prices(ctx, a, [gpu])
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, [gpu])
@@ -112,17 +115,15 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
         fields=list(q.fields),
     )
     keys = _compared_keys(ctx, q, gpus)
-    rows = [compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys]
-    a.table = Table(tuple(names), tuple(g.id for g in gpus), tuple(rows))
-    if q.fields:
-        a.summary = _asked_rows(rows, names)
-    else:
-        a.summary = leader_summary(ctx.catalog, rows, gpus)
+    side = _side_by_side(ctx, a, gpus, keys, asked=bool(q.fields))
+    rows = side.rows
+    a.table = Table(tuple(names), tuple(g.id for g in gpus), rows)
+    a.summary = side.summary
     if q.fields:  # the fields asked: how far apart the cards are on each is the answer
         a.bullets.extend(row.ratio for row in rows if row.ratio)
-    a.focus = decisive(rows, q.fields)
+    a.focus = list(side.focus)
     a.full = q.all_fields
-    a.chart = spec_chart(ctx.catalog, gpus, [f for f in a.focus if f in q.fields])
+    a.chart = side.chart
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, gpus)
     several(ctx, a, q.counts, gpus)
     if len(gpus) == 2 and not q.fields:
@@ -136,6 +137,40 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
         add_notes(ctx, a, g, keys)
     add_sources(a, gpus)
     return a
+
+
+@dataclass(frozen=True, slots=True)
+class _SideBySide:
+    """What a comparison of the same cards on the same fields always shows: rows, summary, focus and chart."""
+
+    rows: tuple[Row, ...]
+    summary: str
+    focus: tuple[str, ...]
+    chart: Chart | None
+
+
+def _side_by_side(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], keys: list[str], *, asked: bool) -> _SideBySide:
+    """The comparison of ``gpus`` on ``keys`` (``asked``: the question named those fields), built once per cards
+    and fields (:func:`~bot.handlers.context.about_cards`). A comparison served from the memo cites its values in
+    ``answer`` as building it does."""
+    built: list[_SideBySide] = []
+
+    def build() -> _SideBySide:
+        rows = tuple(compare_row(ctx, a, gpus, ctx.catalog.fields[k]) for k in keys)
+        names = [g.short_name for g in gpus]
+        summary = _asked_rows(rows, names) if asked else leader_summary(ctx.catalog, rows, gpus)
+        focus = decisive(rows, keys if asked else [])
+        chart = spec_chart(ctx.catalog, gpus, [f for f in focus if f in keys] if asked else [])
+        built.append(_SideBySide(rows, summary, tuple(focus), chart))
+        return built[0]
+
+    side = about_cards(ctx, ("side by side", tuple(g.id for g in gpus), tuple(keys), asked), gpus, build)
+    if not built:  # served from the memo: cite as compare_row does
+        for k in keys:
+            unit = ctx.catalog.fields[k].unit
+            for g in gpus:
+                a.cite(g.id, k, g.get(k), unit)
+    return side
 
 
 def _compared_keys(ctx: HandlerContext, q: Query, gpus: Sequence[GPU]) -> list[str]:
@@ -161,13 +196,15 @@ def _asked_rows(rows: Sequence[Row], names: Sequence[str]) -> str:
 
 def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: FieldDef) -> Row:
     """One field across ``gpus``: the cells, the winner (None for a tie or no ordering) and the ratio."""
-    cells = tuple(value(ctx, a, g, fdef.key) for g in gpus)
-    values: list[Any] = [g.get(fdef.key) for g in gpus]
-    single = [ctx.catalog.comparable(g, fdef.key) for g in gpus]
-    if fdef.type in ("int", "float") and any(c != g.number(fdef.key) for c, g in zip(single, gpus, strict=True)):
+    facts = [_fact(ctx, g, fdef) for g in gpus]
+    for g, fact in zip(gpus, facts, strict=True):
+        a.cite(g.id, fdef.key, fact.raw, fdef.unit)
+    cells = tuple(f.text for f in facts)
+    values: list[Any] = [f.raw for f in facts]
+    if fdef.type in ("int", "float") and any(f.single != f.number for f in facts):
         # AMD's dual-issue FP32 next to NVIDIA's: compare at the same count, and show both figures.
-        values = single
-        cells = tuple(counted(ctx, a, g, fdef.key) for g in gpus)
+        values = [f.single for f in facts]
+        cells = tuple(f.counted for f in facts)
     if not fdef.better or fdef.type not in ("int", "float", "bool"):
         return Row(fdef.key, fdef.label, cells)
     known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
@@ -182,3 +219,26 @@ def compare_row(ctx: HandlerContext, a: Answer, gpus: Sequence[GPU], fdef: Field
         loser = next(i for i, v in known if v == other)
         ratio = win_ratio(fdef, gpus[winner], gpus[loser], best, other, (cells[winner], cells[loser]))
     return Row(fdef.key, fdef.label, cells, winner, ratio)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    """One card's field as a comparison reads it: the value, its text, and the single-issue count where the vendor
+    counts dual issue (:func:`~bot.handlers.context.counted`)."""
+
+    raw: Any
+    number: float | None
+    single: float | None
+    text: str
+    counted: str
+
+
+def _fact(ctx: HandlerContext, gpu: GPU, fdef: FieldDef) -> _Fact:
+    """``gpu``'s ``fdef`` for a comparison row, built once per card and field (the same in every pair)."""
+    return about_card(ctx, ("fact", gpu.id, fdef.key), gpu, lambda: _read_fact(ctx, gpu, fdef.key))
+
+
+def _read_fact(ctx: HandlerContext, gpu: GPU, key: str) -> _Fact:
+    text, single, number = value_text(ctx, gpu, key), ctx.catalog.comparable(gpu, key), gpu.number(key)
+    counted = text if single is None or single == number else f"{text} ({single:.3g} single-issue)"
+    return _Fact(gpu.get(key), number, single, text, counted)

@@ -18,6 +18,7 @@ from bot.handlers.context import (
 )
 from bot.handlers.longtail_verdict import longtail_verdict
 from bot.handlers.reasons import deciding
+from bot.handlers.verdict_capability import capability, software_caveat
 from bot.longtail import is_longtail
 from bot.parser import Query
 
@@ -48,7 +49,14 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
     field = priced if priced else advice.ranked
     rank = [s.gpu.id for s in field].index(gid) + 1
     scope = "GPUs with a known price" if field is priced else _scope(ctx, q)
-    a.summary = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(field)} {scope}. {wl.why}"
+    if q.faq is None:
+        a.title = f"Is the {gpu.short_name} good for {wl.label}?"
+    ranked = f"For {wl.label}, the {gpu.short_name} ranks #{rank} of {len(field)} {scope}."
+    lead = capability(ctx, a, gpu, wl.name)  # what it runs, when that is what decides
+    a.summary = f"{lead} {ranked}" if lead else f"{ranked} {wl.why}"
+    caveat = software_caveat(ctx, gpu)
+    if caveat:
+        a.notes.append(caveat)
     a.bullets.append(f"{gpu.short_name}: {deciding(ctx, advice, mine, field[0])}.")
     alt = _swap(ctx, advice_for_alt, mine, price)
     if alt is not None:

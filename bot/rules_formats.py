@@ -1,0 +1,60 @@
+"""Tensor formats: "does the rtx 5090 support fp4", "can a V100 do bf16?" (the formats of the named cards'
+architecture), and asked of no card, "which gpus support bf16?", "how do i know if my gpu supports fp8?" (which
+architectures compute it, per vendor: :func:`bot.handlers.hardware.formats`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.catalog import Catalog
+from bot.evidence import Evidence
+from bot.request import MAX_COMPARE, Kind, Query
+from bot.rules_variants import one_architecture
+
+__all__ = ["FORMAT_FIELD", "FormatRules"]
+
+# The spec field that holds a format's dense tensor throughput.
+FORMAT_FIELD = {
+    "fp16": "fp16_tensor_tflops",
+    "bf16": "bf16_tensor_tflops",
+    "fp8": "fp8_tensor_tflops",
+    "int8": "int8_tensor_tops",
+    "fp64": "fp64_tflops",
+}
+
+
+class FormatRules:
+    def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query]) -> None:
+        self.catalog = catalog
+        self._query = make
+
+    def support(self, ev: Evidence) -> Query | None:
+        """ "does the rtx 5090 support fp4", "can a V100 do bf16?": the tensor formats of its architecture."""
+        same_chip = one_architecture(self.catalog, ev)
+        if not (ev.gpus or same_chip) or not ev.formats_asked or ev.model is not None or ev.family:
+            return None
+        if ev.has("quantisation"):
+            return None  # "does the V100 support 4-bit quantisation": software quantises, a software question
+        q = self._query(ev, "formats")
+        q.formats = list(ev.formats_asked)
+        q.gpus = (q.gpus or [same_chip[0]])[:MAX_COMPARE]
+        q.variants = [(ev.match.ambiguous[0].text, tuple(same_chip), ())] if same_chip else []  # one answer for all
+        q.ambiguous = []
+        q.fields = self.fields(q.formats)
+        return q
+
+    def in_general(self, ev: Evidence) -> Query | None:
+        """ "which gpus support bf16?", "how do i know if my gpu supports fp8?": the architectures that compute it,
+        when the question names no card, model, workload, budget or limit (those make it a pick or a ranking)."""
+        if not ev.formats_asked or ev.gpus or ev.match.mentions or ev.model is not None or ev.family:
+            return None
+        if ev.workload or ev.budget_usd is not None or ev.limits or ev.has("quantisation"):
+            return None
+        if not (ev.has("support_verbs") or ev.has("support_words")):
+            return None
+        q = self._query(ev, "formats")
+        q.formats, q.gpus, q.fields = list(ev.formats_asked), [], self.fields(ev.formats_asked)
+        return q
+
+    def fields(self, formats: list[str]) -> list[str]:
+        return [FORMAT_FIELD[f] for f in formats if FORMAT_FIELD.get(f) in self.catalog.fields]
