@@ -39,7 +39,7 @@ HANDLERS: Mapping[Kind, str] = {
     "list": "ranking:rank",
     "pick": "advice:recommend",
     "verdict": "advice:recommend",
-    "fit": "fits:fits",
+    "fit": "fit_unlisted:fits",
     "fit_pick": "model_pick:model_pick",
     "faq": "faq:faq",
     "software": "faq:faq",
@@ -54,7 +54,7 @@ BY_INTENT: Mapping[Intent, str] = {
     "recommend": "advice:recommend",
     "faq": "faq:faq",
     "clarify": "clarify:clarify",
-    "fits": "fits:fits",
+    "fits": "fit_unlisted:fits",
     "unknown": "faq:unknown",
 }
 

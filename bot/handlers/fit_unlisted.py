@@ -1,12 +1,22 @@
 """A fit question about a model the catalog lacks ("qwen2.5 vl 72b", "mistral 7b instruct v0.2"): the answer says
-so, and what it estimates instead (a typical model of the size said), never another model of the family."""
+so, and what it estimates instead (a typical model of the size said), never another model of the family.
+
+:func:`fits` is the composer's fit handler: :func:`bot.handlers.fits.fits`, with that note."""
 
 from __future__ import annotations
 
 from bot.answer import Answer
+from bot.handlers.context import HandlerContext
+from bot.handlers.fits import fits as estimate
+from bot.parser import Query
 from bot.request import FitRequest
 
-__all__ = ["unlisted_note", "with_unlisted_note"]
+__all__ = ["fits", "unlisted_note", "with_unlisted_note"]
+
+
+def fits(ctx: HandlerContext, q: Query) -> Answer:
+    """The fit answer, led by a note when the model named is not in the catalog."""
+    return with_unlisted_note(estimate(ctx, q), q.fit)
 
 
 def unlisted_note(req: FitRequest) -> str | None:

@@ -45,7 +45,6 @@ from bot.handlers.fit_options import (
 )
 from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, fit_slots, speed_on
 from bot.handlers.fit_precision import BELOW_Q4, native_precision, pick_precision, precision_label, quality_note
-from bot.handlers.fit_unlisted import with_unlisted_note
 from bot.parser import Query
 from bot.wording import an, gerund
 
@@ -61,13 +60,7 @@ _TAKING_TURNS = "fits with its parts taking turns"
 
 
 def fits(ctx: HandlerContext, q: Query) -> Answer:
-    """The memory estimate for the question's model and setup, against what it names (if anything); a model the
-    catalog lacks is said to be so (:func:`~bot.handlers.fit_unlisted.unlisted_note`)."""
-    answer = _fits(ctx, q)
-    return with_unlisted_note(answer, q.fit)
-
-
-def _fits(ctx: HandlerContext, q: Query) -> Answer:
+    """The memory estimate for the question's model and setup, against what it names (if anything)."""
     req = q.fit
     model, model_id = fit_model(ctx, req)
     if req is None or model is None:
