@@ -87,7 +87,7 @@ def _by_size(match: MatchResult, k: int, catalog: Catalog, ids: list[str]) -> li
     memory = {g: catalog.gpus[g].number("memory_gb") for g in ids}
     count = _count_before(words, m.start) or 1
     for p in range(m.end, upto):
-        size = _size_at(words, p)
+        size = _size_at(words, p) if p > m.end else _size_at(words, p) or _bare_size_at(words, p, memory)
         if size is None:
             continue
         if _claimed(match, k, p, size, catalog):
@@ -97,6 +97,21 @@ def _by_size(match: MatchResult, k: int, catalog: Catalog, ids: list[str]) -> li
             if hits:
                 return hits
     return ids
+
+
+def _bare_size_at(words: Sequence[str], p: int, memory: dict[str, float | None]) -> float | None:
+    """ "4060 ti 16", "a100 80": a bare number right after the name that is one of its variants' memory in GB (not
+    a count, a wattage or a year: nothing but that exact size counts, and no unit may follow)."""
+    word = words[p]
+    if not word.isdigit() or (p + 1 < len(words) and words[p + 1] in _NOT_GB):
+        return None
+    size = float(word)
+    return size if size in memory.values() else None
+
+
+_NOT_GB = frozenset(
+    {"w", "watt", "watts", "mhz", "ghz", "bit", "bits", "k", "tokens", "tb", "cores", "x", "gpus", "cards"}
+)
 
 
 def _size_at(words: Sequence[str], p: int) -> float | None:

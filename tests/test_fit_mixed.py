@@ -75,7 +75,7 @@ def test_mixed_answer_is_usable_directly(engine: Engine) -> None:
     assert query.fit is not None
     model = engine.models[str(query.fit.model_id)]
     cards = [engine.catalog.gpus[g] for g in ("rtx-3090", "rtx-3060")]
-    answer = mixed_answer(ctx, fit_plan(query.fit, model.shape, model.id, 2), cards, query.text, True)
+    answer = mixed_answer(ctx, fit_plan(query.fit, model.shape, model.id, 2), cards, question=query.text, llm=True)
     assert answer.gpus == ["rtx-3090", "rtx-3060"] and answer.summary.startswith("Yes")
 
 

@@ -57,3 +57,19 @@ def test_a_range_of_sizes_is_a_range(text: str, norm: str) -> None:
 def test_a_range_of_sizes_is_no_count_of_cards(engine: Engine) -> None:
     query = engine.parser.parse("Will it be possible to run this text2video on 10-12 gigabyte GPUs?")
     assert query.fit is None or query.fit.gpus_count == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "gpu"),
+    [
+        ("vram on a 4060ti 16", "rtx-4060-ti-16gb"),
+        ("4060 ti 8 bandwidth", "rtx-4060-ti-8gb"),
+        ("a100 80 specs", None),  # two 80 GB variants (PCIe and SXM4): still a question of form, not size
+    ],
+)
+def test_a_bare_size_after_a_name_picks_the_variant(engine: Engine, question: str, gpu: str | None) -> None:
+    mention = engine.parser.read(question).match.mentions[0]
+    if gpu is None:
+        assert all(engine.catalog.gpus[g].number("memory_gb") == 80 for g in mention.candidates)
+    else:
+        assert mention.gpu == gpu, mention

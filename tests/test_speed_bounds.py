@@ -276,7 +276,7 @@ def test_model_series_start_guard_as_before(engine: Engine) -> None:
 def test_size_and_code_guards_as_before() -> None:
     from bot.dimensions import _RANGE_HINT
     from bot.evidence import _ARCH_CODE
-    from bot.evidence_sizes import gpu_sizes
+    from bot.evidence_sizes import gpu_sizes as _gpu_sizes
 
     plain_size = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
     ranges = re.compile(r"\$?\s?\d+(?:\.\d+)?\s*k?\s+(?:to|and)\s+\$?\s?\d")
@@ -296,7 +296,7 @@ def test_size_and_code_guards_as_before() -> None:
     for text in texts:
         sizes = [float(m.group(1)) for m in plain_size.finditer(text)]
         if not sizes:
-            assert gpu_sizes(text) == []
+            assert _gpu_sizes(text) == []
         if _ARCH_CODE.search(text):
             assert "sm" in text or "gfx" in text
         if ranges.search(text):

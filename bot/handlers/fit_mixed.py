@@ -31,7 +31,7 @@ __all__ = ["mixed_answer", "rig_of"]
 _LEAD = {"fits": "Yes, it fits", "tight": "Yes, but it is borderline", "does not fit": "No, it does not fit"}
 
 
-def mixed_answer(ctx: HandlerContext, s: FitPlan, cards: list[GPU], question: str, llm: bool) -> Answer:
+def mixed_answer(ctx: HandlerContext, s: FitPlan, cards: list[GPU], *, question: str, llm: bool) -> Answer:
     """The estimate for ``s`` (planned for ``len(cards)`` GPUs) on ``cards`` together."""
     count = len(cards)
     rooms = [capacity_of(ctx, gpu, s.budget, count) for gpu in cards]

@@ -71,7 +71,7 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
         plan = fit_plan(req, model, model_id, req.gpus_count, budget=budget)
         return _count_answer(ctx, q, plan, None) or _ambiguous(ctx, q, plan, llm)
     if req.combined and (rig := rig_of(ctx, q)):  # "on a 3090 + a 3060": the cards together
-        return mixed_answer(ctx, fit_plan(req, model, model_id, len(rig), budget=budget), rig, q.text, llm)
+        return mixed_answer(ctx, fit_plan(req, model, model_id, len(rig), budget=budget), rig, question=q.text, llm=llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
     if gpu is not None:
         budget = on_card(budget, usable_gb(ctx, gpu), gpu.id)  # the runtime's defaults for this card
