@@ -61,6 +61,7 @@ def test_what_is_remembered_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     """Counts are free numbers and pairs are many: the stores start afresh when full, and answer as before."""
     monkeypatch.setattr(context, "_TEXTS_LIMIT", 40)
     monkeypatch.setattr(context, "_MEMO_LIMIT", 30)
+    monkeypatch.setattr(context, "_CARDS_LIMIT", 20)
     engine, fresh = Engine.from_specs(), Engine.from_specs()
     names = [g.short_name for g in engine.catalog]
     questions = [f"{n}x {names[n % len(names)]} vs {names[(n * 3) % len(names)]}" for n in range(2, 90)]
@@ -68,4 +69,4 @@ def test_what_is_remembered_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     ctx = engine.composer.context
     for q in questions:
         assert _json(engine, q) == _json(fresh, q), q
-        assert len(ctx.texts) <= 40 and len(ctx.memo) <= 30, q
+        assert len(ctx.texts) <= 40 and len(ctx.memo) <= 30 and len(ctx.cards) <= 20, q

@@ -46,6 +46,7 @@ __all__ = [
     "describe_limits",
     "fmt_ratio",
     "frozen_limits",
+    "kept",
     "lacks",
     "laptop_price_note",
     "link_text",
@@ -64,6 +65,7 @@ __all__ = [
 T = TypeVar("T")
 _MEMO_LIMIT = 4096  # entries kept in HandlerContext.memo
 _TEXTS_LIMIT = 16384  # entries kept in HandlerContext.texts (short texts: a card's value, total, digest)
+_CARDS_LIMIT = 4096  # entries kept in HandlerContext.cards (what a few cards together give: a comparison, a chart)
 
 #: Numeric constraints as the parser gives them: ``{"memory_gb": {"min": 24}}``.
 Limits = dict[str, dict[str, float]]
@@ -87,7 +89,7 @@ MARKET_NONE: Mapping[tuple[str, ...], str] = {
 }
 
 
-_NOT_PICKLED = frozenset({"_advise", "memo", "texts"})
+_NOT_PICKLED = frozenset({"_advise", "memo", "texts", "cards"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,9 @@ class HandlerContext:
     memo: dict[tuple[object, ...], object] = field(init=False, repr=False, default_factory=dict)
     #: What was built from one catalog card alone (:func:`about_card`), each kept with its card.
     texts: dict[tuple[object, ...], _Kept] = field(init=False, repr=False, default_factory=dict)
+    #: What was built from a few catalog cards together (:func:`about_cards`), kept with those cards; a store of its
+    #: own, so that ever new pairs never push the handlers' costlier results (fit estimates, advice) out of ``memo``.
+    cards: dict[tuple[object, ...], _KeptFor] = field(init=False, repr=False, default_factory=dict)
     #: What each card offers (specs/usable_memory.yaml) and each runtime's budget (specs/runtimes.yaml), loaded once.
     usable: UsableMemory = field(init=False, repr=False)
     runtimes: Runtimes | None = field(init=False, repr=False)
@@ -141,6 +146,7 @@ class HandlerContext:
             setattr(self, name, value)
         self.memo = {}
         self.texts = {}
+        self.cards = {}
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
 
     def remember(self, key: tuple[object, ...], value: object) -> object:
@@ -306,19 +312,23 @@ def value(ctx: HandlerContext, answer: Answer, gpu: GPU, key: str) -> str:
 
 def value_text(ctx: HandlerContext, gpu: GPU, key: str) -> str:
     """``gpu``'s ``key`` formatted with its unit (:func:`value`, without citing it)."""
-    return about_card(ctx, ("value", gpu.id, key), gpu, lambda: _value_text(ctx, gpu, key))
+    memo_key = ("value", gpu.id, key)
+    text = kept(ctx, memo_key, gpu)  # the common case, without building the closure below
+    return text if isinstance(text, str) else about_card(ctx, memo_key, gpu, lambda: _value_text(ctx, gpu, key))
 
 
 def about_cards(ctx: HandlerContext, memo_key: tuple[object, ...], gpus: Sequence[GPU], build: Callable[[], T]) -> T:
     """``build()``, a result that depends on the catalog's cards ``gpus`` alone (rows of a comparison, a chart, a
-    sentence comparing them), remembered under ``memo_key`` in the bounded :attr:`HandlerContext.memo`: kept with
+    sentence comparing them), remembered under ``memo_key`` in the bounded :attr:`HandlerContext.cards`: kept with
     the cards, so a hit is those very cards, and only for the catalog's own (the catalog is immutable)."""
-    kept = ctx.memo.get(memo_key)
-    if isinstance(kept, _KeptFor) and len(kept.gpus) == len(gpus) and all(map(operator.is_, kept.gpus, gpus)):
+    kept = ctx.cards.get(memo_key)
+    if kept is not None and len(kept.gpus) == len(gpus) and all(map(operator.is_, kept.gpus, gpus)):
         return cast(T, kept.value)
     made = build()
     if all(ctx.catalog.gpus.get(g.id) is g for g in gpus):
-        ctx.remember(memo_key, _KeptFor(tuple(gpus), made))
+        if len(ctx.cards) >= _CARDS_LIMIT:  # bounded (pairs are many): a full store starts afresh
+            ctx.cards.clear()
+        ctx.cards[memo_key] = _KeptFor(tuple(gpus), made)
     return made
 
 
@@ -328,6 +338,12 @@ class _KeptFor:
 
     gpus: tuple[GPU, ...]
     value: object
+
+
+def kept(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU) -> object:
+    """What :func:`about_card` keeps under ``memo_key`` for this very ``gpu``, else None."""
+    found = ctx.texts.get(memo_key)
+    return found.value if found is not None and found.gpu is gpu else None
 
 
 def about_card(ctx: HandlerContext, memo_key: tuple[object, ...], gpu: GPU, build: Callable[[], T]) -> T:

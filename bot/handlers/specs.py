@@ -17,6 +17,7 @@ from bot.handlers.context import (
     add_notes,
     add_sources,
     current_prices,
+    kept,
     lacks,
     several,
     value,
@@ -235,7 +236,9 @@ class _Fact:
 
 def _fact(ctx: HandlerContext, gpu: GPU, fdef: FieldDef) -> _Fact:
     """``gpu``'s ``fdef`` for a comparison row, built once per card and field (the same in every pair)."""
-    return about_card(ctx, ("fact", gpu.id, fdef.key), gpu, lambda: _read_fact(ctx, gpu, fdef.key))
+    memo_key = ("fact", gpu.id, fdef.key)
+    fact = kept(ctx, memo_key, gpu)  # the common case, without building the closure below
+    return fact if isinstance(fact, _Fact) else about_card(ctx, memo_key, gpu, lambda: _read_fact(ctx, gpu, fdef.key))
 
 
 def _read_fact(ctx: HandlerContext, gpu: GPU, key: str) -> _Fact:

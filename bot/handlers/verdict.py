@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.advisor import Advice, Scored, memory_first
 from bot.answer import Answer
 from bot.catalog import GPU
@@ -31,7 +33,7 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
     if is_longtail(gid):  # a card the curated catalog lacks is not ranked against it
         return longtail_verdict(ctx, a, advice, gpu)
     wl = advice.workload
-    mine = next((s for s in advice.ranked if s.gpu.id == gid), None)
+    mine = _find(advice.ranked, gid)
     if mine is None:
         return _not_a_fit(ctx, a, advice, gpu)
     price = ctx.prices.usd(gpu)
@@ -39,7 +41,7 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
     # themselves); data-center parts without a list price are another market.
     if price is not None:
         buyable = ctx.advise(wl.name, ctx.priced, q.budget_usd, q.value_focus, tuple(q.modifiers))
-        mine = next((s for s in buyable.ranked if s.gpu.id == gid), mine)
+        mine = _find(buyable.ranked, gid) or mine
         # The priced pool is passed as a GPU list, so GPUs that miss the workload's constraints stay in
         # it, flagged: leave them out (the GPU asked about stays, to be ranked).
         priced = [s for s in buyable.ranked if s.gpu.id not in buyable.violations or s.gpu.id == gid]
@@ -79,6 +81,12 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
         a.notes.insert(0, WORKSTATION_NOTE)
     add_sources(a, [gpu])
     return a
+
+
+def _find(ranked: Sequence[Scored], gid: str) -> Scored | None:
+    """The first of ``ranked`` that is ``gid`` (the ids listed once, then searched by the list itself)."""
+    ids = [s.gpu.id for s in ranked]
+    return ranked[ids.index(gid)] if gid in ids else None
 
 
 def _scope(ctx: HandlerContext, q: Query) -> str:
