@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,8 @@ def save(db: Path, rows: list[Row]) -> Path | None:
     """Write ``rows`` to a new spool file beside ``db``; None when that is impossible too (full, read-only)."""
     if not rows:
         return None
+    import uuid  # only when rows must wait in a file: its import (platform and all) is not paid at every start
+
     name = f"{db.name}.pending-{os.getpid()}-{uuid.uuid4().hex[:12]}.jsonl"
     final, temp = db.with_name(name), db.with_name(name + ".tmp")
     try:
