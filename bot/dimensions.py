@@ -50,7 +50,8 @@ def count_word(word: str) -> int | None:
 
 
 # "3090 + 3060", "a 4090+3090", "rtx 3090 + rtx 3060 12gb": a "+" between two names with numbers (not "Colab+").
-_PLUS_JOIN = re.compile(r"\d\w*\s*\+\s*(?:[a-z]+\s+){0,2}[a-z]*\d", re.IGNORECASE)
+# Every quantifier is bounded (a name is short), so the search is linear in the text whatever its runs of digits.
+_PLUS_JOIN = re.compile(r"\d\w{0,12}\s{0,3}\+\s{0,3}(?:[a-z]{1,12}\s{1,3}){0,2}[a-z]{0,12}\d", re.IGNORECASE)
 
 
 def joined_by_plus(text: str) -> bool:
