@@ -138,13 +138,15 @@ async def test_hub_candidates_are_buttons_and_a_pick_answers(bot: tuple[FakeDisc
 async def test_slash_ask_defers_only_for_a_hub_search(bot: tuple[FakeDiscord, GpuBot]) -> None:
     """A model name the catalog lacks is searched on the Hub: deferred first (a search may outlast Discord's 3 s),
     then followed up; a question the catalog answers is answered at once, with no deferral."""
-    fake, _ = bot
+    fake, gpubot = bot
     searched = await fake.slash("ask", {"question": "can i run glm 4.7 flash on a 4090?"})
     assert (await searched.response()).json["type"] == CALLBACK_DEFERRED
     path = f"/webhooks/{FakeDiscord.APP_ID}/{searched.token}"
     followup = await fake.wait_for(lambda r: r.method == "POST" and r.path.startswith(path), timeout=30)
     assert "zai-org/GLM-4.7-Flash" in str(followup.json)
     for question in ("a6000 vram", "can i run llama 3 70b on two 3090s?", "a4000 vs a6000 for training"):
+        late = gpubot.gate.deferred  # a deferral for a backlog (an interaction that reached the bot late) is allowed
         plain = await fake.slash("ask", {"question": question})
         first = await plain.response()
-        assert first.json["type"] == CALLBACK_MESSAGE, question  # one callback with the answer: no deferral
+        if gpubot.gate.deferred == late:  # no backlog: one callback with the answer, no deferral for the Hub
+            assert first.json["type"] == CALLBACK_MESSAGE, question
