@@ -18,7 +18,14 @@ from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import variants
 from bot.models import ModelSpec
 
-__all__ = ["REVERSE_MODES", "REVERSE_PRECISIONS", "biggest_models", "largest_known_model", "largest_params_b"]
+__all__ = [
+    "REVERSE_MODES",
+    "REVERSE_PRECISIONS",
+    "biggest_models",
+    "largest_known_model",
+    "largest_params_b",
+    "size_text",
+]
 
 #: The precisions a reverse fit is answered in, highest quality first.
 REVERSE_PRECISIONS = ("fp16", "q8_0", "q4_k_m")
@@ -102,7 +109,8 @@ def _largest_known(
     return next((m for m in llms if _fits(m.shape, precision, capacity, count, mode)), None)
 
 
-def _size(params_b: float) -> str:
+def size_text(params_b: float) -> str:
+    """ "9.6", "37": billions of parameters as an answer writes them."""
     return f"{params_b:.1f}" if params_b < 10 else f"{params_b:.0f}"
 
 
@@ -144,7 +152,7 @@ def biggest_models(
         if params is None:
             a.bullets.append(f"{label}: not even a 0.1B-parameter model fits.")
             continue
-        line = f"{label}: a typical dense model of up to about {_size(params)}B parameters"
+        line = f"{label}: a typical dense model of up to about {size_text(params)}B parameters"
         model = _largest_known_in(ctx, precision, room, count, plan_mode)
         if model is not None:
             est = variants(

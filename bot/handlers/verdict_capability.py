@@ -21,7 +21,7 @@ from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_memory import usable_gb
 from bot.handlers.fit_options import variants
 from bot.handlers.fit_plan import card_speed
-from bot.handlers.fit_reverse import REVERSE_CONTEXT, largest_known_model, largest_params_b
+from bot.handlers.fit_reverse import REVERSE_CONTEXT, largest_known_model, largest_params_b, size_text
 
 __all__ = ["CAPABILITY_WORKLOADS", "capability", "software_caveat"]
 
@@ -68,7 +68,7 @@ def _inference(ctx: HandlerContext, a: Answer, gpu: GPU, memory: str, room: floa
         if params is not None:
             a.bullets.append(
                 f"{PRECISION_NAMES.get(precision, precision)}: a typical dense model of up to about "
-                f"{_size(params)}B parameters fits ({REVERSE_CONTEXT:,}-token context, batch 1)."
+                f"{size_text(params)}B parameters fits ({REVERSE_CONTEXT:,}-token context, batch 1)."
             )
     return lead + "."
 
@@ -78,9 +78,9 @@ def _fine_tuning(ctx: HandlerContext, a: Answer, gpu: GPU, memory: str, room: fl
     qlora = sizes["qlora"]
     if qlora is None:
         return f"Its {memory} is too little to fine-tune even a small language model, with QLoRA."
-    lead = f"Its {memory} fine-tunes a typical dense model of up to about {_size(qlora)}B parameters with QLoRA"
+    lead = f"Its {memory} fine-tunes a typical dense model of up to about {size_text(qlora)}B parameters with QLoRA"
     lora = sizes["lora"]
-    lead += f", about {_size(lora)}B with LoRA" if lora is not None else ""
+    lead += f", about {size_text(lora)}B with LoRA" if lora is not None else ""
     return lead + f" ({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing)."
 
 
@@ -98,7 +98,3 @@ def _quant(precision: str) -> str:
     name = PRECISION_NAMES.get(precision, precision)
     short, _, kind = name.partition(" (")
     return f"{short}, a {kind.rstrip(')')}" if kind else short
-
-
-def _size(params_b: float) -> str:
-    return f"{params_b:.1f}" if params_b < 10 else f"{params_b:.0f}"
