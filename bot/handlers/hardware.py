@@ -93,11 +93,10 @@ def formats_in_general(ctx: HandlerContext, q: Query) -> Answer:
         a.bullets.append(f"{fmt.upper()} on tensor or matrix units: {listed or 'no architecture in my catalog'}.")
     a.summary = (
         f"{names} support follows the GPU's architecture: the tensor (matrix) units of these architectures compute it. "
-        f'Ask "does the <card> support {q.formats[0]}?" for one card; in PyTorch, torch.cuda.is_bf16_supported() '
-        "tells for the card you have."
-        if "bf16" in q.formats
-        else f"{names} support follows the GPU's architecture: the tensor (matrix) units of these architectures "
-        f'compute it. Ask "does the <card> support {q.formats[0]}?" for one card.'
+        f'Ask "does the <card> support {q.formats[0]}?" for one card'
+    )
+    a.summary += (
+        "; in PyTorch, torch.cuda.is_bf16_supported() tells for the card you have." if "bf16" in q.formats else "."
     )
     return a
 
