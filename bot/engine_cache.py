@@ -17,22 +17,16 @@ means the engine is built each time.
 from __future__ import annotations
 
 import contextlib
-import copyreg
-import dataclasses
-import functools
 import gc
 import io
 import logging
 import os
 import pickle
-import re
 import stat
 import sys
-import types
 import zlib
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 try:  # what hashlib.blake2b is, without hashlib loading OpenSSL for its other algorithms
     from _blake2 import blake2b
@@ -41,6 +35,7 @@ except ImportError:  # pragma: no cover - a Python without the built-in module
 
 from bot import regex_cache
 from bot.catalog_files import cache_dir, find_specs_dir
+from bot.engine_pickle import Pickler, Unpickler
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -56,20 +51,6 @@ KEEP = 4
 _MAGIC = b"GPUBOT-ENGINE\n"
 _DIGEST = 4  # a CRC-32 of the body: catches a torn or damaged file (trust is the owner and mode check)
 _BOT = Path(__file__).resolve().parent
-#: What a pickled engine may name besides the modules of :mod:`bot`; anything else is refused.
-_ALLOWED = frozenset(
-    {
-        *(("builtins", n) for n in ("getattr", "set", "frozenset", "slice", "complex")),
-        *(("collections", n) for n in ("OrderedDict", "defaultdict", "deque", "Counter")),
-        *(("datetime", n) for n in ("date", "datetime", "timedelta")),
-        *(("pathlib", n) for n in ("PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath")),
-        ("copyreg", "_reconstructor"),
-        ("decimal", "Decimal"),
-        ("fractions", "Fraction"),
-        ("re", "_compile"),
-        ("re", "compile"),
-    }
-)
 
 
 def build_engine(
@@ -156,7 +137,7 @@ def _read(path: Path) -> Engine | None:
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes some 40,000 objects and no garbage: collecting meanwhile is wasted time
     try:
-        unpickler = _Unpickler(io.BytesIO(body))
+        unpickler = Unpickler(io.BytesIO(body))
         regex_cache.restore(unpickler.load())
         engine = unpickler.load()
     except Exception as exc:  # any failure to load means: build it
@@ -173,12 +154,7 @@ def _read(path: Path) -> Engine | None:
 def _write(path: Path, engine: Engine) -> None:
     buf = io.BytesIO()
     try:
-        pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = {
-            **copyreg.dispatch_table,
-            types.MappingProxyType: _reduce_proxy,
-            re.Pattern: regex_cache.reduce_pattern,
-        }
+        pickler = Pickler(buf)
         pickler.dump(regex_cache.snapshot())  # read first, so the engine's patterns need no compiling
         pickler.dump(engine)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:  # a new unpicklable part: still answers
@@ -213,48 +189,5 @@ def _prune(folder: Path) -> None:
             stale.unlink()
 
 
-def _proxy(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
-    """Rebuilds a read-only mapping (``MappingProxyType`` does not pickle by itself)."""
-    return types.MappingProxyType(mapping)
-
-
 def _crc(body: bytes | memoryview) -> bytes:
     return zlib.crc32(body).to_bytes(_DIGEST, "big")
-
-
-def _reduce_proxy(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, ...]:
-    return _proxy, (dict(proxy),)
-
-
-@functools.cache
-def _frozen_fields(cls: type) -> tuple[str, ...] | None:
-    """The fields of a frozen dataclass with slots that pickles the dataclasses way, else None."""
-    params = getattr(cls, "__dataclass_params__", None)
-    setstate = getattr(getattr(cls, "__setstate__", None), "__qualname__", "")
-    if params is None or not params.frozen or "__slots__" not in vars(cls) or setstate != "_dataclass_setstate":
-        return None
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def _frozen(cls: type, values: tuple[Any, ...]) -> Any:
-    """Rebuilds a frozen dataclass with slots as dataclasses' own ``__setstate__`` does, without looking its
-    fields up again for each of the catalog's thousands of objects."""
-    obj: Any = object.__new__(cls)
-    for name, value in zip(_frozen_fields(cls) or (), values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
-
-
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        names = _frozen_fields(type(obj)) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else None
-        if names is None:
-            return NotImplemented
-        return _frozen, (type(obj), tuple(getattr(obj, name) for name in names))
-
-
-class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if module != "bot" and not module.startswith("bot.") and (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not part of an engine")
-        return super().find_class(module, name)

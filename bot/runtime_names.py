@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from bot.catalog import Catalog
-from bot.runtimes import FILE, load_runtimes
 
 __all__ = ["RuntimeNames"]
 
@@ -15,6 +14,8 @@ class RuntimeNames:
     """Finds runtime names in normalised questions; built once per catalog (no names without the data file)."""
 
     def __init__(self, catalog: Catalog) -> None:
+        from bot.runtimes import FILE, load_runtimes  # building only: a cached engine keeps the names alone
+
         path = catalog.root / FILE
         self._of = load_runtimes(catalog.root).names() if path.exists() else {}
         alternatives = "|".join(re.escape(n) for n in sorted(self._of, key=len, reverse=True)) or r"(?!x)x"

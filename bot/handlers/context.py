@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from bot.answer import Answer
 from bot.catalog import GPU, Catalog
-from bot.estimator_runtime import Budget, build_budgets
+from bot.engine_pickle import Deferred
 from bot.models import ModelSpec
 from bot.prices import PriceBook
-from bot.runtimes import FILE as RUNTIMES_FILE
-from bot.runtimes import Runtimes, load_runtimes
-from bot.usable_memory import UsableMemory, load_usable_memory
 from bot.wording import noun
 
 if TYPE_CHECKING:  # the advisor is imported when advice is first asked for: a comparison never needs it
     from bot.advisor import Advice, Scored
+    from bot.estimator_runtime import Budget
+    from bot.memory_parts import MemoryParts as _MemoryParts
     from bot.request import Query
+    from bot.runtimes import Runtimes
+    from bot.usable_memory import UsableMemory
 
 __all__ = [
     "LAPTOP_SEGMENTS",
@@ -119,23 +120,34 @@ class HandlerContext:
     #: What was built from a few catalog cards together (:func:`about_cards`), kept with those cards; a store of its
     #: own, so that ever new pairs never push the handlers' costlier results (fit estimates, advice) out of ``memo``.
     cards: dict[tuple[object, ...], _KeptFor] = field(init=False, repr=False, default_factory=dict)
-    #: What each card offers (specs/usable_memory.yaml) and each runtime's budget (specs/runtimes.yaml), loaded once.
-    usable: UsableMemory = field(init=False, repr=False)
-    runtimes: Runtimes | None = field(init=False, repr=False)
-    budgets: Mapping[str, Budget] = field(init=False, repr=False)
+    #: What each card offers (specs/usable_memory.yaml), and the runtimes (specs/runtimes.yaml) with each one's
+    #: budget: loaded and validated with the rest, read from an engine cache only when an answer needs them.
+    _memory: Deferred[_MemoryParts] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.usable = load_usable_memory(self.catalog.root, self.catalog)
-        has_runtimes = (self.catalog.root / RUNTIMES_FILE).exists()
-        self.runtimes = load_runtimes(self.catalog.root) if has_runtimes else None
-        fact = self.usable.fact("cuda-context")
-        context_mib = (fact.high_mib,) if fact and fact.high_mib else ()
-        self.budgets = build_budgets(self.runtimes, *context_mib) if self.runtimes else {}
+        from bot.memory_parts import load_memory_parts  # the modules a comparison never needs
+
+        self._memory = Deferred(load_memory_parts(self.catalog))
         self.priced = tuple(g.id for g in self.catalog if self.prices.usd(g) is not None)
         usd = self.prices.usd
         self.cheapest = min((g for g in self.catalog if usd(g)), key=lambda g: usd(g) or 0, default=None)
         # The catalog is immutable, so advice for the same inputs is the same: memoise it.
         self._advise = functools.lru_cache(maxsize=512)(self._advise_uncached)
+
+    @property
+    def usable(self) -> UsableMemory:
+        """What each card offers (specs/usable_memory.yaml)."""
+        return self._memory.get().usable
+
+    @property
+    def runtimes(self) -> Runtimes | None:
+        """The runtimes of specs/runtimes.yaml (None without that file)."""
+        return self._memory.get().runtimes
+
+    @property
+    def budgets(self) -> Mapping[str, Budget]:
+        """Each runtime's memory budget, by runtime id."""
+        return self._memory.get().budgets
 
     def __getstate__(self) -> dict[str, object]:
         """What a pickled engine keeps (bot/engine_cache.py): every field but the memos, which start empty."""
