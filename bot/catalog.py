@@ -239,6 +239,7 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
     expect(isinstance(family, str) and family.strip() != "", path, "needs a `family:` name")
     allowed = {"id", "name", "vendor", "aliases", "sources", "specs", "notes"}
     gpus = []
+    shared: dict[Note, Note] = {}  # one object per distinct note: a family's cards repeat theirs (about a third)
     for i, raw in enumerate(data["gpus"]):
         gpu_id = raw.get("id") if isinstance(raw, dict) else None
         name = str(gpu_id or f"GPU #{i + 1}")
@@ -263,7 +264,7 @@ def _load_gpu_file(path: Path, fields: Mapping[str, FieldDef]) -> list[GPU]:
             specs[key] = _coerce(fields[key], value, path, name)
         notes_raw = raw.get("notes") or []
         expect(isinstance(notes_raw, list), path, "must be a list", name, "notes")
-        notes = [_load_note(note, fields, path, name) for note in notes_raw]
+        notes = [shared.setdefault(n, n) for n in (_load_note(note, fields, path, name) for note in notes_raw)]
         gpus.append(
             GPU(
                 id=name,
