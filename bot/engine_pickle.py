@@ -21,7 +21,7 @@ import io
 import pickle
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from bot import regex_cache
@@ -65,12 +65,19 @@ def _frozen_fields(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+@functools.cache
+def _slot_setters(cls: type) -> tuple[Callable[[object, object], None], ...]:
+    """Each field's slot ``__set__``, in field order: what ``object.__setattr__`` reaches, looked up once per class
+    (a frozen class's own ``__setattr__`` refuses)."""
+    return tuple(getattr(cls, name).__set__ for name in _frozen_fields(cls) or ())
+
+
 def _frozen(cls: type, values: tuple[Any, ...]) -> Any:
     """Rebuilds a frozen dataclass with slots as dataclasses' own ``__setstate__`` does, without looking its
     fields up again for each of the catalog's thousands of objects."""
     obj: Any = object.__new__(cls)
-    for name, value in zip(_frozen_fields(cls) or (), values, strict=True):
-        object.__setattr__(obj, name, value)
+    for setter, value in zip(_slot_setters(cls), values, strict=True):
+        setter(obj, value)
     return obj
 
 
