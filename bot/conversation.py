@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -26,15 +26,26 @@ if TYPE_CHECKING:
     from bot.engine import Engine
     from bot.request import Query
 
-__all__ = ["DEFAULT_TTL_S", "ConversationStore", "Conversations", "Reply", "conversation_key", "conversations_and_rigs"]
+__all__ = [
+    "DEFAULT_TTL_S",
+    "ConversationStore",
+    "Conversations",
+    "Reply",
+    "answered_about",
+    "conversation_key",
+    "conversations_and_rigs",
+    "led_by",
+]
 
 DEFAULT_TTL_S = 15 * 60.0
 DEFAULT_MAX_KEYS = 10_000
 DEFAULT_MAX_MESSAGES = 20_000
 # Requests a follow-up can continue (a general answer, an FAQ or a question not understood leaves the last one).
 _CONTEXT = frozenset(
-    {"fit", "lookup", "compare", "property", "formats", "psu", "setup", "pick", "rank", "list", "verdict"}
+    {"fit", "lookup", "compare", "property", "formats", "psu", "setup", "pick", "rank", "list", "verdict", "fit_pick"}
 )
+# Requests whose answer picks a card of its own (the one a follow-up's "it" then means).
+_PICKING = frozenset({"pick", "rank", "list", "fit_pick"})
 
 K = TypeVar("K", bound=Hashable)
 
@@ -176,8 +187,9 @@ class Conversations:
         answer = self.engine.answer(query)
         lead = carried_lead(self.engine.catalog, self.followups.models, query)
         if lead:
-            answer.summary = f"{lead} {answer.summary}".strip()
+            answer.summary = led_by(lead, answer.summary)
         if query.kind in _CONTEXT:
+            query.about = answered_about(query, answer, self.engine.catalog.gpus)
             self.store.remember(key, query)
         return answer
 
@@ -208,6 +220,31 @@ class Conversations:
         query = self.read(key, question, reply_to=reply_to, rig=rig)
         explained["rule"], explained["request"] = query.rule, request_summary(query)
         return explained
+
+
+def led_by(lead: str, summary: str) -> str:
+    """``summary`` after what a follow-up carried over, without saying a part twice: a look-up's summary that
+    opens with the lead ("GeForce RTX 4090 — Memory bandwidth: 1,008 GB/s.") stands alone, and one that opens with
+    what changed ("TDP / board power: 140 W (RTX A4000) vs 300 W (RTX A6000).") follows what was carried."""
+    if not summary:
+        return lead
+    if summary.startswith(lead.rstrip(":")):
+        return summary
+    head, sep, changed = lead.rpartition(" — ")
+    if sep and summary.startswith(changed.rstrip(":")):
+        return f"{head} — {summary}"
+    return f"{lead} {summary}"
+
+
+def answered_about(query: Query, answer: Answer, gpus: Mapping[str, object]) -> list[str]:
+    """The cards an answer settled on, for a follow-up to point back to: the card judged ("is the 4090 good for
+    training?"), the card picked or ranked first ("best card under $2000", "which has the most memory?"), else the
+    cards asked about."""
+    if query.kind == "verdict" and len(query.gpus) == 1:
+        return list(query.gpus)
+    if (query.kind in _PICKING or query.kind == "verdict") and answer.recommendation in gpus:
+        return [str(answer.recommendation)]  # a verdict among several cards ("A4000 or A6000 for training?") picks
+    return list(query.gpus)
 
 
 def conversations_and_rigs(engine: Engine, ttl_s: float, database: Path) -> tuple[Conversations, RigStore]:

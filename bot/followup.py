@@ -163,8 +163,10 @@ class FollowUps:
         asks_pick = ev.has("advice") or ev.rank_word is not None or (ev.has("recommend") and ev.workload is not None)
         if asks_pick and not pointing and not ev.gpus:
             return True  # "which gpu has the most memory?", "best single-slot card under $1500"
-        if not ev.gpus and (ev.properties or (ev.fields and self.words.opens(ev.norm))):
-            return False  # "which is cheaper?", "and the power?": a property of the cards of the last answer
+        if not ev.gpus and (
+            ev.properties or (ev.fields and (self.words.opens(ev.norm) or self.words.possessive.found(ev.norm)))
+        ):
+            return False  # "which is cheaper?", "and the power?", "what is its bandwidth": of the last answer's cards
         if fresh.kind in _TOPIC_KINDS or (fresh.kind == "verdict" and ev.gpus):
             return True  # a topic; "is the dgx spark worth it": a verdict on the card named
         names = len(ev.gpus)
@@ -193,10 +195,12 @@ class FollowUps:
         merged: Query | None = None
         if kind in _FIT_KINDS and previous.fit is not None:
             merged = self._merge_fit(ev, fresh, previous, st)
+        elif kind == "setup" and previous.fit is not None and (st.fit or st.count) and not (st.gpus or st.model_id):
+            merged = _merge_setup(fresh, previous, st)  # "and in 8-bit?" after setups set side by side
         elif kind in _SPEC_KINDS:
-            merged = self._merge_spec(fresh, previous, st)
+            merged = self._about_cards(ev, fresh, previous, st) or self._merge_spec(fresh, previous, st)
         elif kind in _ADVICE_KINDS:
-            merged = self._merge_advice(fresh, previous, st)
+            merged = self._about_cards(ev, fresh, previous, st) or self._merge_advice(fresh, previous, st)
         if merged is not None:
             merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
             merged.carried = carried_over(self.catalog, self.models, previous, merged)
@@ -249,6 +253,34 @@ class FollowUps:
         q.property_more = st.properties[0].more if st.properties else previous.property_more
         if kind == "property" and not st.properties and previous.kind != "property":
             q.property_more = None
+        return q
+
+    def _about_cards(self, ev: Evidence, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        """A follow-up about the cards the last answer settled on (:attr:`Query.about`), naming none: "and its
+        bandwidth?" after a pick is a look-up of the card picked; "can it run llama 3 70b?" after a verdict on the
+        4090 (or "can they run it" after two cards) is that model on that card. After a look-up or a comparison, a
+        model alone ("and llama 3 70b?") still reads on its own unless the question points back ("it", "them")."""
+        about = previous.about or ([] if previous.kind in _ADVICE_KINDS else previous.gpus)
+        if not about or st.gpus or st.capacity_gb is not None:
+            return None
+        if st.model_id or st.params_b:
+            points_back = previous.kind in _ADVICE_KINDS or self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
+            return self._fit_on(ev, fresh, about, st) if points_back else None
+        if previous.kind in _ADVICE_KINDS and (st.fields or st.properties) and not _asks_advice(st):
+            lookup = dataclasses.replace(previous, kind="lookup", gpus=about[:MAX_COMPARE], fields=[])
+            return self._merge_spec(fresh, lookup, st)
+        return None
+
+    def _fit_on(self, ev: Evidence, fresh: Query, cards: list[str], st: Stated) -> Query:
+        """The model the follow-up names on ``cards``: a fit on one card, setups side by side for several
+        (``st.count`` of each when it says "two of them")."""
+        fit = dataclasses.replace(fresh.fit) if fresh.fit is not None else self.parser.reader.fit_request(ev)
+        fit.gpus_count, fit.capacity_gb, fit.combined = st.count or 1, None, False
+        fit.runtime = fit.runtime or self.parser.runtime(ev.norm)[1]
+        gpus = cards[:MAX_COMPARE]
+        kind: Kind = "fit" if len(gpus) == 1 else "setup"  # several cards: set side by side, as "on a 4090 or a 5090"
+        q = dataclasses.replace(fresh, kind=kind, intent=INTENT_OF[kind], gpus=gpus, fit=fit, ambiguous=[])
+        q.unknown_names, q.counts = [], dict.fromkeys(gpus, fit.gpus_count)
         return q
 
     def _merge_advice(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
@@ -307,6 +339,28 @@ def _spec_kind(previous: Query, gpus: list[str], st: Stated) -> Kind:
     if st.properties or (previous.kind == "property" and not st.fields):
         return "property"
     return "setup" if previous.kind == "setup" else "compare"
+
+
+def _merge_setup(fresh: Query, previous: Query, st: Stated) -> Query | None:
+    """Setups set side by side for a model, with the fit slots the follow-up says (precision, context, runtime...)."""
+    assert previous.fit is not None  # noqa: S101 - checked by the caller
+    fit = dataclasses.replace(previous.fit)
+    for name, value in st.fit.items():
+        setattr(fit, name, value)
+    _settle_mode(fit)
+    if st.count is not None:
+        fit.gpus_count = st.count
+    if fit == previous.fit:
+        return None
+    q = dataclasses.replace(previous, fit=fit, match=fresh.match)
+    if st.count is not None:
+        q.counts = dict.fromkeys(q.gpus, st.count)
+    return q
+
+
+def _asks_advice(st: Stated) -> bool:
+    """The follow-up changes what a pick is made for (a budget, a workload, limits, a vendor)."""
+    return bool(st.budget or st.workload or st.limits or st.vendor)
 
 
 def _same_advice(q: Query, previous: Query) -> bool:

@@ -17,7 +17,7 @@ from bot.text import normalize
 
 __all__ = ["FollowUpWords", "load_followup_words"]
 
-_KEYS = ("leads", "refs", "replace", "count_of", "own_rig")
+_KEYS = ("leads", "refs", "replace", "count_of", "own_rig", "possessive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class FollowUpWords:
     replace: PhraseSet  # "instead": replace a card rather than add one to a comparison
     count_of: PhraseSet  # "two of them": a count of the cards already named
     own_rig: PhraseSet  # "my rig", "my gpu": the asker's saved rig
+    possessive: PhraseSet  # "its", "their": a property of the cards of the last answer ("what is its bandwidth")
 
     def opens(self, norm: str) -> bool:
         """The question starts with a follow-up lead."""

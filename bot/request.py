@@ -120,6 +120,9 @@ class Query:
     upgrade_from: str | None = None
     psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply the answer judges
     ratio_asked: bool = False  # "how much faster is the 5090 than the 4090 for llms": a pick leads with the ratio
+    # The cards the answer settled on (its pick, a ranking's first, the card judged), set when a conversation keeps
+    # the request: what "and its bandwidth?" or "can it run llama 3 70b?" points back to (bot.followup).
+    about: list[str] = field(default_factory=list)
 
 
 #: The public intent of each request kind.

@@ -1,0 +1,182 @@
+"""Follow-ups about the cards the last answer settled on (Query.about, bot/followup.py): "and its bandwidth?" after
+a pick or a verdict is a look-up of that card, "can it run llama 3 70b?" a fit on it, "can they run it?" after two
+cards their setups side by side; complete questions still read on their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import Conversations, ConversationStore, led_by
+from bot.engine import Engine
+from bot.request import Query
+
+
+@pytest.fixture
+def talk(engine: Engine) -> Conversations:
+    return Conversations(engine, ConversationStore(ttl_s=900))
+
+
+def _first_then(talk: Conversations, first: str, *then: str) -> tuple[str | None, Query]:
+    """The card the first answer settled on (its pick, or the card it judged), and the last request."""
+    reply = talk.ask("k", first)
+    judged = reply.query.kind == "verdict" and len(reply.query.gpus) == 1
+    settled = reply.query.gpus[0] if judged else reply.answer.recommendation
+    query = reply.query
+    for question in then:
+        query = talk.ask("k", question).query
+    return settled, query
+
+
+# -- a property of the card an advice answer settled on: a look-up of that card ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "field"),
+    [
+        ("is the 4090 good for training?", "and its bandwidth?", "memory_bandwidth_gbs"),
+        ("is the 4090 good for training?", "how about power draw", "tdp_w"),
+        ("is a p40 worth it for local llms?", "what's its memory bandwidth", "memory_bandwidth_gbs"),
+        ("is the 3090 good for stable diffusion?", "and its tdp?", "tdp_w"),
+        ("A4000 or A6000 for training?", "and its bandwidth?", "memory_bandwidth_gbs"),
+        ("best card for training under $2000", "and its bandwidth?", "memory_bandwidth_gbs"),
+        ("best card for training under $2000", "what about its power draw?", "tdp_w"),
+        ("which gpu has the most memory?", "what is its bandwidth", "memory_bandwidth_gbs"),
+        ("which gpu has the most memory?", "and what's its launch price?", "launch_price_usd"),
+        ("best gpu to run llama 3 70b", "how much power does it draw", "tdp_w"),
+        ("best single-slot card under $1500", "and its memory bandwidth?", "memory_bandwidth_gbs"),
+        ("cheapest nvidia card with at least 24gb", "what about its tdp", "tdp_w"),
+    ],
+)
+def test_a_property_of_the_card_settled_on(talk: Conversations, first: str, follow_up: str, field: str) -> None:
+    settled, q = _first_then(talk, first, follow_up)
+    assert settled is not None
+    assert (q.kind, q.gpus, q.rule.startswith("follow-up")) == ("lookup", [settled], True), (follow_up, q.rule)
+    assert field in q.fields
+    answer = talk.engine.answer(q)
+    assert any(f.gpu == settled and f.field == field for f in answer.facts)
+
+
+def test_a_pick_among_named_cards_points_to_the_card_picked(talk: Conversations) -> None:
+    reply = talk.ask("k", "A4000 or A6000 for training?")
+    assert reply.answer.recommendation == "rtx-a6000"
+    assert reply.query.about == ["rtx-a6000"]
+    assert talk.ask("k", "and its bandwidth?").query.gpus == ["rtx-a6000"]
+
+
+# -- a model after a card: that model on that card ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "model"),
+    [
+        ("is the 4090 good for llms?", "can it run llama 3 70b?", "llama-3-70b"),
+        ("is the 4090 good for llms?", "and mixtral?", "mixtral-8x7b"),
+        ("is the 3090 worth it for ai?", "could it handle qwen 2.5 32b?", "qwen2.5-32b"),
+        ("rtx 3090 specs", "can it run llama 3 70b?", "llama-3-70b"),
+        ("rtx 3090 specs", "and llama 3 70b?", "llama-3-70b"),
+        ("a6000 vram", "will it fit mixtral in 4 bit?", "mixtral-8x7b"),
+        ("A4000 or A6000 for training?", "can it fine-tune llama 3 8b with qlora?", "llama-3-8b"),
+        ("best card under $1000 for inference", "could it run llama 3 8b at 32k?", "llama-3-8b"),
+        ("which gpu has the most memory?", "can it run llama 3 70b in fp16?", "llama-3-70b"),
+    ],
+)
+def test_a_model_on_the_card_settled_on(talk: Conversations, first: str, follow_up: str, model: str) -> None:
+    settled, q = _first_then(talk, first, follow_up)
+    if settled is None:  # a look-up: the card asked about
+        settled = talk.engine.parser.parse(first).gpus[0]
+    assert (q.kind, q.gpus, q.rule.startswith("follow-up")) == ("fit", [settled], True), (follow_up, q.rule)
+    assert q.fit is not None and q.fit.model_id == model and q.fit.gpus_count == 1
+
+
+def test_the_fit_on_the_card_then_takes_more_follow_ups(talk: Conversations) -> None:
+    _, q = _first_then(talk, "is the 4090 good for llms?", "can it run llama 3 70b?", "what if I had two of them")
+    assert (q.kind, q.gpus) == ("fit", ["rtx-4090"]) and q.fit is not None and q.fit.gpus_count == 2
+    q = talk.ask("k", "and in 8 bit?").query
+    assert q.fit is not None and q.fit.gpus_count == 2 and q.fit.precision in ("int8", "q8_0")
+    answer = talk.engine.answer(q)
+    assert "2× GeForce RTX 4090" in answer.summary
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["can they run llama 3 70b?", "could either of them run llama 3 70b", "and llama 3 70b?"]
+)
+def test_a_model_after_two_cards_sets_them_side_by_side(talk: Conversations, follow_up: str) -> None:
+    _, q = _first_then(talk, "rtx 4090 vs 5090", follow_up)
+    assert (q.kind, q.gpus) == ("setup", ["rtx-4090", "rtx-5090"]), q.rule
+    assert q.fit is not None and q.fit.model_id == "llama-3-70b"
+    q = talk.ask("k", "and in 8 bit?").query
+    assert q.kind == "setup" and q.fit is not None and q.fit.precision in ("int8", "q8_0")
+    q = talk.ask("k", "what about two of each").query
+    assert q.kind == "setup" and q.counts == {"rtx-4090": 2, "rtx-5090": 2}
+
+
+# -- complete questions read on their own ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "question", "kind"),
+    [
+        ("is the 4090 good for training?", "what is memory bandwidth?", "faq"),
+        ("is the 4090 good for training?", "why does bandwidth matter so much for llms", "faq"),
+        ("best card for training under $2000", "can I run llama 3 70b on a 3090?", "fit"),
+        ("is the 4090 good for llms?", "how much vram does llama 3 70b need?", "fit"),
+        ("which gpu has the most memory?", "which gpu has the most bandwidth?", "rank"),
+        ("rtx 3090 specs", "gddr6 vs hbm, why does it matter for llms", "faq"),
+    ],
+)
+def test_complete_questions_after_an_answer_read_on_their_own(
+    talk: Conversations, engine: Engine, first: str, question: str, kind: str
+) -> None:
+    talk.ask("k", first)
+    q = talk.ask("k", question).query
+    alone = engine.parser.parse(question)
+    assert not q.rule.startswith("follow-up"), q.rule
+    assert (q.kind, q.gpus) == (alone.kind, alone.gpus) and q.kind == kind
+
+
+def test_how_much_vram_for_a_model_after_a_verdict_is_on_no_card(talk: Conversations) -> None:
+    q = _first_then(talk, "is the 4090 good for llms?", "how much vram does llama 3 70b need?")[1]
+    assert q.gpus == []
+
+
+# -- what was carried, said once -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lead", "summary", "said"),
+    [
+        (
+            "GeForce RTX 4090 — Memory bandwidth:",
+            "GeForce RTX 4090 — Memory bandwidth: 1,008 GB/s.",
+            "GeForce RTX 4090 — Memory bandwidth: 1,008 GB/s.",
+        ),
+        (
+            "RTX A4000 vs RTX A6000 — TDP / board power:",
+            "TDP / board power: 140 W (RTX A4000) vs 300 W (RTX A6000).",
+            "RTX A4000 vs RTX A6000 — TDP / board power: 140 W (RTX A4000) vs 300 W (RTX A6000).",
+        ),
+        (
+            "Llama 3 70B — on 2× GeForce RTX 4090:",
+            "Yes, in Q4_K_M.",
+            "Llama 3 70B — on 2× GeForce RTX 4090: Yes, in Q4_K_M.",
+        ),
+        ("Llama 3 70B:", "", "Llama 3 70B:"),
+    ],
+)
+def test_the_lead_never_says_a_part_twice(lead: str, summary: str, said: str) -> None:
+    assert led_by(lead, summary) == said
+
+
+@pytest.mark.parametrize(
+    "questions",
+    [
+        ["rtx 4090 specs", "and its bandwidth?", "how about power draw"],
+        ["A4000 vs A6000", "and the power?"],
+        ["is the 4090 good for training?", "and its bandwidth?"],
+    ],
+)
+def test_a_follow_up_answer_says_the_card_once(talk: Conversations, questions: list[str]) -> None:
+    for question in questions:
+        reply = talk.ask("k", question)
+    head = reply.answer.summary.split(":")[0]
+    assert reply.answer.summary.count(head) == 1, reply.answer.summary
