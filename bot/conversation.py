@@ -9,6 +9,7 @@ bot message (bounded), so a reply to an older answer continues that answer rathe
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -44,6 +45,8 @@ DEFAULT_MAX_MESSAGES = 20_000
 _CONTEXT = frozenset(
     {"fit", "lookup", "compare", "property", "formats", "psu", "setup", "pick", "rank", "list", "verdict", "fit_pick"}
 )
+# Where a lead's parts meet: "Llama 3 70B, Q4_K_M — on 2× GeForce RTX 4090".
+_LEAD_PARTS = re.compile(r", | — ")
 # Requests whose answer picks a card of its own (the one a follow-up's "it" then means).
 _PICKING = frozenset({"pick", "rank", "list", "fit_pick"})
 
@@ -223,13 +226,14 @@ class Conversations:
 
 
 def led_by(lead: str, summary: str) -> str:
-    """``summary`` after what a follow-up carried over, without saying a part twice: a look-up's summary that
-    opens with the lead ("GeForce RTX 4090 — Memory bandwidth: 1,008 GB/s.") stands alone, and one that opens with
-    what changed ("TDP / board power: 140 W (RTX A4000) vs 300 W (RTX A6000).") follows what was carried."""
+    """``summary`` after what a follow-up carried over, without saying a part twice: a summary that opens with the
+    lead ("GeForce RTX 4090 — Memory bandwidth: 1,008 GB/s.") or says each of its parts stands alone, and one that
+    opens with what changed ("TDP / board power: 140 W (RTX A4000) vs 300 W (RTX A6000).") follows what was carried."""
     if not summary:
         return lead
-    if summary.startswith(lead.rstrip(":")):
-        return summary
+    said = summary.casefold()
+    if summary.startswith(lead.rstrip(":")) or all(p.casefold() in said for p in _LEAD_PARTS.split(lead.rstrip(":"))):
+        return summary  # "For 3D rendering under 1,200 EUR, pick ..." says every part of the lead already
     head, sep, changed = lead.rpartition(" — ")
     if sep and summary.startswith(changed.rstrip(":")):
         return f"{head} — {summary}"

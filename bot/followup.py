@@ -20,7 +20,7 @@ from bot.dimensions import count_word
 from bot.estimator import PRECISION_NAMES
 from bot.fit_reading import asks_card_count
 from bot.followup_words import FollowUpWords, load_followup_words
-from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
+from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query, budget_text
 
 if TYPE_CHECKING:
     from bot.catalog import Catalog
@@ -45,6 +45,10 @@ _ADVICE_KINDS = frozenset({"pick", "rank", "list", "verdict", "fit_pick"})
 _OWN_KINDS = frozenset({"list", "rank", "software", "outside", "formats", "psu", "clarify"})
 _TOPIC_KINDS = frozenset({"faq", *_OWN_KINDS})
 # "at 32k", "128k?", "8192 tokens": a context length on its own, read only after a fit answer.
+# Words before a count said alone after a fit on named cards ("with 2", "using three").
+_COUNT_BEFORE = frozenset({"with", "using", "on", "across", "over"})
+# "900", "2k", "1.5k": an amount said alone, read as a budget only after a pick made within one.
+_AMOUNT = re.compile(r"(?<![\w.])(\d{1,7}(?:\.\d{1,2})?)( ?k)?(?![\w.])")
 _BARE_CONTEXT = re.compile(r"(?<![$\w])(\d{1,4})k\b(?! ?(?:usd|eur|euros?|dollars?|gbp))|\b(\d{3,7}) tokens?\b")
 
 
@@ -102,7 +106,8 @@ class FollowUps:
         """What the follow-up says, slot by slot."""
         st = Stated(gpus=list(ev.gpus), counts=dict(ev.counts), fields=list(ev.fields))
         st.properties = list(ev.properties)
-        st.count = self._count_of(ev) if not st.gpus else None
+        held = previous.fit is not None and bool(previous.gpus)  # a fit on named cards: "with 2?" counts them
+        st.count = self._count_of(ev, cards_held=held) if not st.gpus else None
         if ev.model is not None:
             st.model_id = ev.model.model.id
         elif ev.bare_size is not None and not ev.sizes:
@@ -118,8 +123,23 @@ class FollowUps:
         st.compare = ev.has("compare_strict")  # "vs the 4090?", "compared to the 3090": add a card
         return st
 
-    def _count_of(self, ev: Evidence) -> int | None:
-        """ "two of them", "4 of those", "2x", "with 3 cards": a count of the cards already named."""
+    @staticmethod
+    def _bare_amount(ev: Evidence, previous: Query) -> float | None:
+        """A plain number after a pick made within a budget ("what about 1500?", "and if I can stretch to 2000?"):
+        the new budget, in the last one's currency, not a card's model number nobody named."""
+        if previous.kind not in _ADVICE_KINDS or previous.budget_usd is None or ev.gpus or ev.budget_usd is not None:
+            return None
+        said = [m.text for m in ev.match.mentions]
+        if said:
+            amount = float(said[0]) if len(said) == 1 and said[0].isdigit() else 0.0
+        else:  # "how about 900", "what about 2k?", "and 1.5k?"
+            found = _AMOUNT.findall(ev.norm)
+            amount = float(found[0][0]) * (1000 if found[0][1] else 1) if len(found) == 1 else 0.0
+        return amount if 50 <= amount <= 1_000_000 else None
+
+    def _count_of(self, ev: Evidence, *, cards_held: bool = False) -> int | None:
+        """ "two of them", "4 of those", "2x", "with 3 cards": a count of the cards already named; after a fit on
+        named cards (``cards_held``) also a count said alone: "what about with 2?", "and 4?", "using three"."""
         words = ev.norm.split()
         for k, word in enumerate(words):
             n = count_word(word)
@@ -129,6 +149,9 @@ class FollowUps:
             hit = self.words.count_of.first(rest)
             if (hit is not None and hit.start == 0) or re.fullmatch(r"x?\d{1,2}x|x\d{1,2}", word):
                 return max(1, min(64, n))
+            alone = k == len(words) - 1 and (k == 0 or words[k - 1] in _COUNT_BEFORE or self.words.opens(ev.norm))
+            if cards_held and alone and 1 <= n <= 16:
+                return n
         return None
 
     def _fit_slots(self, ev: Evidence, previous: Query) -> dict[str, object]:
@@ -184,9 +207,14 @@ class FollowUps:
     def merge(self, ev: Evidence, fresh: Query, previous: Query, rig: tuple[tuple[str, int], ...] = ()) -> Query | None:
         """The follow-up's request with the rest carried from ``previous``; None when it is no follow-up. ``rig``: the
         asker's saved cards, for "what about my rig?"."""
-        if not self.is_candidate(ev) or self.complete(ev, fresh):
+        if not self.is_candidate(ev):
+            return None
+        amount = self._bare_amount(ev, previous)
+        if amount is None and self.complete(ev, fresh):
             return None
         st = self.stated(ev, previous)
+        if amount is not None:
+            st.budget = (amount, previous.budget_currency)
         if rig and not st.gpus and self.words.own_rig.found(ev.norm):
             st.gpus, st.counts = [g for g, _ in rig], dict(rig)
         if not st.anything:
@@ -380,7 +408,7 @@ def describe(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> dic
     if q.workload is not None and q.workload in catalog.workloads:
         out["workload"] = f"for {catalog.workloads[q.workload]['label']}"
     if q.budget_usd is not None:
-        out["budget"] = f"under ${q.budget_usd:,.0f}"
+        out["budget"] = f"under {budget_text(q)}"
     if q.vendor is not None:
         out["vendor"] = f"{q.vendor} only"
     if q.fields:

@@ -288,8 +288,8 @@ class LongTailReader:
             if found is None:
                 continue
             found = self._with_variants(found, said.suggestions if said else ())
-            if found.ambiguous and all(w.isdigit() for w in words[found.start : found.end]):
-                continue  # a bare number several old cards share ("zorblax 9000"): no name was said, nothing to ask
+            if all(w.isdigit() for w in words[found.start : found.end]):
+                continue  # a bare number ("what about 1500?", "zorblax 9000"): no name was said, nothing to answer
             out = [m for m in out if m.end <= found.start or m.start >= found.end]
             out.append(found)
             taken.update(range(found.start, found.end))

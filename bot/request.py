@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.lexicon import Unsupported
     from bot.matcher import GpuMention, MatchResult
 
-__all__ = ["INTENT_OF", "MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Kind", "Query"]
+__all__ = ["INTENT_OF", "MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Kind", "Query", "budget_text"]
 
 #: The public intent of an answer (the JSON ``intent``).
 Intent = Literal["lookup", "compare", "recommend", "fits", "faq", "clarify", "unknown"]
@@ -145,3 +145,12 @@ INTENT_OF: dict[str, Intent] = {
     "outside": "unknown",
     "unknown": "unknown",
 }
+
+
+def budget_text(q: Query) -> str:
+    """The budget as asked: "$1,500", or "800 EUR" for a budget in another currency."""
+    if q.budget_usd is None:
+        return ""
+    if q.budget_currency and q.budget_currency != "usd":
+        return f"{q.budget_usd:,.0f} {q.budget_currency.upper()}"
+    return f"${q.budget_usd:,.0f}"

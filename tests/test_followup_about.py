@@ -180,3 +180,96 @@ def test_a_follow_up_answer_says_the_card_once(talk: Conversations, questions: l
         reply = talk.ask("k", question)
     head = reply.answer.summary.split(":")[0]
     assert reply.answer.summary.count(head) == 1, reply.answer.summary
+
+
+# -- a plain amount after a pick made within a budget; a count said alone after a fit ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "budget", "currency"),
+    [
+        ("best gpu for llms under $1000", "and if I can stretch to 1500?", 1500.0, None),
+        ("best gpu for llms under $1000", "what about 2000?", 2000.0, None),
+        ("best gpu for llms under $1000", "what about 2k?", 2000.0, None),
+        ("best gpu for llms under $1000", "and 1.5k?", 1500.0, None),
+        ("best card for blender under 800 euros", "what about 1200?", 1200.0, "eur"),
+        ("cheapest card for stable diffusion under $600", "how about 900", 900.0, None),
+        ("A4000 or A6000 for training under $3000?", "and 5000?", 5000.0, None),
+    ],
+)
+def test_a_plain_amount_after_a_budgeted_pick_is_the_new_budget(
+    talk: Conversations, first: str, follow_up: str, budget: float, currency: str | None
+) -> None:
+    before = talk.ask("k", first).query
+    q = talk.ask("k", follow_up).query
+    assert q.rule.startswith("follow-up") and q.kind == before.kind, q.rule
+    assert q.budget_usd == budget and q.budget_currency == (currency or before.budget_currency)
+    assert not q.gpus or q.gpus == before.gpus  # never a card nobody named ("1500" is no Quadro FX 1500)
+
+
+def test_a_budget_in_another_currency_is_said_in_it(talk: Conversations) -> None:
+    talk.ask("k", "best card for blender under 800 euros")
+    talk.ask("k", "what about 1200?")
+    answer = talk.ask("k", "and for llms?").answer
+    assert "1,200 EUR" in answer.summary and "$1,200" not in answer.summary
+
+
+@pytest.mark.parametrize("question", ["what about 1500?", "is the 1500 good?", "and 9800?"])
+def test_a_bare_number_is_never_an_old_card_nobody_named(engine: Engine, question: str) -> None:
+    q = engine.parser.parse(question)
+    assert not [g for g in q.gpus if g.startswith("tpu-")], q.gpus
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "count"),
+    [
+        ("can I run llama 3 70b on a 3090?", "what about with 2?", 2),
+        ("can I run llama 3 70b on a 3090?", "and with 4?", 4),
+        ("can I run llama 3 70b on a 3090?", "using three", 3),
+        ("llama 3 70b on 2x 3090", "and with 1?", 1),
+        ("mixtral on a 4090", "what about 2?", 2),
+    ],
+)
+def test_a_count_said_alone_after_a_fit_on_named_cards(
+    talk: Conversations, first: str, follow_up: str, count: int
+) -> None:
+    before = talk.ask("k", first).query
+    q = talk.ask("k", follow_up).query
+    assert (q.kind, q.gpus) == ("fit", before.gpus) and q.fit is not None and q.fit.gpus_count == count, q.rule
+
+
+def test_a_bare_number_after_a_fit_without_cards_is_no_count(talk: Conversations) -> None:
+    talk.ask("k", "how much vram does llama 3 70b need?")
+    q = talk.ask("k", "what about with 2?").query
+    assert q.fit is None or q.fit.gpus_count == 1 or q.gpus == []
+
+
+# -- "how long": a card's length, or the time a job takes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long is the 4090?",
+        "how long is the rtx 5090",
+        "is the 5090 too long for a meshify c",
+        "4090 card length",
+    ],
+)
+def test_how_long_is_a_card(engine: Engine, question: str) -> None:
+    assert "length_mm" in engine.parser.parse(question).fields
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long per image on a 3060 12gb with sdxl?",
+        "how long does it take to generate an image with flux on a 4090",
+        "how long will it take llama 3 8b to answer on a 3060 12gb",
+        "seconds per image for sdxl on a 4070",
+        "llama 3 8b long context on a 4090",
+    ],
+)
+def test_how_long_a_job_takes_is_no_card_length(engine: Engine, question: str) -> None:
+    q = engine.parser.parse(question)
+    assert "length_mm" not in q.fields and q.kind == "fit"

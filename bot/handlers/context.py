@@ -17,6 +17,7 @@ from bot.catalog import GPU, Catalog
 from bot.engine_pickle import Deferred
 from bot.models import ModelSpec
 from bot.prices import PriceBook
+from bot.request import budget_text
 from bot.wording import noun
 
 if TYPE_CHECKING:  # the advisor is imported when advice is first asked for: a comparison never needs it
@@ -247,15 +248,6 @@ def pick_limits(ctx: HandlerContext, q: Query, limits: Limits | None = None) -> 
 def narrowed_by_market(advice: Advice) -> bool:
     """Some GPU was left out only for its market segment: the answer should say where it picked."""
     return any(missed == ("market_segment",) for missed in advice.missed.values())
-
-
-def budget_text(q: Query) -> str:
-    """The budget as asked: "$1,500", or "800 EUR" for a budget in another currency."""
-    if q.budget_usd is None:
-        return ""
-    if q.budget_currency and q.budget_currency != "usd":
-        return f"{q.budget_usd:,.0f} {q.budget_currency.upper()}"
-    return f"${q.budget_usd:,.0f}"
 
 
 def laptop_price_note(q: Query) -> str:
