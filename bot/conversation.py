@@ -16,7 +16,8 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from bot.followup import FollowUps, carried_lead
+from bot.followup import FollowUps
+from bot.followup_lead import carried_lead
 from bot.parser import request_summary
 from bot.rigs import Rig, RigStore, apply_rig
 

@@ -5,7 +5,7 @@ its evidence: it opens with a follow-up lead or points back ("instead", "them") 
 state a whole question of its own (a GPU *and* what is asked of it, a model *and* where it should run). The
 merged request is built from the last :class:`~bot.request.Query` and the slots the follow-up states, never
 by rewriting text; :attr:`Query.carried` records which slots came from context (``--explain`` shows them) and
-:func:`carried_lead` says it in the answer ("Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:").
+:func:`~bot.followup_lead.carried_lead` says it in the answer ("Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:").
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.dimensions import count_word
-from bot.estimator import PRECISION_NAMES
 from bot.fit_reading import asks_card_count
+from bot.followup_lead import carried_over
 from bot.followup_words import FollowUpWords, load_followup_words
-from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query, budget_text
+from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
 
 if TYPE_CHECKING:
     from bot.catalog import Catalog
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from bot.models import ModelSpec
     from bot.parser import QuestionParser
 
-__all__ = ["FollowUps", "Stated", "carried_lead", "carried_over", "describe"]
+__all__ = ["FollowUps", "Stated"]
 
 #: A follow-up with neither a lead nor a word pointing back has at most this many words ("in 8-bit?", "a5000?")...
 BARE_WORDS = 3
@@ -100,7 +100,18 @@ class FollowUps:
             return n <= LEAD_WORDS  # ... or "how many 3090s then?": a count of the model asked about before
         if not ev.gpus and (ev.properties or ev.fields):
             return n <= SHORT_WORDS
+        if ev.budget_usd is not None and not (ev.gpus or ev.model or ev.bare_size or ev.workload):
+            return n <= LEAD_WORDS  # "my budget is 800", "i can spend up to $1200": for what was asked before
+        if ev.gpus and self.words.suffices.found(ev.norm) and not (ev.model or ev.bare_size or ev.workload):
+            return n <= LEAD_WORDS  # "will a 3060 12gb work?", "would two 3090s be enough?": for what was asked
         return n <= BARE_WORDS
+
+    def _judges_it(self, ev: Evidence, previous: Query) -> bool:
+        """ "is it still worth it?", "is that card any good?": a verdict on the card the last answer settled on."""
+        if ev.gpus or ev.model is not None or ev.fields or not (previous.about or previous.gpus):
+            return False
+        pointing = self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
+        return pointing and (ev.has("worth") or ev.has("verdict_asked"))
 
     def stated(self, ev: Evidence, previous: Query) -> Stated:
         """What the follow-up says, slot by slot."""
@@ -111,7 +122,11 @@ class FollowUps:
         if ev.model is not None:
             st.model_id = ev.model.model.id
         elif ev.bare_size is not None and not ev.sizes:
-            st.params_b, st.unlisted = ev.bare_size, ev.model_unlisted
+            sibling = self._sibling(previous, ev.bare_size) if ev.model_unlisted is None else None
+            if sibling is not None:  # "what about the 8b?" after Llama 3 70B: Llama 3 8B
+                st.model_id = sibling
+            else:
+                st.params_b, st.unlisted = ev.bare_size, ev.model_unlisted
         st.fit = self._fit_slots(ev, previous)
         if ev.budget_usd is not None:
             st.budget = (ev.budget_usd, ev.budget_currency)
@@ -122,6 +137,12 @@ class FollowUps:
         st.replace = self.words.replace.found(ev.norm)
         st.compare = ev.has("compare_strict")  # "vs the 4090?", "compared to the 3090": add a card
         return st
+
+    def _sibling(self, previous: Query, params_b: float) -> str | None:
+        """The model of the last request's series (or family) with ``params_b`` in its name."""
+        last = previous.fit.model_id if previous.fit is not None else None
+        index = self.parser.models
+        return index.sibling(last, params_b) if last is not None and index is not None else None
 
     @staticmethod
     def _bare_amount(ev: Evidence, previous: Query) -> float | None:
@@ -210,14 +231,15 @@ class FollowUps:
         if not self.is_candidate(ev):
             return None
         amount = self._bare_amount(ev, previous)
-        if amount is None and self.complete(ev, fresh):
+        leans = amount is not None or _budget_alone(ev, previous) or self._judges_it(ev, previous)
+        if not leans and self.complete(ev, fresh):
             return None
         st = self.stated(ev, previous)
         if amount is not None:
             st.budget = (amount, previous.budget_currency)
         if rig and not st.gpus and self.words.own_rig.found(ev.norm):
             st.gpus, st.counts = [g for g, _ in rig], dict(rig)
-        if not st.anything:
+        if not (st.anything or leans):
             return None
         kind = previous.kind
         merged: Query | None = None
@@ -267,6 +289,9 @@ class FollowUps:
     def _merge_spec(self, fresh: Query, previous: Query, st: Stated) -> Query | None:
         if st.model_id and len(previous.gpus) == 1:
             return None  # a model after a card ("and llama 3 70b?"): read on its own
+        if previous.kind in ("formats", "psu") and st.gpus and not (st.fields or st.properties):
+            # "does the 5090 support fp4?" -> "and the 4090?": the same formats (or supply) of the card named
+            return dataclasses.replace(previous, gpus=st.gpus[:MAX_COMPARE], counts=dict(st.counts), match=fresh.match)
         if st.workload is not None and not st.gpus and previous.gpus and not st.fields:
             # "a6000 specs", then "and for training?"; "A4000 vs A6000", then "which one is better for training?"
             gpus = previous.gpus[:MAX_COMPARE]
@@ -294,6 +319,14 @@ class FollowUps:
         if st.model_id or st.params_b:
             points_back = previous.kind in _ADVICE_KINDS or self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
             return self._fit_on(ev, fresh, about, st) if points_back else None
+        if self._judges_it(ev, previous):  # "is it still worth it?": for the work asked about before, else in general
+            workload = st.workload or previous.workload or "general"
+            q = dataclasses.replace(
+                fresh, kind="verdict", intent="recommend", gpus=about[:MAX_COMPARE], workload=workload
+            )
+            q.faq, q.general, q.fields = None, False, []  # a verdict on the card, not the topic a fresh reading found
+            q.budget_usd, q.budget_currency = previous.budget_usd, previous.budget_currency
+            return q
         if previous.kind in _ADVICE_KINDS and (st.fields or st.properties) and not _asks_advice(st):
             lookup = dataclasses.replace(previous, kind="lookup", gpus=about[:MAX_COMPARE], fields=[])
             return self._merge_spec(fresh, lookup, st)
@@ -386,6 +419,12 @@ def _merge_setup(fresh: Query, previous: Query, st: Stated) -> Query | None:
     return q
 
 
+def _budget_alone(ev: Evidence, previous: Query) -> bool:
+    """ "my budget is 800" after "what gpu should i get for local llms": the same pick within that budget."""
+    said = ev.gpus or ev.model is not None or ev.bare_size is not None or ev.workload is not None
+    return previous.kind in ("pick", "fit_pick") and ev.budget_usd is not None and not said
+
+
 def _asks_advice(st: Stated) -> bool:
     """The follow-up changes what a pick is made for (a budget, a workload, limits, a vendor)."""
     return bool(st.budget or st.workload or st.limits or st.vendor)
@@ -394,70 +433,3 @@ def _asks_advice(st: Stated) -> bool:
 def _same_advice(q: Query, previous: Query) -> bool:
     slots = ("budget_usd", "workload", "limits", "gpus", "vendor")
     return all(getattr(q, s) == getattr(previous, s) for s in slots)
-
-
-def _names(catalog: Catalog, gpus: list[str], joiner: str = ", ") -> str:
-    return joiner.join(catalog.gpus[g].short_name for g in gpus if g in catalog.gpus)
-
-
-def describe(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> dict[str, str]:
-    """Each filled slot of a request as it reads in an answer, in the order a lead says them."""
-    if q.fit is not None and q.kind == "fit":
-        return _describe_fit(catalog, models, q, q.fit)
-    out: dict[str, str] = {}
-    if q.workload is not None and q.workload in catalog.workloads:
-        out["workload"] = f"for {catalog.workloads[q.workload]['label']}"
-    if q.budget_usd is not None:
-        out["budget"] = f"under {budget_text(q)}"
-    if q.vendor is not None:
-        out["vendor"] = f"{q.vendor} only"
-    if q.fields:
-        out["fields"] = ", ".join(catalog.fields[f].label for f in q.fields if f in catalog.fields)
-    if q.gpus:
-        out["gpus"] = _names(catalog, q.gpus, " vs " if q.kind in ("compare", "property", "setup") else ", ")
-    return out
-
-
-def _describe_fit(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query, fit: FitRequest) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if fit.model_id is not None:
-        model = models.get(fit.model_id)
-        out["model"] = model.name if model is not None else fit.model_id
-    elif fit.params_b is not None:
-        out["model"] = f"a {fit.params_b:g}B model"
-    if fit.precision is not None:
-        out["precision"] = PRECISION_NAMES.get(fit.precision, fit.precision).split(" (")[0]
-    if fit.context is not None:
-        out["context"] = f"{fit.context // 1024}k context" if fit.context % 1024 == 0 else f"{fit.context} tokens"
-    if fit.mode != "inference":
-        out["mode"] = {"full": "full fine-tune", "lora": "LoRA", "qlora": "QLoRA"}.get(fit.mode, fit.mode)
-    if fit.runtime is not None:
-        out["runtime"] = f"with {fit.runtime}"
-    names = _names(catalog, q.gpus)
-    if names:
-        out["gpus"] = f"on {fit.gpus_count}× {names}" if fit.gpus_count > 1 else f"on the {names}"
-    elif q.ambiguous:  # "on a 3060": each variant
-        out["gpus"] = f"on the {q.ambiguous[0].text.upper()}"
-    elif fit.capacity_gb is not None:
-        out["gpus"] = (
-            f"in {fit.gpus_count}× {fit.capacity_gb:g} GB" if fit.gpus_count > 1 else f"in {fit.capacity_gb:g} GB"
-        )
-    return out
-
-
-def carried_over(catalog: Catalog, models: Mapping[str, ModelSpec], previous: Query, merged: Query) -> dict[str, str]:
-    """The slots of ``merged`` that read the same as in ``previous``: what came from context."""
-    before = describe(catalog, models, previous)
-    return {k: v for k, v in describe(catalog, models, merged).items() if before.get(k) == v}
-
-
-def carried_lead(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> str:
-    """ "Llama 3.1 8B, Q4_K_M, 32k context — on the RTX A5000:": what was carried over, then what changed."""
-    if not q.carried:
-        return ""
-    if "rig" in q.carried:
-        return f"Using {q.carried['rig']}:"
-    said = describe(catalog, models, q)
-    changed = [v for k, v in said.items() if k not in q.carried]
-    head = ", ".join(q.carried.values())
-    return f"{head} — {', '.join(changed)}:" if changed else f"{head}:"

@@ -17,7 +17,7 @@ from bot.text import normalize
 
 __all__ = ["FollowUpWords", "load_followup_words"]
 
-_KEYS = ("leads", "refs", "replace", "count_of", "own_rig", "possessive")
+_KEYS = ("leads", "refs", "replace", "count_of", "own_rig", "possessive", "suffices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,7 @@ class FollowUpWords:
     count_of: PhraseSet  # "two of them": a count of the cards already named
     own_rig: PhraseSet  # "my rig", "my gpu": the asker's saved rig
     possessive: PhraseSet  # "its", "their": a property of the cards of the last answer ("what is its bandwidth")
+    suffices: PhraseSet  # "will a 3060 work?", "would two 3090s be enough?": a card for what was asked before
 
     def opens(self, norm: str) -> bool:
         """The question starts with a follow-up lead."""

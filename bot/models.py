@@ -321,6 +321,21 @@ class ModelIndex:
         self._only_model = {f.replace("-", " "): ids[0] for f, ids in by_family.items() if len(ids) == 1}
         self._names = NameRuns(models)
 
+    def sibling(self, model_id: str, params_b: float) -> str | None:
+        """The model of ``model_id``'s series with ``params_b`` in its name ("what about the 8b?" after Llama 3 70B:
+        Llama 3 8B), else the one model of its family with that size ("the 14b distill" after DeepSeek-R1); None
+        when there is none, or several."""
+        model, size = self.models.get(model_id), f"{params_b:g}"
+        if model is None:
+            return None
+        name = normalize(model.name)
+        series = name[: found.start()] if (found := _NAME_SIZE.search(name)) else name
+        if (same := self._series.get((series.replace(" ", ""), size))) is not None:
+            return same
+        sized = [m.id for m in self.models.values() if size in _NAME_SIZE.findall(normalize(m.name))]
+        family = [mid for mid in sized if self.models[mid].family == model.family]
+        return family[0] if len(family) == 1 else None
+
     def _all_names(self) -> list[str]:
         return [a for m in self.models.values() for a in (m.id, m.name, *m.aliases)]
 

@@ -273,3 +273,98 @@ def test_how_long_is_a_card(engine: Engine, question: str) -> None:
 def test_how_long_a_job_takes_is_no_card_length(engine: Engine, question: str) -> None:
     q = engine.parser.parse(question)
     assert "length_mm" not in q.fields and q.kind == "fit"
+
+
+# -- a budget alone, a verdict on "it", a sibling size, formats kept, "will a 3060 work?" ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "workload", "budget"),
+    [
+        ("what gpu should i get for local llms", "my budget is 800", "llm", 800.0),
+        ("best gpu for stable diffusion", "i can spend up to $1200", "image_generation", 1200.0),
+        ("what is the best card for blender?", "budget is around $700", "rendering", 700.0),
+        ("best gpu for training", "under $2500 though", "training", 2500.0),
+    ],
+)
+def test_a_budget_said_alone_keeps_the_work_asked_about(
+    talk: Conversations, first: str, follow_up: str, workload: str, budget: float
+) -> None:
+    before = talk.ask("k", first).query
+    q = talk.ask("k", follow_up).query
+    assert before.workload == workload, before.workload
+    assert (q.kind, q.workload, q.budget_usd) == (before.kind, workload, budget), q.rule
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "card", "workload"),
+    [
+        ("rtx 3090 specs", "is it still worth it?", "rtx-3090", "general"),
+        ("is the 3090 good for blender?", "is it still worth it?", "rtx-3090", "rendering"),
+        ("best card for training under $2000", "is that card any good?", None, "training"),
+        ("which gpu has the most memory?", "is it worth buying?", None, "general"),
+        ("a6000 vram", "is it any good for llms?", "rtx-a6000", "llm"),
+    ],
+)
+def test_is_it_worth_it_judges_the_card_settled_on(
+    talk: Conversations, first: str, follow_up: str, card: str | None, workload: str
+) -> None:
+    settled, q = _first_then(talk, first, follow_up)
+    card = card or settled
+    assert (q.kind, q.gpus, q.workload) == ("verdict", [card], workload), q.rule
+    assert q.faq is None and "worth the price over" not in talk.engine.answer(q).title
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "model"),
+    [
+        ("can I run llama 3 70b on a 3090?", "what about the 8b?", "llama-3-8b"),
+        ("llama 3.1 8b on a 4090", "and the 70b?", "llama-3.1-70b"),
+        ("I have a 4070 ti, can I run deepseek r1?", "what about the 14b distill?", "deepseek-r1-distill-qwen-14b"),
+        ("qwen 2.5 7b on a 3060 12gb", "and the 32b?", "qwen2.5-32b"),
+        ("qwen 2.5 7b on a 3060 12gb", "how about 14b", "qwen2.5-14b"),
+    ],
+)
+def test_a_size_after_a_model_is_that_model_s_sibling(
+    talk: Conversations, first: str, follow_up: str, model: str
+) -> None:
+    before = talk.ask("k", first).query
+    q = talk.ask("k", follow_up).query
+    assert q.kind == "fit" and q.fit is not None and q.fit.model_id == model and q.gpus == before.gpus, q.rule
+
+
+def test_a_size_no_sibling_has_stays_a_model_of_that_size(talk: Conversations) -> None:
+    talk.ask("k", "mixtral 8x7b on a 4090")
+    q = talk.ask("k", "what about a 13b?").query
+    assert q.fit is not None and q.fit.model_id is None and q.fit.params_b == 13
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "card"),
+    [
+        ("does the 5090 support fp4?", "and the 4090?", "rtx-4090"),
+        ("does the h100 support fp8?", "what about the l40s?", "l40s"),
+    ],
+)
+def test_a_format_question_carries_to_the_next_card(talk: Conversations, first: str, follow_up: str, card: str) -> None:
+    before = talk.ask("k", first).query
+    q = talk.ask("k", follow_up).query
+    assert (q.kind, q.formats) == ("formats", before.formats) and q.gpus[0].startswith(card.split("-")[0]), q.gpus
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "gpus", "count"),
+    [
+        ("will a 3060 12gb work?", ["rtx-3060"], 1),
+        ("would a 4090 do the job?", ["rtx-4090"], 1),
+        ("would two 3090s be enough?", ["rtx-3090"], 2),
+        ("is a 4070 ti super enough?", ["rtx-4070-ti-super"], 1),
+    ],
+)
+def test_will_a_card_work_for_the_model_asked_about(
+    talk: Conversations, follow_up: str, gpus: list[str], count: int
+) -> None:
+    talk.ask("k", "how much vram does flux need")
+    q = talk.ask("k", follow_up).query
+    assert (q.kind, q.gpus) == ("fit", gpus) and q.fit is not None and q.fit.model_id == "flux.1-dev", q.rule
+    assert q.fit.gpus_count == count
