@@ -72,7 +72,7 @@ _FIELDS = (
 SETTINGS: dict[str, tuple[str, ...]] = {
     "split_mode": ("layer", "row"),
     # the training strategy a report states (a DeepSpeed ZeRO-3 config, FSDP...), as bot/estimator_strategy.py names it
-    "strategy": ("ddp", "zero-1", "zero-2", "zero-3", "fsdp-full-shard", "pipeline"),
+    "strategy": ("ddp", "zero-1", "zero-2", "zero-3", "zero-3-offload", "fsdp-full-shard", "pipeline"),
 }
 FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
 #: Whole-number settings (vLLM's max_num_seqs).
