@@ -129,7 +129,14 @@ class Budget:
 
 #: The budgets an estimate assumes when no runtime is given: llama.cpp-style local inference and transformers for
 #: training (specs/runtimes.yaml ``assumed``); :func:`build_budgets` builds the same from the data.
-DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True, host_input_embeddings=True)
+DEFAULT_INFERENCE = Budget(
+    "llama.cpp",
+    "llama.cpp",
+    "full_context",
+    compute_buffer=True,
+    host_input_embeddings=True,
+    gguf_mxfp4_others="q8_0",
+)
 DEFAULT_TRAINING = Budget("transformers", "Hugging Face transformers (with bitsandbytes)", "dynamic")
 #: Image and speech models with no runtime named: PyTorch as diffusers, ComfyUI or Whisper run it (memory as
 #: PyTorch allocates it, no compute buffer of llama.cpp's).

@@ -30,7 +30,7 @@ VERDICT_MISSES: dict[str, str] = {
     "xd-l3-8b-f16-4080-8k-oom": "estimated borderline, 0.6% under the card: llama.cpp's CUDA pool for temporaries",
     "ollama-9701-gemma3-27b-4090-spill": "Ollama 0.6.0's own Gemma 3 memory estimate (a release bug, per the thread)",
     # agreed only while the entry lacked its stated ZeRO-3 + CPU offload (costed as data-parallel, 80+ GB a GPU)
-    "fastchat-1687-falcon40b-lora-8xa100-80": "ZeRO-3 offload's 80 GB of frozen weights in pinned system RAM (host OOM?)",
+    "fastchat-1687-falcon40b-lora-8xa100-80": "ZeRO-3 offload: 80 GB of frozen weights in pinned RAM (host OOM?)",
 }
 
 #: Measured decode speeds the estimate misses by more than ±30% today: id -> the mechanism not modelled.

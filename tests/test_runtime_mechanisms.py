@@ -13,6 +13,7 @@ import pytest
 
 from bot.estimator import BYTES_PER_PARAM, GB, estimate, max_context
 from bot.estimator_runtime import (
+    DEFAULT_INFERENCE,
     GGUF_MXFP4_LAYOUT,
     HOST_EMBEDDINGS,
     build_budgets,
@@ -519,6 +520,13 @@ def test_gguf_runtimes_load_a_native_mxfp4_release_with_q8_0_non_moe_tensors(
     assert est.terms[HOST_EMBEDDINGS] == pytest.approx(-shape.vocab_size * shape.hidden_size * q8 / GB)
     assert est.per_gpu_gb == pytest.approx(sum(est.terms.values()))
     assert any("MXFP4_MOE GGUF" in a for a in est.assumptions)
+
+
+def test_the_assumed_budget_takes_llamacpps_layout() -> None:
+    """A question with no runtime named (the Hub's models too) is costed as llama.cpp's data says."""
+    data = BUDGETS["llama.cpp"]
+    assert DEFAULT_INFERENCE.gguf_mxfp4_others == data.gguf_mxfp4_others == "q8_0"
+    assert DEFAULT_INFERENCE.host_input_embeddings == data.host_input_embeddings
 
 
 def test_the_gguf_layout_matches_a_published_mxfp4_moe_file() -> None:
