@@ -10,8 +10,10 @@ A benchmark, not a test: it prints, it asserts nothing.
 
 python benchmarks/bench_estimates.py            # agreement, every disagreement, the speed error distribution
 python benchmarks/bench_estimates.py --all      # ... and every agreeing case too
-python benchmarks/bench_estimates.py --held-out # the held-out reports (tests/estimates/holdout.yaml), never used
-                                                # to calibrate anything: how well the estimate generalises
+python benchmarks/bench_estimates.py --held-out # held-out v1 (tests/estimates/holdout.yaml): never used to calibrate,
+                                                # but its misses were studied for mechanisms: now a development set
+python benchmarks/bench_estimates.py --held-out 2  # held-out v2 (tests/estimates/holdout2.yaml), collected before that
+                                                # study and never looked at to change the estimator: the honest figure
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ from tests.estimates.cases import WITHIN, Case, Engine  # noqa: E402
 from tests.estimates.load import Report, load_reports  # noqa: E402
 
 HELD_OUT = ROOT / "tests" / "estimates" / "holdout.yaml"
+#: The held-out sets by the number ``--held-out`` takes.
+HELD_OUT_SETS = {1: HELD_OUT, 2: ROOT / "tests" / "estimates" / "holdout2.yaml"}
+#: A case is "near the boundary" when its need lies within this factor of what the runtime may use (either side):
+#: the cases a careful estimate must get right, as opposed to a 140 GB model on a 24 GB card.
+NEAR = 1.33
 
 
 def terms(est: Estimate) -> str:
@@ -54,6 +61,12 @@ def verdicts(cases: list[Case], show_all: bool) -> None:
     print(
         f"  estimated 'borderline' (within {TIGHT_SHARE:.0%} below): {len(tight)}, of which reported OOM: "
         f"{sum(c.report.outcome == 'oom' for c in tight)}"
+    )
+    near = [c for c in judged if 1 / NEAR <= c.est.per_gpu_gb / c.capacity_gb <= NEAR]
+    print(
+        f"  near the boundary (need within x{NEAR} of the memory the runtime may use): "
+        f"{sum(c.agrees for c in near)}/{len(near)} agree; the other {len(judged) - len(near)}: "
+        f"{sum(c.agrees for c in judged if c not in near)}/{len(judged) - len(near)}"
     )
     print()
     print("Disagreements (id: reported -> estimated; need per GPU vs available per GPU; terms in GB for the job):")
@@ -140,10 +153,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--all", action="store_true", help="list agreeing cases too")
     parser.add_argument(
-        "--held-out", action="store_true", help="the held-out reports instead (tests/estimates/holdout.yaml)"
+        "--held-out",
+        type=int,
+        nargs="?",
+        const=1,
+        choices=sorted(HELD_OUT_SETS),
+        help="a held-out set instead: 1 (tests/estimates/holdout.yaml, the default) or 2 (holdout2.yaml)",
     )
     args = parser.parse_args()
-    reports = load_reports(HELD_OUT) if args.held_out else load_reports()
+    reports = load_reports(HELD_OUT_SETS[args.held_out]) if args.held_out else load_reports()
     cases = Engine(ROOT / "specs").cases(reports)
     outcomes = [r for r in reports if r.outcome]
     print(

@@ -33,8 +33,10 @@ from bot.estimator_runtime import (
     DEFAULT_INFERENCE,
     DEFAULT_MEDIA,
     DEFAULT_TRAINING,
+    GGUF_MXFP4_LAYOUT,
     HOST_EMBEDDINGS,
     Budget,
+    gguf_mxfp4_others,
     host_embedding_gb,
     runtime_terms,
 )
@@ -151,6 +153,7 @@ def estimate(
     elif mode == "inference":
         weights, how = weights_bytes(model, precision, BYTES_PER_PARAM, PRECISION_NAMES)
         est.terms["weights"] = weights / GB
+        layout = _gguf_layout(est, model, budget, precision)
         host = _host_embeddings(est, model, budget, precision)
         if host:
             est.terms[HOST_EMBEDDINGS] = -host
@@ -159,7 +162,7 @@ def estimate(
             est.terms["KV cache"] = kv / GB
         elif not model.has_kv_shape:
             est.assumptions.append("KV cache not counted: the model's attention shape is unknown")
-        est.assumptions.append(how)
+        est.assumptions.extend(filter(None, (how, layout)))
         est.assumptions.append(f"{context:,}-token context, batch {batch}, {kv_precision} KV cache")
     else:
         weights = training_terms(
@@ -217,10 +220,26 @@ def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int, tab
     est.share = budget.share(est.gpus_count)
 
 
+def _gguf_layout(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> str:
+    """A native-MXFP4 release run from llama.cpp's MXFP4_MOE GGUF: its non-MoE tensors in Q8_0, not 16-bit (a
+    negative term, named); returns the assumption saying so ("" when it does not apply)."""
+    others_b, kind = gguf_mxfp4_others(budget, model, precision)
+    if not others_b:
+        return ""
+    est.terms[GGUF_MXFP4_LAYOUT] = others_b * (BYTES_PER_PARAM[kind] - BYTES_PER_PARAM["bf16"])
+    return (
+        f"{budget.name} loads it from its MXFP4_MOE GGUF: the MoE experts in MXFP4, the other {others_b:g}B "
+        f"parameters (attention, embeddings, output) in {PRECISION_NAMES.get(kind, kind)}, not BF16 "
+        f"({est.terms[GGUF_MXFP4_LAYOUT]:+.1f} GB; llama.cpp's src/llama-quant.cpp)"
+    )
+
+
 def _host_embeddings(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> float:
     """GB of token embeddings the runtime keeps in system RAM (llama.cpp's input layer), named in the assumptions."""
-    # formats that quantise the linear layers only, and mixed releases (gpt-oss: MXFP4 experts), keep them 16-bit
-    bpp = BYTES_PER_PARAM["bf16" if precision in LINEAR_ONLY or is_native(model, precision) else precision]
+    # formats that quantise the linear layers only, and mixed releases (gpt-oss: MXFP4 experts), keep them 16-bit;
+    # a mixed release's MXFP4_MOE GGUF keeps them in its non-MoE type
+    kind = gguf_mxfp4_others(budget, model, precision)[1]
+    bpp = BYTES_PER_PARAM[kind or ("bf16" if precision in LINEAR_ONLY or is_native(model, precision) else precision)]
     host = host_embedding_gb(budget, model, bpp)
     if host:
         est.assumptions.append(f"{budget.name} keeps the token embeddings ({host:.2f} GB) in system RAM, not the GPU")

@@ -37,11 +37,13 @@ __all__ = [
     "DEFAULT_INFERENCE",
     "DEFAULT_MEDIA",
     "DEFAULT_TRAINING",
+    "GGUF_MXFP4_LAYOUT",
     "HOST_EMBEDDINGS",
     "Budget",
     "build_budgets",
     "capacity_gb",
     "default_context",
+    "gguf_mxfp4_others",
     "host_embedding_gb",
     "mxfp4_padding_gb",
     "on_card",
@@ -54,6 +56,9 @@ GIB = 2**30
 #: The term (negative, GB) for the token-embedding matrix a llama.cpp-based runtime leaves in system RAM: counted in
 #: the weights (the file holds it), never on the GPU, and never read whole while decoding.
 HOST_EMBEDDINGS = "token embeddings kept in system RAM"
+#: The term (negative, GB) for a native-MXFP4 release run from llama.cpp's MXFP4_MOE GGUF: its non-MoE tensors
+#: (attention, embeddings, output) are stored in Q8_0 there, not in the release's BF16.
+GGUF_MXFP4_LAYOUT = "GGUF layout: non-MoE tensors in Q8_0"
 #: A CUDA context takes 300-400 MiB since CUDA 11.7's lazy loading; the upper figure, so no estimate promises
 #: memory the context takes. https://github.com/pytorch/pytorch/issues/20532 (specs/usable_memory.yaml, fact
 #: ``cuda-context``: tests check the two agree).
@@ -85,6 +90,8 @@ class Budget:
     host_input_embeddings: bool = False  # llama.cpp, Ollama: the token-embedding matrix stays in system RAM
     split_mode: str = "layer"  # llama.cpp on several GPUs: "layer" (each GPU its layers' KV) or "row" (KV on GPU 0)
     mxfp4_padding: tuple[int, int] | None = None  # vLLM's Marlin MXFP4 MoE layout: hidden, expert-width multiples
+    # llama.cpp and its front ends load a native-MXFP4 release from its MXFP4_MOE GGUF: the non-MoE tensors' type
+    gguf_mxfp4_others: str = ""
     # vLLM's profiling run samples max_num_seqs dummy requests: bytes per request and vocabulary entry at its peak, and
     # the default max_num_seqs (on most cards; on cards of LARGE_CARD_GIB or more but A100s: max_num_seqs_large)
     sampler_bytes: float = 0.0
@@ -122,7 +129,14 @@ class Budget:
 
 #: The budgets an estimate assumes when no runtime is given: llama.cpp-style local inference and transformers for
 #: training (specs/runtimes.yaml ``assumed``); :func:`build_budgets` builds the same from the data.
-DEFAULT_INFERENCE = Budget("llama.cpp", "llama.cpp", "full_context", compute_buffer=True, host_input_embeddings=True)
+DEFAULT_INFERENCE = Budget(
+    "llama.cpp",
+    "llama.cpp",
+    "full_context",
+    compute_buffer=True,
+    host_input_embeddings=True,
+    gguf_mxfp4_others="q8_0",
+)
 DEFAULT_TRAINING = Budget("transformers", "Hugging Face transformers (with bitsandbytes)", "dynamic")
 #: Image and speech models with no runtime named: PyTorch as diffusers, ComfyUI or Whisper run it (memory as
 #: PyTorch allocates it, no compute buffer of llama.cpp's).
@@ -168,6 +182,7 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         host_input_embeddings=_flag(runtime, base, "input_layer_on_cpu"),
         split_mode=str(getattr(rt.param("split_mode"), "value", "layer")),
         mxfp4_padding=_pair(rt, "mxfp4_moe_padding"),
+        gguf_mxfp4_others=_text(runtime, base, "mxfp4_moe_gguf_others"),
         sampler_bytes=max(_values(rt, "sampler_profile_bytes"), default=0.0),
         max_num_seqs=int(min(_values(rt, "max_num_seqs"), default=0)),
         max_num_seqs_large=int(max(_values(rt, "max_num_seqs"), default=0)),
@@ -209,6 +224,15 @@ def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:
         if param is not None:
             return param.value is True
     return False
+
+
+def _text(runtime: Runtime, base: Runtime | None, name: str) -> str:
+    """A word param of the runtime, else of the runtime it loads models with (a front end's); "" when neither has it."""
+    for rt in (runtime, base):
+        param = rt.param(name) if rt is not None else None
+        if param is not None and isinstance(param.value, str):
+            return param.value
+    return ""
 
 
 def _training_defaults(rt: Runtime) -> dict[str, Any]:
@@ -265,6 +289,17 @@ def host_embedding_gb(budget: Budget, model: ModelShape, bytes_per_param: float)
     if not (budget.host_input_embeddings and model.vocab_size and model.hidden_size) or model.tied_embeddings:
         return 0.0
     return model.vocab_size * model.hidden_size * bytes_per_param / GB
+
+
+def gguf_mxfp4_others(budget: Budget, model: ModelShape, precision: str) -> tuple[float, str]:
+    """A native-MXFP4 release (gpt-oss) run from llama.cpp's MXFP4_MOE GGUF: the billions of parameters outside the
+    MoE experts, which that GGUF stores in ``budget.gguf_mxfp4_others`` (Q8_0) instead of the release's 16-bit, and
+    that type; (0, "") when it does not apply (another runtime, precision or model)."""
+    split = dict(model.native_split_b)
+    if not (budget.gguf_mxfp4_others and precision == "mxfp4" and model.native_precision == "mxfp4"):
+        return 0.0, ""
+    others_b = sum(b for p, b in split.items() if p != "mxfp4")
+    return (others_b, budget.gguf_mxfp4_others) if split.get("mxfp4") and others_b else (0.0, "")
 
 
 def mxfp4_padding_gb(budget: Budget, model: ModelShape, precision: str, tensor_parallel: int) -> float:

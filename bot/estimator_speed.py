@@ -28,7 +28,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.estimator_runtime import HOST_EMBEDDINGS
+from bot.estimator_runtime import GGUF_MXFP4_LAYOUT, HOST_EMBEDDINGS
 from bot.estimator_shapes import Estimate, ModelShape
 
 __all__ = [
@@ -149,7 +149,10 @@ def _mixed_release_read_gb(model: ModelShape, est: Estimate) -> float | None:
     embed_b = 0.0 if model.tied_embeddings else (model.vocab_size or 0) * (model.hidden_size or 0) / 1e9
     dense_read_b = max(dense_b - embed_b, 0.0)
     native_gb_per_b = (est.terms.get("weights", 0.0) - dense_b * 2) / native_b
-    return max(model.active_params_b - dense_read_b, 0.0) * native_gb_per_b + dense_read_b * 2
+    # llama.cpp's MXFP4_MOE GGUF stores the 16-bit part in Q8_0: its (negative) term gives the bytes it saves
+    others_b = sum(b for p, b in split.items() if p != model.native_precision)
+    dense_gb_per_b = 2 + est.terms.get(GGUF_MXFP4_LAYOUT, 0.0) / others_b if others_b else 2.0
+    return max(model.active_params_b - dense_read_b, 0.0) * native_gb_per_b + dense_read_b * dense_gb_per_b
 
 
 def decode_speed(

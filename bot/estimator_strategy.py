@@ -5,7 +5,11 @@ checks they agree): plain data-parallel (PyTorch DDP) keeps a whole replica per 
 optimizer state, ZeRO-2 also the gradients, ZeRO-3 also the weights (https://arxiv.org/abs/1910.02054); FSDP
 FULL_SHARD shards all three. A naive pipeline (transformers/accelerate ``device_map="auto"``, "model parallel")
 puts a share of the layers, with their weights, gradients and optimizer state, on each GPU
-(https://huggingface.co/docs/transformers/v4.38.0/en/perf_train_gpu_many, "Naive Model Parallelism").
+(https://huggingface.co/docs/transformers/v4.38.0/en/perf_train_gpu_many, "Naive Model Parallelism"). ZeRO-3 with
+CPU offload (``offload_optimizer`` and ``offload_param`` set to cpu, LLaMA-Factory's ``ds_z3_offload_config.json``)
+keeps the optimizer state, gradients and weights in system RAM ("ZeRO Stage 3 Offload - Offload optimizer states,
+gradients, parameters and optionally activations to CPU", specs/runtimes.yaml); a GPU gathers at most
+``stage3_max_live_parameters`` 16-bit parameters at a time (1e9, DeepSpeed's default and that config's value).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Callable, Mapping
 
 __all__ = [
     "DEFAULT_STRATEGY",
+    "LIVE_PARAMETERS",
+    "OFFLOADED",
     "SHARDING",
     "SHARDS",
     "STRATEGY_NAMES",
@@ -41,7 +47,13 @@ SHARDS: Mapping[str, tuple[str, ...]] = {
     "zero-3": ("optimizer", "gradients", "weights"),
     "fsdp-full-shard": ("optimizer", "gradients", "weights"),
     "pipeline": ("optimizer", "gradients", "weights"),
+    "zero-3-offload": ("optimizer", "gradients", "weights"),
 }
+#: The parts a strategy keeps in system RAM instead of on the GPUs (ZeRO-3 offload: all three).
+OFFLOADED: Mapping[str, tuple[str, ...]] = {"zero-3-offload": ("optimizer", "gradients", "weights")}
+#: ZeRO-3's ``stage3_max_live_parameters``: the parameters a GPU holds gathered at once before releasing them
+#: (DeepSpeed's default, and 1e9 in LLaMA-Factory's examples/deepspeed/ds_z3_offload_config.json).
+LIVE_PARAMETERS = 1e9
 STRATEGY_NAMES: Mapping[str, str] = {
     "single": "one GPU",
     "ddp": "data-parallel (DDP): each GPU holds a full copy",
@@ -50,6 +62,10 @@ STRATEGY_NAMES: Mapping[str, str] = {
     "zero-3": "DeepSpeed ZeRO-3: weights, gradients and optimizer state sharded",
     "fsdp-full-shard": "FSDP full shard: weights, gradients and optimizer state sharded",
     "pipeline": "naive pipeline (device_map auto): the layers split across the GPUs, one working at a time",
+    "zero-3-offload": (
+        "DeepSpeed ZeRO-3 with CPU offload: weights, gradients and optimizer state in system RAM, each GPU gathering "
+        "at most 1e9 parameters at a time (stage3_max_live_parameters)"
+    ),
 }
 #: Short names for answers ("with ZeRO-3 across 4 GPUs").
 STRATEGY_SHORT: Mapping[str, str] = {
@@ -60,26 +76,31 @@ STRATEGY_SHORT: Mapping[str, str] = {
     "zero-3": "ZeRO-3",
     "fsdp-full-shard": "FSDP",
     "pipeline": "a layer split (device_map auto)",
+    "zero-3-offload": "ZeRO-3 with CPU offload",
 }
 
 
 def strategy_for(named: str | None, gpus: int) -> str:
-    """The strategy an estimate uses: "single" on one GPU, else the one named, else plain data-parallel."""
+    """The strategy an estimate uses: "single" on one GPU (but for an offloading one, which offloads there too),
+    else the one named, else plain data-parallel."""
     if gpus <= 1:
-        return "single"
+        return named if named is not None and named in OFFLOADED else "single"
     if named is None or named not in SHARDS or named == "single":
         return DEFAULT_STRATEGY
     return named
 
 
 def held_share(strategy: str, part: str, gpus: int) -> float:
-    """The share of ``part`` (weights, gradients, optimizer) one GPU holds under ``strategy``."""
+    """The share of ``part`` (weights, gradients, optimizer) one GPU holds under ``strategy`` (0: in system RAM)."""
+    if part in OFFLOADED.get(strategy, ()):
+        return 0.0
     return 1 / gpus if gpus > 1 and part in SHARDS.get(strategy, ()) else 1.0
 
 
 #: The word classes (``specs/lexicon.yaml``) that name each strategy, most specific first: "deepspeed zero 2" is
 #: ZeRO-2, DeepSpeed with no stage is ZeRO-3 (the stage that shards the weights), "accelerate" alone is DDP.
 STRATEGY_WORDS: tuple[tuple[str, str], ...] = (
+    ("strategy_zero3_offload", "zero-3-offload"),
     ("strategy_zero1", "zero-1"),
     ("strategy_zero2", "zero-2"),
     ("strategy_fsdp", "fsdp-full-shard"),

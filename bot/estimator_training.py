@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.estimator_shapes import GB, Estimate, ModelShape
-from bot.estimator_strategy import STRATEGY_NAMES, held_share, strategy_for
+from bot.estimator_strategy import LIVE_PARAMETERS, OFFLOADED, STRATEGY_NAMES, held_share, strategy_for
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -151,12 +151,13 @@ def _state_terms(est: Estimate, trained: float, strategy: str, gpus: int) -> Non
         "optimizer": "AdamW state (FP32 master + 2 moments)",
     }
     for part, per in PART_BYTES.items():
-        est.terms[names[part]] = trained * per * held_share(strategy, part, gpus) / GB
+        if part not in OFFLOADED.get(strategy, ()):
+            est.terms[names[part]] = trained * per * held_share(strategy, part, gpus) / GB
 
 
 def _lora_terms(est: Estimate, model: ModelShape, base: str, adapters: float, strategy: str, gpus: int) -> float:
     share = held_share(strategy, "weights", gpus)
-    if strategy == "zero-3" and BASE_BYTES.get(base, 2.0) < 2.0:
+    if strategy in ("zero-3", "zero-3-offload") and BASE_BYTES.get(base, 2.0) < 2.0:
         # bitsandbytes does not work with DeepSpeed's zero.Init: each GPU loads the whole quantised model before
         # ZeRO-3 shards it (https://github.com/deepspeedai/DeepSpeed/issues/5660). FSDP loads on the CPU instead
         # (PEFT 0.10 / Answer.AI FSDP + QLoRA).
@@ -166,7 +167,8 @@ def _lora_terms(est: Estimate, model: ModelShape, base: str, adapters: float, st
             "(no zero.Init), so the base is counted whole; FSDP loads it on the CPU and shards it"
         )
     weights = frozen_base_bytes(model, base) * share
-    est.terms[f"frozen base weights ({BASE_NAMES.get(base, base)})"] = weights / GB
+    if share:
+        est.terms[f"frozen base weights ({BASE_NAMES.get(base, base)})"] = weights / GB
     state = sum(per * held_share(strategy, part, gpus) for part, per in PART_BYTES.items())
     est.terms["adapters, gradients and AdamW state"] = adapters * state / GB
     return weights
@@ -205,9 +207,27 @@ def training_terms(
         est.assumptions.append(
             f"{kind} rank {lora_rank} on {', '.join(lora_targets)}; {BASE_NAMES.get(base, base)} frozen base"
         )
+    weights = max(weights, _gathered(est, model, chosen, BASE_BYTES.get(base, 2.0) if mode != "full" else 2.0))
     _micro_batch_terms(est, model, chosen, gpus, checkpointing, runtime or TrainingRuntime())
     est.assumptions.append(_strategy_assumption(chosen, gpus, strategy is None))
     return weights
+
+
+def _gathered(est: Estimate, model: ModelShape, strategy: str, per: float) -> float:
+    """ZeRO-3 with the weights offloaded: a GPU holds the parameters it gathers at once, at most
+    stage3_max_live_parameters of them (the whole model when smaller), at ``per`` bytes; the state in system RAM is
+    said. 0 for other strategies."""
+    offloaded = OFFLOADED.get(strategy, ())
+    if "weights" not in offloaded:
+        return 0.0
+    params = model.params_b * 1e9
+    gathered = min(params, LIVE_PARAMETERS) * per
+    est.terms["gathered weights (ZeRO-3 offload)"] = gathered / GB
+    est.assumptions.append(
+        f"ZeRO-3 offload: {', '.join(offloaded)} in system RAM; each GPU gathers at most "
+        f"{LIVE_PARAMETERS:.0e} parameters at a time (stage3_max_live_parameters), {gathered / GB:,.1f} GB"
+    )
+    return gathered
 
 
 def _micro_batch_terms(

@@ -29,6 +29,8 @@ VERDICT_MISSES: dict[str, str] = {
     "rocm-vllm-397-llama2-70b-fp8-mi300x": "a 65,536-token batch at utilization 0.99: what runs in the 1% left",
     "xd-l3-8b-f16-4080-8k-oom": "estimated borderline, 0.6% under the card: llama.cpp's CUDA pool for temporaries",
     "ollama-9701-gemma3-27b-4090-spill": "Ollama 0.6.0's own Gemma 3 memory estimate (a release bug, per the thread)",
+    # agreed only while the entry lacked its stated ZeRO-3 + CPU offload (costed as data-parallel, 80+ GB a GPU)
+    "fastchat-1687-falcon40b-lora-8xa100-80": "ZeRO-3 offload: 80 GB of frozen weights in pinned RAM (host OOM?)",
 }
 
 #: Measured decode speeds the estimate misses by more than ±30% today: id -> the mechanism not modelled.

@@ -1,5 +1,6 @@
 """How each runtime really places memory (issue 11): llama.cpp's input layer in system RAM, its row split's KV
-cache on the main GPU, vLLM's padded MXFP4 expert layout, and the report settings the regression suite applies.
+cache on the main GPU, its MXFP4_MOE GGUF of a native-MXFP4 release (non-MoE tensors in Q8_0), vLLM's padded MXFP4
+expert layout, DeepSpeed ZeRO-3 with CPU offload, and the report settings the regression suite applies.
 Each mechanism is sourced in specs/runtimes.yaml; these tests check it with several models, cards and GPU counts."""
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from typing import Any
 import pytest
 
 from bot.estimator import BYTES_PER_PARAM, GB, estimate, max_context
-from bot.estimator_runtime import HOST_EMBEDDINGS, build_budgets, mxfp4_padding_gb, on_card, sampler_peak_gb
+from bot.estimator_runtime import (
+    DEFAULT_INFERENCE,
+    GGUF_MXFP4_LAYOUT,
+    HOST_EMBEDDINGS,
+    build_budgets,
+    mxfp4_padding_gb,
+    on_card,
+    sampler_peak_gb,
+)
+from bot.estimator_speed import bytes_read_gb
 from bot.estimator_startup import (
     REQ_TABLE,
     WARMUP_LOGITS,
@@ -19,6 +29,7 @@ from bot.estimator_startup import (
     running_requests,
     warmup_logits_bytes,
 )
+from bot.estimator_strategy import LIVE_PARAMETERS, OFFLOADED, SHARDS
 from bot.handlers.fit_memory import outside_text
 from bot.models import load_models
 from bot.runtimes import load_runtimes
@@ -480,3 +491,145 @@ def test_sglangs_table_is_as_wide_as_its_context_length_setting(
 def test_the_table_default_is_sglangs_alone() -> None:
     assert BUDGETS["sglang"].table_at_model_max and BUDGETS["sglang"].context_setting == "context_length"
     assert not any(b.table_at_model_max for k, b in BUDGETS.items() if k != "sglang")
+
+
+# -- llama.cpp's MXFP4_MOE GGUF: a native-MXFP4 release's non-MoE tensors in Q8_0 -----------------------------------
+
+
+def _others_b(model: str) -> float:
+    return sum(b for p, b in MODELS[model].native_split_b if p != "mxfp4")
+
+
+@pytest.mark.parametrize("runtime", ["llama.cpp", "lm-studio", "koboldcpp", "text-generation-webui"])
+@pytest.mark.parametrize("model", ["gpt-oss-20b", "gpt-oss-120b"])
+@pytest.mark.parametrize("context", [4096, 32768])
+def test_gguf_runtimes_load_a_native_mxfp4_release_with_q8_0_non_moe_tensors(
+    runtime: str, model: str, context: int
+) -> None:
+    """llama-quant.cpp's MXFP4_MOE: MoE tensors MXFP4, every other tensor Q8_0; the token embeddings llama.cpp leaves
+    in system RAM are Q8_0 too. Front ends take their loader's layout."""
+    shape, others = MODELS[model], _others_b(model)
+    est = estimate(shape, precision="mxfp4", context=context, runtime=BUDGETS[runtime])
+    q8, bf16 = BYTES_PER_PARAM["q8_0"], BYTES_PER_PARAM["bf16"]
+    assert est.terms[GGUF_MXFP4_LAYOUT] == pytest.approx(others * (q8 - bf16))
+    experts = dict(shape.native_split_b)["mxfp4"]
+    assert est.terms["weights"] + est.terms[GGUF_MXFP4_LAYOUT] == pytest.approx(
+        experts * BYTES_PER_PARAM["mxfp4"] + others * q8
+    )
+    assert shape.vocab_size and shape.hidden_size
+    assert est.terms[HOST_EMBEDDINGS] == pytest.approx(-shape.vocab_size * shape.hidden_size * q8 / GB)
+    assert est.per_gpu_gb == pytest.approx(sum(est.terms.values()))
+    assert any("MXFP4_MOE GGUF" in a for a in est.assumptions)
+
+
+def test_the_assumed_budget_takes_llamacpps_layout() -> None:
+    """A question with no runtime named (the Hub's models too) is costed as llama.cpp's data says."""
+    data = BUDGETS["llama.cpp"]
+    assert DEFAULT_INFERENCE.gguf_mxfp4_others == data.gguf_mxfp4_others == "q8_0"
+    assert DEFAULT_INFERENCE.host_input_embeddings == data.host_input_embeddings
+
+
+def test_the_gguf_layout_matches_a_published_mxfp4_moe_file() -> None:
+    """An MXFP4_MOE GGUF of the gpt-oss-20b architecture is 12.1 GB (specs/runtimes.yaml mxfp4_moe_gguf_others);
+    the release's BF16 layout would be 13.8."""
+    est = estimate(MODELS["gpt-oss-20b"], precision="mxfp4", context=4096, runtime=BUDGETS["llama.cpp"])
+    assert est.terms["weights"] + est.terms[GGUF_MXFP4_LAYOUT] == pytest.approx(12.1, abs=0.05)
+
+
+@pytest.mark.parametrize("runtime", ["ollama", "vllm", "sglang", "transformers"])
+@pytest.mark.parametrize("model", ["gpt-oss-20b", "gpt-oss-120b"])
+def test_other_runtimes_load_the_release_as_published(runtime: str, model: str) -> None:
+    """Ollama's own engine, vLLM, SGLang and transformers load the safetensors: BF16 outside the experts."""
+    est = estimate(MODELS[model], precision="mxfp4", context=4096, runtime=BUDGETS[runtime])
+    assert GGUF_MXFP4_LAYOUT not in est.terms
+
+
+@pytest.mark.parametrize(
+    ("model", "precision"),
+    [("gpt-oss-20b", "q8_0"), ("gpt-oss-20b", "fp16"), ("gpt-oss-120b", "q4_k_m"), ("llama-3-8b", "q4_k_m")],
+)
+def test_the_gguf_layout_is_only_for_a_native_mxfp4_release(model: str, precision: str) -> None:
+    est = estimate(MODELS[model], precision=precision, context=4096, runtime=BUDGETS["llama.cpp"])
+    assert GGUF_MXFP4_LAYOUT not in est.terms
+
+
+@pytest.mark.parametrize("model", ["gpt-oss-20b", "gpt-oss-120b"])
+def test_a_gguf_release_reads_its_q8_0_part_per_token(model: str) -> None:
+    """Decoding reads the dense part whole: at Q8_0 under llama.cpp, at BF16 where the release is loaded as is."""
+    shape = MODELS[model]
+    gguf = estimate(shape, precision="mxfp4", context=4096, runtime=BUDGETS["llama.cpp"])
+    as_is = estimate(shape, precision="mxfp4", context=4096, runtime=BUDGETS["ollama"])
+    dense_b = shape.params_b - dict(shape.native_split_b)["mxfp4"]
+    dense_read_b = dense_b - shape.vocab_size * shape.hidden_size / 1e9  # type: ignore[operator]
+    saved = dense_read_b * (BYTES_PER_PARAM["bf16"] - BYTES_PER_PARAM["q8_0"])
+    assert bytes_read_gb(shape, as_is, 1024)[0] - bytes_read_gb(shape, gguf, 1024)[0] == pytest.approx(saved)
+
+
+@pytest.mark.parametrize(
+    ("question", "layout"),
+    [
+        ("gpt-oss 20b on a 16gb 4060 ti with llama.cpp", True),
+        ("gpt-oss 120b on an rtx pro 6000 in lm studio", True),
+        ("gpt-oss 120b on an rtx pro 6000 with ollama", False),
+        ("gpt-oss 20b on an l4 with vllm", False),
+    ],
+)
+def test_the_gguf_layout_shows_by_name_in_the_answer(engine: Any, question: str, layout: bool) -> None:
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask(question))
+    assert (GGUF_MXFP4_LAYOUT in answer["fit"]["terms"]) is layout
+    assert (GGUF_MXFP4_LAYOUT in answer["text"]) is layout
+
+
+# -- DeepSpeed ZeRO-3 with CPU offload: the training state in system RAM ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "gpus"), [("llama-3-8b", 8), ("llama-3-8b", 1), ("qwen2.5-14b", 4), ("llama-2-70b", 8)]
+)
+def test_zero3_offload_keeps_the_training_state_in_system_ram(model: str, gpus: int) -> None:
+    """offload_optimizer and offload_param to cpu: no weights, gradients or AdamW state on the GPUs, only the at most
+    stage3_max_live_parameters (1e9) 16-bit parameters gathered at once; it offloads on one GPU too."""
+    shape = MODELS[model]
+    est = estimate(shape, mode="full", precision="fp16", context=1024, gpus_count=gpus, strategy="zero-3-offload")
+    assert est.strategy == "zero-3-offload"
+    assert not {"weights (16-bit)", "gradients", "AdamW state (FP32 master + 2 moments)"} & set(est.terms)
+    gathered = min(shape.params_b * 1e9, LIVE_PARAMETERS) * 2 / GB
+    assert est.terms["gathered weights (ZeRO-3 offload)"] == pytest.approx(gathered)
+    plain = estimate(shape, mode="full", precision="fp16", context=1024, gpus_count=max(gpus, 2), strategy="zero-3")
+    assert est.per_gpu_gb < plain.per_gpu_gb
+    assert any("system RAM" in a and "stage3_max_live_parameters" in a for a in est.assumptions)
+
+
+@pytest.mark.parametrize(("mode", "precision", "whole"), [("lora", "bf16", False), ("qlora", "nf4", True)])
+def test_zero3_offload_with_a_lora_base(mode: str, precision: str, whole: bool) -> None:
+    """A 16-bit frozen base is offloaded like the rest; a bitsandbytes base is loaded whole on every GPU first
+    (no zero.Init, DeepSpeed issue 5660), as with plain ZeRO-3."""
+    shape = MODELS["llama-3.1-8b"]
+    est = estimate(shape, mode=mode, precision=precision, context=2048, gpus_count=4, strategy="zero-3-offload")
+    assert any(k.startswith("frozen base weights") for k in est.terms) is whole
+    assert "gathered weights (ZeRO-3 offload)" in est.terms
+
+
+def test_the_offload_strategy_mirrors_specs_runtimes() -> None:
+    strategies = {s.id: s for s in load_runtimes(SPECS).training.strategies}
+    assert set(strategies["zero-3-offload"].shards) == set(SHARDS["zero-3-offload"]) == set(OFFLOADED["zero-3-offload"])
+    assert "Offload optimizer states, gradients, parameters" in strategies["zero-3-offload"].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "strategy"),
+    [
+        ("full fine tune llama 3 8b on 8x 3090 with zero 3 offload", "zero-3-offload"),
+        ("full finetune qwen2.5 14b on 4x a6000 with zero3 cpu offload", "zero-3-offload"),
+        ("full fine tune llama 3 8b on 8x 3090 with deepspeed zero 3", "zero-3"),
+        ("full fine tune llama 3 8b on 8x 3090 with deepspeed", "zero-3"),
+    ],
+)
+def test_a_question_naming_zero3_offload_gets_it(engine: Any, question: str, strategy: str) -> None:
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask(question))
+    assert answer["fit"]["strategy"] == strategy
+    assert ("gathered weights (ZeRO-3 offload)" in answer["fit"]["terms"]) is (strategy == "zero-3-offload")

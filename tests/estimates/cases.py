@@ -17,8 +17,9 @@ from pathlib import Path
 
 from bot.catalog import GPU, load_catalog
 from bot.estimator import Estimate, estimate
+from bot.estimator_media import MEDIA_KINDS
 from bot.estimator_runtime import Budget, build_budgets, capacity_gb, on_card
-from bot.handlers.fit_plan import card_speed, fit_plan
+from bot.handlers.fit_plan import card_speed, default_budget, fit_plan
 from bot.models import ModelSpec, load_models
 from bot.request import FitRequest
 from bot.runtimes import load_runtimes
@@ -63,12 +64,13 @@ class Case:
         return (self.tokens_per_s - measured) / measured
 
 
-def budget_of(report: Report, budgets: Mapping[str, Budget]) -> Budget:
-    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks; with
-    the settings the report states (llama.cpp's split mode, the share of the card a server takes)."""
+def budget_of(report: Report, budgets: Mapping[str, Budget], assumed: Budget | None = None) -> Budget:
+    """The report's runtime budget, as if the question named it; the assumed one for runtimes the data lacks
+    (``assumed``: the one ``gpubot ask`` assumes for the model, else llama.cpp or transformers); with the settings the
+    report states (llama.cpp's split mode, the share of the card a server takes)."""
     name = RUNTIME_IDS.get(report.runtime, report.runtime)
-    assumed = "llama.cpp" if report.mode == "inference" else "transformers"
-    budget = budgets.get(name) or budgets[assumed]
+    fallback = "llama.cpp" if report.mode == "inference" else "transformers"
+    budget = budgets.get(name) or assumed or budgets[fallback]
     split = report.setting("split_mode")
     if isinstance(split, str):
         budget = dataclasses.replace(budget, split_mode=split)
@@ -92,7 +94,7 @@ def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib
         context=report.context,
         gpus_count=report.count,
         runtime=budget.id if budget else None,
-        strategy=STRATEGY_OF_RUNTIME.get(report.runtime),
+        strategy=_strategy(report),
         batch=report.batch if training else None,
     )
     est = fit_plan(req, spec.shape, spec.id, report.count, budget=budget, vram_gib=vram_gib).est
@@ -110,6 +112,12 @@ def plan(report: Report, spec: ModelSpec, budget: Budget | None = None, vram_gib
     return est
 
 
+def _strategy(report: Report) -> str | None:
+    """The training strategy the report states (``settings: strategy``), else the one its runtime names."""
+    stated = report.setting("strategy")
+    return stated if isinstance(stated, str) else STRATEGY_OF_RUNTIME.get(report.runtime)
+
+
 class Engine:
     """The catalog, models, usable memory and runtime budgets, loaded once; :meth:`case` judges one report."""
 
@@ -124,8 +132,10 @@ class Engine:
 
     def case(self, r: Report) -> Case:
         card = self.usable.usable_gb(r.gpu) or 0.0
-        budget = budget_of(r, {k: on_card(b, card, r.gpu) for k, b in self.budgets.items()})
         spec = self.models[r.model]
+        # an image or speech model with no runtime the data models gets PyTorch's, as a question would
+        assumed = default_budget(spec.shape, r.mode) if spec.shape.kind in MEDIA_KINDS else None
+        budget = budget_of(r, {k: on_card(b, card, r.gpu) for k, b in self.budgets.items()}, assumed)
         est = plan(r, spec, budget, card * r.count * 1e9 / 2**30)
         capacity = capacity_gb(budget, card, r.count)
         return Case(r, est, capacity, est.verdict(capacity), self._speed(r, spec, est))

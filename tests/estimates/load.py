@@ -69,7 +69,11 @@ _FIELDS = (
 #: Runtime settings a report states that change how memory is taken (``settings:`` of an entry): the values a word
 #: setting takes; the share-of-card settings (vLLM's gpu_memory_utilization, SGLang's mem_fraction_static) take a
 #: fraction in (0, 1].
-SETTINGS: dict[str, tuple[str, ...]] = {"split_mode": ("layer", "row")}
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "split_mode": ("layer", "row"),
+    # the training strategy a report states (a DeepSpeed ZeRO-3 config, FSDP...), as bot/estimator_strategy.py names it
+    "strategy": ("ddp", "zero-1", "zero-2", "zero-3", "zero-3-offload", "fsdp-full-shard", "pipeline"),
+}
 FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
 #: Whole-number settings (vLLM's max_num_seqs).
 COUNTS = ("max_num_seqs",)
