@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.dimensions import count_word
 from bot.fit_reading import asks_card_count
+from bot.followup_beyond import alternative, psu_for, why_not
 from bot.followup_lead import carried_over
 from bot.followup_words import FollowUpWords, load_followup_words
 from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
@@ -96,7 +97,8 @@ class FollowUps:
         """Shaped like a follow-up: a lead or a word pointing back ("and the A5000?", "a6000 instead?"), a short
         question about a property with no card ("which draws less power?"), or a few words ("in 8-bit?")."""
         n = len(ev.norm.split())
-        if self.words.opens(ev.norm) or self.words.refs.found(ev.norm) or asks_card_count(self.parser.lexicon, ev):
+        leads = self.words.opens(ev.norm) or self.words.refs.found(ev.norm) or self.words.why_not.found(ev.norm)
+        if leads or asks_card_count(self.parser.lexicon, ev):
             return n <= LEAD_WORDS  # ... or "how many 3090s then?": a count of the model asked about before
         if not ev.gpus and (ev.properties or ev.fields):
             return n <= SHORT_WORDS
@@ -112,6 +114,22 @@ class FollowUps:
             return False
         pointing = self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
         return pointing and (ev.has("worth") or ev.has("verdict_asked"))
+
+    def _psu_for_it(self, ev: Evidence, previous: Query) -> bool:
+        """ "what psu do I need for it?": the power supply of the card the last answer settled on."""
+        pointing = self.words.refs.found(ev.norm) or self.words.possessive.found(ev.norm) or self.words.opens(ev.norm)
+        return ev.has("psu") and not ev.gpus and pointing and bool(previous.about or previous.gpus)
+
+    def _beyond(self, ev: Evidence, fresh: Query, previous: Query, st: Stated) -> Query | None:
+        """After a pick or a verdict on one card: "why not the 3090?" sets the two side by side, and "anything
+        cheaper?" or "something with more vram?" picks again past the card (bot.followup_beyond)."""
+        if not previous.about or len(previous.gpus) > 1:
+            return None
+        if st.gpus and self.words.why_not.found(ev.norm):
+            return why_not(previous, previous.about[0], st.gpus, fresh)
+        if st.gpus or not st.properties or self.words.possessive.found(ev.norm) or _asks_advice(st):
+            return None
+        return alternative(self.catalog, previous, previous.about[0], st.properties, fresh)
 
     def stated(self, ev: Evidence, previous: Query) -> Stated:
         """What the follow-up says, slot by slot."""
@@ -232,6 +250,7 @@ class FollowUps:
             return None
         amount = self._bare_amount(ev, previous)
         leans = amount is not None or _budget_alone(ev, previous) or self._judges_it(ev, previous)
+        leans = leans or self._psu_for_it(ev, previous)
         if not leans and self.complete(ev, fresh):
             return None
         st = self.stated(ev, previous)
@@ -250,7 +269,8 @@ class FollowUps:
         elif kind in _SPEC_KINDS:
             merged = self._about_cards(ev, fresh, previous, st) or self._merge_spec(fresh, previous, st)
         elif kind in _ADVICE_KINDS:
-            merged = self._about_cards(ev, fresh, previous, st) or self._merge_advice(fresh, previous, st)
+            merged = self._beyond(ev, fresh, previous, st) or self._about_cards(ev, fresh, previous, st)
+            merged = merged or self._merge_advice(fresh, previous, st)
         if merged is not None:
             merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
             merged.carried = carried_over(self.catalog, self.models, previous, merged)
@@ -319,6 +339,8 @@ class FollowUps:
         if st.model_id or st.params_b:
             points_back = previous.kind in _ADVICE_KINDS or self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
             return self._fit_on(ev, fresh, about, st) if points_back else None
+        if self._psu_for_it(ev, previous):
+            return psu_for(self.catalog, about, fresh)
         if self._judges_it(ev, previous):  # "is it still worth it?": for the work asked about before, else in general
             workload = st.workload or previous.workload or "general"
             q = dataclasses.replace(

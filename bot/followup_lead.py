@@ -31,7 +31,7 @@ def describe(catalog: Catalog, models: Mapping[str, ModelSpec], q: Query) -> dic
         out["budget"] = f"under {budget_text(q)}"
     if q.vendor is not None:
         out["vendor"] = f"{q.vendor} only"
-    if q.fields:
+    if q.fields and q.kind != "psu":  # a power-supply answer reads the fields it needs, not ones asked
         out["fields"] = ", ".join(catalog.fields[f].label for f in q.fields if f in catalog.fields)
     if q.gpus:
         out["gpus"] = _names(catalog, q.gpus, " vs " if q.kind in ("compare", "property", "setup") else ", ")

@@ -17,7 +17,7 @@ from bot.text import normalize
 
 __all__ = ["FollowUpWords", "load_followup_words"]
 
-_KEYS = ("leads", "refs", "replace", "count_of", "own_rig", "possessive", "suffices")
+_KEYS = ("leads", "refs", "replace", "count_of", "own_rig", "possessive", "suffices", "why_not")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class FollowUpWords:
     own_rig: PhraseSet  # "my rig", "my gpu": the asker's saved rig
     possessive: PhraseSet  # "its", "their": a property of the cards of the last answer ("what is its bandwidth")
     suffices: PhraseSet  # "will a 3060 work?", "would two 3090s be enough?": a card for what was asked before
+    why_not: PhraseSet  # "why not the 3090?": the card named set against the one the last answer picked
 
     def opens(self, norm: str) -> bool:
         """The question starts with a follow-up lead."""

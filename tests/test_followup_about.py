@@ -368,3 +368,76 @@ def test_will_a_card_work_for_the_model_asked_about(
     q = talk.ask("k", follow_up).query
     assert (q.kind, q.gpus) == ("fit", gpus) and q.fit is not None and q.fit.model_id == "flux.1-dev", q.rule
     assert q.fit.gpus_count == count
+
+
+# -- beyond the card settled on: alternatives, "why not X?", its power supply ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "check"),
+    [
+        ("best gpu for llms under $2000", "anything cheaper?", "price"),
+        ("best gpu for llms under $2000", "a cheaper alternative?", "price"),
+        ("is the 4090 good for llms?", "anything cheaper?", "price"),
+        ("best card for stable diffusion", "something with more vram?", "memory_gb"),
+        ("best gpu for training under $3000", "one that draws less power?", "tdp_w"),
+        ("is the 3090 good for blender?", "something cheaper?", "price"),
+    ],
+)
+def test_an_alternative_is_picked_past_the_card_settled_on(
+    talk: Conversations, engine: Engine, first: str, follow_up: str, check: str
+) -> None:
+    settled, q = _first_then(talk, first, follow_up)
+    assert settled is not None
+    card = engine.catalog.gpus[settled]
+    assert q.kind == "pick" and q.rule.startswith("follow-up"), q.rule
+    answer = talk.engine.answer(q)
+    picked = answer.recommendation
+    assert picked != settled
+    if check == "price":
+        assert q.budget_usd is not None and q.budget_usd < (card.number("launch_price_usd") or 0)
+        if picked is not None:
+            assert (engine.catalog.gpus[picked].number("launch_price_usd") or 0) < (
+                card.number("launch_price_usd") or 0
+            )
+    else:
+        more = check == "memory_gb"
+        assert q.limits[check] == (
+            {"min": (card.number(check) or 0) + 1} if more else {"max": (card.number(check) or 0) - 1}
+        )
+        if picked is not None:
+            value, base = engine.catalog.gpus[picked].number(check) or 0, card.number(check) or 0
+            assert value > base if more else value < base
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "named"),
+    [
+        ("best gpu for llms under $1500", "why not the 3090?", "rtx-3090"),
+        ("best card for training", "what's wrong with the a6000?", "rtx-a6000"),
+        ("is the 4090 good for llms?", "why not a 5090?", "rtx-5090"),
+        ("best gpu for stable diffusion under $1000", "why didn't you pick the 4070 super?", "rtx-4070-super"),
+    ],
+)
+def test_why_not_sets_the_card_named_against_the_one_settled_on(
+    talk: Conversations, first: str, follow_up: str, named: str
+) -> None:
+    settled, q = _first_then(talk, first, follow_up)
+    assert (q.kind, q.gpus) == ("verdict", [settled, named]), q.rule
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("rtx 4090 specs", "what power supply for it?"),
+        ("best card for stable diffusion", "what psu do I need for it?"),
+        ("is the 3090 good for llms?", "and what psu would it need?"),
+        ("which gpu has the most memory?", "how many watts psu for it"),
+    ],
+)
+def test_the_power_supply_of_the_card_settled_on(talk: Conversations, first: str, follow_up: str) -> None:
+    settled, q = _first_then(talk, first, follow_up)
+    settled = settled or talk.engine.parser.parse(first).gpus[0]
+    assert (q.kind, q.gpus) == ("psu", [settled]), q.rule
+    answer = talk.engine.answer(q)
+    assert "power supply" in answer.summary and "TDP / board power, Power connectors" not in answer.summary
