@@ -102,6 +102,8 @@ class FollowUps:
             return n <= LEAD_WORDS  # ... or "how many 3090s then?": a count of the model asked about before
         if not ev.gpus and (ev.properties or ev.fields):
             return n <= SHORT_WORDS
+        if _asks_what_runs(ev, None):
+            return n <= SHORT_WORDS  # "what can I run?", "what llm can I run": on the cards named before
         if ev.budget_usd is not None and not (ev.gpus or ev.model or ev.bare_size or ev.workload):
             return n <= LEAD_WORDS  # "my budget is 800", "i can spend up to $1200": for what was asked before
         if ev.gpus and self.words.suffices.found(ev.norm) and not (ev.model or ev.bare_size or ev.workload):
@@ -250,7 +252,7 @@ class FollowUps:
             return None
         amount = self._bare_amount(ev, previous)
         leans = amount is not None or _budget_alone(ev, previous) or self._judges_it(ev, previous)
-        leans = leans or self._psu_for_it(ev, previous)
+        leans = leans or self._psu_for_it(ev, previous) or (bool(previous.about) and _asks_what_runs(ev, fresh))
         if not leans and self.complete(ev, fresh):
             return None
         st = self.stated(ev, previous)
@@ -338,7 +340,9 @@ class FollowUps:
             return None
         if st.model_id or st.params_b:
             points_back = previous.kind in _ADVICE_KINDS or self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
-            return self._fit_on(ev, fresh, about, st) if points_back else None
+            return self._fit_on(ev, fresh, about, st, previous.counts) if points_back else None
+        if _asks_what_runs(ev, fresh):  # "what can I run?", "what llm can I run" after a card: what that card runs
+            return self._fit_on(ev, fresh, about, st, previous.counts)
         if self._psu_for_it(ev, previous):
             return psu_for(self.catalog, about, fresh)
         if self._judges_it(ev, previous):  # "is it still worth it?": for the work asked about before, else in general
@@ -354,11 +358,11 @@ class FollowUps:
             return self._merge_spec(fresh, lookup, st)
         return None
 
-    def _fit_on(self, ev: Evidence, fresh: Query, cards: list[str], st: Stated) -> Query:
+    def _fit_on(self, ev: Evidence, fresh: Query, cards: list[str], st: Stated, counts: Mapping[str, int]) -> Query:
         """The model the follow-up names on ``cards``: a fit on one card, setups side by side for several
-        (``st.count`` of each when it says "two of them")."""
+        (``st.count`` of each when it says "two of them", else as many as were said before: "I have two 3090s")."""
         fit = dataclasses.replace(fresh.fit) if fresh.fit is not None else self.parser.reader.fit_request(ev)
-        fit.gpus_count, fit.capacity_gb, fit.combined = st.count or 1, None, False
+        fit.gpus_count, fit.capacity_gb, fit.combined = st.count or counts.get(cards[0], 1), None, False
         fit.runtime = fit.runtime or self.parser.runtime(ev.norm)[1]
         gpus = cards[:MAX_COMPARE]
         kind: Kind = "fit" if len(gpus) == 1 else "setup"  # several cards: set side by side, as "on a 4090 or a 5090"
@@ -439,6 +443,16 @@ def _merge_setup(fresh: Query, previous: Query, st: Stated) -> Query | None:
     if st.count is not None:
         q.counts = dict.fromkeys(q.gpus, st.count)
     return q
+
+
+def _asks_what_runs(ev: Evidence, fresh: Query | None) -> bool:
+    """What a card runs, asked with neither a card, a model nor a memory size: "what can I run?", "what llm can I
+    run" (``fresh``, when given: its reading is no fit of its own either)."""
+    if ev.gpus or ev.model is not None or ev.bare_size is not None or ev.sizes:
+        return False
+    if fresh is not None and fresh.kind not in ("fit", "unknown"):
+        return False
+    return ev.has("reverse_fit") or (ev.has("fit_verbs") and not ev.has("oom"))
 
 
 def _budget_alone(ev: Evidence, previous: Query) -> bool:

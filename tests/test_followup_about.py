@@ -441,3 +441,27 @@ def test_the_power_supply_of_the_card_settled_on(talk: Conversations, first: str
     assert (q.kind, q.gpus) == ("psu", [settled]), q.rule
     answer = talk.engine.answer(q)
     assert "power supply" in answer.summary and "TDP / board power, Power connectors" not in answer.summary
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "gpus", "count"),
+    [
+        ("I have two 3090s", "what can I run?", ["rtx-3090"], 2),
+        ("my gpu is a 4060 8gb", "what llm can I run", ["rtx-4060"], 1),
+        ("is the 4090 good for training?", "what can it run?", ["rtx-4090"], 1),
+        ("rtx a6000 specs", "what models can it run?", ["rtx-a6000"], 1),
+        ("i have a 3060 12gb", "so what's the biggest model I can run?", ["rtx-3060"], 1),
+    ],
+)
+def test_what_can_i_run_after_a_card_is_what_that_card_runs(
+    talk: Conversations, first: str, follow_up: str, gpus: list[str], count: int
+) -> None:
+    _, q = _first_then(talk, first, follow_up)
+    assert (q.kind, q.gpus) == ("fit", gpus) and q.fit is not None, q.rule
+    assert q.fit.model_id is None and q.fit.params_b is None and q.fit.gpus_count == count
+    assert "biggest model" in talk.engine.answer(q).summary
+
+
+def test_what_can_i_run_then_a_model_is_that_model_on_the_card(talk: Conversations) -> None:
+    _, q = _first_then(talk, "my gpu is a 4060 8gb", "what llm can I run", "is it good for sdxl?")
+    assert (q.kind, q.gpus) == ("fit", ["rtx-4060"]) and q.fit is not None and q.fit.model_id == "sdxl-1.0"
