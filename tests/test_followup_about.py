@@ -465,3 +465,23 @@ def test_what_can_i_run_after_a_card_is_what_that_card_runs(
 def test_what_can_i_run_then_a_model_is_that_model_on_the_card(talk: Conversations) -> None:
     _, q = _first_then(talk, "my gpu is a 4060 8gb", "what llm can I run", "is it good for sdxl?")
     assert (q.kind, q.gpus) == ("fit", ["rtx-4060"]) and q.fit is not None and q.fit.model_id == "sdxl-1.0"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_architecture"),
+    [
+        ("and for image generation?", False),
+        ("4090 for video generation", False),
+        ("text generation speed on a 3090", False),
+        ("what generation is the a6000", True),
+        ("which generation is the rtx 3090", True),
+        ("a6000 arch", True),
+    ],
+)
+def test_generation_is_the_architecture_only_when_asked(engine: Engine, question: str, asks_architecture: bool) -> None:
+    assert ("architecture" in engine.parser.read(question).fields) is asks_architecture
+
+
+def test_a_workload_after_a_card_is_a_verdict_for_it(talk: Conversations) -> None:
+    _, q = _first_then(talk, "what can a 4090 do", "and for image generation?")
+    assert (q.kind, q.gpus, q.workload, q.fields) == ("verdict", ["rtx-4090"], "image_generation", [])
