@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.dimensions import count_word
 from bot.fit_reading import asks_card_count
-from bot.followup_beyond import alternative, psu_for, why_not
+from bot.followup_beyond import alternative, others, psu_for, ratio_to, why_not
 from bot.followup_lead import carried_over
 from bot.followup_words import FollowUpWords, load_followup_words
 from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
@@ -104,6 +104,8 @@ class FollowUps:
             return n <= SHORT_WORDS
         if _asks_what_runs(ev, None):
             return n <= SHORT_WORDS  # "what can I run?", "what llm can I run": on the cards named before
+        if len(ev.gpus) == 1 and self._ratio_asked(ev):
+            return n <= LEAD_WORDS  # "how much faster is the 4090?": against the cards of the last answer
         if ev.budget_usd is not None and not (ev.gpus or ev.model or ev.bare_size or ev.workload):
             return n <= LEAD_WORDS  # "my budget is 800", "i can spend up to $1200": for what was asked before
         if ev.gpus and self.words.suffices.found(ev.norm) and not (ev.model or ev.bare_size or ev.workload):
@@ -116,6 +118,9 @@ class FollowUps:
             return False
         pointing = self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
         return pointing and (ev.has("worth") or ev.has("verdict_asked"))
+
+    def _ratio_asked(self, ev: Evidence) -> bool:
+        return self.parser.lexicon.words["ratio_asked"].found(ev.norm)
 
     def _psu_for_it(self, ev: Evidence, previous: Query) -> bool:
         """ "what psu do I need for it?": the power supply of the card the last answer settled on."""
@@ -250,6 +255,15 @@ class FollowUps:
         asker's saved cards, for "what about my rig?"."""
         if not self.is_candidate(ev):
             return None
+        merged = self._merged(ev, fresh, previous, rig)
+        if merged is not None:
+            merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
+            merged.carried = carried_over(self.catalog, self.models, previous, merged)
+        return merged
+
+    def _merged(self, ev: Evidence, fresh: Query, previous: Query, rig: tuple[tuple[str, int], ...]) -> Query | None:
+        if self._ratio_asked(ev) and len(ev.gpus) == 1 and (against := others(previous, ev.gpus)):
+            return ratio_to(previous, ev.gpus[0], against[0], fresh)  # "how much faster is the 4090?"
         amount = self._bare_amount(ev, previous)
         leans = amount is not None or _budget_alone(ev, previous) or self._judges_it(ev, previous)
         leans = leans or self._psu_for_it(ev, previous) or (bool(previous.about) and _asks_what_runs(ev, fresh))
@@ -263,20 +277,16 @@ class FollowUps:
         if not (st.anything or leans):
             return None
         kind = previous.kind
-        merged: Query | None = None
         if kind in _FIT_KINDS and previous.fit is not None:
-            merged = self._merge_fit(ev, fresh, previous, st)
-        elif kind == "setup" and previous.fit is not None and (st.fit or st.count) and not (st.gpus or st.model_id):
-            merged = _merge_setup(fresh, previous, st)  # "and in 8-bit?" after setups set side by side
-        elif kind in _SPEC_KINDS:
-            merged = self._about_cards(ev, fresh, previous, st) or self._merge_spec(fresh, previous, st)
-        elif kind in _ADVICE_KINDS:
+            return self._merge_fit(ev, fresh, previous, st)
+        if kind == "setup" and previous.fit is not None and (st.fit or st.count) and not (st.gpus or st.model_id):
+            return _merge_setup(fresh, previous, st)  # "and in 8-bit?" after setups set side by side
+        if kind in _SPEC_KINDS:
+            return self._about_cards(ev, fresh, previous, st) or self._merge_spec(fresh, previous, st)
+        if kind in _ADVICE_KINDS:
             merged = self._beyond(ev, fresh, previous, st) or self._about_cards(ev, fresh, previous, st)
-            merged = merged or self._merge_advice(fresh, previous, st)
-        if merged is not None:
-            merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
-            merged.carried = carried_over(self.catalog, self.models, previous, merged)
-        return merged
+            return merged or self._merge_advice(fresh, previous, st)
+        return None
 
     # -- merging, by the kind of the last request -----------------------------------------------
 

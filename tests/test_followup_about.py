@@ -485,3 +485,26 @@ def test_generation_is_the_architecture_only_when_asked(engine: Engine, question
 def test_a_workload_after_a_card_is_a_verdict_for_it(talk: Conversations) -> None:
     _, q = _first_then(talk, "what can a 4090 do", "and for image generation?")
     assert (q.kind, q.gpus, q.workload, q.fields) == ("verdict", ["rtx-4090"], "image_generation", [])
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "kind", "gpus"),
+    [
+        ("3090 vs 4090 for training", "how much faster is the 4090?", "verdict", ["rtx-4090", "rtx-3090"]),
+        ("3090 vs 4090", "how much faster is the 4090?", "compare", ["rtx-4090", "rtx-3090"]),
+        ("is the 3090 good for llms?", "how much faster would a 4090 be?", "verdict", ["rtx-4090", "rtx-3090"]),
+        ("A4000 or A6000 for training?", "how much slower is the a4000?", "verdict", ["rtx-a4000", "rtx-a6000"]),
+    ],
+)
+def test_how_much_faster_is_set_against_the_last_cards(
+    talk: Conversations, first: str, follow_up: str, kind: str, gpus: list[str]
+) -> None:
+    q = _first_then(talk, first, follow_up)[1]
+    assert (q.kind, q.gpus) == (kind, gpus), q.rule
+    assert q.ratio_asked is (kind == "verdict")
+
+
+def test_how_much_faster_than_the_pick(talk: Conversations, engine: Engine) -> None:
+    settled, q = _first_then(talk, "best gpu for llms under $1500", "how much faster is the 5090?")
+    assert (q.kind, q.gpus, q.ratio_asked) == ("verdict", ["rtx-5090", settled], True)
+    assert "as fast as" in engine.answer(q).summary
