@@ -19,7 +19,6 @@ from bot.engine import Engine
         ("why is my vram usage at 1gb when idle", []),
         ("why can't I use all my vram?", []),
         ("why does nvidia-smi only show 22gb of vram on my card?", []),
-        ("my a6000 only reports 47.5 GiB, why not 48?", ["rtx-a6000"]),
         ("where did my missing vram go on the 4080?", ["rtx-4080"]),
     ],
 )
