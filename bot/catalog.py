@@ -36,6 +36,7 @@ from bot.catalog_model import (
     format_value,
 )
 from bot.longtail import GpuTable, LongTail
+from bot.software_libs_load import load_libraries
 from bot.text import compact
 
 __all__ = [
@@ -416,6 +417,7 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     faqs = load_faqs(root / "faq.yaml", fields, gpus)
     workloads = _load_workloads(root / "workloads.yaml", fields)
     software = _load_software(root / "software.yaml", fields)
+    libraries = load_libraries(root / "libraries.yaml", fields)
     architectures, memory_types = load_architectures(root / "architectures.yaml")
     outside = _load_outside(root / "outside.yaml")
     log.debug("loaded %d GPUs, %d fields, %d FAQs from %s", len(gpus), len(fields), len(faqs), root)
@@ -427,6 +429,7 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
         faqs=faqs,
         workloads=MappingProxyType(workloads),
         software=software,
+        libraries=libraries,
         architectures=MappingProxyType(architectures),
         outside=outside,
         memory_types=MappingProxyType(memory_types),

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from bot.software_libs import Library
+
 __all__ = [
     "GPU",
     "Better",
@@ -198,6 +200,7 @@ class Catalog:
     faqs: tuple[FaqEntry, ...] = ()
     workloads: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     software: tuple[SoftwareStack, ...] = ()
+    libraries: tuple[Library, ...] = ()  # libraries asked about by name (specs/libraries.yaml): which cards they run on
     architectures: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     outside: tuple[Outside, ...] = ()
     # memory type -> (lowest, highest) per-pin data rate in Gbps of shipping parts (architectures.yaml)

@@ -31,7 +31,7 @@ from bot.longtail_match import longtail_reader
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
 from bot.outside_index import OutsideIndex
-from bot.quantities import drop_quantities
+from bot.quantities import drop_inside_devices, drop_quantities
 from bot.regex_words import between_spaces
 from bot.request import FitRequest
 from bot.series import SeriesIndex
@@ -332,6 +332,8 @@ class Reader:
         match = self.longtail.apply(match) if self.longtail is not None else match
         ev.names_capped |= cap_mentions(match)  # series named as groups, each a name
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
+        if self._any_outside.any(norm):  # "a ryzen 5 5600": a CPU's number, not an RTX 5060
+            drop_inside_devices(match, (o.pattern for o in self.catalog.outside))
         match = forward_references(_back_references(match))
         stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []

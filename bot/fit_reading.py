@@ -55,9 +55,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     req = FitRequest(model_id=ev.model.model.id if ev.model else None)
     if req.model_id is None:
         req.params_b, req.unlisted = ev.bare_size, ev.model_unlisted
-    modes = lexicon.modes.items()
-    ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
-    req.mode = next((m for m, phrases in modes if m not in ruled_out and phrases.found(norm)), "inference")
+    req.mode = _mode(lexicon, ev)
     req.precision = _first_precision(lexicon, norm)
     if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
         req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
@@ -87,6 +85,32 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     if ram := _SYSTEM_RAM.search(norm):
         req.ram_gb = float(ram.group(1))
     return req
+
+
+def _mode(lexicon: Lexicon, ev: Evidence) -> str:
+    """The first mode named in earnest; "inference" when none is. A training word that only describes the model run
+    ("run the pre-trained model", "OA_SFT_Llama_30B on 3x 3090") names none."""
+    norm = ev.norm
+    ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
+    run = ev.has("run_verbs")
+    for mode, phrases in lexicon.modes.items():
+        if mode in ruled_out:
+            continue
+        hits = list(phrases.finditer(norm)) if run else [None] if phrases.found(norm) else []
+        if any(hit is None or not _describes_model(lexicon, ev, hit.end) for hit in hits):
+            return mode
+    return "inference"
+
+
+def _describes_model(lexicon: Lexicon, ev: Evidence, end: int) -> bool:
+    """The training word ending at ``end`` is followed by a noun for a model ("pre trained model") or by the model
+    named ("sft llama 30b"): it says what the model is, not what to do with it."""
+    rest = ev.norm[end:].lstrip()
+    first = rest.split(" ", 1)[0]
+    if lexicon.words["model_nouns"].found(first):
+        return True
+    named = ev.model.text if ev.model is not None else ev.model_unlisted
+    return named is not None and named != "" and rest.startswith(named)
 
 
 def asks_card_count(lexicon: Lexicon, ev: Evidence) -> bool:

@@ -14,7 +14,7 @@ from bot.catalog import Catalog, FaqEntry
 from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
-from bot.rules_asks import AskRules, compiler_error
+from bot.rules_asks import AskRules, compiler_error, listed_in_rig
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
@@ -27,6 +27,7 @@ from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
 from bot.rules_upgrade import UpgradeRules
 from bot.rules_variants import VariantRules, one_architecture
+from bot.software_libs import named_libraries
 
 __all__ = ["RuleBook"]
 
@@ -43,9 +44,9 @@ class RuleBook:
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
-        asks = AskRules(
-            catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
-        )
+        words = reader.lexicon.words
+        cues, listing = words["correction_cues"], words["rig_listing"]
+        asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison, cues, listing)
         variants = VariantRules(catalog, self._table, self._is_fit_question)
         formats = FormatRules(catalog, self._query)
         #: The order is the specification: earlier rules win.
@@ -265,8 +266,9 @@ class RuleBook:
     def outside_hardware(self, ev: Evidence) -> Query | None:
         """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the
         catalog has ("m4 max vs 4090"), that card is answered with a note naming what is left out."""
-        if ev.outside is None or ev.gpus:
-            return None
+        listing = self.reader.lexicon.words["rig_listing"]
+        if ev.outside is None or ev.gpus or (ev.match.ambiguous and listed_in_rig(ev, listing)):
+            return None  # "EPYC 7763, 8x A100 80GB. Can I run ...?": the card (which one, if it matters) is asked
         q = self._query(ev, "outside")
         q.limits, q.vendor = {}, None
         return q
@@ -372,6 +374,7 @@ class RuleBook:
         q = self._query(ev, "software")
         q.faq, q.gpus, q.ambiguous = self.software.entry, (gpus or q.gpus)[:4], []
         q.general = not q.gpus
+        q.libraries = [lib.id for lib in named_libraries(self.catalog.libraries, ev.norm)]
         return q
 
     def property_of_named(self, ev: Evidence) -> Query | None:
