@@ -14,7 +14,7 @@ from bot.catalog import Catalog, FaqEntry
 from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
-from bot.rules_asks import AskRules, compiler_error, listed_in_rig
+from bot.rules_asks import AskRules, compiler_error
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
@@ -25,6 +25,7 @@ from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
+from bot.rules_speed import SpeedRules
 from bot.rules_upgrade import UpgradeRules
 from bot.rules_variants import VariantRules, one_architecture
 from bot.software_libs import named_libraries
@@ -52,10 +53,11 @@ class RuleBook:
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
-            ("outside hardware", self.outside_hardware),
+            ("outside hardware", asks.outside_alone),
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
             ("feature of one card", asks.feature_of_one),
+            ("speed measured and doubted", SpeedRules(catalog, self._query).doubted),
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
             ("rest of the system", asks.rest_of_system),
@@ -262,16 +264,6 @@ class RuleBook:
         """Nothing asked, or only what the bot can do ("help", "what can you do?"): its examples."""
         asks_help = ev.norm in self.reader.lexicon.words["help_requests"]
         return Query(text=ev.text, intent="unknown") if not ev.norm or asks_help else None
-
-    def outside_hardware(self, ev: Evidence) -> Query | None:
-        """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the
-        catalog has ("m4 max vs 4090"), that card is answered with a note naming what is left out."""
-        listing = self.reader.lexicon.words["rig_listing"]
-        if ev.outside is None or ev.gpus or (ev.match.ambiguous and listed_in_rig(ev, listing)):
-            return None  # "EPYC 7763, 8x A100 80GB. Can I run ...?": the card (which one, if it matters) is asked
-        q = self._query(ev, "outside")
-        q.limits, q.vendor = {}, None
-        return q
 
     def ambiguous_name(self, ev: Evidence) -> Query | None:
         """ "rtx 6000 specs": ask which one, unless it is a fit question (the fit handler asks only when the

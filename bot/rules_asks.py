@@ -100,6 +100,15 @@ class AskRules:
     def _sized(self, ev: Evidence) -> bool:
         return ev.model is not None or ev.bare_size is not None
 
+    def outside_alone(self, ev: Evidence) -> Query | None:
+        """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the
+        catalog has ("m4 max vs 4090"), that card is answered with a note naming what is left out."""
+        if ev.outside is None or ev.gpus or (ev.match.ambiguous and listed_in_rig(ev, self.listing)):
+            return None  # "EPYC 7763, 8x A100 80GB. Can I run ...?": the card (which one, if it matters) is asked
+        q = self.make(ev, "outside")
+        q.limits, q.vendor = {}, None
+        return q
+
     def outside_asked(self, ev: Evidence) -> Query | None:
         """ "it works on an A10G; would it work on a Jetson Orin?": the catalog cards are where it already runs, the
         question is whether it works on the outside device. Not when they are weighed ("m4 max vs 4090", "which")."""
