@@ -20,7 +20,7 @@ from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
-from bot.rules_formats import FormatRules
+from bot.rules_formats import FormatRules, floating_formats_named
 from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
@@ -367,6 +367,7 @@ class RuleBook:
         q.faq, q.gpus, q.ambiguous = self.software.entry, (gpus or q.gpus)[:4], []
         q.general = not q.gpus
         q.libraries = [lib.id for lib in named_libraries(self.catalog.libraries, ev.norm)]
+        q.formats = floating_formats_named(ev.norm)  # "bf16 is only supported on cc 8.0 ... my V100": its answer too
         return q
 
     def property_of_named(self, ev: Evidence) -> Query | None:

@@ -92,3 +92,33 @@ def test_a_bad_library_file_names_the_problem(catalog: Catalog, tmp_path: Path, 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
         load_libraries(path, catalog.fields)
+
+
+# -- a floating-point format named in a software question: whether the card's tensor units compute it ------------
+
+FORMATS_IN_SOFTWARE = [
+    (
+        "bfloat16 is only supported on GPUs with compute capability of at least 8.0, so my V100 32gb should not "
+        "support bfloat16? what is the situation",
+        "BF16: no",
+    ),
+    (
+        "I tested on the 3090 and found that FP8 quantization fails to accelerate the model, can you extend support?",
+        "FP8: no",
+    ),
+    ("ValueError: Bfloat16 is only supported on compute capability 8.0, your Tesla T4 has 7.5", "BF16: no"),
+    ("RuntimeError: current CUDA device does not support bfloat16 on my 2080 ti", "BF16: no"),
+    ("fp8 not supported error with vllm on an A100 80gb sxm, is fp8 supported at all?", "FP8: no"),
+    ("does transformer engine fp8 work on a 4090? getting not supported", "FP8: yes"),
+    ("bf16 training not supported on my P100 16gb with pytorch, why?", "BF16: no"),
+    ("nvfp4 models are not supported on my rtx 4090 in vllm?", "FP4: no"),
+    ("tf32 is not supported on my V100 sxm2 32gb in pytorch?", "TF32: no"),
+    ("fp8 kv cache not supported on an L40S with vllm?", "FP8: yes"),
+]
+
+
+@pytest.mark.parametrize(("question", "says"), FORMATS_IN_SOFTWARE)
+def test_a_format_named_in_a_software_question_is_answered(engine: Engine, question: str, says: str) -> None:
+    answer = engine.ask(question)
+    assert answer.intent in ("faq", "lookup")  # the software answer leading with it, or the format look-up itself
+    assert says in answer.summary

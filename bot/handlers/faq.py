@@ -12,7 +12,7 @@ from bot.catalog_faq import PRICE
 from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, price_text, value
 from bot.handlers.general import fill_general
 from bot.handlers.request_slots import is_blank
-from bot.handlers.software_notes import library_notes
+from bot.handlers.software_notes import format_notes, library_notes
 from bot.parser import SOFTWARE_FAQ, Query
 
 __all__ = ["EXAMPLES", "faq", "unknown"]
@@ -117,6 +117,7 @@ def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
         a.bullets.append(re.sub(r"\{(\w+)\}", fill, stack.text))
         sources.extend(stack.sources)
     libraries, notes = library_notes(ctx, a, q.libraries, gpus)
+    formats = format_notes(ctx, a, q) if gpus else []
     if len(a.bullets) == 1 and gpus:
         a.title = f"What software runs on the {_names(gpus)}?"
         a.summary, a.bullets = a.bullets[0], []
@@ -126,6 +127,10 @@ def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
         a.title = f"Does {' or '.join(lib.name for lib in libraries)} run on the {_names(gpus)}?"
         a.bullets = [*notes[1:], *([a.summary] if a.summary else []), *a.bullets]
         a.summary = notes[0]
+    if formats:  # the formats named lead: "bfloat16 ... on a V100" hears whether Volta computes BF16
+        a.title = f"{' and '.join(f.upper() for f in q.formats)} on the {_names(gpus)}"
+        a.bullets = [*formats[1:], *([a.summary] if a.summary else []), *a.bullets]
+        a.summary = formats[0]
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     add_sources(a, gpus)
     a.sources.extend(u for u in dict.fromkeys(sources) if u not in a.sources)

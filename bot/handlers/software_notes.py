@@ -8,10 +8,12 @@ from collections.abc import Sequence
 
 from bot.answer import Answer
 from bot.catalog import GPU
+from bot.handlers import hardware
 from bot.handlers.context import HandlerContext, value
+from bot.parser import Query
 from bot.software_libs import Library, SupportRule
 
-__all__ = ["library_notes"]
+__all__ = ["format_notes", "library_notes"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -40,8 +42,29 @@ def _fill(ctx: HandlerContext, a: Answer, template: str, cards: list[GPU]) -> st
     def one(m: re.Match[str]) -> str:
         key = m.group(1)
         if key == "gpu":
-            names = [g.short_name for g in cards]
-            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            return _joined([g.short_name for g in cards])
         return value(ctx, a, cards[0], key)  # the cards of a group show the same values
 
     return _PLACEHOLDER.sub(one, template)
+
+
+def format_notes(ctx: HandlerContext, a: Answer, q: Query) -> list[str]:
+    """Whether each card's tensor units compute the floating-point formats the question names ("bfloat16 is only
+    supported on compute capability 8.0 ... but it runs on my V100?"): the format answer's lines, its facts, notes
+    and sources carried into ``a``."""
+    if not q.formats or not q.gpus:
+        return []
+    sub = hardware.formats(ctx, q)
+    a.facts.extend(f for f in sub.facts if f not in a.facts)
+    a.notes.extend(n for n in sub.notes if n not in a.notes)
+    a.sources.extend(u for u in sub.sources if u not in a.sources)
+    lines = [sub.summary] if sub.summary else list(sub.bullets)
+    merged: dict[str, list[str]] = {}  # "V100 PCIe 16GB, BF16: no, ..." x4 -> one line naming the four
+    for line in lines:
+        name, sep, rest = line.partition(", ")
+        merged.setdefault(rest if sep else line, []).append(name if sep else "")
+    return [_joined(names) + ", " + rest if names[0] else rest for rest, names in merged.items()]
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
