@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from bot.models_uncovered import UncoveredModel
 from bot.software_libs import Library
 
 __all__ = [
@@ -201,6 +202,7 @@ class Catalog:
     workloads: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     software: tuple[SoftwareStack, ...] = ()
     libraries: tuple[Library, ...] = ()  # libraries asked about by name (specs/libraries.yaml): which cards they run on
+    uncovered_models: tuple[UncoveredModel, ...] = ()  # models named that are not estimated (models_uncovered.yaml)
     architectures: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     outside: tuple[Outside, ...] = ()
     # memory type -> (lowest, highest) per-pin data rate in Gbps of shipping parts (architectures.yaml)

@@ -26,6 +26,7 @@ from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
 from bot.rules_speed import SpeedRules
+from bot.rules_uncovered import UncoveredRules
 from bot.rules_upgrade import UpgradeRules
 from bot.rules_variants import VariantRules, one_architecture
 from bot.software_libs import named_libraries
@@ -66,6 +67,7 @@ class RuleBook:
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
+            ("model the catalog does not estimate", UncoveredRules(catalog, self._query, reader.fit_request).asked),
             ("will it fit", self.will_it_fit),
             ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),

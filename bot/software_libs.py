@@ -2,7 +2,7 @@
 
 "flash attention 2 on a 2080 Ti?", "does vllm (or its fork aphrodite) run on a P100?": the software answer adds,
 for each card, the line of the first support rule the card meets, so a Turing card hears that FlashAttention-2
-needs Ampere rather than that CUDA supports it. Loaded once with the catalog (:mod:`bot.software_libs_load`)
+needs Ampere rather than that CUDA supports it. Loaded once with the catalog (:mod:`bot.catalog_extras`)
 and checked: an error names the file, the library and the field.
 """
 

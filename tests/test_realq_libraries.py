@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import Catalog, CatalogError
+from bot.catalog_extras import load_libraries
 from bot.engine import Engine
-from bot.software_libs_load import load_libraries
 
 FLASH = [
     ("support for Quadro RTX 8000? flash attention 2 not?", "does not support Turing"),

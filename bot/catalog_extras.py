@@ -1,5 +1,6 @@
-"""Loading ``specs/libraries.yaml`` (:mod:`bot.software_libs`), checked: an error names the file, the library and
-the field."""
+"""Loading the catalog's smaller files, checked (an error names the file, the entry and the field):
+``specs/libraries.yaml`` (:mod:`bot.software_libs`) and ``specs/models_uncovered.yaml`` (:mod:`bot.models_uncovered`).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 
 from bot.catalog_files import check_keys, expect, read_yaml
 from bot.catalog_model import FieldDef
+from bot.models_uncovered import UncoveredModel
 from bot.software_libs import Library, SupportRule
 from bot.text import normalize
 
-__all__ = ["load_libraries"]
+__all__ = ["load_libraries", "load_uncovered"]
 
 _CC = re.compile(r"\d+\.\d")
 
@@ -87,3 +89,34 @@ def _rule(raw: Any, path: Path, lid: str, fields: Mapping[str, FieldDef]) -> Sup
         below=bounds[1],
         architectures=frozenset(archs),
     )
+
+
+def load_uncovered(path: Path) -> tuple[UncoveredModel, ...]:
+    """``specs/models_uncovered.yaml``, checked; none when the file is absent."""
+    if not path.exists():
+        return ()
+    data = read_yaml(path)
+    expect(isinstance(data, dict) and isinstance(data.get("models"), list), path, "needs a `models:` list")
+    out: list[UncoveredModel] = []
+    for raw in data["models"]:
+        expect(isinstance(raw, dict) and isinstance(raw.get("id"), str), path, "each model needs an `id`")
+        mid = raw["id"]
+        check_keys(raw, {"id", "name", "kind", "names", "source"}, ("name", "kind", "source"), path, mid)
+        expect(all(m.id != mid for m in out), path, f"model {mid!r} is listed twice", mid)
+        names = raw.get("names")
+        expect(
+            isinstance(names, list) and bool(names) and all(isinstance(n, str) and n.strip() for n in names),
+            path,
+            "needs a list of `names`",
+            mid,
+            "names",
+        )
+        expect(str(raw["source"]).startswith("https://"), path, "must be a https:// address", mid, "source")
+        phrases = sorted({normalize(n) for n in names}, key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+        out.append(
+            UncoveredModel(
+                id=mid, name=raw["name"], kind=" ".join(raw["kind"].split()), pattern=pattern, source=raw["source"]
+            )
+        )
+    return tuple(out)
