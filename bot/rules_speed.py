@@ -45,6 +45,8 @@ class SpeedRules:
             return None  # "the A6000 is slower than the 4090, why?": the two compared
         if ev.has("support_issues") or ev.psu_asked:
             return None  # "vllm is slow on my P40: not supported?": what runs on the card
+        if ev.context:
+            return None  # "my 3080 is slow and runs out of memory; would an A6000 help?": another card asked about
         complained = ev.faq is self.entry
         measured = _MEASURED.search(ev.norm) is not None and ev.has("speed_doubts")
         if not (complained or measured):

@@ -159,3 +159,33 @@ def test_nvlink_asked_to_add_up_memory_is_the_nvlink_answer(engine: Engine, ques
     request = _request(engine, question)
     assert request["kind"] == "faq"
     assert request.get("faq") == "nvlink"
+
+
+# -- "I don't have a GPU with more than 45GB": GPUs, only smaller ones, not no GPU ------------------------------
+
+QUALIFIED_LACK = [
+    "I don't have a GPU with more than 45GB of VRAM. Can I run llama 3 70b on 4x 24GB GPUs?",
+    "i dont have a gpu with 80gb, will qwen2.5 72b fit on 2x 3090?",
+    "I do not have a gpu that big; can 2 rtx 4090 run llama 3.1 70b in 4 bit?",
+    "don't have a gpu bigger than 16gb, can I run mixtral 8x7b on 2x 4060 ti 16gb?",
+    "I don't have a GPU over 24 GB: is gemma 2 27b possible on a 3090?",
+    "we don't have a gpu with 48gb, so would llama 3 70b run on four 3090s?",
+    "I don't have a GPU of that size. Does llama 3.3 70b fit on 2 A6000?",
+    "don t have a gpu larger than 12gb, can I still run qwen2.5 14b on a 3060 12gb?",
+    "I don't have a GPU which has 96GB; will mistral large 2 fit on 2x rtx a6000?",
+    "I don't have a GPU above 24gb, will deepseek r1 distill qwen 32b run on a 4090?",
+]
+
+
+@pytest.mark.parametrize("question", QUALIFIED_LACK)
+def test_a_qualified_lack_of_gpu_is_no_cpu_question(engine: Engine, question: str) -> None:
+    request = _request(engine, question)
+    assert request.get("faq") != "no-gpu"
+    assert request["kind"] == "fit"
+
+
+@pytest.mark.parametrize(
+    "question", ["I don't have a gpu, can I run llama 3 8b?", "can I fine-tune llama 3.2 3b without a gpu?"]
+)
+def test_no_gpu_at_all_is_still_the_cpu_answer(engine: Engine, question: str) -> None:
+    assert _request(engine, question).get("faq") == "no-gpu"

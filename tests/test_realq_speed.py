@@ -58,3 +58,16 @@ def test_with_a_model_named_the_fit_estimates_its_speed(engine: Engine, question
 def test_two_cards_are_compared_not_checked(engine: Engine, question: str) -> None:
     request = _request(engine, question)
     assert not (request["kind"] == "faq" and request.get("faq") == "performance" and len(request["gpus"]) < 2)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 3080 is slow and runs out of memory. Would an RTX A6000 help?",
+        "I get 5 tokens/s on my 3060, would a 4090 be faster?",
+        "Compute time on my 2080 ti is slow, should I get a 3090?",
+    ],
+)
+def test_a_slow_card_owned_and_another_asked_is_not_the_checklist(engine: Engine, question: str) -> None:
+    request = _request(engine, question)
+    assert request.get("faq") != "performance"
