@@ -71,3 +71,39 @@ def test_two_cards_are_compared_not_checked(engine: Engine, question: str) -> No
 def test_a_slow_card_owned_and_another_asked_is_not_the_checklist(engine: Engine, question: str) -> None:
     request = _request(engine, question)
     assert request.get("faq") != "performance"
+
+
+# -- how a runtime spreads a model over several GPUs (no model asked to fit) ---------------------------------
+
+SEVERAL = [
+    ("Cannot get Ollama to utilize two 3090s?", ["rtx-3090"]),
+    ("ollama splits the load over my 3090 and 2060, can it use the first gpu only?", ["rtx-3090"]),
+    ("how do I make llama.cpp use both gpus?", []),
+    ("ollama only uses one gpu of my two 4090s, why?", ["rtx-4090"]),
+    ("can ollama use multiple gpus?", []),
+    ("how do i run ollama on a specific gpu", []),
+    ("llama cpp split the model across 2 gpus, an rtx 3060 and an rtx 3070?", ["rtx-3060"]),
+    ("does ollama support multi gpu with 2x A6000?", ["rtx-a6000"]),
+    ("ollama not using the second gpu (rtx 4060 ti 16gb)", ["rtx-4060-ti-16gb"]),
+    ("with llama.cpp can I prioritize the first gpu and spread to the other gpu only when needed?", []),
+]
+
+
+@pytest.mark.parametrize(("question", "gpus"), SEVERAL)
+def test_how_a_runtime_uses_several_gpus(engine: Engine, question: str, gpus: list[str]) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "faq"
+    assert request["faq"] == "multi-gpu-runtimes"
+    assert request.get("gpus", [])[:1] == gpus[:1]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I run llama 3 70b on two 3090s with ollama?",
+        "which gpu for a beginner wanting to run ollama, 16gb minimum",
+        "best gpu under $800 for ollama with two gpus later",
+    ],
+)
+def test_a_fit_or_a_pick_is_not_the_runtime_answer(engine: Engine, question: str) -> None:
+    assert _request(engine, question).get("faq") != "multi-gpu-runtimes"
