@@ -24,6 +24,8 @@ FORMAT_FIELD = {
 }
 
 
+# Rank words that make a format question a pick ("fastest card for fp8"); "on newer gpus" only describes them.
+_PICK_RANKS = frozenset(["best", "top", "fastest", "cheapest", "most", "highest"])
 # Floating-point tensor formats whose support differs by architecture, as written ("bfloat16" is BF16).
 _FLOATING = re.compile(r"\b(fp8|bf16|bfloat16|fp4|nvfp4|mxfp4|tf32)\b")
 _CANONICAL = {"bfloat16": "bf16", "nvfp4": "fp4", "mxfp4": "fp4"}
@@ -62,8 +64,10 @@ class FormatRules:
         when the question names no card, model, workload, budget or limit (those make it a pick or a ranking)."""
         if not ev.formats_asked or ev.gpus or ev.match.mentions or ev.model is not None or ev.family:
             return None
-        if ev.workload or ev.budget_usd is not None or ev.limits or ev.has("quantisation"):
+        if ev.budget_usd is not None or ev.limits or ev.has("quantisation"):
             return None
+        if ev.workload and (ev.has("advice") or ev.rank_word in _PICK_RANKS):
+            return None  # "best card for fp8 inference": a pick ("which gpus support fp8 for inference?" is not)
         if not (ev.has("support_verbs") or ev.has("support_words")):
             return None
         q = self._query(ev, "formats")

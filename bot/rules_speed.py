@@ -63,8 +63,8 @@ class SpeedRules:
             return None  # "SD on a 2gb card is slow with --lowvram, a way without it?": whether it fits
         if len(ev.gpus) + len(ev.match.ambiguous) >= 2:
             return None  # "the A6000 is slower than the 4090, why?": the two compared
-        if ev.has("support_issues") or ev.psu_asked:
-            return None  # "vllm is slow on my P40: not supported?": what runs on the card
+        if ev.has("support_issues") or ev.psu_asked or ev.formats_asked:
+            return None  # "vllm is slow on my P40: not supported?", "does fp8 increase speed": not a measured speed
         if ev.context:
             return None  # "my 3080 is slow and runs out of memory; would an A6000 help?": another card asked about
         complained = ev.faq is self.entry
