@@ -46,6 +46,7 @@ class Evidence(Protocol):
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 # The computer's memory ("32gb of ram", "64gb ddr5", "128 gb system ram"), not the GPU's.
 _SYSTEM_RAM = re.compile(r"\b(\d{1,4}(?:\.\d+)?) ?gb (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d?|dram)\b")
+_SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)gb")
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
 
@@ -69,7 +70,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
         if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
             req.precision = None  # the only mention of that precision was the KV cache's
     if ev.sizes:
-        req.capacity_gb = ev.sizes[0]
+        req.capacity_gb = _capacity(lexicon, ev)
     counted = counted_size(norm) if not ev.gpus else None
     if counted is not None:
         req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
@@ -85,6 +86,22 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     if ram := _SYSTEM_RAM.search(norm):
         req.ram_gb = float(ram.group(1))
     return req
+
+
+def _capacity(lexicon: Lexicon, ev: Evidence) -> float:
+    """The memory the asker has: the first size named, unless a need word leads it and another size is named ("the 7B
+    model just needs 8.5G VRAM, but it runs out of memory on a 24G card": 24, not the 8.5 it was said to need)."""
+    sizes = list(ev.sizes)
+    if len(set(sizes)) < 2:
+        return sizes[0]
+    needs = lexicon.words["need_verbs"]
+    words = ev.norm.split()
+    led = set()
+    for k, word in enumerate(words):
+        size = _SIZE_WORD.fullmatch(word)
+        if size is not None and needs.found(" ".join(words[max(0, k - 2) : k])):
+            led.add(float(size.group(1)))
+    return next((size for size in sizes if size not in led), sizes[0])
 
 
 def _mode(lexicon: Lexicon, ev: Evidence) -> str:

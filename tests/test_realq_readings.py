@@ -189,3 +189,49 @@ def test_a_qualified_lack_of_gpu_is_no_cpu_question(engine: Engine, question: st
 )
 def test_no_gpu_at_all_is_still_the_cpu_answer(engine: Engine, question: str) -> None:
     assert _request(engine, question).get("faq") == "no-gpu"
+
+
+# -- a size the model is said to need is not the memory the asker has ------------------------------------------
+
+NEEDED_VS_OWNED = [
+    ("someone said the 7B model just needs 8.5G VRAM, but it runs out of memory on my 24G card?", 24.0),
+    ("llama 3 8b requires 16gb in fp16 but I get OOM on a 12gb card, why?", 12.0),
+    ("they say mistral 7b needs only 6gb, yet my 8gb gpu OOMs", 8.0),
+    ("the readme says it uses 10 GB but my 16 GB card runs out of memory with qwen2.5 7b", 16.0),
+    ("qwen2.5 14b takes 9gb at q4, can my 12gb gpu run it?", 12.0),
+    ("gemma 2 9b needs 6gb of vram; will it fit my 8gb laptop gpu?", 8.0),
+    ("if llama 3.1 8b requires 20gb, is my 24gb card enough?", 24.0),
+    ("phi 4 needs about 9gb, I have 11gb, will it run?", 11.0),
+    ("mixtral 8x7b needs 26gb at q4; can I run it with 48gb?", 48.0),
+    ("llama 3 70b needs 40gb at 4 bit, does it fit in 48gb?", 48.0),
+]
+
+
+@pytest.mark.parametrize(("question", "capacity"), NEEDED_VS_OWNED)
+def test_the_memory_owned_is_the_capacity(engine: Engine, question: str, capacity: float) -> None:
+    request = _request(engine, question)
+    assert request["kind"] == "fit"
+    assert request["fit"].get("capacity_gb") == capacity
+
+
+# -- a cloud size's "xlarge" shortened to "xl": the instance, with its GPUs counted ------------------------------
+
+SHORT_SIZES = [
+    ("AWS G5.48xl machine with A10G GPU, can it run llama 2 70b in 4 bit?", "a10g", 8),
+    ("llama 3 70b on a p4d.24xl?", "a100-40gb-sxm", 8),
+    ("can a g5.12xl run mixtral 8x7b?", "a10g", 4),
+    ("qwen2.5 72b on a g6e.12xl?", "l40s", 4),
+    ("p5.48xl for llama 3.1 405b in fp8?", "h100-sxm", 8),
+    ("g4dn.12xl with llama 3 8b?", "t4", 4),
+    ("is a g5.2xl enough for mistral 7b?", "a10g", 1),
+    ("llama 2 13b on a p3.16xl", "v100-sxm2-16gb", 8),
+    ("g6.48xl running llama 3.3 70b?", "l4", 8),
+    ("p4de.24xl for llama 3.1 405b in 4 bit", "a100-80gb-sxm", 8),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu", "count"), SHORT_SIZES)
+def test_an_xlarge_size_written_xl_is_the_instance(engine: Engine, question: str, gpu: str, count: int) -> None:
+    request = _request(engine, question)
+    assert request["gpus"] == [gpu]
+    assert request.get("counts", {}).get(gpu, 1) == count
