@@ -357,7 +357,8 @@ class RuleBook:
         named (a series whose cards run the same software counts as named), or on each vendor's."""
         if (self._is_fit_question(ev) and not compiler_error(ev)) or ev.psu_asked or self.software.entry is None:
             return None
-        if len(ev.gpus) >= 2 and (ev.properties or ev.has("software_choice")) and not ev.has("support_issues"):
+        weighed = ev.properties or ev.has("software_choice") or ev.has("speed")  # "4090 slower than 3090, why?"
+        if len(ev.gpus) >= 2 and weighed and not ev.has("support_issues"):
             return None  # "is the 3090 or the 4080 super newer? (driver support)", "ok for pytorch or spend more on"
         gpus = self.software.subjects(ev) if self.software.asks(ev) or self._is_software(ev) else None
         if gpus is None and ev.match.ambiguous:

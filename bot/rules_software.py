@@ -36,6 +36,8 @@ class SoftwareRules:
         fields = [f for f in ev.fields if f != "compute_capability"]
         if len(ev.gpus) >= 2 and ev.has("claims") and not ev.has("software_topic"):
             return False  # "Support for the A10G: is it 2x faster than the T4?": a comparison under an issue's title
+        if len(ev.gpus) + len(ev.match.ambiguous) >= 2 and ev.has("speed") and not ev.has("support_issues"):
+            return False  # "with llama-cpp-python the 4080 is slower than the 3060, why?": the cards compared
         if ev.has("support_issues") or quantising:
             return True  # "... is not supported"; "does the V100 support 4-bit quantisation": bitsandbytes, GPTQ
         options = len(ev.gpus) + len(ev.match.ambiguous)

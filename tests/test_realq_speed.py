@@ -107,3 +107,24 @@ def test_how_a_runtime_uses_several_gpus(engine: Engine, question: str, gpus: li
 )
 def test_a_fit_or_a_pick_is_not_the_runtime_answer(engine: Engine, question: str) -> None:
     assert _request(engine, question).get("faq") != "multi-gpu-runtimes"
+
+
+# -- two cards, one slower, under a library's name: the cards weighed, not what software runs on them ----------
+
+SLOWER_UNDER_A_LIBRARY = [
+    "with llama-cpp-python the 4080 is significantly slower than the 3060, what could be the reason?",
+    "vllm on my a6000 is slower than on a 4090, why?",
+    "pytorch training is faster on the 3090 than on the a100 40gb pcie?",
+    "comfyui: my 4070 ti is slower than my friend's 3080, why?",
+    "ollama runs faster on the rtx 3090 than the rtx 4060 ti 16gb, expected?",
+    "tensorrt on the l4 is slower than on the t4 for us, is that right?",
+    "with exllamav2 the 7900 xtx is slower than the 3090",
+    "stable diffusion webui: 4090 slower than 3090, what could cause it?",
+    "whisper with pytorch is faster on the a10g than the l4?",
+    "llama.cpp: the p40 is faster than my 2080 ti, how?",
+]
+
+
+@pytest.mark.parametrize("question", SLOWER_UNDER_A_LIBRARY)
+def test_two_cards_slower_under_a_library_are_weighed(engine: Engine, question: str) -> None:
+    assert _request(engine, question)["kind"] != "software"
