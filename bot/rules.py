@@ -355,7 +355,8 @@ class RuleBook:
     def software_support(self, ev: Evidence) -> Query | None:
         """ "does the 7900 xtx support pytorch", "vllm on a 5060 ti?", "cuda or rocm?": what runs on the GPUs
         named (a series whose cards run the same software counts as named), or on each vendor's."""
-        if (self._is_fit_question(ev) and not compiler_error(ev)) or ev.psu_asked or self.software.entry is None:
+        fit = self._is_fit_question(ev) and not compiler_error(ev) and not self.software.on_platform(ev)
+        if fit or ev.psu_asked or self.software.entry is None:
             return None
         weighed = ev.properties or ev.has("software_choice") or ev.has("speed")  # "4090 slower than 3090, why?"
         if len(ev.gpus) >= 2 and weighed and not ev.has("support_issues"):
@@ -369,7 +370,7 @@ class RuleBook:
             return None
         q = self._query(ev, "software")
         q.faq, q.gpus, q.ambiguous = self.software.entry, (gpus or q.gpus)[:4], []
-        q.general = not q.gpus
+        q.general, q.vendor = not q.gpus, (self.software.general_vendor(ev) if not q.gpus else q.vendor)
         q.libraries = [lib.id for lib in named_libraries(self.catalog.libraries, ev.norm)]
         q.formats = floating_formats_named(ev.norm)  # "bf16 is only supported on cc 8.0 ... my V100": its answer too
         return q

@@ -122,3 +122,33 @@ def test_a_format_named_in_a_software_question_is_answered(engine: Engine, quest
     answer = engine.ask(question)
     assert answer.intent in ("faq", "lookup")  # the software answer leading with it, or the format look-up itself
     assert says in answer.summary
+
+
+# -- something asked to run on a vendor's GPUs, no card named: that vendor's software -----------------------------
+
+ON_PLATFORM = [
+    ("how to use stable diffusion on amd in windows 10?", "AMD"),
+    ("is there a way to run stable diffusion for AMD?", "AMD"),
+    ("can I run llama on an amd gpu", "AMD"),
+    ("ollama on intel arc?", "Intel"),
+    ("does comfyui work on amd?", "AMD"),
+    ("is there any way to use sdxl with amd gpus", "AMD"),
+    ("can whisper run on intel arc gpus?", "Intel"),
+    ("running mistral 7b on amd, how?", "AMD"),
+    ("flux dev on an amd card, is it possible?", "AMD"),
+    ("how do I run llms on intel arc", "Intel"),
+]
+
+
+@pytest.mark.parametrize(("question", "vendor"), ON_PLATFORM)
+def test_run_on_a_vendor_is_that_vendors_software(engine: Engine, question: str, vendor: str) -> None:
+    answer = engine.ask(question)
+    assert answer.intent == "faq"
+    assert answer.title == f"What AI software runs on {vendor} GPUs?"
+
+
+@pytest.mark.parametrize(
+    "question", ["cuda vs rocm?", "which amd card for stable diffusion", "best amd gpu under $600 for llms"]
+)
+def test_weighing_stacks_or_picking_a_card_is_not_one_vendors_software(engine: Engine, question: str) -> None:
+    assert engine.ask(question).title not in ("What AI software runs on AMD GPUs?",)
