@@ -73,6 +73,8 @@ class SoftwareRules:
         whether something runs on a vendor's GPUs, with no card, memory size, budget or pick asked."""
         if ev.vendor not in ("AMD", "Intel") or ev.gpus or ev.match.mentions:
             return False
+        if ev.faq is not None and ev.faq.id != SOFTWARE_FAQ:
+            return False  # "is rocm good enough for deep learning these days?": that topic's own answer
         if (ev.bare_size is not None and ev.model is None) or ev.sizes or ev.budget_usd is not None or ev.limits:
             return False  # "a 13b model on amd 16gb?": whether it fits
         if ev.rank_word:
@@ -80,13 +82,13 @@ class SoftwareRules:
         if ev.has("advice") or ev.has("named_choice") or ev.formats_asked:
             return False  # "which amd card for stable diffusion": a pick; "do amd gpus support fp8": formats
         subject = ev.model or ev.family or ev.workload or ev.has("software_topic") or ev.has("fit_subjects")
-        asks = ev.has("support_verbs") or ev.has("works_asked") or ev.has("faq_asks") or ev.has("fit_verbs")
+        asks = ev.has("support_verbs") or ev.has("works_asked") or ev.has("faq_asks")
         return bool(subject) and asks
 
     def general_vendor(self, ev: Evidence) -> str | None:
-        """The vendor a general software answer keeps to: the one asked about ("stable diffusion on amd?",
-        "bitsandbytes on amd?"), none when stacks are weighed ("cuda vs rocm?")."""
-        return None if ev.has("compare") and not self.on_platform(ev) else ev.vendor
+        """The vendor a general software answer keeps to: the one something is asked to run on ("stable diffusion on
+        amd in windows?"); none otherwise ("cuda vs rocm?", "bitsandbytes on amd?": every vendor's stacks)."""
+        return ev.vendor if self.on_platform(ev) else None
 
     def general(self, ev: Evidence) -> bool:
         """No GPU named, but a stack or vendor is, with a support word: "bitsandbytes on AMD?", "will cuda 13 drop
