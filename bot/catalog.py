@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.catalog_arch import load_architectures
+from bot.catalog_extras import load_libraries, load_uncovered
 from bot.catalog_faq import load_faqs
 from bot.catalog_files import check_keys, expect, find_specs_dir, read_yaml, str_list
 from bot.catalog_model import (
@@ -417,6 +418,8 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
     faqs = load_faqs(root / "faq.yaml", fields, gpus)
     workloads = _load_workloads(root / "workloads.yaml", fields)
     software = _load_software(root / "software.yaml", fields)
+    libraries = load_libraries(root / "libraries.yaml", fields)
+    uncovered = load_uncovered(root / "models_uncovered.yaml")
     architectures, memory_types = load_architectures(root / "architectures.yaml")
     outside = _load_outside(root / "outside.yaml")
     log.debug("loaded %d GPUs, %d fields, %d FAQs from %s", len(gpus), len(fields), len(faqs), root)
@@ -428,6 +431,8 @@ def load_catalog(specs_dir: str | os.PathLike[str] | None = None) -> Catalog:
         faqs=faqs,
         workloads=MappingProxyType(workloads),
         software=software,
+        libraries=libraries,
+        uncovered_models=uncovered,
         architectures=MappingProxyType(architectures),
         outside=outside,
         memory_types=MappingProxyType(memory_types),

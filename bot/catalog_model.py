@@ -13,6 +13,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from bot.models_uncovered import UncoveredModel
+from bot.software_libs import Library
+
 __all__ = [
     "GPU",
     "Better",
@@ -198,6 +201,8 @@ class Catalog:
     faqs: tuple[FaqEntry, ...] = ()
     workloads: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     software: tuple[SoftwareStack, ...] = ()
+    libraries: tuple[Library, ...] = ()  # libraries asked about by name (specs/libraries.yaml): which cards they run on
+    uncovered_models: tuple[UncoveredModel, ...] = ()  # models named that are not estimated (models_uncovered.yaml)
     architectures: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     outside: tuple[Outside, ...] = ()
     # memory type -> (lowest, highest) per-pin data rate in Gbps of shipping parts (architectures.yaml)

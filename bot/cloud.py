@@ -192,6 +192,10 @@ def _after_brand(norm: str, start: int) -> bool:
     return bool(_VENDOR_BEFORE.search(norm, max(0, start - 12), start))
 
 
+# A size's "xlarge" as people shorten it ("g5.48xl", "p4d.24xl"): after a digit, at the end of the name.
+_XLARGE = re.compile(r"(?<=\d)xlarge$")
+
+
 def _key(norm: str) -> str:
     """Spaces and dots between a name's parts don't matter: ``g5 xlarge`` and ``g5xlarge`` are one key."""
     return norm.replace(" ", "").replace(".", "")
@@ -335,6 +339,10 @@ class _Builder:
             if owner != eid or key in self.keys:
                 raise _fail(self.path, f"duplicate name {name!r} (also {owner})", eid, fld)
             self.keys[key] = [inst]
+            short = _XLARGE.sub("xl", key)  # "g5.48xl" as people shorten "g5.48xlarge"
+            if short != key and short not in self.owners:
+                self.owners[short] = eid
+                self.keys[short] = [inst]
 
     def _add_family(self, family: CloudInstance, name: str, eid: str) -> None:
         key = _key(normalize(name))

@@ -30,8 +30,9 @@ from bot.lexicon import Hit, Lexicon, Property, Unsupported, word_keys
 from bot.longtail_match import longtail_reader
 from bot.matcher import GpuMention, MatchResult
 from bot.models import ModelIndex, ModelMention
+from bot.models_uncovered import uncovered_named
 from bot.outside_index import OutsideIndex
-from bot.quantities import drop_quantities
+from bot.quantities import drop_inside_devices, drop_quantities
 from bot.regex_words import between_spaces
 from bot.request import FitRequest
 from bot.series import SeriesIndex
@@ -332,6 +333,8 @@ class Reader:
         match = self.longtail.apply(match) if self.longtail is not None else match
         ev.names_capped |= cap_mentions(match)  # series named as groups, each a name
         drop_quantities(match, self.lexicon.words["quantity_nouns"])  # "6000 less cuda cores"
+        if self._any_outside.any(norm):  # "a ryzen 5 5600": a CPU's number, not an RTX 5060
+            drop_inside_devices(match, (o.pattern for o in self.catalog.outside))
         match = forward_references(_back_references(match))
         stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
@@ -357,6 +360,9 @@ class Reader:
         by_name = self.models.read(match.words, self._own_model) if self.models is not None and not hub else None
         ev.model, ev.model_unlisted = (by_name.mention, by_name.unlisted) if by_name is not None else (hub, None)
         ev.bare_size = ModelIndex.bare_size(norm)
+        other = uncovered_named(self.catalog.uncovered_models, norm) if ev.model is None else None
+        if other is not None and not ev.model_unlisted:
+            ev.model_unlisted = other.name  # "hunyuanvideo", "wan 2.1 14b": not estimated as a language model
         ev.sizes = gpu_sizes(norm)
         keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
         ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []

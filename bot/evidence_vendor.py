@@ -16,9 +16,20 @@ _VENDOR_RE = (
     (
         "AMD",
         ("amd", "rocm", "radeon"),
-        re.compile(r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?)\b"),
+        re.compile(
+            r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?|amd support"
+            r"|(?:on|for|with|using) (?:an? )?(?:amd|radeon)(?: (?:card|gpu)s?)?$"
+            r"|(?:on|for|with|using) (?:an? )?amd (?!\w*\d))\b"
+        ),
     ),
-    ("Intel", ("intel",), re.compile(r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel)\b")),
+    (
+        "Intel",
+        ("intel", "arc"),
+        re.compile(
+            r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel|intel arc(?! [ab]\d)|arc gpus?"
+            r"|(?:on|for|with|using) (?:an? )?intel(?: (?:card|gpu)s?)?$)\b"
+        ),
+    ),
 )
 
 

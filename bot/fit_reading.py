@@ -46,6 +46,7 @@ class Evidence(Protocol):
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 # The computer's memory ("32gb of ram", "64gb ddr5", "128 gb system ram"), not the GPU's.
 _SYSTEM_RAM = re.compile(r"\b(\d{1,4}(?:\.\d+)?) ?gb (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d?|dram)\b")
+_SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)gb")
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
 
@@ -55,9 +56,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     req = FitRequest(model_id=ev.model.model.id if ev.model else None)
     if req.model_id is None:
         req.params_b, req.unlisted = ev.bare_size, ev.model_unlisted
-    modes = lexicon.modes.items()
-    ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
-    req.mode = next((m for m, phrases in modes if m not in ruled_out and phrases.found(norm)), "inference")
+    req.mode = _mode(lexicon, ev)
     req.precision = _first_precision(lexicon, norm)
     if req.mode in ("lora", "full") and req.precision in ("int4", "nf4"):
         req.mode = "qlora"  # "4bit lora", "finetuning unsloth/...-bnb-4bit": LoRA on a 4-bit base
@@ -71,7 +70,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
         if req.precision is not None and re.search(rf"\b{name}\b", norm) and norm.count(name) == 1:
             req.precision = None  # the only mention of that precision was the KV cache's
     if ev.sizes:
-        req.capacity_gb = ev.sizes[0]
+        req.capacity_gb = _capacity(lexicon, ev)
     counted = counted_size(norm) if not ev.gpus else None
     if counted is not None:
         req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
@@ -87,6 +86,48 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     if ram := _SYSTEM_RAM.search(norm):
         req.ram_gb = float(ram.group(1))
     return req
+
+
+def _capacity(lexicon: Lexicon, ev: Evidence) -> float:
+    """The memory the asker has: the first size named, unless a need word leads it and another size is named ("the 7B
+    model just needs 8.5G VRAM, but it runs out of memory on a 24G card": 24, not the 8.5 it was said to need)."""
+    sizes = list(ev.sizes)
+    if len(set(sizes)) < 2:
+        return sizes[0]
+    needs = lexicon.words["need_verbs"]
+    words = ev.norm.split()
+    led = set()
+    for k, word in enumerate(words):
+        size = _SIZE_WORD.fullmatch(word)
+        if size is not None and needs.found(" ".join(words[max(0, k - 2) : k])):
+            led.add(float(size.group(1)))
+    return next((size for size in sizes if size not in led), sizes[0])
+
+
+def _mode(lexicon: Lexicon, ev: Evidence) -> str:
+    """The first mode named in earnest; "inference" when none is. A training word that only describes the model run
+    ("run the pre-trained model", "OA_SFT_Llama_30B on 3x 3090") names none."""
+    norm = ev.norm
+    ruled_out = ("lora", "qlora") if ev.has("not_lora") else ()
+    run = ev.has("run_verbs")
+    for mode, phrases in lexicon.modes.items():
+        if mode in ruled_out:
+            continue
+        hits = list(phrases.finditer(norm)) if run else [None] if phrases.found(norm) else []
+        if any(hit is None or not _describes_model(lexicon, ev, hit.end) for hit in hits):
+            return mode
+    return "inference"
+
+
+def _describes_model(lexicon: Lexicon, ev: Evidence, end: int) -> bool:
+    """The training word ending at ``end`` is followed by a noun for a model ("pre trained model") or by the model
+    named ("sft llama 30b"): it says what the model is, not what to do with it."""
+    rest = ev.norm[end:].lstrip()
+    first = rest.split(" ", 1)[0]
+    if lexicon.words["model_nouns"].found(first):
+        return True
+    named = ev.model.text if ev.model is not None else ev.model_unlisted
+    return named is not None and named != "" and rest.startswith(named)
 
 
 def asks_card_count(lexicon: Lexicon, ev: Evidence) -> bool:

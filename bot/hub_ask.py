@@ -39,8 +39,8 @@ _RUN = re.compile(r"\b(?:run|running|fit|fits|load|host|serve)\b", re.I)
 def may_name_a_model(question: str, answer: Answer) -> bool:
     """A cheap first test, from the answer alone, of whether :meth:`HubAsk.unplaced_name` could find a name: a fit
     answer without a model or size, or a look-up asked with a verb of running ("can I run X on a 3090")."""
-    if answer.intent == "fits":
-        return not any((answer.fit or {}).get(k) for k in ("model", "params_b"))
+    if answer.intent == "fits":  # not a model the catalog names without estimating it ("uncovered": a video model)
+        return not any((answer.fit or {}).get(k) for k in ("model", "params_b", "uncovered"))
     return answer.intent == "lookup" and _RUN.search(question) is not None
 
 

@@ -106,6 +106,7 @@ class Query:
     budget_currency: str | None = None  # "800 euros": the currency the budget was given in
     family: str | None = None  # a model family named without a size ("is 8gb enough for stable diffusion")
     cheapest: bool = False  # "cheapest card that can run llama 3 70b": rank the cards that hold it by price
+    libraries: list[str] = field(default_factory=list)  # libraries asked about by name ("flash attention 2"): ids
     general: bool = False  # a general question (no card named): the FAQ's general answer, not the seed article's
     buyable: bool = False  # pick among cards people buy for a workstation (no data-centre parts) unless asked
     laptop: bool = False  # "best laptop gpu for ml": laptop GPUs only (laptop prices are set per laptop)

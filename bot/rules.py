@@ -20,13 +20,16 @@ from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
-from bot.rules_formats import FormatRules
+from bot.rules_formats import FormatRules, floating_formats_named
 from bot.rules_owned import owned_while_buying
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_software import SoftwareRules
+from bot.rules_speed import SpeedRules
+from bot.rules_uncovered import UncoveredRules
 from bot.rules_upgrade import UpgradeRules
 from bot.rules_variants import VariantRules, one_architecture
+from bot.software_libs import named_libraries
 
 __all__ = ["RuleBook"]
 
@@ -43,18 +46,20 @@ class RuleBook:
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
-        asks = AskRules(
-            catalog, self._query, self.verdict_among_named, self.comparison, reader.lexicon.words["correction_cues"]
-        )
+        words = reader.lexicon.words
+        cues, listing = words["correction_cues"], words["rig_listing"]
+        asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison, cues, listing)
         variants = VariantRules(catalog, self._table, self._is_fit_question)
         formats = FormatRules(catalog, self._query)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
-            ("outside hardware", self.outside_hardware),
+            ("outside hardware", asks.outside_alone),
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
             ("feature of one card", asks.feature_of_one),
+            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query)).doubted),
+            ("several gpus in a runtime", speed.several_gpus),
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
             ("rest of the system", asks.rest_of_system),
@@ -63,6 +68,7 @@ class RuleBook:
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
+            ("model the catalog does not estimate", UncoveredRules(catalog, self._query, reader.fit_request).asked),
             ("will it fit", self.will_it_fit),
             ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),
@@ -262,15 +268,6 @@ class RuleBook:
         asks_help = ev.norm in self.reader.lexicon.words["help_requests"]
         return Query(text=ev.text, intent="unknown") if not ev.norm or asks_help else None
 
-    def outside_hardware(self, ev: Evidence) -> Query | None:
-        """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the
-        catalog has ("m4 max vs 4090"), that card is answered with a note naming what is left out."""
-        if ev.outside is None or ev.gpus:
-            return None
-        q = self._query(ev, "outside")
-        q.limits, q.vendor = {}, None
-        return q
-
     def ambiguous_name(self, ev: Evidence) -> Query | None:
         """ "rtx 6000 specs": ask which one, unless it is a fit question (the fit handler asks only when the
         candidates would get different verdicts)."""
@@ -358,9 +355,11 @@ class RuleBook:
     def software_support(self, ev: Evidence) -> Query | None:
         """ "does the 7900 xtx support pytorch", "vllm on a 5060 ti?", "cuda or rocm?": what runs on the GPUs
         named (a series whose cards run the same software counts as named), or on each vendor's."""
-        if (self._is_fit_question(ev) and not compiler_error(ev)) or ev.psu_asked or self.software.entry is None:
+        fit = self._is_fit_question(ev) and not compiler_error(ev) and not self.software.on_platform(ev)
+        if fit or ev.psu_asked or self.software.entry is None:
             return None
-        if len(ev.gpus) >= 2 and (ev.properties or ev.has("software_choice")) and not ev.has("support_issues"):
+        weighed = ev.properties or ev.has("software_choice") or ev.has("speed")  # "4090 slower than 3090, why?"
+        if len(ev.gpus) >= 2 and weighed and not ev.has("support_issues"):
             return None  # "is the 3090 or the 4080 super newer? (driver support)", "ok for pytorch or spend more on"
         gpus = self.software.subjects(ev) if self.software.asks(ev) or self._is_software(ev) else None
         if gpus is None and ev.match.ambiguous:
@@ -371,7 +370,9 @@ class RuleBook:
             return None
         q = self._query(ev, "software")
         q.faq, q.gpus, q.ambiguous = self.software.entry, (gpus or q.gpus)[:4], []
-        q.general = not q.gpus
+        q.general, q.vendor = not q.gpus, (self.software.general_vendor(ev) if not q.gpus else q.vendor)
+        q.libraries = [lib.id for lib in named_libraries(self.catalog.libraries, ev.norm)]
+        q.formats = floating_formats_named(ev.norm)  # "bf16 is only supported on cc 8.0 ... my V100": its answer too
         return q
 
     def property_of_named(self, ev: Evidence) -> Query | None:

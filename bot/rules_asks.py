@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.catalog import Catalog
@@ -24,8 +25,9 @@ from bot.lexicon import PhraseSet
 from bot.matcher import GpuMention
 from bot.matcher_words import model_number, one_slip
 from bot.request import MAX_COMPARE, Kind, Query
+from bot.text import normalize
 
-__all__ = ["AskRules", "compiler_error"]
+__all__ = ["AskRules", "compiler_error", "listed_in_rig"]
 
 NVLINK_FAQ = "nvlink"  # the FAQ entry, and the field it is about
 SYSTEM_FAQ = "rest-of-system"
@@ -52,6 +54,25 @@ def _said_last(ev: Evidence) -> bool:
     return found is not None and found.start() > last
 
 
+# The raw question's sentences: a dot between digits ("4.65 bits", "8.6") ends none.
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+[.!?;\n]*")
+
+
+def listed_in_rig(ev: Evidence, listing: PhraseSet) -> bool:
+    """The outside device is listed beside a catalog card in a sentence that lists the asker's machine and asks
+    nothing ("I have 2 RTX 3090s, 128 GB of RAM and a Ryzen 9 5950x. Will I be able to run ...?"): part of the
+    asker's rig, not the hardware asked about."""
+    assert ev.outside is not None  # noqa: S101 - checked by the caller
+    cards = [m.text for m in ev.match.mentions if m.gpu or m.candidates]
+    for sentence in _SENTENCE.findall(ev.text):
+        if sentence.rstrip().endswith("?"):
+            continue
+        norm = normalize(sentence)
+        if ev.outside.pattern.search(norm) and any(card in norm for card in cards) and listing.found(norm):
+            return True
+    return False
+
+
 class AskRules:
     """The rules; ``make`` builds a request with every slot the evidence fills, ``verdict`` and ``compare`` are the
     table's rules for a verdict among named cards and for a comparison."""
@@ -63,12 +84,14 @@ class AskRules:
         verdict: Callable[[Evidence], Query | None],
         compare: Callable[[Evidence], Query | None],
         cues: PhraseSet,
+        listing: PhraseSet,
     ) -> None:
         self.catalog = catalog
         self.make = make
         self.verdict = verdict
         self.compare = compare
         self.cues = cues  # "you mean", "i meant": the card after them is the one asked about
+        self.listing = listing  # "i have", "my rig", "hardware": a sentence that lists the asker's machine
         self.nvlink = next((f for f in catalog.faqs if f.id == NVLINK_FAQ), None)
 
     def _choice(self, ev: Evidence) -> bool:
@@ -76,6 +99,15 @@ class AskRules:
 
     def _sized(self, ev: Evidence) -> bool:
         return ev.model is not None or ev.bare_size is not None
+
+    def outside_alone(self, ev: Evidence) -> Query | None:
+        """ "m3 max for llm?": say it isn't covered rather than answer about something else. Beside a card the
+        catalog has ("m4 max vs 4090"), that card is answered with a note naming what is left out."""
+        if ev.outside is None or ev.gpus or (ev.match.ambiguous and listed_in_rig(ev, self.listing)):
+            return None  # "EPYC 7763, 8x A100 80GB. Can I run ...?": the card (which one, if it matters) is asked
+        q = self.make(ev, "outside")
+        q.limits, q.vendor = {}, None
+        return q
 
     def outside_asked(self, ev: Evidence) -> Query | None:
         """ "it works on an A10G; would it work on a Jetson Orin?": the catalog cards are where it already runs, the
@@ -91,6 +123,8 @@ class AskRules:
             return None
         if not (ev.has("support_verbs") or ev.has("fit_verbs")) or not _said_last(ev):
             return None  # "I've got an M2 Max, would a 4090 run it?": the outside device is the asker's, the card asked
+        if listed_in_rig(ev, self.listing):
+            return None  # "I have 2 3090s and a Ryzen 9. Will llama 70b run?": the CPU is part of the rig
         q = self.make(ev, "outside")
         q.limits, q.vendor = {}, None
         return q

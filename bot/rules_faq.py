@@ -21,6 +21,16 @@ __all__ = ["NO_GPU_FAQ", "FaqRules"]
 NO_GPU_FAQ = "no-gpu"  # "can I fine-tune a 3B model without a GPU?": answered before any fit or pick
 
 
+# Words after "don't have a gpu" that qualify it: not no GPU, but none of that kind ("with more than 45GB").
+_QUALIFIERS = frozenset(["with", "that", "which", "bigger", "larger", "over", "above", "beyond", "of"])
+
+
+def _qualified(norm: str, hit: str) -> bool:
+    at = norm.find(hit)
+    following = norm[at + len(hit) :].split(None, 1)[:1] if at >= 0 else []
+    return bool(following) and following[0] in _QUALIFIERS
+
+
 class FaqRules:
     """Whether an FAQ topic is asked about the cards a question names. ``make`` builds a request with every slot the
     evidence fills; ``fields`` gives the spec fields a question names (a glossary entry's when it names none)."""
@@ -49,6 +59,8 @@ class FaqRules:
         not a fit on one or a pick."""
         if ev.faq is None or ev.faq.id != NO_GPU_FAQ or ev.gpus:
             return None
+        if any(_qualified(ev.norm, hit) for hit in ev.faq_hits):
+            return None  # "I don't have a GPU with more than 45GB; 4x 24GB GPUs?": GPUs, only smaller ones
         q = self.make(ev, "faq")
         q.faq, q.gpus, q.general = ev.faq, [], True
         return q

@@ -36,6 +36,8 @@ class SoftwareRules:
         fields = [f for f in ev.fields if f != "compute_capability"]
         if len(ev.gpus) >= 2 and ev.has("claims") and not ev.has("software_topic"):
             return False  # "Support for the A10G: is it 2x faster than the T4?": a comparison under an issue's title
+        if len(ev.gpus) + len(ev.match.ambiguous) >= 2 and ev.has("speed") and not ev.has("support_issues"):
+            return False  # "with llama-cpp-python the 4080 is slower than the 3060, why?": the cards compared
         if ev.has("support_issues") or quantising:
             return True  # "... is not supported"; "does the V100 support 4-bit quantisation": bitsandbytes, GPTQ
         options = len(ev.gpus) + len(ev.match.ambiguous)
@@ -66,9 +68,33 @@ class SoftwareRules:
         keys = {(getattr(self.catalog.software_for(g), "id", None), g.get("compute_capability")) for g in gpus}
         return len(keys) == 1
 
+    def on_platform(self, ev: Evidence) -> bool:
+        """ "how to use stable diffusion on amd in windows?", "ollama on intel arc?", "can I run llama on an amd gpu":
+        whether something runs on a vendor's GPUs, with no card, memory size, budget or pick asked."""
+        if ev.vendor not in ("AMD", "Intel") or ev.gpus or ev.match.mentions:
+            return False
+        if ev.faq is not None and ev.faq.id != SOFTWARE_FAQ:
+            return False  # "is rocm good enough for deep learning these days?": that topic's own answer
+        if (ev.bare_size is not None and ev.model is None) or ev.sizes or ev.budget_usd is not None or ev.limits:
+            return False  # "a 13b model on amd 16gb?": whether it fits
+        if ev.rank_word:
+            return False
+        if ev.has("advice") or ev.has("named_choice") or ev.formats_asked:
+            return False  # "which amd card for stable diffusion": a pick; "do amd gpus support fp8": formats
+        subject = ev.model or ev.family or ev.workload or ev.has("software_topic") or ev.has("fit_subjects")
+        asks = ev.has("support_verbs") or ev.has("works_asked") or ev.has("faq_asks")
+        return bool(subject) and asks
+
+    def general_vendor(self, ev: Evidence) -> str | None:
+        """The vendor a general software answer keeps to: the one something is asked to run on ("stable diffusion on
+        amd in windows?"); none otherwise ("cuda vs rocm?", "bitsandbytes on amd?": every vendor's stacks)."""
+        return ev.vendor if self.on_platform(ev) else None
+
     def general(self, ev: Evidence) -> bool:
         """No GPU named, but a stack or vendor is, with a support word: "bitsandbytes on AMD?", "will cuda 13 drop
         pascal?" (not a pick: "good first gpu for pytorch")."""
+        if self.on_platform(ev):
+            return True
         topic = ev.has("software_topic") or ev.has("cuda_target")
         if ev.gpus or ev.match.mentions or not topic or ev.has("software_choice"):
             return False

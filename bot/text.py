@@ -56,6 +56,12 @@ _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\)
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
 _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
+# Bits per weight ("4.65 bpw", "4.0bpw", "4.65 bits per weight", "3.5 bit"): its whole bits, "4 bpw" (the lexicon's
+# precisions read "N bpw" as the N-bit quantisation nearest it). Written to start with the digit.
+_BPW = re.compile(r"(\d)(?<!\w\d)(?:\.\d+\s*(?:bpw|bits? per weight|bits?)|\s*(?:bpw|bits? per weight))\b")
+# A time per step ("100 s/it", "1.41s/it", "3 sec/img") is seconds, never the "s" of a card's name ("100 s" read as
+# the V100S): the unit becomes "sec". Only before a slash and a step word, so "2 3090s per node" keeps its plural.
+_PER_STEP = re.compile(r"(\d)\s*(?:s|secs?)\s*/\s*(?=(?:it|its|iters?|iterations?|steps?|img|images?|frames?)\b)")
 # "$1800-2200", "1.5-2k": a range of numbers, before the dash becomes a space (not "llama-3-70b", "2060-12gb").
 # Patterns that would start with "\b" before a digit start with the digit instead, the word boundary checked
 # behind it ("(?<!\w\d)"): a pattern that starts with a digit lets the search skip ahead (the same matches).
@@ -103,6 +109,10 @@ def normalize(text: str) -> str:
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
         if _DASH.search(text) is not None:
             text = _SIZE_RANGE.sub(r"\1 to ", _RANGE.sub(r"\1 to ", text))
+        if "b" in text:  # bits per weight: "4.65 bpw" -> "4 bpw"
+            text = _BPW.sub(r"\1 bpw", text)
+        if "/" in text:  # a time per step: "100 s/it" is seconds, not a V100S
+            text = _PER_STEP.sub(r"\1 sec ", text)
         if _LIST_HINT.search(text) is not None:  # a list mark is a number and "." or ")"
             text = (_LIST_ITEM if _LIST_START.search(text) else _LIST_MARK).sub(" ", text)
     # "the A4000's memory" -> "the a4000 memory"

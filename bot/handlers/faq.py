@@ -12,6 +12,7 @@ from bot.catalog_faq import PRICE
 from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, price_text, value
 from bot.handlers.general import fill_general
 from bot.handlers.request_slots import is_blank
+from bot.handlers.software_notes import format_notes, library_notes
 from bot.parser import SOFTWARE_FAQ, Query
 
 __all__ = ["EXAMPLES", "faq", "unknown"]
@@ -88,18 +89,11 @@ def _general(ctx: HandlerContext, q: Query, entry: FaqEntry, title: str, templat
 
 
 def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
-    """What runs on each named GPU (or, with none named, on each vendor's), from ``specs/software.yaml``."""
+    """What runs on each named GPU (or, with none named, on each vendor's), from ``specs/software.yaml``; a library
+    or a number format the question names leads, per card."""
     gpus = [] if q.general else [ctx.catalog.gpus[g] for g in q.gpus]
     a = Answer(question=q.text, intent="faq", title=entry.question, gpus=[g.id for g in gpus])
-    sources: list[str] = []
-    if not gpus:
-        a.title = "Which software runs on which GPUs?"
-        if entry.general is not None:
-            a.title = entry.general.question
-            a.summary = fill_general(ctx, a, entry.general.answer)
-        for each in reversed(ctx.catalog.software):  # the file lists the most specific first; NVIDIA ends it
-            a.bullets.append(each.about)
-            sources.extend(each.sources)
+    sources = _software_general(ctx, q, entry, a) if not gpus else []
     for group in _same_software(ctx, gpus):
         stack = ctx.catalog.software_for(group[0])
         if stack is None:
@@ -115,15 +109,45 @@ def _software(ctx: HandlerContext, q: Query, entry: FaqEntry) -> Answer:
 
         a.bullets.append(re.sub(r"\{(\w+)\}", fill, stack.text))
         sources.extend(stack.sources)
+    libraries, notes = library_notes(ctx, a, q.libraries, gpus)
+    formats = format_notes(ctx, a, q) if gpus else []
     if len(a.bullets) == 1 and gpus:
         a.title = f"What software runs on the {_names(gpus)}?"
         a.summary, a.bullets = a.bullets[0], []
     elif gpus:
         a.title = "What software runs on these GPUs?"
+    if notes:  # the library asked about leads; the card's stack follows
+        _lead_with(a, f"Does {' or '.join(lib.name for lib in libraries)} run on the {_names(gpus)}?", notes)
+    if formats:  # the formats named lead: "bfloat16 ... on a V100" hears whether Volta computes BF16
+        _lead_with(a, f"{' and '.join(f.upper() for f in q.formats)} on the {_names(gpus)}", formats)
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     add_sources(a, gpus)
     a.sources.extend(u for u in dict.fromkeys(sources) if u not in a.sources)
     return a
+
+
+def _software_general(ctx: HandlerContext, q: Query, entry: FaqEntry, a: Answer) -> list[str]:
+    """No GPU named: each vendor's stacks (only the vendor asked about, "stable diffusion on amd?"); their sources."""
+    sources: list[str] = []
+    a.title = "Which software runs on which GPUs?"
+    if entry.general is not None:
+        a.title = entry.general.question
+        a.summary = fill_general(ctx, a, entry.general.answer)
+    for each in reversed(ctx.catalog.software):  # the file lists the most specific first; NVIDIA ends it
+        if q.vendor is None or each.vendor == q.vendor:
+            a.bullets.append(each.about)
+            sources.extend(each.sources)
+    if q.vendor is not None and a.bullets:  # the vendor's stacks are the answer, not the overview
+        a.title = f"What AI software runs on {q.vendor} GPUs?"
+        a.summary, a.bullets = a.bullets[0], a.bullets[1:]
+    return sources
+
+
+def _lead_with(a: Answer, title: str, lines: list[str]) -> None:
+    """``lines`` lead the answer under ``title``; what it said before follows them."""
+    a.title = title
+    a.bullets = [*lines[1:], *([a.summary] if a.summary else []), *a.bullets]
+    a.summary = lines[0]
 
 
 def _same_software(ctx: HandlerContext, gpus: Sequence[GPU]) -> list[list[GPU]]:

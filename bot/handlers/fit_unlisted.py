@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.answer import Answer
 from bot.handlers.context import HandlerContext
+from bot.handlers.fit_uncovered import uncovered_answer, uncovered_model
 from bot.handlers.fits import fits as estimate
 from bot.parser import Query
 from bot.request import FitRequest
@@ -15,7 +16,10 @@ __all__ = ["fits", "unlisted_note", "with_unlisted_note"]
 
 
 def fits(ctx: HandlerContext, q: Query) -> Answer:
-    """The fit answer, led by a note when the model named is not in the catalog."""
+    """The fit answer, led by a note when the model named is not in the catalog; for a model it does not estimate at
+    all (a video generator), that said instead of what language models fit the card."""
+    if (other := uncovered_model(ctx, q)) is not None:
+        return uncovered_answer(ctx, q, other)
     return with_unlisted_note(estimate(ctx, q), q.fit)
 
 

@@ -1,0 +1,77 @@
+"""Two runtime questions that name no model to estimate for.
+
+- How runtimes use several GPUs ("cannot get Ollama to utilize two 3090s", "ollama splits the load over my 3090 and
+  2060, use the first only?"): the ``multi-gpu-runtimes`` FAQ, how Ollama and llama.cpp spread a model.
+- A speed the asker measured and doubts ("a 3090 gives me 4-7 tokens/s with any llama model, anything I can
+  tweak?", "token generation speed less than 1/minute on an A6000"): the card's speed checklist (the
+  ``performance`` FAQ, with what bounds the card's speed), not a fit table for a model nobody named. "The 4080 is
+  slower than my 3060, why?" is left to the comparison; with a model named ("60 tokens/s for llama 3 70b on an
+  L40S, expected?") the fit answer estimates that model's speed instead.
+
+Registered in :class:`bot.rules.RuleBook`'s table; reads only the evidence (the lexicon's ``speed_doubts`` class).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.catalog import Catalog
+from bot.evidence import Evidence
+from bot.request import Kind, Query
+
+__all__ = ["MULTI_GPU_FAQ", "PERFORMANCE_FAQ", "SpeedRules"]
+
+PERFORMANCE_FAQ = "performance"
+MULTI_GPU_FAQ = "multi-gpu-runtimes"
+# A speed stated as measured (normalised text: "7 tokens s", "4 to 7 tokens second", "12 t s", "1.5 it s",
+# "100 sec it", "less than 1 minute"): a number, then a speed unit.
+_MEASURED = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:tokens?|toks?|t|it|its|images?|img)\s(?:(?:per|a)\s)?(?:s|sec|secs|second|seconds)\b"
+    r"|\b\d+(?:\.\d+)?\s(?:sec|secs|seconds|minutes?|mins?)\s(?:it|its|step|steps|img|image|per|for)\b"
+    r"|\b(?:less|more) than (?:\d+|an?|one) (?:minute|min|second|sec|hour)s?\b"
+)
+
+
+class SpeedRules:
+    """The rule; ``make`` builds a request with every slot the evidence fills."""
+
+    def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query]) -> None:
+        self.make = make
+        self.entry = next((f for f in catalog.faqs if f.id == PERFORMANCE_FAQ), None)
+        self.multi = next((f for f in catalog.faqs if f.id == MULTI_GPU_FAQ), None)
+
+    def several_gpus(self, ev: Evidence) -> Query | None:
+        """ "cannot get ollama to utilize two 3090s", "ollama splits the load over my 3090 and 2060; use the first
+        only if it fits": how the runtime spreads a model over GPUs, when no model or size is asked to fit."""
+        if self.multi is None or ev.faq is not self.multi or ev.model is not None or ev.bare_size is not None:
+            return None
+        if ev.model_unlisted or ev.has("support_issues"):
+            return None
+        if ev.budget_usd is not None or ev.limits or ev.rank_word:
+            return None  # "which gpu for a beginner wanting to run ollama, 16gb minimum": a pick
+        q = self.make(ev, "faq")
+        q.faq, q.intent, q.gpus = self.multi, "faq", list(ev.gpus)[:1]
+        q.general, q.ambiguous = not ev.gpus, []
+        return q
+
+    def doubted(self, ev: Evidence) -> Query | None:
+        """A measured or complained-of speed, no model or size named: the speed checklist for the card named."""
+        if self.entry is None or ev.model is not None or ev.bare_size is not None or ev.model_unlisted:
+            return None
+        if ev.family and ev.sizes:
+            return None  # "SD on a 2gb card is slow with --lowvram, a way without it?": whether it fits
+        if len(ev.gpus) + len(ev.match.ambiguous) >= 2:
+            return None  # "the A6000 is slower than the 4090, why?": the two compared
+        if ev.has("support_issues") or ev.psu_asked or ev.formats_asked:
+            return None  # "vllm is slow on my P40: not supported?", "does fp8 increase speed": not a measured speed
+        if ev.context:
+            return None  # "my 3080 is slow and runs out of memory; would an A6000 help?": another card asked about
+        complained = ev.faq is self.entry
+        measured = _MEASURED.search(ev.norm) is not None and ev.has("speed_doubts")
+        if not (complained or measured):
+            return None
+        q = self.make(ev, "faq")
+        q.faq, q.intent, q.gpus = self.entry, "faq", list(ev.gpus)
+        q.general, q.ambiguous = not ev.gpus, []
+        return q
