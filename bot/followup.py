@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.dimensions import count_word
 from bot.fit_reading import asks_card_count
-from bot.followup_beyond import alternative, psu_for, why_not
+from bot.followup_beyond import alternative, others, psu_for, ratio_to, why_not
 from bot.followup_lead import carried_over
 from bot.followup_words import FollowUpWords, load_followup_words
 from bot.request import INTENT_OF, MAX_COMPARE, FitRequest, Kind, Query
@@ -102,6 +102,10 @@ class FollowUps:
             return n <= LEAD_WORDS  # ... or "how many 3090s then?": a count of the model asked about before
         if not ev.gpus and (ev.properties or ev.fields):
             return n <= SHORT_WORDS
+        if _asks_what_runs(ev, None):
+            return n <= SHORT_WORDS  # "what can I run?", "what llm can I run": on the cards named before
+        if len(ev.gpus) == 1 and self._ratio_asked(ev):
+            return n <= LEAD_WORDS  # "how much faster is the 4090?": against the cards of the last answer
         if ev.budget_usd is not None and not (ev.gpus or ev.model or ev.bare_size or ev.workload):
             return n <= LEAD_WORDS  # "my budget is 800", "i can spend up to $1200": for what was asked before
         if ev.gpus and self.words.suffices.found(ev.norm) and not (ev.model or ev.bare_size or ev.workload):
@@ -114,6 +118,9 @@ class FollowUps:
             return False
         pointing = self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
         return pointing and (ev.has("worth") or ev.has("verdict_asked"))
+
+    def _ratio_asked(self, ev: Evidence) -> bool:
+        return self.parser.lexicon.words["ratio_asked"].found(ev.norm)
 
     def _psu_for_it(self, ev: Evidence, previous: Query) -> bool:
         """ "what psu do I need for it?": the power supply of the card the last answer settled on."""
@@ -248,9 +255,18 @@ class FollowUps:
         asker's saved cards, for "what about my rig?"."""
         if not self.is_candidate(ev):
             return None
+        merged = self._merged(ev, fresh, previous, rig)
+        if merged is not None:
+            merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
+            merged.carried = carried_over(self.catalog, self.models, previous, merged)
+        return merged
+
+    def _merged(self, ev: Evidence, fresh: Query, previous: Query, rig: tuple[tuple[str, int], ...]) -> Query | None:
+        if self._ratio_asked(ev) and len(ev.gpus) == 1 and (against := others(previous, ev.gpus)):
+            return ratio_to(previous, ev.gpus[0], against[0], fresh)  # "how much faster is the 4090?"
         amount = self._bare_amount(ev, previous)
         leans = amount is not None or _budget_alone(ev, previous) or self._judges_it(ev, previous)
-        leans = leans or self._psu_for_it(ev, previous)
+        leans = leans or self._psu_for_it(ev, previous) or (bool(previous.about) and _asks_what_runs(ev, fresh))
         if not leans and self.complete(ev, fresh):
             return None
         st = self.stated(ev, previous)
@@ -261,20 +277,16 @@ class FollowUps:
         if not (st.anything or leans):
             return None
         kind = previous.kind
-        merged: Query | None = None
         if kind in _FIT_KINDS and previous.fit is not None:
-            merged = self._merge_fit(ev, fresh, previous, st)
-        elif kind == "setup" and previous.fit is not None and (st.fit or st.count) and not (st.gpus or st.model_id):
-            merged = _merge_setup(fresh, previous, st)  # "and in 8-bit?" after setups set side by side
-        elif kind in _SPEC_KINDS:
-            merged = self._about_cards(ev, fresh, previous, st) or self._merge_spec(fresh, previous, st)
-        elif kind in _ADVICE_KINDS:
+            return self._merge_fit(ev, fresh, previous, st)
+        if kind == "setup" and previous.fit is not None and (st.fit or st.count) and not (st.gpus or st.model_id):
+            return _merge_setup(fresh, previous, st)  # "and in 8-bit?" after setups set side by side
+        if kind in _SPEC_KINDS:
+            return self._about_cards(ev, fresh, previous, st) or self._merge_spec(fresh, previous, st)
+        if kind in _ADVICE_KINDS:
             merged = self._beyond(ev, fresh, previous, st) or self._about_cards(ev, fresh, previous, st)
-            merged = merged or self._merge_advice(fresh, previous, st)
-        if merged is not None:
-            merged.text, merged.rule = ev.text, f"follow-up ({_base_rule(previous.rule or previous.kind)})"
-            merged.carried = carried_over(self.catalog, self.models, previous, merged)
-        return merged
+            return merged or self._merge_advice(fresh, previous, st)
+        return None
 
     # -- merging, by the kind of the last request -----------------------------------------------
 
@@ -338,7 +350,9 @@ class FollowUps:
             return None
         if st.model_id or st.params_b:
             points_back = previous.kind in _ADVICE_KINDS or self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
-            return self._fit_on(ev, fresh, about, st) if points_back else None
+            return self._fit_on(ev, fresh, about, st, previous.counts) if points_back else None
+        if _asks_what_runs(ev, fresh):  # "what can I run?", "what llm can I run" after a card: what that card runs
+            return self._fit_on(ev, fresh, about, st, previous.counts)
         if self._psu_for_it(ev, previous):
             return psu_for(self.catalog, about, fresh)
         if self._judges_it(ev, previous):  # "is it still worth it?": for the work asked about before, else in general
@@ -354,11 +368,11 @@ class FollowUps:
             return self._merge_spec(fresh, lookup, st)
         return None
 
-    def _fit_on(self, ev: Evidence, fresh: Query, cards: list[str], st: Stated) -> Query:
+    def _fit_on(self, ev: Evidence, fresh: Query, cards: list[str], st: Stated, counts: Mapping[str, int]) -> Query:
         """The model the follow-up names on ``cards``: a fit on one card, setups side by side for several
-        (``st.count`` of each when it says "two of them")."""
+        (``st.count`` of each when it says "two of them", else as many as were said before: "I have two 3090s")."""
         fit = dataclasses.replace(fresh.fit) if fresh.fit is not None else self.parser.reader.fit_request(ev)
-        fit.gpus_count, fit.capacity_gb, fit.combined = st.count or 1, None, False
+        fit.gpus_count, fit.capacity_gb, fit.combined = st.count or counts.get(cards[0], 1), None, False
         fit.runtime = fit.runtime or self.parser.runtime(ev.norm)[1]
         gpus = cards[:MAX_COMPARE]
         kind: Kind = "fit" if len(gpus) == 1 else "setup"  # several cards: set side by side, as "on a 4090 or a 5090"
@@ -439,6 +453,16 @@ def _merge_setup(fresh: Query, previous: Query, st: Stated) -> Query | None:
     if st.count is not None:
         q.counts = dict.fromkeys(q.gpus, st.count)
     return q
+
+
+def _asks_what_runs(ev: Evidence, fresh: Query | None) -> bool:
+    """What a card runs, asked with neither a card, a model nor a memory size: "what can I run?", "what llm can I
+    run" (``fresh``, when given: its reading is no fit of its own either)."""
+    if ev.gpus or ev.model is not None or ev.bare_size is not None or ev.sizes:
+        return False
+    if fresh is not None and fresh.kind not in ("fit", "unknown"):
+        return False
+    return ev.has("reverse_fit") or (ev.has("fit_verbs") and not ev.has("oom"))
 
 
 def _budget_alone(ev: Evidence, previous: Query) -> bool:

@@ -3,7 +3,8 @@
 * an alternative to a pick: "anything cheaper?", "something with more vram?", "one that draws less power?" — the
   pick made again, within a budget under the card's price or with a limit past its value;
 * the card set against another: "why not the 3090?" after a pick — a verdict between the two for the same work;
-* the card's power supply: "what psu do I need for it?".
+* the card's power supply: "what psu do I need for it?";
+* a ratio to the cards before: "how much faster is the 4090?" after "3090 vs 4090 for training" or a pick.
 
 Pure functions of the last request, what the follow-up states and the catalog: no text is rewritten.
 """
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from bot.catalog import Catalog
     from bot.lexicon import Property
 
-__all__ = ["alternative", "psu_for", "why_not"]
+__all__ = ["alternative", "others", "psu_for", "ratio_to", "why_not"]
 
 #: Requests that pick a card: what "anything cheaper?" asks for again.
 PICKS = frozenset({"pick", "fit_pick", "verdict"})
@@ -68,4 +69,22 @@ def psu_for(catalog: Catalog, cards: list[str], fresh: Query) -> Query:
     q = dataclasses.replace(fresh, kind="psu", intent=INTENT_OF["psu"], gpus=cards[:1], faq=None, general=False)
     q.fields = [k for k in ("tdp_w", "power_connectors") if k in catalog.fields]
     q.counts = dict.fromkeys(q.gpus, 1)
+    return q
+
+
+def others(previous: Query, named: list[str]) -> list[str]:
+    """The cards of the last answer a card named now is set against: the ones asked about, else the one settled on."""
+    return [g for g in (previous.gpus if len(previous.gpus) >= 2 else previous.about) if g not in named]
+
+
+def ratio_to(previous: Query, named: str, against: str, fresh: Query) -> Query:
+    """ "how much faster is the 4090?": the card named against the other, led by the ratio for the work asked about
+    before (a verdict), or as a comparison when no work was named."""
+    gpus = [named, against]
+    if previous.workload is None:
+        q = dataclasses.replace(fresh, kind="compare", intent=INTENT_OF["compare"], gpus=gpus, fields=[])
+        q.counts = {}
+        return q
+    q = dataclasses.replace(previous, kind="verdict", intent=INTENT_OF["verdict"], gpus=gpus, match=fresh.match)
+    q.ratio_asked, q.counts, q.about = True, {}, []
     return q

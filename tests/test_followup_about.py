@@ -441,3 +441,70 @@ def test_the_power_supply_of_the_card_settled_on(talk: Conversations, first: str
     assert (q.kind, q.gpus) == ("psu", [settled]), q.rule
     answer = talk.engine.answer(q)
     assert "power supply" in answer.summary and "TDP / board power, Power connectors" not in answer.summary
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "gpus", "count"),
+    [
+        ("I have two 3090s", "what can I run?", ["rtx-3090"], 2),
+        ("my gpu is a 4060 8gb", "what llm can I run", ["rtx-4060"], 1),
+        ("is the 4090 good for training?", "what can it run?", ["rtx-4090"], 1),
+        ("rtx a6000 specs", "what models can it run?", ["rtx-a6000"], 1),
+        ("i have a 3060 12gb", "so what's the biggest model I can run?", ["rtx-3060"], 1),
+    ],
+)
+def test_what_can_i_run_after_a_card_is_what_that_card_runs(
+    talk: Conversations, first: str, follow_up: str, gpus: list[str], count: int
+) -> None:
+    _, q = _first_then(talk, first, follow_up)
+    assert (q.kind, q.gpus) == ("fit", gpus) and q.fit is not None, q.rule
+    assert q.fit.model_id is None and q.fit.params_b is None and q.fit.gpus_count == count
+    assert "biggest model" in talk.engine.answer(q).summary
+
+
+def test_what_can_i_run_then_a_model_is_that_model_on_the_card(talk: Conversations) -> None:
+    _, q = _first_then(talk, "my gpu is a 4060 8gb", "what llm can I run", "is it good for sdxl?")
+    assert (q.kind, q.gpus) == ("fit", ["rtx-4060"]) and q.fit is not None and q.fit.model_id == "sdxl-1.0"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_architecture"),
+    [
+        ("and for image generation?", False),
+        ("4090 for video generation", False),
+        ("text generation speed on a 3090", False),
+        ("what generation is the a6000", True),
+        ("which generation is the rtx 3090", True),
+        ("a6000 arch", True),
+    ],
+)
+def test_generation_is_the_architecture_only_when_asked(engine: Engine, question: str, asks_architecture: bool) -> None:
+    assert ("architecture" in engine.parser.read(question).fields) is asks_architecture
+
+
+def test_a_workload_after_a_card_is_a_verdict_for_it(talk: Conversations) -> None:
+    _, q = _first_then(talk, "what can a 4090 do", "and for image generation?")
+    assert (q.kind, q.gpus, q.workload, q.fields) == ("verdict", ["rtx-4090"], "image_generation", [])
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "kind", "gpus"),
+    [
+        ("3090 vs 4090 for training", "how much faster is the 4090?", "verdict", ["rtx-4090", "rtx-3090"]),
+        ("3090 vs 4090", "how much faster is the 4090?", "compare", ["rtx-4090", "rtx-3090"]),
+        ("is the 3090 good for llms?", "how much faster would a 4090 be?", "verdict", ["rtx-4090", "rtx-3090"]),
+        ("A4000 or A6000 for training?", "how much slower is the a4000?", "verdict", ["rtx-a4000", "rtx-a6000"]),
+    ],
+)
+def test_how_much_faster_is_set_against_the_last_cards(
+    talk: Conversations, first: str, follow_up: str, kind: str, gpus: list[str]
+) -> None:
+    q = _first_then(talk, first, follow_up)[1]
+    assert (q.kind, q.gpus) == (kind, gpus), q.rule
+    assert q.ratio_asked is (kind == "verdict")
+
+
+def test_how_much_faster_than_the_pick(talk: Conversations, engine: Engine) -> None:
+    settled, q = _first_then(talk, "best gpu for llms under $1500", "how much faster is the 5090?")
+    assert (q.kind, q.gpus, q.ratio_asked) == ("verdict", ["rtx-5090", settled], True)
+    assert "as fast as" in engine.answer(q).summary
