@@ -34,7 +34,8 @@ from bot.handlers.fit_memory import outside_text
 from bot.models import load_models
 from bot.runtimes import load_runtimes
 from bot.runtimes_buffer import MASK_BYTES_FLASH, llamacpp_compute_buffer_mib, llamacpp_flash_buffer_mib
-from tests.estimates.load import ReportError, _settings
+from tests.estimates.cases import budget_of
+from tests.estimates.load import Report, ReportError, _settings
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 MODELS = {k: v.shape for k, v in dict(load_models(SPECS)).items()}
@@ -212,6 +213,7 @@ def test_the_profiling_peak_is_the_larger_of_the_forward_pass_and_the_sampler(
 
 
 def test_report_settings_are_checked() -> None:
+    assert _settings({"flash_attention": "off"}, "x") == (("flash_attention", "off"),)
     assert _settings({"split_mode": "row", "gpu_memory_utilization": 0.95, "max_num_seqs": 16}, "x") == (
         ("gpu_memory_utilization", 0.95),
         ("max_num_seqs", 16),
@@ -222,6 +224,8 @@ def test_report_settings_are_checked() -> None:
         {"gpu_memory_utilization": 1.5},
         {"max_num_seqs": 0},
         {"max_num_seqs": 2.5},
+        {"flash_attention": True},  # YAML's bare off/on are booleans: the file quotes them
+        {"flash_attention": "auto"},  # a report states what ran, on or off
         ["row"],
     ):
         with pytest.raises(ReportError):
@@ -781,3 +785,29 @@ def test_saying_fa_off_costs_the_score_matrix_back(engine: Any, context: str) ->
     assert on is not None and off is not None
     assert off["terms"]["compute buffer"] > 4 * on["terms"]["compute buffer"]
     assert off["terms"]["KV cache"] == on["terms"]["KV cache"]
+
+
+@pytest.mark.parametrize("flash", ["on", "off"])
+def test_a_reports_flash_attention_setting_sets_the_buffer(flash: str) -> None:
+    """A report of an older build or of -fa off keeps the score-matrix buffer; one of -fa on gets the small one."""
+    report = Report(
+        id="x",
+        source="https://example.org",
+        quote="q",
+        model="llama-3.1-8b",
+        gpu="rtx-3090",
+        count=1,
+        precision="q4_k_m",
+        runtime="llama.cpp",
+        mode="inference",
+        context=32768,
+        batch=None,
+        outcome="fits",
+        tokens_per_s=None,
+        settings=(("flash_attention", flash),),
+    )
+    budget = budget_of(report, BUDGETS)
+    assert budget.flash_attention is (flash == "on") and budget.flash_attention_why == "as reported"
+    est = estimate(MODELS["llama-3.1-8b"], precision="q4_k_m", context=32768, runtime=budget)
+    scores = llamacpp_compute_buffer_mib(4096, 32, 128256, 32768) * 2**20 / GB
+    assert (est.terms["compute buffer"] == pytest.approx(scores)) is (flash == "off")
