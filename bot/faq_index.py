@@ -6,12 +6,16 @@ with the number of entries or phrases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bot.catalog import FaqEntry
 from bot.text import normalize
 
 __all__ = ["FaqIndex"]
+
+#: A size said with its number ("24gb", "47.5gb": normalised GiB too) also counts as its unit word ("gb").
+_SIZE = re.compile(r"\d+(?:\.\d+)?(gb|mb|tb)")
 
 
 class FaqIndex:
@@ -33,7 +37,7 @@ class FaqIndex:
 
     def _hits(self, norm: str) -> dict[tuple[int, int], tuple[int, int, str]]:
         """(entry, group) -> its best hit: the longest phrase, the earlier in the group on a tie."""
-        words = norm.split()
+        words = [m.group(1) if (m := _SIZE.fullmatch(w)) else w for w in norm.split()]
         where, starts = self._where, self._starts
         best: dict[tuple[int, int], tuple[int, int, str]] = {}
         for i in [i for i, word in enumerate(words) if word in starts]:  # most words start no phrase
