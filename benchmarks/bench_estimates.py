@@ -129,6 +129,19 @@ def speeds(cases: list[Case]) -> None:
 MECHANISM = 0.25
 
 
+def buffers(cases: list[Case]) -> None:
+    """The cases with llama.cpp's compute buffer, by how it was sized: with flash attention (the runtime's default)
+    or without (the report states -fa off or an older build, or the front end's default is not flash attention)."""
+    judged = [c for c in cases if c.report.outcome and "compute buffer" in c.est.terms]
+    for state in ("on", "off"):
+        group = [c for c in judged if any(f"flash attention {state}" in a for a in c.est.assumptions)]
+        stated = sum(c.report.setting("flash_attention") == state for c in group)
+        print(
+            f"llama.cpp compute buffer, flash attention {state}: {len(group)} cases ({stated} as the report states), "
+            f"{sum(c.agrees for c in group)} agree"
+        )
+
+
 def band(cases: list[Case]) -> None:
     """The margin band answers quote (``TIGHT_SHARE``): the median distance from the boundary, |need / capacity - 1|,
     of the inference reports whose verdict the estimate gets wrong, leaving out misses more than MECHANISM off (a
@@ -170,6 +183,8 @@ def main() -> None:
     )
     print()
     verdicts(cases, args.all)
+    print()
+    buffers(cases)
     print()
     band(cases)
     print()

@@ -82,7 +82,10 @@ BYTES_PER_PARAM: Mapping[str, float] = {
     "int4": 4.5 / 8,  # GPTQ/AWQ-style 4-bit with group scales, and GGUF Q4_0
     "nf4": 4.127 / 8,
     "q3_k_m": 3.91 / 8,
-    "q2_k": 2.63 / 8,
+    # Q2_K files mix Q2_K with higher types (attention, ffn_down): llama.cpp's quantize table gives Llama-3-8B's
+    # Q2_K as 2.96 GiB (tools/quantize/quantize.cpp, "Q2_K : 2.96G"), i.e. 2.93 bits per parameter besides the
+    # Q6_K output layer (25.43e9 bits - 0.525e9 x 6.5625 over 7.505e9 parameters); the bare Q2_K block is 2.625.
+    "q2_k": 2.93 / 8,
 }
 #: How precisions read in answers.
 PRECISION_NAMES: Mapping[str, str] = {

@@ -30,7 +30,8 @@ from typing import Any
 from bot.estimator_shapes import GB, ModelShape, Share
 from bot.estimator_startup import ReqTable
 from bot.estimator_weights import MXFP4_BITS
-from bot.runtimes import Runtime, Runtimes, llamacpp_compute_buffer_mib, usable_fraction
+from bot.runtimes import Runtime, Runtimes, usable_fraction
+from bot.runtimes_buffer import MASK_BYTES_FLASH, llamacpp_compute_buffer_mib, llamacpp_flash_buffer_mib
 
 __all__ = [
     "CUDA_CONTEXT_MIB",
@@ -42,6 +43,7 @@ __all__ = [
     "Budget",
     "build_budgets",
     "capacity_gb",
+    "compute_buffer_note",
     "default_context",
     "gguf_mxfp4_others",
     "host_embedding_gb",
@@ -87,6 +89,10 @@ class Budget:
     ctx_tiers: tuple[tuple[float, int], ...] = ()  # Ollama: default context by total VRAM (GiB)
     model_max_context: bool = False  # an unset context means the model's maximum (max_model_len, max_seq_len)
     compute_buffer: bool = False  # llama.cpp's compute buffer
+    # llama.cpp's compute buffer with flash attention on (the runtime's own default, else off), and why (the answer's)
+    flash_attention: bool = False
+    flash_attention_why: str = "the runtime's own default is not recorded: the larger buffer"
+    mask_bytes: float = MASK_BYTES_FLASH  # flash attention: bytes of attention mask per context x micro-batch token
     host_input_embeddings: bool = False  # llama.cpp, Ollama: the token-embedding matrix stays in system RAM
     split_mode: str = "layer"  # llama.cpp on several GPUs: "layer" (each GPU its layers' KV) or "row" (KV on GPU 0)
     mxfp4_padding: tuple[int, int] | None = None  # vLLM's Marlin MXFP4 MoE layout: hidden, expert-width multiples
@@ -134,6 +140,8 @@ DEFAULT_INFERENCE = Budget(
     "llama.cpp",
     "full_context",
     compute_buffer=True,
+    flash_attention=True,
+    flash_attention_why="llama.cpp's default since b6325",
     host_input_embeddings=True,
     gguf_mxfp4_others="q8_0",
 )
@@ -179,6 +187,7 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
             p.value == "model maximum" for p in rt.params if p.name in ("max_model_len", "max_seq_len")
         ),
         compute_buffer=allocation == "full_context",
+        **_flash_attention(runtime, rt),
         host_input_embeddings=_flag(runtime, base, "input_layer_on_cpu"),
         split_mode=str(getattr(rt.param("split_mode"), "value", "layer")),
         mxfp4_padding=_pair(rt, "mxfp4_moe_padding"),
@@ -200,6 +209,25 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         table_at_model_max=getattr(rt.param("context_length"), "value", None) == "model maximum",
         **_training_defaults(rt),
     )
+
+
+#: The switch a llama.cpp-based runtime names flash attention by (llama.cpp's ``flash_attn``, Ollama's
+#: ``flash_attention``); ``auto`` and ``on`` turn it on where the backend supports it (CUDA, ROCm, Metal, Vulkan).
+FLASH_SWITCHES = ("flash_attn", "flash_attention")
+FLASH_ON = frozenset({"auto", "on"})
+
+
+def _flash_attention(runtime: Runtime, loader: Runtime) -> dict[str, Any]:
+    """Whether the runtime's compute buffer is sized with flash attention on, by its own default (the newest version
+    in the data, its first entry), and since which version (``note``: ``since ...``). A front end whose own default is
+    not recorded (LM Studio, koboldcpp, text-generation-webui) keeps the buffer without, the larger one."""
+    param = next((p for p in map(runtime.param, FLASH_SWITCHES) if p is not None), None)
+    mask = loader.param("kq_mask_bytes_flash_attention")
+    out: dict[str, Any] = {"mask_bytes": float(mask.value)} if mask is not None else {}
+    if param is None:
+        return out
+    why = f"{runtime.name}'s {param.note}" if param.note else f"{runtime.name}'s default"
+    return {**out, "flash_attention": str(param.value) in FLASH_ON, "flash_attention_why": why}
 
 
 def _pair(rt: Runtime, name: str) -> tuple[int, int] | None:
@@ -348,13 +376,28 @@ def capacity_gb(budget: Budget, usable_gb: float, gpus: int = 1) -> float:
     return usable_gb * budget.fraction_of(usable_gb, gpus)
 
 
-def _compute_buffer_gb(model: ModelShape, context: int) -> float:
+def _compute_buffer_gb(budget: Budget, model: ModelShape, context: int) -> float:
+    """llama.cpp's compute buffer per GPU: with flash attention (the logits or the mask of one micro-batch) or without
+    (Ollama's rule: the attention scores of one micro-batch over the whole context)."""
     if not (model.hidden_size and model.attention_heads):
         return 0.0
-    mib = llamacpp_compute_buffer_mib(
-        model.hidden_size, model.attention_heads, model.vocab_size or 0, max(context, 1), LLAMACPP_UBATCH
-    )
+    ctx, vocab = max(context, 1), model.vocab_size or 0
+    if budget.flash_attention:
+        mib = llamacpp_flash_buffer_mib(model.hidden_size, vocab, ctx, LLAMACPP_UBATCH, budget.mask_bytes)
+    else:
+        mib = llamacpp_compute_buffer_mib(model.hidden_size, model.attention_heads, vocab, ctx, LLAMACPP_UBATCH)
     return mib * MIB / GB
+
+
+def compute_buffer_note(budget: Budget) -> str:
+    """How the answer names the compute buffer's assumption."""
+    why = f" ({budget.flash_attention_why})" if budget.flash_attention_why else ""
+    if budget.flash_attention:
+        return (
+            f"{budget.name}, flash attention on{why}: compute buffer of one 512-token micro-batch's logits or "
+            "attention mask, no attention-score matrix"
+        )
+    return f"{budget.name}, flash attention off{why}: compute buffer holds the attention scores (Ollama's rule)"
 
 
 def _profiling_peak(budget: Budget, model: ModelShape, gpus: int, terms: dict[str, float], notes: list[str]) -> None:
@@ -388,13 +431,10 @@ def runtime_terms(
     embedding and output matrices in 16-bit."""
     terms = {"CUDA context": gpus * budget.cuda_context_gb}
     notes = [f"{budget.name}: CUDA context {budget.cuda_context_gb:.2f} GB per GPU"]
-    buffer = _compute_buffer_gb(model, context) if budget.compute_buffer and mode == "inference" else 0.0
+    buffer = _compute_buffer_gb(budget, model, context) if budget.compute_buffer and mode == "inference" else 0.0
     if buffer:
         terms["compute buffer"] = gpus * buffer
-        notes.append(
-            "llama.cpp compute buffer without flash attention (Ollama's rule; flash attention shrinks it), "
-            "KV cache for the whole context allocated at load"
-        )
+        notes.append(f"{compute_buffer_note(budget)}; KV cache for the whole context allocated at load")
     padding = mxfp4_padding_gb(budget, model, precision, gpus) if mode == "inference" else 0.0
     if padding:
         terms["MXFP4 kernel padding"] = padding

@@ -75,6 +75,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
     if counted is not None:
         req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each
     req.checkpointing = False if ev.has("no_checkpointing") else None
+    req.flash_attention = False if ev.has("no_flash_attention") else None
     if rank := _RANK_RE.search(norm):
         req.lora_rank = int(rank.group(1))
     req.lora_all_linear = ev.has("all_linear")

@@ -57,6 +57,7 @@ class FitRequest:
     max_context: bool = False  # "max context for X on Y"
     kv_precision: str | None = None  # "fp8 kv cache"
     checkpointing: bool | None = None  # "without gradient checkpointing": False; None: the runtime's default (on)
+    flash_attention: bool | None = None  # "-fa off", "without flash attention": False; None: the runtime's default
     lora_rank: int | None = None  # "rank 64"
     lora_all_linear: bool = False  # "all linear layers": q, k, v, o, gate, up, down
     capacity_gb: float | None = None  # "is 24gb enough for ...": a memory size instead of a GPU

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.catalog import CatalogError, check_keys, read_yaml
+from bot.runtimes_buffer import llamacpp_compute_buffer_mib
 from bot.text import normalize
 
 __all__ = [
@@ -215,15 +216,6 @@ def ollama_default_context(runtime: Runtime, total_vram_gib: float) -> int | Non
     if isinstance(param.value, int | float):
         return int(param.value)
     return next((int(ctx) for at_least, ctx in param.value if total_vram_gib >= at_least), None)
-
-
-def llamacpp_compute_buffer_mib(n_embd: int, n_head: int, n_vocab: int, n_ctx: int, n_ubatch: int = 512) -> float:
-    """llama.cpp's compute buffer for a fully offloaded llama-architecture model without flash attention, in MiB:
-    the larger of the attention scores of one micro-batch (n_ubatch x n_ctx x n_head in f32, plus a few rows of
-    n_embd) and the logits of one micro-batch. The rule is Ollama's estimate (``compute_buffer`` in the data)."""
-    attention = 4 * n_ubatch * (1 + 4 * n_embd + n_ctx * (1 + n_head))
-    logits = 4 * n_ubatch * (n_embd + n_vocab)
-    return max(attention, logits) / MIB
 
 
 def cache_bytes_per_element(runtime: Runtime, mode: str) -> float | None:

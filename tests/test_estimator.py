@@ -212,8 +212,13 @@ def test_llamacpp_allocates_the_whole_context_at_load(shape: ModelShape, n_ctx: 
 def test_llamacpp_compute_buffer_matches_a_printed_log() -> None:
     # Llama 3 8B at n_ctx 8192 (flash attention off): "CUDA0 compute buffer size = 560.00 MiB" (runtimes.yaml sample)
     shape = dataclasses.replace(LLAMA3_8B, vocab_size=128256)
-    est = estimate(shape, precision="q4_k_m", context=8192, runtime=DEFAULT_INFERENCE)
+    without = dataclasses.replace(DEFAULT_INFERENCE, flash_attention=False)
+    est = estimate(shape, precision="q4_k_m", context=8192, runtime=without)
     assert est.terms["compute buffer"] * GB / MIB == pytest.approx(560, abs=1)
+    # With flash attention (llama.cpp's default since b6325) the scores are gone: one micro-batch's logits remain,
+    # 4 x 512 x (4096 + 128256) bytes = 258.5 MiB, the figure llama.cpp prints for this shape at short contexts.
+    est = estimate(shape, precision="q4_k_m", context=8192, runtime=DEFAULT_INFERENCE)
+    assert est.terms["compute buffer"] * GB / MIB == pytest.approx(258.5, abs=0.1)
 
 
 def test_ollama_default_context_by_vram(budgets: Mapping[str, Budget]) -> None:

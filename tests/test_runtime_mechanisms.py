@@ -33,7 +33,9 @@ from bot.estimator_strategy import LIVE_PARAMETERS, OFFLOADED, SHARDS
 from bot.handlers.fit_memory import outside_text
 from bot.models import load_models
 from bot.runtimes import load_runtimes
-from tests.estimates.load import ReportError, _settings
+from bot.runtimes_buffer import MASK_BYTES_FLASH, llamacpp_compute_buffer_mib, llamacpp_flash_buffer_mib
+from tests.estimates.cases import budget_of
+from tests.estimates.load import Report, ReportError, _settings
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 MODELS = {k: v.shape for k, v in dict(load_models(SPECS)).items()}
@@ -211,6 +213,7 @@ def test_the_profiling_peak_is_the_larger_of_the_forward_pass_and_the_sampler(
 
 
 def test_report_settings_are_checked() -> None:
+    assert _settings({"flash_attention": "off"}, "x") == (("flash_attention", "off"),)
     assert _settings({"split_mode": "row", "gpu_memory_utilization": 0.95, "max_num_seqs": 16}, "x") == (
         ("gpu_memory_utilization", 0.95),
         ("max_num_seqs", 16),
@@ -221,6 +224,8 @@ def test_report_settings_are_checked() -> None:
         {"gpu_memory_utilization": 1.5},
         {"max_num_seqs": 0},
         {"max_num_seqs": 2.5},
+        {"flash_attention": True},  # YAML's bare off/on are booleans: the file quotes them
+        {"flash_attention": "auto"},  # a report states what ran, on or off
         ["row"],
     ):
         with pytest.raises(ReportError):
@@ -633,3 +638,176 @@ def test_a_question_naming_zero3_offload_gets_it(engine: Any, question: str, str
     answer = answer_json(engine.ask(question))
     assert answer["fit"]["strategy"] == strategy
     assert ("gathered weights (ZeRO-3 offload)" in answer["fit"]["terms"]) is (strategy == "zero-3-offload")
+
+
+# -- llama.cpp's compute buffer with flash attention on by default (b6325), without it before --------------------------
+#
+# Printed figures the two rules are checked against, each with its source. Without flash attention the buffer holds
+# the attention scores of one 512-token micro-batch over the whole context (n_ubatch x n_ctx x n_head in f32); with it
+# (llama.cpp's default since b6325, Ollama's since v0.30.0) only the micro-batch's logits or its attention mask.
+GPT_OSS_20B = {"n_embd": 2880, "n_head": 64, "n_vocab": 201088}  # config.json of openai/gpt-oss-20b
+
+FLASH_OFF_PRINTED = [
+    # (shape, n_ctx, printed MiB, relative tolerance, source)
+    # ik_llama.cpp (a llama.cpp fork) loading gpt-oss-20b-mxfp4.gguf at -c 131072 (KV "CUDA0 KV buffer size = 6144.00
+    # MiB" = 131,072 x 24 layers x 2,048 bytes) could not allocate its score-matrix buffer: "ggml_gallocr_reserve_n:
+    # failed to allocate CUDA0 buffer of size 17752270848" (16,929.88 MiB).
+    (GPT_OSS_20B, 131072, 17752270848 / 2**20, 0.02, "https://github.com/ikawrakow/ik_llama.cpp/issues/822"),
+    # A 32-layer 7B (4096 wide, 32 heads, 32,768 vocabulary) at -c 32768, flash_attn = 0: "CUDA0 compute buffer size =
+    # 2144.00 MiB"; at -c 2048: 164.00 MiB (specs/runtimes.yaml compute_buffer samples).
+    (
+        {"n_embd": 4096, "n_head": 32, "n_vocab": 32768},
+        32768,
+        2144.0,
+        0.001,
+        "https://github.com/fedora-copr/logdetective/pull/106",
+    ),
+    (
+        {"n_embd": 4096, "n_head": 32, "n_vocab": 32768},
+        2048,
+        164.0,
+        0.001,
+        "https://github.com/fedora-copr/logdetective/pull/106",
+    ),
+]
+
+
+@pytest.mark.parametrize(("shape", "n_ctx", "printed", "tolerance", "source"), FLASH_OFF_PRINTED)
+def test_without_flash_attention_the_buffer_is_the_score_matrix(
+    shape: dict[str, int], n_ctx: int, printed: float, tolerance: float, source: str
+) -> None:
+    assert source.startswith("https://")
+    assert llamacpp_compute_buffer_mib(**shape, n_ctx=n_ctx) == pytest.approx(printed, rel=tolerance)
+
+
+def test_with_flash_attention_a_short_context_prints_the_logits_term() -> None:
+    # Ollama's own fixture of a llama-server (flash attention auto) load of Llama 3.2 3B Q4_K_M, 4,096 tokens
+    # ("MTL0 KV buffer size = 448.00 MiB" = 4,096 x 28 layers x 4,096 bytes): "MTL0 compute buffer size = 256.50 MiB"
+    # https://github.com/ollama/ollama/blob/fb30760996871fa9460115c753afd2c60d4ab0f7/llm/llama_server_test.go
+    assert llamacpp_flash_buffer_mib(3072, 128256, 4096) == pytest.approx(256.50, abs=0.01)
+
+
+@pytest.mark.parametrize("n_ctx", [8192, 32768, 65536, 131072])
+def test_gpt_oss_20b_with_flash_attention_stays_small_where_the_scores_would_not(n_ctx: int) -> None:
+    """gpt-oss-20b at -c 65536 with -fa on (llama.cpp b6699, experts on the CPU) took 3.3 GB of VRAM in all, its KV
+    cache 1.5 GiB of it; the score matrix alone would be 8 GB (https://github.com/ikawrakow/ik_llama.cpp/issues/822:
+    "when loading with 65536 ctx, ik_llama.cpp uses 5GB, llama.cpp uses 3.3GB of VRAM")."""
+    flash = llamacpp_flash_buffer_mib(GPT_OSS_20B["n_embd"], GPT_OSS_20B["n_vocab"], n_ctx)
+    scores = llamacpp_compute_buffer_mib(**GPT_OSS_20B, n_ctx=n_ctx)
+    assert flash < 1024 < scores if n_ctx >= 32768 else flash < scores
+    if n_ctx == 65536:
+        assert flash * 2**20 / GB < 3.3 - 1.5 * GIB / GB < scores * 2**20 / GB
+
+
+@pytest.mark.parametrize("model", ["llama-3.1-8b", "llama-3.2-3b", "qwen2.5-7b", "mistral-7b-v0.3", "llama-3-70b"])
+@pytest.mark.parametrize("context", [4096, 32768, 131072])
+def test_the_flash_attention_buffer_is_the_larger_of_logits_and_mask(model: str, context: int) -> None:
+    shape = MODELS[model]
+    assert shape.hidden_size and shape.vocab_size
+    est = estimate(shape, precision="q4_k_m", context=context, runtime=DEFAULT_INFERENCE)
+    logits = 4 * 512 * (shape.hidden_size + shape.vocab_size)
+    mask = MASK_BYTES_FLASH * 512 * context
+    assert est.terms["compute buffer"] == pytest.approx(max(logits, mask) / GB)
+    off = estimate(shape, precision="q4_k_m", context=context, runtime=replace_flash(DEFAULT_INFERENCE, False))
+    assert off.terms["compute buffer"] >= est.terms["compute buffer"]
+    assert off.terms["KV cache"] == est.terms["KV cache"]  # the whole context's KV cache is allocated either way
+
+
+def replace_flash(budget: Any, on: bool) -> Any:
+    return dataclasses.replace(budget, flash_attention=on, flash_attention_why="test")
+
+
+def test_the_mask_bytes_agree_with_the_data() -> None:
+    llamacpp = load_runtimes(SPECS).get("llama.cpp")
+    assert llamacpp is not None
+    param = llamacpp.param("kq_mask_bytes_flash_attention")
+    assert param is not None and param.value == MASK_BYTES_FLASH
+    assert "GGML_TYPE_F32" in param.quote and "GGML_TYPE_F16" in param.quote
+
+
+@pytest.mark.parametrize(
+    ("runtime", "on", "why"),
+    [
+        ("llama.cpp", True, "b6325"),
+        ("ollama", True, "v0.30.0"),
+        # front ends whose own flash-attention default is not recorded keep the larger buffer
+        ("lm-studio", False, "not recorded"),
+        ("koboldcpp", False, "unless --flashattention"),  # its own launcher's default (a 2024-10 snapshot)
+        ("text-generation-webui", False, "not recorded"),
+    ],
+)
+def test_each_runtime_takes_its_own_flash_attention_default(runtime: str, on: bool, why: str) -> None:
+    budget = BUDGETS[runtime]
+    assert budget.flash_attention is on
+    assert why in budget.flash_attention_why
+
+
+def test_the_assumed_budget_is_the_data_s_llamacpp() -> None:
+    built = BUDGETS["llama.cpp"]
+    assert DEFAULT_INFERENCE.flash_attention is built.flash_attention is True
+    assert DEFAULT_INFERENCE.flash_attention_why == built.flash_attention_why
+    assert DEFAULT_INFERENCE.mask_bytes == built.mask_bytes
+
+
+def test_the_default_change_is_recorded_with_its_history() -> None:
+    llamacpp = load_runtimes(SPECS).get("llama.cpp")
+    assert llamacpp is not None
+    history = [p.value for p in llamacpp.history("flash_attn")]
+    assert history[0] == "auto" and history[-1] == "off"
+    assert any("15434" in p.versions for p in llamacpp.history("flash_attn"))
+
+
+@pytest.mark.parametrize(
+    ("question", "on"),
+    [
+        ("can I run gpt-oss 20b with 128k context on a 4090 with llama.cpp?", True),
+        ("llama 3.1 8b q4_k_m at 128k context on a 3090", True),
+        ("llama 3.1 8b q4_k_m at 128k context on a 3090 with -fa off", False),
+        ("llama 3.1 8b q4_k_m at 128k context on a 3090 without flash attention", False),
+        ("qwen2.5 7b q4_k_m at 64k context on a 4090 in ollama", True),
+        ("qwen2.5 7b q4_k_m at 64k context on a 4090 in ollama, no flash attention", False),
+        ("mistral 7b q8_0 at 32k on a 3060 12gb in lm studio", False),
+    ],
+)
+def test_the_answer_names_the_flash_attention_assumption(engine: Any, question: str, on: bool) -> None:
+    fit = engine.ask(question).fit
+    assert fit is not None
+    said = [a for a in fit["assumptions"] if "flash attention" in a]
+    assert len(said) == 1 and ("flash attention on" in said[0]) is on
+    assert "compute buffer" in fit["terms"]
+
+
+@pytest.mark.parametrize("context", ["32k", "64k", "128k"])
+def test_saying_fa_off_costs_the_score_matrix_back(engine: Any, context: str) -> None:
+    base = f"llama 3.1 8b q4_k_m at {context} context on a 4090"
+    on = engine.ask(base).fit
+    off = engine.ask(base + " with -fa off").fit
+    assert on is not None and off is not None
+    assert off["terms"]["compute buffer"] > 4 * on["terms"]["compute buffer"]
+    assert off["terms"]["KV cache"] == on["terms"]["KV cache"]
+
+
+@pytest.mark.parametrize("flash", ["on", "off"])
+def test_a_reports_flash_attention_setting_sets_the_buffer(flash: str) -> None:
+    """A report of an older build or of -fa off keeps the score-matrix buffer; one of -fa on gets the small one."""
+    report = Report(
+        id="x",
+        source="https://example.org",
+        quote="q",
+        model="llama-3.1-8b",
+        gpu="rtx-3090",
+        count=1,
+        precision="q4_k_m",
+        runtime="llama.cpp",
+        mode="inference",
+        context=32768,
+        batch=None,
+        outcome="fits",
+        tokens_per_s=None,
+        settings=(("flash_attention", flash),),
+    )
+    budget = budget_of(report, BUDGETS)
+    assert budget.flash_attention is (flash == "on") and budget.flash_attention_why == "as reported"
+    est = estimate(MODELS["llama-3.1-8b"], precision="q4_k_m", context=32768, runtime=budget)
+    scores = llamacpp_compute_buffer_mib(4096, 32, 128256, 32768) * 2**20 / GB
+    assert (est.terms["compute buffer"] == pytest.approx(scores)) is (flash == "off")

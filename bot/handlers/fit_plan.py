@@ -91,6 +91,8 @@ def fit_plan(
     inference = req.mode == "inference"
     precision = (req.precision or native_precision(model)) if inference else _training_precision(req)
     budget = budget or default_budget(model, req.mode)
+    if req.flash_attention is not None and budget.compute_buffer:
+        budget = dataclasses.replace(budget, flash_attention=req.flash_attention, flash_attention_why="as asked")
     context, why = (req.context, "") if req.context else default_context(budget, model, req.mode, vram_gib)
     why = "" if model.kind in MEDIA_KINDS else why  # an image or speech model has no token context to state
     batch, checkpointing, strategy, defaults = _training_defaults(req, budget, count)

@@ -71,6 +71,9 @@ def budget_of(report: Report, budgets: Mapping[str, Budget], assumed: Budget | N
     name = RUNTIME_IDS.get(report.runtime, report.runtime)
     fallback = "llama.cpp" if report.mode == "inference" else "transformers"
     budget = budgets.get(name) or assumed or budgets[fallback]
+    flash = report.setting("flash_attention")
+    if flash in ("on", "off") and budget.compute_buffer:
+        budget = dataclasses.replace(budget, flash_attention=flash == "on", flash_attention_why="as reported")
     split = report.setting("split_mode")
     if isinstance(split, str):
         budget = dataclasses.replace(budget, split_mode=split)

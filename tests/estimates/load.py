@@ -71,6 +71,8 @@ _FIELDS = (
 #: fraction in (0, 1].
 SETTINGS: dict[str, tuple[str, ...]] = {
     "split_mode": ("layer", "row"),
+    # llama.cpp's flash attention as the report states it (-fa off, or a build before b6325, when it was off by default)
+    "flash_attention": ("on", "off"),
     # the training strategy a report states (a DeepSpeed ZeRO-3 config, FSDP...), as bot/estimator_strategy.py names it
     "strategy": ("ddp", "zero-1", "zero-2", "zero-3", "zero-3-offload", "fsdp-full-shard", "pipeline"),
 }
