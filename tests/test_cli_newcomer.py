@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import Catalog
-from bot.cli import _parser, main
+from bot.cli import main
+from bot.cli_args import build_parser
 from bot.engine import Engine
 from bot.prices import load_prices
 from bot.render import render_text
@@ -115,7 +116,7 @@ def _actions(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.Ac
 
 
 def test_every_option_has_help_text() -> None:
-    missing = [f"{where}: {a.dest}" for where, a in _actions(_parser()) if a.option_strings and not a.help]
+    missing = [f"{where}: {a.dest}" for where, a in _actions(build_parser()) if a.option_strings and not a.help]
     assert missing == []
 
 
