@@ -104,6 +104,8 @@ class FollowUps:
             return n <= SHORT_WORDS
         if _asks_what_runs(ev, None):
             return n <= SHORT_WORDS  # "what can I run?", "what llm can I run": on the cards named before
+        if not (ev.gpus or ev.model or ev.bare_size) and self._asks_of_a_fit(ev):
+            return n <= LEAD_WORDS  # "how much context can I get?", "and with a q8 kv cache?": of the last fit
         if len(ev.gpus) == 1 and self._ratio_asked(ev):
             return n <= LEAD_WORDS  # "how much faster is the 4090?": against the cards of the last answer
         if ev.budget_usd is not None and not (ev.gpus or ev.model or ev.bare_size or ev.workload):
@@ -118,6 +120,13 @@ class FollowUps:
             return False
         pointing = self.words.refs.found(ev.norm) or self.words.opens(ev.norm)
         return pointing and (ev.has("worth") or ev.has("verdict_asked"))
+
+    def _asks_of_a_fit(self, ev: Evidence) -> bool:
+        """The question states a slot of a fit and nothing else: a context or the longest one, a precision, a KV cache
+        type, a runtime, a speed."""
+        req = self.parser.reader.fit_request(ev)
+        slots = (req.max_context, req.speed_asked, req.precision, req.context, req.kv_precision, req.runtime)
+        return any(slots) or self.parser.runtime(ev.norm)[1] is not None
 
     def _ratio_asked(self, ev: Evidence) -> bool:
         return self.parser.lexicon.words["ratio_asked"].found(ev.norm)
@@ -229,7 +238,8 @@ class FollowUps:
         if fresh.kind in _OWN_KINDS or ev.outside is not None:
             return True  # a listing, a ranking, software, hardware outside the catalog
         pointing = self.words.opens(ev.norm) or self.words.refs.found(ev.norm)
-        asks_pick = ev.has("advice") or ev.rank_word is not None or (ev.has("recommend") and ev.workload is not None)
+        ranks = ev.rank_word is not None and not self.parser.reader.fit_request(ev).max_context  # not "max context"
+        asks_pick = ev.has("advice") or ranks or (ev.has("recommend") and ev.workload is not None)
         if asks_pick and not pointing and not ev.gpus:
             return True  # "which gpu has the most memory?", "best single-slot card under $1500"
         if not ev.gpus and (

@@ -16,7 +16,7 @@ from bot.estimator import max_context as longest_context
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_memory import capacity_of, usable_text
 from bot.handlers.fit_plan import FitPlan, fit_plan, speed_on
-from bot.handlers.fit_precision import precision_label
+from bot.handlers.fit_precision import pick_precision, precision_label
 
 __all__ = ["decode_speed_bullet", "longest", "max_context_answer", "speed_first"]
 
@@ -27,6 +27,16 @@ def longest(s: FitPlan, capacity: float) -> int:
     return longest_context(
         s.model, capacity, precision=s.precision, kv_precision=kv, gpus_count=s.count, runtime=s.budget
     )
+
+
+def _lower_for_longer(s: FitPlan, capacity: float) -> str:
+    """The precision chosen for a longest-context answer, and how much longer the lowest 4-bit one would go."""
+    said = f"No precision was asked, so this is the best one that fits: {s.chosen}"
+    low = pick_precision(s.model)
+    if low == s.precision:
+        return said + "."
+    tokens = longest(dataclasses.replace(s, precision=low), capacity)
+    return f"{said}; in {precision_label(s.model, low)} about {tokens:,} tokens would fit."
 
 
 def decode_speed_bullet(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> float | None:
@@ -51,6 +61,12 @@ def speed_first(a: Answer, s: FitPlan, gpu: GPU, where: str, *, decodes: bool) -
         )
     elif s.model.components:
         a.summary = f"I estimate decode speed for language models only, not image or audio pipelines. {a.summary}"
+    elif s.mode != "inference":  # a fine-tune that fits: its time depends on the data, steps and batch
+        a.title = f"How long does it take to fine-tune {s.model.name if s.full is not None else s.what} on {where}?"
+        a.summary = (
+            "I don't estimate training time: it depends on the dataset's tokens, the epochs and the batch, which the "
+            f"question does not give; what I can say is whether it fits. {a.summary}"
+        )
     else:
         a.summary = f"No speed to give: it has to fit first. {a.summary}"
 
@@ -72,7 +88,7 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
         )
         fit.update(fits=False)
     else:
-        req = dataclasses.replace(s.req, context=tokens)
+        req = dataclasses.replace(s.req, context=tokens, precision=precision)  # the precision chosen, if none asked
         est = fit_plan(req, model, s.model_id, count, budget=s.budget).est
         a.summary = (
             f"About {tokens:,} tokens (batch 1, {kv} KV cache) for {model.name} in "
@@ -83,6 +99,8 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
         )
         if model.max_context and tokens >= model.max_context:
             a.summary += f" That is the model's own limit ({model.max_context:,} tokens)."
+        if s.full is not None:  # no precision asked: the best one that fits, as a fit answer chooses it
+            a.bullets.append(_lower_for_longer(s, capacity))
         fit.update(
             required_gb=round(est.total_gb, 1),
             fits=True,

@@ -161,10 +161,11 @@ def default_budget(model: ModelShape, mode: str) -> Budget:
 def best_fit(s: FitPlan, capacity: float) -> FitPlan:
     """No precision asked: the plan in the best precision that fits GPUs of ``capacity`` GB (what the runtime may
     use of each card: the model's own, then 8-bit down to Q4_K_M, below that only when nothing else fits), keeping
-    the estimate in the model's own precision to say what it would need. An asked precision, a fine-tune or max
-    context is answered as asked; so is a runtime that sizes its cache for the model's whole context when none is
-    stated (vLLM's max_model_len): a shorter context, not a lower precision, is its nearest setting."""
-    if s.req.precision or s.mode != "inference" or s.req.max_context:
+    the estimate in the model's own precision to say what it would need (the longest context is then given in that
+    precision too). An asked precision or a fine-tune is answered as asked; so is a runtime that sizes its cache for
+    the model's whole context when none is stated (vLLM's max_model_len): a shorter context, not a lower precision,
+    is its nearest setting."""
+    if s.req.precision or s.mode != "inference":
         return s
     if s.budget.model_max_context and not s.req.context:
         return s
