@@ -62,6 +62,8 @@ WARM_UP: tuple[str, ...] = (
     "llama 3 70b in 4-bit on 2x 3090",
     "what is nvlink",
     "rtx 6000 specs",
+    "does the 4090 support pytorch?",  # the software answer's first use loads its data (~80 ms)
+    "best card to fine-tune 7b models under $2000",  # the first model-sized pick (~50 ms)
 )
 #: The faults :class:`FaultDigest` reports, one line each.
 NOT_DELIVERED = "answer not delivered"
