@@ -60,7 +60,8 @@ class BarRules:
         return q
 
     def _bar(self, ev: Evidence) -> tuple[tuple[str, ...], bool, bool] | None:
-        """(the card or an ambiguous name's cards, whether the pick must beat it, whether it is the asker's) when a card is named as a bar."""
+        """(the card, or an ambiguous name's cards; whether the pick must beat it; whether it is the asker's) when a
+        card is named as a bar."""
         mentions = ev.match.mentions
         if len(mentions) != 1 or ev.model is not None or ev.bare_size is not None or ev.first_count != 1:
             return None
