@@ -24,6 +24,7 @@ from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_w
 from bot.rules_formats import FormatRules, floating_formats_named
 from bot.rules_owned import owned_while_buying
 from bot.rules_rank import set_rank
+from bot.rules_render import render_devices
 from bot.rules_same_card import SameCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_sized import SizedRules
@@ -58,6 +59,7 @@ class RuleBook:
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
+            ("render devices", self.render_devices),
             ("outside hardware", asks.outside_alone),
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
@@ -255,6 +257,9 @@ class RuleBook:
         """Nothing asked, or only what the bot can do ("help", "what can you do?"): its examples."""
         asks_help = ev.norm in self.reader.lexicon.words["help_requests"]
         return Query(text=ev.text, intent="unknown") if not ev.norm or asks_help else None
+
+    def render_devices(self, ev: Evidence) -> Query | None:
+        return render_devices(ev, self._query)
 
     def ambiguous_name(self, ev: Evidence) -> Query | None:
         """ "rtx 6000 specs": ask which one, unless it is a fit question (the fit handler asks only when the
