@@ -22,6 +22,7 @@ from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
 from bot.rules_formats import FormatRules, floating_formats_named
+from bot.rules_options import OptionRules
 from bot.rules_owned import owned_while_buying
 from bot.rules_rank import set_rank
 from bot.rules_render import render_devices
@@ -70,6 +71,7 @@ class RuleBook:
             ("gpu or none", asks.gpu_or_none),
             ("rest of the system", asks.rest_of_system),
             ("variants side by side", variants.side_by_side),
+            ("cards named by vendor and memory", OptionRules(catalog, self._query).vendor_sizes),
             ("card as a bar", BarRules(catalog, self._query, reader.lexicon).card_as_bar),
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
