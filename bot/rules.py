@@ -27,6 +27,7 @@ from bot.rules_owned import owned_while_buying
 from bot.rules_rank import set_rank
 from bot.rules_render import render_devices
 from bot.rules_same_card import SameCardRules
+from bot.rules_second import SecondCardRules
 from bot.rules_series import SeriesRules
 from bot.rules_sized import SizedRules
 from bot.rules_software import SoftwareRules
@@ -77,6 +78,10 @@ class RuleBook:
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
+            (
+                "one or two of a card",
+                SecondCardRules(self._query, reader.fit_request, self.choice.setup_intent).one_or_two,
+            ),
             ("model the catalog does not estimate", UncoveredRules(catalog, self._query, reader.fit_request).asked),
             ("will it fit", self.will_it_fit),
             ("what a card runs", sized.card_runs),
