@@ -14,11 +14,13 @@ biggest card there is.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.evidence import Evidence
 from bot.followup_beyond import alternative
-from bot.lexicon import Lexicon
+from bot.lexicon import Lexicon, Property
+from bot.mentions import GpuMention
 from bot.request import Kind, Query
 
 __all__ = ["BarRules"]
@@ -37,35 +39,44 @@ class BarRules:
         self.words = lexicon.words
 
     def card_as_bar(self, ev: Evidence) -> Query | None:
-        """The pick past the card named as a bar, or None when the card is the question's subject."""
-        found = self._bar(ev)
-        if found is None:
+        """The pick past every card named as a bar, or None when a card named is the question's subject."""
+        bars = self._bars(ev)
+        if not bars:
             return None
-        cards, beats, owned = found
-        card = cards[0]
         q = self.make(ev, "pick")
         q.gpus, q.ambiguous, q.counts = [], [], {}
         q.value_focus = True  # past the bar, the next step up: among the cards that clear it, value decides
-        budget = q.budget_usd
-        q.bar = not owned
-        if beats:
-            q.upgrade_from = card
-        # an ambiguous name ("the a100"): the first of its cards the catalog has the properties' values for
-        past = next((p for c in cards if (p := alternative(self.catalog, q, c, list(ev.properties), q))), None)
-        if past is None and not beats:
-            return None  # "cheaper than the X" with no price for it: nothing to pick past
-        q = past or q
-        if budget is not None and q.budget_usd is not None:
-            q.budget_usd = min(budget, q.budget_usd)  # "better than a 3060 under $500": the lower of the two
+        q.bar = not any(bar.owned for bar in bars)
+        budgets = [q.budget_usd] if q.budget_usd is not None else []
+        for bar in bars:
+            if bar.beats and q.upgrade_from is None:
+                q.upgrade_from = bar.cards[0]
+            properties = list(ev.properties) if len(bars) == 1 else bar.properties
+            # an ambiguous name ("the a100"): the first of its cards the catalog has the properties' values for
+            past = next((p for c in bar.cards if (p := alternative(self.catalog, q, c, properties, q))), None)
+            if past is None and not bar.beats:
+                return None  # "cheaper than the X" with no price for it: nothing to pick past
+            q = past or q
+            budgets += [q.budget_usd] if q.budget_usd is not None else []
+        q.budget_usd = min(budgets) if budgets else None  # "better than a 3060 under $500": the lowest said
         return q
 
-    def _bar(self, ev: Evidence) -> tuple[tuple[str, ...], bool, bool] | None:
-        """(the card, or an ambiguous name's cards; whether the pick must beat it; whether it is the asker's) when a
-        card is named as a bar."""
+    def _bars(self, ev: Evidence) -> list[_Bar] | None:
+        """Every card named, each as a bar; None when one is not, or the question seeks no other card."""
         mentions = ev.match.mentions
-        if len(mentions) != 1 or ev.model is not None or ev.bare_size is not None or ev.first_count != 1:
+        if not 1 <= len(mentions) <= 3 or ev.model is not None or ev.bare_size is not None or ev.first_count != 1:
             return None
-        mention = mentions[0]
+        bars: list[_Bar] = []
+        for mention in mentions:
+            bar = self._bar(ev, mention)
+            if bar is None:
+                return None
+            bars.append(bar)
+        words = ev.match.words
+        return bars if self.words["bar_seekers"].found(" ".join(words[: bars[0].link + 1])) else None
+
+    def _bar(self, ev: Evidence, mention: GpuMention) -> _Bar | None:
+        """The card named as a bar right after a comparative and "than"/"as", or None."""
         cards = (mention.gpu,) if mention.gpu else mention.candidates
         if not cards:
             return None
@@ -79,7 +90,17 @@ class BarRules:
             return None
         before = " ".join(words[max(0, k - _WINDOW) : k + (words[k] in _BEATS)])
         beats = self.words["bar_comparatives"].found(before)
-        if not (beats or self.lexicon.properties.found(before)):
+        hit = self.lexicon.properties.first(before)
+        if not (beats or hit is not None):
             return None
-        seeks = " ".join(words[: k + 1])
-        return (cards, beats, owned) if self.words["bar_seekers"].found(seeks) else None
+        properties = [self.lexicon.property_of(hit)] if hit is not None else []
+        return _Bar(tuple(cards), beats, owned, properties, k)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    cards: tuple[str, ...]  # the card, or an ambiguous name's cards
+    beats: bool  # the pick must beat it ("better than", "as fast as")
+    owned: bool  # "faster than my 3080": the asker's own
+    properties: list[Property]  # the spec properties said before it ("cheaper than", "more vram than")
+    link: int  # where "than"/"as" stands

@@ -28,7 +28,9 @@ _SECOND = re.compile(
     r"\b(?:a second|second|another|2nd|one more|an extra|extra|additional|a 2nd)\s+(?!hand\b|gen\b|generation\b)"
     + _BETWEEN
 )  # not "second hand", "second gen"
-_ASKS = re.compile(r"\b(?:worth|should|help|helps|better|faster|enough|need|add|adding|get|buy|benefit|improve)\b")
+_ASKS = re.compile(
+    r"\b(?:worth|should|help|helps|better|faster|enough|need|add|adding|get|buy|benefit|improve|sense)\b"
+)
 
 
 class SecondCardRules:

@@ -115,3 +115,23 @@ def test_a_card_as_the_subject_is_no_bar(engine: Engine, question: str, kind: st
     assert q.rule != "card as a bar"
     if kind is not None:
         assert q.kind == kind
+
+
+TWO_BARS = [
+    ("need a gpu with more vram than the 4070 ti but cheaper than a 4090", "rtx-4070-ti", "rtx-4090"),
+    ("anything with more memory than a 4080 and cheaper than the 5090?", "rtx-4080", "rtx-5090"),
+    ("which card has more vram than a 4070 and costs less than a 4090", "rtx-4070", "rtx-4090"),
+]
+
+
+@pytest.mark.parametrize(("question", "memory_bar", "price_bar"), TWO_BARS)
+def test_two_bars_each_set_their_own_limit(
+    engine: Engine, catalog: Catalog, question: str, memory_bar: str, price_bar: str
+) -> None:
+    q = engine.parser.parse(question)
+    assert q.kind == "pick", q.rule
+    memory = catalog.gpus[memory_bar].number("memory_gb")
+    price = catalog.gpus[price_bar].number("launch_price_usd")
+    assert memory is not None and price is not None
+    assert q.limits["memory_gb"]["min"] > memory
+    assert q.budget_usd is not None and q.budget_usd < price

@@ -15,6 +15,7 @@ SETUPS = [
     ("1 or 2 a6000 for fine tuning llama 3 8b", "rtx-a6000", True),
     ("would a second 4060 ti 16gb help with qwen 32b?", "rtx-4060-ti-16gb", True),
     ("is buying another 3090 worth it for llms", "rtx-3090", False),
+    ("does a second 4080 super make sense for training?", "rtx-4080-super", False),
     ("one 5090 or two for local llms?", "rtx-5090", False),
     ("does adding a 2nd 7900 xtx help for llama 70b", "rx-7900-xtx", True),
     ("two or one 3090 for mixtral?", "rtx-3090", True),
