@@ -45,7 +45,9 @@ class BarRules:
             return None
         q = self.make(ev, "pick")
         q.gpus, q.ambiguous, q.counts = [], [], {}
-        q.value_focus = True  # past the bar, the next step up: among the cards that clear it, value decides
+        # past the bar, the next step up: among the cards that clear it, value decides, unless the question asks for
+        # the fastest or best of them ("cheaper than the 4090 but has the fastest inference")
+        q.value_focus = ev.rank_word in (None, "cheapest")
         q.bar = not any(bar.owned for bar in bars)
         budgets = [q.budget_usd] if q.budget_usd is not None else []
         for bar in bars:
