@@ -90,6 +90,10 @@ class Composer:
             from bot.handlers.clarify import variants_note
 
             answer.notes[:0] = [variants_note(self.context, *said) for said in query.variants]
+        if query.options:
+            from bot.rules_options import option_note
+
+            answer.notes[:0] = [option_note(self.context.catalog, *said) for said in query.options]
         if query.names_capped:
             answer.notes.insert(0, capped_note())
         shown = [*answer.gpus, *(c.gpu for c in answer.choices)]

@@ -23,7 +23,7 @@ _RANGE_HINT = re.compile(r"\d\s*k?\s+(?:to|and)\s+\$?\s?\d")
 _WATTS_HINT = re.compile(r"\d\s*w")  # every power limit has a number of watts
 # The bound words of the budget pattern without a "$" ("under 1500", "max 2k eur"); see Dimensions._budget_pattern.
 _BUDGET_WORDS: tuple[str, ...] = ("under", "below", "less than", "cheaper than", "budget", "up to", "within")
-_BUDGET_WORDS += ("at most", "no more than", "max")
+_BUDGET_WORDS += ("at most", "no more than", "max", "spend")
 _NOT_A_PRICE_UNIT = r"(?!\s*(?:w|watts?|gb|tb|mhz|ghz|mm|nm|gbps|tflops|slots?)\b)"
 # "32k context", "context of 8192", "1m token context", "a 2 million token context": k is 1,024 tokens (the
 # convention of model configs: "128k" = 131,072), m and million 1,048,576 ("10m" = 10,485,760, Llama 4 Scout's).
@@ -102,6 +102,10 @@ class Dimensions:
             rf"(\d+(?:\.\d+)?)\s*(k)?\b{_NOT_A_PRICE_UNIT}"
             rf"\s*(?:{money})?|(?<!\d)(\d+(?:\.\d+)?)\s*(k)?\s*(?:{money})\b"
             r"|(?<!\d)(\d+(?:\.\d+)?)\s*(k)?\s+budget"
+            # "i have 5k to spend", "willing to spend 2000 on a gpu", "spending around 800"
+            r"|(?<!\d)(\d+(?:\.\d+)?)\s*(k)?\s+to spend\b"
+            r"|\bspend(?:ing)?\s+(?:up to\s+|around\s+|about\s+|roughly\s+|maybe\s+)?(\d+(?:\.\d+)?)\s*(k)?\b"
+            rf"{_NOT_A_PRICE_UNIT}(?!\s*(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|seconds?)\b)"
         )
 
     def _range_pattern(self) -> re.Pattern[str]:

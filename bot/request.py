@@ -120,6 +120,9 @@ class Query:
     # The asker's own card: "a good upgrade from my 1080 ti" (the pick must beat it), "i have a 2060 ... a 4060 ti
     # or a 3090?" (the choice is compared with it)
     upgrade_from: str | None = None
+    # Cards named by vendor and memory ("geforce 8gb or radeon 16gb"): (the option as written, the card it was read as)
+    options: list[tuple[str, str]] = field(default_factory=list)
+    bar: bool = False  # a card named as a bar the pick goes past ("anything faster than a 3090?"), not the asker's
     psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply the answer judges
     ratio_asked: bool = False  # "how much faster is the 5090 than the 4090 for llms": a pick leads with the ratio
     # The cards the answer settled on (its pick, a ranking's first, the card judged), set when a conversation keeps

@@ -15,15 +15,21 @@ from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rules_asks import AskRules, compiler_error
+from bot.rules_bar import BarRules
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
 from bot.rules_formats import FormatRules, floating_formats_named
+from bot.rules_options import OptionRules
 from bot.rules_owned import owned_while_buying
+from bot.rules_rank import set_rank
+from bot.rules_render import render_devices
 from bot.rules_same_card import SameCardRules
+from bot.rules_second import SecondCardRules
 from bot.rules_series import SeriesRules
+from bot.rules_sized import SizedRules
 from bot.rules_software import SoftwareRules
 from bot.rules_speed import SpeedRules
 from bot.rules_uncovered import UncoveredRules
@@ -51,9 +57,11 @@ class RuleBook:
         asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison, cues, listing)
         variants = VariantRules(catalog, self._table, self._is_fit_question)
         formats = FormatRules(catalog, self._query)
+        sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
+            ("render devices", self.render_devices),
             ("outside hardware", asks.outside_alone),
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
@@ -64,12 +72,19 @@ class RuleBook:
             ("gpu or none", asks.gpu_or_none),
             ("rest of the system", asks.rest_of_system),
             ("variants side by side", variants.side_by_side),
+            ("cards named by vendor and memory", OptionRules(catalog, self._query).vendor_sizes),
+            ("card as a bar", BarRules(catalog, self._query, reader.lexicon).card_as_bar),
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
             ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
+            (
+                "one or two of a card",
+                SecondCardRules(self._query, reader.fit_request, self.choice.setup_intent).one_or_two,
+            ),
             ("model the catalog does not estimate", UncoveredRules(catalog, self._query, reader.fit_request).asked),
             ("will it fit", self.will_it_fit),
+            ("what a card runs", sized.card_runs),
             ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),
             ("power supply", self.power_supply),
@@ -97,6 +112,7 @@ class RuleBook:
             ("build look-up", chatty.build_lookup),
             ("verdict on one card", self.verdict_on_one),
             ("look-up", self.lookup),
+            ("memory size asked", sized.memory_pick),
             ("pick", self.pick),
             ("nothing to go on", self.nothing),
         )
@@ -228,26 +244,7 @@ class RuleBook:
         return True
 
     def _set_rank(self, q: Query, ev: Evidence, word: str) -> None:
-        """ "most memory", "lowest power", "cheapest card with nvlink": rank by one number; yes/no
-        fields named alongside become filters."""
-        if word in ("best", "top") and (q.workload or q.modifiers):
-            return  # "best single-slot card", "best gpu for training": a recommendation, not a ranking
-        types = {k: self.catalog.fields[k].type for k in q.fields}
-        numeric = [k for k in q.fields if types[k] in ("int", "float")]
-        q.require_true = [k for k in q.fields if types[k] == "bool"]
-        words = self.reader.lexicon.words
-        if word == "cheapest":
-            q.rank_field, q.rank_lowest = "launch_price_usd", True
-        elif word in words["rank_newer"] or word in words["rank_older"]:
-            q.rank_field, q.rank_lowest = "release_date", word in words["rank_older"]
-        elif numeric and word in ("best", "top"):
-            q.rank_field = numeric[0]  # "best fp64", "best tdp": the field's own better direction
-            q.rank_lowest = self.catalog.fields[numeric[0]].better == "lower"
-        elif numeric:
-            q.rank_field, q.rank_lowest = numeric[0], word in words["rank_low"]
-        per = self.reader.per_field(ev.norm)
-        if q.rank_field and per and per != q.rank_field:
-            q.rank_per = per
+        set_rank(self.catalog, self.reader, q, ev, word)
 
     def _set_ratio(self, q: Query, ev: Evidence) -> None:
         """ "4090 vs 5090 price per gb", "a6000 tflops per watt": a value per unit next to the specs."""
@@ -267,6 +264,9 @@ class RuleBook:
         """Nothing asked, or only what the bot can do ("help", "what can you do?"): its examples."""
         asks_help = ev.norm in self.reader.lexicon.words["help_requests"]
         return Query(text=ev.text, intent="unknown") if not ev.norm or asks_help else None
+
+    def render_devices(self, ev: Evidence) -> Query | None:
+        return render_devices(ev, self._query)
 
     def ambiguous_name(self, ev: Evidence) -> Query | None:
         """ "rtx 6000 specs": ask which one, unless it is a fit question (the fit handler asks only when the

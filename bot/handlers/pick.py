@@ -42,6 +42,7 @@ from bot.wording import counted_noun
 __all__ = ["VALUE_FOCUS", "workload_pick"]
 
 VALUE_FOCUS = " You asked about budget/value, so performance per launch dollar weighs more."
+BAR_FOCUS = " Among the cards past the one named, {} per launch dollar weighs more: the step past it."
 VALUE_FOCUS_MEMORY = " You asked about budget/value, so memory per launch dollar weighs more."
 
 
@@ -82,18 +83,19 @@ def workload_pick(ctx: HandlerContext, q: Query) -> Answer:
     if q.upgrade_from is not None and a.recommendation is not None:  # a choice among cards, from the asker's own
         owned = ctx.catalog.gpus[q.upgrade_from]
         _, together, mine = beating(ctx, q, advice, owned)
-        against_owned(ctx, a, together, ctx.catalog.gpus[a.recommendation], mine, owned)
+        against_owned(ctx, a, together, ctx.catalog.gpus[a.recommendation], mine, owned, q)
     return a
 
 
 def _upgrade(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, owned: GPU) -> Answer:
     """ "a good upgrade from my 1080 ti": the pick among the cards that beat the asker's, and by how much."""
-    a.title = f"An upgrade from the {owned.short_name} for {advice.workload.label}"
+    lead = "Better than" if q.bar else "An upgrade from"
+    a.title = f"{lead} the {owned.short_name} for {advice.workload.label}"
     narrowed, together, mine = beating(ctx, q, advice, owned)
     if not narrowed.ranked:
         return nothing_beats(ctx, q, a, advice, owned)
     a = _top_pick(ctx, q, a, narrowed)
-    against_owned(ctx, a, together, narrowed.ranked[0].gpu, mine, owned)
+    against_owned(ctx, a, together, narrowed.ranked[0].gpu, mine, owned, q)
     return a
 
 
@@ -131,7 +133,8 @@ def _top_pick(ctx: HandlerContext, q: Query, a: Answer, advice: Advice) -> Answe
     budget = f" under {budget_text(q)}" if q.budget_usd is not None and not laptop else ""
     a.summary = f"For {wl.label}{budget}, pick the {pick.gpu.short_name}. {wl.why}"
     if advice.value_focus:
-        a.summary += VALUE_FOCUS_MEMORY if values_memory(wl) else VALUE_FOCUS
+        per = "memory" if values_memory(wl) else "performance"
+        a.summary += BAR_FOCUS.format(per) if q.bar else VALUE_FOCUS_MEMORY if values_memory(wl) else VALUE_FOCUS
     _why_and_alternatives(ctx, a, advice, pick, runner, alternatives)
     shown = [s.gpu for s in [pick, *alternatives]]
     weighed, title = list(wl.weights), a.title

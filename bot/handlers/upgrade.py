@@ -17,7 +17,7 @@ from bot.handlers.context import HandlerContext, add_sources, budget_text, pick_
 from bot.handlers.reasons import deciding
 from bot.parser import Query
 
-__all__ = ["against_owned", "beating", "nothing_beats"]
+__all__ = ["against_owned", "beating", "nothing_beats", "whose"]
 
 
 def beating(ctx: HandlerContext, q: Query, advice: Advice, owned: GPU) -> tuple[Advice, Advice, Scored | None]:
@@ -36,18 +36,25 @@ def beating(ctx: HandlerContext, q: Query, advice: Advice, owned: GPU) -> tuple[
     return narrowed, together, mine
 
 
-def against_owned(ctx: HandlerContext, a: Answer, together: Advice, pick: GPU, mine: Scored | None, owned: GPU) -> None:
-    """The pick against the asker's card, spec by spec, first among the bullets."""
+def whose(q: Query) -> str:
+    """ "your 3060" for the asker's own card, "the 3060" for a card named as a bar ("anything faster than a 3060?")."""
+    return "the" if q.bar else "your"
+
+
+def against_owned(
+    ctx: HandlerContext, a: Answer, together: Advice, pick: GPU, mine: Scored | None, owned: GPU, q: Query
+) -> None:
+    """The pick against the asker's card (or the bar), spec by spec, first among the bullets."""
     picked = next((s for s in together.ranked if s.gpu.id == pick.id), None)
     if picked is None or mine is None:
         return
-    a.bullets.insert(0, f"Against your {owned.short_name}: {deciding(ctx, together, picked, mine)}.")
+    a.bullets.insert(0, f"Against {whose(q)} {owned.short_name}: {deciding(ctx, together, picked, mine)}.")
 
 
 def nothing_beats(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, owned: GPU) -> Answer:
     """No card within the constraints beats the asker's: say so, with the cheapest card that does."""
     budget = f" under {budget_text(q)}" if q.budget_usd is not None else ""
-    a.summary = f"No card{budget} beats your {owned.short_name} for {advice.workload.label} by my scores."
+    a.summary = f"No card{budget} beats {whose(q)} {owned.short_name} for {advice.workload.label} by my scores."
     a.answered = False
     if q.budget_usd is not None:
         wider = ctx.advise(advice.workload.name, (), None, False, tuple(q.modifiers), pick_limits(ctx, q))
