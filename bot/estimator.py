@@ -196,7 +196,8 @@ def estimate(
     est.terms.update(extra)
     est.assumptions.extend(notes)
     if mode == "inference" and budget.allocation == "pool":
-        table = model.max_context if budget.table_at_model_max and not context_stated and model.max_context else context
+        served = model.served_context
+        table = served if budget.table_at_model_max and not context_stated and served else context
         _startup(est, model, budget, context, table)
     if mode == "inference" and budget.split_mode == "row" and est.gpus_count > 1 and "KV cache" in est.terms:
         est.main_gpu_terms = ("KV cache",)

@@ -294,13 +294,23 @@ def build_budgets(runtimes: Runtimes, cuda_context_mib: float = CUDA_CONTEXT_MIB
     return MappingProxyType(out)
 
 
+def _served_context_why(budget: Budget, model: ModelShape) -> str:
+    """Why a server runs with the model's own context: its maximum, or its config's where rope scaling reaches more."""
+    setting = budget.context_setting
+    if model.config_context and model.max_context and model.config_context < model.max_context:
+        return (
+            f"{setting} {model.config_context:,} (the model config's max_position_embeddings, {budget.name}'s "
+            f"default; its {model.max_context:,} needs rope scaling turned on)"
+        )
+    return f"{setting} {model.served_context:,} (the model's maximum, {budget.name}'s default)"
+
+
 def default_context(budget: Budget, model: ModelShape, mode: str, total_vram_gib: float | None) -> tuple[int, str]:
     """The context a runtime runs with when the question states none, and why (for the answer's assumptions)."""
     if mode != "inference":
         return min(model.max_context or 2048, 2048), "2,048-token training sequences"
-    if budget.model_max_context and model.max_context:
-        setting = budget.context_setting
-        return model.max_context, f"{setting} {model.max_context:,} (the model's maximum, {budget.name}'s default)"
+    if budget.model_max_context and model.served_context:
+        return model.served_context, _served_context_why(budget, model)
     if budget.ctx_tiers and total_vram_gib is not None:
         ctx = next((c for at_least, c in budget.ctx_tiers if total_vram_gib >= at_least), LLAMACPP_FIT_CTX)
         ctx = min(ctx, model.max_context or ctx)

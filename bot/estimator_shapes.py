@@ -56,6 +56,9 @@ class ModelShape:
     kv_heads: int | None = None
     head_dim: int | None = None
     max_context: int | None = None
+    # config.json's max_position_embeddings where the documented context is longer (reached with rope scaling the
+    # released config does not turn on): what a server defaulting to the model's maximum (vLLM, SGLang, TGI) serves
+    config_context: int | None = None
     attention: str = "full"
     sliding_window: int | None = None
     full_attention_layers: int | None = None  # hybrid models: layers that attend to the whole context
@@ -75,6 +78,11 @@ class ModelShape:
     native_precision: str | None = None
     native_split_b: tuple[tuple[str, float], ...] = ()
     file_gb: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def served_context(self) -> int | None:
+        """The context a server that defaults to the model's maximum runs with: the released config's."""
+        return self.config_context or self.max_context
 
     @property
     def has_kv_shape(self) -> bool:

@@ -88,6 +88,36 @@ def test_vllm_default_max_model_len_is_the_models_and_the_fix_is_named(engine: E
     assert asked["fits"] is True
 
 
+@pytest.mark.parametrize(
+    ("question", "served"),
+    [
+        # Qwen2.5's Instruct config.json: max_position_embeddings 32768; the documented 131,072 needs YaRN turned on
+        ("qwen2.5 7b on a 4090 with vllm", 32_768),
+        ("qwen2.5 14b on an a100 80gb with vllm", 32_768),
+        ("qwen2.5 72b on 4x a100 80gb with vllm", 32_768),
+        ("qwen2.5 coder 32b on an h100 with vllm", 32_768),
+        # no rope scaling in the way: the model's maximum
+        ("llama 3.1 8b on an h100 with vllm", 131_072),
+    ],
+)
+def test_servers_default_to_the_released_configs_context(engine: Engine, question: str, served: int) -> None:
+    fit, text = _fit(engine, question)
+    assert f"{served:,}-token context" in " ".join(fit["assumptions"]), fit["assumptions"]
+    assert f"{served:,} (the model" in text
+
+
+def test_sglangs_request_table_is_as_wide_as_the_released_configs_context(engine: Engine) -> None:
+    fit, _ = _fit(engine, "qwen2.5 32b on 2x 4090 with sglang")
+    assert any("x 32,772 int32 entries" in a for a in fit["assumptions"]), fit["assumptions"]
+
+
+def test_the_documented_longer_context_is_still_the_models_limit(engine: Engine) -> None:
+    _, text = _fit(engine, "qwen2.5 7b on a 4090 with vllm")
+    assert "131,072 needs rope scaling" in text
+    _, longest = _fit(engine, "max context for qwen2.5 7b in q4_k_m on an h100")
+    assert "131,072" in longest
+
+
 def test_a_stated_context_replaces_the_runtime_default(engine: Engine) -> None:
     fit, text = _fit(engine, "llama 3.1 8b on a 4090 with vllm at 8k context")
     assert fit["fits"] is True and "max_model_len 131,072" not in text
