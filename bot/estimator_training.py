@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.estimator_shapes import GB, Estimate, ModelShape
-from bot.estimator_strategy import LIVE_PARAMETERS, OFFLOADED, STRATEGY_NAMES, held_share, strategy_for
+from bot.estimator_strategy import LIVE_PARAMETERS, OFFLOADED, SHARDS, STRATEGY_NAMES, held_share, strategy_for
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -207,7 +207,8 @@ def training_terms(
         est.assumptions.append(
             f"{kind} rank {lora_rank} on {', '.join(lora_targets)}; {BASE_NAMES.get(base, base)} frozen base"
         )
-    weights = max(weights, _gathered(est, model, chosen, BASE_BYTES.get(base, 2.0) if mode != "full" else 2.0))
+    per = BASE_BYTES.get(base, 2.0) if mode != "full" else 2.0
+    weights = max(weights, _gathered(est, model, chosen, per)) + _working_set(est, model, chosen, per, gpus)
     _micro_batch_terms(est, model, chosen, gpus, checkpointing, runtime or TrainingRuntime())
     est.assumptions.append(_strategy_assumption(chosen, gpus, strategy is None))
     return weights
@@ -227,6 +228,49 @@ def _gathered(est: Estimate, model: ModelShape, strategy: str, per: float) -> fl
         f"ZeRO-3 offload: {', '.join(offloaded)} in system RAM; each GPU gathers at most "
         f"{LIVE_PARAMETERS:.0e} parameters at a time (stage3_max_live_parameters), {gathered / GB:,.1f} GB"
     )
+    return gathered
+
+
+#: FSDP's default ``backward_prefetch`` (BACKWARD_PRE) "holds the current set of parameters, next set of parameters,
+#: and current set of gradients in memory" at its peak (torch/distributed/fsdp/api.py, BackwardPrefetch): two
+#: wrapped units (a decoder layer each under the transformer auto-wrap policy that accelerate and the recipes use).
+FSDP_UNITS_GATHERED = 2
+
+
+def _layer_params(model: ModelShape) -> float:
+    """One decoder layer's parameters: the model's without its vocabulary matrices, over its layers (0: unknown)."""
+    if not model.layers:
+        return 0.0
+    params = model.params_b * 1e9
+    vocab = (model.vocab_size or 0) * (model.hidden_size or 0) * (1 if model.tied_embeddings else 2)
+    return max(params - vocab, 0.0) / model.layers
+
+
+def _working_set(est: Estimate, model: ModelShape, strategy: str, per: float, gpus: int) -> float:
+    """What a weight-sharding strategy gathers whole on each GPU while it computes, on top of the GPU's shard:
+    ZeRO-3 at most stage3_max_live_parameters, FSDP two wrapped layers (and the current one's gradients for a full
+    fine-tune). 0 when the weights are not sharded (one GPU, or a quantised base ZeRO-3 loads whole)."""
+    if gpus <= 1 or "weights" not in SHARDS.get(strategy, ()) or strategy in OFFLOADED or strategy == "pipeline":
+        return 0.0
+    if strategy == "zero-3":
+        if per < 2.0:  # the quantised base is counted whole already (_lora_terms)
+            return 0.0
+        gathered = min(model.params_b * 1e9, LIVE_PARAMETERS) * per
+        est.terms["gathered weights (ZeRO-3)"] = gathered / GB
+        est.assumptions.append(
+            f"ZeRO-3 gathers up to {LIVE_PARAMETERS:.0e} parameters at a time (stage3_max_live_parameters) "
+            f"beside each GPU's shard: {gathered / GB:,.1f} GB"
+        )
+        return gathered
+    layer = _layer_params(model)
+    gathered = layer * FSDP_UNITS_GATHERED * per + (layer * PART_BYTES["gradients"] if est.mode == "full" else 0.0)
+    if gathered:
+        est.terms["gathered layers (FSDP)"] = gathered / GB
+        est.assumptions.append(
+            "FSDP gathers the current and the next decoder layer whole (backward_prefetch BACKWARD_PRE, its default)"
+            + (" with the current layer's gradients" if est.mode == "full" else "")
+            + f": {gathered / GB:,.1f} GB beside each GPU's shard"
+        )
     return gathered
 
 

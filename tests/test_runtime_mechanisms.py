@@ -474,7 +474,8 @@ def test_each_start_up_mechanism_cites_a_file_at_a_commit(runtime: str, name: st
         # no context stated: --context-length defaults to the model's maximum, and the table is that wide
         ("llama 4 scout on 8x h100 sxm with sglang", 10_485_760, False),  # issue 5755's 80.04 GiB per GPU
         ("llama 3.1 8b on a 4090 with sglang", 131_072, True),
-        ("qwen2.5 7b on an l40s with sglang", 131_072, True),
+        # the released config's max_position_embeddings where the documented 131,072 needs YaRN turned on
+        ("qwen2.5 7b on an l40s with sglang", 32_768, True),
         # a stated context is the one the server is launched with
         ("llama 3.1 8b with a 8192 token context on a 4090 with sglang", 8192, True),
     ],
@@ -638,6 +639,66 @@ def test_a_question_naming_zero3_offload_gets_it(engine: Any, question: str, str
     answer = answer_json(engine.ask(question))
     assert answer["fit"]["strategy"] == strategy
     assert ("gathered weights (ZeRO-3 offload)" in answer["fit"]["terms"]) is (strategy == "zero-3-offload")
+
+
+# -- Sharded weights: what ZeRO-3 and FSDP gather whole beside each GPU's shard --------------------------------------
+
+
+@pytest.mark.parametrize(("model", "gpus"), [("llama-3-8b", 8), ("qwen2.5-14b", 4), ("llama-2-70b", 8)])
+def test_zero3_gathers_up_to_its_live_parameters_beside_the_shard(model: str, gpus: int) -> None:
+    """stage3_max_live_parameters (1e9) 16-bit parameters gathered at once, on top of a GPU's 1/N of the state."""
+    shape = MODELS[model]
+    est = estimate(shape, mode="full", precision="fp16", context=1024, gpus_count=gpus, strategy="zero-3")
+    gathered = min(shape.params_b * 1e9, LIVE_PARAMETERS) * 2 / GB
+    assert est.terms["gathered weights (ZeRO-3)"] == pytest.approx(gathered)
+    assert est.terms["weights (16-bit)"] == pytest.approx(shape.params_b * 1e9 * 2 / gpus / GB)
+    assert any("stage3_max_live_parameters" in a for a in est.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("model", "mode", "precision", "per"),
+    [
+        ("llama-2-70b", "lora", "bf16", 2.0),
+        ("llama-3.1-8b", "full", "bf16", 2.0),
+        ("llama-2-70b", "qlora", "nf4", (4 + 0.127) / 8),
+        ("qwen2.5-32b", "lora", "bf16", 2.0),
+    ],
+)
+def test_fsdp_gathers_two_layers_beside_the_shard(model: str, mode: str, precision: str, per: float) -> None:
+    """BACKWARD_PRE (FSDP's default) holds the current and the next wrapped layer whole, and for a full fine-tune
+    the current layer's gradients: a layer is the model without its vocabulary matrices over its layers."""
+    shape = MODELS[model]
+    est = estimate(shape, mode=mode, precision=precision, context=1024, gpus_count=4, strategy="fsdp-full-shard")
+    assert shape.layers and shape.vocab_size and shape.hidden_size
+    vocab = shape.vocab_size * shape.hidden_size * (1 if shape.tied_embeddings else 2)
+    layer = (shape.params_b * 1e9 - vocab) / shape.layers
+    expected = layer * 2 * per + (layer * 2.0 if mode == "full" else 0.0)
+    assert est.terms["gathered layers (FSDP)"] == pytest.approx(expected / GB)
+    assert any("BACKWARD_PRE" in a for a in est.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("gpus", "strategy", "mode", "precision"),
+    [
+        (1, "zero-3", "full", "fp16"),  # one GPU: nothing sharded, nothing gathered
+        (4, "ddp", "lora", "bf16"),  # a whole copy per GPU
+        (4, "zero-2", "full", "bf16"),  # weights not sharded
+        (4, "zero-3", "qlora", "nf4"),  # the bitsandbytes base is loaded whole on every GPU already
+    ],
+)
+def test_no_working_set_where_the_weights_are_whole(gpus: int, strategy: str, mode: str, precision: str) -> None:
+    est = estimate(
+        MODELS["llama-3-8b"], mode=mode, precision=precision, context=1024, gpus_count=gpus, strategy=strategy
+    )
+    assert not {"gathered weights (ZeRO-3)", "gathered layers (FSDP)"} & set(est.terms)
+
+
+def test_the_working_set_is_in_the_answer(engine: Any) -> None:
+    from bot.render import answer_json
+
+    answer = answer_json(engine.ask("lora fine tune llama 2 70b on 4x a100 80gb with fsdp"))
+    assert "gathered layers (FSDP)" in answer["fit"]["terms"]
+    assert "BACKWARD_PRE" in answer["text"]
 
 
 # -- llama.cpp's compute buffer with flash attention on by default (b6325), without it before --------------------------
