@@ -167,3 +167,22 @@ def test_limits_narrow_the_variants(engine: Engine) -> None:
     """ "1 A100 80GB GPU" reads as an A100 with at least 80 GB: the 40 GB variants are not candidates."""
     answer = engine.ask("can I lora llama 3 8b on just 1 A100 80GB GPU?")
     assert answer.intent == "fits" and set(answer.gpus) == {"a100-80gb-pcie", "a100-80gb-sxm"}
+
+
+@pytest.mark.parametrize(
+    ("question", "not_reported"),
+    [
+        # the V100S is a candidate of "v100 32gb" with the same memory: the card reported is one typed as "v100"
+        ("finetune llama 2 70b on 2 gpus (v100, 32g) per node", "v100s-pcie"),
+        (
+            "could you please give me some solutions to finetune Llama-2-70B? 4 nodes, 2 GPUs(V100, 32G) per node",
+            "v100s-pcie",
+        ),
+        ("llama 3 70b fp16 on a v100 32gb", "v100s-pcie"),
+    ],
+)
+def test_the_card_reported_is_the_one_typed(engine: Engine, question: str, not_reported: str) -> None:
+    data = _ask(engine, question)
+    assert data["intent"] == "fits"
+    assert data["gpus"] and data["gpus"][0] != not_reported, data["gpus"]
+    assert "V100S" not in data["text"].split("\n")[2].split(":")[1].split("(")[0]
