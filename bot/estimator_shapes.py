@@ -189,6 +189,7 @@ class Estimate:
 #: https://huggingface.co/codellama/CodeLlama-34b-hf/blob/main/config.json), Llama 3 70B, Llama 3.1 405B.
 TYPICAL_SHAPES: tuple[tuple[float, int, int, int, int, int], ...] = (
     # params_b, layers, hidden, heads, kv_heads, vocab
+    (0.124, 12, 768, 12, 12, 50257),  # GPT-2 small (https://huggingface.co/openai-community/gpt2/blob/main/config.json)
     (1.0, 16, 2048, 32, 8, 128256),
     (3.0, 28, 3072, 24, 8, 128256),
     (7.0, 32, 4096, 32, 32, 32000),

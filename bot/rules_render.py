@@ -18,6 +18,11 @@ __all__ = ["RENDER_FAQ", "render_devices"]
 RENDER_FAQ = "render-devices"
 _SUPPORT = frozenset({"support", "supports", "supported", "compatible", "compatibility"})
 _CPU_ASKED = re.compile(r"\b(?:what|which)\s+(?:cpu|cpus|processor)\b")  # "what cpu for blender": a CPU, not a device
+# A device or backend named as one, not the "cuda" of a core count ("the a6000 has fewer cuda cores"): the FAQ's
+# second keyword group (specs/faq.yaml render-devices) without the spec field's words.
+_DEVICE_NAMED = re.compile(
+    r"\b(?:optix|cpus?|processor|cuda(?!\s+cores?\b)|hip|oneapi|metal|opencl|render devices?|compute devices?)\b"
+)
 _PICKS = frozenset({"best", "recommend", "buy", "cheapest", "suggest", "top", "upgrade"})
 
 
@@ -27,6 +32,8 @@ def render_devices(ev: Evidence, make: Callable[[Evidence, Kind], Query]) -> Que
         return None
     if ev.wordset & _PICKS or _CPU_ASKED.search(ev.norm) or ev.model is not None or ev.bare_size is not None:
         return None  # "best gpu for rendering with cuda": a pick
+    if not _DEVICE_NAMED.search(ev.norm):
+        return None  # "fewer cuda cores than the 4090": specs argued, not a device asked about
     named = list(ev.gpus) or [c for m in ev.match.ambiguous for c in m.candidates[:1]]
     q = make(ev, "faq")
     q.faq, q.gpus, q.ambiguous, q.fields = ev.faq, named[:MAX_COMPARE], [], []

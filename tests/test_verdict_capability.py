@@ -3,15 +3,17 @@ largest dense model of the catalog that runs on it at 4-bit, about how fast, and
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
 
 from bot.engine import Engine
+from bot.estimator import typical_shape
 from bot.handlers.fit_memory import usable_gb
 from bot.handlers.fit_options import variants
 from bot.handlers.fit_plan import card_speed
-from bot.handlers.fit_reverse import REVERSE_CONTEXT, largest_params_b
+from bot.handlers.fit_reverse import REVERSE_CONTEXT, largest_params_b, size_text
 
 _HEADLINE = re.compile(r"^Its ([\d.]+) GB runs language models up to about the size of (.+?) in Q4_K_M")
 
@@ -108,3 +110,42 @@ def test_one_seed_card_with_a_workload_gets_its_verdict(engine: Engine, question
     answer = engine.ask(question)
     assert answer.kind == "verdict" and answer.gpus == [gpu_id], (answer.kind, answer.gpus)
     assert answer.title.startswith(f"Is the {engine.catalog.gpus[gpu_id].short_name} good for "), answer.title
+
+
+@pytest.mark.parametrize(
+    ("question", "gpu_id"),
+    [
+        ("Training from scratch on RTX 3090 doable?", "rtx-3090"),
+        ("is the a6000 good for training?", "rtx-a6000"),
+        ("is a 4060 ok for deep learning training", "rtx-4060"),
+        ("can a single 4090 be used for training?", "rtx-4090"),
+    ],
+)
+def test_training_verdict_says_what_the_memory_trains(engine: Engine, question: str, gpu_id: str) -> None:
+    """The ranking keeps the lead; a bullet gives the largest model trained in full and the LoRA/QLoRA reach, each
+    the estimator's own figure for the card's usable memory."""
+    answer = engine.ask(question)
+    assert answer.gpus[0] == gpu_id and answer.summary.startswith("For training, the ")
+    room = usable_gb(engine.composer.context, engine.catalog.gpus[gpu_id])
+    full = largest_params_b(room, "fp16", 1, "full")
+    qlora = largest_params_b(room, "fp16", 1, "qlora")
+    assert full is not None and qlora is not None and full < qlora
+    memory = next(b for b in answer.bullets if b.startswith("By memory:"))
+    assert f"up to about {size_text(full)}B parameters" in memory and f"QLoRA up to about {size_text(qlora)}B" in memory
+
+
+@pytest.mark.parametrize("room", [8.6, 12.9, 17.2, 25.8, 34.4, 51.5, 85.9])
+@pytest.mark.parametrize(("precision", "mode"), [("fp16", "inference"), ("q4_k_m", "inference"), ("fp16", "qlora")])
+def test_the_largest_size_is_the_largest_that_fits(room: float, precision: str, mode: str) -> None:
+    """The need is not monotone across typical shapes (Llama 3.2 1B's 128k vocabulary can need more than Llama 2
+    7B's 32k at 4,096 tokens of logits): the answer is the largest size that fits, whatever fits below it."""
+    found = largest_params_b(room, precision, 1, mode)
+    assert found is not None
+    grid = [0.1 * 1.05**i for i in range(int(math.log(4000 / 0.1, 1.05)))]
+    fitting = [
+        p
+        for p in grid
+        if variants(typical_shape(p), mode, precision, REVERSE_CONTEXT, 1).verdict(room) != "does not fit"
+    ]
+    assert fitting and found >= max(fitting) * 0.999
+    assert variants(typical_shape(found), mode, precision, REVERSE_CONTEXT, 1).verdict(room) != "does not fit"

@@ -8,11 +8,13 @@ same per training mode (full, LoRA, QLoRA) instead. Every figure comes from the 
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
 from bot.answer import Answer
 from bot.estimator import PRECISION_NAMES, ModelShape, typical_shape
+from bot.estimator_shapes import TYPICAL_SHAPES
 from bot.estimator_strategy import SHARDING
 from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import variants
@@ -52,13 +54,28 @@ def largest_params_b(capacity: float, precision: str, count: int = 1, mode: str 
     """About how many billion parameters of a typical dense model fit in ``count`` GPUs of ``capacity`` GB (run in
     ``precision``, or fine-tuned in ``mode``). A pure function of its arguments (a bisection over the estimator), so
     memoised: capacities repeat."""
-    low, high = 0.1, 4000.0
-    if not _fits(typical_shape(low), precision, capacity, count, mode):
-        return None
-    for _ in range(_SEARCH_STEPS):
-        mid = (low * high) ** 0.5
-        low, high = (mid, high) if _fits(typical_shape(mid), precision, capacity, count, mode) else (low, mid)
-    return low
+    for low, high in reversed(_SHAPE_SPANS):  # the need grows with the size within a span, not across spans
+        if not _fits(typical_shape(low), precision, capacity, count, mode):
+            continue  # a larger vocabulary can make a smaller model need more ("1B" at 128k vs "7B" at 32k)
+        if _fits(typical_shape(high), precision, capacity, count, mode):
+            return high
+        for _ in range(_SEARCH_STEPS):
+            mid = (low * high) ** 0.5
+            low, high = (mid, high) if _fits(typical_shape(mid), precision, capacity, count, mode) else (low, mid)
+        return low
+    return None
+
+
+def _shape_spans(low: float = 0.1, high: float = 4000.0) -> tuple[tuple[float, float], ...]:
+    """The sizes each typical shape is used for (between the geometric means of neighbouring sizes), as ranges
+    from ``low`` to ``high`` billion parameters, a hair inside each border so each range has one shape."""
+    sizes = [row[0] for row in TYPICAL_SHAPES]
+    cuts = [(a * b) ** 0.5 for a, b in itertools.pairwise(sizes)]
+    edges = [low, *cuts, high]
+    return tuple((a * 1.0001 if a != low else a, b * 0.9999 if b != high else b) for a, b in itertools.pairwise(edges))
+
+
+_SHAPE_SPANS = _shape_spans()
 
 
 def _largest_first(models: Iterable[ModelSpec]) -> list[ModelSpec]:

@@ -6,6 +6,8 @@ generation old). What decides is what it runs and how fast, so the verdict leads
 - LLMs and inference: the largest model of the catalog that runs on it at 4-bit (Q4_K_M), about how fast it
   generates with that model, and how big a model fits at 8-bit and at FP16;
 - fine-tuning: the largest model it can fine-tune with QLoRA and with LoRA;
+- training: a bullet, not the lead (what is trained may be no language model): the largest model it trains in
+  full with mixed-precision AdamW, and how far LoRA and QLoRA reach beyond that;
 - and the software it needs when its architecture is no longer supported by the current toolkits.
 
 Every figure comes from the estimator (:mod:`bot.handlers.fit_reverse`, :mod:`bot.estimator_speed`), never a rule of
@@ -26,7 +28,7 @@ from bot.handlers.fit_reverse import REVERSE_CONTEXT, largest_known_model, large
 __all__ = ["CAPABILITY_WORKLOADS", "capability", "software_caveat"]
 
 #: The workloads whose verdict leads with what the card runs: language models (run, or fine-tuned).
-CAPABILITY_WORKLOADS = frozenset({"llm", "inference", "fine_tuning"})
+CAPABILITY_WORKLOADS = frozenset({"llm", "inference", "fine_tuning", "training"})
 #: The precision the verdict's headline model runs in: what people run on one card (llama.cpp's default quant).
 HEADLINE_PRECISION = "q4_k_m"
 
@@ -41,6 +43,9 @@ def capability(ctx: HandlerContext, a: Answer, gpu: GPU, workload: str) -> str |
     memory = value(ctx, a, gpu, "memory_gb")
     if workload == "fine_tuning":
         return _fine_tuning(ctx, a, gpu, memory, room)
+    if workload == "training":
+        _training(a, memory, room)
+        return None
     return _inference(ctx, a, gpu, memory, room)
 
 
@@ -82,6 +87,26 @@ def _fine_tuning(ctx: HandlerContext, a: Answer, gpu: GPU, memory: str, room: fl
     lora = sizes["lora"]
     lead += f", about {size_text(lora)}B with LoRA" if lora is not None else ""
     return lead + f" ({REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing)."
+
+
+def _training(a: Answer, memory: str, room: float) -> None:
+    """Training every weight (from scratch, or a full fine-tune: 16 bytes a parameter before activations), as a
+    bullet: the ranking keeps the lead, since what is trained may be no language model at all."""
+    full = largest_params_b(room, "fp16", 1, "full")
+    if full is None:
+        a.bullets.append(f"By memory: {memory} is too little to train every weight of even a small language model.")
+        return
+    tuned = [
+        f"{name} up to about {size_text(params)}B"
+        for mode, name in (("lora", "LoRA"), ("qlora", "QLoRA"))
+        if (params := largest_params_b(room, "fp16", 1, mode)) is not None
+    ]
+    a.bullets.append(
+        f"By memory: {memory} trains every weight of a typical dense language model of up to about "
+        f"{size_text(full)}B parameters, from scratch or as a full fine-tune (mixed-precision AdamW, 16 bytes per "
+        f"parameter; {REVERSE_CONTEXT:,}-token sequences, batch 1, gradient checkpointing)"
+        + (f"; fine-tuning reaches further: {', '.join(tuned)}." if tuned else ".")
+    )
 
 
 def software_caveat(ctx: HandlerContext, gpu: GPU) -> str | None:
