@@ -4,8 +4,9 @@ sizes of an out-of-memory message) and the wattage of a power supply it asks abo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-__all__ = ["WATTS", "gpu_sizes", "stated_watts"]
+__all__ = ["WATTS", "gpu_sizes", "stated_fields", "stated_watts"]
 
 _SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
 
@@ -38,3 +39,19 @@ def stated_watts(norm: str, at: int, within: int = 24) -> float | None:
     question asks about ("is an 850w psu enough", "my 750 watt power supply")."""
     found = [(abs(m.start() - at), m) for m in WATTS.finditer(norm) if abs(m.start() - at) <= within]
     return float(re.sub(r"\D", "", min(found, key=lambda f: f[0])[1].group(0))) if found else None
+
+
+#: A memory size right before the memory words ("with 6gb vram", "its 16 gb of memory"): the card described.
+_STATED_MEMORY = re.compile(
+    r"(\d(?<!\w\d)\d*(?:\.\d+)?)\s*(?:gb|gib|g|gigs?)\s+(?:of\s+)?(?:vram|memory|video memory|gpu memory)\b"
+)
+
+
+def stated_fields(limits: Mapping[str, object], norm: str) -> set[str]:
+    """The fields whose value the question states, describing a card rather than asking about it: a limit's
+    ("with 6gb vram" reads as at least 6 GB), or the memory when a size comes right before the memory words
+    ("its 16gb vram")."""
+    stated = set(limits)
+    if _STATED_MEMORY.search(norm):
+        stated.add("memory_gb")
+    return stated

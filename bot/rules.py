@@ -13,6 +13,7 @@ from collections.abc import Callable
 from bot.catalog import Catalog, FaqEntry
 from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
+from bot.evidence_sizes import stated_fields
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rules_asks import AskRules, compiler_error
 from bot.rules_bar import BarRules
@@ -472,7 +473,8 @@ class RuleBook:
     def verdict_on_one(self, ev: Evidence) -> Query | None:
         """ "is the 4090 good for training?": a verdict against the alternatives."""
         asks = ev.has("recommend") or ev.workload is not None or ev.budget_usd is not None
-        if len(ev.gpus) != 1 or not (asks and ev.workload) or self._fields(ev) or ev.has("specs"):
+        asked = set(self._fields(ev)) - stated_fields(ev.limits, ev.norm)  # not "my 3060 with 6gb vram"
+        if len(ev.gpus) != 1 or not (asks and ev.workload) or asked or ev.has("specs"):
             return None
         return self._query(ev, "verdict")
 

@@ -349,3 +349,28 @@ def test_a_claim_about_named_cards_for_a_workload_is_a_comparison(engine: Engine
 def test_a_claim_with_a_choice_asked_is_a_recommendation(engine: Engine) -> None:
     question = "is the 4090 faster than the 3090 for training, which should i buy?"
     assert _read(engine, question)[1]["intent"] == "recommend"
+
+
+# -- a card described with its own memory is still a verdict -----------------------------------
+
+DESCRIBED = [
+    ("can i train the model with a laptop gpu? i have rtx 3060 (laptop version) with 6gb vram", "rtx-3060-laptop"),
+    ("is a 3090 with 24gb vram good for llms", "rtx-3090"),
+    ("is a p40 with 24gb of memory worth it for llms", "tesla-p40"),
+    ("my 4060 with 8gb vram, is it ok for stable diffusion?", "rtx-4060"),
+    ("would an a4000 with its 16gb vram be good for training", "rtx-a4000"),
+]
+
+
+@pytest.mark.parametrize(("question", "gpu_id"), DESCRIBED)
+def test_a_card_described_with_its_memory_gets_a_verdict(engine: Engine, question: str, gpu_id: str) -> None:
+    """ "with 6gb vram" states the card's memory (a limit read from the same words): no look-up of it."""
+    answer = _read(engine, question)[1]
+    assert answer["intent"] == "recommend" and answer["gpus"][0] == gpu_id, (answer["intent"], answer["gpus"])
+
+
+@pytest.mark.parametrize(
+    "question", ["is the 4090 good for training? how much vram does it have", "a6000 48gb vram for training, price?"]
+)
+def test_a_field_asked_beside_a_workload_is_still_looked_up(engine: Engine, question: str) -> None:
+    assert _read(engine, question)[1]["intent"] == "lookup"

@@ -24,7 +24,7 @@ from bot.handlers.fit_plan import FitPlan, fit_plan
 from bot.handlers.fit_precision import native_precision, pick_precision, precision_label
 from bot.parser import Query
 
-__all__ = ["MAX_CARDS", "CountedPlan", "common_name", "counted_cards", "fewest_cards", "smallest_first"]
+__all__ = ["MAX_CARDS", "CountedPlan", "as_typed", "common_name", "counted_cards", "fewest_cards", "smallest_first"]
 
 #: The most cards a count is searched up to (a few 8-GPU nodes).
 MAX_CARDS = 64
@@ -74,6 +74,22 @@ def fewest_cards(ctx: HandlerContext, s: FitPlan, cards: list[GPU]) -> CountedPl
 def smallest_first(gpu: GPU) -> tuple[float, float, str]:
     """Least memory first, then least bandwidth: the order an ambiguous name's candidates are weighed in."""
     return (gpu.number("memory_gb") or 0.0, gpu.number("memory_bandwidth_gbs") or 0.0, gpu.id)
+
+
+def as_typed(gpus: list[GPU], typed: str, end: int) -> int:
+    """Which card to report when the answer holds for all: of those with the memory of the reported ``end``
+    (least memory for a fit, most for none), the one whose name has the most of the typed words as whole words
+    ("v100 32gb": a Tesla V100, not the V100S), else the one at the end."""
+    words = set(typed.lower().replace("-", " ").split())
+    memory = gpus[end].number("memory_gb")
+
+    def typed_words(gpu: GPU) -> int:
+        return len(words & set(f"{gpu.name} {gpu.short_name}".lower().replace("-", " ").split()))
+
+    tied = [i for i, g in enumerate(gpus) if g.number("memory_gb") == memory]
+    best = max(typed_words(gpus[i]) for i in tied)
+    at_end = range(len(gpus))[end]
+    return at_end if typed_words(gpus[at_end]) == best else next(i for i in tied if typed_words(gpus[i]) == best)
 
 
 def _precisions(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> tuple[str, str | None]:

@@ -19,7 +19,7 @@ from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer, speed_first
-from bot.handlers.fit_count import CountedPlan, common_name, counted_cards, fewest_cards, smallest_first
+from bot.handlers.fit_count import CountedPlan, as_typed, common_name, counted_cards, fewest_cards, smallest_first
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_media import media_fixes
 from bot.handlers.fit_memory import (
@@ -218,25 +218,9 @@ def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan, choose: bool) -> Answe
         return _per_candidate(ctx, q, most, mention.text, list(zip(gpus, plans, outcomes, strict=True)))
     no_fit = outcomes[0] in ("does not fit", 0)
     end = -1 if no_fit else 0
-    named = _as_typed(gpus, mention.text, end)
+    named = as_typed(gpus, mention.text, end)
     gpus[end], gpus[named] = gpus[named], gpus[end]
     return _same_everywhere(ctx, q, plans[named], mention.text, gpus, no_fit)
-
-
-def _as_typed(gpus: list[GPU], typed: str, end: int) -> int:
-    """Which card to report when the answer holds for all: of those with the memory of the reported ``end``
-    (least memory for a fit, most for none), the one whose name has the most of the typed words as whole words
-    ("v100 32gb": a Tesla V100, not the V100S), else the one at the end."""
-    words = set(typed.lower().replace("-", " ").split())
-    memory = gpus[end].number("memory_gb")
-
-    def typed_words(gpu: GPU) -> int:
-        return len(words & set(f"{gpu.name} {gpu.short_name}".lower().replace("-", " ").split()))
-
-    tied = [i for i, g in enumerate(gpus) if g.number("memory_gb") == memory]
-    best = max(typed_words(gpus[i]) for i in tied)
-    at_end = range(len(gpus))[end]
-    return at_end if typed_words(gpus[at_end]) == best else next(i for i in tied if typed_words(gpus[i]) == best)
 
 
 def _on_card(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> FitPlan:
