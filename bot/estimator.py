@@ -14,7 +14,9 @@ Formulas (all sizes in bytes, reported in GB = 1e9 bytes, the unit GPU vendors u
 - **Runtime terms**: :mod:`bot.estimator_runtime` (the CUDA context per GPU, llama.cpp's compute buffer, vLLM's
   activation peak and CUDA graphs, bitsandbytes' 16-bit lm_head...), the named runtime's or the assumed one's
   (llama.cpp for inference, transformers for training); :mod:`bot.estimator_startup` adds what a serving runtime
-  allocates at start-up (SGLang's request-to-token table, outside its ``mem_fraction_static``; TGI's warm-up logits).
+  allocates at start-up (SGLang's request-to-token table, outside its ``mem_fraction_static``; TGI's warm-up logits);
+  :mod:`bot.estimator_vllm` what vLLM keeps outside its ``gpu_memory_utilization`` share by version (CUDA graphs
+  captured after the KV pool, the CUDA context before v0.2.5).
 - **Training**: :mod:`bot.estimator_training` (AdamW, LoRA on a 16-, 8- or 4-bit base, activations with
   FlashAttention, logits) per GPU, spread by :mod:`bot.estimator_strategy` (DDP, ZeRO, FSDP, pipeline).
 - **Multi-GPU**: weights, KV cache and optimizer state split evenly (tensor/pipeline parallel); each
@@ -25,6 +27,7 @@ The shapes (model, estimate) live in :mod:`bot.estimator_shapes`; this module re
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 
@@ -44,6 +47,7 @@ from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mod
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_startup import startup_terms
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
+from bot.estimator_vllm import VllmTerms, vllm_terms
 from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
 
 __all__ = [
@@ -184,6 +188,9 @@ def estimate(
                 budget.train_checkpointing,
             ),
         )
+    share_terms = _vllm_share(budget, mode, est.gpus_count)
+    if not share_terms.graphs_inside:
+        budget = dataclasses.replace(budget, graphs_gib=0.0)
     extra, notes = runtime_terms(
         budget,
         model,
@@ -199,6 +206,9 @@ def estimate(
         served = model.served_context
         table = served if budget.table_at_model_max and not context_stated and served else context
         _startup(est, model, budget, context, table)
+        est.terms.update(share_terms.terms)
+        est.assumptions.extend(share_terms.notes)
+        est.outside_terms += share_terms.outside
     if mode == "inference" and budget.split_mode == "row" and est.gpus_count > 1 and "KV cache" in est.terms:
         est.main_gpu_terms = ("KV cache",)
         est.assumptions.append(f"{budget.name} row split: the whole KV cache on the main GPU")
@@ -222,6 +232,20 @@ def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int, tab
     est.assumptions.extend(start.notes)
     est.outside_terms = start.outside
     est.share = budget.share(est.gpus_count)
+
+
+def _vllm_share(budget: Budget, mode: Mode, gpus: int) -> VllmTerms:
+    """What vLLM keeps outside its gpu_memory_utilization share for the version asked about (the current release
+    when none is; :mod:`bot.estimator_vllm`); nothing for another runtime or a fine-tune."""
+    if budget.vllm_share is None or mode != "inference":
+        return VllmTerms()
+    return vllm_terms(
+        budget.vllm_share,
+        version=budget.version,
+        eager=budget.enforce_eager,
+        gpus=gpus,
+        context_gb=budget.cuda_context_gb,
+    )
 
 
 def _gguf_layout(est: Estimate, model: ModelShape, budget: Budget, precision: str) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 from bot.estimator_shapes import GB, ModelShape, Share
 from bot.estimator_startup import ReqTable
+from bot.estimator_vllm import VllmShare
 from bot.estimator_weights import MXFP4_BITS
 from bot.runtimes import Runtime, Runtimes, usable_fraction
 from bot.runtimes_buffer import MASK_BYTES_FLASH, llamacpp_compute_buffer_mib, llamacpp_flash_buffer_mib
@@ -108,6 +109,11 @@ class Budget:
     warmup_tokens: int = 0  # TGI: the warm-up prefill's tokens, whose logits over the vocabulary it materialises
     table_at_model_max: bool = False  # SGLang: --context-length defaults to the model's maximum (its table's width)
     cuda_context_gb: float = CUDA_CONTEXT_MIB * MIB / GB
+    # vLLM: what its profile counts by version (bot.estimator_vllm), the version asked about ("": the current
+    # release) and --enforce-eager (no CUDA graphs)
+    vllm_share: VllmShare | None = None
+    version: str = ""
+    enforce_eager: bool = False
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
     # checkpointing on one GPU (None: on, the recipes' default), whether checkpoints go to system RAM (Unsloth),
     # the strategy on several GPUs (None: data-parallel) and the loss's bytes per token and vocabulary entry (0:
@@ -207,6 +213,7 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         req_table=_req_table(rt),
         warmup_tokens=int(max(_values(rt, "warmup_prefill_tokens")[:1], default=0)),
         table_at_model_max=getattr(rt.param("context_length"), "value", None) == "model maximum",
+        vllm_share=_vllm_share(rt),
         **_training_defaults(rt),
     )
 
@@ -243,6 +250,18 @@ def _req_table(rt: Runtime) -> ReqTable | None:
     if param is None or not isinstance(param.value, list) or len(param.value) != 5:
         return None
     return ReqTable(*(int(v) for v in param.value))
+
+
+def _vllm_share(rt: Runtime) -> VllmShare | None:
+    """vLLM's eras of what its profile counts, the graphs' stated size (its lower end) and the current release."""
+    eras, stated, current = (
+        rt.param("vllm_share_eras"),
+        rt.param("cuda_graph_memory_stated"),
+        rt.param("current_version"),
+    )
+    if eras is None or stated is None or current is None:
+        return None
+    return VllmShare.from_rows(eras.value, float(min(stated.value)), str(current.value))
 
 
 def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:
@@ -415,14 +434,16 @@ def _profiling_peak(budget: Budget, model: ModelShape, gpus: int, terms: dict[st
     step's) and the CUDA graphs."""
     forward = budget.activation_gib * GIB / GB
     sampler = sampler_peak_gb(budget, model)
-    terms["activations and CUDA graphs"] = gpus * (max(forward, sampler) + budget.graphs_gib * GIB / GB)
+    name = "activations and CUDA graphs" if budget.graphs_gib else "activations"
+    terms[name] = gpus * (max(forward, sampler) + budget.graphs_gib * GIB / GB)
     peak = (
         f"the dummy sampling step's, {budget.max_num_seqs:,} requests x {model.vocab_size:,} vocabulary entries x "
         f"{budget.sampler_bytes:g} bytes ({sampler:.1f} GB)"
         if sampler > forward
         else f"the forward pass's, {budget.activation_gib:.2f} GiB as vLLM's logs print it"
     )
-    notes.append(f"profiling peak {peak} + CUDA graphs {budget.graphs_gib:.2f} GiB per GPU")
+    graphs = f" + CUDA graphs {budget.graphs_gib:.2f} GiB" if budget.graphs_gib else ""
+    notes.append(f"profiling peak {peak}{graphs} per GPU")
 
 
 def runtime_terms(

@@ -70,6 +70,9 @@ class FitRequest:
     count_asked: bool = False  # "how many 4090s do i need for ...": the answer leads with the fewest cards
     combined: bool = False  # "on a 3090 + a 3060": different cards named together hold the model as one rig
     ram_gb: float | None = None  # "32gb of ram": the computer's memory, for a model split with the CPU
+    enforce_eager: bool = False  # "--enforce-eager", "eager mode": vLLM captures no CUDA graphs
+    memory_share: float | None = None  # "gpu_memory_utilization 0.95": the share of each card a server takes
+    runtime_version: str | None = None  # "vllm 0.8.5": the runtime's release (None: the current one)
 
 
 @dataclass(slots=True)

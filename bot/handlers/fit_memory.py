@@ -145,7 +145,14 @@ def outside_text(est: Estimate, capacity: float) -> str | None:
     left = est.share.left_gb(capacity)
     return (
         f"Outside the runtime's share: the {names} takes {est.outside_per_gpu_gb:,.1f} GB per GPU after the KV pool "
-        f"has filled its share, and only {left:,.1f} GB is left there ({beyond:,.1f} GB short): a shorter context "
-        "length (--context-length, which defaults to the model's maximum) or fewer running requests "
-        "(--max-running-requests) shrinks it."
+        f"has filled its share, and only {left:,.1f} GB is left there ({beyond:,.1f} GB short): "
+        f"{OUTSIDE_ADVICE.get(est.runtime, OUTSIDE_ADVICE['sglang'])}"
     )
+
+
+#: What shrinks the memory a runtime keeps outside its share, or makes room for it.
+OUTSIDE_ADVICE = {
+    "sglang": "a shorter context length (--context-length, which defaults to the model's maximum) or fewer running "
+    "requests (--max-running-requests) shrinks it.",
+    "vllm": "a lower --gpu-memory-utilization leaves more room for it, and --enforce-eager captures no CUDA graphs.",
+}

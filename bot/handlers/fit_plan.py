@@ -93,6 +93,7 @@ def fit_plan(
     budget = budget or default_budget(model, req.mode)
     if req.flash_attention is not None and budget.compute_buffer:
         budget = dataclasses.replace(budget, flash_attention=req.flash_attention, flash_attention_why="as asked")
+    budget = _server_settings(req, budget)
     context, why = (req.context, "") if req.context else default_context(budget, model, req.mode, vram_gib)
     why = "" if model.kind in MEDIA_KINDS else why  # an image or speech model has no token context to state
     batch, checkpointing, strategy, defaults = _training_defaults(req, budget, count)
@@ -116,6 +117,18 @@ def fit_plan(
     for i, said in enumerate(filter(None, (why, defaults)), 1):
         est.assumptions.insert(i, said)
     return FitPlan(req, model, model_id, req.mode, precision, context, count, est, None, budget, why, vram_gib)
+
+
+def _server_settings(req: FitRequest, budget: Budget) -> Budget:
+    """The budget with the serving settings the question states: the share of each card a pool runtime takes
+    (gpu_memory_utilization, mem_fraction_static), and vLLM's release and --enforce-eager."""
+    if req.memory_share is not None and budget.allocation == "pool":
+        budget = dataclasses.replace(budget, fraction=req.memory_share, sglang_tiers=())
+    if budget.vllm_share is not None and (req.enforce_eager or req.runtime_version):
+        budget = dataclasses.replace(
+            budget, enforce_eager=req.enforce_eager or budget.enforce_eager, version=req.runtime_version or ""
+        )
+    return budget
 
 
 def _training_defaults(req: FitRequest, budget: Budget, count: int) -> tuple[int, bool, str | None, str]:

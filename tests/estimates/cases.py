@@ -80,6 +80,11 @@ def budget_of(report: Report, budgets: Mapping[str, Budget], assumed: Budget | N
     share = report.setting("gpu_memory_utilization") or report.setting("mem_fraction_static")
     if isinstance(share, float):
         budget = dataclasses.replace(budget, fraction=share, sglang_tiers=())
+    version = report.setting("vllm_version")
+    if isinstance(version, str):
+        budget = dataclasses.replace(budget, version=version)
+    if report.setting("enforce_eager") == "on":
+        budget = dataclasses.replace(budget, enforce_eager=True)
     seqs = report.setting("max_num_seqs")
     if isinstance(seqs, int):
         budget = dataclasses.replace(budget, max_num_seqs=seqs)

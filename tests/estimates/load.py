@@ -7,6 +7,7 @@ What the keys mean (a catalog model, a catalog GPU, a precision the estimator kn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,9 +75,14 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     # llama.cpp's flash attention as the report states it (-fa off, or a build before b6325, when it was off by default)
     "flash_attention": ("on", "off"),
     # the training strategy a report states (a DeepSpeed ZeRO-3 config, FSDP...), as bot/estimator_strategy.py names it
+    # vLLM's --enforce-eager (no CUDA graphs)
+    "enforce_eager": ("on", "off"),
     "strategy": ("ddp", "zero-1", "zero-2", "zero-3", "zero-3-offload", "fsdp-full-shard", "pipeline"),
 }
 FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
+#: The runtime's version as the report states it (a quoted "0.8.5": bot/estimator_vllm.py reads vLLM's by era).
+VERSIONS = ("vllm_version",)
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 #: Whole-number settings (vLLM's max_num_seqs).
 COUNTS = ("max_num_seqs",)
 
@@ -189,6 +195,13 @@ def _report(raw: Any, index: int) -> Report:
     )
 
 
+def _count_or_version(name: str, value: Any) -> bool:
+    """A whole-number setting (COUNTS) at least 1, or a version setting (VERSIONS) written as a quoted version."""
+    if name in COUNTS:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return name in VERSIONS and isinstance(value, str) and _VERSION.match(value) is not None
+
+
 def _settings(raw: Any, entry: str) -> tuple[tuple[str, str | float], ...]:
     if raw is None:
         return ()
@@ -200,12 +213,12 @@ def _settings(raw: Any, entry: str) -> tuple[tuple[str, str | float], ...]:
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
                 raise ReportError(entry, "settings", f"{name} is a fraction in (0, 1]")
             out.append((str(name), float(value)))
-        elif name in COUNTS and isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        elif _count_or_version(name, value):
             out.append((str(name), value))
         elif name in SETTINGS and value in SETTINGS[name]:
             out.append((str(name), str(value)))
         else:
-            known = ", ".join((*SETTINGS, *FRACTIONS, *COUNTS))
+            known = ", ".join((*SETTINGS, *FRACTIONS, *COUNTS, *VERSIONS))
             raise ReportError(entry, "settings", f"unknown setting or value {name}: {value!r} (settings: {known})")
     return tuple(sorted(out))
 
