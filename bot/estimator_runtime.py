@@ -321,6 +321,9 @@ def _served_context_why(budget: Budget, model: ModelShape) -> str:
             f"{setting} {model.config_context:,} (the model config's max_position_embeddings, {budget.name}'s "
             f"default; its {model.max_context:,} needs rope scaling turned on)"
         )
+    if model.config_context and model.config_context != model.max_context:
+        why = f"the model config's max_position_embeddings, {budget.name}'s default"
+        return f"{setting} {model.config_context:,} ({why})"
     return f"{setting} {model.served_context:,} (the model's maximum, {budget.name}'s default)"
 
 

@@ -56,8 +56,8 @@ class ModelShape:
     kv_heads: int | None = None
     head_dim: int | None = None
     max_context: int | None = None
-    # config.json's max_position_embeddings where the documented context is longer (reached with rope scaling the
-    # released config does not turn on): what a server defaulting to the model's maximum (vLLM, SGLang, TGI) serves
+    # config.json's max_position_embeddings where it differs from the documented context (which may need rope
+    # scaling the released config leaves off): what a server defaulting to the model's maximum (vLLM, SGLang) serves
     config_context: int | None = None
     attention: str = "full"
     sliding_window: int | None = None

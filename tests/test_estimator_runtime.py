@@ -96,6 +96,9 @@ def test_vllm_default_max_model_len_is_the_models_and_the_fix_is_named(engine: E
         ("qwen2.5 14b on an a100 80gb with vllm", 32_768),
         ("qwen2.5 72b on 4x a100 80gb with vllm", 32_768),
         ("qwen2.5 coder 32b on an h100 with vllm", 32_768),
+        # Qwen3's config.json allows 40,960 tokens, more than its documented native 32,768: vLLM serves 40,960
+        ("qwen3 8b on an h100 with vllm", 40_960),
+        ("qwen3 14b on an a100 80gb with vllm", 40_960),
         # no rope scaling in the way: the model's maximum
         ("llama 3.1 8b on an h100 with vllm", 131_072),
     ],
