@@ -176,3 +176,23 @@ def test_inference_has_no_strategy_and_a_speed_only_when_it_fits(engine: Engine)
     assert fits["strategy"] is None and fits["tokens_per_s"] and fits["tokens_per_s"] > 0
     too_big, _ = _fit(engine, "llama 3 70b fp16 on a 4090")
     assert too_big["tokens_per_s"] is None
+
+
+@pytest.mark.parametrize(
+    ("question", "offered", "never"),
+    [
+        # a tensor-parallel server loads FP8 or AWQ/GPTQ checkpoints, not GGUF k-quants
+        ("qwen2.5 32b on two 4090s with vllm", "At 4-bit it would fit", ("Q6_K", "Q4_K_M", "Q3_K_M", "Q2_K")),
+        ("llama 3 70b fp16 on 2x a6000 with sglang", "At FP8 it would fit", ("Q8_0", "Q6_K")),
+        # llama.cpp and its front ends run GGUF files: Q8_0, not FP8
+        ("llama 3 8b in fp16 on a 3060 12gb with llama.cpp", "At Q8_0 (8-bit GGUF) it would fit", ("FP8", "INT8")),
+        ("llama 3 8b in fp16 on a 3060 12gb with ollama", "At Q8_0 (8-bit GGUF) it would fit", ("FP8", "INT8")),
+    ],
+)
+def test_a_lower_precision_is_one_the_runtime_loads(
+    engine: Engine, question: str, offered: str, never: tuple[str, ...]
+) -> None:
+    _, text = _fit(engine, question)
+    assert offered in text
+    lines = [line for line in text.splitlines() if "it would fit" in line and line.startswith("- At ")]
+    assert not any(word in line for line in lines for word in never), lines

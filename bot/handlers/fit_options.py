@@ -8,6 +8,7 @@ import functools
 from bot.answer import Answer
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape, estimate, max_context, typical_shape
 from bot.estimator_runtime import DEFAULT_INFERENCE, Budget
+from bot.estimator_speed import TENSOR_PARALLEL_RUNTIMES
 from bot.estimator_strategy import SHARDING, STRATEGY_SHORT, shard_label
 from bot.handlers.context import HandlerContext, price_text, value
 from bot.handlers.fit_memory import capacity_of
@@ -28,6 +29,19 @@ __all__ = [
 
 #: Lower precisions tried, best quality first, when inference does not fit.
 LOWER_PRECISIONS = ("fp8", "int8", "q6_k", "q4_k_m", "int4", "q3_k_m", "q2_k")
+#: What a runtime can load: llama.cpp and its front ends run GGUF files; the tensor-parallel servers (vLLM, SGLang,
+#: TGI, TensorRT-LLM) FP8 and 8- or 4-bit integer checkpoints (AWQ, GPTQ), not GGUF k-quants.
+_GGUF_LOWER = ("q8_0", "q6_k", "q4_k_m", "q3_k_m", "q2_k")
+_SERVER_LOWER = ("fp8", "int8", "int4")
+
+
+def _lower_for(budget: Budget | None) -> tuple[str, ...]:
+    """The lower precisions worth suggesting on ``budget``'s runtime (all of them when none is known)."""
+    if budget is None:
+        return LOWER_PRECISIONS
+    if budget.id in TENSOR_PARALLEL_RUNTIMES:
+        return _SERVER_LOWER
+    return _GGUF_LOWER if budget.compute_buffer else LOWER_PRECISIONS
 
 
 def fit_model(ctx: HandlerContext, req: FitRequest | None) -> tuple[ModelShape | None, str | None]:
@@ -195,7 +209,7 @@ def _lower_precision(
 ) -> list[str]:
     """Inference: the first lower precision that fits, and the longest context that fits at this one."""
     out: list[str] = []
-    for lower in LOWER_PRECISIONS:
+    for lower in _lower_for(budget):
         if BYTES_PER_PARAM[lower] >= BYTES_PER_PARAM[precision]:
             continue
         other = variants(model, "inference", lower, context, count, budget)
