@@ -335,9 +335,9 @@ def default_context(budget: Budget, model: ModelShape, mode: str, total_vram_gib
         return model.served_context, _served_context_why(budget, model)
     if budget.ctx_tiers and total_vram_gib is not None:
         ctx = next((c for at_least, c in budget.ctx_tiers if total_vram_gib >= at_least), LLAMACPP_FIT_CTX)
-        ctx = min(ctx, model.max_context or ctx)
+        ctx = min(ctx, model.served_context or ctx)  # Ollama clamps num_ctx to the GGUF's trained context
         return ctx, f"{ctx:,}-token context (Ollama's default for {total_vram_gib:.0f} GiB of VRAM, v0.15.5 and later)"
-    ctx = min(model.max_context or LLAMACPP_FIT_CTX, LLAMACPP_FIT_CTX)
+    ctx = min(model.served_context or LLAMACPP_FIT_CTX, LLAMACPP_FIT_CTX)
     if budget.compute_buffer:
         return ctx, f"{ctx:,}-token context (llama-server's --fit lowers an unset context to as little as 4,096)"
     return ctx, f"{ctx:,}-token context (none stated)"

@@ -184,26 +184,30 @@ class Estimate:
 
 
 #: Typical dense decoder shapes by size, for "a 13B model" with no catalog entry (Llama-style, GQA from 34B), each
-#: the shape of a Llama model (its config.json, specs/models.yaml) with that model's vocabulary: Llama 3.2 1B and
-#: 3B, Llama 2 7B, Llama 3 8B, Llama 2 13B, Code Llama 34B (vocab_size 32000,
+#: the shape of a Llama model (its config.json, specs/models.yaml) with that model's vocabulary and config context
+#: (max_position_embeddings, what a runtime that defaults to the model's context serves): Llama 3.2 1B and 3B, Llama 2
+#: 7B, Llama 3 8B, Llama 2 13B, Code Llama 34B (vocab_size 32000, max_position_embeddings 16384,
 #: https://huggingface.co/codellama/CodeLlama-34b-hf/blob/main/config.json), Llama 3 70B, Llama 3.1 405B.
-TYPICAL_SHAPES: tuple[tuple[float, int, int, int, int, int], ...] = (
-    # params_b, layers, hidden, heads, kv_heads, vocab
-    (0.124, 12, 768, 12, 12, 50257),  # GPT-2 small (https://huggingface.co/openai-community/gpt2/blob/main/config.json)
-    (1.0, 16, 2048, 32, 8, 128256),
-    (3.0, 28, 3072, 24, 8, 128256),
-    (7.0, 32, 4096, 32, 32, 32000),
-    (8.0, 32, 4096, 32, 8, 128256),
-    (13.0, 40, 5120, 40, 40, 32000),
-    (34.0, 48, 8192, 64, 8, 32000),
-    (70.0, 80, 8192, 64, 8, 128256),
-    (405.0, 126, 16384, 128, 8, 128256),
+TYPICAL_SHAPES: tuple[tuple[float, int, int, int, int, int, int], ...] = (
+    # params_b, layers, hidden, heads, kv_heads, vocab, config context
+    # GPT-2 small (https://huggingface.co/openai-community/gpt2/blob/main/config.json, n_positions 1024)
+    (0.124, 12, 768, 12, 12, 50257, 1024),
+    (1.0, 16, 2048, 32, 8, 128256, 131072),
+    (3.0, 28, 3072, 24, 8, 128256, 131072),
+    (7.0, 32, 4096, 32, 32, 32000, 4096),
+    (8.0, 32, 4096, 32, 8, 128256, 8192),
+    (13.0, 40, 5120, 40, 40, 32000, 4096),
+    (34.0, 48, 8192, 64, 8, 32000, 16384),
+    (70.0, 80, 8192, 64, 8, 128256, 8192),
+    (405.0, 126, 16384, 128, 8, 128256, 131072),
 )
 
 
 def typical_shape(params_b: float) -> ModelShape:
     """A model of ``params_b`` billion parameters shaped like the nearest common dense LLM."""
-    size, layers, hidden, heads, kv, vocab = min(TYPICAL_SHAPES, key=lambda row: abs(math.log(row[0] / params_b)))
+    size, layers, hidden, heads, kv, vocab, served = min(
+        TYPICAL_SHAPES, key=lambda row: abs(math.log(row[0] / params_b))
+    )
     return ModelShape(
         name=f"{an(f'{params_b:g}')} {params_b:g}B-parameter model",
         params_b=params_b,
@@ -213,6 +217,7 @@ def typical_shape(params_b: float) -> ModelShape:
         kv_heads=kv,
         head_dim=hidden // heads,
         vocab_size=vocab,
+        config_context=served,  # the limit stays unknown (max_context None): only what a runtime serves by default
         attention="gqa" if kv < heads else "full",
         shape_from=f"shaped like a typical {size:g}B model ({layers} layers, hidden {hidden}, {kv} KV heads)",
     )

@@ -171,6 +171,21 @@ def test_ollama_default_context_depends_on_vram(engine: Engine) -> None:
     assert large["terms"]["KV cache"] > small["terms"]["KV cache"]
 
 
+@pytest.mark.parametrize(
+    ("question", "context"),
+    [
+        # Ollama clamps its VRAM-tier default (262,144 from 47 GiB) to the model's trained context
+        ("llama 3 8b q4_k_m on an a6000 in ollama", 8_192),
+        ("qwen3 8b q4_k_m on an a6000 in ollama", 40_960),  # config.json's 40,960, not the documented 32,768
+        ("a 70b model on 8x 4090 with ollama", 8_192),  # shaped like Llama 3 70B, its config's 8,192
+        ("llama 3.1 8b q4_k_m on an a6000 in ollama", 131_072),
+    ],
+)
+def test_ollama_clamps_its_default_to_the_models_context(engine: Engine, question: str, context: int) -> None:
+    _, text = _fit(engine, question)
+    assert f"{context:,}-token context (Ollama's default" in text, text
+
+
 def test_inference_has_no_strategy_and_a_speed_only_when_it_fits(engine: Engine) -> None:
     fits, _ = _fit(engine, "llama 3 8b q4_k_m on a 4090")
     assert fits["strategy"] is None and fits["tokens_per_s"] and fits["tokens_per_s"] > 0
