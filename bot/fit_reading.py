@@ -64,6 +64,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
         req.mode = "lora"  # "8 bit qlora": LoRA on an 8-bit base, not the 4-bit QLoRA
     req.context, req.batch = context_tokens(norm), batch_size(norm)
     req.max_context = ev.has("max_context")
+    req.oom_reported = ev.has("oom")
     if kv := _KV_RE.search(norm):
         name = kv.group(1) or kv.group(2)
         req.kv_precision = lexicon.kv_precisions.get(name, name)

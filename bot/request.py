@@ -73,6 +73,7 @@ class FitRequest:
     enforce_eager: bool = False  # "--enforce-eager", "eager mode": vLLM captures no CUDA graphs
     memory_share: float | None = None  # "gpu_memory_utilization 0.95": the share of each card a server takes
     runtime_version: str | None = None  # "vllm 0.8.5": the runtime's release (None: the current one)
+    oom_reported: bool = False  # "torch.cuda.OutOfMemoryError on 2x l40s": it ran out of memory as the asker ran it
 
 
 @dataclass(slots=True)

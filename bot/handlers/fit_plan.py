@@ -178,8 +178,8 @@ def best_fit(s: FitPlan, capacity: float) -> FitPlan:
     precision too). An asked precision or a fine-tune is answered as asked; so is a runtime that sizes its cache for
     the model's whole context when none is stated (vLLM's max_model_len): a shorter context, not a lower precision,
     is its nearest setting."""
-    if s.req.precision or s.mode != "inference":
-        return s
+    if s.req.precision or s.mode != "inference" or s.req.oom_reported:
+        return s  # an out-of-memory reported: the model as released is what ran out, lower precisions are options
     if s.budget.model_max_context and not s.req.context:
         return s
 
