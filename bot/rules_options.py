@@ -29,9 +29,9 @@ _VENDORS = {
     "arc": "Intel",
 }
 _VENDOR = "|".join(_VENDORS)
-# "geforce 8gb", "radeon card 16gb", "8gb geforce", "16gb amd card"
+# "geforce 8gb", "radeon card 16gb", "8gb geforce", "16gb amd card"; "geforce with 8/10 gb" (read "8 10gb"): a size each
 _OPTION = re.compile(
-    rf"\b(?P<v1>{_VENDOR})\s+(?:card\s+|gpu\s+)?(?:with\s+)?(?P<s1>\d{{1,3}})gb\b"
+    rf"\b(?P<v1>{_VENDOR})\s+(?:card\s+|gpu\s+)?(?:with\s+)?(?P<s1>(?:\d{{1,3}}\s){{0,2}}\d{{1,3}})gb\b"
     rf"|\b(?P<s2>\d{{1,3}})gb\s+(?:of\s+vram\s+)?(?P<v2>{_VENDOR})\b"
 )
 _SEGMENTS = (("consumer",), ("workstation",))  # GeForce/Radeon/Arc first, then the workstation lines
@@ -54,12 +54,13 @@ class OptionRules:
             return None
         options: list[tuple[str, str]] = []
         for m in _OPTION.finditer(ev.norm):
-            vendor, size = (m["v1"], m["s1"]) if m["v1"] else (m["v2"], m["s2"])
-            card = self.representative(_VENDORS[vendor], float(size))
-            if card is None:
-                return None
-            if card not in (c for _, c in options):
-                options.append((m.group(0), card))
+            vendor, sizes = (m["v1"], m["s1"]) if m["v1"] else (m["v2"], m["s2"])
+            for size in sizes.split():
+                card = self.representative(_VENDORS[vendor], float(size))
+                if card is None:
+                    return None
+                if card not in (c for _, c in options):
+                    options.append((f"{vendor} {size}gb" if " " in sizes else m.group(0), card))
         if len(options) < 2:
             return None
         q = self.make(ev, "verdict")

@@ -21,6 +21,13 @@ OPTIONS = [
     ("rtx 16gb or radeon 20gb, which is better for gaming and ai", [("NVIDIA", 16), ("AMD", 20)]),
     ("geforce 24gb or radeon 24gb for blender?", [("NVIDIA", 24), ("AMD", 24)]),
     ("nvidia 32gb vs amd 24gb for fine tuning", [("NVIDIA", 32), ("AMD", 24)]),
+    # several sizes for one vendor, "8/10 GB": an option each. The first as asked in a realq sample thread
+    # (tests/corpus/realq_sample.yaml), the others phrasings of our own.
+    (
+        "in the same price range I could get GeForce with 8/10 GB VRam or Radeon with 16GB VRam. Any recommendations?",
+        [("NVIDIA", 8), ("NVIDIA", 10), ("AMD", 16)],
+    ),
+    ("geforce 12/16gb or radeon 16/20gb for llms?", [("NVIDIA", 12), ("NVIDIA", 16), ("AMD", 16), ("AMD", 20)]),
 ]
 
 
