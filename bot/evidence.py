@@ -20,7 +20,7 @@ from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, first_count, gpu_counts
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
-from bot.evidence_sizes import WATTS, gpu_sizes, stated_watts
+from bot.evidence_sizes import WATT_SUPPLY, WATTS, gpu_sizes, stated_watts
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
 from bot.fit_reading import fit_request
@@ -229,7 +229,11 @@ class Reader:
     def _psu(self, norm: str) -> list[Hit]:
         """ "psu" said as a question: not followed by a supply's maker ("psu: cooler master g600", the asker's own)."""
         brands = self.lexicon.words["psu_brands"]
-        return [h for h in self.lexicon.words["psu"].finditer(norm) if not brands.found(norm[h.end : h.end + 16])]
+        said = [h for h in self.lexicon.words["psu"].finditer(norm) if not brands.found(norm[h.end : h.end + 16])]
+        watt_supply = [
+            Hit("psu", m.group(0), m.start(), m.end()) for m in WATT_SUPPLY.finditer(norm)
+        ]  # "a 750w supply"
+        return said or watt_supply
 
     def _drop_codes(self, match: MatchResult) -> MatchResult:
         """Unknown "names" that are chip codes, group sizes or versions ("gfx1100", "sm_86", "g128") are not GPUs."""
@@ -366,7 +370,7 @@ class Reader:
         ev.sizes = gpu_sizes(norm)
         keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
         ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []
-        psu = self._psu(norm) if lex.words["psu"].may_occur(keys) else []
+        psu = self._psu(norm) if lex.words["psu"].may_occur(keys) or "supply" in norm else []
         ev.psu_asked = any(not WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)
         if psu and lex.words["enough"].found(norm) and (watts := stated_watts(norm, psu[0].start)):
             ev.psu_asked, ev.psu_watts = True, watts  # "is an 850w psu enough for a 4090?"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["WATTS", "gpu_sizes", "stated_fields", "stated_watts"]
+__all__ = ["WATTS", "WATT_SUPPLY", "gpu_sizes", "stated_fields", "stated_watts"]
 
 _SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
 
@@ -32,6 +32,8 @@ _RAM = re.compile(r" (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d|ddr|dram)\b| s\b"
 
 # A wattage next to "psu" makes it the asker's supply, not the question: "my 1600w psu".
 WATTS = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\b")
+#: A supply named by its wattage alone ("powered by a 750w supply"): no "psu" or "power supply" said.
+WATT_SUPPLY = re.compile(r"\b\d{3,4}\s*(?:w|watts?)\s+supply\b")
 
 
 def stated_watts(norm: str, at: int, within: int = 24) -> float | None:

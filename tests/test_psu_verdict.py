@@ -23,6 +23,16 @@ def engine() -> Engine:
         ("550w psu enough for a 4060?", 550, "rtx-4060", 1),
         ("is a 650 watt psu enough for a 5090", 650, "rtx-5090", 1),
         ("would a 1200w power supply be enough for two 4090s", 1200, "rtx-4090", 2),
+        # a supply named by its wattage alone; the first as asked in a realq sample thread (realq_sample.yaml)
+        (
+            "We have a computer with 2 GPU (GTX 1080 Ti) powered by a 750W supply; the computer turns off when "
+            "using both. Shouldn't 750W be enough? If that is the issue, how much power would you recommend?",
+            750,
+            "gtx-1080-ti",
+            2,
+        ),
+        ("my 4090 on a 650w supply, will that be enough?", 650, "rtx-4090", 1),
+        ("is an 800 watt supply enough for a 3090 ti", 800, "rtx-3090-ti", 1),
     ],
 )
 def test_the_supply_named_is_judged(engine: Engine, question: str, watts: int, gpu: str, count: int) -> None:
@@ -43,3 +53,8 @@ def test_the_askers_own_supply_is_context(engine: Engine) -> None:
     """A supply the asker has, in a question that asks something else, stays context (as before)."""
     query = engine.parser.parse("i have a 1600w psu, what gpu for llms under 2000")
     assert query.kind != "psu"
+
+
+@pytest.mark.parametrize("question", ["4090s are in short supply, should I get a 3090?", "3090 supply is low, a6000?"])
+def test_supply_without_a_wattage_is_no_power_supply(engine: Engine, question: str) -> None:
+    assert engine.parser.parse(question).kind != "psu"
