@@ -29,6 +29,10 @@ model models locally local possible work works handle handled get got support su
 want wanna trying try just also still even only big large full context tokens token precision quant quantized
 quantised bit bits mode setup system machine box rig pc computer laptop desktop biggest largest best max maximum
 size sized llm llms ai chatbot anything something stuff kind type sort parameters params
+have has had keep keeps kept help helps helped fix fixes fixed solve error errors issue issues problem problems
+out oom ooms slow slower fast faster speed time compute process processing upgrade buy buying switch worth better
+when while because since so but if then than more less too very really any some all new old same other
+cuda rocm cpu nvidia amd intel fasten faster
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _NOT_NAME = re.compile(

@@ -132,6 +132,7 @@ class Query:
     # The cards the answer settled on (its pick, a ranking's first, the card judged), set when a conversation keeps
     # the request: what "and its bandwidth?" or "can it run llama 3 70b?" points back to (bot.followup).
     about: list[str] = field(default_factory=list)
+    owned: list[str] = field(default_factory=list)  # the asker's own cards, named as context ("I have a 3060, ...")
 
 
 #: The public intent of each request kind.

@@ -152,6 +152,7 @@ class RuleBook:
             cloud=[c.instance.id for c in ev.cloud],
             family=ev.family,
             cheapest=ev.has("cheapest"),
+            owned=[m.gpu for m in ev.context if m.gpu],
         )
         q.kind = kind
         return q

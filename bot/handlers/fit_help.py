@@ -15,7 +15,7 @@ from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
 from bot.handlers.fit_mixed import rig_of
 from bot.handlers.fit_options import MODE_VERBS, variants
 from bot.handlers.fit_precision import native_precision
-from bot.handlers.fit_reverse import biggest_models
+from bot.handlers.fit_reverse import biggest_models, reach
 from bot.handlers.request_slots import family_named
 from bot.parser import Query
 
@@ -54,9 +54,23 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         count, mode = (fit.gpus_count, fit.mode) if fit else (1, "inference")
         usable = usable_gb(ctx, gpus[0]) if q.gpus and gpus else marketed_usable_gb(capacity)
         biggest_models(a, ctx, capacity, count, mode, usable)
-        a.bullets = memory + a.bullets
+        a.bullets = memory + a.bullets + _against_owned(ctx, a, q, gpus, count, mode)
         a.answered, a.examples = True, []
     return a
+
+
+def _against_owned(ctx: HandlerContext, a: Answer, q: Query, gpus: list[GPU], count: int, mode: str) -> list[str]:
+    """ "I have a 3060, would a 3090 help with out of memory errors?": what the asker's own card reaches, to set
+    against the card asked about (none when it is the same card, or has the same memory)."""
+    asked = {g.number("memory_gb") for g in gpus}
+    owned = [ctx.catalog.gpus[g] for g in q.owned if g in ctx.catalog.gpus and g not in q.gpus]
+    return [
+        f"Against your {own.short_name} ({value(ctx, a, own, 'memory_gb')}): {reach(usable_gb(ctx, own), mode)}"
+        + (f", on one card where the others are {count}" if count > 1 else "")
+        + "."
+        for own in owned[:1]
+        if own.number("memory_gb") not in asked
+    ]
 
 
 def _rig_reverse(ctx: HandlerContext, q: Query, a: Answer, rig: list[GPU]) -> Answer:

@@ -26,6 +26,7 @@ __all__ = [
     "biggest_models",
     "largest_known_model",
     "largest_params_b",
+    "reach",
     "size_text",
 ]
 
@@ -136,6 +137,17 @@ def _plans(mode: str) -> list[tuple[str, str, str]]:
     if mode == "inference":
         return [(PRECISION_NAMES.get(p, p), "inference", p) for p in REVERSE_PRECISIONS]
     return [(_MODE_NAMES[m], m, "fp16") for m in REVERSE_MODES]
+
+
+def reach(room: float, mode: str = "inference") -> str:
+    """ "FP16 up to about 5.5B, Q8_0 up to about 10B, ...": the typical model sizes one GPU of ``room`` usable GB
+    runs (or fine-tunes, in a training ``mode``), a clause per precision or method."""
+    parts = []
+    for label, plan_mode, precision in _plans(mode if mode in REVERSE_MODES else "inference"):
+        params = largest_params_b(room, precision, 1, plan_mode)
+        short = label.split(" (")[0]
+        parts.append(f"{short} up to about {size_text(params)}B" if params is not None else f"{short} none")
+    return ", ".join(parts)
 
 
 def biggest_models(
