@@ -43,9 +43,11 @@ def stated_watts(norm: str, at: int, within: int = 24) -> float | None:
     return float(re.sub(r"\D", "", min(found, key=lambda f: f[0])[1].group(0))) if found else None
 
 
-#: A memory size right before the memory words ("with 6gb vram", "its 16 gb of memory"): the card described.
+#: A memory size right before the memory words ("with 6gb vram", "its 16 gb of memory") or right after them ("(VRAM
+#: 16GB)"): the card described.
 _STATED_MEMORY = re.compile(
     r"(\d(?<!\w\d)\d*(?:\.\d+)?)\s*(?:gb|gib|g|gigs?)\s+(?:of\s+)?(?:vram|memory|video memory|gpu memory)\b"
+    r"|\b(?:vram|video memory|gpu memory)\s+(?:of\s+)?\d{1,3}\s*(?:gb|gib|g)\b"
 )
 
 

@@ -1,4 +1,4 @@
-"""The vendor a question limits itself to: "nvidia only", "an amd card", "rocm"."""
+"""The vendor a question limits itself to: "nvidia only", "an amd card", "rocm", "does amd make one with 32gb"."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ _VENDOR_RE = (
     (
         "NVIDIA",
         ("nvidia", "cuda"),
-        re.compile(r"\b(?:nvidia only|only nvidia|nvidia (?:card|gpu)s?|from nvidia|cuda (?:only|support|card|gpu))\b"),
+        re.compile(
+            r"\b(?:nvidia only|only nvidia|nvidia (?:card|gpu)s?|from nvidia|cuda (?:only|support|card|gpu)"
+            r"|nvidia (?:have|has|make|makes|offer|offers|sell|sells) (?:any|a|an|one|anything|something))\b"
+        ),
     ),
     (
         "AMD",
         ("amd", "rocm", "radeon"),
         re.compile(
             r"\b(?:amd only|only amd|amd (?:card|gpu)s?|from amd|rocm|radeon (?:card|gpu)s?|amd support"
+            r"|amd (?:have|has|make|makes|offer|offers|sell|sells) (?:any|a|an|one|anything|something)"
             r"|(?:on|for|with|using) (?:an? )?(?:amd|radeon)(?: (?:card|gpu)s?)?$"
             r"|(?:on|for|with|using) (?:an? )?amd (?!\w*\d))\b"
         ),
@@ -27,6 +31,7 @@ _VENDOR_RE = (
         ("intel", "arc"),
         re.compile(
             r"\b(?:intel only|only intel|intel (?:card|gpu)s?|from intel|intel arc(?! [ab]\d)|arc gpus?"
+            r"|intel (?:have|has|make|makes|offer|offers|sell|sells) (?:any|a|an|one|anything|something)"
             r"|(?:on|for|with|using) (?:an? )?intel(?: (?:card|gpu)s?)?$)\b"
         ),
     ),

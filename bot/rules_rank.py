@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.evidence import Evidence, Reader
+from bot.evidence_sizes import stated_fields
 from bot.request import Query
 
 __all__ = ["set_rank"]
@@ -15,7 +16,8 @@ def set_rank(catalog: Catalog, reader: Reader, q: Query, ev: Evidence, word: str
     if word in ("best", "top") and (q.workload or q.modifiers):
         return  # "best single-slot card", "best gpu for training": a recommendation, not a ranking
     types = {k: catalog.fields[k].type for k in q.fields}
-    numeric = [k for k in q.fields if types[k] in ("int", "float")]
+    stated = stated_fields(ev.limits, ev.norm)  # "4070 Ti Super (VRAM 16GB)": a description, not a ranking
+    numeric = [k for k in q.fields if types[k] in ("int", "float") and k not in stated]
     q.require_true = [k for k in q.fields if types[k] == "bool"]
     words = reader.lexicon.words
     if word == "cheapest":
