@@ -88,6 +88,9 @@ def budget_of(report: Report, budgets: Mapping[str, Budget], assumed: Budget | N
     seqs = report.setting("max_num_seqs")
     if isinstance(seqs, int):
         budget = dataclasses.replace(budget, max_num_seqs=seqs)
+    prefill = report.setting("max_batch_prefill_tokens")
+    if isinstance(prefill, int) and budget.warmup_tokens:
+        budget = dataclasses.replace(budget, warmup_tokens=prefill)
     return budget
 
 

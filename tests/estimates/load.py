@@ -84,8 +84,8 @@ FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
 #: bot/estimator_tgi.py TGI's).
 VERSIONS = ("vllm_version", "tgi_version")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
-#: Whole-number settings (vLLM's max_num_seqs).
-COUNTS = ("max_num_seqs",)
+#: Whole-number settings (vLLM's max_num_seqs; TGI's max_batch_prefill_tokens, the warm-up prefill's tokens).
+COUNTS = ("max_num_seqs", "max_batch_prefill_tokens")
 
 
 class ReportError(ValueError):
