@@ -46,6 +46,7 @@ from bot.estimator_runtime import (
 from bot.estimator_shapes import CUDA_CONTEXT_GB, GB, TIGHT_SHARE, Estimate, Mode, ModelShape, typical_shape
 from bot.estimator_speed import DecodeSpeed, decode_speed, decode_tokens_per_s
 from bot.estimator_startup import startup_terms
+from bot.estimator_tgi import tgi_terms
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
 from bot.estimator_vllm import VllmTerms, vllm_terms
 from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
@@ -197,7 +198,6 @@ def estimate(
         mode=mode,
         precision=precision,
         context=context,
-        kv_gb=est.terms.get("KV cache", 0.0),
         gpus=1 if est.per_gpu_terms else est.gpus_count,  # training terms are one GPU's
     )
     est.terms.update(extra)
@@ -206,6 +206,7 @@ def estimate(
         served = model.served_context
         table = served if budget.table_at_model_max and not context_stated and served else context
         _startup(est, model, budget, context, table)
+        _tgi(est, budget, context * batch)
         est.terms.update(share_terms.terms)
         est.assumptions.extend(share_terms.notes)
         est.outside_terms += share_terms.outside
@@ -232,6 +233,23 @@ def _startup(est: Estimate, model: ModelShape, budget: Budget, context: int, tab
     est.assumptions.extend(start.notes)
     est.outside_terms = start.outside
     est.share = budget.share(est.gpus_count)
+
+
+def _tgi(est: Estimate, budget: Budget, tokens: int) -> None:
+    """TGI's KV blocks past the context's own cache and its CUDA graphs, for the version asked about (the current
+    release when none is; :mod:`bot.estimator_tgi`); ``tokens`` is what the context's KV cache holds."""
+    if budget.tgi_share is None:
+        return
+    tgi = tgi_terms(
+        budget.tgi_share,
+        version=budget.version,
+        kv_gb=est.terms.get("KV cache", 0.0),
+        context=tokens,
+        gpus=est.gpus_count,
+    )
+    est.terms.update(tgi.terms)
+    est.assumptions.extend(tgi.notes)
+    est.outside_terms += tgi.outside
 
 
 def _vllm_share(budget: Budget, mode: Mode, gpus: int) -> VllmTerms:

@@ -3,12 +3,11 @@
 One :class:`Budget` per runtime, precomputed once from the data (:func:`build_budgets`), never per question:
 
 - **pool** (vLLM, SGLang, TGI): the runtime uses a fraction of the card's total memory (vLLM's
-  ``gpu_memory_utilization`` 0.9, SGLang's ``mem_fraction_static`` by card size, TGI's ``cuda_memory_fraction``
-  1.0 with 90% of what is free after warm-up turned into KV blocks); inside it sit the weights, the peak of the
-  profiling pass (vLLM: the larger of the forward pass's, as its logs print it, and the dummy sampling step's over
-  max_num_seqs requests, counted from its code) and CUDA graphs, and a KV pool that must
-  hold at least one sequence of ``max_model_len``, which defaults to the model's maximum context: a classic
-  cause of out-of-memory at start.
+  ``gpu_memory_utilization`` 0.9, SGLang's ``mem_fraction_static`` by card size, TGI's by version:
+  :mod:`bot.estimator_tgi`); inside it sit the weights, the peak of the profiling pass (vLLM: the larger of the
+  forward pass's, as its logs print it, and the dummy sampling step's over max_num_seqs requests, counted from its
+  code) and CUDA graphs, and a KV pool that must hold at least one sequence of ``max_model_len``, which defaults to
+  the model's maximum context: a classic cause of out-of-memory at start.
 - **full_context** (llama.cpp, Ollama, LM Studio, koboldcpp): the KV cache of the whole context (times parallel
   slots) at load, plus llama.cpp's compute buffer (Ollama's rule, checked against printed figures).
 - **max_seq_len** (ExLlamaV2, TabbyAPI): the cache for ``max_seq_len`` (default: the model's maximum) at load.
@@ -29,6 +28,7 @@ from typing import Any
 
 from bot.estimator_shapes import GB, ModelShape, Share
 from bot.estimator_startup import ReqTable
+from bot.estimator_tgi import TgiShare, tgi_share_of
 from bot.estimator_vllm import VllmShare
 from bot.estimator_weights import MXFP4_BITS
 from bot.runtimes import Runtime, Runtimes, usable_fraction
@@ -52,6 +52,7 @@ __all__ = [
     "on_card",
     "runtime_terms",
     "sampler_peak_gb",
+    "with_version",
 ]
 
 MIB = 2**20
@@ -84,7 +85,6 @@ class Budget:
     fraction: float | None = None  # share of the card's usable memory it uses (None: all of it)
     fraction_name: str = ""  # "gpu_memory_utilization", "mem_fraction_static", ...
     sglang_tiers: tuple[tuple[float | None, float, float], ...] = ()  # SGLang: the fraction depends on the card
-    kv_share: float | None = None  # TGI: the share of free memory that becomes KV blocks
     activation_gib: float = 0.0  # pool runtimes: the profiling pass's activation peak (observed), per GPU
     graphs_gib: float = 0.0  # pool runtimes: CUDA graph capture (observed), per GPU
     ctx_tiers: tuple[tuple[float, int], ...] = ()  # Ollama: default context by total VRAM (GiB)
@@ -112,6 +112,8 @@ class Budget:
     # vLLM: what its profile counts by version (bot.estimator_vllm), the version asked about ("": the current
     # release) and --enforce-eager (no CUDA graphs)
     vllm_share: VllmShare | None = None
+    # TGI: how its KV blocks and CUDA graphs are sized by version (bot.estimator_tgi)
+    tgi_share: TgiShare | None = None
     version: str = ""
     enforce_eager: bool = False
     # Training runtimes' defaults (specs/runtimes.yaml): the micro-batch (0: none stated, 1 assumed), activation
@@ -172,20 +174,23 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
     rt = base or runtime
     allocation = rt.kv_allocation
     fraction = usable_fraction(rt, 0.0) if rt.id != "sglang" else None
+    tgi_share, fraction_name = tgi_share_of(rt), ""
+    if tgi_share is not None:
+        fraction = tgi_share.fraction("")
+        fraction_name = tgi_share.fraction_name("")
     tiers = rt.param("mem_fraction_static_reserve")
     ctx = rt.param("num_ctx")
-    kv_share = rt.param("kv_share_of_free_memory")
     return Budget(
         id=runtime.id,
         name=runtime.name,
         allocation=allocation,
         fraction=fraction,
-        fraction_name=next(
+        fraction_name=fraction_name
+        or next(
             (n for n in ("gpu_memory_utilization", "mem_fraction_static", "cuda_memory_fraction") if rt.param(n)),
             "mem_fraction_static" if tiers else "",
         ),
         sglang_tiers=tuple((t[0], float(t[1]), float(t[2])) for t in tiers.value) if tiers else (),
-        kv_share=float(kv_share.value) if kv_share else None,
         activation_gib=max(_values(rt, "observed_activation_peak"), default=0.0),
         graphs_gib=max(_values(rt, "observed_cuda_graph_memory"), default=0.0),
         ctx_tiers=tuple((float(a), int(c)) for a, c in ctx.value) if ctx and isinstance(ctx.value, list) else (),
@@ -214,6 +219,7 @@ def _budget(runtime: Runtime, base: Runtime | None, cuda_context_gb: float) -> B
         warmup_tokens=int(max(_values(rt, "warmup_prefill_tokens")[:1], default=0)),
         table_at_model_max=getattr(rt.param("context_length"), "value", None) == "model maximum",
         vllm_share=_vllm_share(rt),
+        tgi_share=tgi_share,
         **_training_defaults(rt),
     )
 
@@ -262,6 +268,15 @@ def _vllm_share(rt: Runtime) -> VllmShare | None:
     if eras is None or stated is None or current is None:
         return None
     return VllmShare.from_rows(eras.value, float(min(stated.value)), str(current.value))
+
+
+def with_version(budget: Budget, version: str) -> Budget:
+    """The budget for the runtime's release ``version`` (vLLM's profile, TGI's KV blocks and share of the card)."""
+    if (tgi := budget.tgi_share) is None:
+        return dataclasses.replace(budget, version=version)
+    return dataclasses.replace(
+        budget, version=version, fraction=tgi.fraction(version), fraction_name=tgi.fraction_name(version)
+    )
 
 
 def _flag(runtime: Runtime, base: Runtime | None, name: str) -> bool:
@@ -456,7 +471,6 @@ def runtime_terms(
     mode: str,
     precision: str,
     context: int,
-    kv_gb: float,
     gpus: int,
 ) -> tuple[dict[str, float], list[str]]:
     """The runtime's own terms for the whole job (GB; one GPU's for a training estimate, ``gpus`` 1) and the
@@ -479,9 +493,6 @@ def runtime_terms(
     if budget.allocation == "pool" and mode == "inference":
         if budget.activation_gib or budget.graphs_gib:
             _profiling_peak(budget, model, gpus, terms, notes)
-        if budget.kv_share:
-            terms["KV headroom"] = kv_gb * (1 / budget.kv_share - 1)
-            notes.append(f"only {budget.kv_share:.0%} of the memory free after warm-up becomes KV blocks")
         notes.append("the KV pool must hold at least one full-length sequence")
     if budget.allocation == "dynamic" and precision in BNB_PRECISIONS and model.vocab_size:
         notes.append("bitsandbytes keeps lm_head in 16-bit (counted with the weights)")

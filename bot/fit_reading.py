@@ -92,19 +92,19 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
 
 
 #: A server's share of each card as the flag names it ("gpu memory utilization 0.95", "mem fraction static 0.8"),
-#: and the vLLM release named ("vllm 0.8.5", "vllm v0.2.7").
+#: and the vLLM or TGI release named ("vllm 0.8.5", "vllm v0.2.7", "tgi 2.2.0").
 _SHARE_RE = re.compile(
     r"\b(?:gpu memory utili[sz]ation|mem fraction static)\s*(?:of |at |to |is )?(0?\.\d+|1(?:\.0+)?)\b"
 )
-_VLLM_VERSION_RE = re.compile(r"\bvllm\s*v?(\d+\.\d+(?:\.\d+)?)\b")
+_RUNTIME_VERSION_RE = re.compile(r"\b(?:vllm|tgi|text generation inference)\s*v?(\d+\.\d+(?:\.\d+)?)\b")
 
 
 def _server_settings(req: FitRequest, ev: Evidence) -> None:
-    """The serving settings a question states: --enforce-eager, the share of each card, the vLLM release."""
+    """The serving settings a question states: --enforce-eager, the share of each card, the vLLM or TGI release."""
     req.enforce_eager = ev.has("enforce_eager")
     if share := _SHARE_RE.search(ev.norm):
         req.memory_share = float(share.group(1))
-    if version := _VLLM_VERSION_RE.search(ev.norm):
+    if version := _RUNTIME_VERSION_RE.search(ev.norm):
         req.runtime_version = version.group(1)
 
 

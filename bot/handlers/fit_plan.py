@@ -13,7 +13,14 @@ from typing import Any
 from bot.catalog import GPU
 from bot.estimator import Estimate, ModelShape, decode_speed, estimate
 from bot.estimator_media import MEDIA_KINDS
-from bot.estimator_runtime import DEFAULT_INFERENCE, DEFAULT_MEDIA, DEFAULT_TRAINING, Budget, default_context
+from bot.estimator_runtime import (
+    DEFAULT_INFERENCE,
+    DEFAULT_MEDIA,
+    DEFAULT_TRAINING,
+    Budget,
+    default_context,
+    with_version,
+)
 from bot.estimator_speed import DecodeSpeed
 from bot.estimator_strategy import STRATEGY_SHORT
 from bot.handlers.context import HandlerContext
@@ -121,13 +128,15 @@ def fit_plan(
 
 def _server_settings(req: FitRequest, budget: Budget) -> Budget:
     """The budget with the serving settings the question states: the share of each card a pool runtime takes
-    (gpu_memory_utilization, mem_fraction_static), and vLLM's release and --enforce-eager."""
+    (gpu_memory_utilization, mem_fraction_static), vLLM's release and --enforce-eager, and TGI's release."""
     if req.memory_share is not None and budget.allocation == "pool":
         budget = dataclasses.replace(budget, fraction=req.memory_share, sglang_tiers=())
     if budget.vllm_share is not None and (req.enforce_eager or req.runtime_version):
         budget = dataclasses.replace(
             budget, enforce_eager=req.enforce_eager or budget.enforce_eager, version=req.runtime_version or ""
         )
+    if budget.tgi_share is not None and req.runtime_version:
+        budget = with_version(budget, req.runtime_version)
     return budget
 
 

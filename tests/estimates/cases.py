@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.catalog import GPU, load_catalog
 from bot.estimator import Estimate, estimate
 from bot.estimator_media import MEDIA_KINDS
-from bot.estimator_runtime import Budget, build_budgets, capacity_gb, on_card
+from bot.estimator_runtime import Budget, build_budgets, capacity_gb, on_card, with_version
 from bot.handlers.fit_plan import card_speed, default_budget, fit_plan
 from bot.models import ModelSpec, load_models
 from bot.request import FitRequest
@@ -80,14 +80,17 @@ def budget_of(report: Report, budgets: Mapping[str, Budget], assumed: Budget | N
     share = report.setting("gpu_memory_utilization") or report.setting("mem_fraction_static")
     if isinstance(share, float):
         budget = dataclasses.replace(budget, fraction=share, sglang_tiers=())
-    version = report.setting("vllm_version")
+    version = report.setting("vllm_version") or report.setting("tgi_version")
     if isinstance(version, str):
-        budget = dataclasses.replace(budget, version=version)
+        budget = with_version(budget, version)
     if report.setting("enforce_eager") == "on":
         budget = dataclasses.replace(budget, enforce_eager=True)
     seqs = report.setting("max_num_seqs")
     if isinstance(seqs, int):
         budget = dataclasses.replace(budget, max_num_seqs=seqs)
+    prefill = report.setting("max_batch_prefill_tokens")
+    if isinstance(prefill, int) and budget.warmup_tokens:
+        budget = dataclasses.replace(budget, warmup_tokens=prefill)
     return budget
 
 

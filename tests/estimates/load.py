@@ -80,11 +80,12 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "strategy": ("ddp", "zero-1", "zero-2", "zero-3", "zero-3-offload", "fsdp-full-shard", "pipeline"),
 }
 FRACTIONS = ("gpu_memory_utilization", "mem_fraction_static")
-#: The runtime's version as the report states it (a quoted "0.8.5": bot/estimator_vllm.py reads vLLM's by era).
-VERSIONS = ("vllm_version",)
+#: The runtime's version as the report states it (a quoted "0.8.5": bot/estimator_vllm.py reads vLLM's by era,
+#: bot/estimator_tgi.py TGI's).
+VERSIONS = ("vllm_version", "tgi_version")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
-#: Whole-number settings (vLLM's max_num_seqs).
-COUNTS = ("max_num_seqs",)
+#: Whole-number settings (vLLM's max_num_seqs; TGI's max_batch_prefill_tokens, the warm-up prefill's tokens).
+COUNTS = ("max_num_seqs", "max_batch_prefill_tokens")
 
 
 class ReportError(ValueError):
