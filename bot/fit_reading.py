@@ -46,7 +46,7 @@ class Evidence(Protocol):
 _KV_RE = re.compile(r"\b(fp8|int8|q8|fp16|bf16|q4)\s+kv\b|\bkv(?: cache)?\s+(?:in\s+)?(fp8|int8|q8|fp16|bf16|q4)\b")
 # The computer's memory ("32gb of ram", "64gb ddr5", "128 gb system ram"), not the GPU's.
 _SYSTEM_RAM = re.compile(r"\b(\d{1,4}(?:\.\d+)?) ?gb (?:of )?(?:system |cpu |pc )?(?:ram|ddr\d?|dram)\b")
-_SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)gb")
+_SIZE_WORD = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)gb")  # fullmatch on one word; a search would start at a run
 _RANK_RE = re.compile(r"\b(?:rank|r)\s*=?\s*(\d{1,4})\b")
 
 
