@@ -41,3 +41,17 @@ def test_a_reported_oom_is_answered_for_the_model_as_released(engine: Engine, qu
 def test_without_an_oom_the_best_precision_that_fits_leads(engine: Engine, question: str) -> None:
     fit = answer_json(engine.ask(question))["fit"]
     assert fit["fits"] is True and fit["precision"] not in ("fp16", "bf16")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "llama 3 70b keeps running out of memory on my 4090 in ollama",
+        "mixtral ooms on my 3090 with llama.cpp",
+        "qwen2.5 32b out of memory in lm studio on a 4080",
+    ],
+)
+def test_with_a_gguf_runtime_named_the_best_precision_is_weighed(engine: Engine, question: str) -> None:
+    """Ollama, llama.cpp and LM Studio run a GGUF quantisation: not the 16-bit release ran out of memory."""
+    fit = answer_json(engine.ask(question))["fit"]
+    assert fit["precision"] not in ("fp16", "bf16"), fit["precision"]

@@ -187,8 +187,8 @@ def best_fit(s: FitPlan, capacity: float) -> FitPlan:
     precision too). An asked precision or a fine-tune is answered as asked; so is a runtime that sizes its cache for
     the model's whole context when none is stated (vLLM's max_model_len): a shorter context, not a lower precision,
     is its nearest setting."""
-    if s.req.precision or s.mode != "inference" or s.req.oom_reported:
-        return s  # an out-of-memory reported: the model as released is what ran out, lower precisions are options
+    if s.req.precision or s.mode != "inference" or _ran_as_released(s):
+        return s
     if s.budget.model_max_context and not s.req.context:
         return s
 
@@ -200,6 +200,13 @@ def best_fit(s: FitPlan, capacity: float) -> FitPlan:
     if precision == s.precision:
         return s
     return dataclasses.replace(plan_at(precision), req=s.req, full=s.est)
+
+
+def _ran_as_released(s: FitPlan) -> bool:
+    """An out-of-memory reported with no GGUF runtime named ("torch.cuda.OutOfMemoryError", "cuda out of memory"):
+    PyTorch-based software loads the model as released, so that is what ran out (lower precisions are the options);
+    with llama.cpp, Ollama or LM Studio named, a GGUF quantisation ran, so the best that fits is answered."""
+    return s.req.oom_reported and not (s.req.runtime and s.budget.compute_buffer)
 
 
 def decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
