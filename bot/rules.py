@@ -59,6 +59,7 @@ class RuleBook:
         variants = VariantRules(catalog, self._table, self._is_fit_question)
         formats = FormatRules(catalog, self._query)
         sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
+        same = SameCardRules(self._query, reader.fit_request, setup := self.choice.setup_intent)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -78,13 +79,11 @@ class RuleBook:
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
             ("model-sized pick", self.model_sized_pick),
-            ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
-            (
-                "one or two of a card",
-                SecondCardRules(self._query, reader.fit_request, self.choice.setup_intent).one_or_two,
-            ),
+            ("one card at two counts", same.setups),
+            ("one or two of a card", SecondCardRules(self._query, reader.fit_request, setup).one_or_two),
             ("model the catalog does not estimate", UncoveredRules(catalog, self._query, reader.fit_request).asked),
             ("will it fit", self.will_it_fit),
+            ("counted card, no model", same.counted),
             ("what a card runs", sized.card_runs),
             ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),

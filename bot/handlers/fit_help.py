@@ -14,6 +14,7 @@ from bot.handlers.fit_media import media_ladder
 from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
 from bot.handlers.fit_mixed import rig_of
 from bot.handlers.fit_options import MODE_VERBS, variants
+from bot.handlers.fit_per_count import per_count
 from bot.handlers.fit_precision import native_precision
 from bot.handlers.fit_reverse import biggest_models
 from bot.handlers.request_slots import family_named
@@ -31,6 +32,8 @@ FIT_EXAMPLES = (
 def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     """Which model? Each model of a named family with what it needs, or the GPUs' memory and examples."""
     gpus = _named(ctx, q)
+    if q.fit is not None and q.fit.counts_asked and q.gpus:
+        return per_count(ctx, q, gpus[0], q.fit.counts_asked)  # "one 3090 or two to train?": what each holds
     a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=[g.id for g in gpus], answered=False)
     a.fields = ["memory_gb"] if gpus else []  # each card's memory is what the answer cites
     a.summary = "Which model? Name one I know (Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B...) or a size like “a 13B model”."
