@@ -202,7 +202,7 @@ class RuleBook:
         fits = ev.has("fit_verbs") and subject
         need = ev.has("need_verbs") and sized_model
         its = asks_fit_of_it(ev) or oom_on_card(ev) or needs_of_it(ev)  # "does it run on a 3060?": the thread's model
-        its = its or fit_phrased_otherwise(ev)
+        its = its or fit_phrased_otherwise(ev) or ev.need is not None  # "it needs more than 12gb; on a 3060?"
         return fits or reverse or need or asks_memory or its or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
@@ -316,7 +316,7 @@ class RuleBook:
         # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
         # "minimum requirements for it": a fit
         reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev)) and ev.budget_usd is None
-        return sized or reverse or not self._shopping(ev) or ev.has("requirements")
+        return sized or reverse or not self._shopping(ev) or ev.has("requirements") or ev.need is not None
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
         if not self._is_fit_question(ev):
