@@ -23,6 +23,7 @@ from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
 from bot.rules_formats import FormatRules, floating_formats_named
+from bot.rules_instance import InstanceRules
 from bot.rules_options import OptionRules
 from bot.rules_owned import owned_while_buying
 from bot.rules_rank import set_rank
@@ -53,8 +54,7 @@ class RuleBook:
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
-        words = reader.lexicon.words
-        cues, listing = words["correction_cues"], words["rig_listing"]
+        cues, listing = reader.lexicon.words["correction_cues"], reader.lexicon.words["rig_listing"]
         asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison, cues, listing)
         variants = VariantRules(catalog, self._table, self._is_fit_question)
         formats = FormatRules(catalog, self._query)
@@ -78,6 +78,7 @@ class RuleBook:
             ("card as a bar", BarRules(catalog, self._query, reader.lexicon).card_as_bar),
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
+            ("instance for a model", InstanceRules(reader, self._query).asked),
             ("model-sized pick", self.model_sized_pick),
             ("one card at two counts", same.setups),
             ("one or two of a card", SecondCardRules(self._query, reader.fit_request, setup).one_or_two),
