@@ -68,7 +68,7 @@ class RuleBook:
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
             ("feature of one card", asks.feature_of_one),
-            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query)).doubted),
+            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query, reader.lexicon)).doubted),
             ("several gpus in a runtime", speed.several_gpus),
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),

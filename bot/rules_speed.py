@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog
 from bot.evidence import Evidence
-from bot.request import Kind, Query
+from bot.lexicon import Lexicon
+from bot.request import FitRequest, Kind, Query
 
 __all__ = ["MULTI_GPU_FAQ", "PERFORMANCE_FAQ", "SpeedRules"]
 
@@ -36,8 +37,8 @@ _MEASURED = re.compile(
 class SpeedRules:
     """The rule; ``make`` builds a request with every slot the evidence fills."""
 
-    def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query]) -> None:
-        self.make = make
+    def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query], lexicon: Lexicon) -> None:
+        self.make, self.lexicon = make, lexicon
         self.entry = next((f for f in catalog.faqs if f.id == PERFORMANCE_FAQ), None)
         self.multi = next((f for f in catalog.faqs if f.id == MULTI_GPU_FAQ), None)
 
@@ -74,4 +75,8 @@ class SpeedRules:
         q = self.make(ev, "faq")
         q.faq, q.intent, q.gpus = self.entry, "faq", list(ev.gpus)
         q.general, q.ambiguous = not ev.gpus, []
+        if len(q.gpus) == 1:  # what the card should do, in each precision named ("bf16, 8bit or 4 bit")
+            q.fit = FitRequest(
+                speed_asked=True, precisions=tuple(dict.fromkeys(self.lexicon.precisions.values(ev.norm)))
+            )
         return q
