@@ -34,6 +34,20 @@ _MEASURED = re.compile(
 )
 
 
+# Tokens spoken of (normalised text): "tokens", "tok s", "t s". A speed in them, the highest number before the unit
+# ("4 7 tokens second" is 4 to 7: 7; "12 t s": 12).
+_TOKENS = re.compile(r"\btok(?:en)?s?\b|\b\d+(?:\.\d+)?\s?t s\b|\btps\b")
+_TPS = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s(?:(?:to\s)?(\d+(?:\.\d+)?)\s)?(?:tokens?|toks?|t)\s(?:(?:per|a)\s)?(?:s|sec|second)\b"
+)
+
+
+def measured_tokens(norm: str) -> float | None:
+    """The highest speed in tokens per second a normalised question states, or None."""
+    found = [float(m.group(2) or m.group(1)) for m in _TPS.finditer(norm)]
+    return max(found) if found else None
+
+
 class SpeedRules:
     """The rule; ``make`` builds a request with every slot the evidence fills."""
 
@@ -75,8 +89,7 @@ class SpeedRules:
         q = self.make(ev, "faq")
         q.faq, q.intent, q.gpus = self.entry, "faq", list(ev.gpus)
         q.general, q.ambiguous = not ev.gpus, []
-        if len(q.gpus) == 1:  # what the card should do, in each precision named ("bf16, 8bit or 4 bit")
-            q.fit = FitRequest(
-                speed_asked=True, precisions=tuple(dict.fromkeys(self.lexicon.precisions.values(ev.norm)))
-            )
+        if len(q.gpus) == 1 and (_TOKENS.search(ev.norm) or ev.workload == "llm"):  # not "100 s/it": image steps
+            precisions = tuple(dict.fromkeys(self.lexicon.precisions.values(ev.norm)))  # "bf16, 8bit or 4 bit"
+            q.fit = FitRequest(speed_asked=True, precisions=precisions, measured_tps=measured_tokens(ev.norm))
         return q

@@ -9,8 +9,6 @@ precision the question names (else 4-bit), set against the speed measured; then 
 
 from __future__ import annotations
 
-import re
-
 from bot.answer import Answer
 from bot.catalog import GPU
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, ModelShape, typical_shape
@@ -26,18 +24,11 @@ __all__ = ["expected_speeds"]
 _SIZES_B = (7.0, 9.0)
 _TYPICAL_B = 8.0
 _CONTEXT = 4096
-#: A measured speed in tokens per second ("4-7 tokens/second", "12 t/s"), normalised text.
-_TOKENS = re.compile(r"\btok(?:en)?s?\b|\bt/s\b|\btps\b")
-_TPS = re.compile(
-    r"\b(\d+(?:\.\d+)?)(?:\s(?:to|-)\s(\d+(?:\.\d+)?))?\s?(?:tokens?|toks?|t)\s(?:(?:per|a)\s)?(?:s|sec|second)"
-)
 
 
 def expected_speeds(ctx: HandlerContext, q: Query, a: Answer, gpu: GPU) -> bool:
     """Lead ``a`` (the performance FAQ's answer for ``gpu``) with the decode speeds the estimator expects; False when
     the card's bandwidth is unknown or no model of the size fits it."""
-    if not (_TOKENS.search(q.text.lower()) or q.workload == "llm"):
-        return False  # "100 s/it on my 5080": an image or video pipeline's steps, not tokens
     model, model_id = _model(ctx, q)
     asked = q.fit.precisions if q.fit is not None else ()
     room = usable_gb(ctx, gpu)
@@ -58,7 +49,7 @@ def expected_speeds(ctx: HandlerContext, q: Query, a: Answer, gpu: GPU) -> bool:
         f"By the estimator, the {gpu.short_name} should generate {model.name} at {speed.text()} in "
         f"{PRECISION_NAMES.get(precision, precision)} (one stream, llama.cpp, every layer on the GPU)"
     )
-    measured = _measured(q.text.lower())
+    measured = q.fit.measured_tps if q.fit is not None else None
     if measured is not None:
         ratio = measured / speed.tokens_per_s
         far = "far below that" if ratio < 1 / 3 else "below that" if ratio < 0.8 else "about what it should do"
@@ -98,9 +89,3 @@ def _model(ctx: HandlerContext, q: Query) -> tuple[ModelShape, str | None]:
         newest = max(members, key=lambda m: m.released)
         return newest.shape, newest.id
     return typical_shape(_TYPICAL_B), None
-
-
-def _measured(text: str) -> float | None:
-    """The highest speed in tokens per second the question states, or None."""
-    found = [float(m.group(2) or m.group(1)) for m in _TPS.finditer(re.sub(r"[/]", " ", text))]
-    return max(found) if found else None
