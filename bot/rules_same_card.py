@@ -60,9 +60,12 @@ class SameCardRules:
 
 def capacity_asked(ev: Evidence, *, named: bool = False) -> bool:
     """ "one 3090 or two 3090s to train your model?": no model named (nor one the catalog lacks), no speed, worth or
-    budget weighed, and work whose setups differ by what they hold (or none named, unless ``named``)."""
+    budget weighed, and work whose setups differ by what they hold (or none named, unless ``named``: a card counted
+    once, when a verdict is not asked either)."""
     if ev.model_unlisted or ev.has("speed") or ev.has("worth") or ev.budget_usd is not None:
         return False
+    if named and ev.has("recommend"):
+        return False  # "is my 2x 3090 setup good for training?": a verdict on the setup
     return (ev.workload is None and not named) or ev.workload in _CAPACITY_WORKLOADS
 
 
