@@ -20,7 +20,7 @@ from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, first_count, gpu_counts
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
-from bot.evidence_sizes import WATT_SUPPLY, WATTS, gpu_sizes, stated_watts
+from bot.evidence_sizes import WATT_SUPPLY, WATTS, gpu_sizes, need_apart, stated_watts
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
 from bot.fit_reading import fit_request
@@ -86,6 +86,7 @@ class Evidence:
     psu_asked: bool = False  # "what psu for 2x 3090" (not "I have a 1600w psu")
     psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply to judge
     sizes: list[float] = field(default_factory=list)  # memory sizes named ("24gb", "a 12 gig card")
+    need: tuple[float, str] | None = None  # "it needs more than 12gb": the model's need (size, bound), not a card's
     family: str | None = None  # a model family named ("stable diffusion"), with or without a model
     faq: FaqEntry | None = None
     faq_hits: list[str] = field(default_factory=list)
@@ -369,6 +370,8 @@ class Reader:
             ev.model_unlisted = other.name  # "hunyuanvideo", "wan 2.1 14b": not estimated as a language model
         ev.sizes = gpu_sizes(norm)
         keys, lex = word_keys(norm), self.lexicon  # the phrase sets below are searched only when they may occur
+        needs = (lex.words["model_needs"].finditer(norm), lex.words["need_after"].finditer(norm))
+        ev.need = need_apart(norm, needs, ev.limits, ev.sizes, match.mentions)  # "it needs more than 12gb"
         ev.formats_asked = self._formats_asked(norm) if lex.words["tensor_formats"].may_occur(keys) else []
         psu = self._psu(norm) if lex.words["psu"].may_occur(keys) or "supply" in norm else []
         ev.psu_asked = any(not WATTS.search(norm[max(0, h.start - 8) : h.end + 8]) for h in psu)

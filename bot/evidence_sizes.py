@@ -4,9 +4,10 @@ sizes of an out-of-memory message) and the wattage of a power supply it asks abo
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
-__all__ = ["WATTS", "WATT_SUPPLY", "gpu_sizes", "stated_fields", "stated_watts"]
+__all__ = ["WATTS", "WATT_SUPPLY", "gpu_sizes", "need_apart", "stated_fields", "stated_need", "stated_watts"]
 
 _SIZE_RE = re.compile(r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b")  # \b(\d+...)gb\b, the digit first: a search skips ahead
 
@@ -59,3 +60,84 @@ def stated_fields(limits: Mapping[str, object], norm: str) -> set[str]:
     if _STATED_MEMORY.search(norm):
         stated.add("memory_gb")
     return stated
+
+
+class _Named(Protocol):
+    @property
+    def gpu(self) -> str | None: ...
+    @property
+    def candidates(self) -> tuple[str, ...]: ...
+
+
+class _Hit(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+#: What may come between a need word and the size it states ("needs way more than 12 GB", "requires a GPU with at least
+#: 24GB"): a few words, the size, then no word of the computer's RAM.
+_NEED_SIZE = re.compile(
+    r"\s+((?:[a-z~]+\s+){0,5}?)(\d(?<!\w\d)\d*(?:\.\d+)?)gb\b(?!\s+(?:of\s+)?(?:system\s+)?(?:ram|ddr))"
+)
+#: A size before the words that call it a requirement ("the 20GB VRAM requirement", "Is 32GB VRAM a strict
+#: requirement?", "45GB of GPU memory is required"): what may come between.
+_SIZE_BEFORE = re.compile(
+    r"(\d(?<!\w\d)\d*(?:\.\d+)?)gb\s+(?:of\s+)?(?:vram\s+|gpu memory\s+|memory\s+|video memory\s+)?"
+    r"(?:is\s+|are\s+)?(?:a\s+|the\s+)?(?:strict\s+|hard\s+|minimum\s+)?$"
+)
+_SUBJECTS = frozenset(["i", "we", "you", "u"])  # "i need 24gb": what the asker wants of a card, not the model's need
+_MORE = ("more than", "over", "above", "bigger than", "larger than")
+_LEAST = ("at least", "minimum", "min", "a minimum of")
+
+
+def stated_need(norm: str, hits: Iterable[_Hit], after: Iterable[_Hit] = ()) -> tuple[float, str] | None:
+    """The memory a question says the model needs ("I thought it needs way more than 12 GB of VRAM", "the model seems
+    to require a GPU with at least 24GB"): the size and its bound ("more", "least" or "about"), or None. ``hits`` are
+    the need words found (``model_needs`` in ``specs/lexicon.yaml``); one after "i", "we" or "you" is the asker's."""
+    return next(iter(_needs(norm, hits, after)), None)
+
+
+def _needs(norm: str, hits: Iterable[_Hit], after: Iterable[_Hit] = ()) -> list[tuple[float, str]]:
+    """The needs said with a need word before the size (``hits``) or a requirement word after it (``after``)."""
+    found = []
+    for hit in after:
+        m = _SIZE_BEFORE.search(norm, 0, hit.start)
+        if m is not None:
+            found.append((float(m.group(1)), "least" if "minimum" in m.group(0) else "about"))
+    for hit in hits:
+        before = norm[: hit.start].split()[-1:]
+        m = _NEED_SIZE.match(norm, hit.end) if not (before and before[0] in _SUBJECTS) else None
+        if m is not None:
+            lead = " " + m.group(1)
+            more, least = (any(f" {w} " in lead for w in words) for words in (_MORE, _LEAST))
+            found.append((float(m.group(2)), "more" if more else "least" if least else "about"))
+    return found
+
+
+def need_apart(
+    norm: str,
+    hits: tuple[Iterable[_Hit], Iterable[_Hit]],
+    limits: dict[str, dict[str, float]],
+    sizes: list[float],
+    mentions: Iterable[_Named],
+) -> tuple[float, str] | None:
+    """:func:`stated_need`, set apart when there is a card (among ``mentions``, resolved or ambiguous) or another memory
+    size to hold it against: the size leaves ``sizes`` (it is no card's memory) and ``limits`` (no card is asked to
+    have it), in place."""
+    if not sizes:
+        return None
+    named = any(m.gpu or m.candidates for m in mentions)
+    needs = _needs(norm, *hits)
+    if not needs or not (named or len(sizes) > len(needs)):
+        return None  # nothing to hold it against ("x needs 10gb while y needs only 3.3gb")
+    size = needs[0][0]
+    if size in sizes:
+        sizes.remove(size)
+    memory = limits.get("memory_gb", {})
+    for bound in [b for b, v in memory.items() if v == size]:
+        del memory[bound]
+    if "memory_gb" in limits and not memory:
+        del limits["memory_gb"]
+    return needs[0]

@@ -36,6 +36,8 @@ class Evidence(Protocol):
     @property
     def sizes(self) -> Sequence[float]: ...
     @property
+    def need(self) -> tuple[float, str] | None: ...
+    @property
     def gpus(self) -> Sequence[str]: ...
     @property
     def match(self) -> MatchResult: ...
@@ -72,6 +74,7 @@ def fit_request(lexicon: Lexicon, models: ModelIndex | None, ev: Evidence) -> Fi
             req.precision = None  # the only mention of that precision was the KV cache's
     if ev.sizes:
         req.capacity_gb = _capacity(lexicon, ev)
+    req.need = ev.need  # "it needs more than 12gb": the model's need as said, not the memory held against it
     counted = counted_size(norm) if not ev.gpus else None
     if counted is not None:
         req.gpus_count, req.capacity_gb = counted  # "2x 24gb": two GPUs of 24 GB each

@@ -157,6 +157,11 @@ class Matcher(WindowSearch):
         # Not a variant the question did not name: "3060" is the 12 GB or the 8 GB card, not the Laptop GPU or
         # the Ti; "rtx 6000" is still any of four cards.
         plain = tuple(g for g in ranked if not (self._gpu_sig[g] - want) & UNNAMED_VARIANTS)
+        if not plain:  # "3080 16gb": every 16 GB 3080 is a laptop GPU; the one with no unsaid "ti" is meant
+            unsaid = [len((self._gpu_sig[g] - want) & UNNAMED_VARIANTS) for g in ranked]
+            plain = tuple(g for g, n in zip(ranked, unsaid, strict=True) if n == min(unsaid))
+            if len(plain) == 1:
+                return plain[0], (), ()
         return None, plain if len(plain) > 1 else tuple(ranked), ()
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:

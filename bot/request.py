@@ -68,6 +68,11 @@ class FitRequest:
     strategy: str | None = None  # training across GPUs: ddp | zero-1 | zero-2 | zero-3 | fsdp-full-shard | pipeline
     speed_asked: bool = False  # "how many tokens/s ...": the answer leads with the decode speed
     count_asked: bool = False  # "how many 4090s do i need for ...": the answer leads with the fewest cards
+    need: tuple[float, str] | None = None  # "it needs more than 12 GB": the model's need as said (size, bound)
+    instances: tuple[tuple[str, str, int], ...] = ()  # "what ec2 instance for gpt-j 6b": (name, gpu id, GPUs) each
+    measured_tps: float | None = None  # "only 4-7 tokens/s on my 3090": the speed the asker measured (the highest)
+    precisions: tuple[str, ...] = ()  # every precision named ("bf16, 8bit or 4 bit"), where one answer weighs them all
+    counts_asked: tuple[int, ...] = ()  # "one 3090 or two 3090s to train?", no model: what each count holds
     combined: bool = False  # "on a 3090 + a 3060": different cards named together hold the model as one rig
     ram_gb: float | None = None  # "32gb of ram": the computer's memory, for a model split with the CPU
     enforce_eager: bool = False  # "--enforce-eager", "eager mode": vLLM captures no CUDA graphs

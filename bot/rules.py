@@ -23,6 +23,7 @@ from bot.rules_faq import FaqRules
 from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
 from bot.rules_formats import FormatRules, floating_formats_named
+from bot.rules_instance import InstanceRules
 from bot.rules_options import OptionRules
 from bot.rules_owned import owned_while_buying
 from bot.rules_rank import set_rank
@@ -53,12 +54,12 @@ class RuleBook:
         chatty = ChattyRules(catalog, self._query, self.comparison)
         self.choice = ChoiceRules(catalog, reader)
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
-        words = reader.lexicon.words
-        cues, listing = words["correction_cues"], words["rig_listing"]
+        cues, listing = reader.lexicon.words["correction_cues"], reader.lexicon.words["rig_listing"]
         asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison, cues, listing)
         variants = VariantRules(catalog, self._table, self._is_fit_question)
         formats = FormatRules(catalog, self._query)
         sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
+        same = SameCardRules(self._query, reader.fit_request, setup := self.choice.setup_intent)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -67,7 +68,7 @@ class RuleBook:
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
             ("feature of one card", asks.feature_of_one),
-            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query)).doubted),
+            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query, reader.lexicon)).doubted),
             ("several gpus in a runtime", speed.several_gpus),
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
@@ -77,14 +78,13 @@ class RuleBook:
             ("card as a bar", BarRules(catalog, self._query, reader.lexicon).card_as_bar),
             ("ambiguous name", self.ambiguous_name),
             ("no gpu", self.faqs.without_gpu),
+            ("instance for a model", InstanceRules(reader, self._query).asked),
             ("model-sized pick", self.model_sized_pick),
-            ("one card at two counts", SameCardRules(self._query, reader.fit_request, self.choice.setup_intent).setups),
-            (
-                "one or two of a card",
-                SecondCardRules(self._query, reader.fit_request, self.choice.setup_intent).one_or_two,
-            ),
+            ("one card at two counts", same.setups),
+            ("one or two of a card", SecondCardRules(self._query, reader.fit_request, setup).one_or_two),
             ("model the catalog does not estimate", UncoveredRules(catalog, self._query, reader.fit_request).asked),
             ("will it fit", self.will_it_fit),
+            ("counted card, no model", same.counted),
             ("what a card runs", sized.card_runs),
             ("cloud instance's variant", asks.cloud_variant),
             ("setups compared", self.setups_compared),
@@ -204,7 +204,7 @@ class RuleBook:
         fits = ev.has("fit_verbs") and subject
         need = ev.has("need_verbs") and sized_model
         its = asks_fit_of_it(ev) or oom_on_card(ev) or needs_of_it(ev)  # "does it run on a 3060?": the thread's model
-        its = its or fit_phrased_otherwise(ev)
+        its = its or fit_phrased_otherwise(ev) or ev.need is not None  # "it needs more than 12gb; on a 3060?"
         return fits or reverse or need or asks_memory or its or ev.has("max_context")
 
     def _about_gpus(self, ev: Evidence) -> bool:
@@ -318,7 +318,7 @@ class RuleBook:
         # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
         # "minimum requirements for it": a fit
         reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev)) and ev.budget_usd is None
-        return sized or reverse or not self._shopping(ev) or ev.has("requirements")
+        return sized or reverse or not self._shopping(ev) or ev.has("requirements") or ev.need is not None
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
         if not self._is_fit_question(ev):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from bot.evidence import Evidence
 from bot.request import FitRequest, Intent, Kind, Query
+from bot.rules_same_card import capacity_asked, per_count_query
 
 __all__ = ["SecondCardRules"]
 
@@ -53,6 +54,8 @@ class SecondCardRules:
         if not (_EITHER.search(around) or (second and _ASKS.search(ev.norm))):
             return None
         sized = ev.model is not None or ev.bare_size is not None
+        if not sized and not second and capacity_asked(ev):  # "one or two 3090s to train?": what each holds
+            return per_count_query(self.make, self.fit_request, ev, gpu, (1, 2))
         q = self.make(ev, "setup")
         q.gpus, q.counts = [gpu, gpu], {gpu: 2}  # the counted setup, then the single card
         q.intent = self.setup_intent(ev, sized) if not second else "recommend"  # "a second ... worth it?": a verdict

@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 from bot.catalog import Catalog
 from bot.evidence import Evidence
-from bot.request import Kind, Query
+from bot.lexicon import Lexicon
+from bot.request import FitRequest, Kind, Query
 
 __all__ = ["MULTI_GPU_FAQ", "PERFORMANCE_FAQ", "SpeedRules"]
 
@@ -33,11 +34,25 @@ _MEASURED = re.compile(
 )
 
 
+# Tokens spoken of (normalised text): "tokens", "tok s", "t s". A speed in them, the highest number before the unit
+# ("4 7 tokens second" is 4 to 7: 7; "12 t s": 12).
+_TOKENS = re.compile(r"\btok(?:en)?s?\b|\b\d+(?:\.\d+)?\s?t s\b|\btps\b")
+_TPS = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s(?:(?:to\s)?(\d+(?:\.\d+)?)\s)?(?:tokens?|toks?|t)\s(?:(?:per|a)\s)?(?:s|sec|second)\b"
+)
+
+
+def measured_tokens(norm: str) -> float | None:
+    """The highest speed in tokens per second a normalised question states, or None."""
+    found = [float(m.group(2) or m.group(1)) for m in _TPS.finditer(norm)]
+    return max(found) if found else None
+
+
 class SpeedRules:
     """The rule; ``make`` builds a request with every slot the evidence fills."""
 
-    def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query]) -> None:
-        self.make = make
+    def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query], lexicon: Lexicon) -> None:
+        self.make, self.lexicon = make, lexicon
         self.entry = next((f for f in catalog.faqs if f.id == PERFORMANCE_FAQ), None)
         self.multi = next((f for f in catalog.faqs if f.id == MULTI_GPU_FAQ), None)
 
@@ -74,4 +89,7 @@ class SpeedRules:
         q = self.make(ev, "faq")
         q.faq, q.intent, q.gpus = self.entry, "faq", list(ev.gpus)
         q.general, q.ambiguous = not ev.gpus, []
+        if len(q.gpus) == 1 and (_TOKENS.search(ev.norm) or ev.workload == "llm"):  # not "100 s/it": image steps
+            precisions = tuple(dict.fromkeys(self.lexicon.precisions.values(ev.norm)))  # "bf16, 8bit or 4 bit"
+            q.fit = FitRequest(speed_asked=True, precisions=precisions, measured_tps=measured_tokens(ev.norm))
         return q

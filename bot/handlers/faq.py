@@ -13,6 +13,7 @@ from bot.handlers.context import HandlerContext, add_sources, fmt_ratio, price_t
 from bot.handlers.general import fill_general
 from bot.handlers.request_slots import is_blank
 from bot.handlers.software_notes import format_notes, library_notes
+from bot.handlers.speed_doubt import expected_speeds
 from bot.parser import SOFTWARE_FAQ, Query
 
 __all__ = ["EXAMPLES", "faq", "unknown"]
@@ -47,7 +48,10 @@ def faq(ctx: HandlerContext, q: Query) -> Answer:
     if q.general and entry.general is not None:  # "what is nvlink": not about the seed article's cards
         return _general(ctx, q, entry, entry.general.question, entry.general.answer)
     if entry.one is not None and q.gpus and (len(q.gpus) != 2 or not entry.gpus):
-        return _each(ctx, q, entry, entry.one.question, entry.one.answer)
+        a = _each(ctx, q, entry, entry.one.question, entry.one.answer)
+        if q.fit is not None and q.fit.speed_asked and len(q.gpus) == 1:  # "only 4-7 tokens/s on my 3090"
+            expected_speeds(ctx, q, a, ctx.catalog.gpus[q.gpus[0]])
+        return a
     if not entry.gpus:  # a glossary entry: text, its examples from the whole catalog
         return _general(ctx, q, entry, entry.question, entry.answer)
     gpus = [ctx.catalog.gpus[g] for g in (q.gpus if len(q.gpus) == 2 else entry.gpus)]

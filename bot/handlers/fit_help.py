@@ -5,6 +5,8 @@ With a family named, what each of its models needs; otherwise which model, with 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
@@ -13,7 +15,9 @@ from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_media import media_ladder
 from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
 from bot.handlers.fit_mixed import rig_of
+from bot.handlers.fit_need import need_card, need_line
 from bot.handlers.fit_options import MODE_VERBS, variants
+from bot.handlers.fit_per_count import per_count
 from bot.handlers.fit_precision import native_precision
 from bot.handlers.fit_reverse import biggest_models, reach
 from bot.handlers.request_slots import family_named
@@ -30,7 +34,11 @@ FIT_EXAMPLES = (
 
 def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     """Which model? Each model of a named family with what it needs, or the GPUs' memory and examples."""
+    if (card := need_card(ctx, q)) is not None:
+        q = replace(q, gpus=[card.id], ambiguous=[])  # "run it on 3060? it needs more than 12 GB": the 12 GB card
     gpus = _named(ctx, q)
+    if q.fit is not None and q.fit.counts_asked and q.gpus:
+        return per_count(ctx, q, gpus[0], q.fit.counts_asked)  # "one 3090 or two to train?": what each holds
     a = Answer(question=q.text, intent="fits", title="Will it fit?", gpus=[g.id for g in gpus], answered=False)
     a.fields = ["memory_gb"] if gpus else []  # each card's memory is what the answer cites
     a.summary = "Which model? Name one I know (Llama 3 70B, Qwen2.5 32B, Mixtral 8x7B...) or a size like “a 13B model”."
@@ -54,7 +62,8 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
         count, mode = (fit.gpus_count, fit.mode) if fit else (1, "inference")
         usable = usable_gb(ctx, gpus[0]) if q.gpus and gpus else marketed_usable_gb(capacity)
         biggest_models(a, ctx, capacity, count, mode, usable)
-        a.bullets = memory + a.bullets + _against_owned(ctx, a, q, gpus, count, mode)
+        need = [need_line(fit.need, count * capacity, _where(q, gpus, count))] if fit and fit.need else []
+        a.bullets = memory + need + a.bullets + _against_owned(ctx, a, q, gpus, count, mode)
         a.answered, a.examples = True, []
     return a
 
@@ -85,6 +94,12 @@ def _rig_reverse(ctx: HandlerContext, q: Query, a: Answer, rig: list[GPU]) -> An
     a.bullets = memory + a.bullets
     a.answered, a.examples = True, []
     return a
+
+
+def _where(q: Query, gpus: list[GPU], count: int) -> str:
+    """The memory a stated need is held against, as the answer names it."""
+    times = f"{count}× " if count > 1 else ""
+    return f"{times}{gpus[0].short_name}" if q.gpus and gpus else "the memory you named"
 
 
 def _capacity(q: Query, gpus: list[GPU]) -> float | None:

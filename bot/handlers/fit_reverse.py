@@ -27,6 +27,7 @@ __all__ = [
     "largest_known_model",
     "largest_params_b",
     "reach",
+    "reverse_slots",
     "size_text",
 ]
 
@@ -195,10 +196,10 @@ def biggest_models(
         f"Sizes in parameters assume a typical dense model of that size; {more} more. "
         "Ask about one model for every term of the estimate."
     )
-    a.fit = _reverse_slots(capacity, count, mode if training else "inference")
+    a.fit = reverse_slots(capacity, count, mode if training else "inference")
 
 
-def _reverse_slots(capacity: float, count: int, mode: str) -> dict[str, Any]:
+def reverse_slots(capacity: float, count: int, mode: str) -> dict[str, Any]:
     """The answer's ``fit`` object: the memory asked about, no model."""
     return {
         "model": None,

@@ -5,7 +5,9 @@ the cards named, never what language models would fit them."""
 from __future__ import annotations
 
 from bot.answer import Answer
+from bot.catalog import GPU
 from bot.handlers.context import HandlerContext, add_sources, value
+from bot.handlers.fit_need import need_card, need_line
 from bot.models_uncovered import UncoveredModel
 from bot.parser import Query
 
@@ -22,7 +24,8 @@ def uncovered_model(ctx: HandlerContext, q: Query) -> UncoveredModel | None:
 
 def uncovered_answer(ctx: HandlerContext, q: Query, model: UncoveredModel) -> Answer:
     gpus = [ctx.catalog.gpus[g] for g in q.gpus]
-    count = q.fit.gpus_count if q.fit is not None else 1
+    gpus = gpus or [card for card in (need_card(ctx, q),) if card is not None]  # "on 3060? it needs more than 12 GB"
+    count, need = (q.fit.gpus_count, q.fit.need) if q.fit is not None else (1, None)
     a = Answer(question=q.text, intent="fits", title=f"Will {model.name} fit?", gpus=[g.id for g in gpus])
     a.summary = (
         f"{model.name} is {model.kind}, and it is not in my model catalog, so I have no memory estimate for it: "
@@ -30,13 +33,28 @@ def uncovered_answer(ctx: HandlerContext, q: Query, model: UncoveredModel) -> An
         "its requirements."
     )
     for gpu in gpus:
-        times = f"{count}× " if count > 1 else ""
-        a.bullets.append(f"{times}{gpu.short_name}: {value(ctx, a, gpu, 'memory_gb')} of memory per card.")
+        a.bullets.append(f"{_times(count)}{gpu.short_name}: {value(ctx, a, gpu, 'memory_gb')} of memory per card.")
     if not gpus and q.fit is not None and q.fit.capacity_gb:
-        times = f"{count}× " if count > 1 else ""
-        a.bullets.append(f"The memory you named: {times}{q.fit.capacity_gb:g} GB.")
+        a.bullets.append(f"The memory you named: {_times(count)}{q.fit.capacity_gb:g} GB.")
+    held = _held(q, gpus, count)
+    if need is not None and held is not None:
+        a.bullets.append(need_line(need, *held))
     a.fields = sorted({f.field for f in a.facts}, key=list(ctx.catalog.fields).index)
     a.fit = {"uncovered": model.id, "gpus_count": count}  # no estimate: the model named, and the cards counted
     a.sources.append(model.source)
     add_sources(a, gpus)
     return a
+
+
+def _times(count: int) -> str:
+    return f"{count}× " if count > 1 else ""
+
+
+def _held(q: Query, gpus: list[GPU], count: int) -> tuple[float, str] | None:
+    """The memory a stated need is held against, and its name: the first card's (times the count), else the size
+    the question names; None when it names neither."""
+    if gpus:
+        return count * (gpus[0].number("memory_gb") or 0.0), f"{_times(count)}{gpus[0].short_name}"
+    if q.fit is not None and q.fit.capacity_gb:
+        return count * q.fit.capacity_gb, "the memory you named"
+    return None

@@ -11,6 +11,7 @@ from bot.advisor import Scored, rank_by_field
 from bot.answer import Answer
 from bot.estimator import ModelShape
 from bot.estimator_strategy import SHARDING, STRATEGY_SHORT
+from bot.handlers.cloud_pick import cloud_pick
 from bot.handlers.context import (
     MARKET_NONE,
     HandlerContext,
@@ -41,6 +42,8 @@ def model_pick(ctx: HandlerContext, q: Query) -> Answer:
     """The best (or cheapest) card that holds the model, for the asked setup or the lightest that fits."""
     req = q.fit
     assert req is not None  # noqa: S101 - only questions with a fit request come here
+    if req.instances:
+        return cloud_pick(ctx, q)  # "what size ec2 instance do i need for gpt-j 6b"
     model, model_id = fit_model(ctx, req)
     if model is None:
         return fits_help(ctx, q)
