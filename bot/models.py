@@ -23,6 +23,8 @@ __all__ = ["ModelIndex", "ModelMention", "ModelReading", "ModelSpec", "load_mode
 _ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 _INT_FIELDS = (
     "layers",
+    "experts",
+    "moe_layers",
     "hidden_size",
     "attention_heads",
     "kv_heads",
@@ -246,6 +248,8 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         kv_lora_rank=ints["kv_lora_rank"],
         qk_rope_head_dim=ints["qk_rope_head_dim"],
         intermediate_size=ints["intermediate_size"],
+        experts=ints["experts"],
+        moe_layers=ints["moe_layers"],
         **media_fields(raw, path, name, params),
         vocab_size=ints["vocab_size"],
         tied_embeddings=_tied(raw, path, name),
