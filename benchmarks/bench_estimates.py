@@ -58,6 +58,9 @@ def setup(r: Report) -> str:
 def verdicts(cases: list[Case], show_all: bool) -> None:
     judged = [c for c in cases if c.report.outcome]
     agree = [c for c in judged if c.agrees]
+    if not judged:
+        print("Verdict agreement: no outcomes (a speed-only set)")
+        return
     print(f"Verdict agreement: {len(agree)}/{len(judged)} ({len(agree) / len(judged):.0%})")
     for outcome in ("fits", "oom"):
         group = [c for c in judged if c.report.outcome == outcome]
@@ -177,7 +180,7 @@ def main() -> None:
         nargs="?",
         const=1,
         choices=sorted(HELD_OUT_SETS),
-        help="a held-out set instead: 1 (tests/estimates/holdout.yaml, the default), 2 (holdout2.yaml) or 3 (holdout3.yaml)",
+        help="a held-out set instead: 1 (tests/estimates/holdout.yaml, the default), 2 or 3 (holdout2/3.yaml)",
     )
     args = parser.parse_args()
     reports = load_reports(HELD_OUT_SETS[args.held_out]) if args.held_out else load_reports()

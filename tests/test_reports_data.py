@@ -108,9 +108,7 @@ def test_sets_share_no_source(one: str, other: str) -> None:
     assert not shared_ids, sorted(shared_ids)
 
 
-@pytest.mark.parametrize(
-    "path", [HOLDOUT_PATH, HOLDOUT2_PATH, HOLDOUT3_PATH], ids=["holdout", "holdout2", "holdout3"]
-)
+@pytest.mark.parametrize("path", [HOLDOUT_PATH, HOLDOUT2_PATH, HOLDOUT3_PATH], ids=["holdout", "holdout2", "holdout3"])
 def test_holdout_says_it_is_held_out(path: Path) -> None:
     header = path.read_text(encoding="utf-8").split("\nreports:", 1)[0]
     assert "HELD-OUT" in header
