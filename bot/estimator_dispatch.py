@@ -54,8 +54,8 @@ __all__ = [
 #: eager time per layer on 6 cases (five dense Qwen3 under transformers on an H20, Qwen3-30B-A3B under vLLM
 #: --enforce-eager on 4× A10); the expert loop on 1 (Qwen3-30B-A3B under transformers, 1.89 tokens/s).
 MOE_DISPATCH_US = 3.1
-EAGER_LAYER_US = 327.4
-EAGER_EXPERT_US = 84.6
+EAGER_LAYER_US = 327.2
+EAGER_EXPERT_US = 82.0
 
 #: Runtimes whose MoE block loops over every expert in Python (Hugging Face transformers; see the module docstring).
 EXPERT_LOOP_RUNTIMES = frozenset({"transformers"})
