@@ -65,6 +65,10 @@ class ModelShape:
     kv_lora_rank: int | None = None
     qk_rope_head_dim: int | None = None
     intermediate_size: int | None = None
+    # MoE: routed experts per MoE layer (config.json num_local_experts / num_experts / n_routed_experts) and how many
+    # layers are MoE (None: every layer; DeepSeek V3's first_k_dense_replace 3 leaves 58 of 61)
+    experts: int | None = None
+    moe_layers: int | None = None
     shape_from: str = ""  # set when the shape is assumed, not the model's own
     kind: str = "llm"  # llm | diffusion | speech | encoder | vision (specs/models.yaml)
     components: tuple[Component, ...] = ()  # image models: denoiser, text encoders, VAE

@@ -6,6 +6,8 @@ per layer, so::
     time per token = bytes read per token ÷ effective bandwidth      (memory)
                    + layers × per-layer overhead                       (kernel launches, small ops)
                    + 2 × layers × all-reduce latency                   (tensor parallel only)
+                   + MoE layers × expert dispatch                      (MoE models: router, top-k, grouped GEMMs)
+                   + layers × eager launch time (+ an expert loop)     (no CUDA graphs: transformers, --enforce-eager)
 
 - **Bytes read** = the active weights (MoE: the active experts, ``active_params_b``) + the KV cache at the
   context actually used (a benchmark at 512 tokens reads little KV; with no context stated, a short chat of
@@ -20,6 +22,9 @@ per layer, so::
   with its public source): ``python benchmarks/fit_speed.py`` prints the fit and its residuals, and
   ``tests/test_estimator_speed.py`` checks the constants below are that fit. The fit's residual spread gives the
   band an answer shows (:data:`BAND`).
+- **MoE dispatch and eager launches** (:mod:`bot.estimator_dispatch`): the time a MoE layer's routing and grouped
+  expert kernels add, and, without CUDA graphs, each layer's kernel launches (and Hugging Face transformers' Python
+  loop over every expert), fitted after the classes on the calibration MoE and eager cases.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.estimator_dispatch import EAGER_EXPERT_US, EAGER_LAYER_US, MOE_DISPATCH_US, dispatch_terms, moe_layers
 from bot.estimator_runtime import GGUF_MXFP4_LAYOUT, HOST_EMBEDDINGS
 from bot.estimator_shapes import Estimate, ModelShape
 
@@ -76,14 +82,16 @@ class SpeedClass:
 #: Fitted by ``python benchmarks/fit_speed.py`` on the single-GPU speeds of tests/estimates/reports.yaml
 #: (XiongjieDai/GPU-Benchmarks-on-LLM-Inference llama.cpp tables, mlc-ai/llm-perf-bench, dmatora/LLM-inference-speed-
 #: benchmarks, Baseten's Mixtral TensorRT-LLM post, llama.cpp and LM Studio issues: each entry cites its source).
-#: The fit (rounded): hbm 0.783 of the bandwidth + 146.5 us per layer over 7 cases (band 0.93-1.07); gddr 0.854 +
-#: 53.5 us per layer over 31 cases (band 0.81-1.16), the bytes read leaving out the token embeddings llama.cpp keeps
-#: in system RAM, and reading a mixed MoE release's 16-bit part whole (:func:`_mixed_release_read_gb`). The HBM cases
-#: are llama.cpp (Dec 2023) and TensorRT-LLM on A100/H100 only: a serving runtime with CUDA graphs launches less per
-#: layer, so treat HBM overheads as an upper bound.
+#: The fit (rounded): hbm 0.770 of the bandwidth + 145.5 us per layer over 6 cases (band 0.94-1.06); gddr 0.847 +
+#: 52.7 us per layer over 30 cases (band 0.81-1.16), the bytes read leaving out the token embeddings llama.cpp keeps
+#: in system RAM. Dense models decoded with CUDA graphs or llama.cpp only: the MoE cases (Mixtral TensorRT-LLM,
+#: gpt-oss-20b LM Studio) and the eager ones (transformers) fit the terms of :mod:`bot.estimator_dispatch` instead,
+#: after these. The HBM cases are llama.cpp (Dec 2023) on A100/H100 only: a serving runtime with CUDA graphs launches
+#: less per layer, so treat HBM overheads as an upper bound (SGLang's Qwen3-30B-A3B on 4 H100s decodes at 219 tokens/s,
+#: 4.6 ms, where 48 layers × 145.5 µs alone are 7.0 ms: tests/estimates/holdout3.yaml).
 CLASSES: dict[str, SpeedClass] = {
-    "hbm": SpeedClass("HBM data-centre cards", 0.78, 0.1465, 7, 0.93, 1.07),
-    "gddr": SpeedClass("GDDR cards", 0.85, 0.0535, 31, 0.81, 1.16),
+    "hbm": SpeedClass("HBM data-centre cards", 0.77, 0.1455, 6, 0.94, 1.06),
+    "gddr": SpeedClass("GDDR cards", 0.85, 0.0527, 30, 0.81, 1.16),
 }
 
 #: A band is shown when the fit's 10th-90th percentile spread is wider than this either way.
@@ -165,9 +173,11 @@ def decode_speed(
     nvlink: bool = False,
     runtime: str | None = None,
     context: int | None = None,
+    eager: bool = False,
 ) -> DecodeSpeed | None:
-    """The decode speed of one sequence: memory time + per-layer overhead (+ all-reduces with tensor parallel).
-    None when nothing is decoded token by token (training, no layers or bytes known)."""
+    """The decode speed of one sequence: memory time + per-layer overhead (+ all-reduces with tensor parallel, + MoE
+    expert dispatch, + eager launches when ``eager``: no CUDA graphs). None when nothing is decoded token by token
+    (training, no layers or bytes known)."""
     if est.mode != "inference" or bandwidth_gbs <= 0 or not model.layers:
         return None
     weights, kv, used = bytes_read_gb(model, est, context)
@@ -183,6 +193,7 @@ def decode_speed(
     link = "nvlink" if nvlink else "pcie"
     if split == "tensor":
         terms["all-reduce"] = 2 * model.layers * ALLREDUCE_US[link] / 1000
+    terms.update(dispatch_terms(model, runtime, eager=eager))
     point = 1000 / sum(terms.values())
     why = (
         f"{weights + kv:,.1f} GB read per token (active weights {weights:,.1f} GB + KV cache at {used:,} tokens"
@@ -190,11 +201,33 @@ def decode_speed(
         + (f" ÷ {gpus_count} cards" if split == "tensor" else "")
         + f" = {terms['memory']:,.1f} ms, + {model.layers} layers × {cls.layer_overhead_ms * 1000:.0f} µs = "
         f"{terms['per-layer overhead']:,.1f} ms"
-        + (f", + {2 * model.layers} all-reduces = {terms['all-reduce']:,.1f} ms" if split == "tensor" else ""),
+        + (f", + {2 * model.layers} all-reduces = {terms['all-reduce']:,.1f} ms" if split == "tensor" else "")
+        + _dispatch_words(model, terms),
         f"{cls.name}: bandwidth share and per-layer time fitted on {cls.cases} public measurements",
         _split_words(split, gpus_count, link),
     )
     return DecodeSpeed(point, point * cls.low, point * cls.high, split, terms, tuple(w for w in why if w))
+
+
+def _dispatch_words(model: ModelShape, terms: dict[str, float]) -> str:
+    """ ", + 58 MoE layers × 3 µs expert dispatch = 0.2 ms, ...": the dispatch terms that apply, in words."""
+    words = []
+    if "MoE expert dispatch" in terms:
+        words.append(
+            f"{moe_layers(model)} MoE layers × {MOE_DISPATCH_US:.0f} µs expert dispatch = "
+            f"{terms['MoE expert dispatch']:,.1f} ms"
+        )
+    if "eager kernel launches" in terms:
+        words.append(
+            f"{model.layers} layers × {EAGER_LAYER_US:.0f} µs eager kernel launches (no CUDA graphs) = "
+            f"{terms['eager kernel launches']:,.1f} ms"
+        )
+    if "expert loop" in terms:
+        words.append(
+            f"{moe_layers(model)} MoE layers × {model.experts} experts looped × {EAGER_EXPERT_US:.0f} µs = "
+            f"{terms['expert loop']:,.1f} ms"
+        )
+    return "".join(f", + {w}" for w in words)
 
 
 def _split_words(split: str, gpus_count: int, link: str) -> str:
@@ -218,6 +251,7 @@ def decode_tokens_per_s(
     nvlink: bool = False,
     runtime: str | None = None,
     context: int | None = None,
+    eager: bool = False,
 ) -> float | None:
     """The point estimate of :func:`decode_speed` (tokens/s), or None: what the answer's ``fit`` JSON shows."""
     speed = decode_speed(
@@ -229,6 +263,7 @@ def decode_tokens_per_s(
         nvlink=nvlink,
         runtime=runtime,
         context=context,
+        eager=eager,
     )
     return speed.tokens_per_s if speed else None
 

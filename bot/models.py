@@ -21,21 +21,10 @@ from bot.text import compact, normalize
 __all__ = ["ModelIndex", "ModelMention", "ModelReading", "ModelSpec", "load_models"]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
-_INT_FIELDS = (
-    "layers",
-    "hidden_size",
-    "attention_heads",
-    "kv_heads",
-    "head_dim",
-    "vocab_size",
-    "max_context",
-    "config_context",
-    "sliding_window",
-    "full_attention_layers",
-    "kv_lora_rank",
-    "qk_rope_head_dim",
-    "intermediate_size",
-)
+#: The whole-number shape fields (config.json's), each a positive integer or absent; MoE: experts and MoE layers.
+_SHAPE_INTS = ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "vocab_size", "max_context")
+_MORE_INTS = ("config_context", "sliding_window", "full_attention_layers", "kv_lora_rank", "qk_rope_head_dim")
+_INT_FIELDS = (*_SHAPE_INTS, *_MORE_INTS, "intermediate_size", "experts", "moe_layers")
 _ALLOWED = {
     "id",
     "name",
@@ -246,6 +235,8 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         kv_lora_rank=ints["kv_lora_rank"],
         qk_rope_head_dim=ints["qk_rope_head_dim"],
         intermediate_size=ints["intermediate_size"],
+        experts=ints["experts"],
+        moe_layers=ints["moe_layers"],
         **media_fields(raw, path, name, params),
         vocab_size=ints["vocab_size"],
         tied_embeddings=_tied(raw, path, name),

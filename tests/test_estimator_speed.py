@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.fit_speed import dispatch_fits
 from benchmarks.fit_speed import fits as refit
 from bot.catalog import load_catalog
 from bot.engine import Engine
 from bot.estimator import estimate
+from bot.estimator_dispatch import EAGER_EXPERT_US, EAGER_LAYER_US, MOE_DISPATCH_US, moe_layers, runs_eager
 from bot.estimator_speed import ALLREDUCE_US, CHAT_TOKENS, CLASSES, DecodeSpeed, decode_speed, split_for
 from bot.handlers.fit_plan import card_speed
 from bot.models import load_models
@@ -37,6 +39,49 @@ def test_the_constants_are_the_fit_on_the_reports() -> None:
         assert used.layer_overhead_ms == pytest.approx(fitted.layer_overhead_ms, abs=0.001)
         assert used.cases == fitted.cases
         assert used.low == pytest.approx(fitted.low, abs=0.01) and used.high == pytest.approx(fitted.high, abs=0.01)
+
+
+def test_the_dispatch_constants_are_the_fit_on_the_reports() -> None:
+    """MoE dispatch, eager launches and the expert loop: what benchmarks/fit_speed.py fits on reports.yaml, in turn."""
+    fitted = dispatch_fits()
+    assert pytest.approx(fitted["MoE expert dispatch"][0], abs=0.5) == MOE_DISPATCH_US
+    assert pytest.approx(fitted["eager kernel launches"][0], abs=1.0) == EAGER_LAYER_US
+    assert pytest.approx(fitted["expert loop"][0], abs=1.0) == EAGER_EXPERT_US
+    assert [cases for _, cases in fitted.values()] == [10, 6, 1]
+
+
+def test_eager_runtimes() -> None:
+    assert runs_eager("transformers") and not runs_eager("llama.cpp") and not runs_eager("sglang")
+    assert not runs_eager("vllm") and runs_eager("vllm", enforce_eager=True)
+    assert runs_eager("vllm", version="0.2.4") and not runs_eager("vllm", version="0.2.6")
+
+
+def test_moe_layers_follow_the_config() -> None:
+    """DeepSeek V3's first_k_dense_replace 3 leaves 58 MoE layers of 61; Maverick alternates; dense models have none."""
+    assert moe_layers(MODELS["deepseek-v3"].shape) == 58
+    assert moe_layers(MODELS["llama-4-maverick"].shape) == 24
+    assert moe_layers(MODELS["qwen3-30b-a3b"].shape) == 48
+    assert moe_layers(MODELS["llama-3-8b"].shape) == 0
+
+
+def test_eager_mode_adds_launches_per_layer_and_transformers_loops_over_experts() -> None:
+    graphs = _speed("qwen3-8b", "h20", "bf16", runtime="vllm")
+    eager = _speed("qwen3-8b", "h20", "bf16", runtime="vllm", eager=True)
+    assert eager.terms_ms["eager kernel launches"] == pytest.approx(36 * EAGER_LAYER_US / 1000)
+    assert "eager kernel launches" not in graphs.terms_ms and eager.tokens_per_s < graphs.tokens_per_s
+    moe = _speed("qwen3-30b-a3b", "h20", "bf16", runtime="transformers", eager=True)
+    assert moe.terms_ms["expert loop"] == pytest.approx(48 * 128 * EAGER_EXPERT_US / 1000)
+    assert moe.tokens_per_s < 5  # the Qwen speed benchmark measured 1.89 tokens/s
+    assert any("128 experts looped" in line for line in moe.assumptions)
+    fused = _speed("qwen3-30b-a3b", "h20", "bf16", runtime="vllm", eager=True)
+    assert "expert loop" not in fused.terms_ms  # vLLM's fused MoE launches per layer, not per expert
+
+
+def test_moe_layers_add_expert_dispatch() -> None:
+    speed = _speed("deepseek-v3", "h200-sxm", "fp8", 8, runtime="sglang")
+    assert speed.terms_ms["MoE expert dispatch"] == pytest.approx(58 * MOE_DISPATCH_US / 1000)
+    assert any("58 MoE layers ×" in line and "expert dispatch" in line for line in speed.assumptions)
+    assert "MoE expert dispatch" not in _speed("llama-3-8b", "h100-sxm", "fp16").terms_ms
 
 
 @pytest.mark.parametrize(
@@ -145,7 +190,7 @@ def test_the_answer_shows_a_band_and_its_terms(engine: Engine) -> None:
 
 def test_the_reports_agree_within_30_percent_mostly() -> None:
     """The regression floor on the sourced speeds (the benchmark prints the distribution)."""
-    from tests.estimates.cases import plan
+    from tests.estimates.cases import eager_of, plan
     from tests.estimates.load import load_reports
 
     single, several = [], []
@@ -154,7 +199,7 @@ def test_the_reports_agree_within_30_percent_mostly() -> None:
             continue
         spec, card = MODELS[r.model], GPUS[r.gpu]
         est = plan(r, spec)
-        speed = card_speed(spec.shape, est, card, r.count, runtime=r.runtime, context=r.context)
+        speed = card_speed(spec.shape, est, card, r.count, runtime=r.runtime, context=r.context, eager=eager_of(r))
         assert speed is not None
         (single if r.count == 1 else several).append(abs(speed.tokens_per_s / r.tokens_per_s - 1) <= 0.30)
     assert sum(single) / len(single) >= 0.9

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.catalog import GPU
 from bot.estimator import Estimate, ModelShape, decode_speed, estimate
+from bot.estimator_dispatch import runs_eager
 from bot.estimator_media import MEDIA_KINDS
 from bot.estimator_runtime import (
     DEFAULT_INFERENCE,
@@ -218,7 +219,8 @@ def decodes_tokens(ctx: HandlerContext, s: FitPlan) -> bool:
 def speed_on(s: FitPlan, gpu: GPU) -> DecodeSpeed | None:
     """The decode speed of one sequence for ``s`` on ``gpu`` (``s.count`` of it), at the context asked (else a
     short chat), with the runtime named (else llama.cpp's layer split on several cards)."""
-    return card_speed(s.model, s.est, gpu, s.count, runtime=s.req.runtime, context=s.req.context)
+    eager = runs_eager(s.req.runtime, enforce_eager=s.budget.enforce_eager, version=s.budget.version)
+    return card_speed(s.model, s.est, gpu, s.count, runtime=s.req.runtime, context=s.req.context, eager=eager)
 
 
 def card_speed(
@@ -230,9 +232,11 @@ def card_speed(
     runtime: str | None = None,
     context: int | None = None,
     bridged: bool = False,
+    eager: bool = False,
 ) -> DecodeSpeed | None:
     """:func:`bot.estimator_speed.decode_speed` on ``count`` of a catalog card: its bandwidth, memory type and link
-    read from the card (:func:`linked_by_nvlink`; ``bridged``: the question says the cards are bridged)."""
+    read from the card (:func:`linked_by_nvlink`; ``bridged``: the question says the cards are bridged; ``eager``: the
+    runtime decodes without CUDA graphs, :func:`bot.estimator_dispatch.runs_eager`)."""
     return decode_speed(
         model,
         est,
@@ -242,6 +246,7 @@ def card_speed(
         nvlink=linked_by_nvlink(gpu, bridged=bridged),
         runtime=runtime,
         context=context,
+        eager=eager,
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.catalog import GPU, load_catalog
 from bot.estimator import Estimate, estimate
+from bot.estimator_dispatch import runs_eager
 from bot.estimator_media import MEDIA_KINDS
 from bot.estimator_runtime import Budget, build_budgets, capacity_gb, on_card, with_version
 from bot.handlers.fit_plan import card_speed, default_budget, fit_plan
@@ -26,7 +27,7 @@ from bot.runtimes import load_runtimes
 from bot.usable_memory import load_usable_memory
 from tests.estimates.load import Report
 
-__all__ = ["RUNTIME_IDS", "STRATEGY_OF_RUNTIME", "WITHIN", "Case", "Engine", "budget_of", "plan"]
+__all__ = ["RUNTIME_IDS", "STRATEGY_OF_RUNTIME", "WITHIN", "Case", "Engine", "budget_of", "eager_of", "plan"]
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 WITHIN = 0.30  # a speed estimate "within ±30%" of the measured one
@@ -158,5 +159,16 @@ class Engine:
         if r.tokens_per_s is None:
             return None
         gpu = self.gpus[r.gpu]
-        speed = card_speed(spec.shape, est, gpu, r.count, runtime=r.runtime, context=r.context)
+        speed = card_speed(spec.shape, est, gpu, r.count, runtime=r.runtime, context=r.context, eager=eager_of(r))
         return speed.tokens_per_s if speed else None
+
+
+def eager_of(report: Report) -> bool:
+    """Whether the report's runtime decoded without CUDA graphs: transformers, vLLM ``--enforce-eager`` or a vLLM
+    release before v0.2.6 (:func:`bot.estimator_dispatch.runs_eager`), from the settings the report states."""
+    version = report.setting("vllm_version")
+    return runs_eager(
+        report.runtime,
+        enforce_eager=report.setting("enforce_eager") == "on",
+        version=version if isinstance(version, str) else "",
+    )
