@@ -126,10 +126,12 @@ class DecodeSpeed:
         return self.high / self.tokens_per_s - 1 > BAND or 1 - self.low / self.tokens_per_s > BAND
 
     def text(self) -> str:
-        """ "about 45 tokens/s (likely 38-55)"."""
+        """ "about 45 tokens/s (likely 38-55)": the figure the answer's fit object carries (to one decimal),
+        rounded once more, so 35.46 reads 36 in both rather than 35 in the text and 35.5 -> 36 in the object."""
+        central = round(self.tokens_per_s, 1)
         if self.banded:
-            return f"about {self.tokens_per_s:,.0f} tokens/s (likely {self.low:,.0f}–{self.high:,.0f})"
-        return f"about {self.tokens_per_s:,.0f} tokens/s"
+            return f"about {central:,.0f} tokens/s (likely {self.low:,.0f}–{self.high:,.0f})"
+        return f"about {central:,.0f} tokens/s"
 
 
 def bytes_read_gb(model: ModelShape, est: Estimate, context: int | None) -> tuple[float, float, int]:

@@ -132,9 +132,13 @@ def test_when_nothing_fits_it_says_not_even_4_bit(engine: Engine) -> None:
 
 
 def test_an_ambiguous_card_gets_each_variant_its_best_precision(engine: Engine) -> None:
-    answer = engine.ask("mistral 7b on my 3060")
+    # Llama 3 8B: Q8_0 (8.55 GB) fits the 12 GB 3060, not the 8 GB one, which holds Q6_K. (Mistral 7B v0.3's
+    # published Q8_0 file, 7.70 GB, leaves the 8 GB card 0.7 MB of its 8.59 GB: borderline, so Q8_0 both times.)
+    answer = engine.ask("llama 3 8b on my 3060")
     lines = {b.split(" (")[0]: b for b in answer.bullets}
     assert "in Q8_0" in lines["GeForce RTX 3060"] and "in Q6_K" in lines["GeForce RTX 3060 8GB"]
+    mistral = {b.split(" (")[0]: b for b in engine.ask("mistral 7b on my 3060").bullets}
+    assert "borderline, in Q8_0" in mistral["GeForce RTX 3060 8GB"]
 
 
 def test_best_precision_walks_the_ladder_in_order(models: dict[str, ModelSpec]) -> None:
@@ -186,8 +190,8 @@ def test_setups_hold_the_model_in_its_native_precision_first(engine: Engine) -> 
         ("llama-3.3-70b", "q6_k", 57.89),
         # bartowski/Qwen_Qwen3-32B-GGUF: bf16 65.53 GB (the FP16 size too)
         ("qwen3-32b", "fp16", 65.53),
-        # MaziyarPanahi's Mixtral 8x7B GGUF: Q4_K_M 26.49 GB; bartowski's Gemma 2 27B: Q8_0 28.93 GB
-        ("mixtral-8x7b", "q4_k_m", 26.49),
+        # MaziyarPanahi's Mixtral 8x7B GGUF file list: Q4_K_M 28.4 GB; bartowski's Gemma 2 27B: Q8_0 28.93 GB
+        ("mixtral-8x7b", "q4_k_m", 28.4),
         ("gemma-2-27b", "q8_0", 28.93),
     ],
 )
@@ -208,8 +212,8 @@ def test_the_gguf_mix_comes_close_to_published_sizes_without_them(
 
 
 def test_the_output_layer_is_counted_at_q6_k(models: dict[str, ModelSpec]) -> None:
-    shape = models["qwen2.5-7b"].shape
-    assert shape.vocab_size and shape.hidden_size and not shape.file_gb
+    shape = dataclasses.replace(models["qwen2.5-7b"].shape, file_gb=())
+    assert shape.vocab_size and shape.hidden_size
     output = shape.vocab_size * shape.hidden_size
     expected = ((shape.params_b * 1e9 - output) * BYTES_PER_PARAM["q4_k_m"] + output * BYTES_PER_PARAM["q6_k"]) / 1e9
     assert estimate(shape, precision="q4_k_m").terms["weights"] == pytest.approx(expected)
@@ -227,8 +231,8 @@ def _break(specs: Path, model_id: str, line: str) -> None:
 @pytest.mark.parametrize(
     ("model_id", "line", "field"),
     [
-        ("qwen2.5-7b", "    weights_gb: {q4_k_m: 40.0}\n    weights_sources: [https://example.org]\n", "weights_gb"),
-        ("qwen2.5-7b", "    weights_gb: {q4_k_m: 4.7}\n", "weights_sources"),
+        ("qwen3-14b", "    weights_gb: {q4_k_m: 40.0}\n    weights_sources: [https://example.org]\n", "weights_gb"),
+        ("qwen3-14b", "    weights_gb: {q4_k_m: 9.0}\n", "weights_sources"),
         ("qwen2.5-7b", "    native_precision: fp5\n", "native_precision"),
         ("qwen2.5-7b", "    native_precision: fp8\n    native_split_b: {fp8: 3.0, bf16: 0.5}\n", "native_split_b"),
     ],
