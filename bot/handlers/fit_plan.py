@@ -7,6 +7,7 @@ Shared by the single-card answer (:mod:`bot.handlers.fits`), the longest context
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from bot.estimator_speed import DecodeSpeed
 from bot.estimator_strategy import STRATEGY_SHORT
 from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import MODE_VERBS
-from bot.handlers.fit_precision import best_precision, native_precision, precision_label
+from bot.handlers.fit_precision import BELOW_Q4, best_precision, native_precision, precision_label, precision_ladder
 from bot.parser import FitRequest
 
 __all__ = [
@@ -57,6 +58,7 @@ class FitPlan:
     budget: Budget = DEFAULT_INFERENCE
     context_why: str = ""  # how the context was chosen when the question states none
     vram_gib: float | None = None  # the total GPU memory, for a runtime whose default context depends on it
+    borderline: str | None = None  # a better precision passed over: it fits only within the estimate's margin
 
     @property
     def verb(self) -> str:
@@ -197,10 +199,17 @@ def best_fit(s: FitPlan, capacity: float) -> FitPlan:
         req = dataclasses.replace(s.req, precision=precision)
         return fit_plan(req, s.model, s.model_id, s.count, budget=s.budget, vram_gib=s.vram_gib)
 
-    precision, _ = best_precision(s.model, lambda p: plan_at(p).est.verdict(capacity) != "does not fit")
+    verdict = functools.cache(lambda p: plan_at(p).est.verdict(capacity))
+    # Room to spare at 4-bit or better before a borderline fit: Q6_K with 1.7 GB free, not Q8_0 with 0.7 MB
+    precision, clear = best_precision(s.model, lambda p: p not in BELOW_Q4 and verdict(p) == "fits")
+    if not clear:
+        precision, _ = best_precision(s.model, lambda p: verdict(p) != "does not fit")
+    ladder = precision_ladder(s.model)
+    higher = ladder[: ladder.index(precision)] if clear and precision in ladder else []
+    borderline = next((p for p in higher if verdict(p) == "tight"), None)  # evaluated already: no new estimate
     if precision == s.precision:
-        return s
-    return dataclasses.replace(plan_at(precision), req=s.req, full=s.est)
+        return dataclasses.replace(s, borderline=borderline) if borderline else s
+    return dataclasses.replace(plan_at(precision), req=s.req, full=s.est, borderline=borderline)
 
 
 def _ran_as_released(s: FitPlan) -> bool:

@@ -148,7 +148,9 @@ def _instead(a: Answer, s: FitPlan, per: str, fits: bool) -> None:
     note = quality_note(s.model, s.precision)
     a.summary += f" In {own} it would need about {s.full.per_gpu_gb:,.1f} GB{per}."
     if fits:
-        a.bullets.insert(0, f"No precision was asked, so this is the best one that fits: {s.chosen}, {note}.")
+        said = "the best one that fits" + (" with room to spare" if s.borderline else "")
+        tighter = f"; {precision_label(s.model, s.borderline)} would be borderline" if s.borderline else ""
+        a.bullets.insert(0, f"No precision was asked, so this is {said}: {s.chosen}, {note}{tighter}.")
     else:
         a.bullets.insert(0, f"No precision was asked; not even {s.chosen} fits, the lowest before quality suffers.")
 
@@ -224,8 +226,7 @@ def _ambiguous(ctx: HandlerContext, q: Query, s: FitPlan, choose: bool) -> Answe
 
 
 def _on_card(ctx: HandlerContext, s: FitPlan, gpu: GPU) -> FitPlan:
-    """The plan with the defaults its runtime picks on ``gpu`` (vLLM's max_num_seqs by card size), re-planned only
-    when they differ."""
+    """The plan with the defaults its runtime picks on ``gpu`` (vLLM's max_num_seqs by card size), if they differ."""
     budget = on_card(s.budget, usable_gb(ctx, gpu), gpu.id)
     if budget is s.budget:
         return s
