@@ -20,7 +20,7 @@ from bot.rules_bar import BarRules
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
-from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
+from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_in_size, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
 from bot.rules_formats import FormatRules, floating_formats_named
 from bot.rules_instance import InstanceRules
@@ -317,7 +317,7 @@ class RuleBook:
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
         # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
         # "minimum requirements for it": a fit
-        reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev)) and ev.budget_usd is None
+        reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev) or oom_in_size(ev)) and ev.budget_usd is None
         return sized or reverse or not self._shopping(ev) or ev.has("requirements") or ev.need is not None
 
     def will_it_fit(self, ev: Evidence) -> Query | None:
