@@ -39,6 +39,7 @@ from bot.request import FitRequest
 from bot.series import SeriesIndex
 from bot.text import normalize
 from bot.variants import stated_variants
+from bot.variants_sized import sized_siblings
 
 if TYPE_CHECKING:
     from bot.matcher import Matcher
@@ -341,6 +342,7 @@ class Reader:
             drop_inside_devices(match, (o.pattern for o in self.catalog.outside))
         match = forward_references(_back_references(match))
         stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"
+        sized_siblings(match, self.catalog)  # "rtx 3080 16gb": the 3080 Laptop GPU 16GB, not the 10 GB 3080
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)
