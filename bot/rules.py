@@ -60,6 +60,7 @@ class RuleBook:
         formats = FormatRules(catalog, self._query)
         sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
         same = SameCardRules(self._query, reader.fit_request, setup := self.choice.setup_intent)
+        speed = SpeedRules(catalog, self._query, reader.lexicon)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -68,7 +69,8 @@ class RuleBook:
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
             ("feature of one card", asks.feature_of_one),
-            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query, reader.lexicon)).doubted),
+            ("one of two cards said slower", speed.slower_of_two),
+            ("speed measured and doubted", speed.doubted),
             ("several gpus in a runtime", speed.several_gpus),
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
@@ -167,18 +169,16 @@ class RuleBook:
     def _faq_entry(self, ev: Evidence) -> FaqEntry | None:
         """The FAQ entry, unless a glossary entry only lent its fields to a look-up."""
         faq = ev.faq
-        if faq is not None and faq.fields and ev.gpus and not ev.fields and not self._is_software(ev):
-            return None
-        return faq
+        lent = faq is not None and faq.fields and ev.gpus and not ev.fields and not self._is_software(ev)
+        return None if lent else faq
 
     def _is_software(self, ev: Evidence) -> bool:
         return ev.faq is not None and ev.faq.id == SOFTWARE_FAQ and self._about_software(ev)
 
     @staticmethod
     def _about_software(ev: Evidence) -> bool:
-        """A software question the seed article's A4000/A6000 answer does not cover: other GPUs, or other stacks.
-
-        "cuda" alone also names the CUDA-cores field; "does the 4090 support cuda" is still about software."""
+        """A software question the seed article's A4000/A6000 answer does not cover: other GPUs, or other stacks ("cuda"
+        alone also names the CUDA-cores field; "does the 4090 support cuda" is still about software)."""
         fields, faq = ev.fields, ev.faq
         assert faq is not None  # noqa: S101 - checked by the caller
         if fields and (fields != ["cuda_cores"] or ev.has("core_count") or not ev.has("software")):

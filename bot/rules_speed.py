@@ -42,6 +42,9 @@ _TPS = re.compile(
 )
 
 
+_AS_IT_SHOULD = re.compile(r"\bas (?:it|they|expected) should\b")
+
+
 def measured_tokens(norm: str) -> float | None:
     """The highest speed in tokens per second a normalised question states, or None."""
     found = [float(m.group(2) or m.group(1)) for m in _TPS.finditer(norm)]
@@ -52,7 +55,7 @@ class SpeedRules:
     """The rule; ``make`` builds a request with every slot the evidence fills."""
 
     def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query], lexicon: Lexicon) -> None:
-        self.make, self.lexicon = make, lexicon
+        self.make, self.lexicon, self.catalog = make, lexicon, catalog
         self.entry = next((f for f in catalog.faqs if f.id == PERFORMANCE_FAQ), None)
         self.multi = next((f for f in catalog.faqs if f.id == MULTI_GPU_FAQ), None)
 
@@ -69,6 +72,35 @@ class SpeedRules:
         q.faq, q.intent, q.gpus = self.multi, "faq", list(ev.gpus)[:1]
         q.general, q.ambiguous = not ev.gpus, []
         return q
+
+    def slower_of_two(self, ev: Evidence) -> Query | None:
+        """ "my 4080 is slower than my 3060 in llama_cpp_python, why?", "changed from a 3060 12gb to a 5060 ti 16gb
+        ... no speedup at all": two cards, one said to be no faster than the other, nothing asked to buy: the two
+        side by side, led by how much faster one should be (bot/handlers/slower_card.py)."""
+        named = sorted([*ev.match.mentions, *ev.context], key=lambda m: m.start)  # "from a 3090 to a 4090": both
+        cards = list(dict.fromkeys(m.gpu for m in named if m.gpu))
+        # an unsure name that may be a card named is it ("3060 12gb ... 3060")
+        cards += [m.candidates[0] for m in ev.match.ambiguous if not set(m.candidates) & set(cards)]
+        said = self.lexicon.words["slower_said"].first(" ".join(ev.match.words)) if len(cards) == 2 else None
+        advice = ev.has("advice") and self.lexicon.words["advice"].found(_AS_IT_SHOULD.sub(" ", ev.norm))
+        if said is None or ev.budget_usd is not None or advice:
+            return None  # "slower than a 3090 but cheaper, which to buy?": a pick ("trains as it should" is none)
+        if ev.model is not None or ev.bare_size is not None:
+            return None  # "... for llama 70b?": a fit
+        q = self.make(ev, "compare")
+        q.gpus, q.intent, q.ambiguous = cards, "compare", []
+        q.slower_said = self._said_slower(ev, cards, said.start, " than" in said.text or said.text.endswith("slower"))
+        return q
+
+    def _said_slower(self, ev: Evidence, cards: list[str], at: int, before: bool) -> str:
+        """The card said to be slower: the one named just before "slower than" ("my 4080 is slower than my 3060"),
+        else the newer of the two ("changed from a 3060 to a 5060 ti ... no speedup at all")."""
+        k = len(" ".join(ev.match.words)[:at].split())  # the words before the phrase
+        named = [m.gpu or m.candidates[0] for m in ev.match.mentions if m.end <= k and (m.gpu or m.candidates)]
+        if before and named and named[-1] in cards:
+            return named[-1]
+        dates = {g: str(self.catalog.gpus[g].get("release_date") or "") for g in cards}
+        return max(cards, key=lambda g: dates[g])
 
     def doubted(self, ev: Evidence) -> Query | None:
         """A measured or complained-of speed, no model or size named: the speed checklist for the card named."""
