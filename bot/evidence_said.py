@@ -1,7 +1,8 @@
 """What a normalised question means where its words say something else, read before any evidence is gathered:
 
 * a setting of the run ("I set batch_size to 8", "batch size 4 at 1024x1024") is no spec of the card: each phrase of
-  the lexicon's ``settings`` class loses its last word, so its "size" is no form factor ("batch of 8");
+  the lexicon's ``settings`` class loses its last word, so its "size" is no form factor ("batch of 8"); so does a
+  time said with "longer" (``time_longer``: "should I wait a bit longer to upgrade?" asks no card's length);
 * a memory size written without its unit beside the memory it sizes ("Does this work for 12 VRAM?", "A GPU VRAM is
   6", "How much VRAM need for this workflow? 24 is not enogh?") is that many GB, as "12gb vram" would be. Only sizes
   cards are made with are read so (``MEMORY_SIZES``): "vram 3090" or "1 vram" stay as they are.
@@ -20,6 +21,10 @@ __all__ = ["MEMORY_SIZES", "as_meant", "code_classes"]
 
 _CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
 _ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
+
+#: Word classes whose phrases are read without their last word: "batch size" is a setting of the run and "wait a bit
+#: longer" a time, neither the card's size or length.
+_UNSAID_LAST = ("settings", "time_longer")
 
 #: Memory sizes of GPUs, in GB: a bare number is read as one only when it is one of these.
 MEMORY_SIZES = frozenset({2, 3, 4, 6, 8, 10, 11, 12, 16, 20, 24, 32, 40, 48, 64, 80, 94, 96, 128, 141, 192})
@@ -40,9 +45,10 @@ _ENOUGH_ASKED = re.compile(r"\bis (\d{1,3}) (?=(?:enough|enogh|enought|sufficien
 
 def as_meant(lexicon: Lexicon, norm: str) -> str:
     """``norm`` with the settings' "size" dropped and unit-less memory sizes given their unit."""
-    settings = lexicon.words.get("settings")
-    if settings is not None and settings.may_occur(word_keys(norm)):
-        norm = settings.without_last_word(norm)
+    for name in _UNSAID_LAST:
+        phrases = lexicon.words.get(name)
+        if phrases is not None and phrases.may_occur(word_keys(norm)):
+            norm = phrases.without_last_word(norm)
     if "vram" in norm or "memory" in norm:
         norm = _BEFORE.sub(lambda m: m.group(1) + _gb(m.group(2)) + " ", norm)
         norm = _AFTER.sub(lambda m: m.group(1) + _gb(m.group(2)), norm)

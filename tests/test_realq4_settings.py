@@ -79,3 +79,31 @@ def test_a_card_size_is_still_the_form_factor(engine: Engine, question: str) -> 
 def test_the_batch_is_still_read_for_the_estimate(engine: Engine, question: str, batch: int) -> None:
     q = engine.parser.parse(question)
     assert q.fit is not None and q.fit.batch == batch
+
+
+# Time said with "longer" is no card's length (lexicon words class time_longer): "is it a good idea to upgrade from an
+# RTX 3090 Ti to an RTX pro 6000 ... Or should I wait a bit longer" was the two cards' lengths compared.
+@pytest.mark.parametrize(
+    ("question", "cards"),
+    [
+        # https://github.com/numz/ComfyUI-SeedVR2_VideoUpscaler/issues/498
+        (
+            "is it a good idea to upgrade from an RTX 3090 Ti to an RTX pro 6000 for SeedVR or any upcoming "
+            "diffusion-based upscalers? Or should I wait a bit longer to upgrade to a different GPU?",
+            ["rtx-3090-ti", "rtx-pro-6000-blackwell"],
+        ),
+        # own phrasings
+        ("buy a 4090 now or wait a little longer for the 5090?", ["rtx-4090", "rtx-5090"]),
+        ("is the rtx pro 6000 worth it over my 3090 ti, or should I wait a bit longer?", None),
+    ],
+)
+def test_waiting_longer_asks_no_length(engine: Engine, question: str, cards: list[str] | None) -> None:
+    q = engine.parser.parse(question)
+    assert "length_mm" not in q.fields and q.kind != "property", (q.rule, q.fields)
+    if cards is not None:
+        assert q.gpus == cards
+
+
+@pytest.mark.parametrize("question", ["the 4090 is longer than the 3090?", "which is longer, the 4090 or the 3090?"])
+def test_a_card_longer_is_still_its_length(engine: Engine, question: str) -> None:
+    assert "length_mm" in engine.parser.parse(question).fields
