@@ -42,6 +42,9 @@ _TPS = re.compile(
 )
 
 
+_FACTOR = re.compile(r"\b(\d+(?:\.\d+)?)x (?:slower|faster)\b")
+_ON_LEADS = frozenset(["on", "with", "using", "in"])
+_ON_WORDS = _ON_LEADS | {"the", "my", "a", "an", "our"}
 _AS_IT_SHOULD = re.compile(r"\bas (?:it|they|expected) should\b")
 
 
@@ -89,15 +92,25 @@ class SpeedRules:
             return None  # "... for llama 70b?": a fit
         q = self.make(ev, "compare")
         q.gpus, q.intent, q.ambiguous = cards, "compare", []
-        q.slower_said = self._said_slower(ev, cards, said.start, " than" in said.text or said.text.endswith("slower"))
+        q.slower_said = self._said_slower(ev, cards, said.start, said.text)
+        factor = _FACTOR.search(ev.norm)  # "around 30x slower": how much slower, as measured
+        q.slower_factor = float(factor.group(1)) if factor else None
         return q
 
-    def _said_slower(self, ev: Evidence, cards: list[str], at: int, before: bool) -> str:
-        """The card said to be slower: the one named just before "slower than" ("my 4080 is slower than my 3060"),
-        else the newer of the two ("changed from a 3060 to a 5060 ti ... no speedup at all")."""
-        k = len(" ".join(ev.match.words)[:at].split())  # the words before the phrase
-        named = [m.gpu or m.candidates[0] for m in ev.match.mentions if m.end <= k and (m.gpu or m.candidates)]
-        if before and named and named[-1] in cards:
+    def _said_slower(self, ev: Evidence, cards: list[str], at: int, phrase: str) -> str:
+        """The card said to be slower: the one right after "slower on" ("30x slower on my laptop rtx 5090"), else
+        the one named just before "slower (than)" ("my 4080 is slower than my 3060"), else the newer of the two
+        ("changed from a 3060 to a 5060 ti ... no speedup at all")."""
+        words = ev.match.words
+        k = len(" ".join(words)[:at].split())  # the words before the phrase
+        end = k + len(phrase.split())
+        lead = words[end] if end < len(words) else ""
+        found = [(m, m.gpu or (m.candidates[0] if m.candidates else "")) for m in ev.match.mentions]
+        for m, gpu in found if lead in _ON_LEADS else ():
+            if end < m.start <= end + 3 and set(words[end : m.start]) <= _ON_WORDS and gpu in cards:
+                return gpu  # "slower on my laptop rtx 5090"
+        named = [gpu for m, gpu in found if m.end <= k and gpu]
+        if ("than" in phrase or "slower" in phrase) and named and named[-1] in cards:
             return named[-1]
         dates = {g: str(self.catalog.gpus[g].get("release_date") or "") for g in cards}
         return max(cards, key=lambda g: dates[g])

@@ -95,3 +95,24 @@ def test_no_complaint_when_a_pick_or_a_fit_is_asked(engine: Engine, question: st
     assert q.rule != "one of two cards said slower"
     if rule is not None:
         assert q.rule == rule
+
+
+# https://github.com/abetlen/llama-cpp-python/issues/1523 (its body): "significantly slower", the card before it
+def test_slower_said_of_the_card_before(engine: Engine) -> None:
+    q = engine.parser.parse(
+        "when using the llama_cpp_python for model inference with 4080 and 3060, it was found that the 4080 is "
+        "significantly slower. What could be the reason?"
+    )
+    assert q.rule == "one of two cards said slower" and q.slower_said == "rtx-4080"
+
+
+def test_a_slowdown_far_beyond_the_specs_is_not_the_card(engine: Engine) -> None:
+    question = (
+        "I'm experiencing that the same workflows are running around 30x slower on my Laptop RTX 5090 (24GBVRAM) than "
+        "on my previous Desktop RTX 4090 (24GBVRAM). Is such a big difference to be expected?"
+    )
+    q = engine.parser.parse(question)
+    assert q.slower_said == "rtx-5090-laptop" and q.slower_factor == 30.0
+    summary = engine.ask(question).summary
+    assert "but not by 30×, far more than they explain" in summary
+    assert "When the GeForce RTX 5090 Laptop GPU is slower than its specs say" in summary

@@ -22,6 +22,7 @@ __all__ = ["slower_lead"]
 _MEASURE = {"llm": "memory_bandwidth_gbs", "image_generation": "fp16_tensor_tflops"}
 _TENSOR_WORK = frozenset({"training", "fine_tuning", "image_generation", "computer_vision"})
 _NEAR = 1.1  # a ratio under this: about as fast
+_FAR = 2.0  # a measured slowdown over this many times the specs' ratio is not the card's
 
 
 def slower_lead(ctx: HandlerContext, q: Query, a: Answer, gpus: list[GPU]) -> None:
@@ -41,7 +42,10 @@ def slower_lead(ctx: HandlerContext, q: Query, a: Answer, gpus: list[GPU]) -> No
         a.summary = " ".join([*leads, "The two should be about as fast.", _causes(ctx, a, None), a.summary])
     elif q.slower_said is not None and q.slower_said != fast.id:  # "the a6000 is slower than the 4090": as expected
         slow = second if fast is first else first
-        a.summary = " ".join([*leads, f"So the {slow.short_name} being the slower is what its specs say.", a.summary])
+        said = f"So the {slow.short_name} being the slower is what its specs say"
+        if q.slower_factor is not None and q.slower_factor > _FAR * ratio:  # "30x slower": far more than the specs
+            said += f", but not by {q.slower_factor:g}×, far more than they explain. " + _causes(ctx, a, slow)
+        a.summary = " ".join([*leads, said if said.endswith(".") else said + ".", a.summary])
     else:
         a.summary = " ".join([*leads, _causes(ctx, a, fast), a.summary])
 
