@@ -24,7 +24,6 @@ from bot.handlers.context import (
     value_text,
 )
 from bot.handlers.per_unit import per_unit_lead
-from bot.handlers.slower_card import slower_lead
 from bot.parser import Query
 from bot.wording import noun
 
@@ -128,6 +127,8 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
     a.chart = side.chart
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, gpus)
     if q.slower_said is not None and len(gpus) == 2:  # "my 4080 is slower than my 3060, why?": the speeds expected
+        from bot.handlers.slower_card import slower_lead  # the estimator, imported only for these
+
         slower_lead(ctx, q, a, gpus)
     several(ctx, a, q.counts, gpus)
     if len(gpus) == 2 and not q.fields:
