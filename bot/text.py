@@ -58,8 +58,9 @@ _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
 # "2 * A100", "2*4090": a count times a name, the "*" written for "x" (before punctuation drops it).
 _STAR_COUNT = re.compile(r"(?<![\w.])(\d{1,2})\s*\*\s*(?=[a-z])")
-# "2 16gb a4000": a small count before a size before a name -> "2x 16gb a4000" (not a name's number: "3060 12gb").
-_COUNT_BEFORE_SIZE = re.compile(r"(?<![\w.])([2-8]) (?=\d{1,3}(?:\.\d+)?gb [a-z])")
+# "2 16gb a4000", "2 24gb rtx 3090": a small count before a size before a name with a number -> "2x 16gb a4000" (not
+# a name's number, "3060 12gb", nor a list of sizes, "8/10 gb vram").
+_COUNT_BEFORE_SIZE = re.compile(r"(?<![\w.])([2-8]) (?=\d{1,3}(?:\.\d+)?gb (?:[a-z]+ )?[a-z]*\d)")
 # Bits per weight ("4.65 bpw", "4.0bpw", "4.65 bits per weight", "3.5 bit"): its whole bits, "4 bpw" (the lexicon's
 # precisions read "N bpw" as the N-bit quantisation nearest it). Written to start with the digit.
 _BPW = re.compile(r"(\d)(?<!\w\d)(?:\.\d+\s*(?:bpw|bits? per weight|bits?)|\s*(?:bpw|bits? per weight))\b")

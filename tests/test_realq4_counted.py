@@ -88,6 +88,8 @@ def test_f16_is_fp16_not_a_gpu(engine: Engine) -> None:
         ("3*8*A100", "24x a100"),  # nodes times GPUs
         ("rtx 3060 12gb card", "rtx 3060 12gb card"),  # a name's number is no count
         ("cuda 12 24gb card", "cuda 12 24gb card"),
+        ("2 24gb rtx 3090", "2x 24gb rtx 3090"),
+        ("GeForce with 8/10 GB VRam", "geforce with 8 10gb vram"),  # two sizes, no count
     ],
 )
 def test_counts_in_normalising(text: str, norm: str) -> None:
