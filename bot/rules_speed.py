@@ -88,8 +88,8 @@ class SpeedRules:
         advice = ev.has("advice") and self.lexicon.words["advice"].found(_AS_IT_SHOULD.sub(" ", ev.norm))
         if said is None or ev.budget_usd is not None or advice:
             return None  # "slower than a 3090 but cheaper, which to buy?": a pick ("trains as it should" is none)
-        if ev.model is not None or ev.bare_size is not None:
-            return None  # "... for llama 70b?": a fit
+        if ev.model is not None or ev.bare_size is not None or ev.has("support_nouns") or ev.has("support_issues"):
+            return None  # "... for llama 70b?": a fit; "support for pytorch on the 7900 xtx, is it slower": software
         q = self.make(ev, "compare")
         q.gpus, q.intent, q.ambiguous = cards, "compare", []
         q.slower_said = self._said_slower(ev, cards, said.start, said.text)
