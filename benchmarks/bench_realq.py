@@ -2,6 +2,7 @@
 
 python benchmarks/bench_realq.py                 # working sample (tests/corpus/realq_sample.yaml)
 python benchmarks/bench_realq.py --holdout       # the held-out 40 (realq_holdout.yaml): start and end only
+python benchmarks/bench_realq.py --sample 3      # the third sample (realq_sample3.yaml, 60 questions)
 python benchmarks/bench_realq.py --misses        # each label miss with its reasons
 python benchmarks/bench_realq.py --answers       # every question with the start of its answer (to grade by hand)
 """
@@ -24,10 +25,12 @@ CORPUS = ROOT / "tests" / "corpus"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--holdout", action="store_true", help="the held-out 40 instead of the working sample")
+    parser.add_argument("--sample", type=int, choices=(1, 3), default=1, help="which working sample (1 or 3)")
     parser.add_argument("--misses", action="store_true", help="list every label miss with its reasons")
     parser.add_argument("--answers", action="store_true", help="print each answer's first lines")
     args = parser.parse_args()
-    path = CORPUS / ("realq_holdout.yaml" if args.holdout else "realq_sample.yaml")
+    sample = "realq_sample.yaml" if args.sample == 1 else f"realq_sample{args.sample}.yaml"
+    path = CORPUS / ("realq_holdout.yaml" if args.holdout else sample)
     engine = Engine.from_specs(str(ROOT / "specs"))
     graded = grade_all(engine, load_corpus(path))
     print(f"{path.name}: {len(graded)} questions")

@@ -38,6 +38,11 @@ _NUMBER_WORDS |= {"five": 5, "six": 6, "eight": 8}
 _COUNTED_SIZE = re.compile(
     rf"\b(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))\s+(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s+x(\d{{1,2}})\b"
 )
+# "2 gpus each having 40 gb", "8 gpu card with 12 GB memory", "4 GPUs with 16GB each": the count, then each one's size.
+_COUNT_THEN_SIZE = re.compile(
+    rf"\b(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:graphics\s+)?(?:gpus?|cards?|gpu\s+cards?)\s+"
+    r"(?:each\s+)?(?:having|with|of|has|have)\s+(?:about\s+|around\s+)?(\d+(?:\.\d+)?)gb\b"
+)
 _COUNT_WORD = re.compile(rf"^(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))$")
 
 
@@ -60,13 +65,18 @@ def joined_by_plus(text: str) -> bool:
 
 
 def counted_size(norm: str) -> tuple[int, float] | None:
-    """ "2x 24gb" -> (2, 24.0): how many GPUs, and the memory of each; None without a count before a size."""
+    """ "2x 24gb", "2 gpus each having 40gb" -> (2, 24.0): how many GPUs, and the memory of each; None without a count
+    before a size."""
     for m in _COUNTED_SIZE.finditer(norm):
         digits, word, size, size_after, count_after = m.groups()
         count = int(digits or count_after) if (digits or count_after) else _NUMBER_WORDS[word]
         gb = float(size or size_after)
         if 1 < count <= 64 and gb > 0:
             return count, gb
+    for m in _COUNT_THEN_SIZE.finditer(norm):  # "2 gpus each having 40gb"
+        count = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
+        if 1 < count <= 64 and float(m.group(2)) > 0:
+            return count, float(m.group(2))
     return None
 
 

@@ -20,6 +20,7 @@ from bot.cloud import CloudIndex, CloudMention
 from bot.cloud_variants import hosted_variants, instance_variants
 from bot.dimensions import Dimensions, first_count, gpu_counts
 from bot.evidence_cloud import cloud_counts, cloud_gpus, cloud_outside, first_cloud_count
+from bot.evidence_said import as_meant, code_classes
 from bot.evidence_sizes import WATT_SUPPLY, WATTS, gpu_sizes, need_apart, stated_watts
 from bot.evidence_vendor import vendor_asked
 from bot.faq_index import FaqIndex
@@ -38,6 +39,7 @@ from bot.request import FitRequest
 from bot.series import SeriesIndex
 from bot.text import normalize
 from bot.variants import stated_variants
+from bot.variants_sized import sized_siblings
 
 if TYPE_CHECKING:
     from bot.matcher import Matcher
@@ -45,9 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["Evidence", "Mention", "Reader"]
 
 # Numeric dimensions (Duckling-style): each a pattern whose groups build a typed value.
-_CUDA_VERSION = re.compile(r"\bcuda\s*(?:toolkit\s*)?v?\d{1,2}(?:\.\d)?\b(?!\s*(?:cores?|gb))")
 _PER_DOLLAR = re.compile(r"/\s*\$")  # "perf/$"
-_ARCH_CODE = re.compile(r"\b(?:sm ?\d{2,3}a?|gfx ?\d{3,4}[a-z]?)\b")  # CUDA and ROCm compiler targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +323,7 @@ class Reader:
 
     def read(self, text: str) -> Evidence:
         hub, read = hub_mention(text, self.models.models) if self.models is not None else (None, text)
-        norm = normalize(self.lexicon.translate(read))  # a Hub id looked up is the model; its words are not read
+        norm = as_meant(self.lexicon, normalize(self.lexicon.translate(read)))  # "batch size", "12 vram"
         ev = Evidence(text=text, norm=norm)
         if not norm:
             return ev
@@ -342,6 +342,7 @@ class Reader:
             drop_inside_devices(match, (o.pattern for o in self.catalog.outside))
         match = forward_references(_back_references(match))
         stated_variants(match, self.catalog, norm)  # "p100 16gb", "mi50 ... with 16gb memory", "four 3060s (48gb)"
+        sized_siblings(match, self.catalog)  # "rtx 3080 16gb": the 3080 Laptop GPU 16GB, not the 10 GB 3080
         services = self.cloud.hosted_in(norm) if self.cloud is not None else []
         hosted_variants(match, services)
         ev.context = self._drop_context(match)
@@ -351,11 +352,7 @@ class Reader:
         ev.workloads = [w for w in found if not self._describes_named(w, named_ids, hosted=bool(services))]
         ev.workload = self.main_workload(ev.workloads)
         ev.modifiers = [w for w in ev.workloads if w != ev.workload and self.catalog.workloads[w].get("modifier")]
-        ev.classes = self._classes(norm, match.words)
-        if "cuda" in norm and _CUDA_VERSION.search(norm):
-            ev.classes |= {"software", "software_topic"}  # "p40 cuda 13?": which CUDA version runs on it
-        if ("sm" in norm or "gfx" in norm) and _ARCH_CODE.search(norm):  # every code holds one of them
-            ev.classes |= {"cuda_target"}  # "sm_120 is not supported", "gfx1100": a compiler target
+        ev.classes = self._classes(norm, match.words) | code_classes(norm)  # "p40 cuda 13?", "sm_120"
         ev.cloud = self.cloud.find(norm) if self.cloud is not None else []
         instance_variants(match, ev.cloud)
         ev.counts = gpu_counts(match) | cloud_counts(ev.cloud)

@@ -32,7 +32,7 @@ size sized llm llms ai chatbot anything something stuff kind type sort parameter
 have has had keep keeps kept help helps helped fix fixes fixed solve error errors issue issues problem problems
 out oom ooms slow slower fast faster speed time compute process processing upgrade buy buying switch worth better
 when while because since so but if then than more less too very really any some all new old same other
-cuda rocm cpu nvidia amd intel fasten faster
+cuda rocm cpu nvidia amd intel fasten faster batch batches default epoch epochs step steps
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _NOT_NAME = re.compile(

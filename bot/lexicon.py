@@ -58,6 +58,10 @@ class PhraseSet:
         """``text`` with every phrase replaced by its meaning, spaced apart."""
         return self._re.sub(lambda m: f" {self.meaning[m.group(0)]} ", text)
 
+    def without_last_word(self, text: str) -> str:
+        """``text`` with every phrase's last word dropped ("train batch size of 8" -> "train batch of 8")."""
+        return self._re.sub(lambda m: m.group(0).rsplit(" ", 1)[0], text)
+
     def strip(self, text: str) -> str:
         """``text`` without any of the phrases, single-spaced."""
         return " ".join(self._re.sub(" ", text).split())

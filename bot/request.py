@@ -134,6 +134,8 @@ class Query:
     bar: bool = False  # a card named as a bar the pick goes past ("anything faster than a 3090?"), not the asker's
     psu_watts: float | None = None  # "is an 850w psu enough for a 4090": the supply the answer judges
     ratio_asked: bool = False  # "how much faster is the 5090 than the 4090 for llms": a pick leads with the ratio
+    slower_said: str | None = None  # "my 4080 is slower than my 3060, why?": the card said slower (rtx-4080), first
+    slower_factor: float | None = None  # "running around 30x slower on my laptop rtx 5090": 30.0
     # The cards the answer settled on (its pick, a ranking's first, the card judged), set when a conversation keeps
     # the request: what "and its bandwidth?" or "can it run llama 3 70b?" points back to (bot.followup).
     about: list[str] = field(default_factory=list)

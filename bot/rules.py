@@ -20,7 +20,7 @@ from bot.rules_bar import BarRules
 from bot.rules_chatty import ChattyRules
 from bot.rules_choice import ChoiceRules
 from bot.rules_faq import FaqRules
-from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_on_card, vs_on_one_card
+from bot.rules_fit import asks_fit_of_it, needs_of_it, oom_in_size, oom_on_card, vs_on_one_card
 from bot.rules_fit_phrased import assume_lora, fit_phrased_otherwise, has_size_word
 from bot.rules_formats import FormatRules, floating_formats_named
 from bot.rules_instance import InstanceRules
@@ -60,6 +60,7 @@ class RuleBook:
         formats = FormatRules(catalog, self._query)
         sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
         same = SameCardRules(self._query, reader.fit_request, setup := self.choice.setup_intent)
+        speed = SpeedRules(catalog, self._query, reader.lexicon)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -68,7 +69,8 @@ class RuleBook:
             ("outside device asked, cards as context", asks.outside_asked),
             ("nvlink memory pooling", asks.nvlink_pooling),
             ("feature of one card", asks.feature_of_one),
-            ("speed measured and doubted", (speed := SpeedRules(catalog, self._query, reader.lexicon)).doubted),
+            ("one of two cards said slower", speed.slower_of_two),
+            ("speed measured and doubted", speed.doubted),
             ("several gpus in a runtime", speed.several_gpus),
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
@@ -167,18 +169,16 @@ class RuleBook:
     def _faq_entry(self, ev: Evidence) -> FaqEntry | None:
         """The FAQ entry, unless a glossary entry only lent its fields to a look-up."""
         faq = ev.faq
-        if faq is not None and faq.fields and ev.gpus and not ev.fields and not self._is_software(ev):
-            return None
-        return faq
+        lent = faq is not None and faq.fields and ev.gpus and not ev.fields and not self._is_software(ev)
+        return None if lent else faq
 
     def _is_software(self, ev: Evidence) -> bool:
         return ev.faq is not None and ev.faq.id == SOFTWARE_FAQ and self._about_software(ev)
 
     @staticmethod
     def _about_software(ev: Evidence) -> bool:
-        """A software question the seed article's A4000/A6000 answer does not cover: other GPUs, or other stacks.
-
-        "cuda" alone also names the CUDA-cores field; "does the 4090 support cuda" is still about software."""
+        """A software question the seed article's A4000/A6000 answer does not cover: other GPUs, or other stacks ("cuda"
+        alone also names the CUDA-cores field; "does the 4090 support cuda" is still about software)."""
         fields, faq = ev.fields, ev.faq
         assert faq is not None  # noqa: S101 - checked by the caller
         if fields and (fields != ["cuda_cores"] or ev.has("core_count") or not ev.has("software")):
@@ -317,7 +317,7 @@ class RuleBook:
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
         # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
         # "minimum requirements for it": a fit
-        reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev)) and ev.budget_usd is None
+        reverse = (ev.has("reverse_fit") or asks_fit_of_it(ev) or oom_in_size(ev)) and ev.budget_usd is None
         return sized or reverse or not self._shopping(ev) or ev.has("requirements") or ev.need is not None
 
     def will_it_fit(self, ev: Evidence) -> Query | None:

@@ -34,6 +34,14 @@ def oom_on_card(ev: Evidence) -> bool:
     return ev.has("oom") and _on_card(ev)
 
 
+def oom_in_size(ev: Evidence) -> bool:
+    """ "I could not train it with a batch size of 8 ... the graphics card I use has 16GB memory": out of memory in a
+    memory size said, with no card named and nothing asked to buy: what that memory runs or trains ("which looks
+    like an out of memory issue": "which" relates, it asks for no card)."""
+    named = bool(ev.gpus) or bool(ev.match.ambiguous)
+    return ev.has("oom") and bool(ev.sizes) and not named and not ev.has("advice")
+
+
 def needs_of_it(ev: Evidence) -> bool:
     """ "what are the vram requirements to run this", "minimum gpu for it?": what the thread's model needs, asked
     without naming it. A fit question (the answer asks which model), not a pick nor the power FAQ; a budget makes

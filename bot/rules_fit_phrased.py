@@ -28,15 +28,17 @@ def has_size_word(ev: Evidence) -> bool:
 def fit_phrased_otherwise(ev: Evidence) -> bool:
     """ "does unsloth support qwen2.5 8 bit qlora on a 4090", "can i run gemma on a 3060": a model family run or
     trained on a card;
-    "if the gpu is less than 8 gb it won't work": whether things run in a memory amount."""
+    "if the gpu is less than 8 gb it won't work", "does this work for 12 vram?": whether things run in a memory
+    amount."""
     # "can i run qwen2.5 on a 3060", "llama2 on a 3060?": a family named beside a card is whether it runs there
     # (each test below is made only when the ones before it leave the answer open: they are pure)
-    if ev.family is not None or ("memory_gb" in ev.limits and ev.has("works_asked")):
+    amount = "memory_gb" in ev.limits or bool(ev.sizes)  # "less than 8 gb", "does this work for 12 vram"
+    if ev.family is not None or (amount and ev.has("works_asked")):
         on_card = bool(ev.gpus) or bool(ev.match.ambiguous)
         supports = ev.has("support_verbs") and not ev.has("software_topic")  # "can I use <a library> to" is software
         runs = ev.has("train_methods") or ev.has("fit_verbs") or supports
         family_trained = ev.family is not None and runs and on_card
-        amount_works = "memory_gb" in ev.limits and ev.has("works_asked") and not on_card and ev.budget_usd is None
+        amount_works = amount and ev.has("works_asked") and not on_card and ev.budget_usd is None
         if family_trained or amount_works:
             return True
     return _settings_for_card(ev)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.catalog import Catalog, FaqEntry
 from bot.evidence import Evidence
 from bot.request import SOFTWARE_FAQ
+from bot.software_libs import named_libraries
 
 __all__ = ["SoftwareRules"]
 
@@ -43,9 +44,17 @@ class SoftwareRules:
         options = len(ev.gpus) + len(ev.match.ambiguous)
         if ev.has("software_choice") or (options >= 2 and ev.has("compare")) or fields:
             return False  # "7900 xtx or 4070 ti super for comfyui": a verdict; "rocm is a pain. 3090 bandwidth?"
+        if self._library_on_card(ev):
+            return True  # "I can't find a way to enable Optix with my GTX1080": the library's rule for the card
         if ev.has("software_topic") or ev.has("cuda_target"):
             return ev.has("support_verbs") or ev.has("support_nouns")
         return ev.has("support_nouns") and ev.model is None
+
+    def _library_on_card(self, ev: Evidence) -> bool:
+        """A library with its own support rules (``specs/libraries.yaml``) named with one card, nothing asked to fit
+        or buy: whether and how it runs there."""
+        one = len(ev.gpus) == 1 and not ev.match.ambiguous and not ev.has("advice") and ev.model is None
+        return one and bool(named_libraries(self.catalog.libraries, ev.norm))
 
     def subjects(self, ev: Evidence) -> list[str] | None:
         """The GPUs a software question is about: those named, else the asker's own ("on my RX 7900 XTX"), and

@@ -42,6 +42,12 @@ _TPS = re.compile(
 )
 
 
+_FACTOR = re.compile(r"\b(\d+(?:\.\d+)?)x (?:slower|faster)\b")
+_ON_LEADS = frozenset(["on", "with", "using", "in"])
+_ON_WORDS = _ON_LEADS | {"the", "my", "a", "an", "our"}
+_AS_IT_SHOULD = re.compile(r"\bas (?:it|they|expected) should\b")
+
+
 def measured_tokens(norm: str) -> float | None:
     """The highest speed in tokens per second a normalised question states, or None."""
     found = [float(m.group(2) or m.group(1)) for m in _TPS.finditer(norm)]
@@ -52,7 +58,7 @@ class SpeedRules:
     """The rule; ``make`` builds a request with every slot the evidence fills."""
 
     def __init__(self, catalog: Catalog, make: Callable[[Evidence, Kind], Query], lexicon: Lexicon) -> None:
-        self.make, self.lexicon = make, lexicon
+        self.make, self.lexicon, self.catalog = make, lexicon, catalog
         self.entry = next((f for f in catalog.faqs if f.id == PERFORMANCE_FAQ), None)
         self.multi = next((f for f in catalog.faqs if f.id == MULTI_GPU_FAQ), None)
 
@@ -69,6 +75,45 @@ class SpeedRules:
         q.faq, q.intent, q.gpus = self.multi, "faq", list(ev.gpus)[:1]
         q.general, q.ambiguous = not ev.gpus, []
         return q
+
+    def slower_of_two(self, ev: Evidence) -> Query | None:
+        """ "my 4080 is slower than my 3060 in llama_cpp_python, why?", "changed from a 3060 12gb to a 5060 ti 16gb
+        ... no speedup at all": two cards, one said to be no faster than the other, nothing asked to buy: the two
+        side by side, led by how much faster one should be (bot/handlers/slower_card.py)."""
+        named = sorted([*ev.match.mentions, *ev.context], key=lambda m: m.start)  # "from a 3090 to a 4090": both
+        cards = list(dict.fromkeys(m.gpu for m in named if m.gpu))
+        # an unsure name that may be a card named is it ("3060 12gb ... 3060")
+        cards += [m.candidates[0] for m in ev.match.ambiguous if not set(m.candidates) & set(cards)]
+        said = self.lexicon.words["slower_said"].first(" ".join(ev.match.words)) if len(cards) == 2 else None
+        advice = ev.has("advice") and self.lexicon.words["advice"].found(_AS_IT_SHOULD.sub(" ", ev.norm))
+        if said is None or ev.budget_usd is not None or advice:
+            return None  # "slower than a 3090 but cheaper, which to buy?": a pick ("trains as it should" is none)
+        if ev.model is not None or ev.bare_size is not None or ev.has("support_nouns") or ev.has("support_issues"):
+            return None  # "... for llama 70b?": a fit; "support for pytorch on the 7900 xtx, is it slower": software
+        q = self.make(ev, "compare")
+        q.gpus, q.intent, q.ambiguous = cards, "compare", []
+        q.slower_said = self._said_slower(ev, cards, said.start, said.text)
+        factor = _FACTOR.search(ev.norm)  # "around 30x slower": how much slower, as measured
+        q.slower_factor = float(factor.group(1)) if factor else None
+        return q
+
+    def _said_slower(self, ev: Evidence, cards: list[str], at: int, phrase: str) -> str:
+        """The card said to be slower: the one right after "slower on" ("30x slower on my laptop rtx 5090"), else
+        the one named just before "slower (than)" ("my 4080 is slower than my 3060"), else the newer of the two
+        ("changed from a 3060 to a 5060 ti ... no speedup at all")."""
+        words = ev.match.words
+        k = len(" ".join(words)[:at].split())  # the words before the phrase
+        end = k + len(phrase.split())
+        lead = words[end] if end < len(words) else ""
+        found = [(m, m.gpu or (m.candidates[0] if m.candidates else "")) for m in ev.match.mentions]
+        for m, gpu in found if lead in _ON_LEADS else ():
+            if end < m.start <= end + 3 and set(words[end : m.start]) <= _ON_WORDS and gpu in cards:
+                return gpu  # "slower on my laptop rtx 5090"
+        named = [gpu for m, gpu in found if m.end <= k and gpu]
+        if ("than" in phrase or "slower" in phrase) and named and named[-1] in cards:
+            return named[-1]
+        dates = {g: str(self.catalog.gpus[g].get("release_date") or "") for g in cards}
+        return max(cards, key=lambda g: dates[g])
 
     def doubted(self, ev: Evidence) -> Query | None:
         """A measured or complained-of speed, no model or size named: the speed checklist for the card named."""

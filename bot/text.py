@@ -56,6 +56,11 @@ _LIST_MARK = re.compile(r"(?:(?:^|(?<=[\n:;)\]]))\s*\d{1,2}[.)]|(?<=\s)\d{1,2}\)
 # "3*8*A100", "2x8xH100": nodes times GPUs per node, written as a product before the name -> "24x a100".
 _COUNT_PRODUCT = re.compile(r"\b(\d{1,2})\s*[*x×]\s*(\d{1,2})\s*[*x×]\s*(?=[a-z])")
 _COUNT_AFTER = re.compile(r"\bx\s+(\d{1,2})\b")  # "a6000 x 2" -> "a6000 x2"
+# "2 * A100", "2*4090": a count times a name, the "*" written for "x" (before punctuation drops it).
+_STAR_COUNT = re.compile(r"(?<![\w.])(\d{1,2})\s*\*\s*(?=[a-z])")
+# "2 16gb a4000", "2 24gb rtx 3090": a small count before a size before a name with a number -> "2x 16gb a4000" (not
+# a name's number, "3060 12gb", nor a list of sizes, "8/10 gb vram").
+_COUNT_BEFORE_SIZE = re.compile(r"(?<![\w.])([2-8]) (?=\d{1,3}(?:\.\d+)?gb (?:[a-z]+ )?[a-z]*\d)")
 # Bits per weight ("4.65 bpw", "4.0bpw", "4.65 bits per weight", "3.5 bit"): its whole bits, "4 bpw" (the lexicon's
 # precisions read "N bpw" as the N-bit quantisation nearest it). Written to start with the digit.
 _BPW = re.compile(r"(\d)(?<!\w\d)(?:\.\d+\s*(?:bpw|bits? per weight|bits?)|\s*(?:bpw|bits? per weight))\b")
@@ -107,6 +112,7 @@ def normalize(text: str) -> str:
         if _PRODUCT_HINT.search(text) is not None:  # products of counts, experts written size first
             text = _COUNT_PRODUCT.sub(lambda m: f"{int(m.group(1)) * int(m.group(2))}x ", text)
             text = _EXPERTS_REVERSED.sub(r"\2x\1b", text)  # "7b*8" -> "8x7b"
+            text = _STAR_COUNT.sub(r"\1x ", text) if "*" in text else text  # "2 * a100" -> "2x a100"
         if _DASH.search(text) is not None:
             text = _SIZE_RANGE.sub(r"\1 to ", _RANGE.sub(r"\1 to ", text))
         if "b" in text:  # bits per weight: "4.65 bpw" -> "4 bpw"
@@ -125,6 +131,7 @@ def normalize(text: str) -> str:
             text = _GLUED_SIZE.sub(r"\1 \2", text)
             text = _LOOSE_SIZE.sub(r"\1gb", text)
             text = _SIZE.sub(lambda m: m.group(1) + ("gb" if m.group(2) == "gib" else m.group(2)), text)
+            text = _COUNT_BEFORE_SIZE.sub(r"\1x ", text)  # "2 16gb a4000" -> "2x 16gb a4000"
         text = _GLUED_COUNT.sub(r"\1x ", text) if _COUNT_HINT.search(text) is not None else text
         text = _COUNT_AFTER.sub(r"x\1", text) if "x " in text else text
     return " ".join(text.split())  # only spaces are left: the same as collapsing \s+

@@ -275,7 +275,7 @@ def test_model_series_start_guard_as_before(engine: Engine) -> None:
 
 def test_size_and_code_guards_as_before() -> None:
     from bot.dimensions import _RANGE_HINT
-    from bot.evidence import _ARCH_CODE
+    from bot.evidence_said import _ARCH_CODE
     from bot.evidence_sizes import gpu_sizes as _gpu_sizes
 
     plain_size = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")

@@ -126,6 +126,10 @@ def compare(ctx: HandlerContext, q: Query) -> Answer:
     a.full = q.all_fields
     a.chart = side.chart
     per_unit_lead(ctx, a, q.rank_field, q.rank_per, gpus)
+    if q.slower_said is not None and len(gpus) == 2:  # "my 4080 is slower than my 3060, why?": the speeds expected
+        from bot.handlers.slower_card import slower_lead  # the estimator, imported only for these
+
+        slower_lead(ctx, q, a, gpus)
     several(ctx, a, q.counts, gpus)
     if len(gpus) == 2 and not q.fields:
         a.bullets.append(f"Ask “{names[0]} or {names[1]} for training?” (or inference, rendering) for a pick.")
