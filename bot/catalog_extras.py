@@ -33,26 +33,19 @@ def load_libraries(path: Path, fields: Mapping[str, FieldDef]) -> tuple[Library,
     return tuple(out)
 
 
+def _strings(raw: dict[str, Any], key: str, path: Path, lid: str) -> list[str]:
+    """A library's non-empty list of strings under ``key`` (its names, its sources), or the file, entry and field."""
+    value: Any = raw.get(key)
+    ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+    expect(ok, path, f"needs a list of `{key}`", lid, key)  # raises unless ok
+    return [str(v) for v in value]
+
+
 def _library(raw: Any, path: Path, fields: Mapping[str, FieldDef]) -> Library:
     expect(isinstance(raw, dict) and isinstance(raw.get("id"), str), path, "each library needs an `id`")
     lid = raw["id"]
     check_keys(raw, {"id", "name", "names", "support", "sources"}, ("name",), path, lid)
-    names = raw.get("names")
-    expect(
-        isinstance(names, list) and bool(names) and all(isinstance(n, str) for n in names),
-        path,
-        "needs a list of `names`",
-        lid,
-        "names",
-    )
-    sources = raw.get("sources")
-    expect(
-        isinstance(sources, list) and bool(sources) and all(isinstance(u, str) for u in sources),
-        path,
-        "needs a list of `sources`",
-        lid,
-        "sources",
-    )
+    names, sources = _strings(raw, "names", path, lid), _strings(raw, "sources", path, lid)
     rules = raw.get("support")
     expect(isinstance(rules, list) and bool(rules), path, "needs a list of `support` rules", lid, "support")
     phrases = sorted({normalize(n) for n in names}, key=len, reverse=True)
