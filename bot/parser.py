@@ -9,18 +9,17 @@ the evidence, the rule that fired and the request.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections import OrderedDict
 from typing import Any
 
 from bot.catalog import Catalog
 from bot.cloud import load_cloud
-from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Mention, Reader
 from bot.lexicon import Lexicon, load_lexicon
 from bot.matcher import GpuMention, Matcher, MatchResult
 from bot.models import ModelIndex
 from bot.request import MAX_COMPARE, SOFTWARE_FAQ, FitRequest, Intent, Query
+from bot.rig_words import named_together
 from bot.rules import RuleBook
 from bot.runtime_names import RuntimeNames
 from bot.text import normalize
@@ -30,9 +29,6 @@ __all__ = ["MAX_COMPARE", "SOFTWARE_FAQ", "FitRequest", "Intent", "Query", "Ques
 
 #: How many recent readings are kept for completing a clarified request.
 _RECENT = 256
-
-#: Words between two cards that make them one rig ("a 3090 and a 3060", "a 3090 with a 3060").
-_JOINERS = frozenset({"and", "with", "plus", "&"})
 
 #: How many of the last fresh readings are kept, so that the steps of one answer (a front end's checks before
 #: it answers, the answer, the Hub's check after) read a question once. Readings are never changed after
@@ -94,23 +90,12 @@ class QuestionParser:
         query.names_capped = ev.names_capped
         if query.kind == "psu":
             query.psu_watts = ev.psu_watts
-        if query.fit is not None and query.fit.mode == "inference" and len(set(query.gpus)) >= 2:
-            query.fit.combined = self._named_together(ev)
+        if query.fit is not None and query.fit.mode == "inference" and len(set(query.gpus)) + len(query.ambiguous) >= 2:
+            query.fit.combined = named_together(ev, self.lexicon)
         query.ratio_asked = len(query.gpus) == 2 and self.lexicon.words["ratio_asked"].found(ev.norm)
         if query.kind in ("pick", "verdict") and len(query.gpus) >= 2 and query.upgrade_from is None:
             query.upgrade_from = _owned_baseline(ev, query.gpus)  # "i have a 2060 ... 4060 ti or 3090?"
         return query
-
-    def _named_together(self, ev: Evidence) -> bool:
-        """Cards named as one rig ("a 3090 + a 3060", "a 3090 and a 4090 together"), not as options ("3090 or 4090",
-        "3090/4090"): a word that joins them (or a "+" between them), and no compare word."""
-        mentions = [m for m in ev.match.mentions if m.gpu is not None]
-        words, lexicon = ev.match.words, self.lexicon.words
-        gaps = [" ".join(words[a.end : b.start]) for a, b in itertools.pairwise(mentions)]
-        if any(lexicon["compare"].found(gap) for gap in gaps):
-            return False
-        joined = any(set(gap.split()) & _JOINERS for gap in gaps) or lexicon["rig_joins"].found(ev.norm)
-        return joined or joined_by_plus(ev.text)
 
     def _remember(self, text: str, ev: Evidence) -> None:
         self._recent.pop(text, None)
@@ -131,10 +116,12 @@ class QuestionParser:
         ev = self.read_recent(text)
         pending = [m for m in ev.match.mentions if m.gpu is None]
         holding = [m for m in pending if gpu_id in (*m.candidates, *m.suggestions)]
-        chosen = (holding or pending)[:1]
+        # A name picked before and now picked again as another of its variants (a second button on the same answer)
+        picked = [m for m in ev.match.mentions if m.gpu is not None and gpu_id in (*m.candidates, *m.suggestions)]
+        chosen = (holding or picked or pending)[:1]
         if chosen:
-            mentions = [
-                GpuMention(m.text, m.start, m.end, gpu=gpu_id) if m is chosen[0] else m for m in ev.match.mentions
+            mentions = [  # the name keeps its variants, so that another of them can be picked later
+                dataclasses.replace(m, gpu=gpu_id) if m is chosen[0] else m for m in ev.match.mentions
             ]
         else:
             mentions = [*ev.match.mentions, GpuMention(gpu_id, len(ev.match.words), len(ev.match.words), gpu=gpu_id)]

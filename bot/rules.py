@@ -56,7 +56,7 @@ class RuleBook:
         self.faqs = FaqRules(reader.matcher.field_phrases, self._query, self._fields)
         cues, listing = reader.lexicon.words["correction_cues"], reader.lexicon.words["rig_listing"]
         asks = AskRules(catalog, self._query, self.verdict_among_named, self.comparison, cues, listing)
-        variants = VariantRules(catalog, self._table, self._is_fit_question)
+        variants = VariantRules(catalog, self._table, self._is_fit_question, reader.lexicon)
         formats = FormatRules(catalog, self._query)
         sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
         same = SameCardRules(self._query, reader.fit_request, setup := self.choice.setup_intent)

@@ -15,8 +15,10 @@ from dataclasses import replace
 from bot.catalog import GPU, Catalog
 from bot.dimensions import gpu_counts
 from bot.evidence import Evidence
+from bot.lexicon import Lexicon
 from bot.mentions import GpuMention, MatchResult
 from bot.request import MAX_COMPARE, Query
+from bot.rig_words import named_as_options
 
 __all__ = ["MAX_SCORED", "VariantRules", "one_architecture"]
 
@@ -43,16 +45,23 @@ class VariantRules:
     """Answers for every variant of an ambiguous name named beside other cards; built once per rule book."""
 
     def __init__(
-        self, catalog: Catalog, table: Callable[[], Sequence[tuple[str, Rule]]], is_fit: Callable[[Evidence], bool]
+        self,
+        catalog: Catalog,
+        table: Callable[[], Sequence[tuple[str, Rule]]],
+        is_fit: Callable[[Evidence], bool],
+        lexicon: Lexicon,
     ) -> None:
         self.catalog = catalog
         self._table = table  # the rule book's table: the rules after "ambiguous name" read the expanded evidence
         self._is_fit = is_fit
+        self._lexicon = lexicon
 
     def side_by_side(self, ev: Evidence) -> Query | None:
         """Every variant of each ambiguous name beside the other cards named, when they fit in one answer."""
-        if not ev.match.ambiguous or not ev.gpus or self._is_fit(ev):
+        if not ev.match.ambiguous or not ev.gpus:
             return None  # one family alone ("a100 vram"), or only families ("h100 vs a100"): which one is the question
+        if self._is_fit(ev) and not named_as_options(ev, self._lexicon):
+            return None  # "llama 70b on a 3090 and a 3060": one rig, answered with each variant (the fit handler)
         if ev.memo.get("picked"):
             return None  # "h100 vs a100", an A100 picked: the bot said it would ask about the H100 next
         every = {m.start: self._meant(ev, m) for m in ev.match.ambiguous}

@@ -15,6 +15,7 @@ weighted by its share of the layers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.answer import Answer
@@ -26,27 +27,60 @@ from bot.handlers.fit_plan import FitPlan, best_fit, card_speed, decodes_tokens,
 from bot.parser import Query
 from bot.wording import an, gerund
 
-__all__ = ["mixed_answer", "rig_of"]
+__all__ = ["Held", "held_on", "mixed_answer", "rig_cards", "rig_of", "rig_text"]
 
 _LEAD = {"fits": "Yes, it fits", "tight": "Yes, but it is borderline", "does not fit": "No, it does not fit"}
 
 
-def mixed_answer(ctx: HandlerContext, s: FitPlan, cards: list[GPU], *, question: str, llm: bool) -> Answer:
-    """The estimate for ``s`` (planned for ``len(cards)`` GPUs) on ``cards`` together."""
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A plan on a rig: the precision chosen (none asked: the best that fits), its verdict, and the GB the job
+    needs against the GB the cards offer together."""
+
+    plan: FitPlan
+    verdict: str
+    rooms: list[float]
+    layered: bool
+
+    @property
+    def have(self) -> float:
+        return sum(self.rooms) if self.layered else min(self.rooms) * len(self.rooms)
+
+    @property
+    def need(self) -> float:
+        return self.plan.est.per_gpu_gb * len(self.rooms)
+
+    @property
+    def lead(self) -> str:
+        """ "Yes, it fits", or with a precision chosen for the asker "Yes, in Q3_K_M"."""
+        if self.plan.full is None:
+            return _LEAD[self.verdict]
+        chosen = self.plan.chosen
+        return f"No, not even in {chosen}" if self.verdict == "does not fit" else f"Yes, in {chosen}"
+
+
+def held_on(ctx: HandlerContext, s: FitPlan, cards: list[GPU], *, llm: bool) -> Held:
+    """``s`` (planned for ``len(cards)`` GPUs) on ``cards`` together, at the best precision that fits when none was
+    asked."""
     count = len(cards)
     rooms = [capacity_of(ctx, gpu, s.budget, count) for gpu in cards]
     layered = split_for(s.budget.id, count) == "layer"
     per_gpu = sum(rooms) / count if layered else min(rooms)  # what each share may take
     plan = best_fit(s, per_gpu) if llm else s
-    verdict = plan.est.verdict(per_gpu)
-    rig = _rig_text(cards)
+    return Held(plan, plan.est.verdict(per_gpu), rooms, layered)
+
+
+def mixed_answer(ctx: HandlerContext, s: FitPlan, cards: list[GPU], *, question: str, llm: bool) -> Answer:
+    """The estimate for ``s`` (planned for ``len(cards)`` GPUs) on ``cards`` together."""
+    held = held_on(ctx, s, cards, llm=llm)
+    plan, verdict, rooms, layered = held.plan, held.verdict, held.rooms, held.layered
+    rig = rig_text(cards)
     a = Answer(question=question, intent="fits", title=f"Can you {plan.verb} {plan.model.name} on {rig}?")
     a.gpus, a.fields = [g.id for g in cards], ["memory_gb"]
     total = sum(g.number("memory_gb") or 0.0 for g in cards)
-    need, have = plan.est.per_gpu_gb * count, per_gpu * count
-    lead = _LEAD[verdict] if plan.full is None else f"{_LEAD[verdict].split(',')[0]}, in {plan.chosen}"
+    need, have = held.need, held.have
     a.summary = (
-        f"{lead}: {gerund(plan.doing)} on {rig} ({total:g} GB together) needs about {need:,.1f} GB of the "
+        f"{held.lead}: {gerund(plan.doing)} on {rig} ({total:g} GB together) needs about {need:,.1f} GB of the "
         f"{have:,.1f} GB they offer together ({plan.terms}); {band_text(need, have)}."
     )
     for gpu in cards:
@@ -114,11 +148,16 @@ def rig_of(ctx: HandlerContext, q: Query) -> list[GPU]:
     when a name in it stands for several variants (the variants are alternatives, not more cards)."""
     if q.variants or q.ambiguous:
         return []
-    cards = [ctx.catalog.gpus[g] for g in dict.fromkeys(q.gpus) for _ in range(max(1, q.counts.get(g, 1)))]
-    return sorted(cards, key=lambda g: -(g.number("memory_gb") or 0.0)) if len(set(q.gpus)) >= 2 else []
+    return rig_cards(ctx, q.gpus, q.counts) if len(set(q.gpus)) >= 2 else []
 
 
-def _rig_text(cards: list[GPU]) -> str:
+def rig_cards(ctx: HandlerContext, gpus: list[str], counts: dict[str, int]) -> list[GPU]:
+    """``gpus``, each as many times as ``counts`` says, most memory first."""
+    cards = [ctx.catalog.gpus[g] for g in dict.fromkeys(gpus) for _ in range(max(1, counts.get(g, 1)))]
+    return sorted(cards, key=lambda g: -(g.number("memory_gb") or 0.0))
+
+
+def rig_text(cards: list[GPU]) -> str:
     """ "2× GeForce RTX 3090 + a GeForce RTX 3060"."""
     counted: dict[str, tuple[GPU, int]] = {}
     for gpu in cards:

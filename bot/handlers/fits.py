@@ -32,7 +32,6 @@ from bot.handlers.fit_memory import (
     usable_gb,
     usable_text,
 )
-from bot.handlers.fit_mixed import mixed_answer, rig_of
 from bot.handlers.fit_offload import offload_at_4_bit, offload_bullet
 from bot.handlers.fit_options import (
     cheapest_fits,
@@ -45,6 +44,7 @@ from bot.handlers.fit_options import (
 )
 from bot.handlers.fit_plan import FitPlan, best_fit, decodes_tokens, fit_plan, fit_slots, speed_on
 from bot.handlers.fit_precision import BELOW_Q4, native_precision, pick_precision, precision_label, quality_note
+from bot.handlers.fit_rig_variants import rig_fit
 from bot.parser import Query
 from bot.wording import an, gerund
 
@@ -67,11 +67,11 @@ def fits(ctx: HandlerContext, q: Query) -> Answer:
         return fits_help(ctx, q)
     budget = budget_for(ctx, req.runtime, req.mode, model.kind)
     llm = model_id is None or ctx.models[model_id].kind == "llm"  # a bare size is shaped like a language model
+    if req.combined and (rig := rig_fit(ctx, q, lambda n: fit_plan(req, model, model_id, n, budget=budget), llm=llm)):
+        return rig  # "on a 3090 + a 3060": the cards together (with each variant of "a 3060")
     if q.ambiguous and not q.gpus:
         plan = fit_plan(req, model, model_id, req.gpus_count, budget=budget)
         return _count_answer(ctx, q, plan, None) or _ambiguous(ctx, q, plan, llm)
-    if req.combined and (rig := rig_of(ctx, q)):  # "on a 3090 + a 3060": the cards together
-        return mixed_answer(ctx, fit_plan(req, model, model_id, len(rig), budget=budget), rig, question=q.text, llm=llm)
     gpu = ctx.catalog.gpus[q.gpus[0]] if q.gpus else None
     if gpu is not None:
         budget = on_card(budget, usable_gb(ctx, gpu), gpu.id)  # the runtime's defaults for this card

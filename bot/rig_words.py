@@ -1,0 +1,36 @@
+"""Cards named as one rig ("a 3090 + a 3060", "a 3090 and a 4090 together") rather than as options ("3090 or
+4090", "3090/4090"): a word that joins them, or a "+" between them, and no compare word between any two."""
+
+from __future__ import annotations
+
+import itertools
+
+from bot.dimensions import joined_by_plus
+from bot.evidence import Evidence
+from bot.lexicon import Lexicon
+
+__all__ = ["named_as_options", "named_together"]
+
+#: Words that join two card names into one rig ("a 3090 and a 3060", "a 4090 with a 3090").
+_JOINERS = frozenset({"and", "with", "plus", "&"})
+
+
+def named_together(ev: Evidence, lexicon: Lexicon) -> bool:
+    """Whether the cards ``ev`` names (resolved, or a name with several variants: "a 3060") form one rig."""
+    gaps = _gaps(ev)
+    if not gaps or any(lexicon.words["compare"].found(gap) for gap in gaps):
+        return False
+    joined = any(set(gap.split()) & _JOINERS for gap in gaps) or lexicon.words["rig_joins"].found(ev.norm)
+    return joined or joined_by_plus(ev.text)
+
+
+def named_as_options(ev: Evidence, lexicon: Lexicon) -> bool:
+    """Whether a compare word stands between two of the cards ``ev`` names: "on a 3090 or a 3060", "4090 vs 3060"."""
+    return any(lexicon.words["compare"].found(gap) for gap in _gaps(ev))
+
+
+def _gaps(ev: Evidence) -> list[str]:
+    """The words between each two card names in turn (resolved, or a name with several variants)."""
+    mentions = [m for m in ev.match.mentions if m.gpu is not None or m.ambiguous]
+    words = ev.match.words
+    return [" ".join(words[a.end : b.start]) for a, b in itertools.pairwise(mentions)]
