@@ -49,7 +49,7 @@ from bot.estimator_startup import startup_terms
 from bot.estimator_tgi import tgi_terms
 from bot.estimator_training import ADAM_BYTES_PER_PARAM, NF4_BYTES, TrainingRuntime, training_terms
 from bot.estimator_vllm import VllmTerms, vllm_terms
-from bot.estimator_weights import LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
+from bot.estimator_weights import GGUF_MIXES, LINEAR_ONLY, MXFP4_BITS, is_native, weights_bytes
 
 __all__ = [
     "ADAM_BYTES_PER_PARAM",
@@ -91,6 +91,26 @@ BYTES_PER_PARAM: Mapping[str, float] = {
     # Q2_K as 2.96 GiB (tools/quantize/quantize.cpp, "Q2_K : 2.96G"), i.e. 2.93 bits per parameter besides the
     # Q6_K output layer (25.43e9 bits - 0.525e9 x 6.5625 over 7.505e9 parameters); the bare Q2_K block is 2.625.
     "q2_k": 2.93 / 8,
+    # The other K-quant mixes and the I-quants: the bits per weight of every tensor but the output matrix, from the
+    # published files of Llama-3.1-70B-Instruct (bartowski's GGUF table, llama.cpp b3472: the file size less the
+    # output matrix at Q6_K, or Q5_K for the I-quants below 3.1 bits, over the other 69.5B parameters; IQ3_XXS and
+    # IQ1_S from mradermacher's i1 files of the base model, IQ4_NL from Llama-3.1-8B's). With these, the formula
+    # gives the published files of eleven other models within 4.5%, most within 2% (tests/test_gguf_iquants.py).
+    "q5_k_s": 5.50 / 8,
+    "q4_k_s": 4.54 / 8,
+    "iq4_nl": 4.53 / 8,
+    "iq4_xs": 4.26 / 8,
+    "q3_k_l": 4.17 / 8,
+    "iq3_m": 3.58 / 8,
+    "q3_k_s": 3.46 / 8,
+    "iq3_xs": 3.27 / 8,
+    "iq3_xxs": 3.08 / 8,
+    "iq2_m": 2.69 / 8,
+    "iq2_s": 2.48 / 8,
+    "iq2_xs": 2.35 / 8,
+    "iq2_xxs": 2.11 / 8,
+    "iq1_m": 1.84 / 8,
+    "iq1_s": 1.68 / 8,
 }
 #: How precisions read in answers.
 PRECISION_NAMES: Mapping[str, str] = {
@@ -109,6 +129,7 @@ PRECISION_NAMES: Mapping[str, str] = {
     "nf4": "4-bit NF4",
     "q3_k_m": "Q3_K_M",
     "q2_k": "Q2_K",
+    **{p: p.upper() for p in GGUF_MIXES},
 }
 
 

@@ -22,13 +22,32 @@ from collections.abc import Mapping
 
 from bot.estimator_shapes import GB, ModelShape
 
-__all__ = ["GGUF_OUTPUT_Q6K", "MXFP4_BITS", "is_native", "weights_bytes"]
+__all__ = ["GGUF_MIXES", "GGUF_OUTPUT_BITS", "MXFP4_BITS", "is_native", "weights_bytes"]
 
 #: MXFP4 (OCP Microscaling Formats v1.0, section 5: FP4 E2M1 elements, one shared E8M0 scale per block of 32):
 #: 4 + 8/32 = 4.25 bits per weight. https://www.opencompute.org/documents/ocp-microscaling-formats-mx-v1-0-spec-final-pdf
 MXFP4_BITS = 4 + 8 / 32
-#: K-quants whose output tensor llama.cpp raises to Q6_K (Q6_K and Q8_0 keep their own type).
-GGUF_OUTPUT_Q6K = frozenset({"q5_k_m", "q4_k_m", "q3_k_m", "q2_k"})
+#: The GGUF file types whose output matrix llama.cpp stores at another type, and that type's bits per weight: Q6_K
+#: (6.5625), or Q5_K (5.5) for IQ1_S/M, IQ2_XXS/XS/S/M and IQ3_XXS (``llama_tensor_get_type_impl``); Q6_K and Q8_0
+#: keep their own type.
+GGUF_OUTPUT_BITS: Mapping[str, float] = {
+    **dict.fromkeys(("q5_k_m", "q5_k_s", "q4_k_m", "q4_k_s", "q3_k_l", "q3_k_m", "q3_k_s", "q2_k"), 6.5625),
+    **dict.fromkeys(("iq4_nl", "iq4_xs", "iq3_m", "iq3_xs"), 6.5625),
+    **dict.fromkeys(("iq3_xxs", "iq2_m", "iq2_s", "iq2_xs", "iq2_xxs", "iq1_m", "iq1_s"), 5.5),
+}
+#: llama.cpp stores a tensor whose rows are no multiple of 256 (the K- and I-quants' block) in a type of 32-wide
+#: blocks instead (``tensor_type_fallback`` in src/llama-quant.cpp): Q8_0 for Q6_K, Q5_1 for Q5_K, Q5_0 for Q4_K and
+#: IQ4_NL (4.5 bits) for the I-quants, Q2_K and Q3_K. A dense model whose FFN width is no such multiple (Qwen2.5-72B's
+#: 29,568) has every ffn_down that way: its files run 7-27% over the plain mix without this.
+GGUF_FALLBACK_BITS: Mapping[str, float] = {
+    "q6_k": 8.5,
+    **dict.fromkeys(("q5_k_m", "q5_k_s"), 6.0),
+    **dict.fromkeys(("q4_k_m", "q4_k_s"), 5.5),
+    **{p: 4.5 for p in GGUF_OUTPUT_BITS if not p.startswith(("q4", "q5"))},
+}
+#: The K-quant and I-quant mixes named as llama.cpp names them (Q4_K_S, IQ4_XS, ...); the older ids have names of
+#: their own in the answers.
+GGUF_MIXES = tuple(p for p in GGUF_OUTPUT_BITS if p not in ("q5_k_m", "q4_k_m", "q3_k_m", "q2_k"))
 #: Formats that quantise the linear layers only: the embedding and output matrices stay 16-bit (vLLM's FP8 skips
 #: lm_head and embed_tokens; bitsandbytes int8/NF4 skips lm_head and never touches nn.Embedding:
 #: https://docs.vllm.ai/en/latest/features/quantization/fp8.html,
@@ -66,12 +85,27 @@ def weights_bytes(
             f"{name} weights at {bpp * 8:.2f} bits per parameter, the embedding and output matrices "
             f"({vocab / 1e9:.2f}B parameters) in 16-bit as these formats keep them"
         )
-    if precision in GGUF_OUTPUT_Q6K and model.vocab_size and model.hidden_size:
+    if precision in GGUF_OUTPUT_BITS and model.vocab_size and model.hidden_size:
         output = float(model.vocab_size * model.hidden_size)
         body = max(params - output, 0.0)
-        total = body * bpp + output * bytes_per_param["q6_k"]
-        return total, (
+        bits = GGUF_OUTPUT_BITS[precision]
+        total = body * bpp + output * bits / 8
+        how = (
             f"{name} weights at {bpp * 8:.2f} bits per parameter, the output layer "
-            f"({output / 1e9:.2f}B parameters) at Q6_K as llama.cpp stores it"
+            f"({output / 1e9:.2f}B parameters) at {'Q6_K' if bits > 6 else 'Q5_K'} as llama.cpp stores it"
         )
-    return params * bpp, f"{name} weights at {bpp * 8:.2f} bits per parameter"
+        return _with_fallback(model, precision, bpp, total, how)
+    return _with_fallback(model, precision, bpp, params * bpp, f"{name} weights at {bpp * 8:.2f} bits per parameter")
+
+
+def _with_fallback(model: ModelShape, precision: str, bpp: float, total: float, how: str) -> tuple[float, str]:
+    """``total`` with a dense model's ffn_down in its GGUF fallback type when the FFN width is no multiple of 256."""
+    fallback = GGUF_FALLBACK_BITS.get(precision)
+    width, layers, hidden = model.intermediate_size, model.layers, model.hidden_size
+    if fallback is None or model.experts or not (width and layers and hidden) or width % 256 == 0:
+        return total, how
+    down = float(layers * hidden * width)
+    return total + down * (fallback / 8 - bpp), (
+        f"{how}; its ffn_down ({down / 1e9:.1f}B parameters, {width:,} wide: no multiple of 256) in llama.cpp's "
+        f"fallback type of {fallback:g} bits"
+    )

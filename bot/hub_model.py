@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.estimator_shapes import ModelShape
+from bot.estimator_weights import GGUF_MIXES
 from bot.hub_ref import gguf_quant
 from bot.models import ModelSpec
 
@@ -20,7 +21,7 @@ __all__ = ["HubRecord", "Unsupported", "hub_model", "hub_url"]
 HUB = "https://huggingface.co"
 _SPLIT = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.I)
 # GGUF quantisations the estimator knows by name (bot.estimator.BYTES_PER_PARAM); a file of another type is listed.
-_GGUF_KNOWN = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k", "bf16", "f16", "f32")
+_GGUF_KNOWN = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k", *GGUF_MIXES, "bf16", "f16", "f32")
 _GGUF_AS = {"f16": "fp16", "f32": "fp32"}
 
 

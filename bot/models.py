@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -13,6 +14,7 @@ from typing import Any, TypeGuard
 
 from bot.catalog import CatalogError, check_keys, read_yaml
 from bot.estimator_shapes import ModelShape
+from bot.estimator_weights import weights_bytes
 from bot.model_components import FIELDS as MEDIA_FIELDS
 from bot.model_components import media_fields
 from bot.model_names import NameRuns
@@ -183,10 +185,11 @@ def _native(
     return native, tuple((str(p), float(b)) for p, b in split.items())
 
 
-def _files(raw: dict[str, Any], path: Path, name: str, params: float) -> tuple[tuple[str, float], ...]:
-    """``weights_gb``: published file sizes per precision, cited in ``weights_sources``; each within 25% of
-    parameters × bits, which catches a size typed for the wrong model or unit."""
-    from bot.estimator import BYTES_PER_PARAM
+def _files(raw: dict[str, Any], path: Path, name: str, shape: ModelShape) -> tuple[tuple[str, float], ...]:
+    """``weights_gb``: published file sizes per precision, cited in ``weights_sources``; each within 25% of what the
+    estimator's formula gives without it (parameters × bits with the format's layout), which catches a size typed for
+    the wrong model or unit."""
+    from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES
 
     sizes = raw.get("weights_gb") or {}
     if not isinstance(sizes, dict):
@@ -197,7 +200,7 @@ def _files(raw: dict[str, Any], path: Path, name: str, params: float) -> tuple[t
     for precision, gb in sizes.items():
         if precision not in BYTES_PER_PARAM or not _positive(gb):
             raise _err(path, f"{precision!r}: needs a known precision and a positive size", name, "weights_gb")
-        expected = params * BYTES_PER_PARAM[precision]
+        expected = weights_bytes(shape, precision, BYTES_PER_PARAM, PRECISION_NAMES)[0] / 1e9
         if not 0.75 * expected <= gb <= 1.25 * expected:
             raise _err(path, f"{precision}: {gb} GB is far from {expected:.1f} GB (params x bits)", name, "weights_gb")
     return tuple((str(p), float(gb)) for p, gb in sizes.items())
@@ -242,8 +245,8 @@ def _model(raw: Any, path: Path, index: int) -> ModelSpec:
         tied_embeddings=_tied(raw, path, name),
         native_precision=native,
         native_split_b=split,
-        file_gb=_files(raw, path, name, params),
     )
+    shape = dataclasses.replace(shape, file_gb=_files(raw, path, name, shape))
     return ModelSpec(
         id=raw["id"],
         name=raw["name"].strip(),

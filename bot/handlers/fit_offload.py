@@ -12,12 +12,15 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from bot.estimator import Estimate
+from bot.estimator import PRECISION_NAMES, Estimate
 from bot.estimator_runtime import HOST_EMBEDDINGS
 from bot.handlers.fit_plan import FitPlan, fit_plan
-from bot.handlers.fit_precision import pick_precision, precision_label
+from bot.handlers.fit_precision import pick_precision, precision_label, quality_note
 
-__all__ = ["offload_at_4_bit", "offload_bullet", "offload_split"]
+__all__ = ["below_3_bits", "offload_at_4_bit", "offload_bullet", "offload_split"]
+
+#: The 2-bit I-quants offered when nothing down to Q2_K fits, largest first (llama.cpp's IQ2_M, IQ2_XS, IQ2_XXS).
+_TWO_BIT = ("iq2_m", "iq2_xs", "iq2_xxs")
 
 #: The estimate's terms that go with the layers (and so move to RAM with them).
 _PER_LAYER_TERMS = frozenset({"weights", "KV cache", HOST_EMBEDDINGS})
@@ -69,6 +72,23 @@ def offload_at_4_bit(s: FitPlan, capacity_gb: float) -> str | None:
     req = dataclasses.replace(s.req, precision=pick_precision(s.model))
     plan = fit_plan(req, s.model, s.model_id, s.count, budget=s.budget, vram_gib=s.vram_gib)
     return offload_bullet(plan, capacity_gb, s.req.ram_gb, instead="To keep 4-bit quality")
+
+
+def below_3_bits(s: FitPlan, capacity_gb: float) -> str | None:
+    """No precision asked and nothing down to Q2_K fits: the largest 2-bit I-quant that would, as a bullet (the
+    GGUF runtimes only); None when none does or the question named a precision."""
+    if s.full is None or s.mode != "inference" or not s.budget.host_input_embeddings:
+        return None
+    for precision in _TWO_BIT:
+        req = dataclasses.replace(s.req, precision=precision)
+        plan = fit_plan(req, s.model, s.model_id, s.count, budget=s.budget, vram_gib=s.vram_gib)
+        if plan.est.total_gb < s.est.total_gb and plan.est.verdict(capacity_gb) != "does not fit":
+            gpus = "GPUs" if s.count > 1 else "GPU"
+            return (
+                f"On the {gpus} alone it would fit only below 3 bits: in {PRECISION_NAMES[precision]} it needs about "
+                f"{plan.est.per_gpu_gb:,.1f} GB{' per GPU' if s.count > 1 else ''}; {quality_note(s.model, precision)}."
+            )
+    return None
 
 
 def _setting(s: FitPlan, on_gpu: int) -> str:

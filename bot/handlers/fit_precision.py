@@ -40,6 +40,22 @@ QUALITY: Mapping[str, str] = {
     "q4_k_m": "a small quality loss (+0.18 perplexity on Llama 3 8B, llama.cpp's measurement)",
     "q3_k_m": "below 4-bit, quality suffers (+0.66 perplexity on Llama 3 8B, llama.cpp's measurement)",
     "q2_k": "below 4-bit, quality suffers badly (+3.5 perplexity on Llama 3 8B, llama.cpp's measurement)",
+    "q5_k_s": "a very small quality loss (+0.10 perplexity on Llama 3 8B, llama.cpp's measurement)",
+    "q4_k_s": "a small quality loss (+0.27 perplexity on Llama 3 8B, llama.cpp's measurement)",
+    "q3_k_l": "below 4-bit, quality suffers (+0.56 perplexity on Llama 3 8B, llama.cpp's measurement)",
+    "q3_k_s": "below 4-bit, quality suffers (+1.63 perplexity on Llama 3 8B, llama.cpp's measurement)",
+    **dict.fromkeys(
+        ("iq4_nl", "iq4_xs"),
+        "an I-quant of about 4.3 to 4.5 bits per weight: similar in quality to Q4_K_S, bartowski's GGUF notes say",
+    ),
+    **dict.fromkeys(
+        ("iq3_m", "iq3_xs", "iq3_xxs"), "below 4-bit, quality suffers (an I-quant of 3.1 to 3.6 bits per weight)"
+    ),
+    **dict.fromkeys(
+        ("iq2_m", "iq2_s", "iq2_xs", "iq2_xxs"),
+        "below 3-bit, quality suffers badly (an I-quant of 2.1 to 2.7 bits per weight)",
+    ),
+    **dict.fromkeys(("iq1_m", "iq1_s"), "below 2-bit, quality suffers very badly (an I-quant of 1.7 to 1.8 bits)"),
 }
 
 

@@ -32,7 +32,7 @@ from bot.handlers.fit_memory import (
     usable_gb,
     usable_text,
 )
-from bot.handlers.fit_offload import offload_at_4_bit, offload_bullet
+from bot.handlers.fit_offload import below_3_bits, offload_at_4_bit, offload_bullet
 from bot.handlers.fit_options import (
     cheapest_fits,
     first_fix,
@@ -389,11 +389,9 @@ def _against_capacity(ctx: HandlerContext, a: Answer, s: FitPlan, capacity: floa
     if verdict == "does not fit" and _pipeline(s):
         _media_fixes(a, s, room, fit)
     elif verdict == "does not fit":
-        a.bullets.extend(
-            make_it_fit(
-                ctx, a, s.est, s.model, room, f"{capacity:g} GB GPUs", s.mode, s.precision, s.context, s.count, s.budget
-            )
-        )
+        where = f"{capacity:g} GB GPUs"
+        fixes = make_it_fit(ctx, a, s.est, s.model, room, where, s.mode, s.precision, s.context, s.count, s.budget)
+        a.bullets.extend([*fixes, *filter(None, [below_3_bits(s, room)])])
 
 
 def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> None:
@@ -429,8 +427,7 @@ def _on_gpu(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str,
         a.recommendation = gpu.id if fit["fits"] else None
     elif verdict == "does not fit":
         _what_would_fit(ctx, a, s, capacity, gpu.short_name)
-        offload = offload_bullet(s, capacity, s.req.ram_gb)
-        a.bullets.extend([offload] if offload else [])
+        a.bullets.extend(filter(None, [below_3_bits(s, capacity), offload_bullet(s, capacity, s.req.ram_gb)]))
     elif s.full is not None and s.precision in BELOW_Q4 and (offload := offload_at_4_bit(s, capacity)):
         a.bullets.append(offload)  # the best that fits loses quality: 4-bit with part of it in RAM instead
     if s.count > 1:
