@@ -9,7 +9,7 @@ from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence
 from bot.lexicon import Lexicon
 
-__all__ = ["named_as_options", "named_together"]
+__all__ = ["named_as_options", "named_together", "rig_joined"]
 
 #: Words that join two card names into one rig ("a 3090 and a 3060", "a 4090 with a 3090").
 _JOINERS = frozenset({"and", "with", "plus", "&"})
@@ -22,6 +22,16 @@ def named_together(ev: Evidence, lexicon: Lexicon) -> bool:
         return False
     joined = any(set(gap.split()) & _JOINERS for gap in gaps) or lexicon.words["rig_joins"].found(ev.norm)
     return joined or joined_by_plus(ev.text)
+
+
+def rig_joined(ev: Evidence, lexicon: Lexicon) -> bool:
+    """Whether a rig word ("together", "combined", "in the same box") or a "+" joins the cards ``ev`` names, with no
+    compare word between them: "can a 3090 and a 3060 be used together?" (a bare "and" may join options to compare:
+    "3090 and 4090 specs")."""
+    gaps = _gaps(ev)
+    if not gaps or any(lexicon.words["compare"].found(gap) for gap in gaps):
+        return False
+    return lexicon.words["rig_joins"].found(ev.norm) or joined_by_plus(ev.text)
 
 
 def named_as_options(ev: Evidence, lexicon: Lexicon) -> bool:

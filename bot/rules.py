@@ -7,14 +7,13 @@ Each rule is a small method that reads only the :class:`~bot.evidence.Evidence`.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 from bot.catalog import Catalog, FaqEntry
-from bot.dimensions import joined_by_plus
 from bot.evidence import Evidence, Reader
 from bot.evidence_sizes import stated_fields
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
+from bot.rig_words import rig_joined
 from bot.rules_asks import AskRules, compiler_error
 from bot.rules_bar import BarRules
 from bot.rules_chatty import ChattyRules
@@ -435,11 +434,9 @@ class RuleBook:
     def rig_together(self, ev: Evidence) -> Query | None:
         """ "can a 3090 and a 3060 be used together in ollama?": different cards as one rig, and what it runs (the
         reverse fit for the memory they offer together); a model named is a fit question, caught earlier."""
-        joins = self.reader.lexicon.words["rig_joins"]
-        if len(set(ev.gpus)) < 2 or ev.model is not None or not (joins.found(ev.norm) or joined_by_plus(ev.text)):
+        if len(set(ev.gpus)) < 2 or ev.model is not None or ev.budget_usd is not None:
             return None
-        gaps = [" ".join(ev.match.words[a.end : b.start]) for a, b in itertools.pairwise(ev.match.mentions)]
-        if any(self.reader.lexicon.words["compare"].found(gap) for gap in gaps) or ev.budget_usd is not None:
+        if not rig_joined(ev, self.reader.lexicon):
             return None
         q = self._query(ev, "fit")
         q.fit = self.reader.fit_request(ev)

@@ -18,7 +18,7 @@ from bot.evidence import Evidence
 from bot.lexicon import Lexicon
 from bot.mentions import GpuMention, MatchResult
 from bot.request import MAX_COMPARE, Query
-from bot.rig_words import named_as_options
+from bot.rig_words import named_as_options, rig_joined
 
 __all__ = ["MAX_SCORED", "VariantRules", "one_architecture"]
 
@@ -62,6 +62,8 @@ class VariantRules:
             return None  # one family alone ("a100 vram"), or only families ("h100 vs a100"): which one is the question
         if self._is_fit(ev) and not named_as_options(ev, self._lexicon):
             return None  # "llama 70b on a 3090 and a 3060": one rig, answered with each variant (the fit handler)
+        if rig_joined(ev, self._lexicon):
+            return None  # "a 3090 and a 3060 together": its variants are not more cards in the rig; which one is asked
         if ev.memo.get("picked"):
             return None  # "h100 vs a100", an A100 picked: the bot said it would ask about the H100 next
         every = {m.start: self._meant(ev, m) for m in ev.match.ambiguous}

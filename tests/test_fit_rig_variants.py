@@ -123,3 +123,27 @@ def test_a_card_named_in_passing_is_not_made_an_option(engine: Engine, question:
     """The owned card that fails, or a bar ("below a H100"), is not set beside the card asked about."""
     answer = engine.ask(question)
     assert answer.intent == "fits" and len(answer.gpus) == 1, (question, answer.gpus)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what can a 3090 and a 3060 run together",
+        "can a 3090 and a 3060 be used together in ollama?",
+        "a 4090 and a 3060 in the same box: how much vram do I get",
+    ],
+)
+def test_a_rig_with_a_variant_name_and_no_model_asks_which(engine: Engine, question: str) -> None:
+    """What a rig runs depends on its memory together: the variants would get different answers, so the bot asks,
+    and the pick answers for the rig (it used to answer for the 3090's 24 GB, or count every variant as a card)."""
+    answer = engine.ask(question)
+    assert answer.intent == "clarify", (question, answer.intent)
+    assert {c.gpu for c in answer.choices} == {"rtx-3060", "rtx-3060-8gb"}
+    picked = engine.choose(question, "rtx-3060-8gb")
+    assert "rtx-3060-8gb" in picked.gpus and "rtx-3060" not in picked.gpus, picked.gpus
+    assert "together" in picked.summary, picked.summary
+
+
+def test_cards_named_side_by_side_still_compare_every_variant(engine: Engine) -> None:
+    answer = engine.ask("3090 and 3060 specs")
+    assert answer.intent == "compare" and set(answer.gpus) == {"rtx-3090", "rtx-3060", "rtx-3060-8gb"}
