@@ -38,10 +38,11 @@ _NUMBER_WORDS |= {"five": 5, "six": 6, "eight": 8}
 _COUNTED_SIZE = re.compile(
     rf"\b(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))\s+(\d+(?:\.\d+)?)gb\b|\b(\d+(?:\.\d+)?)gb\s+x(\d{{1,2}})\b"
 )
-# "2 gpus each having 40 gb", "8 gpu card with 12 GB memory", "4 GPUs with 16GB each": the count, then each one's size.
+# "2 gpus each having 40 gb", "8 gpu card with 12 GB memory", "4x GPUs with 16GB each", "3 cards 16gb each", "4 GPUs
+# w/ 24GB": the count, then each one's size.
 _COUNT_THEN_SIZE = re.compile(
-    rf"\b(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:graphics\s+)?(?:gpus?|cards?|gpu\s+cards?)\s+"
-    r"(?:each\s+)?(?:having|with|of|has|have)\s+(?:about\s+|around\s+)?(\d+(?:\.\d+)?)gb\b"
+    rf"\b(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))\s+(?:graphics\s+)?(?:gpus?|cards?|gpu\s+cards?)\s+"
+    r"(?:each\s+)?(?:(?:having|with|of|has|have|w)\s+)?(?:about\s+|around\s+)?(\d+(?:\.\d+)?)gb\b"
 )
 _COUNT_WORD = re.compile(rf"^(?:x?(\d{{1,2}})x?|({'|'.join(_NUMBER_WORDS)}))$")
 
@@ -74,9 +75,9 @@ def counted_size(norm: str) -> tuple[int, float] | None:
         if 1 < count <= 64 and gb > 0:
             return count, gb
     for m in _COUNT_THEN_SIZE.finditer(norm):  # "2 gpus each having 40gb"
-        count = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
-        if 1 < count <= 64 and float(m.group(2)) > 0:
-            return count, float(m.group(2))
+        count = int(m.group(1)) if m.group(1) else _NUMBER_WORDS[m.group(2)]
+        if 1 < count <= 64 and float(m.group(3)) > 0:
+            return count, float(m.group(3))
     return None
 
 

@@ -83,8 +83,14 @@ def test_the_largest_size_grows_with_memory_and_shrinks_with_precision() -> None
         ("dual 24G gpus", (2, 24.0)),
         ("4x 80gb", (4, 80.0)),
         ("24gb x2", (2, 24.0)),
+        ("run the program using 4x GPUs with 24GB of VRAM each", (4, 24.0)),  # HunyuanVideo issue
+        ("4 GPUs w/ 24GB VRAM", (4, 24.0)),
+        ("3 cards 16gb each", (3, 16.0)),
+        ("8 GPUs of 80GB", (8, 80.0)),
         ("a 24gb card", None),
         ("24gb", None),
+        ("1 gpu with 24gb", None),
+        ("my 2 kids use a 24gb card", None),
     ],
 )
 def test_a_count_of_gpus_of_one_size(text: str, expected: tuple[int, float] | None) -> None:
