@@ -14,6 +14,7 @@ from bot.evidence import Evidence, Reader
 from bot.evidence_sizes import stated_fields
 from bot.request import INTENT_OF, MAX_COMPARE, SOFTWARE_FAQ, Kind, Query
 from bot.rig_words import rig_joined
+from bot.rules_against_owned import AgainstOwned
 from bot.rules_asks import AskRules, compiler_error
 from bot.rules_bar import BarRules
 from bot.rules_chatty import ChattyRules
@@ -60,6 +61,7 @@ class RuleBook:
         sized = SizedRules(self._query, reader.lexicon, reader.fit_request)
         same = SameCardRules(self._query, reader.fit_request, setup := self.choice.setup_intent)
         speed = SpeedRules(catalog, self._query, reader.lexicon)
+        owned = AgainstOwned(self._query, reader.lexicon, self._is_fit_question, reader.fit_request)
         #: The order is the specification: earlier rules win.
         self.table: tuple[tuple[str, Rule], ...] = (
             ("empty", self.empty),
@@ -74,6 +76,7 @@ class RuleBook:
             ("software support", self.software_support),
             ("gpu or none", asks.gpu_or_none),
             ("rest of the system", asks.rest_of_system),
+            ("another card against the asker's", owned.against_owned),
             ("variants side by side", variants.side_by_side),
             ("cards named by vendor and memory", OptionRules(catalog, self._query).vendor_sizes),
             ("card as a bar", BarRules(catalog, self._query, reader.lexicon).card_as_bar),
@@ -153,7 +156,7 @@ class RuleBook:
             cloud=[c.instance.id for c in ev.cloud],
             family=ev.family,
             cheapest=ev.has("cheapest"),
-            owned=[m.gpu for m in ev.context if m.gpu],
+            owned=[g for m in ev.context for g in ([m.gpu] if m.gpu else m.candidates if m.ambiguous else ())],
         )
         q.kind = kind
         return q

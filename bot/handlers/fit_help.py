@@ -68,6 +68,11 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     return a
 
 
+#: The asker's cards set against the one asked about, at most: a name with variants ("my 3080": 10 GB or 12 GB) shows
+#: each.
+_OWNED_SHOWN = 3
+
+
 def _against_owned(ctx: HandlerContext, a: Answer, q: Query, gpus: list[GPU], count: int, mode: str) -> list[str]:
     """ "I have a 3060, would a 3090 help with out of memory errors?": what the asker's own card reaches, to set
     against the card asked about (none when it is the same card, or has the same memory)."""
@@ -77,7 +82,7 @@ def _against_owned(ctx: HandlerContext, a: Answer, q: Query, gpus: list[GPU], co
         f"Against your {own.short_name} ({value(ctx, a, own, 'memory_gb')}): {reach(usable_gb(ctx, own), mode)}"
         + (f", on one card where the others are {count}" if count > 1 else "")
         + "."
-        for own in owned[:1]
+        for own in owned[:_OWNED_SHOWN]
         if own.number("memory_gb") not in asked
     ]
 

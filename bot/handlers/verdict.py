@@ -60,6 +60,9 @@ def verdict(ctx: HandlerContext, q: Query, a: Answer, advice: Advice, gid: str) 
     if caveat:
         a.notes.append(caveat)
     a.bullets.append(f"{gpu.short_name}: {deciding(ctx, advice, mine, field[0])}.")
+    own = _find(advice.ranked, q.owned[0]) if len(q.owned) == 1 and q.owned[0] != gid else None
+    if own is not None:  # "I have a 3080 10gb. is a 3090 worth it?": the step from the asker's own card (one card)
+        a.bullets.append(f"Against your {own.gpu.short_name}: {deciding(ctx, advice, mine, own)}.")
     alt = _swap(ctx, advice_for_alt, mine, price)
     if alt is not None:
         a.recommendation = alt.gpu.id
