@@ -16,6 +16,8 @@ python benchmarks/bench_estimates.py --held-out 2  # held-out v2 (tests/estimate
                                                 # study and never looked at to change the estimator: the honest figure
 python benchmarks/bench_estimates.py --held-out 3  # held-out v3 (tests/estimates/holdout3.yaml): MoE and eager decode
                                                 # speeds chosen before the MoE dispatch / eager terms were fitted
+python benchmarks/bench_estimates.py --held-out 4  # held-out v4 (tests/estimates/holdout4.yaml): GGUF I-quant and
+                                                # K_S/K_L runs collected before any estimate for them was looked at
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ HELD_OUT_SETS = {
     1: HELD_OUT,
     2: ROOT / "tests" / "estimates" / "holdout2.yaml",
     3: ROOT / "tests" / "estimates" / "holdout3.yaml",
+    4: ROOT / "tests" / "estimates" / "holdout4.yaml",
 }
 #: A case is "near the boundary" when its need lies within this factor of what the runtime may use (either side):
 #: the cases a careful estimate must get right, as opposed to a 140 GB model on a 24 GB card.
@@ -180,7 +183,7 @@ def main() -> None:
         nargs="?",
         const=1,
         choices=sorted(HELD_OUT_SETS),
-        help="a held-out set instead: 1 (tests/estimates/holdout.yaml, the default), 2 or 3 (holdout2/3.yaml)",
+        help="a held-out set instead: 1 (tests/estimates/holdout.yaml, the default), 2, 3 or 4 (holdout2/3/4.yaml)",
     )
     args = parser.parse_args()
     reports = load_reports(HELD_OUT_SETS[args.held_out]) if args.held_out else load_reports()

@@ -1,9 +1,11 @@
 """The reported-outcomes data files are well formed: sources, known catalog keys, an outcome or a speed.
 
-Four files share one schema: ``tests/estimates/reports.yaml`` (the calibration set), ``tests/estimates/holdout.yaml``
-(held-out v1, never used for calibration; its misses were later studied, so it is now a development set) and
+Six files share one schema: ``tests/estimates/reports.yaml`` (the calibration set), ``tests/estimates/holdout.yaml``
+(held-out v1, never used for calibration; its misses were later studied, so it is now a development set),
 ``tests/estimates/holdout2.yaml`` (held-out v2, collected before that study and never used to change the estimator:
-the honest check that the estimator generalises). Every data check runs over all three files.
+the honest check that the estimator generalises), ``tests/estimates/holdout3.yaml`` (held-out v3, MoE / eager decode
+speeds) and ``tests/estimates/holdout4.yaml`` (held-out v4, GGUF I-quant and K_S/K_L runs). Every data check runs over
+all of them.
 
 Only the data is checked here, not whether today's estimator agrees with it
 (``python benchmarks/bench_estimates.py`` prints that for the calibration set).
@@ -26,6 +28,7 @@ SPECS = Path(__file__).resolve().parent.parent / "specs"
 HOLDOUT_PATH = REPORTS_PATH.with_name("holdout.yaml")
 HOLDOUT2_PATH = REPORTS_PATH.with_name("holdout2.yaml")
 HOLDOUT3_PATH = REPORTS_PATH.with_name("holdout3.yaml")
+HOLDOUT4_PATH = REPORTS_PATH.with_name("holdout4.yaml")
 
 
 class Minimums(NamedTuple):
@@ -47,6 +50,8 @@ DATA_FILES: dict[str, tuple[Path, Minimums]] = {
     "holdout2": (HOLDOUT2_PATH, Minimums(entries=30, outcomes=30, fits=10, oom=10, speeds=3)),
     # held-out v3 (the MoE / eager speed study): speeds only, no memory verdicts
     "holdout3": (HOLDOUT3_PATH, Minimums(entries=5, outcomes=0, fits=0, oom=0, speeds=5)),
+    # held-out v4 (GGUF I-quants and K_S/K_L mixes): 19 entries, 17 outcomes (13 fits, 4 OOM/spill), 11 speeds
+    "holdout4": (HOLDOUT4_PATH, Minimums(entries=17, outcomes=15, fits=11, oom=3, speeds=9)),
 }
 LOADED: dict[str, list[Report]] = {name: load_reports(path) for name, (path, _) in DATA_FILES.items()}
 ALL_REPORTS: list[tuple[str, Report]] = [(name, r) for name, reports in LOADED.items() for r in reports]
@@ -108,7 +113,11 @@ def test_sets_share_no_source(one: str, other: str) -> None:
     assert not shared_ids, sorted(shared_ids)
 
 
-@pytest.mark.parametrize("path", [HOLDOUT_PATH, HOLDOUT2_PATH, HOLDOUT3_PATH], ids=["holdout", "holdout2", "holdout3"])
+@pytest.mark.parametrize(
+    "path",
+    [HOLDOUT_PATH, HOLDOUT2_PATH, HOLDOUT3_PATH, HOLDOUT4_PATH],
+    ids=["holdout", "holdout2", "holdout3", "holdout4"],
+)
 def test_holdout_says_it_is_held_out(path: Path) -> None:
     header = path.read_text(encoding="utf-8").split("\nreports:", 1)[0]
     assert "HELD-OUT" in header
@@ -122,6 +131,7 @@ def test_candidates_are_not_catalog_models(catalog_keys: tuple[set[str], set[str
     assert all(c.model not in models and all(s.startswith("https://") for s in c.sources) for c in candidates)
     assert all(c.model not in models for c in load_candidates(HOLDOUT_PATH))
     assert all(c.model not in models for c in load_candidates(HOLDOUT2_PATH))
+    assert all(c.model not in models for c in load_candidates(HOLDOUT4_PATH))
 
 
 def test_errors_name_entry_and_field(tmp_path: Path) -> None:
