@@ -61,3 +61,23 @@ def test_a_fine_tune_s_time_is_said_not_to_be_estimated(engine: Engine, question
     answer = engine.ask(question)
     assert "has to fit first" not in answer.summary
     assert answer.summary.startswith("I don't estimate training time"), answer.summary[:120]
+
+
+@pytest.mark.parametrize(
+    ("question", "size", "count"),
+    [
+        ("what's the max context i can run llama 3.1 8b q4 with on 8gb", 8.0, 1),
+        ("max context for qwen2.5 14b on a 16gb card", 16.0, 1),
+        ("how much context can i fit with llama 3 8b on 2x 24gb", 24.0, 2),
+        ("longest context for mistral nemo at q4_k_m with 12gb vram", 12.0, 1),
+    ],
+)
+def test_the_longest_context_on_a_bare_size(engine: Engine, question: str, size: float, count: int) -> None:
+    """A memory size instead of a card ("on 8gb") gets the longest context too; it used to get a fit answer at the
+    default context, as if no longest context had been asked."""
+    answer = engine.ask(question)
+    fit = answer.fit or {}
+    assert answer.title.startswith("Longest context") and f"{size:g} GB" in answer.title, answer.title
+    assert fit["available_gb"] == size * count and fit["fits"] is True and fit["margin_gb"] >= 0, fit
+    tokens = int(answer.summary.split(" tokens")[0].removeprefix("About ").replace(",", ""))
+    assert tokens > 4096, answer.summary

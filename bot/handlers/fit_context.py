@@ -14,11 +14,12 @@ from bot.catalog import GPU
 from bot.chart_data import memory_chart
 from bot.estimator import max_context as longest_context
 from bot.handlers.context import HandlerContext, add_sources, value
-from bot.handlers.fit_memory import capacity_of, usable_text
+from bot.handlers.fit_memory import capacity_of, marketed_usable_gb, usable_text
 from bot.handlers.fit_plan import FitPlan, fit_plan, speed_on
 from bot.handlers.fit_precision import pick_precision, precision_label
+from bot.wording import an
 
-__all__ = ["decode_speed_bullet", "longest", "max_context_answer", "speed_first"]
+__all__ = ["decode_speed_bullet", "longest", "max_context_answer", "max_context_on_size", "speed_first"]
 
 
 def longest(s: FitPlan, capacity: float) -> int:
@@ -71,30 +72,69 @@ def speed_first(a: Answer, s: FitPlan, gpu: GPU, where: str, *, decodes: bool) -
         a.summary = f"No speed to give: it has to fit first. {a.summary}"
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Held:
+    """What a longest context is held against: a named card, or a bare size ("on 8gb")."""
+
+    where: str  # "one GeForce RTX 4090", "2× 24 GB GPUs"
+    label: str  # the chart's name for it
+    capacity: float  # GB per GPU the runtime may use
+    marketed: float  # GB per GPU as sold
+    usable: str  # the line that says how the usable memory was read
+    card: GPU | None = None
+
+
 def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit: dict[str, Any]) -> Answer:
     """The longest context (batch 1) whose whole estimate fits on ``gpu`` (or ``s.count`` of it), under the plan's
     runtime: the memory figure shown is the estimate at that context, so the two agree."""
-    model, precision, count = s.model, s.precision, s.count
-    capacity = capacity_of(ctx, gpu, s.budget, count)
+    count = s.count
+    held = _Held(
+        where=f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}",
+        label=f"{count}× {gpu.short_name}" if count > 1 else gpu.short_name,
+        capacity=capacity_of(ctx, gpu, s.budget, count),
+        marketed=gpu.number("memory_gb") or 0.0,
+        usable=usable_text(ctx, gpu, s.budget, count) + ".",
+        card=gpu,
+    )
+    return _longest_answer(ctx, a, s, held, fit)
+
+
+def max_context_on_size(ctx: HandlerContext, a: Answer, s: FitPlan, size_gb: float, fit: dict[str, Any]) -> Answer:
+    """ "max context for llama 3.1 8b q4 on 8gb": the longest context on a GPU of that marketed size (GiB)."""
+    usable = marketed_usable_gb(size_gb)
+    count = s.count
+    held = _Held(
+        where=f"{count}× {size_gb:g} GB GPUs" if count > 1 else f"{an(f'{size_gb:g}')} {size_gb:g} GB GPU",
+        label=f"{count}× {size_gb:g} GB" if count > 1 else f"{size_gb:g} GB",
+        capacity=usable * s.budget.fraction_of(usable, count),
+        marketed=size_gb,
+        usable=f"{an(f'{size_gb:g}').capitalize()} {size_gb:g} GB card offers about {usable:,.1f} GB "
+        f"({size_gb:g} GiB in decimal GB).",
+    )
+    return _longest_answer(ctx, a, s, held, fit)
+
+
+def _longest_answer(ctx: HandlerContext, a: Answer, s: FitPlan, held: _Held, fit: dict[str, Any]) -> Answer:
+    model, precision, count, capacity = s.model, s.precision, s.count, held.capacity
     tokens = longest(s, capacity)
-    where = f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}"
     kv = (s.req.kv_precision or "fp16").upper()
-    a.title = f"Longest context for {model.name} on {where}"
-    fit.update(available_gb=round((gpu.number("memory_gb") or 0.0) * count, 1), usable_gb=round(capacity * count, 1))
+    a.title = f"Longest context for {model.name} on {held.where}"
+    fit.update(available_gb=round(held.marketed * count, 1), usable_gb=round(capacity * count, 1))
     if tokens <= 0:
         a.summary = (
-            f"{model.name} in {precision_label(model, precision)} does not fit on {where} at all, "
+            f"{model.name} in {precision_label(model, precision)} does not fit on {held.where} at all, "
             "so no context length does."
         )
         fit.update(fits=False)
     else:
         req = dataclasses.replace(s.req, context=tokens, precision=precision)  # the precision chosen, if none asked
         est = fit_plan(req, model, s.model_id, count, budget=s.budget).est
+        sold = value(ctx, a, held.card, "memory_gb") if held.card is not None else f"{held.marketed:g} GB"
+        card = f"{sold} card"
         a.summary = (
             f"About {tokens:,} tokens (batch 1, {kv} KV cache) for {model.name} in "
-            f"{precision_label(model, precision)} on {where}: "
-            f"{est.per_gpu_gb:,.1f} GB{' per GPU' if count > 1 else ''} of the {capacity:,.1f} GB usable "
-            f"({value(ctx, a, gpu, 'memory_gb')} card) "
+            f"{precision_label(model, precision)} on {held.where}: "
+            f"{est.per_gpu_gb:,.1f} GB{' per GPU' if count > 1 else ''} of the {capacity:,.1f} GB usable ({card}) "
             f"({'; '.join(f'{n} {gb:,.1f} GB' for n, gb in est.terms.items())})."
         )
         if model.max_context and tokens >= model.max_context:
@@ -108,9 +148,10 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
             terms={n: round(gb, 2) for n, gb in est.terms.items()},
             assumptions=list(est.assumptions),
         )
-        a.recommendation = gpu.id
-    a.bullets.append(usable_text(ctx, gpu, s.budget, count) + ".")
+        a.recommendation = held.card.id if held.card is not None else None
+    a.bullets.append(held.usable)
     a.fit = fit
-    a.chart = memory_chart(fit, a.title, f"{count}× {gpu.short_name}" if count > 1 else gpu.short_name)
-    add_sources(a, [gpu])
+    a.chart = memory_chart(fit, a.title, held.label)
+    if held.card is not None:
+        add_sources(a, [held.card])
     return a

@@ -18,7 +18,7 @@ from bot.estimator_runtime import on_card
 from bot.estimator_strategy import STRATEGY_NAMES, STRATEGY_SHORT
 from bot.handlers.clarify import MAX_CHOICES, describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources, value
-from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer, speed_first
+from bot.handlers.fit_context import decode_speed_bullet, longest, max_context_answer, max_context_on_size, speed_first
 from bot.handlers.fit_count import CountedPlan, as_typed, common_name, counted_cards, fewest_cards, smallest_first
 from bot.handlers.fit_help import fits_help
 from bot.handlers.fit_media import media_fixes
@@ -161,8 +161,9 @@ def _answer(ctx: HandlerContext, q: Query, s: FitPlan, gpu: GPU | None) -> Answe
     a = Answer(question=q.text, intent="fits", title=title, gpus=[gpu.id] if gpu else [])
     a.fields = ["memory_gb"]
     fit = fit_slots(s)
-    if s.req.max_context and gpu is not None and s.mode == "inference":
-        return max_context_answer(ctx, a, s, gpu, fit)
+    if s.req.max_context and s.mode == "inference" and (gpu is not None or s.req.capacity_gb):
+        size = s.req.capacity_gb or 0.0
+        return max_context_answer(ctx, a, s, gpu, fit) if gpu else max_context_on_size(ctx, a, s, size, fit)
     if gpu is None and s.req.capacity_gb:
         _against_capacity(ctx, a, s, s.req.capacity_gb, fit)
     elif gpu is None:
