@@ -154,6 +154,8 @@ class Conversations:
         ev = self.engine.parser.reading(question)  # read afresh: never a reading an earlier pick completed
         fresh = self.engine.parser.decide(ev)
         previous = self._previous(key, reply_to)
+        if (picked := self._picked_variant(previous, fresh)) is not None:
+            return picked
         owned = rig.gpus if rig is not None else ()
         merged = self.followups.merge(ev, fresh, previous, owned) if previous is not None else None
         if merged is not None:
@@ -162,6 +164,19 @@ class Conversations:
             own = self.followups.words.own_rig.found(ev.norm)
             return apply_rig(self.engine.parser, ev, fresh, rig, own=own) or fresh
         return fresh
+
+    def _picked_variant(self, previous: Query | None, fresh: Query) -> Query | None:
+        """ "what about with a 3060 12gb?" after "it depends on which “3060” you mean": the pick of that variant, as
+        a choice button makes it, so the rest of the question stays (the rig's other card, the model, the precision);
+        None for any other follow-up, or one that asks more than the card."""
+        if previous is None or not previous.ambiguous or len(fresh.gpus) != 1 or fresh.ambiguous:
+            return None
+        if fresh.fit is not None and (fresh.fit.model_id or fresh.fit.params_b or fresh.fit.precision):
+            return None
+        gpu = fresh.gpus[0]
+        if not any(gpu in m.candidates for m in previous.ambiguous):
+            return None
+        return self.engine.parser.complete(previous.text, gpu)
 
     def _previous(self, key: Hashable, reply_to: int | None) -> Query | None:
         """The request a follow-up continues: the replied-to answer's, else the conversation's last; none when

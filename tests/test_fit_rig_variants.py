@@ -147,3 +147,32 @@ def test_a_rig_with_a_variant_name_and_no_model_asks_which(engine: Engine, quest
 def test_cards_named_side_by_side_still_compare_every_variant(engine: Engine) -> None:
     answer = engine.ask("3090 and 3060 specs")
     assert answer.intent == "compare" and set(answer.gpus) == {"rtx-3090", "rtx-3060", "rtx-3060-8gb"}
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "picked"),
+    [
+        ("what about with a 3060 12gb?", "rtx-3060"),
+        ("it's the 3060 8gb", "rtx-3060-8gb"),
+        ("3060 12gb", "rtx-3060"),
+    ],
+)
+def test_a_follow_up_naming_a_variant_picks_it(follow_up: str, picked: str) -> None:
+    """After "it depends on which “3060” you mean", naming one continues the rig (the 3090 stays), as a choice
+    button does; it used to answer for the named card alone."""
+    from bot.conversation import Conversations
+
+    conversations = Conversations(Engine.from_specs())
+    conversations.ask("k", "can I run llama 3 70b on a 3090 and a 3060?")
+    answer = conversations.ask("k", follow_up).answer
+    assert sorted(answer.gpus) == sorted(["rtx-3090", picked]), (follow_up, answer.gpus)
+    assert _TOGETHER.search(answer.summary), answer.summary
+
+
+def test_a_follow_up_that_asks_more_than_the_card_is_a_follow_up(engine: Engine) -> None:
+    from bot.conversation import Conversations
+
+    conversations = Conversations(engine)
+    conversations.ask("k", "can I run qwen2.5 14b on a 3060?")
+    answer = conversations.ask("k", "and llama 3 8b on a 3060 12gb?").answer
+    assert answer.gpus == ["rtx-3060"] and "Llama 3 8B" in answer.summary, answer.summary
