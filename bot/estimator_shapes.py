@@ -136,6 +136,8 @@ class Estimate:
     assumptions: list[str] = field(default_factory=list)
     #: Training: how the job is spread over GPUs ("ddp", "zero-3", "fsdp-full-shard", "pipeline"; "single" on one).
     strategy: str | None = None
+    #: A term is left out because it cannot be sized (an image model's training activations): the total is a floor.
+    floor: bool = False
     #: True when ``terms`` are what the fullest GPU holds (training: replicas and shards are not even splits).
     per_gpu_terms: bool = False
     #: Terms held whole by the main GPU instead of split across the GPUs (llama.cpp's ``--split-mode row`` keeps the

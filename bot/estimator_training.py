@@ -282,6 +282,14 @@ def _micro_batch_terms(
     seq, batch = est.context, est.batch
     layers_share = 1 / gpus if strategy == "pipeline" else 1.0
     offload = checkpointing and rt.offload_checkpoints
+    if not (model.layers and model.hidden_size):  # an image or audio model: no transformer shape to size them by
+        est.assumptions.append(
+            "activations not estimated: they depend on the resolution (or audio length), the batch and gradient "
+            "checkpointing, so the figure is a floor"
+        )
+        est.floor = True
+        _loss_terms(est, model, seq * batch, rt)
+        return
     est.terms["activations"] = activation_bytes(model, seq, batch, checkpointing, offload) * layers_share / GB
     est.assumptions.append(
         f"sequence {seq:,} tokens, micro-batch {batch}, FlashAttention/SDPA attention (no s² scores), "

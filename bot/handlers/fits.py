@@ -134,6 +134,8 @@ def _lighter(ctx: HandlerContext, a: Answer, s: FitPlan) -> None:
 
 def _lead(s: FitPlan, verdict: str) -> str:
     """ "Yes, it fits" — or, with a precision chosen for the asker, "Yes, in Q4_K_M (4-bit GGUF)"."""
+    if s.est.floor and verdict != "does not fit":  # a term could not be sized: the need is at least this
+        return "Yes for all but the activations, which I don't estimate for image models"
     if s.full is None:
         return _ANSWER[verdict]
     lead = {"fits": "Yes,", "tight": "Yes, but borderline,", "does not fit": "No, not even"}[verdict]
