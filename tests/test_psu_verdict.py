@@ -23,6 +23,10 @@ def engine() -> Engine:
         ("550w psu enough for a 4060?", 550, "rtx-4060", 1),
         ("is a 650 watt psu enough for a 5090", 650, "rtx-5090", 1),
         ("would a 1200w power supply be enough for two 4090s", 1200, "rtx-4090", 2),
+        ("how much power does a 4090 draw, will a 850w psu work", 850, "rtx-4090", 1),
+        ("4090 on a 850 watt psu ok?", 850, "rtx-4090", 1),
+        ("will a 1000w psu support 2x 3090", 1000, "rtx-3090", 2),
+        ("can a 650w psu run a 4070?", 650, "rtx-4070", 1),
         # a supply named by its wattage alone; the first as asked in a realq sample thread (realq_sample.yaml)
         (
             "We have a computer with 2 GPU (GTX 1080 Ti) powered by a 750W supply; the computer turns off when "
