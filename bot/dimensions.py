@@ -14,7 +14,7 @@ from bot.matcher import GpuMention, MatchResult
 
 _SIZE_RE = re.compile(r"\b(\d+(?:\.\d+)?)gb\b")
 
-__all__ = ["GPUS_PER_NODE", "Dimensions", "context_tokens", "count_word", "counted_size"]
+__all__ = ["GPUS_PER_NODE", "Dimensions", "context_tokens", "count_word", "counted_size", "mention_count"]
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DIGIT = re.compile(r"\d")
@@ -264,13 +264,22 @@ def gpu_counts(match: MatchResult) -> dict[str, int]:
     for mention in match.mentions:
         if mention.gpu is None:
             continue
-        after = match.words[mention.end] if mention.end < len(match.words) else ""
-        glued = count_word(after) if _GLUED_AFTER.fullmatch(after) else None
-        in_nodes = _in_nodes(match.words, mention) if nodes else None
-        value = in_nodes or _count_before(match.words, mention.start) or glued or 1
+        value = _mention_count(match, mention, nodes)
         if value > 1:
-            counts[mention.gpu] = min(64, value)
+            counts[mention.gpu] = value
     return counts
+
+
+def mention_count(match: MatchResult, mention: GpuMention) -> int:
+    """How many of the card one mention names ("2x 3060", "3060 x2"), resolved or not; 1 when none is said."""
+    return _mention_count(match, mention, not _NODES.isdisjoint(match.words))
+
+
+def _mention_count(match: MatchResult, mention: GpuMention, nodes: bool) -> int:
+    after = match.words[mention.end] if mention.end < len(match.words) else ""
+    glued = count_word(after) if _GLUED_AFTER.fullmatch(after) else None
+    in_nodes = _in_nodes(match.words, mention) if nodes else None
+    return min(64, in_nodes or _count_before(match.words, mention.start) or glued or 1)
 
 
 def _count_before(words: list[str], start: int) -> int | None:

@@ -176,3 +176,12 @@ def test_a_follow_up_that_asks_more_than_the_card_is_a_follow_up(engine: Engine)
     conversations.ask("k", "can I run qwen2.5 14b on a 3060?")
     answer = conversations.ask("k", "and llama 3 8b on a 3060 12gb?").answer
     assert answer.gpus == ["rtx-3060"] and "Llama 3 8B" in answer.summary, answer.summary
+
+
+def test_a_counted_variant_name_counts_in_each_rig(engine: Engine) -> None:
+    """ "a 3090 and two 3060s": each rig has both 3060s (it used to have one)."""
+    answer = engine.ask("llama 3 70b on a 3090 and two 3060s")
+    assert answer.summary.startswith("It depends on which “3060”")
+    assert all(line.startswith("With 2× GeForce RTX 3060") for line in answer.bullets), answer.bullets
+    haves = [float(m.group(2)) for line in answer.bullets if (m := _WITH_EACH.search(line))]
+    assert haves and min(haves) > 40, haves  # 24 + 2 × 8 GB at the least, in usable GB

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
+from bot.dimensions import mention_count
 from bot.handlers.clarify import describe, meant, variant_names
 from bot.handlers.context import HandlerContext, add_sources
 from bot.handlers.fit_memory import band_text
@@ -60,10 +61,15 @@ def _variant_rigs(ctx: HandlerContext, q: Query) -> list[tuple[tuple[GPU, ...], 
     when there are more than :data:`MAX_RIGS`."""
     resolved = rig_cards(ctx, q.gpus, q.counts) if q.gpus else []
     each = [[ctx.catalog.gpus[g] for g in meant(ctx, q, m)] for m in q.ambiguous]
+    times = [mention_count(q.match, m) if q.match is not None else 1 for m in q.ambiguous]  # "2x 3060"
     combos = list(itertools.product(*each))
     if len(combos) > MAX_RIGS:
         return []
-    return [(combo, sorted([*resolved, *combo], key=lambda g: -(g.number("memory_gb") or 0.0))) for combo in combos]
+    rigs = []
+    for combo in combos:
+        cards = [*resolved, *(g for g, n in zip(combo, times, strict=True) for _ in range(n))]
+        rigs.append((combo, sorted(cards, key=lambda g: -(g.number("memory_gb") or 0.0))))
+    return rigs
 
 
 def _per_variant(ctx: HandlerContext, q: Query, rigs: list[tuple[tuple[tuple[GPU, ...], list[GPU]], Held]]) -> Answer:
@@ -78,8 +84,8 @@ def _per_variant(ctx: HandlerContext, q: Query, rigs: list[tuple[tuple[tuple[GPU
         )
     else:
         a.summary = f"It depends on which “{name}” you mean: {gerund(first.doing)} on the cards together, with each:"
-    for (variants, _), held in rigs:
-        label = " and ".join(f"{an(v.short_name)} {v.short_name} ({v.number('memory_gb') or 0:g} GB)" for v in variants)
+    for (variants, cards), held in rigs:
+        label = " and ".join(_counted(v, sum(g.id == v.id for g in cards)) for v in variants)
         lead = held.lead[0].lower() + held.lead[1:]
         a.bullets.append(
             f"With {label}: {lead}: about {held.need:,.1f} GB of the {held.have:,.1f} GB the cards offer together; "
@@ -93,3 +99,9 @@ def _per_variant(ctx: HandlerContext, q: Query, rigs: list[tuple[tuple[tuple[GPU
     a.fit = fit_slots(first)
     add_sources(a, [g for (_, cards), _ in rigs for g in cards])
     return a
+
+
+def _counted(gpu: GPU, count: int) -> str:
+    """ "a GeForce RTX 3060 (12 GB)", "2× GeForce RTX 3060 (12 GB)"."""
+    memory = f"({gpu.number('memory_gb') or 0:g} GB)"
+    return f"{count}× {gpu.short_name} {memory}" if count > 1 else f"{an(gpu.short_name)} {gpu.short_name} {memory}"
