@@ -299,7 +299,9 @@ def _count_before(words: list[str], start: int) -> int | None:
 _LIST_LEADS = frozenset(["these", "those", "the", "all", "of", "between"])
 
 # Words between a count and the GPU it counts ("4 gpu mi50", "2 x the 3090").
-_COUNTED_WORDS = frozenset(["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd"])
+_COUNTED_WORDS = frozenset(
+    ["gpu", "gpus", "card", "cards", "of", "the", "x", "nvidia", "amd", "used", "new", "refurbished", "secondhand"]
+)  # "two used 3090s", "2 new 4090s"
 
 
 # -- nodes of GPUs ------------------------------------------------------------------------

@@ -15,10 +15,16 @@ __all__ = ["named_as_options", "named_together", "rig_joined"]
 _JOINERS = frozenset({"and", "with", "plus", "&"})
 
 
+#: Words just before the first card that make the cards options: "decide between the RTX 4000 Ada and the A4500" (not
+#: "between" alone: "split llama 70b between a 3090 and a 3060" is a rig).
+_CHOOSING = frozenset({"choose", "choosing", "decide", "deciding", "pick", "picking", "torn"})
+_BEFORE = 3  # words before the first card a choosing word may stand in ("between the", "choose between a")
+
+
 def named_together(ev: Evidence, lexicon: Lexicon) -> bool:
     """Whether the cards ``ev`` names (resolved, or a name with several variants: "a 3060") form one rig."""
     gaps = _gaps(ev)
-    if not gaps or any(lexicon.words["compare"].found(gap) for gap in gaps):
+    if not gaps or any(lexicon.words["compare"].found(gap) for gap in gaps) or _choosing(ev):
         return False
     joined = any(set(gap.split()) & _JOINERS for gap in gaps) or lexicon.words["rig_joins"].found(ev.norm)
     return joined or joined_by_plus(ev.text)
@@ -44,3 +50,11 @@ def _gaps(ev: Evidence) -> list[str]:
     mentions = [m for m in ev.match.mentions if m.gpu is not None or m.ambiguous]
     words = ev.match.words
     return [" ".join(words[a.end : b.start]) for a, b in itertools.pairwise(mentions)]
+
+
+def _choosing(ev: Evidence) -> bool:
+    """A choosing word right before the first card: "between X and Y" names options, not a rig."""
+    first = next((m for m in ev.match.mentions if m.gpu is not None or m.ambiguous), None)
+    if first is None:
+        return False
+    return not _CHOOSING.isdisjoint(ev.match.words[max(0, first.start - _BEFORE) : first.start])

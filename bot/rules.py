@@ -315,7 +315,7 @@ class RuleBook:
             ev.wordset & {"vs", "versus", "compare"} and not vs_on_one_card(ev, sized)
         ):
             return False
-        if len(ev.gpus) >= 2 and ev.has("compare"):
+        if len(ev.gpus) >= 2 and (ev.has("compare") or ev.has("weighs")):
             return False  # "4090 or 5090 for 70b q4?": a choice between setups, not one fit
         # "what would you buy with $5000 for llm finetuning?": a pick; "two 16gb cards, what's the biggest llm" and
         # "minimum requirements for it": a fit
