@@ -131,6 +131,7 @@ def test_a_card_named_in_passing_is_not_made_an_option(engine: Engine, question:
         "what can a 3090 and a 3060 run together",
         "can a 3090 and a 3060 be used together in ollama?",
         "a 4090 and a 3060 in the same box: how much vram do I get",
+        "I have a 1080 and a 3060, what llm can I run on both?",  # after llama.cpp #3064 ("3060 12GB, and 1080 8GB")
     ],
 )
 def test_a_rig_with_a_variant_name_and_no_model_asks_which(engine: Engine, question: str) -> None:
@@ -185,3 +186,16 @@ def test_a_counted_variant_name_counts_in_each_rig(engine: Engine) -> None:
     assert all(line.startswith("With 2× GeForce RTX 3060") for line in answer.bullets), answer.bullets
     haves = [float(m.group(2)) for line in answer.bullets if (m := _WITH_EACH.search(line))]
     assert haves and min(haves) > 40, haves  # 24 + 2 × 8 GB at the least, in usable GB
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i have a 3090 and a 4090, can i run llama 3 70b across both?",
+        "llama 3.3 70b q4 using both my 3090 and my 4090",
+        "can i run mixtral on both cards, a 4070 ti super and a 3090",
+    ],
+)
+def test_both_cards_are_one_rig(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert _TOGETHER.search(answer.summary), (question, answer.summary)

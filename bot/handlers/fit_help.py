@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.answer import Answer, Choice
 from bot.catalog import GPU
 from bot.estimator import BYTES_PER_PARAM, PRECISION_NAMES, Estimate, ModelShape
-from bot.handlers.clarify import MAX_CHOICES, describe, meant
+from bot.handlers.clarify import MAX_CHOICES, clarify, describe, meant
 from bot.handlers.context import HandlerContext, value
 from bot.handlers.fit_media import media_ladder
 from bot.handlers.fit_memory import marketed_usable_gb, usable_gb
@@ -36,6 +36,8 @@ def fits_help(ctx: HandlerContext, q: Query) -> Answer:
     """Which model? Each model of a named family with what it needs, or the GPUs' memory and examples."""
     if (card := need_card(ctx, q)) is not None:
         q = replace(q, gpus=[card.id], ambiguous=[])  # "run it on 3060? it needs more than 12 GB": the 12 GB card
+    if q.fit is not None and q.fit.combined and q.ambiguous:
+        return clarify(ctx, replace(q, fields=[]))  # "a 3060 and a 1080, what can i run on both": which 3060?
     gpus = _named(ctx, q)
     if q.fit is not None and q.fit.counts_asked and q.gpus:
         return per_count(ctx, q, gpus[0], q.fit.counts_asked)  # "one 3090 or two to train?": what each holds
