@@ -13,10 +13,11 @@ from bot.answer import Answer
 from bot.catalog import GPU
 from bot.chart_data import memory_chart
 from bot.estimator import max_context as longest_context
+from bot.estimator_speed import TENSOR_PARALLEL_RUNTIMES
 from bot.handlers.context import HandlerContext, add_sources, value
 from bot.handlers.fit_memory import capacity_of, marketed_usable_gb, usable_text
 from bot.handlers.fit_plan import FitPlan, fit_plan, speed_on
-from bot.handlers.fit_precision import pick_precision, precision_label
+from bot.handlers.fit_precision import pick_precision, precision_label, precision_ladder
 from bot.wording import an
 
 __all__ = ["decode_speed_bullet", "longest", "max_context_answer", "max_context_on_size", "speed_first"]
@@ -38,6 +39,17 @@ def _lower_for_longer(s: FitPlan, capacity: float) -> str:
         return said + "."
     tokens = longest(dataclasses.replace(s, precision=low), capacity)
     return f"{said}; in {precision_label(s.model, low)} about {tokens:,} tokens would fit."
+
+
+def _lower_that_fits(s: FitPlan, capacity: float) -> str | None:
+    """No precision asked and none fits as released (vLLM answers in the model's own): the best lower precision the
+    runtime loads that leaves room for a context, and how long."""
+    server = s.budget.id in TENSOR_PARALLEL_RUNTIMES
+    for precision in precision_ladder(s.model, server)[1:]:
+        tokens = longest(dataclasses.replace(s, precision=precision), capacity)
+        if tokens > 0:
+            return f"In {precision_label(s.model, precision)} about {tokens:,} tokens would fit (batch 1)."
+    return None
 
 
 def decode_speed_bullet(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU) -> float | None:
@@ -126,6 +138,8 @@ def _longest_answer(ctx: HandlerContext, a: Answer, s: FitPlan, held: _Held, fit
             "so no context length does."
         )
         fit.update(fits=False)
+        lower = _lower_that_fits(s, capacity) if not s.req.precision else None
+        a.bullets.extend([lower] if lower else [])
     else:
         req = dataclasses.replace(s.req, context=tokens, precision=precision)  # the precision chosen, if none asked
         est = fit_plan(req, model, s.model_id, count, budget=s.budget).est

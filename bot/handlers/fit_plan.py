@@ -23,7 +23,7 @@ from bot.estimator_runtime import (
     default_context,
     with_version,
 )
-from bot.estimator_speed import DecodeSpeed
+from bot.estimator_speed import TENSOR_PARALLEL_RUNTIMES, DecodeSpeed
 from bot.estimator_strategy import STRATEGY_SHORT
 from bot.handlers.context import HandlerContext
 from bot.handlers.fit_options import MODE_VERBS
@@ -201,10 +201,11 @@ def best_fit(s: FitPlan, capacity: float) -> FitPlan:
 
     verdict = functools.cache(lambda p: plan_at(p).est.verdict(capacity))
     # Room to spare at 4-bit or better before a borderline fit: Q6_K with 1.7 GB free, not Q8_0 with 0.7 MB
-    precision, clear = best_precision(s.model, lambda p: p not in BELOW_Q4 and verdict(p) == "fits")
+    server = s.budget.id in TENSOR_PARALLEL_RUNTIMES  # AWQ/GPTQ and 8-bit checkpoints, not GGUF files
+    precision, clear = best_precision(s.model, lambda p: p not in BELOW_Q4 and verdict(p) == "fits", server)
     if not clear:
-        precision, _ = best_precision(s.model, lambda p: verdict(p) != "does not fit")
-    ladder = precision_ladder(s.model)
+        precision, _ = best_precision(s.model, lambda p: verdict(p) != "does not fit", server)
+    ladder = precision_ladder(s.model, server)
     higher = ladder[: ladder.index(precision)] if clear and precision in ladder else []
     borderline = next((p for p in higher if verdict(p) == "tight"), None)  # evaluated already: no new estimate
     if precision == s.precision:

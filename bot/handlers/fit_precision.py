@@ -20,6 +20,7 @@ from bot.estimator_weights import is_native, weights_bytes
 __all__ = [
     "BELOW_Q4",
     "PRECISION_LADDER",
+    "SERVER_LADDER",
     "best_precision",
     "native_precision",
     "pick_precision",
@@ -32,6 +33,9 @@ __all__ = [
 PRECISION_LADDER = ("q8_0", "q6_k", "q5_k_m", "q4_k_m")
 #: Tried only when nothing above fits.
 BELOW_Q4 = ("q3_k_m", "q2_k")
+#: Below the model's own precision on a tensor-parallel server (vLLM, SGLang, TGI, TensorRT-LLM), which loads 8-bit
+#: and 4-bit checkpoints (W8A8, AWQ, GPTQ), not GGUF files.
+SERVER_LADDER = ("int8", "int4")
 #: The quality trade-off, one line each: perplexity added on Llama-3-8B per llama.cpp's QUANT_OPTIONS.
 QUALITY: Mapping[str, str] = {
     "q8_0": "practically lossless (+0.003 perplexity on Llama 3 8B, llama.cpp's measurement)",
@@ -75,24 +79,25 @@ def _weights(model: ModelShape, precision: str) -> float:
 
 
 @functools.lru_cache(maxsize=1024)
-def precision_ladder(model: ModelShape) -> tuple[str, ...]:
+def precision_ladder(model: ModelShape, server: bool = False) -> tuple[str, ...]:
     """The model's own precision, then each lower one that is actually smaller for this model (a model released
-    in MXFP4 or FP8 skips the 8-bit GGUF that would weigh more). Per model, memoised: shapes are immutable."""
+    in MXFP4 or FP8 skips the 8-bit GGUF that would weigh more); on a ``server``, its 8- and 4-bit checkpoints
+    instead of GGUF files. Per model, memoised: shapes are immutable."""
     steps = [native_precision(model)]
-    for precision in (*PRECISION_LADDER, *BELOW_Q4):
+    for precision in SERVER_LADDER if server else (*PRECISION_LADDER, *BELOW_Q4):
         if _weights(model, precision) < _weights(model, steps[-1]):
             steps.append(precision)
     return tuple(steps)
 
 
-def best_precision(model: ModelShape, holds: Callable[[str], bool]) -> tuple[str, bool]:
+def best_precision(model: ModelShape, holds: Callable[[str], bool], server: bool = False) -> tuple[str, bool]:
     """The first precision of the ladder that ``holds``, and True; else the lowest one not below 4-bit, and
     False (nothing fits: the answer says what that one would need)."""
-    ladder = precision_ladder(model)
+    ladder = precision_ladder(model, server)
     for precision in ladder:
         if holds(precision):
             return precision, True
-    return pick_precision(model), False
+    return (ladder[-1] if server else pick_precision(model)), False
 
 
 def pick_precision(model: ModelShape) -> str:
