@@ -228,6 +228,8 @@ FIELDS = [
     ("price", "launch_price_usd"),
     ("msrp", "launch_price_usd"),
     ("bus width", "memory_bus_bits"),
+    ("memory bus width", "memory_bus_bits"),  # not the slot width too
+    ("memory interface width", "memory_bus_bits"),
     ("memory type", "memory_type"),
     ("nvlink", "nvlink"),
     ("fp32", "fp32_tflops"),
@@ -268,3 +270,8 @@ def test_autocomplete_puts_the_nickname_first(engine: Engine) -> None:
 def test_common_words_in_gpu_names_do_not_name_gpus(engine: Engine, text: str, gpus: list[str]) -> None:
     """ "Data Center GPU Max", "Flex 170", "DGX Spark": their generic words alone are English, not GPUs."""
     assert engine.parser.parse(text).gpus == gpus
+
+
+@pytest.mark.parametrize("question", ["rtx 3090 memory bus width", "what is the 4090's memory interface width?"])
+def test_a_memory_bus_width_asks_no_slot_width(engine: Engine, question: str) -> None:
+    assert engine.parser.parse(question).fields == ["memory_bus_bits"]
