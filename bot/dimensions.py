@@ -143,7 +143,15 @@ class Dimensions:
         return (
             ("memory_gb", "min", memory_min),
             ("memory_gb", "max", re.compile(rf"\b{most}\s*(\d+(?:\.\d+)?)gb\b")),
-            ("tdp_w", "max", re.compile(rf"\b{most}\s*(\d+)\s*(?:w|watts?)\b")),
+            # "under 300w", and "300w max", "300 w or less", "300w tops" (the bound after the figure)
+            (
+                "tdp_w",
+                "max",
+                re.compile(
+                    rf"\b{most}\s*(\d+)\s*(?:w|watts?)\b"
+                    r"|\b(\d+)\s*(?:w|watts?)\s+(?:max|maximum|or less|or lower|tops|at most|limit)\b"
+                ),
+            ),
             ("tdp_w", "min", re.compile(r"\b(?:at least|over|more than|above)\s*(\d+)\s*(?:w|watts?)\b")),
         )
 
