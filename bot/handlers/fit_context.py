@@ -85,7 +85,7 @@ def speed_first(a: Answer, s: FitPlan, gpu: GPU, where: str, *, decodes: bool) -
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Held:
+class _Target:
     """What a longest context is held against: a named card, or a bare size ("on 8gb")."""
 
     where: str  # "one GeForce RTX 4090", "2× 24 GB GPUs"
@@ -100,7 +100,7 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
     """The longest context (batch 1) whose whole estimate fits on ``gpu`` (or ``s.count`` of it), under the plan's
     runtime: the memory figure shown is the estimate at that context, so the two agree."""
     count = s.count
-    held = _Held(
+    target = _Target(
         where=f"{count}× {gpu.short_name}" if count > 1 else f"one {gpu.short_name}",
         label=f"{count}× {gpu.short_name}" if count > 1 else gpu.short_name,
         capacity=capacity_of(ctx, gpu, s.budget, count),
@@ -108,14 +108,14 @@ def max_context_answer(ctx: HandlerContext, a: Answer, s: FitPlan, gpu: GPU, fit
         usable=usable_text(ctx, gpu, s.budget, count) + ".",
         card=gpu,
     )
-    return _longest_answer(ctx, a, s, held, fit)
+    return _longest_answer(ctx, a, s, target, fit)
 
 
 def max_context_on_size(ctx: HandlerContext, a: Answer, s: FitPlan, size_gb: float, fit: dict[str, Any]) -> Answer:
     """ "max context for llama 3.1 8b q4 on 8gb": the longest context on a GPU of that marketed size (GiB)."""
     usable = marketed_usable_gb(size_gb)
     count = s.count
-    held = _Held(
+    target = _Target(
         where=f"{count}× {size_gb:g} GB GPUs" if count > 1 else f"{an(f'{size_gb:g}')} {size_gb:g} GB GPU",
         label=f"{count}× {size_gb:g} GB" if count > 1 else f"{size_gb:g} GB",
         capacity=usable * s.budget.fraction_of(usable, count),
@@ -123,18 +123,18 @@ def max_context_on_size(ctx: HandlerContext, a: Answer, s: FitPlan, size_gb: flo
         usable=f"{an(f'{size_gb:g}').capitalize()} {size_gb:g} GB card offers about {usable:,.1f} GB "
         f"({size_gb:g} GiB in decimal GB).",
     )
-    return _longest_answer(ctx, a, s, held, fit)
+    return _longest_answer(ctx, a, s, target, fit)
 
 
-def _longest_answer(ctx: HandlerContext, a: Answer, s: FitPlan, held: _Held, fit: dict[str, Any]) -> Answer:
-    model, precision, count, capacity = s.model, s.precision, s.count, held.capacity
+def _longest_answer(ctx: HandlerContext, a: Answer, s: FitPlan, target: _Target, fit: dict[str, Any]) -> Answer:
+    model, precision, count, capacity = s.model, s.precision, s.count, target.capacity
     tokens = longest(s, capacity)
     kv = (s.req.kv_precision or "fp16").upper()
-    a.title = f"Longest context for {model.name} on {held.where}"
-    fit.update(available_gb=round(held.marketed * count, 1), usable_gb=round(capacity * count, 1))
+    a.title = f"Longest context for {model.name} on {target.where}"
+    fit.update(available_gb=round(target.marketed * count, 1), usable_gb=round(capacity * count, 1))
     if tokens <= 0:
         a.summary = (
-            f"{model.name} in {precision_label(model, precision)} does not fit on {held.where} at all, "
+            f"{model.name} in {precision_label(model, precision)} does not fit on {target.where} at all, "
             "so no context length does."
         )
         fit.update(fits=False)
@@ -143,11 +143,11 @@ def _longest_answer(ctx: HandlerContext, a: Answer, s: FitPlan, held: _Held, fit
     else:
         req = dataclasses.replace(s.req, context=tokens, precision=precision)  # the precision chosen, if none asked
         est = fit_plan(req, model, s.model_id, count, budget=s.budget).est
-        sold = value(ctx, a, held.card, "memory_gb") if held.card is not None else f"{held.marketed:g} GB"
+        sold = value(ctx, a, target.card, "memory_gb") if target.card is not None else f"{target.marketed:g} GB"
         card = f"{sold} card"
         a.summary = (
             f"About {tokens:,} tokens (batch 1, {kv} KV cache) for {model.name} in "
-            f"{precision_label(model, precision)} on {held.where}: "
+            f"{precision_label(model, precision)} on {target.where}: "
             f"{est.per_gpu_gb:,.1f} GB{' per GPU' if count > 1 else ''} of the {capacity:,.1f} GB usable ({card}) "
             f"({'; '.join(f'{n} {gb:,.1f} GB' for n, gb in est.terms.items())})."
         )
@@ -162,10 +162,10 @@ def _longest_answer(ctx: HandlerContext, a: Answer, s: FitPlan, held: _Held, fit
             terms={n: round(gb, 2) for n, gb in est.terms.items()},
             assumptions=list(est.assumptions),
         )
-        a.recommendation = held.card.id if held.card is not None else None
-    a.bullets.append(held.usable)
+        a.recommendation = target.card.id if target.card is not None else None
+    a.bullets.append(target.usable)
     a.fit = fit
-    a.chart = memory_chart(fit, a.title, held.label)
-    if held.card is not None:
-        add_sources(a, [held.card])
+    a.chart = memory_chart(fit, a.title, target.label)
+    if target.card is not None:
+        add_sources(a, [target.card])
     return a
